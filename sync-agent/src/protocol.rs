@@ -1,0 +1,224 @@
+//! The wire types the till's agent and head office speak (JSON over HTTPS).
+//!
+//! - `POST /v1/batches` takes a [`BatchRequest`] (optionally `Content-Encoding: gzip`)
+//!   and answers a [`BatchResponse`], one [`DocumentResult`] per document, in order.
+//! - `GET /v1/feed?cursor=C&limit=N` answers a [`FeedPage`] of [`FeedChange`]s for the
+//!   calling terminal's store, in cursor order, starting after `C`.
+//! - `GET /v1/gaps` answers [`GapsResponse`]: sequence gaps head office saw per terminal.
+//! - `GET /v1/stores/{store}/closes?business_date=D` answers [`DailyClose`].
+//! - Every error (4xx and 5xx) carries an [`ApiError`].
+//!
+//! Every request carries `Authorization: Bearer <token>`; the token belongs to one
+//! store and terminal (`head-office enroll`). Fields may be added later with serde
+//! defaults; none is ever renamed.
+
+use chrono::NaiveDate;
+use pos_core::catalog::{Lot, Product};
+use pos_core::document::{Document, TenderTotal};
+use pos_core::member::{LoyaltyRules, Member};
+use pos_core::promotion::Promotion;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Most documents one batch may hold.
+pub const BATCH_DOCUMENTS_MAX: usize = 500;
+/// Most bytes a batch's JSON may take before compression.
+pub const BATCH_BYTES_MAX: usize = 4 * 1024 * 1024;
+/// Most changes one feed page holds; a larger `limit` is cut to this.
+pub const FEED_LIMIT_MAX: u32 = 5_000;
+/// Feed page size when the request names none.
+pub const FEED_LIMIT_DEFAULT: u32 = 1_000;
+
+/// `POST /v1/batches`: documents of one terminal, in sequence order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    pub store_id: String,
+    pub terminal_id: String,
+    pub documents: Vec<Document>,
+}
+
+/// The answer to a batch: one result per document, in the order sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResponse {
+    pub results: Vec<DocumentResult>,
+}
+
+/// What head office did with one document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentResult {
+    pub id: Uuid,
+    pub sequence: u64,
+    pub status: DocumentStatus,
+    /// Why a document was rejected; `None` otherwise.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentStatus {
+    /// Stored now, with all its effects.
+    Accepted,
+    /// Head office already had this id; nothing changed. The till treats it as accepted.
+    Duplicate,
+    /// Not stored; `reason` says why. The till keeps it and shows it to the manager.
+    Rejected,
+}
+
+/// `GET /v1/feed`: one page of changes after the requested cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedPage {
+    pub changes: Vec<FeedChange>,
+    /// Where the next pull starts: the last change's cursor, or the requested cursor
+    /// when the page is empty. The till stores it with the page, in one transaction.
+    pub next_cursor: i64,
+    /// True when more changes wait after this page.
+    pub more: bool,
+}
+
+/// One change with its place in the feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedChange {
+    pub cursor: i64,
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+/// What changed. A till applying a page replaces what it had for the same key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "entity", content = "data", rename_all = "snake_case")]
+pub enum Change {
+    Product(Product),
+    ProductDeleted {
+        sku: String,
+    },
+    Barcode {
+        sku: String,
+        barcode: String,
+    },
+    BarcodeDeleted {
+        barcode: String,
+    },
+    Lot(Lot),
+    /// The calling store's stock as head office knows it (accepted documents applied).
+    Stock {
+        sku: String,
+        lot_no: Option<String>,
+        quantity: i64,
+    },
+    Serial {
+        sku: String,
+        serial: String,
+        lot_no: Option<String>,
+        available: bool,
+    },
+    /// Balance and tier as head office knows them. A member registered offline and
+    /// merged into an existing one arrives under the existing id; see [`Change::MemberAlias`].
+    Member(Member),
+    /// The till's offline id `alias_id` now means member `member_id`.
+    MemberAlias {
+        alias_id: String,
+        member_id: String,
+    },
+    Promotion(Promotion),
+    PromotionDeleted {
+        id: String,
+    },
+    LoyaltyRules(LoyaltyRules),
+}
+
+/// A run of missing sequence numbers of one terminal, `from..=to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceGap {
+    pub store_id: String,
+    pub terminal_id: String,
+    pub from_sequence: u64,
+    pub to_sequence: u64,
+}
+
+/// `GET /v1/gaps`: the calling store's gaps that are still open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GapsResponse {
+    pub gaps: Vec<SequenceGap>,
+}
+
+/// One terminal's Z report of a business date, as the store manager reviews it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TerminalClose {
+    pub terminal_id: String,
+    pub document_id: Uuid,
+    pub z_no: u64,
+    pub sales_count: u32,
+    pub sales_total: Decimal,
+    pub returns_count: u32,
+    pub returns_total: Decimal,
+    pub voids_count: u32,
+    pub voids_total: Decimal,
+    pub tenders: Vec<TenderTotal>,
+    pub expected_cash: Decimal,
+    pub counted_cash: Decimal,
+    /// counted_cash - expected_cash.
+    pub variance: Decimal,
+}
+
+/// `GET /v1/stores/{store}/closes?business_date=D`: every terminal's Z of the day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DailyClose {
+    pub store_id: String,
+    pub business_date: NaiveDate,
+    pub terminals: Vec<TerminalClose>,
+    /// Tender totals over all terminals, by kind.
+    pub tenders: Vec<TenderTotal>,
+    /// Sum of the terminals' variances.
+    pub variance: Decimal,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Stable code: "unauthorized", "forbidden", "body_too_large", "malformed",
+    /// "unsupported_encoding", "too_many_documents", "not_found", "bad_request",
+    /// "internal".
+    pub error: String,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_change_is_flat_with_entity_and_data() {
+        let change = FeedChange {
+            cursor: 7,
+            change: Change::Stock {
+                sku: "BP-1".into(),
+                lot_no: None,
+                quantity: 3,
+            },
+        };
+        let json = serde_json::to_value(&change).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"cursor": 7, "entity": "stock", "data": {"sku": "BP-1", "lot_no": null, "quantity": 3}})
+        );
+        let back: FeedChange = serde_json::from_value(json).unwrap();
+        assert_eq!(back, change);
+    }
+
+    #[test]
+    fn status_is_snake_case() {
+        assert_eq!(
+            serde_json::to_string(&DocumentStatus::Duplicate).unwrap(),
+            "\"duplicate\""
+        );
+    }
+
+    #[test]
+    fn batch_request_refuses_unknown_fields() {
+        let json = r#"{"store_id":"S1","terminal_id":"T1","documents":[],"extra":1}"#;
+        assert!(serde_json::from_str::<BatchRequest>(json).is_err());
+    }
+}
