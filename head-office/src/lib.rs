@@ -1,1 +1,36 @@
-//! head-office
+//! Head office (总部): receives every till's documents exactly once, keeps the member
+//! ledger, stock and catalog on PostgreSQL, and sends changes down as a feed.
+//!
+//! # Layout
+//! - [`server`]: state, routes, [`server::run`] and [`server::run_tls`] on a given listener.
+//! - [`api`]: the request handlers.
+//! - [`auth`]: terminal tokens (enrolment, hashing, the bearer extractor).
+//! - [`body`]: request bodies within limits, gzip.
+//! - [`ingest`]: a batch of documents in one transaction: duplicates, gaps, effects.
+//! - [`feed`]: the change feed: publishing with cursors, reading pages.
+//! - [`catalog`]: products, barcodes, lots, promotions, stock, members from an import.
+//! - [`reports`]: daily close, sequence gaps, overdrafts for review.
+//! - [`export`]: CSV files for an ERP.
+//! - [`db`]: the pool and the versioned migrations in `migrations/`.
+//! - [`tls`]: rustls.
+//! - [`error`]: [`error::DbError`], [`error::HttpError`].
+//! - `testing` (feature `testing`): a throwaway PostgreSQL cluster.
+//!
+//! # Architecture invariant
+//! A document's effects are applied only by the transaction that inserted it, so its
+//! id's primary key is what makes every effect happen once.
+
+pub mod api;
+pub mod auth;
+pub mod body;
+pub mod catalog;
+pub mod db;
+pub mod error;
+pub mod export;
+pub mod feed;
+pub mod ingest;
+pub mod reports;
+pub mod server;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod tls;

@@ -1,1 +1,91 @@
-//! (being written)
+//! The catalog file: one CSV format that the till (`pos import FILE.csv`) and head office
+//! (`head-office import`) both read, and that [`write_catalog_csv`] writes.
+//!
+//! Each row starts with its record kind; the columns after it are positional per kind.
+//! Lines starting with `#` are comments, blank rows are skipped, fields may be quoted,
+//! spaces around fields are trimmed, a UTF-8 byte-order mark is ignored, and empty extra
+//! columns (a spreadsheet's padding) are allowed.
+//!
+//! ```text
+//! product,sku,name,pinyin,category,unit,price,vat_rate,device_class,registration_no,tracking,safety_stock
+//! barcode,sku,barcode
+//! lot,sku,lot_no,expiry_date
+//! stock,sku,lot_no,quantity
+//! serial,sku,serial,lot_no
+//! member,id,card_no,phone,name,tier,points_balance
+//! promotion,id,name,priority,stackable,valid_from,valid_to,rule_json
+//! ```
+//!
+//! - `pinyin` left empty is filled with [`pinyin_initials`](crate::hanzi::pinyin_initials) of the name.
+//! - `price` in yuan, tax included, at most 2 decimals; `vat_rate` a fraction in [0, 1).
+//! - `device_class` is `I`, `II`, `III` or empty; `tracking` is `none`, `lot` or `serial`.
+//! - `barcode` is 8, 12, 13 or 14 digits with a right GS1 check digit.
+//! - Dates are `YYYY-MM-DD`; `valid_from` / `valid_to` are empty or `YYYY-MM-DDTHH:MM:SS`.
+//! - `stock.lot_no` is empty for products that are not lot-tracked; a `serial` row is one
+//!   unit in stock of a serial-tracked product, its `lot_no` may be empty.
+//! - `tier` is `standard`, `gold`, `platinum` or `diamond` (普通 / 金卡 / 铂金 / 钻石 also read).
+//! - `rule_json` is the JSON of a [`PromotionKind`](crate::promotion::PromotionKind), e.g.
+//!   `{"kind":"spend_save","target":{"by":"all"},"threshold":"200","save":"20","repeat":true}`.
+//!
+//! A key given twice (SKU, barcode, lot, stock line, serial, member id or card, promotion
+//! id) is an error, and rows about a product defined in the same file must fit its
+//! tracking. The first error stops the import and names the line and the column.
+
+mod checks;
+mod error;
+mod kind;
+mod parse;
+mod records;
+mod row;
+mod write;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Lot, Product};
+use crate::member::Member;
+use crate::promotion::Promotion;
+
+pub use error::ImportError;
+
+/// Units on hand of a product, per lot where it is lot-tracked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockRecord {
+    pub sku: String,
+    pub lot_no: Option<String>,
+    pub quantity: i64,
+}
+
+/// One unit in stock of a serial-tracked product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SerialRecord {
+    pub sku: String,
+    pub serial: String,
+    pub lot_no: Option<String>,
+}
+
+/// Everything a catalog file holds, in file order per kind.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CatalogImport {
+    pub products: Vec<Product>,
+    /// (sku, barcode)
+    pub barcodes: Vec<(String, String)>,
+    pub lots: Vec<Lot>,
+    pub stock: Vec<StockRecord>,
+    pub serials: Vec<SerialRecord>,
+    pub members: Vec<Member>,
+    pub promotions: Vec<Promotion>,
+}
+
+/// Reads a catalog file; stops at the first bad row.
+pub fn parse_catalog_csv<R: std::io::Read>(input: R) -> Result<CatalogImport, ImportError> {
+    parse::parse(input)
+}
+
+/// Writes `catalog` so that [`parse_catalog_csv`] reads back the same value (given its
+/// `pinyin` fields are filled in), grouped by kind under a comment naming the columns.
+pub fn write_catalog_csv<W: std::io::Write>(
+    catalog: &CatalogImport,
+    out: W,
+) -> std::io::Result<()> {
+    write::write(catalog, out)
+}

@@ -28,3 +28,6 @@ pub mod tender;
 pub mod hanzi;
 pub mod import;
 pub mod validate;
+pub mod store;
+pub mod till;
+pub mod data_dir;

@@ -125,7 +125,10 @@ mod tests {
 
     #[test]
     fn wrap_keeps_ascii_words_whole() {
-        assert_eq!(wrap("blood pressure monitor", 10), vec!["blood", "pressure", "monitor"]);
+        assert_eq!(
+            wrap("blood pressure monitor", 10),
+            vec!["blood", "pressure", "monitor"]
+        );
     }
 
     #[test]

@@ -1,0 +1,128 @@
+//! Request handlers. Each checks the token's store and terminal, reads its input within
+//! limits, and answers JSON; every error is an [`ApiError`](sync_agent::protocol::ApiError).
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, Uri};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sync_agent::protocol::{
+    BATCH_DOCUMENTS_MAX, BatchRequest, BatchResponse, DailyClose, DocumentStatus, FEED_LIMIT_DEFAULT,
+    FeedPage, GapsResponse,
+};
+
+use crate::auth::Terminal;
+use crate::body::read_body;
+use crate::error::{DbError, HttpError};
+use crate::server::AppState;
+use crate::{feed, ingest, reports};
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+}
+
+/// `GET /v1/health`: no token needed; tells a till the server is up.
+pub async fn health() -> Json<Health> {
+    Json(Health { status: "ok".into() })
+}
+
+/// `POST /v1/batches`.
+pub async fn post_batch(
+    State(state): State<AppState>,
+    terminal: Terminal,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<BatchResponse>, HttpError> {
+    let bytes = read_body(&headers, body, state.body_limits).await?;
+    let batch: BatchRequest = serde_json::from_slice(&bytes)
+        .map_err(|e| HttpError::Malformed(format!("the body is not a valid batch: {e}")))?;
+    if batch.documents.len() > BATCH_DOCUMENTS_MAX {
+        return Err(HttpError::TooManyDocuments(format!(
+            "a batch holds at most {BATCH_DOCUMENTS_MAX} documents, this one {}",
+            batch.documents.len()
+        )));
+    }
+    terminal.require_terminal(&batch.store_id, &batch.terminal_id)?;
+    for doc in &batch.documents {
+        if doc.store_id != batch.store_id || doc.terminal_id != batch.terminal_id {
+            return Err(HttpError::Forbidden(format!(
+                "document {} belongs to {}/{}, not to this terminal {}/{}",
+                doc.id, doc.store_id, doc.terminal_id, batch.store_id, batch.terminal_id
+            )));
+        }
+    }
+    let mut client = state.pool.get().await.map_err(DbError::from)?;
+    let response = ingest::ingest_batch(&mut client, &batch).await?;
+    let count = |s| response.results.iter().filter(|r| r.status == s).count();
+    tracing::info!(
+        store = %batch.store_id,
+        terminal = %batch.terminal_id,
+        accepted = count(DocumentStatus::Accepted),
+        duplicate = count(DocumentStatus::Duplicate),
+        rejected = count(DocumentStatus::Rejected),
+        "batch ingested"
+    );
+    Ok(Json(response))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedParams {
+    #[serde(default)]
+    pub cursor: i64,
+    pub limit: Option<u32>,
+}
+
+/// `GET /v1/feed?cursor=C&limit=N`: the calling terminal's store's changes after C.
+pub async fn get_feed(
+    State(state): State<AppState>,
+    terminal: Terminal,
+    params: Result<Query<FeedParams>, QueryRejection>,
+) -> Result<Json<FeedPage>, HttpError> {
+    let Query(params) = params.map_err(|e| HttpError::BadRequest(e.body_text()))?;
+    if params.cursor < 0 {
+        return Err(HttpError::BadRequest("cursor must not be negative".into()));
+    }
+    let client = state.pool.get().await.map_err(DbError::from)?;
+    let limit = params.limit.unwrap_or(FEED_LIMIT_DEFAULT);
+    let page = feed::read_page(&**client, &terminal.store_id, params.cursor, limit).await?;
+    Ok(Json(page))
+}
+
+/// `GET /v1/gaps`: open sequence gaps of the calling terminal's store.
+pub async fn get_gaps(State(state): State<AppState>, terminal: Terminal) -> Result<Json<GapsResponse>, HttpError> {
+    let client = state.pool.get().await.map_err(DbError::from)?;
+    let gaps = reports::open_gaps(&**client, Some(&terminal.store_id)).await?;
+    Ok(Json(GapsResponse { gaps }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosesParams {
+    pub business_date: NaiveDate,
+}
+
+/// `GET /v1/stores/{store_id}/closes?business_date=D`: the store's daily close.
+pub async fn get_closes(
+    State(state): State<AppState>,
+    terminal: Terminal,
+    store_id: Result<Path<String>, PathRejection>,
+    params: Result<Query<ClosesParams>, QueryRejection>,
+) -> Result<Json<DailyClose>, HttpError> {
+    let Path(store_id) = store_id.map_err(|e| HttpError::BadRequest(e.body_text()))?;
+    terminal.require_store(&store_id)?;
+    let Query(params) = params.map_err(|e| HttpError::BadRequest(e.body_text()))?;
+    let client = state.pool.get().await.map_err(DbError::from)?;
+    Ok(Json(reports::daily_close(&**client, &store_id, params.business_date).await?))
+}
+
+pub async fn not_found(uri: Uri) -> HttpError {
+    HttpError::NotFound(format!("no such endpoint: {}", uri.path()))
+}
+
+pub async fn method_not_allowed(method: Method, uri: Uri) -> HttpError {
+    HttpError::MethodNotAllowed(format!("{method} is not allowed on {}", uri.path()))
+}

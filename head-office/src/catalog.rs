@@ -1,0 +1,287 @@
+//! What head office owns and sends down: products, barcodes, lots, promotions, loyalty
+//! rules, a store's stock and serials, and members. Every write publishes its changes
+//! to the feed in the same transaction.
+
+use chrono::NaiveDate;
+use pos_core::catalog::{Lot, Product};
+use pos_core::import::CatalogImport;
+use pos_core::member::{LoyaltyRules, Member};
+use pos_core::promotion::Promotion;
+use sync_agent::protocol::Change;
+use tokio_postgres::types::Json;
+use tokio_postgres::{Client, Transaction};
+use uuid::Uuid;
+
+use crate::auth::is_valid_id;
+use crate::error::DbError;
+use crate::feed::{self, FeedEntry};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("the file holds stock or serials: name the store they belong to (--store)")]
+    StoreRequired,
+    #[error("store id {0:?} must be 1 to 64 letters, digits, '-' or '_'")]
+    BadStore(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<tokio_postgres::Error> for CatalogError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        CatalogError::Db(e.into())
+    }
+}
+
+/// How many rows of each kind an import wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub products: usize,
+    pub barcodes: usize,
+    pub lots: usize,
+    pub stock: usize,
+    pub serials: usize,
+    pub members: usize,
+    pub promotions: usize,
+}
+
+/// Writes a parsed catalog file in one transaction: products, barcodes, lots and
+/// promotions replace what had the same key; stock quantities are set (not added) for
+/// `store_id`; serials become available in `store_id`; members are created or updated,
+/// a balance change going through the point ledger.
+pub async fn import_catalog(
+    client: &mut Client,
+    catalog: &CatalogImport,
+    store_id: Option<&str>,
+) -> Result<ImportSummary, CatalogError> {
+    let store = match store_id {
+        Some(s) if !is_valid_id(s) => return Err(CatalogError::BadStore(s.to_owned())),
+        Some(s) => Some(s),
+        None if !catalog.stock.is_empty() || !catalog.serials.is_empty() => {
+            return Err(CatalogError::StoreRequired);
+        }
+        None => None,
+    };
+    let tx = client.transaction().await?;
+    let mut entries = Vec::new();
+    entries.extend(upsert_products(&tx, &catalog.products).await?);
+    entries.extend(upsert_barcodes(&tx, &catalog.barcodes).await?);
+    entries.extend(upsert_lots(&tx, &catalog.lots).await?);
+    entries.extend(upsert_promotions(&tx, &catalog.promotions).await?);
+    if let Some(store) = store {
+        entries.extend(set_stock(&tx, store, &catalog.stock).await?);
+        entries.extend(add_serials(&tx, store, &catalog.serials).await?);
+    }
+    entries.extend(upsert_members(&tx, &catalog.members).await?);
+    feed::publish(&tx, entries).await?;
+    tx.commit().await?;
+    Ok(ImportSummary {
+        products: catalog.products.len(),
+        barcodes: catalog.barcodes.len(),
+        lots: catalog.lots.len(),
+        stock: catalog.stock.len(),
+        serials: catalog.serials.len(),
+        members: catalog.members.len(),
+        promotions: catalog.promotions.len(),
+    })
+}
+
+async fn upsert_products(tx: &Transaction<'_>, products: &[Product]) -> Result<Vec<FeedEntry>, DbError> {
+    let skus: Vec<&str> = products.iter().map(|p| p.sku.as_str()).collect();
+    let data: Vec<Json<&Product>> = products.iter().map(Json).collect();
+    tx.execute(
+        "INSERT INTO products (sku, data) SELECT * FROM unnest($1::text[], $2::jsonb[])
+         ON CONFLICT (sku) DO UPDATE SET data = excluded.data",
+        &[&skus, &data],
+    )
+    .await?;
+    Ok(products.iter().map(|p| FeedEntry::chain(Change::Product(p.clone()))).collect())
+}
+
+async fn upsert_barcodes(tx: &Transaction<'_>, barcodes: &[(String, String)]) -> Result<Vec<FeedEntry>, DbError> {
+    let skus: Vec<&str> = barcodes.iter().map(|(s, _)| s.as_str()).collect();
+    let codes: Vec<&str> = barcodes.iter().map(|(_, b)| b.as_str()).collect();
+    tx.execute(
+        "INSERT INTO barcodes (sku, barcode) SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT (barcode) DO UPDATE SET sku = excluded.sku",
+        &[&skus, &codes],
+    )
+    .await?;
+    Ok(barcodes
+        .iter()
+        .map(|(sku, barcode)| FeedEntry::chain(Change::Barcode { sku: sku.clone(), barcode: barcode.clone() }))
+        .collect())
+}
+
+async fn upsert_lots(tx: &Transaction<'_>, lots: &[Lot]) -> Result<Vec<FeedEntry>, DbError> {
+    let skus: Vec<&str> = lots.iter().map(|l| l.sku.as_str()).collect();
+    let numbers: Vec<&str> = lots.iter().map(|l| l.lot_no.as_str()).collect();
+    let expiry: Vec<NaiveDate> = lots.iter().map(|l| l.expiry_date).collect();
+    tx.execute(
+        "INSERT INTO lots (sku, lot_no, expiry_date) SELECT * FROM unnest($1::text[], $2::text[], $3::date[])
+         ON CONFLICT (sku, lot_no) DO UPDATE SET expiry_date = excluded.expiry_date",
+        &[&skus, &numbers, &expiry],
+    )
+    .await?;
+    Ok(lots.iter().map(|l| FeedEntry::chain(Change::Lot(l.clone()))).collect())
+}
+
+async fn upsert_promotions(tx: &Transaction<'_>, promotions: &[Promotion]) -> Result<Vec<FeedEntry>, DbError> {
+    let ids: Vec<&str> = promotions.iter().map(|p| p.id.as_str()).collect();
+    let data: Vec<Json<&Promotion>> = promotions.iter().map(Json).collect();
+    tx.execute(
+        "INSERT INTO promotions (id, data) SELECT * FROM unnest($1::text[], $2::jsonb[])
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+        &[&ids, &data],
+    )
+    .await?;
+    Ok(promotions.iter().map(|p| FeedEntry::chain(Change::Promotion(p.clone()))).collect())
+}
+
+async fn set_stock(
+    tx: &Transaction<'_>,
+    store: &str,
+    stock: &[pos_core::import::StockRecord],
+) -> Result<Vec<FeedEntry>, DbError> {
+    let skus: Vec<&str> = stock.iter().map(|s| s.sku.as_str()).collect();
+    let lots: Vec<&str> = stock.iter().map(|s| s.lot_no.as_deref().unwrap_or("")).collect();
+    let quantities: Vec<i64> = stock.iter().map(|s| s.quantity).collect();
+    tx.execute(
+        "INSERT INTO stock (store_id, sku, lot_no, quantity)
+         SELECT $1, s, l, q FROM unnest($2::text[], $3::text[], $4::int8[]) AS i (s, l, q)
+         ON CONFLICT (store_id, sku, lot_no) DO UPDATE SET quantity = excluded.quantity",
+        &[&store, &skus, &lots, &quantities],
+    )
+    .await?;
+    Ok(stock
+        .iter()
+        .map(|s| {
+            let change = Change::Stock { sku: s.sku.clone(), lot_no: s.lot_no.clone(), quantity: s.quantity };
+            FeedEntry::store(store, change)
+        })
+        .collect())
+}
+
+async fn add_serials(
+    tx: &Transaction<'_>,
+    store: &str,
+    serials: &[pos_core::import::SerialRecord],
+) -> Result<Vec<FeedEntry>, DbError> {
+    let skus: Vec<&str> = serials.iter().map(|s| s.sku.as_str()).collect();
+    let numbers: Vec<&str> = serials.iter().map(|s| s.serial.as_str()).collect();
+    let lots: Vec<Option<&str>> = serials.iter().map(|s| s.lot_no.as_deref()).collect();
+    tx.execute(
+        "INSERT INTO serials (store_id, sku, serial, lot_no, available)
+         SELECT $1, s, n, l, true FROM unnest($2::text[], $3::text[], $4::text[]) AS i (s, n, l)
+         ON CONFLICT (sku, serial) DO UPDATE
+             SET store_id = excluded.store_id, lot_no = excluded.lot_no, available = true",
+        &[&store, &skus, &numbers, &lots],
+    )
+    .await?;
+    Ok(serials
+        .iter()
+        .map(|s| {
+            let change = Change::Serial {
+                sku: s.sku.clone(),
+                serial: s.serial.clone(),
+                lot_no: s.lot_no.clone(),
+                available: true,
+            };
+            FeedEntry::store(store, change)
+        })
+        .collect())
+}
+
+/// Creates or updates members; a balance that differs from the ledger's is brought to
+/// the imported value by an `import` ledger entry.
+async fn upsert_members(tx: &Transaction<'_>, members: &[Member]) -> Result<Vec<FeedEntry>, DbError> {
+    if members.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
+    let cards: Vec<&str> = members.iter().map(|m| m.card_no.as_str()).collect();
+    let phones: Vec<Option<&str>> = members.iter().map(|m| Some(m.phone.as_str()).filter(|p| !p.is_empty())).collect();
+    let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    let tiers: Vec<&str> = members.iter().map(|m| m.tier.code()).collect();
+    let balances: Vec<i64> = members.iter().map(|m| m.points_balance).collect();
+    let rows = tx
+        .query(
+            "WITH before AS (
+                 SELECT id, points_balance FROM members WHERE id = ANY($1) FOR UPDATE
+             ), upserted AS (
+                 INSERT INTO members (id, card_no, phone, name, tier, points_balance)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[])
+                 ON CONFLICT (id) DO UPDATE SET card_no = excluded.card_no, phone = excluded.phone,
+                     name = excluded.name, tier = excluded.tier, points_balance = excluded.points_balance
+                 RETURNING id, points_balance
+             )
+             SELECT u.id, u.points_balance - coalesce(b.points_balance, 0), u.points_balance
+             FROM upserted u LEFT JOIN before b ON b.id = u.id",
+            &[&ids, &cards, &phones, &names, &tiers, &balances],
+        )
+        .await?;
+    let mut ledger_docs = Vec::new();
+    let mut ledger_members = Vec::new();
+    let mut ledger_points = Vec::new();
+    let mut ledger_after = Vec::new();
+    for row in rows {
+        let points: i64 = row.get(1);
+        if points != 0 {
+            ledger_docs.push(Uuid::now_v7());
+            ledger_members.push(row.get::<_, String>(0));
+            ledger_points.push(points);
+            ledger_after.push(row.get::<_, i64>(2));
+        }
+    }
+    tx.execute(
+        "INSERT INTO point_ledger (document_id, entry, member_id, till_member_id, points, balance_after, store_id)
+         SELECT d, 'import', m, m, p, a, '' FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int8[]) AS l (d, m, p, a)",
+        &[&ledger_docs, &ledger_members, &ledger_points, &ledger_after],
+    )
+    .await?;
+    Ok(members.iter().map(|m| FeedEntry::chain(Change::Member(m.clone()))).collect())
+}
+
+/// Removes a product and its barcodes; tills drop them on their next pull.
+pub async fn delete_product(client: &mut Client, sku: &str) -> Result<(), DbError> {
+    let tx = client.transaction().await?;
+    tx.execute("DELETE FROM products WHERE sku = $1", &[&sku]).await?;
+    let barcodes = tx.query("DELETE FROM barcodes WHERE sku = $1 RETURNING barcode", &[&sku]).await?;
+    let mut entries = vec![FeedEntry::chain(Change::ProductDeleted { sku: sku.to_owned() })];
+    entries.extend(barcodes.iter().map(|r| FeedEntry::chain(Change::BarcodeDeleted { barcode: r.get(0) })));
+    feed::publish(&tx, entries).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_promotion(client: &mut Client, id: &str) -> Result<(), DbError> {
+    let tx = client.transaction().await?;
+    tx.execute("DELETE FROM promotions WHERE id = $1", &[&id]).await?;
+    feed::publish(&tx, vec![FeedEntry::chain(Change::PromotionDeleted { id: id.to_owned() })]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_loyalty_rules(client: &mut Client, rules: &LoyaltyRules) -> Result<(), DbError> {
+    let tx = client.transaction().await?;
+    tx.execute(
+        "INSERT INTO loyalty_rules (data) VALUES ($1) ON CONFLICT (singleton) DO UPDATE SET data = excluded.data",
+        &[&Json(rules)],
+    )
+    .await?;
+    feed::publish(&tx, vec![FeedEntry::chain(Change::LoyaltyRules(rules.clone()))]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A member as head office knows them, or through an alias of a merged registration.
+pub async fn member(client: &Client, id: &str) -> Result<Option<Member>, DbError> {
+    let row = client
+        .query_opt(
+            "SELECT m.id, m.card_no, coalesce(m.phone, ''), m.name, m.tier, m.points_balance
+             FROM members m
+             WHERE m.id = $1 OR m.id = (SELECT member_id FROM member_aliases WHERE alias_id = $1)",
+            &[&id],
+        )
+        .await?;
+    row.as_ref().map(crate::ingest::member_from_row).transpose()
+}

@@ -1,0 +1,258 @@
+//! CSV files for an ERP: sales and returns one row per document line, closes one row
+//! per Z report, members one row each with balance, stock one row per store, SKU, lot.
+//! Rows stream from the database to the file; memory does not grow with the data.
+
+use std::io::Write;
+use std::pin::pin;
+
+use chrono::NaiveDate;
+use futures_util::TryStreamExt;
+use pos_core::document::{Document, DocumentBody, TenderKind};
+use rust_decimal::Decimal;
+use tokio_postgres::Client;
+use tokio_postgres::types::{Json, ToSql};
+use uuid::Uuid;
+
+use crate::error::DbError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Sales,
+    Returns,
+    Closes,
+    Members,
+    Stock,
+}
+
+/// Business dates to export, both ends included; `None` is open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("writing the CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("writing the CSV: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<tokio_postgres::Error> for ExportError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        ExportError::Db(e.into())
+    }
+}
+
+pub const SALES_HEADER: &[&str] = &[
+    "document_id", "store_id", "terminal_id", "sequence", "business_date", "created_at", "operator_id",
+    "line_no", "sku", "name", "quantity", "lot_no", "serial", "unit_price", "gross", "discount", "net",
+    "vat_rate", "member_id", "voided",
+];
+pub const RETURNS_HEADER: &[&str] = &[
+    "document_id", "store_id", "terminal_id", "sequence", "business_date", "created_at", "operator_id",
+    "original_sale_id", "original_line_no", "sku", "name", "quantity", "lot_no", "serial", "refund",
+    "vat_rate", "member_id", "reason",
+];
+pub const CLOSES_HEADER: &[&str] = &[
+    "store_id", "terminal_id", "business_date", "z_no", "document_id", "sales_count", "sales_total",
+    "returns_count", "returns_total", "voids_count", "voids_total", "cash", "bank_card", "wechat_pay",
+    "alipay", "points", "expected_cash", "counted_cash", "variance",
+];
+pub const MEMBERS_HEADER: &[&str] =
+    &["member_id", "card_no", "phone", "name", "tier", "points_balance", "merged_ids"];
+pub const STOCK_HEADER: &[&str] = &["store_id", "sku", "lot_no", "quantity"];
+
+/// Writes the export of `kind` to `out` and returns the number of data rows.
+pub async fn export<W: Write>(
+    client: &Client,
+    kind: ExportKind,
+    dates: DateRange,
+    out: W,
+) -> Result<u64, ExportError> {
+    let mut csv = csv::Writer::from_writer(out);
+    let rows = match kind {
+        ExportKind::Sales => documents(client, "sale", dates, &mut csv).await?,
+        ExportKind::Returns => documents(client, "return", dates, &mut csv).await?,
+        ExportKind::Closes => documents(client, "z_report", dates, &mut csv).await?,
+        ExportKind::Members => members(client, &mut csv).await?,
+        ExportKind::Stock => stock(client, &mut csv).await?,
+    };
+    csv.flush()?;
+    Ok(rows)
+}
+
+async fn documents<W: Write>(
+    client: &Client,
+    kind: &str,
+    dates: DateRange,
+    csv: &mut csv::Writer<W>,
+) -> Result<u64, ExportError> {
+    csv.write_record(match kind {
+        "sale" => SALES_HEADER,
+        "return" => RETURNS_HEADER,
+        _ => CLOSES_HEADER,
+    })?;
+    let params: [&(dyn ToSql + Sync); 3] = [&kind, &dates.from, &dates.to];
+    let stream = client
+        .query_raw(
+            "SELECT d.document, v.id IS NOT NULL FROM documents d
+             LEFT JOIN documents v ON v.voided_sale_id = d.id
+             WHERE d.kind = $1
+               AND ($2::date IS NULL OR d.business_date >= $2)
+               AND ($3::date IS NULL OR d.business_date <= $3)
+             ORDER BY d.store_id, d.terminal_id, d.sequence",
+            params,
+        )
+        .await?;
+    let mut stream = pin!(stream);
+    let mut count = 0;
+    while let Some(row) = stream.try_next().await? {
+        let Json(doc): Json<Document> =
+            row.try_get(0).map_err(|e| DbError::Corrupt(format!("stored document: {e}")))?;
+        let voided: bool = row.get(1);
+        count += write_document(csv, &doc, voided)?;
+    }
+    Ok(count)
+}
+
+fn write_document<W: Write>(csv: &mut csv::Writer<W>, doc: &Document, voided: bool) -> Result<u64, ExportError> {
+    let head = [
+        doc.id.to_string(),
+        doc.store_id.clone(),
+        doc.terminal_id.clone(),
+        doc.sequence.to_string(),
+        doc.business_date.to_string(),
+        doc.created_at.to_rfc3339(),
+        doc.operator_id.clone(),
+    ];
+    let text = |o: &Option<String>| o.clone().unwrap_or_default();
+    let mut rows = 0;
+    match &doc.body {
+        DocumentBody::Sale(sale) => {
+            let member = sale.member.as_ref().map(|m| m.member_id.clone()).unwrap_or_default();
+            for l in &sale.lines {
+                let discount: Decimal = l.discounts.iter().map(|d| d.amount).sum();
+                let mut record = head.to_vec();
+                record.extend([
+                    l.line_no.to_string(),
+                    l.sku.clone(),
+                    l.name.clone(),
+                    l.quantity.to_string(),
+                    text(&l.lot),
+                    text(&l.serial),
+                    l.unit_price.to_string(),
+                    l.gross.to_string(),
+                    discount.to_string(),
+                    l.net.to_string(),
+                    l.vat_rate.to_string(),
+                    member.clone(),
+                    voided.to_string(),
+                ]);
+                csv.write_record(&record)?;
+                rows += 1;
+            }
+        }
+        DocumentBody::Return(ret) => {
+            let member = ret.member.as_ref().map(|m| m.member_id.clone()).unwrap_or_default();
+            let original = ret.original_sale_id.map(|id: Uuid| id.to_string()).unwrap_or_default();
+            for l in &ret.lines {
+                let mut record = head.to_vec();
+                record.extend([
+                    original.clone(),
+                    l.original_line_no.map(|n| n.to_string()).unwrap_or_default(),
+                    l.sku.clone(),
+                    l.name.clone(),
+                    l.quantity.to_string(),
+                    text(&l.lot),
+                    text(&l.serial),
+                    l.refund.to_string(),
+                    l.vat_rate.to_string(),
+                    member.clone(),
+                    ret.reason.clone(),
+                ]);
+                csv.write_record(&record)?;
+                rows += 1;
+            }
+        }
+        DocumentBody::ZReport(z) => {
+            let tender = |kind: TenderKind| -> String {
+                let sum: Decimal = z.totals.tenders.iter().filter(|t| t.kind == kind).map(|t| t.amount).sum();
+                sum.to_string()
+            };
+            let t = &z.totals;
+            csv.write_record([
+                doc.store_id.clone(),
+                doc.terminal_id.clone(),
+                doc.business_date.to_string(),
+                z.z_no.to_string(),
+                doc.id.to_string(),
+                t.sales_count.to_string(),
+                t.sales_total.to_string(),
+                t.returns_count.to_string(),
+                t.returns_total.to_string(),
+                t.voids_count.to_string(),
+                t.voids_total.to_string(),
+                tender(TenderKind::Cash),
+                tender(TenderKind::BankCard),
+                tender(TenderKind::WechatPay),
+                tender(TenderKind::Alipay),
+                tender(TenderKind::Points),
+                t.expected_cash.to_string(),
+                z.counted_cash.to_string(),
+                z.variance.to_string(),
+            ])?;
+            rows += 1;
+        }
+        _ => {}
+    }
+    Ok(rows)
+}
+
+async fn members<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<u64, ExportError> {
+    csv.write_record(MEMBERS_HEADER)?;
+    let stream = client
+        .query_raw(
+            "SELECT m.id, m.card_no, coalesce(m.phone, ''), m.name, m.tier, m.points_balance,
+                    coalesce(string_agg(a.alias_id, ';' ORDER BY a.alias_id), '')
+             FROM members m LEFT JOIN member_aliases a ON a.member_id = m.id
+             GROUP BY m.id ORDER BY m.id",
+            std::iter::empty::<&(dyn ToSql + Sync)>(),
+        )
+        .await?;
+    let mut stream = pin!(stream);
+    let mut count = 0;
+    while let Some(row) = stream.try_next().await? {
+        csv.write_record([
+            row.get::<_, String>(0),
+            row.get(1),
+            row.get(2),
+            row.get(3),
+            row.get(4),
+            row.get::<_, i64>(5).to_string(),
+            row.get(6),
+        ])?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+async fn stock<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<u64, ExportError> {
+    csv.write_record(STOCK_HEADER)?;
+    let stream = client
+        .query_raw(
+            "SELECT store_id, sku, lot_no, quantity FROM stock ORDER BY store_id, sku, lot_no",
+            std::iter::empty::<&(dyn ToSql + Sync)>(),
+        )
+        .await?;
+    let mut stream = pin!(stream);
+    let mut count = 0;
+    while let Some(row) = stream.try_next().await? {
+        csv.write_record([row.get::<_, String>(0), row.get(1), row.get(2), row.get::<_, i64>(3).to_string()])?;
+        count += 1;
+    }
+    Ok(count)
+}

@@ -1,0 +1,287 @@
+//! What newly accepted documents do to members, points, stock and serials. Pure: the
+//! caller loads what is needed, these functions decide, the caller writes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use pos_core::document::{Document, DocumentBody, Sale, SaleMember};
+use uuid::Uuid;
+
+/// Sales a void may name, by document id: from the database or from the same batch.
+pub type SaleMap = HashMap<Uuid, KnownSale>;
+
+#[derive(Debug, Clone)]
+pub struct KnownSale {
+    pub sequence: u64,
+    pub sale: Sale,
+}
+
+/// A member head office does not have yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMember {
+    pub id: String,
+    pub card_no: String,
+    /// `None` for a member first seen on a sale rather than through a registration.
+    pub phone: Option<String>,
+    pub name: String,
+    pub registered_document_id: Option<Uuid>,
+}
+
+/// A till's member id merged into an existing member with the same phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAlias {
+    pub alias_id: String,
+    pub member_id: String,
+    pub card_no: String,
+    pub document_id: Uuid,
+}
+
+/// What is already stored about the members a batch touches.
+#[derive(Debug, Default)]
+pub struct MemberLookups {
+    /// Existing member id by phone, for the phones registered in the batch.
+    pub by_phone: HashMap<String, String>,
+    /// Canonical member id by alias id, for the member ids the batch names.
+    pub aliases: HashMap<String, String>,
+    /// Member ids that exist, among those the batch names.
+    pub existing: std::collections::HashSet<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct MemberPlan {
+    pub new_members: Vec<NewMember>,
+    pub aliases: Vec<NewAlias>,
+    /// The till's member id -> head office's member id, for every id the batch names.
+    pub resolved: HashMap<String, String>,
+}
+
+/// Registrations in order: a phone already known makes an alias, otherwise a new
+/// member. Any other member id the documents name resolves through the aliases; an
+/// id nobody knows becomes a member with that id (its registration went elsewhere).
+pub fn plan_members(accepted: &[&Document], sales: &SaleMap, lookups: &MemberLookups) -> MemberPlan {
+    let mut plan = MemberPlan::default();
+    let mut by_phone = lookups.by_phone.clone();
+    for doc in accepted {
+        if let DocumentBody::MemberRegistration(reg) = &doc.body {
+            if lookups.existing.contains(&reg.member_id) || plan.resolved.contains_key(&reg.member_id) {
+                continue;
+            }
+            match by_phone.get(&reg.phone) {
+                Some(existing) => {
+                    plan.aliases.push(NewAlias {
+                        alias_id: reg.member_id.clone(),
+                        member_id: existing.clone(),
+                        card_no: reg.card_no.clone(),
+                        document_id: doc.id,
+                    });
+                    plan.resolved.insert(reg.member_id.clone(), existing.clone());
+                }
+                None => {
+                    by_phone.insert(reg.phone.clone(), reg.member_id.clone());
+                    plan.new_members.push(NewMember {
+                        id: reg.member_id.clone(),
+                        card_no: reg.card_no.clone(),
+                        phone: Some(reg.phone.clone()),
+                        name: reg.name.clone(),
+                        registered_document_id: Some(doc.id),
+                    });
+                    plan.resolved.insert(reg.member_id.clone(), reg.member_id.clone());
+                }
+            }
+        }
+    }
+    for (till_id, card_no) in referenced_members(accepted, sales) {
+        if plan.resolved.contains_key(&till_id) {
+            continue;
+        }
+        let canonical = match lookups.aliases.get(&till_id) {
+            Some(canonical) => canonical.clone(),
+            None => {
+                if !lookups.existing.contains(&till_id) {
+                    plan.new_members.push(NewMember {
+                        id: till_id.clone(),
+                        card_no,
+                        phone: None,
+                        name: String::new(),
+                        registered_document_id: None,
+                    });
+                }
+                till_id.clone()
+            }
+        };
+        plan.resolved.insert(till_id, canonical);
+    }
+    plan
+}
+
+/// Member ids (with a card number) that documents charge points to, in order.
+pub fn referenced_members(accepted: &[&Document], sales: &SaleMap) -> Vec<(String, String)> {
+    let from = |m: &SaleMember| (m.member_id.clone(), m.card_no.clone());
+    accepted
+        .iter()
+        .filter_map(|doc| match &doc.body {
+            DocumentBody::Sale(s) => s.member.as_ref().map(from),
+            DocumentBody::Return(r) => r.member.as_ref().map(from),
+            DocumentBody::Void(v) => sales.get(&v.sale_id).and_then(|k| k.sale.member.as_ref()).map(from),
+            DocumentBody::PointAdjustment(a) => Some((a.member_id.clone(), a.member_id.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Member ids registrations in the batch use, and the phones they register.
+pub fn registrations(accepted: &[&Document]) -> (Vec<String>, Vec<String>) {
+    accepted
+        .iter()
+        .filter_map(|doc| match &doc.body {
+            DocumentBody::MemberRegistration(r) => Some((r.member_id.clone(), r.phone.clone())),
+            _ => None,
+        })
+        .unzip()
+}
+
+/// One row of the point ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerEntry {
+    pub document_id: Uuid,
+    /// "earn", "redeem", "reverse_earn", "refund_redeem", "void_earn", "void_redeem", "adjust".
+    pub entry: &'static str,
+    pub member_id: String,
+    pub till_member_id: String,
+    pub points: i64,
+    pub balance_after: i64,
+}
+
+/// A redemption that took a balance below zero.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overdraft {
+    pub document_id: Uuid,
+    pub member_id: String,
+    pub points_redeemed: i64,
+    pub balance_before: i64,
+    pub balance_after: i64,
+}
+
+#[derive(Debug, Default)]
+pub struct PointsPlan {
+    pub entries: Vec<LedgerEntry>,
+    /// New balance of every member whose points changed.
+    pub balances: BTreeMap<String, i64>,
+    pub overdrafts: Vec<Overdraft>,
+}
+
+/// Applies each document's point effects in order to `balances` (current balances of
+/// every resolved member). A redemption is always recorded; one that overdraws is also
+/// flagged.
+pub fn plan_points(
+    accepted: &[&Document],
+    sales: &SaleMap,
+    resolved: &HashMap<String, String>,
+    balances: &HashMap<String, i64>,
+) -> PointsPlan {
+    let mut plan = PointsPlan::default();
+    let mut current = balances.clone();
+    for doc in accepted {
+        let (till_member_id, moves): (&str, Vec<(&'static str, i64)>) = match &doc.body {
+            DocumentBody::Sale(s) => match &s.member {
+                Some(m) => (&m.member_id, vec![("redeem", -s.points_redeemed), ("earn", s.points_earned)]),
+                None => continue,
+            },
+            DocumentBody::Return(r) => match &r.member {
+                Some(m) => (
+                    &m.member_id,
+                    vec![("refund_redeem", r.points_refunded), ("reverse_earn", -r.points_reversed)],
+                ),
+                None => continue,
+            },
+            DocumentBody::Void(v) => match sales.get(&v.sale_id) {
+                Some(KnownSale { sale: Sale { member: Some(m), points_earned, points_redeemed, .. }, .. }) => (
+                    &m.member_id,
+                    vec![("void_redeem", *points_redeemed), ("void_earn", -*points_earned)],
+                ),
+                _ => continue,
+            },
+            DocumentBody::PointAdjustment(a) => (&a.member_id, vec![("adjust", a.points)]),
+            _ => continue,
+        };
+        let Some(member_id) = resolved.get(till_member_id) else { continue };
+        let balance = current.entry(member_id.clone()).or_insert(0);
+        for (entry, points) in moves.into_iter().filter(|(_, p)| *p != 0) {
+            let before = *balance;
+            *balance += points;
+            if entry == "redeem" && *balance < 0 {
+                plan.overdrafts.push(Overdraft {
+                    document_id: doc.id,
+                    member_id: member_id.clone(),
+                    points_redeemed: -points,
+                    balance_before: before,
+                    balance_after: *balance,
+                });
+            }
+            plan.entries.push(LedgerEntry {
+                document_id: doc.id,
+                entry,
+                member_id: member_id.clone(),
+                till_member_id: till_member_id.to_owned(),
+                points,
+                balance_after: *balance,
+            });
+            plan.balances.insert(member_id.clone(), *balance);
+        }
+    }
+    plan
+}
+
+/// Stock key: (sku, lot_no), with '' for no lot.
+pub type StockKey = (String, String);
+
+/// A serial-tracked unit's new state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SerialState {
+    pub lot_no: Option<String>,
+    pub available: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct StockPlan {
+    /// Quantity change per key; zero sums are dropped.
+    pub deltas: BTreeMap<StockKey, i64>,
+    /// Final state per (sku, serial) after the batch, in key order.
+    pub serials: BTreeMap<(String, String), SerialState>,
+}
+
+/// Sales take stock out and mark serials sold; returns and voids put them back.
+pub fn plan_stock(accepted: &[&Document], sales: &SaleMap) -> StockPlan {
+    let mut plan = StockPlan::default();
+    let mut moved = |sku: &str, lot: &Option<String>, serial: &Option<String>, quantity: i64| {
+        let key = (sku.to_owned(), lot.clone().unwrap_or_default());
+        *plan.deltas.entry(key).or_insert(0) += quantity;
+        if let Some(serial) = serial {
+            plan.serials.insert(
+                (sku.to_owned(), serial.clone()),
+                SerialState { lot_no: lot.clone(), available: quantity > 0 },
+            );
+        }
+    };
+    for doc in accepted {
+        match &doc.body {
+            DocumentBody::Sale(s) => {
+                for l in &s.lines {
+                    moved(&l.sku, &l.lot, &l.serial, -i64::from(l.quantity));
+                }
+            }
+            DocumentBody::Return(r) => {
+                for l in &r.lines {
+                    moved(&l.sku, &l.lot, &l.serial, i64::from(l.quantity));
+                }
+            }
+            DocumentBody::Void(v) => {
+                for l in sales.get(&v.sale_id).map(|k| k.sale.lines.as_slice()).unwrap_or_default() {
+                    moved(&l.sku, &l.lot, &l.serial, i64::from(l.quantity));
+                }
+            }
+            _ => {}
+        }
+    }
+    plan.deltas.retain(|_, delta| *delta != 0);
+    plan
+}

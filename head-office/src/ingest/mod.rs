@@ -1,0 +1,256 @@
+//! Ingest of a batch of documents from one terminal (`POST /v1/batches`).
+//!
+//! 1. Screen (pure): each document must add up ([`validate_document`]); an id twice in
+//!    the batch is a duplicate, a sequence twice is rejected.
+//! 2. In one transaction, holding the terminal's row lock: insert every candidate with
+//!    `ON CONFLICT DO NOTHING`. The database decides what is new; what it skipped is a
+//!    duplicate (same id) or rejected (sequence or voided sale taken by another id).
+//! 3. Apply the effects of the new documents only (members, points, stock, serials,
+//!    gaps) and publish the changes to the feed. A resend inserts nothing, so it has no
+//!    effect; a rejected document is never stored, so it has none either.
+//!
+//! A deadlock or a race on a unique key between terminals retries the transaction.
+
+mod effects;
+mod gaps;
+mod store;
+
+use std::collections::{HashMap, HashSet};
+
+use pos_core::document::{Document, DocumentBody};
+use pos_core::validate::validate_document;
+use sync_agent::protocol::{BatchRequest, BatchResponse, Change, DocumentResult, DocumentStatus};
+use tokio_postgres::Client;
+use uuid::Uuid;
+
+use crate::error::DbError;
+use crate::feed::{self, FeedEntry};
+use effects::{KnownSale, SaleMap};
+pub(crate) use store::member_from_row;
+
+/// Attempts of a batch's transaction when it loses a race with another one.
+const ATTEMPTS_MAX: u32 = 5;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Verdict {
+    Candidate,
+    Duplicate,
+    Rejected(String),
+}
+
+/// Ingests a batch whose store and terminal the caller has already checked against the
+/// token. Answers one result per document, in the batch's order.
+pub async fn ingest_batch(client: &mut Client, batch: &BatchRequest) -> Result<BatchResponse, DbError> {
+    let screened = screen(&batch.documents);
+    let mut attempt = 1;
+    loop {
+        match apply(client, batch, screened.clone()).await {
+            Err(e) if e.is_retryable() && attempt < ATTEMPTS_MAX => {
+                tracing::warn!(attempt, error = %e, "batch lost a race; retrying");
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+/// The checks that need no database.
+fn screen(docs: &[Document]) -> Vec<Verdict> {
+    let mut first_by_id: HashMap<Uuid, usize> = HashMap::new();
+    let mut sequences: HashSet<u64> = HashSet::new();
+    let mut verdicts: Vec<Verdict> = Vec::with_capacity(docs.len());
+    for (i, doc) in docs.iter().enumerate() {
+        let verdict = if let Some(&first) = first_by_id.get(&doc.id) {
+            match &verdicts[first] {
+                Verdict::Rejected(reason) => Verdict::Rejected(reason.clone()),
+                _ => Verdict::Duplicate,
+            }
+        } else if let Err(invalid) = validate_document(doc) {
+            Verdict::Rejected(format!("does not add up: {invalid}"))
+        } else if !sequences.insert(doc.sequence) {
+            Verdict::Rejected(format!("sequence {} appears twice in the batch", doc.sequence))
+        } else {
+            Verdict::Candidate
+        };
+        first_by_id.entry(doc.id).or_insert(i);
+        verdicts.push(verdict);
+    }
+    verdicts
+}
+
+async fn apply(client: &mut Client, batch: &BatchRequest, mut verdicts: Vec<Verdict>) -> Result<BatchResponse, DbError> {
+    let (store_id, terminal_id) = (batch.store_id.as_str(), batch.terminal_id.as_str());
+    let docs = &batch.documents;
+    let tx = client.transaction().await?;
+    let last_sequence = store::lock_terminal(&tx, store_id, terminal_id).await?;
+
+    let sales = check_voids(&tx, store_id, docs, &mut verdicts).await?;
+    let candidates: Vec<&Document> = docs
+        .iter()
+        .zip(&verdicts)
+        .filter(|(_, v)| **v == Verdict::Candidate)
+        .map(|(d, _)| d)
+        .collect();
+    let inserted = store::insert_documents(&tx, &candidates).await?;
+    let skipped: Vec<&Document> = candidates.iter().copied().filter(|d| !inserted.contains(&d.id)).collect();
+    if !skipped.is_empty() {
+        let found = store::conflicts(&tx, store_id, terminal_id, &skipped).await?;
+        for (doc, verdict) in docs.iter().zip(verdicts.iter_mut()) {
+            if *verdict == Verdict::Candidate && !inserted.contains(&doc.id) {
+                *verdict = explain_skip(doc, &found);
+            }
+        }
+    }
+    let mut accepted: Vec<&Document> = candidates.into_iter().filter(|d| inserted.contains(&d.id)).collect();
+    accepted.sort_by_key(|d| d.sequence);
+
+    let mut feed_entries = apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales).await?;
+    feed_entries.extend(apply_stock(&tx, store_id, &accepted, &sales).await?);
+    let open = store::open_gaps(&tx, store_id, terminal_id).await?;
+    let arrived: Vec<u64> = accepted.iter().map(|d| d.sequence).collect();
+    let gap_changes = gaps::track(last_sequence, &open, &arrived);
+    store::write_gaps(&tx, store_id, terminal_id, &gap_changes).await?;
+    feed::publish(&tx, feed_entries).await?;
+    tx.commit().await?;
+
+    let results: Vec<DocumentResult> = docs
+        .iter()
+        .zip(verdicts)
+        .map(|(doc, verdict)| {
+            let (status, reason) = match verdict {
+                Verdict::Candidate => (DocumentStatus::Accepted, None),
+                Verdict::Duplicate => (DocumentStatus::Duplicate, None),
+                Verdict::Rejected(reason) => (DocumentStatus::Rejected, Some(reason)),
+            };
+            DocumentResult { id: doc.id, sequence: doc.sequence, status, reason }
+        })
+        .collect();
+    Ok(BatchResponse { results })
+}
+
+/// A void must name a sale of the same store that head office has (or that comes
+/// earlier in the batch), with the sequence it says. Returns those sales.
+async fn check_voids(
+    tx: &tokio_postgres::Transaction<'_>,
+    store_id: &str,
+    docs: &[Document],
+    verdicts: &mut [Verdict],
+) -> Result<SaleMap, DbError> {
+    let voided: Vec<Uuid> = docs
+        .iter()
+        .filter_map(|d| match &d.body {
+            DocumentBody::Void(v) => Some(v.sale_id),
+            _ => None,
+        })
+        .collect();
+    if voided.is_empty() {
+        return Ok(SaleMap::new());
+    }
+    let mut sales = store::load_sales(tx, store_id, &voided).await?;
+    for (doc, verdict) in docs.iter().zip(verdicts.iter_mut()) {
+        match (&doc.body, &*verdict) {
+            (DocumentBody::Sale(sale), Verdict::Candidate) if voided.contains(&doc.id) => {
+                sales.entry(doc.id).or_insert_with(|| KnownSale { sequence: doc.sequence, sale: sale.clone() });
+            }
+            (DocumentBody::Void(void), Verdict::Candidate) => match sales.get(&void.sale_id) {
+                None => {
+                    *verdict = Verdict::Rejected(format!(
+                        "voided sale {} is not known to head office (send the sale first)",
+                        void.sale_id
+                    ));
+                }
+                Some(known) if known.sequence != void.sale_sequence => {
+                    *verdict = Verdict::Rejected(format!(
+                        "voided sale {} has sequence {}, not {}",
+                        void.sale_id, known.sequence, void.sale_sequence
+                    ));
+                }
+                Some(_) => {}
+            },
+            _ => {}
+        }
+    }
+    Ok(sales)
+}
+
+/// Why the database skipped a candidate.
+fn explain_skip(doc: &Document, found: &store::Conflicts) -> Verdict {
+    if found.ids.contains(&doc.id) {
+        return Verdict::Duplicate;
+    }
+    if let Some(other) = found.sequences.get(&doc.sequence) {
+        return Verdict::Rejected(format!("sequence {} already belongs to document {other}", doc.sequence));
+    }
+    if let DocumentBody::Void(v) = &doc.body
+        && let Some(other) = found.voided.get(&v.sale_id)
+    {
+        return Verdict::Rejected(format!("sale {} was already voided by document {other}", v.sale_id));
+    }
+    Verdict::Rejected("conflicts with a document head office already has".into())
+}
+
+async fn apply_members_and_points(
+    tx: &tokio_postgres::Transaction<'_>,
+    store_id: &str,
+    terminal_id: &str,
+    accepted: &[&Document],
+    sales: &SaleMap,
+) -> Result<Vec<FeedEntry>, DbError> {
+    let (registered_ids, phones) = effects::registrations(accepted);
+    let mut named: Vec<String> = effects::referenced_members(accepted, sales).into_iter().map(|(id, _)| id).collect();
+    named.extend(registered_ids);
+    if named.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lookups = store::member_lookups(tx, &phones, &named).await?;
+    let members = effects::plan_members(accepted, sales, &lookups);
+    store::insert_members(tx, &members.new_members).await?;
+    store::insert_aliases(tx, &members.aliases).await?;
+
+    let mut canonical: Vec<String> = members.resolved.values().cloned().collect();
+    canonical.sort();
+    canonical.dedup();
+    let balances = store::lock_balances(tx, &canonical).await?;
+    let points = effects::plan_points(accepted, sales, &members.resolved, &balances);
+    store::write_points(tx, store_id, &points.entries, &points.balances).await?;
+    store::flag_overdrafts(tx, store_id, terminal_id, &points.overdrafts).await?;
+    for o in &points.overdrafts {
+        tracing::warn!(document = %o.document_id, member = %o.member_id, balance_after = o.balance_after, "redemption overdrew a member; flagged for review");
+    }
+
+    let mut changed: Vec<String> = points.balances.keys().cloned().collect();
+    changed.extend(members.new_members.iter().map(|m| m.id.clone()));
+    changed.sort();
+    changed.dedup();
+    let mut entries: Vec<FeedEntry> = store::load_members(tx, &changed)
+        .await?
+        .into_iter()
+        .map(|m| FeedEntry::chain(Change::Member(m)))
+        .collect();
+    entries.extend(members.aliases.iter().map(|a| {
+        FeedEntry::chain(Change::MemberAlias { alias_id: a.alias_id.clone(), member_id: a.member_id.clone() })
+    }));
+    Ok(entries)
+}
+
+async fn apply_stock(
+    tx: &tokio_postgres::Transaction<'_>,
+    store_id: &str,
+    accepted: &[&Document],
+    sales: &SaleMap,
+) -> Result<Vec<FeedEntry>, DbError> {
+    let plan = effects::plan_stock(accepted, sales);
+    let stock = store::apply_stock(tx, store_id, &plan.deltas).await?;
+    store::apply_serials(tx, store_id, &plan.serials).await?;
+    let mut entries: Vec<FeedEntry> = stock
+        .into_iter()
+        .map(|(sku, lot, quantity)| {
+            let lot_no = (!lot.is_empty()).then_some(lot);
+            FeedEntry::store(store_id, Change::Stock { sku, lot_no, quantity })
+        })
+        .collect();
+    entries.extend(plan.serials.into_iter().map(|((sku, serial), state)| {
+        FeedEntry::store(store_id, Change::Serial { sku, serial, lot_no: state.lot_no, available: state.available })
+    }));
+    Ok(entries)
+}

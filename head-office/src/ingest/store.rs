@@ -1,0 +1,399 @@
+//! The statements ingest runs, each over a whole batch (arrays through `unnest`), so a
+//! batch of 500 documents costs a handful of round trips, not thousands.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pos_core::document::{Document, DocumentBody};
+use pos_core::member::{Member, Tier};
+use tokio_postgres::Transaction;
+use tokio_postgres::types::Json;
+use uuid::Uuid;
+
+use super::effects::{
+    KnownSale, LedgerEntry, MemberLookups, NewAlias, NewMember, Overdraft, SaleMap, SerialState,
+    StockKey,
+};
+use super::gaps::{GapChanges, OpenGap};
+use crate::error::DbError;
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Locks the terminal's row for the transaction (one batch per terminal at a time) and
+/// returns the highest sequence seen.
+pub async fn lock_terminal(tx: &Transaction<'_>, store: &str, terminal: &str) -> Result<u64, DbError> {
+    let row = tx
+        .query_opt(
+            "SELECT last_sequence FROM terminals WHERE store_id = $1 AND terminal_id = $2 FOR UPDATE",
+            &[&store, &terminal],
+        )
+        .await?
+        .ok_or_else(|| DbError::Corrupt(format!("terminal {store}/{terminal} vanished")))?;
+    Ok(to_u64(row.get(0)))
+}
+
+/// Sales of `store` among `ids`, for voids to name.
+pub async fn load_sales(tx: &Transaction<'_>, store: &str, ids: &[Uuid]) -> Result<SaleMap, DbError> {
+    if ids.is_empty() {
+        return Ok(SaleMap::new());
+    }
+    let rows = tx
+        .query(
+            "SELECT document FROM documents WHERE id = ANY($1) AND store_id = $2 AND kind = 'sale'",
+            &[&ids, &store],
+        )
+        .await?;
+    let mut sales = SaleMap::new();
+    for row in rows {
+        let Json(doc): Json<Document> =
+            row.try_get(0).map_err(|e| DbError::Corrupt(format!("stored sale: {e}")))?;
+        if let DocumentBody::Sale(sale) = doc.body {
+            sales.insert(doc.id, KnownSale { sequence: doc.sequence, sale });
+        }
+    }
+    Ok(sales)
+}
+
+/// Inserts the documents; one whose id (or sequence, or voided sale) is already taken
+/// is skipped by the database. Returns the ids inserted now.
+pub async fn insert_documents(tx: &Transaction<'_>, docs: &[&Document]) -> Result<HashSet<Uuid>, DbError> {
+    if docs.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let ids: Vec<Uuid> = docs.iter().map(|d| d.id).collect();
+    let stores: Vec<&str> = docs.iter().map(|d| d.store_id.as_str()).collect();
+    let terminals: Vec<&str> = docs.iter().map(|d| d.terminal_id.as_str()).collect();
+    let sequences: Vec<i64> = docs.iter().map(|d| to_i64(d.sequence)).collect();
+    let kinds: Vec<&str> = docs.iter().map(|d| d.body.kind()).collect();
+    let dates: Vec<NaiveDate> = docs.iter().map(|d| d.business_date).collect();
+    let created: Vec<DateTime<Utc>> = docs.iter().map(|d| d.created_at).collect();
+    let hashes: Vec<String> = docs.iter().map(|d| d.content_hash()).collect();
+    let voided: Vec<Option<Uuid>> = docs
+        .iter()
+        .map(|d| match &d.body {
+            DocumentBody::Void(v) => Some(v.sale_id),
+            _ => None,
+        })
+        .collect();
+    let bodies: Vec<Json<&Document>> = docs.iter().map(|d| Json(*d)).collect();
+    let rows = tx
+        .query(
+            "INSERT INTO documents (id, store_id, terminal_id, sequence, kind, business_date,
+                                    created_at, content_hash, voided_sale_id, document)
+             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int8[], $5::text[],
+                                  $6::date[], $7::timestamptz[], $8::text[], $9::uuid[], $10::jsonb[])
+             ON CONFLICT DO NOTHING
+             RETURNING id",
+            &[&ids, &stores, &terminals, &sequences, &kinds, &dates, &created, &hashes, &voided, &bodies],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// What already holds the ids, sequences and voided sales of documents not inserted.
+#[derive(Debug, Default)]
+pub struct Conflicts {
+    pub ids: HashSet<Uuid>,
+    /// Sequence -> the document that has it.
+    pub sequences: HashMap<u64, Uuid>,
+    /// Voided sale -> the void that voided it.
+    pub voided: HashMap<Uuid, Uuid>,
+}
+
+pub async fn conflicts(
+    tx: &Transaction<'_>,
+    store: &str,
+    terminal: &str,
+    docs: &[&Document],
+) -> Result<Conflicts, DbError> {
+    let ids: Vec<Uuid> = docs.iter().map(|d| d.id).collect();
+    let sequences: Vec<i64> = docs.iter().map(|d| to_i64(d.sequence)).collect();
+    let voided: Vec<Uuid> = docs
+        .iter()
+        .filter_map(|d| match &d.body {
+            DocumentBody::Void(v) => Some(v.sale_id),
+            _ => None,
+        })
+        .collect();
+    let rows = tx
+        .query(
+            "SELECT id, store_id = $2 AND terminal_id = $3 AND sequence = ANY($4), sequence, voided_sale_id
+             FROM documents
+             WHERE id = ANY($1)
+                OR (store_id = $2 AND terminal_id = $3 AND sequence = ANY($4))
+                OR voided_sale_id = ANY($5)",
+            &[&ids, &store, &terminal, &sequences, &voided],
+        )
+        .await?;
+    let mut found = Conflicts::default();
+    for row in rows {
+        let id: Uuid = row.get(0);
+        found.ids.insert(id);
+        if row.get::<_, bool>(1) {
+            found.sequences.insert(to_u64(row.get(2)), id);
+        }
+        if let Some(sale) = row.get::<_, Option<Uuid>>(3) {
+            found.voided.insert(sale, id);
+        }
+    }
+    Ok(found)
+}
+
+/// Existing members by the phones registered and by the ids named in a batch.
+pub async fn member_lookups(
+    tx: &Transaction<'_>,
+    phones: &[String],
+    ids: &[String],
+) -> Result<MemberLookups, DbError> {
+    let mut lookups = MemberLookups::default();
+    if !phones.is_empty() {
+        for row in tx.query("SELECT phone, id FROM members WHERE phone = ANY($1)", &[&phones]).await? {
+            lookups.by_phone.insert(row.get(0), row.get(1));
+        }
+    }
+    if !ids.is_empty() {
+        for row in tx
+            .query("SELECT alias_id, member_id FROM member_aliases WHERE alias_id = ANY($1)", &[&ids])
+            .await?
+        {
+            lookups.aliases.insert(row.get(0), row.get(1));
+        }
+        for row in tx.query("SELECT id FROM members WHERE id = ANY($1)", &[&ids]).await? {
+            lookups.existing.insert(row.get(0));
+        }
+    }
+    Ok(lookups)
+}
+
+pub async fn insert_members(tx: &Transaction<'_>, members: &[NewMember]) -> Result<(), DbError> {
+    if members.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
+    let cards: Vec<&str> = members.iter().map(|m| m.card_no.as_str()).collect();
+    let phones: Vec<Option<&str>> = members.iter().map(|m| m.phone.as_deref()).collect();
+    let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    let docs: Vec<Option<Uuid>> = members.iter().map(|m| m.registered_document_id).collect();
+    tx.execute(
+        "INSERT INTO members (id, card_no, phone, name, registered_document_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[])
+         ON CONFLICT (id) DO NOTHING",
+        &[&ids, &cards, &phones, &names, &docs],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_aliases(tx: &Transaction<'_>, aliases: &[NewAlias]) -> Result<(), DbError> {
+    if aliases.is_empty() {
+        return Ok(());
+    }
+    let alias_ids: Vec<&str> = aliases.iter().map(|a| a.alias_id.as_str()).collect();
+    let member_ids: Vec<&str> = aliases.iter().map(|a| a.member_id.as_str()).collect();
+    let cards: Vec<&str> = aliases.iter().map(|a| a.card_no.as_str()).collect();
+    let docs: Vec<Uuid> = aliases.iter().map(|a| a.document_id).collect();
+    tx.execute(
+        "INSERT INTO member_aliases (alias_id, member_id, card_no, document_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[])
+         ON CONFLICT (alias_id) DO NOTHING",
+        &[&alias_ids, &member_ids, &cards, &docs],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Locks the members (in id order, so concurrent batches cannot deadlock) and returns
+/// their balances.
+pub async fn lock_balances(tx: &Transaction<'_>, ids: &[String]) -> Result<HashMap<String, i64>, DbError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = tx
+        .query(
+            "SELECT id, points_balance FROM members WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+            &[&ids],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+pub async fn write_points(
+    tx: &Transaction<'_>,
+    store: &str,
+    entries: &[LedgerEntry],
+    balances: &std::collections::BTreeMap<String, i64>,
+) -> Result<(), DbError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let docs: Vec<Uuid> = entries.iter().map(|e| e.document_id).collect();
+    let kinds: Vec<&str> = entries.iter().map(|e| e.entry).collect();
+    let members: Vec<&str> = entries.iter().map(|e| e.member_id.as_str()).collect();
+    let till_members: Vec<&str> = entries.iter().map(|e| e.till_member_id.as_str()).collect();
+    let points: Vec<i64> = entries.iter().map(|e| e.points).collect();
+    let after: Vec<i64> = entries.iter().map(|e| e.balance_after).collect();
+    // The primary key (document_id, entry) makes a second application impossible.
+    tx.execute(
+        "INSERT INTO point_ledger (document_id, entry, member_id, till_member_id, points, balance_after, store_id)
+         SELECT d, e, m, t, p, a, $7 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int8[])
+             AS l (d, e, m, t, p, a)",
+        &[&docs, &kinds, &members, &till_members, &points, &after, &store],
+    )
+    .await?;
+    let ids: Vec<&str> = balances.keys().map(String::as_str).collect();
+    let values: Vec<i64> = balances.values().copied().collect();
+    tx.execute(
+        "UPDATE members SET points_balance = b.balance
+         FROM unnest($1::text[], $2::int8[]) AS b (id, balance) WHERE members.id = b.id",
+        &[&ids, &values],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn flag_overdrafts(
+    tx: &Transaction<'_>,
+    store: &str,
+    terminal: &str,
+    overdrafts: &[Overdraft],
+) -> Result<(), DbError> {
+    if overdrafts.is_empty() {
+        return Ok(());
+    }
+    let docs: Vec<Uuid> = overdrafts.iter().map(|o| o.document_id).collect();
+    let members: Vec<&str> = overdrafts.iter().map(|o| o.member_id.as_str()).collect();
+    let redeemed: Vec<i64> = overdrafts.iter().map(|o| o.points_redeemed).collect();
+    let before: Vec<i64> = overdrafts.iter().map(|o| o.balance_before).collect();
+    let after: Vec<i64> = overdrafts.iter().map(|o| o.balance_after).collect();
+    tx.execute(
+        "INSERT INTO overdraft_reviews (document_id, member_id, points_redeemed, balance_before, balance_after, store_id, terminal_id)
+         SELECT d, m, r, b, a, $6, $7 FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int8[], $5::int8[]) AS o (d, m, r, b, a)
+         ON CONFLICT (document_id) DO NOTHING",
+        &[&docs, &members, &redeemed, &before, &after, &store, &terminal],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Members as the feed sends them.
+pub async fn load_members(tx: &Transaction<'_>, ids: &[String]) -> Result<Vec<Member>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = tx
+        .query(
+            "SELECT id, card_no, coalesce(phone, ''), name, tier, points_balance FROM members WHERE id = ANY($1)",
+            &[&ids],
+        )
+        .await?;
+    rows.iter().map(member_from_row).collect()
+}
+
+pub fn member_from_row(row: &tokio_postgres::Row) -> Result<Member, DbError> {
+    let tier: String = row.get(4);
+    Ok(Member {
+        id: row.get(0),
+        card_no: row.get(1),
+        phone: row.get(2),
+        name: row.get(3),
+        tier: Tier::from_code(&tier).ok_or_else(|| DbError::Corrupt(format!("member tier {tier:?}")))?,
+        points_balance: row.get(5),
+    })
+}
+
+/// Adds the deltas to the store's stock and returns the new quantities.
+pub async fn apply_stock(
+    tx: &Transaction<'_>,
+    store: &str,
+    deltas: &std::collections::BTreeMap<StockKey, i64>,
+) -> Result<Vec<(String, String, i64)>, DbError> {
+    if deltas.is_empty() {
+        return Ok(Vec::new());
+    }
+    let skus: Vec<&str> = deltas.keys().map(|(s, _)| s.as_str()).collect();
+    let lots: Vec<&str> = deltas.keys().map(|(_, l)| l.as_str()).collect();
+    let quantities: Vec<i64> = deltas.values().copied().collect();
+    let rows = tx
+        .query(
+            "INSERT INTO stock (store_id, sku, lot_no, quantity)
+             SELECT $1, s, l, q FROM unnest($2::text[], $3::text[], $4::int8[]) AS d (s, l, q)
+             ON CONFLICT (store_id, sku, lot_no) DO UPDATE SET quantity = stock.quantity + excluded.quantity
+             RETURNING sku, lot_no, quantity",
+            &[&store, &skus, &lots, &quantities],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+}
+
+pub async fn apply_serials(
+    tx: &Transaction<'_>,
+    store: &str,
+    serials: &std::collections::BTreeMap<(String, String), SerialState>,
+) -> Result<(), DbError> {
+    if serials.is_empty() {
+        return Ok(());
+    }
+    let skus: Vec<&str> = serials.keys().map(|(s, _)| s.as_str()).collect();
+    let numbers: Vec<&str> = serials.keys().map(|(_, n)| n.as_str()).collect();
+    let lots: Vec<Option<&str>> = serials.values().map(|s| s.lot_no.as_deref()).collect();
+    let available: Vec<bool> = serials.values().map(|s| s.available).collect();
+    tx.execute(
+        "INSERT INTO serials (store_id, sku, serial, lot_no, available)
+         SELECT $1, s, n, l, a FROM unnest($2::text[], $3::text[], $4::text[], $5::bool[]) AS u (s, n, l, a)
+         ON CONFLICT (sku, serial) DO UPDATE
+             SET store_id = excluded.store_id, available = excluded.available,
+                 lot_no = coalesce(excluded.lot_no, serials.lot_no)",
+        &[&store, &skus, &numbers, &lots, &available],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn open_gaps(tx: &Transaction<'_>, store: &str, terminal: &str) -> Result<Vec<OpenGap>, DbError> {
+    let rows = tx
+        .query(
+            "SELECT id, from_sequence, to_sequence, detected_at FROM sequence_gaps
+             WHERE store_id = $1 AND terminal_id = $2 AND closed_at IS NULL",
+            &[&store, &terminal],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| OpenGap {
+            id: r.get(0),
+            from_sequence: to_u64(r.get(1)),
+            to_sequence: to_u64(r.get(2)),
+            detected_at: r.get(3),
+        })
+        .collect())
+}
+
+pub async fn write_gaps(tx: &Transaction<'_>, store: &str, terminal: &str, changes: &GapChanges) -> Result<(), DbError> {
+    if !changes.close.is_empty() {
+        tx.execute("UPDATE sequence_gaps SET closed_at = now() WHERE id = ANY($1)", &[&changes.close])
+            .await?;
+    }
+    if !changes.open.is_empty() {
+        let from: Vec<i64> = changes.open.iter().map(|g| to_i64(g.from_sequence)).collect();
+        let to: Vec<i64> = changes.open.iter().map(|g| to_i64(g.to_sequence)).collect();
+        let at: Vec<Option<DateTime<Utc>>> = changes.open.iter().map(|g| g.detected_at).collect();
+        tx.execute(
+            "INSERT INTO sequence_gaps (store_id, terminal_id, from_sequence, to_sequence, detected_at)
+             SELECT $1, $2, f, t, coalesce(a, now()) FROM unnest($3::int8[], $4::int8[], $5::timestamptz[]) AS g (f, t, a)",
+            &[&store, &terminal, &from, &to, &at],
+        )
+        .await?;
+    }
+    tx.execute(
+        "UPDATE terminals SET last_sequence = $3 WHERE store_id = $1 AND terminal_id = $2",
+        &[&store, &terminal, &to_i64(changes.last_sequence)],
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! `head-office`: parses arguments and calls the library.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use chrono::NaiveDate;
+use head_office::export::{DateRange, ExportKind};
+use head_office::server::AppState;
+use head_office::{auth, catalog, db, export, reports, server, tls};
+
+#[derive(Parser)]
+#[command(name = "head-office", version, about = "Head office (总部): receives till documents, owns catalog, stock and members")]
+struct Cli {
+    /// PostgreSQL connection: a postgres:// URL or a `host=... dbname=...` string.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (applies pending migrations first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// PEM certificate chain; with --tls-key, serve HTTPS.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key for --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Most database connections.
+        #[arg(long, default_value_t = 16)]
+        pool_size_max: usize,
+    },
+    /// Enrol a terminal and print its token once (only its hash is stored).
+    Enroll {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        terminal: String,
+    },
+    /// Import a catalog CSV (products, barcodes, lots, stock, serials, members, promotions).
+    Import {
+        /// The CSV file (format: pos-core's catalog file).
+        file: PathBuf,
+        /// Store the file's stock and serial rows belong to.
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// Export CSV for an ERP.
+    Export {
+        kind: ExportArg,
+        /// File to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// First business date (sales, returns, closes).
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// Last business date (sales, returns, closes).
+        #[arg(long)]
+        to: Option<NaiveDate>,
+    },
+    /// Apply pending schema migrations.
+    Migrate,
+    /// Print a report as JSON: open sequence gaps, or overdrafts awaiting review.
+    Report {
+        kind: ReportArg,
+        /// Only this store (gaps).
+        #[arg(long)]
+        store: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportArg {
+    Sales,
+    Returns,
+    Closes,
+    Members,
+    Stock,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportArg {
+    Gaps,
+    Overdrafts,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let Some(url) = cli.database_url else {
+        bail!("no database: pass --database-url or set DATABASE_URL");
+    };
+    let pool_size = match &cli.command {
+        Command::Serve { pool_size_max, .. } => *pool_size_max,
+        _ => 2,
+    };
+    let pool = db::pool(&url, pool_size).context("database settings")?;
+    let mut client = pool.get().await.context("connect to the database")?;
+    match cli.command {
+        Command::Migrate => {
+            let applied = db::migrate(&mut client).await?;
+            println!("schema at version {} (applied now: {applied:?})", db::latest_version());
+        }
+        Command::Serve { listen, tls_cert, tls_key, .. } => {
+            let applied = db::migrate(&mut client).await?;
+            tracing::info!(?applied, version = db::latest_version(), "schema ready");
+            drop(client);
+            let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listen on {listen}"))?;
+            let state = AppState::new(pool);
+            match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => {
+                    let config = tls::server_config(&cert, &key)?;
+                    server::run_tls(listener, state, config, shutdown_signal()).await?;
+                }
+                _ => server::run(listener, state, shutdown_signal()).await?,
+            }
+        }
+        Command::Enroll { store, terminal } => {
+            let token = auth::enroll(&client, &store, &terminal).await?;
+            eprintln!("terminal {store}/{terminal} enrolled; the token is shown once:");
+            println!("{token}");
+        }
+        Command::Import { file, store } => {
+            let reader = std::fs::File::open(&file).with_context(|| format!("open {}", file.display()))?;
+            let parsed = pos_core::import::parse_catalog_csv(std::io::BufReader::new(reader))
+                .with_context(|| format!("read {}", file.display()))?;
+            let summary = catalog::import_catalog(&mut client, &parsed, store.as_deref()).await?;
+            println!("{summary:?}");
+        }
+        Command::Export { kind, out, from, to } => {
+            let kind = match kind {
+                ExportArg::Sales => ExportKind::Sales,
+                ExportArg::Returns => ExportKind::Returns,
+                ExportArg::Closes => ExportKind::Closes,
+                ExportArg::Members => ExportKind::Members,
+                ExportArg::Stock => ExportKind::Stock,
+            };
+            let file = std::fs::File::create(&out).with_context(|| format!("create {}", out.display()))?;
+            let rows = export::export(&client, kind, DateRange { from, to }, std::io::BufWriter::new(file)).await?;
+            eprintln!("{rows} rows written to {}", out.display());
+        }
+        Command::Report { kind, store } => {
+            let json = match kind {
+                ReportArg::Gaps => serde_json::to_string_pretty(&reports::open_gaps(&**client, store.as_deref()).await?)?,
+                ReportArg::Overdrafts => serde_json::to_string_pretty(&reports::overdrafts(&**client).await?)?,
+            };
+            println!("{json}");
+        }
+    }
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("install a SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    tracing::info!("shutting down");
+}

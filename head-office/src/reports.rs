@@ -1,0 +1,126 @@
+//! What head office reports for people: the daily close per store, sequence gaps, and
+//! redemptions flagged for review.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pos_core::document::{Document, DocumentBody, TenderKind, TenderTotal};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sync_agent::protocol::{DailyClose, SequenceGap, TerminalClose};
+use tokio_postgres::GenericClient;
+use tokio_postgres::types::Json;
+use uuid::Uuid;
+
+use crate::error::DbError;
+
+/// Every terminal's Z report of `business_date` in `store_id`, with totals by tender.
+pub async fn daily_close(
+    client: &impl GenericClient,
+    store_id: &str,
+    business_date: NaiveDate,
+) -> Result<DailyClose, DbError> {
+    let rows = client
+        .query(
+            "SELECT document FROM documents
+             WHERE store_id = $1 AND kind = 'z_report' AND business_date = $2
+             ORDER BY terminal_id, sequence",
+            &[&store_id, &business_date],
+        )
+        .await?;
+    let mut terminals = Vec::with_capacity(rows.len());
+    let mut tenders: BTreeMap<TenderKind, TenderTotal> = BTreeMap::new();
+    let mut variance = Decimal::ZERO;
+    for row in rows {
+        let Json(doc): Json<Document> =
+            row.try_get(0).map_err(|e| DbError::Corrupt(format!("stored Z report: {e}")))?;
+        let DocumentBody::ZReport(z) = doc.body else { continue };
+        for t in &z.totals.tenders {
+            let sum = tenders.entry(t.kind).or_insert(TenderTotal { kind: t.kind, amount: Decimal::ZERO, count: 0 });
+            sum.amount += t.amount;
+            sum.count += t.count;
+        }
+        variance += z.variance;
+        terminals.push(TerminalClose {
+            terminal_id: doc.terminal_id,
+            document_id: doc.id,
+            z_no: z.z_no,
+            sales_count: z.totals.sales_count,
+            sales_total: z.totals.sales_total,
+            returns_count: z.totals.returns_count,
+            returns_total: z.totals.returns_total,
+            voids_count: z.totals.voids_count,
+            voids_total: z.totals.voids_total,
+            tenders: z.totals.tenders,
+            expected_cash: z.totals.expected_cash,
+            counted_cash: z.counted_cash,
+            variance: z.variance,
+        });
+    }
+    Ok(DailyClose {
+        store_id: store_id.to_owned(),
+        business_date,
+        terminals,
+        tenders: tenders.into_values().collect(),
+        variance,
+    })
+}
+
+/// Sequence gaps still open, of one store or of all.
+pub async fn open_gaps(client: &impl GenericClient, store_id: Option<&str>) -> Result<Vec<SequenceGap>, DbError> {
+    let rows = client
+        .query(
+            "SELECT store_id, terminal_id, from_sequence, to_sequence FROM sequence_gaps
+             WHERE closed_at IS NULL AND ($1::text IS NULL OR store_id = $1)
+             ORDER BY store_id, terminal_id, from_sequence",
+            &[&store_id],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| SequenceGap {
+            store_id: r.get(0),
+            terminal_id: r.get(1),
+            from_sequence: u64::try_from(r.get::<_, i64>(2)).unwrap_or(0),
+            to_sequence: u64::try_from(r.get::<_, i64>(3)).unwrap_or(0),
+        })
+        .collect())
+}
+
+/// A redemption that took a member's balance below zero.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdraftReview {
+    pub document_id: Uuid,
+    pub member_id: String,
+    pub store_id: String,
+    pub terminal_id: String,
+    pub points_redeemed: i64,
+    pub balance_before: i64,
+    pub balance_after: i64,
+    pub flagged_at: DateTime<Utc>,
+}
+
+/// Overdrafts nobody has reviewed yet, oldest first.
+pub async fn overdrafts(client: &impl GenericClient) -> Result<Vec<OverdraftReview>, DbError> {
+    let rows = client
+        .query(
+            "SELECT document_id, member_id, store_id, terminal_id, points_redeemed, balance_before,
+                    balance_after, flagged_at
+             FROM overdraft_reviews WHERE reviewed_at IS NULL ORDER BY flagged_at, document_id",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| OverdraftReview {
+            document_id: r.get(0),
+            member_id: r.get(1),
+            store_id: r.get(2),
+            terminal_id: r.get(3),
+            points_redeemed: r.get(4),
+            balance_before: r.get(5),
+            balance_after: r.get(6),
+            flagged_at: r.get(7),
+        })
+        .collect())
+}

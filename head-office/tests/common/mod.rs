@@ -1,0 +1,311 @@
+//! A head office on a fresh database of this test binary's own PostgreSQL cluster,
+//! served over real HTTP on 127.0.0.1, and builders of documents that add up.
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use deadpool_postgres::Pool;
+use head_office::server::AppState;
+use head_office::testing::PgCluster;
+use head_office::{auth, db, server};
+use pos_core::document::{
+    Document, DocumentBody, MemberRegistration, ReportTotals, Return, ReturnLine, Sale, SaleLine,
+    SaleMember, Tender, TenderKind, VatAmount, Void, ZReport,
+};
+use pos_core::member::Tier;
+use pos_core::money::vat_included;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use sync_agent::protocol::{BatchRequest, BatchResponse};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+pub struct HeadOffice {
+    pub base_url: String,
+    pub pool: Pool,
+    pub http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl HeadOffice {
+    pub async fn start() -> HeadOffice {
+        let url = PgCluster::shared().create_database().await.expect("create a database");
+        let pool = db::pool(&url, 8).expect("pool");
+        db::migrate(&mut pool.get().await.expect("connect")).await.expect("migrate");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let state = AppState::new(pool.clone());
+        let server = tokio::spawn(server::run(listener, state, async {
+            let _ = stopped.await;
+        }));
+        HeadOffice { base_url, pool, http: reqwest::Client::new(), stop: Some(stop), server: Some(server) }
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server ran");
+        }
+    }
+
+    pub async fn enroll(&self, store: &str, terminal: &str) -> String {
+        auth::enroll(&self.pool.get().await.unwrap(), store, terminal).await.expect("enroll")
+    }
+
+    pub async fn client(&self) -> deadpool_postgres::Object {
+        self.pool.get().await.expect("connect")
+    }
+
+    /// Posts a batch as JSON; returns the status and the JSON answer.
+    pub async fn post_batch(&self, token: &str, batch: &BatchRequest) -> (u16, Value) {
+        let body = serde_json::to_vec(batch).unwrap();
+        self.post_raw(token, body, None).await
+    }
+
+    pub async fn post_raw(&self, token: &str, body: Vec<u8>, encoding: Option<&str>) -> (u16, Value) {
+        let mut request = self
+            .http
+            .post(format!("{}/v1/batches", self.base_url))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(encoding) = encoding {
+            request = request.header("content-encoding", encoding);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("every answer is JSON"))
+    }
+
+    /// Posts a batch that must be answered 200 and returns the answer.
+    pub async fn submit(&self, token: &str, batch: &BatchRequest) -> BatchResponse {
+        let (status, body) = self.post_batch(token, batch).await;
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_value(body).expect("a BatchResponse")
+    }
+
+    pub async fn get(&self, token: Option<&str>, path_and_query: &str) -> (u16, Value) {
+        let mut request = self.http.get(format!("{}{path_and_query}", self.base_url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("every answer is JSON"))
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        self.client().await.query_one(&format!("SELECT count(*) FROM {table}"), &[]).await.unwrap().get(0)
+    }
+
+    pub async fn stock(&self, store: &str, sku: &str, lot: &str) -> Option<i64> {
+        self.client()
+            .await
+            .query_opt(
+                "SELECT quantity FROM stock WHERE store_id = $1 AND sku = $2 AND lot_no = $3",
+                &[&store, &sku, &lot],
+            )
+            .await
+            .unwrap()
+            .map(|r| r.get(0))
+    }
+
+    pub async fn balance(&self, member_id: &str) -> Option<i64> {
+        self.client()
+            .await
+            .query_opt("SELECT points_balance FROM members WHERE id = $1", &[&member_id])
+            .await
+            .unwrap()
+            .map(|r| r.get(0))
+    }
+
+    /// A snapshot of everything ingest writes, to show that something changed nothing.
+    pub async fn snapshot(&self) -> BTreeMap<&'static str, String> {
+        let mut snapshot = BTreeMap::new();
+        for (table, order) in [
+            ("documents", "id"),
+            ("stock", "store_id, sku, lot_no"),
+            ("serials", "sku, serial"),
+            ("members", "id"),
+            ("member_aliases", "alias_id"),
+            ("point_ledger", "document_id, entry"),
+            ("overdraft_reviews", "document_id"),
+            ("sequence_gaps", "id"),
+            ("feed", "cursor"),
+            ("terminals", "store_id, terminal_id"),
+        ] {
+            let rows = self
+                .client()
+                .await
+                .query(&format!("SELECT coalesce(string_agg(t::text, '\n' ORDER BY {order}), '') FROM {table} t"), &[])
+                .await
+                .unwrap();
+            snapshot.insert(table, rows[0].get::<_, String>(0));
+        }
+        snapshot
+    }
+}
+
+pub const STORE: &str = "S1";
+pub const TERMINAL: &str = "T1";
+
+pub fn business_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+pub fn document(store: &str, terminal: &str, sequence: u64, body: DocumentBody) -> Document {
+    Document {
+        id: Uuid::now_v7(),
+        store_id: store.into(),
+        terminal_id: terminal.into(),
+        sequence,
+        business_date: business_date(),
+        created_at: Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap() + chrono::Duration::seconds(sequence as i64),
+        operator_id: "cashier-1".into(),
+        approvals: vec![],
+        body,
+    }
+}
+
+pub fn batch(store: &str, terminal: &str, documents: Vec<Document>) -> BatchRequest {
+    BatchRequest { store_id: store.into(), terminal_id: terminal.into(), documents }
+}
+
+/// A line to sell: sku, quantity, unit price, lot, serial.
+#[derive(Clone)]
+pub struct Item {
+    pub sku: &'static str,
+    pub quantity: u32,
+    pub unit_price: Decimal,
+    pub lot: Option<&'static str>,
+    pub serial: Option<&'static str>,
+}
+
+pub fn item(sku: &'static str, quantity: u32, unit_price: &str) -> Item {
+    Item { sku, quantity, unit_price: unit_price.parse().unwrap(), lot: None, serial: None }
+}
+
+pub fn vat_13() -> Decimal {
+    Decimal::new(13, 2)
+}
+
+fn vat_lines(amounts: &[Decimal]) -> Vec<VatAmount> {
+    let gross: Decimal = amounts.iter().copied().sum();
+    vec![VatAmount { rate: vat_13(), gross, vat: vat_included(gross, vat_13()) }]
+}
+
+/// A sale that adds up, paid in cash, except `points_redeemed` points (100 = 1 yuan).
+pub fn sale(items: &[Item], member: Option<&str>, points_earned: i64, points_redeemed: i64) -> Sale {
+    let lines: Vec<SaleLine> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            let gross = it.unit_price * Decimal::from(it.quantity);
+            SaleLine {
+                line_no: i as u32 + 1,
+                sku: it.sku.into(),
+                name: format!("product {}", it.sku),
+                category: "devices".into(),
+                unit: "台".into(),
+                quantity: it.quantity,
+                lot: it.lot.map(Into::into),
+                expiry_date: it.lot.map(|_| NaiveDate::from_ymd_opt(2028, 1, 31).unwrap()),
+                serial: it.serial.map(Into::into),
+                registration_no: None,
+                unit_price: it.unit_price,
+                gross,
+                discounts: vec![],
+                net: gross,
+                vat_rate: vat_13(),
+                points_multiplier: Decimal::ONE,
+            }
+        })
+        .collect();
+    let total: Decimal = lines.iter().map(|l| l.net).sum();
+    let by_points = Decimal::new(points_redeemed, 2);
+    let mut tenders = vec![Tender { kind: TenderKind::Cash, amount: total - by_points, reference: None, points: 0 }];
+    if points_redeemed > 0 {
+        tenders.push(Tender { kind: TenderKind::Points, amount: by_points, reference: None, points: points_redeemed });
+    }
+    Sale {
+        shift_id: Uuid::now_v7(),
+        vat: vat_lines(&lines.iter().map(|l| l.net).collect::<Vec<_>>()),
+        subtotal: total,
+        discount_total: Decimal::ZERO,
+        total,
+        lines,
+        tenders,
+        cash_rounding: Decimal::ZERO,
+        change: Decimal::ZERO,
+        member: member.map(|id| SaleMember { member_id: id.into(), card_no: format!("card-{id}"), tier: Tier::Standard }),
+        points_earned,
+        points_redeemed,
+    }
+}
+
+/// A return of `items` in cash, taking back `points_reversed` points.
+pub fn return_of(original: Option<Uuid>, items: &[Item], member: Option<&str>, points_reversed: i64) -> Return {
+    let lines: Vec<ReturnLine> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| ReturnLine {
+            original_line_no: Some(i as u32 + 1),
+            sku: it.sku.into(),
+            name: format!("product {}", it.sku),
+            quantity: it.quantity,
+            lot: it.lot.map(Into::into),
+            serial: it.serial.map(Into::into),
+            refund: it.unit_price * Decimal::from(it.quantity),
+            vat_rate: vat_13(),
+        })
+        .collect();
+    let total: Decimal = lines.iter().map(|l| l.refund).sum();
+    Return {
+        shift_id: Uuid::now_v7(),
+        original_sale_id: original,
+        vat: vat_lines(&lines.iter().map(|l| l.refund).collect::<Vec<_>>()),
+        total,
+        lines,
+        tenders: vec![Tender { kind: TenderKind::Cash, amount: total, reference: None, points: 0 }],
+        member: member.map(|id| SaleMember { member_id: id.into(), card_no: format!("card-{id}"), tier: Tier::Standard }),
+        points_reversed,
+        points_refunded: 0,
+        reason: "faulty".into(),
+    }
+}
+
+pub fn void_of(sale: &Document) -> Void {
+    let DocumentBody::Sale(s) = &sale.body else { panic!("not a sale") };
+    Void { shift_id: s.shift_id, sale_id: sale.id, sale_sequence: sale.sequence, total: s.total, reason: "wrong item".into() }
+}
+
+pub fn registration(member_id: &str, phone: &str) -> MemberRegistration {
+    MemberRegistration {
+        member_id: member_id.into(),
+        card_no: format!("card-{member_id}"),
+        phone: phone.into(),
+        name: "张三".into(),
+    }
+}
+
+/// A Z report with `cash_sales` taken in cash, counted `counted`.
+pub fn z_report(z_no: u64, cash_sales: &str, counted: &str) -> ZReport {
+    let cash: Decimal = cash_sales.parse().unwrap();
+    let counted: Decimal = counted.parse().unwrap();
+    let totals = ReportTotals {
+        first_sequence: Some(1),
+        last_sequence: Some(9),
+        sales_count: 3,
+        sales_total: cash,
+        tenders: vec![pos_core::document::TenderTotal { kind: TenderKind::Cash, amount: cash, count: 3 }],
+        expected_cash: cash,
+        ..ReportTotals::default()
+    };
+    ZReport { z_no, totals, counted: vec![], counted_cash: counted, variance: counted - cash }
+}

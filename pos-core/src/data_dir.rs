@@ -1,0 +1,167 @@
+//! A till's data directory: the SQLite file and the configuration file beside it.
+//!
+//! ```text
+//! DATA_DIR/
+//!   till.sqlite   the ledger (documents, journal, outbox, catalog)
+//!   config.toml   devices, head office, thresholds; edited by a manager
+//!   sync.lock     held by whichever process pushes for this till
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::till::TillConfig;
+
+/// Where head office is and how this till proves who it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerConfig {
+    pub url: String,
+    pub token: String,
+}
+
+/// Receipt printer: a URI like `tcp://192.168.1.50:9100`, `serial:///dev/ttyUSB0?baud=9600`
+/// or `file:///dev/usb/lp0`, and the paper width in millimetres (58 or 80).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrinterConfig {
+    pub uri: String,
+    #[serde(default = "default_width")]
+    pub width_mm: u16,
+}
+
+fn default_width() -> u16 {
+    80
+}
+
+/// A serial barcode scanner; keyboard-wedge scanners need no configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScannerConfig {
+    pub port: String,
+    #[serde(default = "default_baud")]
+    pub baud: u32,
+}
+
+fn default_baud() -> u32 {
+    9600
+}
+
+/// Everything in `config.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AppConfig {
+    /// Shown on the receipt header.
+    pub store_name: String,
+    /// "zh-CN" (default) or "en".
+    pub language: String,
+    pub server: Option<ServerConfig>,
+    pub printer: Option<PrinterConfig>,
+    pub scanner: Option<ScannerConfig>,
+    pub till: TillConfig,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            store_name: "医疗器械门店".to_string(),
+            language: "zh-CN".to_string(),
+            server: None,
+            printer: None,
+            scanner: None,
+            till: TillConfig::default(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not a valid till configuration: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+/// A till's data directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir {
+    path: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(path: impl Into<PathBuf>) -> DataDir {
+        DataDir { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn till_path(&self) -> PathBuf {
+        self.path.join("till.sqlite")
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.path.join("config.toml")
+    }
+
+    pub fn sync_lock_path(&self) -> PathBuf {
+        self.path.join("sync.lock")
+    }
+
+    /// The configuration; a missing file means the defaults.
+    pub fn load_config(&self) -> Result<AppConfig, ConfigError> {
+        let path = self.config_path();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Invalid { path, message: e.to_string() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AppConfig::default()),
+            Err(source) => Err(ConfigError::Read { path, source }),
+        }
+    }
+
+    /// Writes the configuration atomically (temp file + rename), so a crash mid-write
+    /// never leaves a half file that would stop the till from starting.
+    pub fn save_config(&self, config: &AppConfig) -> Result<(), ConfigError> {
+        let path = self.config_path();
+        let text = toml::to_string_pretty(config).map_err(|e| ConfigError::Invalid { path: path.clone(), message: e.to_string() })?;
+        let tmp = self.path.join("config.toml.tmp");
+        std::fs::create_dir_all(&self.path).map_err(|source| ConfigError::Write { path: path.clone(), source })?;
+        std::fs::write(&tmp, text).map_err(|source| ConfigError::Write { path: tmp.clone(), source })?;
+        std::fs::rename(&tmp, &path).map_err(|source| ConfigError::Write { path, source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_round_trips_and_defaults_when_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path());
+        assert_eq!(data.load_config().unwrap(), AppConfig::default());
+        let mut config = AppConfig::default();
+        config.server = Some(ServerConfig { url: "http://127.0.0.1:8080".into(), token: "t".into() });
+        config.printer = Some(PrinterConfig { uri: "tcp://127.0.0.1:9100".into(), width_mm: 58 });
+        data.save_config(&config).unwrap();
+        assert_eq!(data.load_config().unwrap(), config);
+    }
+
+    #[test]
+    fn a_corrupt_config_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path());
+        std::fs::write(data.config_path(), "store_name = [unclosed").unwrap();
+        let err = data.load_config().unwrap_err();
+        assert!(err.to_string().contains("config.toml"), "{err}");
+    }
+
+    /// A configuration written by this version must stay readable by later ones.
+    #[test]
+    fn reads_the_v1_fixture() {
+        let text = include_str!("../tests/fixtures/config_v1.toml");
+        let config: AppConfig = toml::from_str(text).unwrap();
+        assert_eq!(config.printer.unwrap().width_mm, 58);
+        assert_eq!(config.till.near_expiry_warn_days, 30);
+    }
+}

@@ -1,0 +1,90 @@
+//! The record kinds of the catalog file and the columns of each.
+
+/// The first column of every row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RecordKind {
+    Product,
+    Barcode,
+    Lot,
+    Stock,
+    Serial,
+    Member,
+    Promotion,
+}
+
+impl RecordKind {
+    pub(crate) const ALL: [RecordKind; 7] = [
+        RecordKind::Product,
+        RecordKind::Barcode,
+        RecordKind::Lot,
+        RecordKind::Stock,
+        RecordKind::Serial,
+        RecordKind::Member,
+        RecordKind::Promotion,
+    ];
+
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            RecordKind::Product => "product",
+            RecordKind::Barcode => "barcode",
+            RecordKind::Lot => "lot",
+            RecordKind::Stock => "stock",
+            RecordKind::Serial => "serial",
+            RecordKind::Member => "member",
+            RecordKind::Promotion => "promotion",
+        }
+    }
+
+    /// Kind codes are matched without regard to ASCII case ("Product" from a spreadsheet).
+    pub(crate) fn from_code(code: &str) -> Option<RecordKind> {
+        RecordKind::ALL
+            .into_iter()
+            .find(|kind| kind.code().eq_ignore_ascii_case(code))
+    }
+
+    /// Names of the columns after the kind column, in order.
+    pub(crate) fn fields(self) -> &'static [&'static str] {
+        match self {
+            RecordKind::Product => &[
+                "sku",
+                "name",
+                "pinyin",
+                "category",
+                "unit",
+                "price",
+                "vat_rate",
+                "device_class",
+                "registration_no",
+                "tracking",
+                "safety_stock",
+            ],
+            RecordKind::Barcode => &["sku", "barcode"],
+            RecordKind::Lot => &["sku", "lot_no", "expiry_date"],
+            RecordKind::Stock => &["sku", "lot_no", "quantity"],
+            RecordKind::Serial => &["sku", "serial", "lot_no"],
+            RecordKind::Member => &["id", "card_no", "phone", "name", "tier", "points_balance"],
+            RecordKind::Promotion => &[
+                "id",
+                "name",
+                "priority",
+                "stackable",
+                "valid_from",
+                "valid_to",
+                "rule_json",
+            ],
+        }
+    }
+
+    /// Columns of a full row, the kind column included.
+    pub(crate) fn column_count(self) -> usize {
+        self.fields().len() + 1
+    }
+}
+
+/// "product,sku,name,..." for the kind named `kind`, to show in an error.
+pub(crate) fn column_layout(kind: &str) -> String {
+    match RecordKind::from_code(kind) {
+        Some(kind) => format!("{},{}", kind.code(), kind.fields().join(",")),
+        None => String::from("unknown kind"),
+    }
+}

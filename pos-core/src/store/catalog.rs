@@ -1,0 +1,492 @@
+//! Catalog queries: products, barcodes, lots, stock and members as the till knows them.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{Store, StoreError};
+use crate::catalog::{DeviceClass, Lot, Product, Tracking};
+use crate::import::CatalogImport;
+use crate::member::{Member, Tier};
+use crate::promotion::Promotion;
+
+/// A product found by a search, with the stock the till believes it has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductHit {
+    pub product: Product,
+    pub stock: i64,
+}
+
+/// Stock of one SKU and lot: head office's last value plus this till's own documents
+/// that head office has not yet reflected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockLevel {
+    pub sku: String,
+    pub lot_no: Option<String>,
+    pub quantity: i64,
+}
+
+const PRODUCT_COLUMNS: &str = "sku, name, pinyin, category, unit, price, vat_rate, device_class, \
+     registration_no, tracking, safety_stock";
+
+pub(crate) fn decimal(value: String, what: &'static str) -> Result<Decimal, StoreError> {
+    Decimal::from_str(&value).map_err(|_| StoreError::corrupt(what, value))
+}
+
+fn product_from_row(row: &Row<'_>) -> rusqlite::Result<(Product, String, String)> {
+    let device_class: Option<String> = row.get(7)?;
+    let tracking: String = row.get(9)?;
+    Ok((
+        Product {
+            sku: row.get(0)?,
+            name: row.get(1)?,
+            pinyin: row.get(2)?,
+            category: row.get(3)?,
+            unit: row.get(4)?,
+            price: Decimal::ZERO,
+            vat_rate: Decimal::ZERO,
+            device_class: device_class.as_deref().and_then(device_class_from_code),
+            registration_no: row.get(8)?,
+            tracking: tracking_from_code(&tracking).unwrap_or_default(),
+            safety_stock: row.get(10)?,
+        },
+        row.get(5)?,
+        row.get(6)?,
+    ))
+}
+
+fn finish_product(raw: (Product, String, String)) -> Result<Product, StoreError> {
+    let (mut p, price, vat) = raw;
+    p.price = decimal(price, "product price")?;
+    p.vat_rate = decimal(vat, "vat rate")?;
+    Ok(p)
+}
+
+pub(crate) fn tracking_code(t: Tracking) -> &'static str {
+    match t {
+        Tracking::None => "none",
+        Tracking::Lot => "lot",
+        Tracking::Serial => "serial",
+    }
+}
+
+fn tracking_from_code(s: &str) -> Option<Tracking> {
+    match s {
+        "none" => Some(Tracking::None),
+        "lot" => Some(Tracking::Lot),
+        "serial" => Some(Tracking::Serial),
+        _ => None,
+    }
+}
+
+fn device_class_code(c: DeviceClass) -> &'static str {
+    match c {
+        DeviceClass::I => "I",
+        DeviceClass::II => "II",
+        DeviceClass::III => "III",
+    }
+}
+
+fn device_class_from_code(s: &str) -> Option<DeviceClass> {
+    match s {
+        "I" => Some(DeviceClass::I),
+        "II" => Some(DeviceClass::II),
+        "III" => Some(DeviceClass::III),
+        _ => None,
+    }
+}
+
+/// Barcodes as printed and as they arrive inside a GS1 code differ by leading zeros:
+/// a GTIN-14 "06901234567892" is the EAN-13 "6901234567892".
+fn barcode_candidates(code: &str) -> Vec<String> {
+    let mut out = vec![code.to_string()];
+    if code.len() == 14 && code.chars().all(|c| c.is_ascii_digit()) {
+        let trimmed = code.trim_start_matches('0');
+        for len in [13, 12, 8] {
+            if trimmed.len() <= len {
+                out.push(format!("{trimmed:0>len$}"));
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn upsert_product(tx: &Transaction<'_>, p: &Product) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO product (sku, name, pinyin, category, unit, price, vat_rate, device_class,
+             registration_no, tracking, safety_stock, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)
+         ON CONFLICT (sku) DO UPDATE SET name = excluded.name, pinyin = excluded.pinyin,
+             category = excluded.category, unit = excluded.unit, price = excluded.price,
+             vat_rate = excluded.vat_rate, device_class = excluded.device_class,
+             registration_no = excluded.registration_no, tracking = excluded.tracking,
+             safety_stock = excluded.safety_stock, active = 1",
+    )?
+    .execute(params![
+        p.sku,
+        p.name,
+        p.pinyin,
+        p.category,
+        p.unit,
+        p.price.to_string(),
+        p.vat_rate.to_string(),
+        p.device_class.map(device_class_code),
+        p.registration_no,
+        tracking_code(p.tracking),
+        p.safety_stock,
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn upsert_barcode(tx: &Transaction<'_>, sku: &str, barcode: &str) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO barcode (barcode, sku) VALUES (?1, ?2)
+         ON CONFLICT (barcode) DO UPDATE SET sku = excluded.sku",
+    )?
+    .execute(params![barcode, sku])?;
+    Ok(())
+}
+
+pub(crate) fn upsert_lot(tx: &Transaction<'_>, lot: &Lot) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO lot (sku, lot_no, expiry_date) VALUES (?1, ?2, ?3)
+         ON CONFLICT (sku, lot_no) DO UPDATE SET expiry_date = excluded.expiry_date",
+    )?
+    .execute(params![lot.sku, lot.lot_no, lot.expiry_date.to_string()])?;
+    Ok(())
+}
+
+pub(crate) fn set_stock_base(
+    tx: &Transaction<'_>,
+    sku: &str,
+    lot_no: Option<&str>,
+    quantity: i64,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO stock_base (sku, lot_no, quantity) VALUES (?1, ?2, ?3)
+         ON CONFLICT (sku, lot_no) DO UPDATE SET quantity = excluded.quantity",
+    )?
+    .execute(params![sku, lot_no.unwrap_or(""), quantity])?;
+    Ok(())
+}
+
+pub(crate) fn set_serial(
+    tx: &Transaction<'_>,
+    sku: &str,
+    serial: &str,
+    lot_no: Option<&str>,
+    available: bool,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO serial_unit (sku, serial, lot_no, available) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (sku, serial) DO UPDATE SET lot_no = excluded.lot_no, available = excluded.available",
+    )?
+    .execute(params![sku, serial, lot_no, available])?;
+    Ok(())
+}
+
+pub(crate) fn upsert_member(tx: &Transaction<'_>, m: &Member) -> Result<(), StoreError> {
+    // A member registered offline here comes back from head office under head office's
+    // id (merged by phone); the local stand-in row gives way to it.
+    tx.prepare_cached("DELETE FROM member WHERE phone = ?1 AND id <> ?2 AND card_no LIKE 'L%'")?
+        .execute(params![m.phone, m.id])?;
+    tx.prepare_cached(
+        "INSERT INTO member (id, card_no, phone, name, tier, points_base) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET card_no = excluded.card_no, phone = excluded.phone,
+             name = excluded.name, tier = excluded.tier, points_base = excluded.points_base",
+    )?
+    .execute(params![m.id, m.card_no, m.phone, m.name, m.tier.code(), m.points_balance])?;
+    Ok(())
+}
+
+pub(crate) fn upsert_promotion(tx: &Transaction<'_>, p: &Promotion) -> Result<(), StoreError> {
+    let json = serde_json::to_string(p).expect("promotions serialise");
+    tx.prepare_cached(
+        "INSERT INTO promotion (id, json) VALUES (?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET json = excluded.json",
+    )?
+    .execute(params![p.id, json])?;
+    Ok(())
+}
+
+impl Store {
+    /// Loads an import (the demo catalog, or head office's CSV) in one transaction.
+    pub fn import_catalog(&mut self, catalog: &CatalogImport) -> Result<(), StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        for p in &catalog.products {
+            upsert_product(&tx, p)?;
+        }
+        for (sku, barcode) in &catalog.barcodes {
+            upsert_barcode(&tx, sku, barcode)?;
+        }
+        for lot in &catalog.lots {
+            upsert_lot(&tx, lot)?;
+        }
+        for s in &catalog.stock {
+            set_stock_base(&tx, &s.sku, s.lot_no.as_deref(), s.quantity)?;
+        }
+        for s in &catalog.serials {
+            set_serial(&tx, &s.sku, &s.serial, s.lot_no.as_deref(), true)?;
+        }
+        for m in &catalog.members {
+            upsert_member(&tx, m)?;
+        }
+        for p in &catalog.promotions {
+            upsert_promotion(&tx, p)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn product(&self, sku: &str) -> Result<Option<Product>, StoreError> {
+        let sql = format!("SELECT {PRODUCT_COLUMNS} FROM product WHERE sku = ?1 AND active = 1");
+        let raw = self.conn().prepare_cached(&sql)?.query_row([sku], product_from_row).optional()?;
+        raw.map(finish_product).transpose()
+    }
+
+    /// Finds the product a scanned or typed code names: a barcode (with GTIN-14 zero
+    /// padding allowed) or a SKU.
+    pub fn product_by_code(&self, code: &str) -> Result<Option<Product>, StoreError> {
+        let code = code.trim();
+        for candidate in barcode_candidates(code) {
+            let sku: Option<String> = self
+                .conn()
+                .prepare_cached("SELECT sku FROM barcode WHERE barcode = ?1")?
+                .query_row([&candidate], |r| r.get(0))
+                .optional()?;
+            if let Some(sku) = sku {
+                return self.product(&sku);
+            }
+        }
+        self.product(code)
+    }
+
+    /// Search by name, pinyin initials or SKU; at most `limit` hits, best first.
+    pub fn search_products(&self, query: &str, limit: usize) -> Result<Vec<Product>, StoreError> {
+        let query = query.trim().to_lowercase();
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        let escaped = query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let contains = format!("%{escaped}%");
+        let prefix = format!("{escaped}%");
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM product
+             WHERE active = 1 AND (sku = ?1 OR pinyin LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\')
+             ORDER BY (sku = ?1) DESC, (pinyin LIKE ?3 ESCAPE '\\') DESC, length(name), sku
+             LIMIT ?4"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![query, contains, prefix, limit as i64], product_from_row)?;
+        rows.map(|r| finish_product(r?)).collect()
+    }
+
+    pub fn lot(&self, sku: &str, lot_no: &str) -> Result<Option<Lot>, StoreError> {
+        let row: Option<String> = self
+            .conn()
+            .prepare_cached("SELECT expiry_date FROM lot WHERE sku = ?1 AND lot_no = ?2")?
+            .query_row([sku, lot_no], |r| r.get(0))
+            .optional()?;
+        row.map(|d| {
+            Ok(Lot {
+                sku: sku.to_string(),
+                lot_no: lot_no.to_string(),
+                expiry_date: parse_date(d, "lot expiry date")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Lots of a SKU, earliest expiry first (first expiry, first out).
+    pub fn lots(&self, sku: &str) -> Result<Vec<Lot>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT lot_no, expiry_date FROM lot WHERE sku = ?1 ORDER BY expiry_date, lot_no")?;
+        let rows = stmt.query_map([sku], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|r| {
+            let (lot_no, d) = r?;
+            Ok(Lot { sku: sku.to_string(), lot_no, expiry_date: parse_date(d, "lot expiry date")? })
+        })
+        .collect()
+    }
+
+    /// Lots expiring on or before `until` that still have stock, for the manager's alert.
+    pub fn lots_expiring(&self, until: NaiveDate) -> Result<Vec<(Lot, i64)>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT l.sku, l.lot_no, l.expiry_date FROM lot l WHERE l.expiry_date <= ?1 ORDER BY l.expiry_date, l.sku",
+        )?;
+        let rows: Vec<(String, String, String)> = stmt
+            .query_map([until.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for (sku, lot_no, d) in rows {
+            let quantity = self.stock(&sku, Some(&lot_no))?;
+            if quantity > 0 {
+                out.push((Lot { sku, lot_no, expiry_date: parse_date(d, "lot expiry date")? }, quantity));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stock of a SKU (one lot, or all lots when `lot_no` is `None` for a lot-tracked SKU).
+    pub fn stock(&self, sku: &str, lot_no: Option<&str>) -> Result<i64, StoreError> {
+        let (base_sql, moved_sql) = match lot_no {
+            Some(_) => (
+                "SELECT COALESCE(SUM(quantity), 0) FROM stock_base WHERE sku = ?1 AND lot_no = ?2",
+                "SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movement m JOIN document d USING (sequence)
+                 WHERE d.reflected = 0 AND m.sku = ?1 AND m.lot_no = ?2",
+            ),
+            None => (
+                "SELECT COALESCE(SUM(quantity), 0) FROM stock_base WHERE sku = ?1 AND ?2 IS NULL",
+                "SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movement m JOIN document d USING (sequence)
+                 WHERE d.reflected = 0 AND m.sku = ?1 AND ?2 IS NULL",
+            ),
+        };
+        let base: i64 = self.conn().prepare_cached(base_sql)?.query_row(params![sku, lot_no], |r| r.get(0))?;
+        let moved: i64 = self.conn().prepare_cached(moved_sql)?.query_row(params![sku, lot_no], |r| r.get(0))?;
+        Ok(base + moved)
+    }
+
+    /// Products whose stock is below their safety stock, for the manager's alert.
+    pub fn products_below_safety_stock(&self) -> Result<Vec<(Product, i64)>, StoreError> {
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM product p WHERE active = 1 AND safety_stock > 0 AND
+               (SELECT COALESCE(SUM(quantity), 0) FROM stock_base b WHERE b.sku = p.sku) +
+               (SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movement m JOIN document d USING (sequence)
+                 WHERE d.reflected = 0 AND m.sku = p.sku) < safety_stock
+             ORDER BY sku"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let products: Vec<Product> =
+            stmt.query_map([], product_from_row)?.map(|r| finish_product(r?)).collect::<Result<_, _>>()?;
+        products
+            .into_iter()
+            .map(|p| {
+                let stock = self.stock(&p.sku, None)?;
+                Ok((p, stock))
+            })
+            .collect()
+    }
+
+    /// Whether a serial may be sold: known to head office as available (or unknown to
+    /// it) and not sold by an open sale at this till.
+    pub fn serial_sold_by(&self, sku: &str, serial: &str) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT sale_sequence FROM serial_sale WHERE sku = ?1 AND serial = ?2 AND return_sequence IS NULL",
+            )?
+            .query_row([sku, serial], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|s| s as u64))
+    }
+
+    /// Head office's word on a serial: `Some(false)` when it knows the unit is sold.
+    pub fn serial_available_at_head_office(&self, sku: &str, serial: &str) -> Result<Option<bool>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT available FROM serial_unit WHERE sku = ?1 AND serial = ?2")?
+            .query_row([sku, serial], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn promotions(&self) -> Result<Vec<Promotion>, StoreError> {
+        let mut stmt = self.conn().prepare_cached("SELECT json FROM promotion ORDER BY id")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.map(|r| {
+            let json = r?;
+            serde_json::from_str(&json).map_err(|_| StoreError::corrupt("promotion", json))
+        })
+        .collect()
+    }
+
+    /// A member by card number, phone or id, with the balance the till believes.
+    pub fn find_member(&self, key: &str) -> Result<Option<Member>, StoreError> {
+        let key = key.trim();
+        let row: Option<(String, String, String, String, String, i64)> = self
+            .conn()
+            .prepare_cached(
+                "SELECT id, card_no, phone, name, tier, points_base FROM member
+                 WHERE card_no = ?1 OR phone = ?1 OR id = ?1 ORDER BY (card_no = ?1) DESC LIMIT 1",
+            )?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+            .optional()?;
+        let Some((id, card_no, phone, name, tier, base)) = row else {
+            return Ok(None);
+        };
+        let tier = Tier::from_code(&tier).ok_or_else(|| StoreError::corrupt("member tier", tier))?;
+        let pending = self.unreflected_points(&id)?;
+        Ok(Some(Member { id, card_no, phone, name, tier, points_balance: base + pending }))
+    }
+
+    fn unreflected_points(&self, member_id: &str) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT COALESCE(SUM(p.points), 0) FROM point_entry p JOIN document d USING (sequence)
+                 WHERE d.reflected = 0 AND p.member_id = ?1",
+            )?
+            .query_row([member_id], |r| r.get(0))?)
+    }
+
+    /// Points this member redeemed at this till while offline on `business_date`.
+    pub fn offline_points_redeemed(&self, member_id: &str, business_date: NaiveDate) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT COALESCE(-SUM(points), 0) FROM point_entry
+                 WHERE member_id = ?1 AND business_date = ?2 AND offline = 1 AND reason = 'redeem'",
+            )?
+            .query_row(params![member_id, business_date.to_string()], |r| r.get(0))?)
+    }
+
+    /// Up to `limit` active SKUs with a barcode each, for the simulator and benchmarks.
+    pub fn product_codes(&self, limit: usize) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT p.sku, MIN(b.barcode) FROM product p JOIN barcode b USING (sku)
+             WHERE p.active = 1 GROUP BY p.sku ORDER BY p.sku LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Serials of a SKU that head office lists as available and this till has not sold.
+    pub fn available_serials(&self, sku: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT u.serial FROM serial_unit u WHERE u.sku = ?1 AND u.available = 1 AND NOT EXISTS
+               (SELECT 1 FROM serial_sale s WHERE s.sku = u.sku AND s.serial = u.serial AND s.return_sequence IS NULL)
+             ORDER BY u.serial LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![sku, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Card numbers of up to `limit` members.
+    pub fn member_cards(&self, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn().prepare("SELECT card_no FROM member ORDER BY card_no LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn product_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn().query_row("SELECT COUNT(*) FROM product WHERE active = 1", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+}
+
+pub(crate) fn parse_date(value: String, what: &'static str) -> Result<NaiveDate, StoreError> {
+    value.parse().map_err(|_| StoreError::corrupt(what, value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::barcode_candidates;
+
+    #[test]
+    fn gtin14_matches_ean13() {
+        assert!(barcode_candidates("06901234567892").contains(&"6901234567892".to_string()));
+        assert_eq!(barcode_candidates("6901234567892"), vec!["6901234567892".to_string()]);
+    }
+}

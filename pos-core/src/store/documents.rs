@@ -1,0 +1,277 @@
+//! The one write path for documents: header, journal entry, outbox row and local effects
+//! in a single transaction. Either all of it is on disk or none of it.
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use uuid::Uuid;
+
+use super::{Store, StoreError, journal};
+use crate::document::{Document, DocumentBody};
+
+/// A change of stock a document makes at this till (negative for a sale).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockEffect {
+    pub sku: String,
+    pub lot_no: Option<String>,
+    pub quantity: i64,
+}
+
+/// A change of a member's points a document makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PointEffect {
+    pub member_id: String,
+    pub points: i64,
+    /// earn, redeem, reverse_earn, refund_redeem, adjust.
+    pub reason: &'static str,
+}
+
+/// What a document changes besides itself, derived from its body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DocumentEffects {
+    pub stock: Vec<StockEffect>,
+    pub points: Vec<PointEffect>,
+}
+
+impl DocumentEffects {
+    /// Stock and points effects of a document. A void reverses its sale's effects, so it
+    /// needs the sale.
+    pub fn of(doc: &Document, voided_sale: Option<&Document>) -> DocumentEffects {
+        let mut fx = DocumentEffects::default();
+        match &doc.body {
+            DocumentBody::Sale(sale) => {
+                for l in &sale.lines {
+                    fx.stock.push(StockEffect { sku: l.sku.clone(), lot_no: l.lot.clone(), quantity: -(l.quantity as i64) });
+                }
+                if let Some(m) = &sale.member {
+                    fx.push_points(&m.member_id, sale.points_earned, "earn");
+                    fx.push_points(&m.member_id, -sale.points_redeemed, "redeem");
+                }
+            }
+            DocumentBody::Return(ret) => {
+                for l in &ret.lines {
+                    fx.stock.push(StockEffect { sku: l.sku.clone(), lot_no: l.lot.clone(), quantity: l.quantity as i64 });
+                }
+                if let Some(m) = &ret.member {
+                    fx.push_points(&m.member_id, -ret.points_reversed, "reverse_earn");
+                    fx.push_points(&m.member_id, ret.points_refunded, "refund_redeem");
+                }
+            }
+            DocumentBody::Void(_) => {
+                if let Some(sale) = voided_sale {
+                    let original = DocumentEffects::of(sale, None);
+                    fx.stock = original.stock.into_iter().map(|s| StockEffect { quantity: -s.quantity, ..s }).collect();
+                    fx.points = original
+                        .points
+                        .into_iter()
+                        .map(|p| PointEffect { points: -p.points, reason: "void", ..p })
+                        .collect();
+                }
+            }
+            DocumentBody::PointAdjustment(adj) => fx.push_points(&adj.member_id, adj.points, "adjust"),
+            _ => {}
+        }
+        fx
+    }
+
+    fn push_points(&mut self, member_id: &str, points: i64, reason: &'static str) {
+        if points != 0 {
+            self.points.push(PointEffect { member_id: member_id.to_string(), points, reason });
+        }
+    }
+}
+
+/// Serials a document sells or takes back, for the "sold once" rule.
+fn serial_changes(doc: &Document) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    match &doc.body {
+        DocumentBody::Sale(s) => {
+            (s.lines.iter().filter_map(|l| Some((l.sku.clone(), l.serial.clone()?))).collect(), vec![])
+        }
+        DocumentBody::Return(r) => {
+            (vec![], r.lines.iter().filter_map(|l| Some((l.sku.clone(), l.serial.clone()?))).collect())
+        }
+        _ => (vec![], vec![]),
+    }
+}
+
+fn shift_id_of(body: &DocumentBody) -> Option<Uuid> {
+    match body {
+        DocumentBody::Sale(s) => Some(s.shift_id),
+        DocumentBody::Return(r) => Some(r.shift_id),
+        DocumentBody::Void(v) => Some(v.shift_id),
+        DocumentBody::PaidIn(c) | DocumentBody::PaidOut(c) => Some(c.shift_id),
+        DocumentBody::ShiftOpen(o) => Some(o.shift_id),
+        DocumentBody::ShiftClose(c) => Some(c.shift_id),
+        _ => None,
+    }
+}
+
+fn ref_id_of(body: &DocumentBody) -> Option<Uuid> {
+    match body {
+        DocumentBody::Return(r) => r.original_sale_id,
+        DocumentBody::Void(v) => Some(v.sale_id),
+        _ => None,
+    }
+}
+
+/// Why a document could not be written although the file is fine.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError<E> {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The builder refused, e.g. a rule checked against the locked database failed.
+    #[error(transparent)]
+    Rejected(E),
+}
+
+impl Store {
+    /// Writes one document. `build` gets the next sequence number (and the open
+    /// transaction, to check rules against data nobody else can change meanwhile) and
+    /// returns the document; everything else is derived from it. `offline` marks point
+    /// redemptions made without head office, for the daily offline limit.
+    pub fn commit_document<E>(
+        &mut self,
+        offline: bool,
+        build: impl FnOnce(&Transaction<'_>, u64) -> Result<Document, E>,
+    ) -> Result<Document, CommitError<E>> {
+        // IMMEDIATE takes the write lock up front, so the sequence read below cannot race.
+        let tx = self.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let sequence = next_sequence(&tx)?;
+        let doc = build(&tx, sequence).map_err(CommitError::Rejected)?;
+        assert_eq!(doc.sequence, sequence, "a document must carry the sequence it was given");
+        write_document(&tx, &doc, offline)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(doc)
+    }
+
+    /// The document with this sequence number.
+    pub fn document(&self, sequence: u64) -> Result<Option<Document>, StoreError> {
+        let body: Option<Vec<u8>> = self
+            .conn()
+            .prepare_cached("SELECT body FROM document WHERE sequence = ?1")?
+            .query_row([sequence as i64], |r| r.get(0))
+            .optional()?;
+        body.map(|b| parse_body(&b)).transpose()
+    }
+
+    pub fn document_by_id(&self, id: Uuid) -> Result<Option<Document>, StoreError> {
+        let body: Option<Vec<u8>> = self
+            .conn()
+            .prepare_cached("SELECT body FROM document WHERE id = ?1")?
+            .query_row([id.to_string()], |r| r.get(0))
+            .optional()?;
+        body.map(|b| parse_body(&b)).transpose()
+    }
+
+    /// Documents after `after_sequence`, in order, optionally of one kind.
+    pub fn documents_after(&self, after_sequence: u64, kind: Option<&str>) -> Result<Vec<Document>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT body FROM document WHERE sequence > ?1 AND (?2 IS NULL OR kind = ?2) ORDER BY sequence",
+        )?;
+        let rows = stmt.query_map(params![after_sequence as i64, kind], |r| r.get::<_, Vec<u8>>(0))?;
+        rows.map(|r| parse_body(&r?)).collect()
+    }
+
+    /// Returns and voids that refer to a sale, in order.
+    pub fn documents_referring_to(&self, sale_id: Uuid) -> Result<Vec<Document>, StoreError> {
+        let mut stmt = self.conn().prepare_cached("SELECT body FROM document WHERE ref_id = ?1 ORDER BY sequence")?;
+        let rows = stmt.query_map([sale_id.to_string()], |r| r.get::<_, Vec<u8>>(0))?;
+        rows.map(|r| parse_body(&r?)).collect()
+    }
+
+    /// The newest documents, newest first, for the reprint and return screens.
+    pub fn recent_documents(&self, kind: &str, limit: usize) -> Result<Vec<Document>, StoreError> {
+        let mut stmt =
+            self.conn().prepare_cached("SELECT body FROM document WHERE kind = ?1 ORDER BY sequence DESC LIMIT ?2")?;
+        let rows = stmt.query_map(params![kind, limit as i64], |r| r.get::<_, Vec<u8>>(0))?;
+        rows.map(|r| parse_body(&r?)).collect()
+    }
+
+    /// Sequence of the last document, 0 when there is none.
+    pub fn last_sequence(&self) -> Result<u64, StoreError> {
+        Ok(self.conn().query_row("SELECT COALESCE(MAX(sequence), 0) FROM document", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+}
+
+pub(crate) fn parse_body(bytes: &[u8]) -> Result<Document, StoreError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| StoreError::corrupt("document", format!("{e}: {}", String::from_utf8_lossy(&bytes[..bytes.len().min(80)]))))
+}
+
+fn next_sequence(tx: &Transaction<'_>) -> Result<u64, StoreError> {
+    Ok(tx.query_row("SELECT COALESCE(MAX(sequence), 0) + 1 FROM document", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result<(), StoreError> {
+    let body = doc.canonical_bytes();
+    let seq = doc.sequence as i64;
+    tx.prepare_cached(
+        "INSERT INTO document (sequence, id, kind, business_date, created_at, operator_id, shift_id, ref_id, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        seq,
+        doc.id.to_string(),
+        doc.body.kind(),
+        doc.business_date.to_string(),
+        doc.created_at.to_rfc3339(),
+        doc.operator_id,
+        shift_id_of(&doc.body).map(|s| s.to_string()),
+        ref_id_of(&doc.body).map(|s| s.to_string()),
+        body,
+    ])?;
+    journal::append(tx, doc.sequence, &journal::hash_bytes(&body))?;
+    tx.prepare_cached("INSERT INTO outbox (sequence) VALUES (?1)")?.execute([seq])?;
+
+    let voided = match &doc.body {
+        DocumentBody::Void(v) => {
+            let body: Vec<u8> = tx.query_row("SELECT body FROM document WHERE id = ?1", [v.sale_id.to_string()], |r| r.get(0))?;
+            Some(parse_body(&body)?)
+        }
+        _ => None,
+    };
+    let fx = DocumentEffects::of(doc, voided.as_ref());
+    for s in &fx.stock {
+        tx.prepare_cached("INSERT INTO stock_movement (sequence, sku, lot_no, quantity) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![seq, s.sku, s.lot_no.as_deref().unwrap_or(""), s.quantity])?;
+    }
+    for p in &fx.points {
+        tx.prepare_cached(
+            "INSERT INTO point_entry (sequence, member_id, points, reason, business_date, offline)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![seq, p.member_id, p.points, p.reason, doc.business_date.to_string(), offline])?;
+    }
+    let (sold, returned) = serial_changes(doc);
+    for (sku, serial) in sold {
+        tx.prepare_cached("INSERT INTO serial_sale (sku, serial, sale_sequence) VALUES (?1, ?2, ?3)")?
+            .execute(params![sku, serial, seq])?;
+    }
+    for (sku, serial) in returned {
+        tx.prepare_cached(
+            "UPDATE serial_sale SET return_sequence = ?3 WHERE sku = ?1 AND serial = ?2 AND return_sequence IS NULL",
+        )?
+        .execute(params![sku, serial, seq])?;
+    }
+    if let DocumentBody::Void(v) = &doc.body {
+        tx.prepare_cached("UPDATE serial_sale SET return_sequence = ?2 WHERE sale_sequence = ?1 AND return_sequence IS NULL")?
+            .execute(params![v.sale_sequence as i64, seq])?;
+    }
+    match &doc.body {
+        DocumentBody::ShiftOpen(o) => {
+            tx.prepare_cached("INSERT INTO shift (id, operator_id, open_sequence, float) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![o.shift_id.to_string(), doc.operator_id, seq, o.float.to_string()])?;
+        }
+        DocumentBody::ShiftClose(c) => {
+            tx.prepare_cached("UPDATE shift SET close_sequence = ?2 WHERE id = ?1")?
+                .execute(params![c.shift_id.to_string(), seq])?;
+        }
+        DocumentBody::MemberRegistration(m) => {
+            tx.prepare_cached(
+                "INSERT INTO member (id, card_no, phone, name, tier, points_base) VALUES (?1, ?2, ?3, ?4, 'standard', 0)",
+            )?
+            .execute(params![m.member_id, m.card_no, m.phone, m.name])?;
+        }
+        _ => {}
+    }
+    Ok(())
+}

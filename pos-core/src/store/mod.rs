@@ -1,0 +1,147 @@
+//! The till's SQLite file: schema, migrations and the queries behind the `Till`.
+//!
+//! One file per till. WAL, `synchronous=FULL` and foreign keys are set on every open
+//! (they are connection settings, not schema, so they live outside the migrations).
+//!
+//! # Layout
+//! - `catalog`: products, barcodes, lots, stock, members, promotions; import and search.
+//! - `documents`: the one write path for documents (journal, outbox, effects).
+//! - `journal`: the hash chain and `verify`.
+//! - `outbox`: what waits for head office and what it answered.
+//! - `feed`: applying head office's changes.
+//! - `operators`, `shifts`, `held`: the rest of the till's state.
+
+mod catalog;
+mod documents;
+mod error;
+mod feed;
+mod held;
+mod journal;
+mod operators;
+mod outbox;
+mod settings;
+mod shifts;
+
+pub use catalog::{ProductHit, StockLevel};
+pub use documents::{CommitError, DocumentEffects, PointEffect, StockEffect};
+pub use error::StoreError;
+pub use feed::FeedTransaction;
+pub use held::{HELD_SALES_MAX, HeldSale};
+pub use journal::ChainReport;
+pub use outbox::{Ack, AckStatus, OutboxRow, OutboxStats, RejectedDocument};
+pub use operators::OperatorRow;
+pub use settings::TillIdentity;
+pub use shifts::OpenShift;
+
+use std::path::Path;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("migrations/001_init.sql"))]));
+
+/// How many migrations this build knows; a file with a higher `user_version` was written
+/// by a newer build and is not touched.
+fn known_schema_version() -> i64 {
+    1
+}
+
+/// An open till database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the till file at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .map_err(|e| StoreError::open(path, e))?;
+        Store::prepare(conn, path)
+    }
+
+    /// Opens an existing till file; a missing file is an error, not a new empty till.
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing { path: path.to_path_buf() });
+        }
+        Store::open(path)
+    }
+
+    fn prepare(mut conn: Connection, path: &Path) -> Result<Store, StoreError> {
+        // Another process (the sync agent) may hold the write lock briefly.
+        conn.busy_timeout(Duration::from_secs(5)).map_err(|e| StoreError::open(path, e))?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| StoreError::open(path, e))?;
+        if version > known_schema_version() {
+            return Err(StoreError::SchemaTooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: known_schema_version(),
+            });
+        }
+        // Durability settings are per connection, so they are set on every open.
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| StoreError::open(path, e))?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| StoreError::open(path, e))?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| StoreError::open(path, e))?;
+        MIGRATIONS
+            .to_latest(&mut conn)
+            .map_err(|e| StoreError::Migration { path: path.to_path_buf(), message: e.to_string() })?;
+        Ok(Store { conn })
+    }
+
+    /// Runs SQLite's own consistency check; `Ok(vec![])` means the file is sound.
+    pub fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(rows.into_iter().filter(|r| r != "ok").collect())
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        MIGRATIONS.validate().unwrap();
+        assert_eq!(
+            known_schema_version(),
+            MIGRATIONS.current_version(&Connection::open_in_memory().unwrap()).map(|_| 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn opening_a_newer_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("till.sqlite");
+        drop(Store::open(&path).unwrap());
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, .. }), "{err}");
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn opening_garbage_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("till.sqlite");
+        std::fs::write(&path, b"this is not a database, it is a shopping list").unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(err.to_string().contains("till.sqlite"), "{err}");
+    }
+}

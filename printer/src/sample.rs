@@ -1,0 +1,88 @@
+//! The test receipt that installers print with `pos-devices print-test`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
+use crate::receipt::{Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat};
+
+/// A sale id of the form the till prints as a QR code.
+pub const SAMPLE_SALE_ID: &str = "0194f3a2-7c1e-7b55-9d41-2f6a1c8e5b07";
+
+/// A realistic receipt with Chinese text, lot, serial, registration number,
+/// promotion, VAT, member points and a QR code. Time is passed in.
+pub fn sample_receipt(printed_at: NaiveDateTime) -> Receipt {
+    let money = |units: i64| Decimal::new(units, 2);
+    Receipt {
+        title: "销售小票".into(),
+        store_name: "康泰医疗器械 人民路店".into(),
+        store_address: Some("上海市黄浦区人民路 188 号".into()),
+        store_phone: Some("021-6328 8888".into()),
+        terminal_id: "T01".into(),
+        operator: "王芳".into(),
+        document_no: "T01-000128".into(),
+        printed_at,
+        lines: vec![
+            ReceiptLine {
+                name: "欧姆龙电子血压计 HEM-7136 上臂式".into(),
+                sku: "6975123450017".into(),
+                quantity: Decimal::ONE,
+                unit: "台".into(),
+                unit_price: money(29_900),
+                amount: money(26_900),
+                lot: None,
+                expiry_date: None,
+                serial: Some("SN20240517A031".into()),
+                registration_no: Some("国械注进20162070346".into()),
+                promotions: vec![("会员满减 满299减30".into(), money(3_000))],
+            },
+            ReceiptLine {
+                name: "鱼跃血糖试纸 50片".into(),
+                sku: "6970000000213".into(),
+                quantity: Decimal::TWO,
+                unit: "盒".into(),
+                unit_price: money(8_800),
+                amount: money(17_600),
+                lot: Some("L2405A".into()),
+                expiry_date: NaiveDate::from_ymd_opt(2026, 4, 30),
+                serial: None,
+                registration_no: Some("苏械注准20172400123".into()),
+                promotions: vec![],
+            },
+        ],
+        subtotal: money(47_500),
+        discount_total: money(3_000),
+        total: money(44_500),
+        vat: vec![ReceiptVat {
+            rate: Decimal::new(13, 2),
+            gross: money(44_500),
+            vat: money(5_119),
+        }],
+        tenders: vec![
+            ReceiptTender {
+                label: "微信支付".into(),
+                amount: money(40_000),
+                reference: Some("4200002316202405170011".into()),
+            },
+            ReceiptTender {
+                label: "现金".into(),
+                amount: money(5_000),
+                reference: None,
+            },
+        ],
+        change: money(500),
+        member: Some(ReceiptMember {
+            card_no: "8800012345".into(),
+            phone: "13812345678".into(),
+            tier: "金卡".into(),
+            points_earned: 445,
+            points_redeemed: 0,
+            points_balance: 3_210,
+        }),
+        footer: vec![
+            "凭小票 7 日内可退换（医疗器械拆封后不退）".into(),
+            "谢谢惠顾，祝您健康！".into(),
+        ],
+        qr_payload: Some(SAMPLE_SALE_ID.into()),
+        reprint: false,
+    }
+}
