@@ -30,7 +30,8 @@ pub enum ImportError {
     UnknownKind { line: u64, kind: String },
 
     #[error(
-        "line {line}: a {kind} row has {expected} columns ({layout}), this one has {found}",
+        "line {line}: a {kind} row has {expected} columns ({layout}), this one has {found}; \
+         a field with a comma in it must be in double quotes",
         layout = column_layout(kind)
     )]
     WrongFieldCount {

@@ -13,7 +13,9 @@ use crate::promotion::{Promotion, PromotionKind};
 const BARCODE_LENGTHS: [usize; 4] = [8, 12, 13, 14];
 const PHONE_DIGITS_MAX: usize = 15;
 
+/// Columns are checked left to right, so the first mistake in a row is the one reported.
 pub(crate) fn product(row: &Row) -> Result<Product, ImportError> {
+    let sku = row.required(0)?;
     let name = row.required(1)?;
     let pinyin = match row.optional(2) {
         None => pinyin_initials(&name),
@@ -26,7 +28,7 @@ pub(crate) fn product(row: &Row) -> Result<Product, ImportError> {
         }
     };
     Ok(Product {
-        sku: row.required(0)?,
+        sku,
         name,
         pinyin,
         category: row.required(3)?,
@@ -80,28 +82,24 @@ pub(crate) fn serial(row: &Row) -> Result<SerialRecord, ImportError> {
 }
 
 pub(crate) fn member(row: &Row) -> Result<Member, ImportError> {
+    let id = row.required(0)?;
+    let card_no = row.required(1)?;
     let phone = row.required(2)?;
     if !phone.bytes().all(|b| b.is_ascii_digit()) || phone.len() > PHONE_DIGITS_MAX {
         return Err(row.field_error(2, "must be digits only, such as 13812345678"));
     }
+    let name = row.required(3)?;
     let tier = Tier::from_code(row.text(4))
-        .or_else(|| {
-            Tier::ALL
-                .into_iter()
-                .find(|tier| tier.label_zh() == row.text(4))
-        })
+        .or_else(|| Tier::ALL.into_iter().find(|tier| tier.label_zh() == row.text(4)))
         .ok_or_else(|| row.field_error(4, "must be standard, gold, platinum or diamond"))?;
-    Ok(Member {
-        id: row.required(0)?,
-        card_no: row.required(1)?,
-        phone,
-        name: row.required(3)?,
-        tier,
-        points_balance: row.integer(5)?,
-    })
+    Ok(Member { id, card_no, phone, name, tier, points_balance: row.integer(5)? })
 }
 
 pub(crate) fn promotion(row: &Row) -> Result<Promotion, ImportError> {
+    let id = row.required(0)?;
+    let name = row.required(1)?;
+    let priority = row.integer(2)?;
+    let stackable = row.boolean(3)?;
     let valid_from = row.optional_date_time(4)?;
     let valid_to = row.optional_date_time(5)?;
     if let (Some(from), Some(to)) = (valid_from, valid_to)
@@ -112,15 +110,7 @@ pub(crate) fn promotion(row: &Row) -> Result<Promotion, ImportError> {
     let kind: PromotionKind = serde_json::from_str(row.text(6))
         .map_err(|e| row.field_error(6, format!("is not a promotion rule: {e}")))?;
     check_rule(&kind).map_err(|why| row.field_error(6, why))?;
-    Ok(Promotion {
-        id: row.required(0)?,
-        name: row.required(1)?,
-        kind,
-        priority: row.integer(2)?,
-        stackable: row.boolean(3)?,
-        valid_from,
-        valid_to,
-    })
+    Ok(Promotion { id, name, kind, priority, stackable, valid_from, valid_to })
 }
 
 /// Numbers a rule needs to make sense at the counter.

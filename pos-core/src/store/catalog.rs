@@ -266,7 +266,8 @@ impl Store {
 
     /// Search by name, pinyin initials or SKU; at most `limit` hits, best first.
     pub fn search_products(&self, query: &str, limit: usize) -> Result<Vec<Product>, StoreError> {
-        let query = query.trim().to_lowercase();
+        let sku = query.trim().to_string();
+        let query = sku.to_lowercase();
         if query.is_empty() {
             return Ok(Vec::new());
         }
@@ -275,12 +276,12 @@ impl Store {
         let prefix = format!("{escaped}%");
         let sql = format!(
             "SELECT {PRODUCT_COLUMNS} FROM product
-             WHERE active = 1 AND (sku = ?1 OR pinyin LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\')
-             ORDER BY (sku = ?1) DESC, (pinyin LIKE ?3 ESCAPE '\\') DESC, length(name), sku
+             WHERE active = 1 AND (sku = ?1 OR sku = ?5 OR pinyin LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\')
+             ORDER BY (sku = ?1 OR sku = ?5) DESC, (pinyin LIKE ?3 ESCAPE '\\') DESC, length(name), sku
              LIMIT ?4"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![query, contains, prefix, limit as i64], product_from_row)?;
+        let rows = stmt.query_map(params![query, contains, prefix, limit as i64, sku], product_from_row)?;
         rows.map(|r| finish_product(r?)).collect()
     }
 

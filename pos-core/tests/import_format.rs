@@ -1,0 +1,216 @@
+//! The catalog file format: what it reads, and the error a person gets for each mistake.
+
+use chrono::NaiveDate;
+use pos_core::catalog::{DeviceClass, Lot, Tracking};
+use pos_core::import::{CatalogImport, ImportError, SerialRecord, StockRecord, parse_catalog_csv};
+use pos_core::member::Tier;
+use pos_core::promotion::{PromotionKind, Target};
+use rust_decimal_macros::dec;
+
+const SAMPLE: &str = "\
+# a comment, then a blank line
+
+product,100001,鱼跃上臂式电子血压计 YE660D,,血压监测,台,239.00,0.13,II,苏械注准20172200456,serial,3
+product,110007,\"三诺血糖试纸 安稳+ 50片, 送采血针\",snxtsz,血糖监测,盒,89,0.13,II,湘械注准20192400093,lot,20
+product,130009,KN95防护口罩,,口罩防护,包,25.00,0.13,,,none,10
+barcode,100001,6901234567892
+lot,110007,20250612,2027-06-11
+stock,110007,20250612,40
+stock,130009,,15
+serial,100001,YW2510000123,
+member,M000001,886000000001,13812345678,王芳,gold,4040
+promotion,PR1,全场满200减20,5,true,2026-01-01T00:00:00,2027-12-31T23:59:59,\"{\"\"kind\"\":\"\"spend_save\"\",\"\"target\"\":{\"\"by\"\":\"\"all\"\"},\"\"threshold\"\":\"\"200\"\",\"\"save\"\":\"\"20\"\",\"\"repeat\"\":true}\"
+";
+
+fn parse(text: &str) -> Result<CatalogImport, ImportError> {
+    parse_catalog_csv(text.as_bytes())
+}
+
+#[test]
+fn reads_every_kind_with_comments_quotes_and_blank_lines() {
+    let catalog = parse(SAMPLE).unwrap();
+    let monitor = &catalog.products[0];
+    assert_eq!(monitor.sku, "100001");
+    assert_eq!(monitor.pinyin, "yysbsdzxyjye660d", "empty pinyin is filled from the name");
+    assert_eq!(monitor.price, dec!(239.00));
+    assert_eq!(monitor.vat_rate, dec!(0.13));
+    assert_eq!(monitor.device_class, Some(DeviceClass::II));
+    assert_eq!(monitor.registration_no.as_deref(), Some("苏械注准20172200456"));
+    assert_eq!(monitor.tracking, Tracking::Serial);
+    assert_eq!(monitor.safety_stock, 3);
+    let strips = &catalog.products[1];
+    assert_eq!(strips.name, "三诺血糖试纸 安稳+ 50片, 送采血针", "a quoted comma stays");
+    assert_eq!(strips.pinyin, "snxtsz", "a given pinyin is kept");
+    let mask = &catalog.products[2];
+    assert_eq!((mask.device_class, mask.registration_no.as_deref()), (None, None));
+    assert_eq!(catalog.barcodes, [("100001".to_owned(), "6901234567892".to_owned())]);
+    let expiry_date = NaiveDate::from_ymd_opt(2027, 6, 11).unwrap();
+    let lot = Lot { sku: "110007".into(), lot_no: "20250612".into(), expiry_date };
+    assert_eq!(catalog.lots, [lot]);
+    assert_eq!(
+        catalog.stock,
+        [
+            StockRecord { sku: "110007".into(), lot_no: Some("20250612".into()), quantity: 40 },
+            StockRecord { sku: "130009".into(), lot_no: None, quantity: 15 },
+        ]
+    );
+    let serial = SerialRecord { sku: "100001".into(), serial: "YW2510000123".into(), lot_no: None };
+    assert_eq!(catalog.serials, [serial]);
+    assert_eq!(catalog.members[0].tier, Tier::Gold);
+    assert_eq!(catalog.members[0].points_balance, 4040);
+    let promotion = &catalog.promotions[0];
+    assert_eq!(
+        promotion.kind,
+        PromotionKind::SpendSave {
+            target: Target::All,
+            threshold: dec!(200),
+            save: dec!(20),
+            repeat: true
+        }
+    );
+    assert_eq!(promotion.valid_to.unwrap().to_string(), "2027-12-31 23:59:59");
+}
+
+#[test]
+fn takes_what_excel_makes_of_a_file() {
+    let excel = "\u{feff}Product, 130009 ,KN95防护口罩,,口罩防护,包,25.00,0.13,,,none,10\r\n\
+                 ,,,,,,,,,,,\r\n\
+                 Lot,130009,L01,2027/06/11,,,,,,,,\r\n\
+                 member,M1,8860001,13812345678,王芳,金卡,0,,,,,\r\n";
+    let excel = excel.replace("none,10", "lot,10");
+    let catalog = parse(&excel).unwrap();
+    assert_eq!(catalog.products[0].sku, "130009", "BOM skipped, kind case ignored, spaces trimmed");
+    assert_eq!(catalog.lots[0].expiry_date, NaiveDate::from_ymd_opt(2027, 6, 11).unwrap());
+    assert_eq!(catalog.members[0].tier, Tier::Gold, "the Chinese tier label reads too");
+}
+
+/// (file, line, field) for each mistake; the line counts comments and blank lines.
+#[test]
+fn each_mistake_names_its_line_and_field() {
+    let product = "product,1,体温计,,体温监测,支,19.90,0.13,II,苏械注准20172070001,none,5";
+    let cases: &[(&str, u64, &str)] = &[
+        ("product,1,体温计,,体温监测,支,-1,0.13,,,none,5", 1, "price"),
+        ("product,1,体温计,,体温监测,支,19.999,0.13,,,none,5", 1, "price"),
+        ("product,1,体温计,,体温监测,支,十九,0.13,,,none,5", 1, "price"),
+        ("product,1,体温计,,体温监测,支,19.90,13,,,none,5", 1, "vat_rate"),
+        ("product,1,体温计,,体温监测,支,19.90,-0.01,,,none,5", 1, "vat_rate"),
+        ("product,1,体温计,,体温监测,支,19.90,0.13,IV,,none,5", 1, "device_class"),
+        ("product,1,体温计,,体温监测,支,19.90,0.13,,,batch,5", 1, "tracking"),
+        ("product,1,体温计,,体温监测,支,19.90,0.13,,,none,-5", 1, "safety_stock"),
+        ("product,1,体温计,Xue Ya,体温监测,支,19.90,0.13,,,none,5", 1, "pinyin"),
+        ("product,,体温计,,体温监测,支,19.90,0.13,,,none,5", 1, "sku"),
+        ("# header\n\nbarcode,1,6901234567893", 3, "barcode"),
+        ("barcode,1,690123456789", 1, "barcode"),
+        ("barcode,1,69012345678x2", 1, "barcode"),
+        ("lot,1,L1,2026-02-30", 1, "expiry_date"),
+        ("stock,1,,three", 1, "quantity"),
+        ("serial,1,,", 1, "serial"),
+        ("member,M1,886,13812345678,王芳,vip,0", 1, "tier"),
+        ("member,M1,886,1.38123E+10,王芳,gold,0", 1, "phone"),
+        ("promotion,P1,促销,1,yes,,,{}", 1, "stackable"),
+        ("promotion,P1,促销,1,true,2026-01-01,,{}", 1, "valid_from"),
+        ("promotion,P1,促销,1,true,2027-01-01T00:00:00,2026-01-01T00:00:00,{}", 1, "valid_to"),
+        ("promotion,P1,促销,1,true,,,{\"kind\":\"free_lunch\"}", 1, "rule_json"),
+        (
+            "promotion,P1,促销,1,true,,,\"{\"\"kind\"\":\"\"buy_get\"\",\"\"sku\"\":\"\"1\"\",\"\"buy\"\":0,\"\"get\"\":1}\"",
+            1,
+            "rule_json",
+        ),
+        (
+            "promotion,P1,促销,1,true,,,\"{\"\"kind\"\":\"\"percent_off\"\",\"\"target\"\":{\"\"by\"\":\"\"all\"\"},\"\"percent\"\":\"\"120\"\"}\"",
+            1,
+            "rule_json",
+        ),
+    ];
+    for &(file, line, field) in cases {
+        match parse(file) {
+            Err(ImportError::Field { line: l, field: f, .. }) if l == line && f == field => {}
+            other => panic!("{file:?}: expected line {line} field {field}, got {other:?}"),
+        }
+    }
+    assert!(parse(product).is_ok(), "the unchanged row is fine");
+}
+
+#[test]
+fn messages_say_where_and_what_to_do() {
+    let error = parse("# catalog\nproduct,1,体温计,,体温监测,支,19.90,13,,,none,5").unwrap_err();
+    let message = error.to_string();
+    assert!(message.starts_with("line 2: product field `vat_rate` is \"13\""), "{message}");
+    assert!(message.contains("0.13 for 13%"), "{message}");
+
+    let message = parse("barcode,1").unwrap_err().to_string();
+    assert!(message.contains("barcode,sku,barcode"), "the layout is shown: {message}");
+}
+
+#[test]
+fn rejects_unknown_kinds_and_wrong_column_counts() {
+    assert_eq!(
+        parse("prodcut,1").unwrap_err(),
+        ImportError::UnknownKind { line: 1, kind: "prodcut".into() }
+    );
+    assert_eq!(
+        parse("\nlot,1,L1").unwrap_err(),
+        ImportError::WrongFieldCount { line: 2, kind: "lot".into(), expected: 4, found: 3 }
+    );
+    assert_eq!(
+        parse("lot,1,L1,2027-01-01,extra").unwrap_err(),
+        ImportError::WrongFieldCount { line: 1, kind: "lot".into(), expected: 4, found: 5 }
+    );
+}
+
+#[test]
+fn rejects_a_key_given_twice() {
+    let cases: &[(&str, &str)] = &[
+        ("product,1,a,,c,台,1,0,,,none,0\nproduct,1,b,,c,台,1,0,,,none,0", "sku"),
+        ("barcode,1,6901234567892\nbarcode,2,6901234567892", "barcode"),
+        ("lot,1,L1,2027-01-01\nlot,1,L1,2028-01-01", "lot_no"),
+        ("stock,1,,1\nstock,1,,2", "sku"),
+        ("serial,1,S1,\nserial,1,S1,", "serial"),
+        ("member,M1,1,138,a,gold,0\nmember,M2,1,139,b,gold,0", "card_no"),
+        (
+            "promotion,P1,a,1,true,,,\"{\"\"kind\"\":\"\"buy_get\"\",\"\"sku\"\":\"\"1\"\",\"\"buy\"\":1,\"\"get\"\":1}\"\n\
+             promotion,P1,b,1,true,,,\"{\"\"kind\"\":\"\"buy_get\"\",\"\"sku\"\":\"\"1\"\",\"\"buy\"\":1,\"\"get\"\":1}\"",
+            "id",
+        ),
+    ];
+    for &(file, field) in cases {
+        match parse(file) {
+            Err(ImportError::Duplicate { line: 2, first_line: 1, field: f, .. }) if f == field => {}
+            other => panic!("{file:?}: expected a duplicate {field}, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn rows_must_fit_the_tracking_of_a_product_in_the_same_file() {
+    let untracked = "product,1,棉签,,耗材,包,1,0.13,,,none,0\n";
+    let lot_tracked = "product,1,试纸,,血糖监测,盒,1,0.13,,,lot,0\nlot,1,L1,2027-01-01\n";
+    let serial_tracked = "product,1,血压计,,血压监测,台,1,0.13,,,serial,0\n";
+    let cases: Vec<(String, u64, &str)> = vec![
+        (format!("{untracked}lot,1,L1,2027-01-01"), 2, "sku"),
+        (format!("{untracked}stock,1,L1,5"), 2, "lot_no"),
+        (format!("{untracked}serial,1,S1,"), 2, "sku"),
+        (format!("{lot_tracked}stock,1,,5"), 3, "lot_no"),
+        (format!("{lot_tracked}stock,1,L2,5"), 3, "lot_no"),
+        (format!("{serial_tracked}serial,1,S1,L9"), 2, "lot_no"),
+    ];
+    for (file, line, field) in &cases {
+        match parse(file) {
+            Err(ImportError::Field { line: l, field: f, .. }) if l == *line && f == *field => {}
+            other => panic!("{file:?}: expected line {line} field {field}, got {other:?}"),
+        }
+    }
+    // Rows about products the file does not define update what the till already has,
+    // and rows may come before the product they are about.
+    assert!(parse("stock,999,L1,5\nserial,998,S1,").is_ok());
+    assert!(parse(&format!("stock,1,L1,5\n{lot_tracked}")).is_ok());
+}
+
+#[test]
+fn says_to_save_as_utf8_when_excel_saved_gbk() {
+    // 血压计 in GBK
+    let gbk: &[u8] = b"# ok\nproduct,1,\xd1\xaa\xd1\xb9\xbc\xc6,,c,t,1,0,,,none,0\n";
+    let error = parse_catalog_csv(gbk).unwrap_err();
+    assert_eq!(error, ImportError::NotUtf8 { line: 2 });
+    assert!(error.to_string().contains("CSV UTF-8"));
+}
