@@ -5,6 +5,12 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 
+# CI starts from a fresh clone each time; a target dir outside the clone lets it reuse
+# the previous run's build on the same machine.
+if [ "${CI:-}" = "true" ]; then
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/pos-till-ci-target}"
+fi
+
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo nextest run --workspace --locked --profile ci --no-fail-fast

@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, Method, Uri};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sync_agent::protocol::{
-    BATCH_DOCUMENTS_MAX, BatchRequest, BatchResponse, DailyClose, DocumentStatus, FEED_LIMIT_DEFAULT,
-    FeedPage, GapsResponse,
+    BATCH_DOCUMENTS_MAX, BatchRequest, BatchResponse, DailyClose, DocumentStatus,
+    FEED_LIMIT_DEFAULT, FeedPage, GapsResponse,
 };
 
 use crate::auth::Terminal;
@@ -26,7 +26,9 @@ pub struct Health {
 
 /// `GET /v1/health`: no token needed; tells a till the server is up.
 pub async fn health() -> Json<Health> {
-    Json(Health { status: "ok".into() })
+    Json(Health {
+        status: "ok".into(),
+    })
 }
 
 /// `POST /v1/batches`.
@@ -93,7 +95,10 @@ pub async fn get_feed(
 }
 
 /// `GET /v1/gaps`: open sequence gaps of the calling terminal's store.
-pub async fn get_gaps(State(state): State<AppState>, terminal: Terminal) -> Result<Json<GapsResponse>, HttpError> {
+pub async fn get_gaps(
+    State(state): State<AppState>,
+    terminal: Terminal,
+) -> Result<Json<GapsResponse>, HttpError> {
     let client = state.pool.get().await.map_err(DbError::from)?;
     let gaps = reports::open_gaps(&**client, Some(&terminal.store_id)).await?;
     Ok(Json(GapsResponse { gaps }))
@@ -116,7 +121,9 @@ pub async fn get_closes(
     terminal.require_store(&store_id)?;
     let Query(params) = params.map_err(|e| HttpError::BadRequest(e.body_text()))?;
     let client = state.pool.get().await.map_err(DbError::from)?;
-    Ok(Json(reports::daily_close(&**client, &store_id, params.business_date).await?))
+    Ok(Json(
+        reports::daily_close(&**client, &store_id, params.business_date).await?,
+    ))
 }
 
 pub async fn not_found(uri: Uri) -> HttpError {

@@ -27,7 +27,9 @@ pub struct Terminal {
 /// A new token: 32 bytes from the operating system's generator, as 64 hex digits.
 pub fn new_token() -> String {
     let mut bytes = [0u8; TOKEN_BYTES];
-    rand::rngs::OsRng.try_fill_bytes(&mut bytes).expect("the operating system's random generator works");
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut bytes)
+        .expect("the operating system's random generator works");
     hex::encode(bytes)
 }
 
@@ -44,7 +46,10 @@ pub async fn enroll(
 ) -> Result<String, EnrollError> {
     for (what, id) in [("store", store_id), ("terminal", terminal_id)] {
         if !is_valid_id(id) {
-            return Err(EnrollError::BadId { what, id: id.to_owned() });
+            return Err(EnrollError::BadId {
+                what,
+                id: id.to_owned(),
+            });
         }
     }
     let token = new_token();
@@ -68,11 +73,17 @@ pub enum EnrollError {
 }
 
 pub fn is_valid_id(id: &str) -> bool {
-    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Finds the terminal a bearer token belongs to.
-pub async fn authenticate(client: &tokio_postgres::Client, token: &str) -> Result<Terminal, HttpError> {
+pub async fn authenticate(
+    client: &tokio_postgres::Client,
+    token: &str,
+) -> Result<Terminal, HttpError> {
     let hash = token_sha256(token);
     let row = client
         .query_opt(
@@ -81,13 +92,17 @@ pub async fn authenticate(client: &tokio_postgres::Client, token: &str) -> Resul
         )
         .await
         .map_err(DbError::from)?;
-    let unknown = || HttpError::Unauthorized("the token is not known; enrol the terminal again".into());
+    let unknown =
+        || HttpError::Unauthorized("the token is not known; enrol the terminal again".into());
     let row = row.ok_or_else(unknown)?;
     let stored: &[u8] = row.get(2);
     if !bool::from(stored.ct_eq(hash.as_slice())) {
         return Err(unknown());
     }
-    Ok(Terminal { store_id: row.get(0), terminal_id: row.get(1) })
+    Ok(Terminal {
+        store_id: row.get(0),
+        terminal_id: row.get(1),
+    })
 }
 
 /// The token in `Authorization: Bearer <64 hex digits>`.
@@ -101,9 +116,13 @@ fn bearer_token(parts: &Parts) -> Result<&str, HttpError> {
         .ok()
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .ok_or_else(|| HttpError::Unauthorized("the Authorization header must be `Bearer <token>`".into()))?;
+        .ok_or_else(|| {
+            HttpError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
+        })?;
     if token.len() != TOKEN_BYTES * 2 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(HttpError::Unauthorized("the token must be 64 hex digits".into()));
+        return Err(HttpError::Unauthorized(
+            "the token must be 64 hex digits".into(),
+        ));
     }
     Ok(token)
 }
@@ -111,7 +130,10 @@ fn bearer_token(parts: &Parts) -> Result<&str, HttpError> {
 impl FromRequestParts<AppState> for Terminal {
     type Rejection = HttpError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = bearer_token(parts)?;
         let client = state.pool.get().await.map_err(DbError::from)?;
         authenticate(&client, token).await

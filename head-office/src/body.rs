@@ -18,13 +18,20 @@ pub struct BodyLimits {
 
 impl Default for BodyLimits {
     fn default() -> Self {
-        BodyLimits { wire_bytes_max: 8 * 1024 * 1024, decoded_bytes_max: 32 * 1024 * 1024 }
+        BodyLimits {
+            wire_bytes_max: 8 * 1024 * 1024,
+            decoded_bytes_max: 32 * 1024 * 1024,
+        }
     }
 }
 
 /// The body's bytes, decompressed when `Content-Encoding: gzip`. Too large on the wire
 /// or once decompressed is 413; another encoding is 415; a broken gzip stream is 400.
-pub async fn read_body(headers: &HeaderMap, body: Body, limits: BodyLimits) -> Result<Vec<u8>, HttpError> {
+pub async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    limits: BodyLimits,
+) -> Result<Vec<u8>, HttpError> {
     let too_large = || {
         HttpError::BodyTooLarge(format!(
             "the body is larger than {} bytes (or {} bytes once decompressed)",
@@ -38,7 +45,10 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limits: BodyLimits) -> R
     if declared.is_some_and(|n| n > limits.wire_bytes_max as u64) {
         return Err(too_large());
     }
-    let gzip = match headers.get(CONTENT_ENCODING).map(|v| v.to_str().unwrap_or("?").trim()) {
+    let gzip = match headers
+        .get(CONTENT_ENCODING)
+        .map(|v| v.to_str().unwrap_or("?").trim())
+    {
         None | Some("identity") => false,
         Some("gzip") => true,
         Some(other) => {
@@ -50,7 +60,11 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limits: BodyLimits) -> R
     let wire = match Limited::new(body, limits.wire_bytes_max).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large()),
-        Err(e) => return Err(HttpError::BadRequest(format!("the body could not be read: {e}"))),
+        Err(e) => {
+            return Err(HttpError::BadRequest(format!(
+                "the body could not be read: {e}"
+            )));
+        }
     };
     if !gzip {
         return Ok(wire.to_vec());
@@ -60,7 +74,9 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limits: BodyLimits) -> R
     flate2::read::GzDecoder::new(&wire[..])
         .take(limits.decoded_bytes_max as u64 + 1)
         .read_to_end(&mut decoded)
-        .map_err(|e| HttpError::Malformed(format!("the gzip body could not be decompressed: {e}")))?;
+        .map_err(|e| {
+            HttpError::Malformed(format!("the gzip body could not be decompressed: {e}"))
+        })?;
     if decoded.len() > limits.decoded_bytes_max {
         return Err(too_large());
     }

@@ -85,7 +85,10 @@ pub async fn import_catalog(
     })
 }
 
-async fn upsert_products(tx: &Transaction<'_>, products: &[Product]) -> Result<Vec<FeedEntry>, DbError> {
+async fn upsert_products(
+    tx: &Transaction<'_>,
+    products: &[Product],
+) -> Result<Vec<FeedEntry>, DbError> {
     let skus: Vec<&str> = products.iter().map(|p| p.sku.as_str()).collect();
     let data: Vec<Json<&Product>> = products.iter().map(Json).collect();
     tx.execute(
@@ -94,10 +97,16 @@ async fn upsert_products(tx: &Transaction<'_>, products: &[Product]) -> Result<V
         &[&skus, &data],
     )
     .await?;
-    Ok(products.iter().map(|p| FeedEntry::chain(Change::Product(p.clone()))).collect())
+    Ok(products
+        .iter()
+        .map(|p| FeedEntry::chain(Change::Product(p.clone())))
+        .collect())
 }
 
-async fn upsert_barcodes(tx: &Transaction<'_>, barcodes: &[(String, String)]) -> Result<Vec<FeedEntry>, DbError> {
+async fn upsert_barcodes(
+    tx: &Transaction<'_>,
+    barcodes: &[(String, String)],
+) -> Result<Vec<FeedEntry>, DbError> {
     let skus: Vec<&str> = barcodes.iter().map(|(s, _)| s.as_str()).collect();
     let codes: Vec<&str> = barcodes.iter().map(|(_, b)| b.as_str()).collect();
     tx.execute(
@@ -108,7 +117,12 @@ async fn upsert_barcodes(tx: &Transaction<'_>, barcodes: &[(String, String)]) ->
     .await?;
     Ok(barcodes
         .iter()
-        .map(|(sku, barcode)| FeedEntry::chain(Change::Barcode { sku: sku.clone(), barcode: barcode.clone() }))
+        .map(|(sku, barcode)| {
+            FeedEntry::chain(Change::Barcode {
+                sku: sku.clone(),
+                barcode: barcode.clone(),
+            })
+        })
         .collect())
 }
 
@@ -122,10 +136,16 @@ async fn upsert_lots(tx: &Transaction<'_>, lots: &[Lot]) -> Result<Vec<FeedEntry
         &[&skus, &numbers, &expiry],
     )
     .await?;
-    Ok(lots.iter().map(|l| FeedEntry::chain(Change::Lot(l.clone()))).collect())
+    Ok(lots
+        .iter()
+        .map(|l| FeedEntry::chain(Change::Lot(l.clone())))
+        .collect())
 }
 
-async fn upsert_promotions(tx: &Transaction<'_>, promotions: &[Promotion]) -> Result<Vec<FeedEntry>, DbError> {
+async fn upsert_promotions(
+    tx: &Transaction<'_>,
+    promotions: &[Promotion],
+) -> Result<Vec<FeedEntry>, DbError> {
     let ids: Vec<&str> = promotions.iter().map(|p| p.id.as_str()).collect();
     let data: Vec<Json<&Promotion>> = promotions.iter().map(Json).collect();
     tx.execute(
@@ -134,7 +154,10 @@ async fn upsert_promotions(tx: &Transaction<'_>, promotions: &[Promotion]) -> Re
         &[&ids, &data],
     )
     .await?;
-    Ok(promotions.iter().map(|p| FeedEntry::chain(Change::Promotion(p.clone()))).collect())
+    Ok(promotions
+        .iter()
+        .map(|p| FeedEntry::chain(Change::Promotion(p.clone())))
+        .collect())
 }
 
 async fn set_stock(
@@ -143,7 +166,10 @@ async fn set_stock(
     stock: &[pos_core::import::StockRecord],
 ) -> Result<Vec<FeedEntry>, DbError> {
     let skus: Vec<&str> = stock.iter().map(|s| s.sku.as_str()).collect();
-    let lots: Vec<&str> = stock.iter().map(|s| s.lot_no.as_deref().unwrap_or("")).collect();
+    let lots: Vec<&str> = stock
+        .iter()
+        .map(|s| s.lot_no.as_deref().unwrap_or(""))
+        .collect();
     let quantities: Vec<i64> = stock.iter().map(|s| s.quantity).collect();
     tx.execute(
         "INSERT INTO stock (store_id, sku, lot_no, quantity)
@@ -155,7 +181,11 @@ async fn set_stock(
     Ok(stock
         .iter()
         .map(|s| {
-            let change = Change::Stock { sku: s.sku.clone(), lot_no: s.lot_no.clone(), quantity: s.quantity };
+            let change = Change::Stock {
+                sku: s.sku.clone(),
+                lot_no: s.lot_no.clone(),
+                quantity: s.quantity,
+            };
             FeedEntry::store(store, change)
         })
         .collect())
@@ -193,13 +223,19 @@ async fn add_serials(
 
 /// Creates or updates members; a balance that differs from the ledger's is brought to
 /// the imported value by an `import` ledger entry.
-async fn upsert_members(tx: &Transaction<'_>, members: &[Member]) -> Result<Vec<FeedEntry>, DbError> {
+async fn upsert_members(
+    tx: &Transaction<'_>,
+    members: &[Member],
+) -> Result<Vec<FeedEntry>, DbError> {
     if members.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
     let cards: Vec<&str> = members.iter().map(|m| m.card_no.as_str()).collect();
-    let phones: Vec<Option<&str>> = members.iter().map(|m| Some(m.phone.as_str()).filter(|p| !p.is_empty())).collect();
+    let phones: Vec<Option<&str>> = members
+        .iter()
+        .map(|m| Some(m.phone.as_str()).filter(|p| !p.is_empty()))
+        .collect();
     let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
     let tiers: Vec<&str> = members.iter().map(|m| m.tier.code()).collect();
     let balances: Vec<i64> = members.iter().map(|m| m.points_balance).collect();
@@ -238,16 +274,31 @@ async fn upsert_members(tx: &Transaction<'_>, members: &[Member]) -> Result<Vec<
         &[&ledger_docs, &ledger_members, &ledger_points, &ledger_after],
     )
     .await?;
-    Ok(members.iter().map(|m| FeedEntry::chain(Change::Member(m.clone()))).collect())
+    Ok(members
+        .iter()
+        .map(|m| FeedEntry::chain(Change::Member(m.clone())))
+        .collect())
 }
 
 /// Removes a product and its barcodes; tills drop them on their next pull.
 pub async fn delete_product(client: &mut Client, sku: &str) -> Result<(), DbError> {
     let tx = client.transaction().await?;
-    tx.execute("DELETE FROM products WHERE sku = $1", &[&sku]).await?;
-    let barcodes = tx.query("DELETE FROM barcodes WHERE sku = $1 RETURNING barcode", &[&sku]).await?;
-    let mut entries = vec![FeedEntry::chain(Change::ProductDeleted { sku: sku.to_owned() })];
-    entries.extend(barcodes.iter().map(|r| FeedEntry::chain(Change::BarcodeDeleted { barcode: r.get(0) })));
+    tx.execute("DELETE FROM products WHERE sku = $1", &[&sku])
+        .await?;
+    let barcodes = tx
+        .query(
+            "DELETE FROM barcodes WHERE sku = $1 RETURNING barcode",
+            &[&sku],
+        )
+        .await?;
+    let mut entries = vec![FeedEntry::chain(Change::ProductDeleted {
+        sku: sku.to_owned(),
+    })];
+    entries.extend(
+        barcodes
+            .iter()
+            .map(|r| FeedEntry::chain(Change::BarcodeDeleted { barcode: r.get(0) })),
+    );
     feed::publish(&tx, entries).await?;
     tx.commit().await?;
     Ok(())
@@ -255,8 +306,15 @@ pub async fn delete_product(client: &mut Client, sku: &str) -> Result<(), DbErro
 
 pub async fn delete_promotion(client: &mut Client, id: &str) -> Result<(), DbError> {
     let tx = client.transaction().await?;
-    tx.execute("DELETE FROM promotions WHERE id = $1", &[&id]).await?;
-    feed::publish(&tx, vec![FeedEntry::chain(Change::PromotionDeleted { id: id.to_owned() })]).await?;
+    tx.execute("DELETE FROM promotions WHERE id = $1", &[&id])
+        .await?;
+    feed::publish(
+        &tx,
+        vec![FeedEntry::chain(Change::PromotionDeleted {
+            id: id.to_owned(),
+        })],
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -268,7 +326,11 @@ pub async fn set_loyalty_rules(client: &mut Client, rules: &LoyaltyRules) -> Res
         &[&Json(rules)],
     )
     .await?;
-    feed::publish(&tx, vec![FeedEntry::chain(Change::LoyaltyRules(rules.clone()))]).await?;
+    feed::publish(
+        &tx,
+        vec![FeedEntry::chain(Change::LoyaltyRules(rules.clone()))],
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -20,7 +20,9 @@ pub fn pool(database_url: &str, size_max: usize) -> Result<Pool, DbError> {
     let manager = Manager::from_config(
         config,
         NoTls,
-        ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
     );
     Pool::builder(manager)
         .max_size(size_max)
@@ -42,14 +44,22 @@ pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<Vec<i32>, Db
     let mut applied = Vec::new();
     for (version, sql) in MIGRATIONS {
         let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK_KEY]).await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK_KEY])
+            .await?;
         let done = tx
-            .query_opt("SELECT 1 FROM schema_version WHERE version = $1", &[version])
+            .query_opt(
+                "SELECT 1 FROM schema_version WHERE version = $1",
+                &[version],
+            )
             .await?
             .is_some();
         if !done {
             tx.batch_execute(sql).await?;
-            tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[version]).await?;
+            tx.execute(
+                "INSERT INTO schema_version (version) VALUES ($1)",
+                &[version],
+            )
+            .await?;
             applied.push(*version);
         }
         tx.commit().await?;

@@ -24,7 +24,9 @@ impl DbError {
     /// serialization failure, or a unique key taken by a concurrent transaction.
     pub fn is_retryable(&self) -> bool {
         use tokio_postgres::error::SqlState;
-        let DbError::Postgres(e) = self else { return false };
+        let DbError::Postgres(e) = self else {
+            return false;
+        };
         matches!(
             e.code(),
             Some(c) if *c == SqlState::T_R_DEADLOCK_DETECTED
@@ -101,8 +103,12 @@ impl From<DbError> for HttpError {
         // The detail goes to the log, not to the client.
         tracing::error!(error = %e, "database failure");
         match e {
-            DbError::Pool(_) => HttpError::Unavailable("the database is not reachable; retry later".into()),
-            _ => HttpError::Internal("head office could not complete the request; retry later".into()),
+            DbError::Pool(_) => {
+                HttpError::Unavailable("the database is not reachable; retry later".into())
+            }
+            _ => HttpError::Internal(
+                "head office could not complete the request; retry later".into(),
+            ),
         }
     }
 }
@@ -110,13 +116,20 @@ impl From<DbError> for HttpError {
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let body = ApiError { error: self.code().into(), message: self.to_string() };
+        let body = ApiError {
+            error: self.code().into(),
+            message: self.to_string(),
+        };
         let mut response = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         response
     }

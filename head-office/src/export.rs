@@ -48,22 +48,77 @@ impl From<tokio_postgres::Error> for ExportError {
 }
 
 pub const SALES_HEADER: &[&str] = &[
-    "document_id", "store_id", "terminal_id", "sequence", "business_date", "created_at", "operator_id",
-    "line_no", "sku", "name", "quantity", "lot_no", "serial", "unit_price", "gross", "discount", "net",
-    "vat_rate", "member_id", "voided",
+    "document_id",
+    "store_id",
+    "terminal_id",
+    "sequence",
+    "business_date",
+    "created_at",
+    "operator_id",
+    "line_no",
+    "sku",
+    "name",
+    "quantity",
+    "lot_no",
+    "serial",
+    "unit_price",
+    "gross",
+    "discount",
+    "net",
+    "vat_rate",
+    "member_id",
+    "voided",
 ];
 pub const RETURNS_HEADER: &[&str] = &[
-    "document_id", "store_id", "terminal_id", "sequence", "business_date", "created_at", "operator_id",
-    "original_sale_id", "original_line_no", "sku", "name", "quantity", "lot_no", "serial", "refund",
-    "vat_rate", "member_id", "reason",
+    "document_id",
+    "store_id",
+    "terminal_id",
+    "sequence",
+    "business_date",
+    "created_at",
+    "operator_id",
+    "original_sale_id",
+    "original_line_no",
+    "sku",
+    "name",
+    "quantity",
+    "lot_no",
+    "serial",
+    "refund",
+    "vat_rate",
+    "member_id",
+    "reason",
 ];
 pub const CLOSES_HEADER: &[&str] = &[
-    "store_id", "terminal_id", "business_date", "z_no", "document_id", "sales_count", "sales_total",
-    "returns_count", "returns_total", "voids_count", "voids_total", "cash", "bank_card", "wechat_pay",
-    "alipay", "points", "expected_cash", "counted_cash", "variance",
+    "store_id",
+    "terminal_id",
+    "business_date",
+    "z_no",
+    "document_id",
+    "sales_count",
+    "sales_total",
+    "returns_count",
+    "returns_total",
+    "voids_count",
+    "voids_total",
+    "cash",
+    "bank_card",
+    "wechat_pay",
+    "alipay",
+    "points",
+    "expected_cash",
+    "counted_cash",
+    "variance",
 ];
-pub const MEMBERS_HEADER: &[&str] =
-    &["member_id", "card_no", "phone", "name", "tier", "points_balance", "merged_ids"];
+pub const MEMBERS_HEADER: &[&str] = &[
+    "member_id",
+    "card_no",
+    "phone",
+    "name",
+    "tier",
+    "points_balance",
+    "merged_ids",
+];
 pub const STOCK_HEADER: &[&str] = &["store_id", "sku", "lot_no", "quantity"];
 
 /// Writes the export of `kind` to `out` and returns the number of data rows.
@@ -111,15 +166,20 @@ async fn documents<W: Write>(
     let mut stream = pin!(stream);
     let mut count = 0;
     while let Some(row) = stream.try_next().await? {
-        let Json(doc): Json<Document> =
-            row.try_get(0).map_err(|e| DbError::Corrupt(format!("stored document: {e}")))?;
+        let Json(doc): Json<Document> = row
+            .try_get(0)
+            .map_err(|e| DbError::Corrupt(format!("stored document: {e}")))?;
         let voided: bool = row.get(1);
         count += write_document(csv, &doc, voided)?;
     }
     Ok(count)
 }
 
-fn write_document<W: Write>(csv: &mut csv::Writer<W>, doc: &Document, voided: bool) -> Result<u64, ExportError> {
+fn write_document<W: Write>(
+    csv: &mut csv::Writer<W>,
+    doc: &Document,
+    voided: bool,
+) -> Result<u64, ExportError> {
     let head = [
         doc.id.to_string(),
         doc.store_id.clone(),
@@ -133,7 +193,11 @@ fn write_document<W: Write>(csv: &mut csv::Writer<W>, doc: &Document, voided: bo
     let mut rows = 0;
     match &doc.body {
         DocumentBody::Sale(sale) => {
-            let member = sale.member.as_ref().map(|m| m.member_id.clone()).unwrap_or_default();
+            let member = sale
+                .member
+                .as_ref()
+                .map(|m| m.member_id.clone())
+                .unwrap_or_default();
             for l in &sale.lines {
                 let discount: Decimal = l.discounts.iter().map(|d| d.amount).sum();
                 let mut record = head.to_vec();
@@ -157,13 +221,22 @@ fn write_document<W: Write>(csv: &mut csv::Writer<W>, doc: &Document, voided: bo
             }
         }
         DocumentBody::Return(ret) => {
-            let member = ret.member.as_ref().map(|m| m.member_id.clone()).unwrap_or_default();
-            let original = ret.original_sale_id.map(|id: Uuid| id.to_string()).unwrap_or_default();
+            let member = ret
+                .member
+                .as_ref()
+                .map(|m| m.member_id.clone())
+                .unwrap_or_default();
+            let original = ret
+                .original_sale_id
+                .map(|id: Uuid| id.to_string())
+                .unwrap_or_default();
             for l in &ret.lines {
                 let mut record = head.to_vec();
                 record.extend([
                     original.clone(),
-                    l.original_line_no.map(|n| n.to_string()).unwrap_or_default(),
+                    l.original_line_no
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
                     l.sku.clone(),
                     l.name.clone(),
                     l.quantity.to_string(),
@@ -180,7 +253,13 @@ fn write_document<W: Write>(csv: &mut csv::Writer<W>, doc: &Document, voided: bo
         }
         DocumentBody::ZReport(z) => {
             let tender = |kind: TenderKind| -> String {
-                let sum: Decimal = z.totals.tenders.iter().filter(|t| t.kind == kind).map(|t| t.amount).sum();
+                let sum: Decimal = z
+                    .totals
+                    .tenders
+                    .iter()
+                    .filter(|t| t.kind == kind)
+                    .map(|t| t.amount)
+                    .sum();
                 sum.to_string()
             };
             let t = &z.totals;
@@ -251,7 +330,12 @@ async fn stock<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<u6
     let mut stream = pin!(stream);
     let mut count = 0;
     while let Some(row) = stream.try_next().await? {
-        csv.write_record([row.get::<_, String>(0), row.get(1), row.get(2), row.get::<_, i64>(3).to_string()])?;
+        csv.write_record([
+            row.get::<_, String>(0),
+            row.get(1),
+            row.get(2),
+            row.get::<_, i64>(3).to_string(),
+        ])?;
         count += 1;
     }
     Ok(count)

@@ -8,8 +8,8 @@
 
 use std::collections::HashMap;
 
-use tokio_postgres::types::Json;
 use sync_agent::protocol::{Change, FEED_LIMIT_MAX, FeedChange, FeedPage};
+use tokio_postgres::types::Json;
 use tokio_postgres::{GenericClient, Transaction};
 
 use crate::error::DbError;
@@ -32,12 +32,20 @@ pub struct FeedEntry {
 impl FeedEntry {
     /// A change for every store; its key names what it replaces.
     pub fn chain(change: Change) -> FeedEntry {
-        FeedEntry { scope: CHAIN_SCOPE.into(), key: key_of(&change), change }
+        FeedEntry {
+            scope: CHAIN_SCOPE.into(),
+            key: key_of(&change),
+            change,
+        }
     }
 
     /// A change for one store (its stock and serials).
     pub fn store(store_id: &str, change: Change) -> FeedEntry {
-        FeedEntry { scope: store_id.into(), key: key_of(&change), change }
+        FeedEntry {
+            scope: store_id.into(),
+            key: key_of(&change),
+            change,
+        }
     }
 }
 
@@ -79,7 +87,8 @@ pub async fn publish(tx: &Transaction<'_>, entries: Vec<FeedEntry>) -> Result<()
     let scopes: Vec<&str> = keep.iter().map(|&i| entries[i].scope.as_str()).collect();
     let keys: Vec<&str> = keep.iter().map(|&i| entries[i].key.as_str()).collect();
     let changes: Vec<Json<&Change>> = keep.iter().map(|&i| Json(&entries[i].change)).collect();
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK_KEY]).await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK_KEY])
+        .await?;
     tx.execute(
         "INSERT INTO feed (scope, key, cursor, change)
          SELECT scope, key, nextval('feed_cursor'), change
@@ -116,10 +125,18 @@ pub async fn read_page(
     let more = rows.len() as i64 > limit;
     let mut changes = Vec::with_capacity(rows.len());
     for row in rows.iter().take(limit as usize) {
-        let Json(change): Json<Change> =
-            row.try_get(1).map_err(|e| DbError::Corrupt(format!("feed row: {e}")))?;
-        changes.push(FeedChange { cursor: row.get(0), change });
+        let Json(change): Json<Change> = row
+            .try_get(1)
+            .map_err(|e| DbError::Corrupt(format!("feed row: {e}")))?;
+        changes.push(FeedChange {
+            cursor: row.get(0),
+            change,
+        });
     }
     let next_cursor = changes.last().map_or(cursor, |c| c.cursor);
-    Ok(FeedPage { changes, next_cursor, more })
+    Ok(FeedPage {
+        changes,
+        next_cursor,
+        more,
+    })
 }

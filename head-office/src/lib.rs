@@ -12,7 +12,7 @@
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
 //! - [`export`]: CSV files for an ERP.
 //! - [`db`]: the pool and the versioned migrations in `migrations/`.
-//! - [`tls`]: rustls.
+//! - [`tls`]: HTTPS through rustls.
 //! - [`error`]: [`error::DbError`], [`error::HttpError`].
 //! - `testing` (feature `testing`): a throwaway PostgreSQL cluster.
 //!

@@ -4,14 +4,18 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use clap::{Parser, Subcommand, ValueEnum};
 use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
 use head_office::export::{DateRange, ExportKind};
 use head_office::server::AppState;
 use head_office::{auth, catalog, db, export, reports, server, tls};
 
 #[derive(Parser)]
-#[command(name = "head-office", version, about = "Head office (总部): receives till documents, owns catalog, stock and members")]
+#[command(
+    name = "head-office",
+    version,
+    about = "Head office (总部): receives till documents, owns catalog, stock and members"
+)]
 struct Cli {
     /// PostgreSQL connection: a postgres:// URL or a `host=... dbname=...` string.
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
@@ -112,13 +116,23 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Migrate => {
             let applied = db::migrate(&mut client).await?;
-            println!("schema at version {} (applied now: {applied:?})", db::latest_version());
+            println!(
+                "schema at version {} (applied now: {applied:?})",
+                db::latest_version()
+            );
         }
-        Command::Serve { listen, tls_cert, tls_key, .. } => {
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            ..
+        } => {
             let applied = db::migrate(&mut client).await?;
             tracing::info!(?applied, version = db::latest_version(), "schema ready");
             drop(client);
-            let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listen on {listen}"))?;
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("listen on {listen}"))?;
             let state = AppState::new(pool);
             match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => {
@@ -134,13 +148,19 @@ async fn main() -> anyhow::Result<()> {
             println!("{token}");
         }
         Command::Import { file, store } => {
-            let reader = std::fs::File::open(&file).with_context(|| format!("open {}", file.display()))?;
+            let reader =
+                std::fs::File::open(&file).with_context(|| format!("open {}", file.display()))?;
             let parsed = pos_core::import::parse_catalog_csv(std::io::BufReader::new(reader))
                 .with_context(|| format!("read {}", file.display()))?;
             let summary = catalog::import_catalog(&mut client, &parsed, store.as_deref()).await?;
             println!("{summary:?}");
         }
-        Command::Export { kind, out, from, to } => {
+        Command::Export {
+            kind,
+            out,
+            from,
+            to,
+        } => {
             let kind = match kind {
                 ExportArg::Sales => ExportKind::Sales,
                 ExportArg::Returns => ExportKind::Returns,
@@ -148,14 +168,25 @@ async fn main() -> anyhow::Result<()> {
                 ExportArg::Members => ExportKind::Members,
                 ExportArg::Stock => ExportKind::Stock,
             };
-            let file = std::fs::File::create(&out).with_context(|| format!("create {}", out.display()))?;
-            let rows = export::export(&client, kind, DateRange { from, to }, std::io::BufWriter::new(file)).await?;
+            let file =
+                std::fs::File::create(&out).with_context(|| format!("create {}", out.display()))?;
+            let rows = export::export(
+                &client,
+                kind,
+                DateRange { from, to },
+                std::io::BufWriter::new(file),
+            )
+            .await?;
             eprintln!("{rows} rows written to {}", out.display());
         }
         Command::Report { kind, store } => {
             let json = match kind {
-                ReportArg::Gaps => serde_json::to_string_pretty(&reports::open_gaps(&**client, store.as_deref()).await?)?,
-                ReportArg::Overdrafts => serde_json::to_string_pretty(&reports::overdrafts(&**client).await?)?,
+                ReportArg::Gaps => serde_json::to_string_pretty(
+                    &reports::open_gaps(&**client, store.as_deref()).await?,
+                )?,
+                ReportArg::Overdrafts => {
+                    serde_json::to_string_pretty(&reports::overdrafts(&**client).await?)?
+                }
             };
             println!("{json}");
         }

@@ -32,11 +32,18 @@ pub async fn daily_close(
     let mut tenders: BTreeMap<TenderKind, TenderTotal> = BTreeMap::new();
     let mut variance = Decimal::ZERO;
     for row in rows {
-        let Json(doc): Json<Document> =
-            row.try_get(0).map_err(|e| DbError::Corrupt(format!("stored Z report: {e}")))?;
-        let DocumentBody::ZReport(z) = doc.body else { continue };
+        let Json(doc): Json<Document> = row
+            .try_get(0)
+            .map_err(|e| DbError::Corrupt(format!("stored Z report: {e}")))?;
+        let DocumentBody::ZReport(z) = doc.body else {
+            continue;
+        };
         for t in &z.totals.tenders {
-            let sum = tenders.entry(t.kind).or_insert(TenderTotal { kind: t.kind, amount: Decimal::ZERO, count: 0 });
+            let sum = tenders.entry(t.kind).or_insert(TenderTotal {
+                kind: t.kind,
+                amount: Decimal::ZERO,
+                count: 0,
+            });
             sum.amount += t.amount;
             sum.count += t.count;
         }
@@ -67,7 +74,10 @@ pub async fn daily_close(
 }
 
 /// Sequence gaps still open, of one store or of all.
-pub async fn open_gaps(client: &impl GenericClient, store_id: Option<&str>) -> Result<Vec<SequenceGap>, DbError> {
+pub async fn open_gaps(
+    client: &impl GenericClient,
+    store_id: Option<&str>,
+) -> Result<Vec<SequenceGap>, DbError> {
     let rows = client
         .query(
             "SELECT store_id, terminal_id, from_sequence, to_sequence FROM sequence_gaps

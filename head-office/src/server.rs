@@ -23,7 +23,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(pool: Pool) -> AppState {
-        AppState { pool, body_limits: BodyLimits::default() }
+        AppState {
+            pool,
+            body_limits: BodyLimits::default(),
+        }
     }
 }
 
@@ -55,7 +58,9 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "head office listening (plain HTTP)");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Serves HTTPS with `tls` until `shutdown` resolves.
@@ -67,5 +72,7 @@ pub async fn run_tls(
 ) -> std::io::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "head office listening (TLS)");
     let listener = TlsListener::new(listener, tls)?;
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -30,7 +30,10 @@ pub enum ClusterError {
     #[error("no PostgreSQL found under /usr/lib/postgresql/*/bin (apt-get install postgresql)")]
     NotInstalled,
     #[error("{what}: {source}")]
-    Io { what: String, source: std::io::Error },
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     #[error("{command} failed: {output}")]
     Command { command: String, output: String },
     #[error("PostgreSQL did not accept connections within {0:?}: {1}")]
@@ -85,11 +88,20 @@ impl PgCluster {
         }
         let data = dir.join("data");
         let mut initdb = as_owner(owner.is_some(), &bin.join("initdb"));
-        initdb.args(["--no-sync", "--auth=trust", "--encoding=UTF8", "--locale=C", "-U", SUPERUSER, "-D"]);
+        initdb.args([
+            "--no-sync",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "-U",
+            SUPERUSER,
+            "-D",
+        ]);
         initdb.arg(&data);
         run(initdb)?;
 
-        let log = std::fs::File::create(dir.join("postgres.log")).map_err(io("create the server log"))?;
+        let log =
+            std::fs::File::create(dir.join("postgres.log")).map_err(io("create the server log"))?;
         let mut postgres = as_owner(owner.is_some(), &bin.join("postgres"));
         postgres
             .arg("-D")
@@ -98,7 +110,14 @@ impl PgCluster {
             .arg(&socket_dir)
             .args(["-p", &PORT.to_string(), "-c", "listen_addresses="])
             // A throwaway cluster need not survive a power cut; this makes tests fast.
-            .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+            .args([
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ])
             .args(["-c", "max_connections=200"])
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(io("clone the log handle"))?)
@@ -128,35 +147,57 @@ impl PgCluster {
         let n = self.next_database.fetch_add(1, Ordering::Relaxed);
         let name = format!("test_{n}");
         let (client, connection) =
-            tokio_postgres::connect(&self.connection_string("postgres"), tokio_postgres::NoTls).await?;
+            tokio_postgres::connect(&self.connection_string("postgres"), tokio_postgres::NoTls)
+                .await?;
         let connection = tokio::spawn(connection);
-        client.batch_execute(&format!("CREATE DATABASE {name}")).await?;
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await?;
         drop(client);
         let _ = connection.await;
         Ok(self.connection_string(&name))
     }
 
-    /// Polls a connection until the server answers, bounded by [`READY_TIMEOUT`].
+    /// Polls a connection until the server answers, bounded by [`READY_TIMEOUT`]. Runs
+    /// on its own thread: callers are often inside a runtime already.
     fn wait_ready(&self) -> Result<(), ClusterError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(io("start a runtime"))?;
         let conn = self.connection_string("postgres");
-        runtime.block_on(async {
-            let deadline = Instant::now() + READY_TIMEOUT;
-            loop {
-                match tokio_postgres::connect(&conn, tokio_postgres::NoTls).await {
-                    Ok(_) => return Ok(()),
-                    Err(e) if Instant::now() >= deadline => {
-                        let log = std::fs::read_to_string(self.dir.join("postgres.log")).unwrap_or_default();
-                        return Err(ClusterError::NotReady(READY_TIMEOUT, format!("{e}; log: {log}")));
-                    }
-                    // The socket appears only once the server is up; poll briefly.
-                    Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-                }
-            }
+        let log_path = self.dir.join("postgres.log");
+        std::thread::scope(|scope| {
+            scope
+                .spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(io("start a runtime"))?;
+                    runtime.block_on(poll_until_ready(&conn, &log_path))
+                })
+                .join()
+                .unwrap_or_else(|_| {
+                    Err(ClusterError::NotReady(
+                        READY_TIMEOUT,
+                        "poller panicked".into(),
+                    ))
+                })
         })
+    }
+}
+
+async fn poll_until_ready(conn: &str, log_path: &Path) -> Result<(), ClusterError> {
+    let deadline = Instant::now() + READY_TIMEOUT;
+    loop {
+        match tokio_postgres::connect(conn, tokio_postgres::NoTls).await {
+            Ok(_) => return Ok(()),
+            Err(e) if Instant::now() >= deadline => {
+                let log = std::fs::read_to_string(log_path).unwrap_or_default();
+                return Err(ClusterError::NotReady(
+                    READY_TIMEOUT,
+                    format!("{e}; log: {log}"),
+                ));
+            }
+            // The socket appears only once the server is up; poll briefly.
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
     }
 }
 
@@ -195,14 +236,19 @@ fn keep(mut postgres: Command) -> Result<(mpsc::Sender<()>, JoinHandle<()>), Clu
         .map_err(io("start the keeper thread"))?;
     started_rx
         .recv()
-        .map_err(|_| ClusterError::Command { command: "postgres".into(), output: "keeper thread died".into() })?
+        .map_err(|_| ClusterError::Command {
+            command: "postgres".into(),
+            output: "keeper thread died".into(),
+        })?
         .map_err(io("start postgres"))?;
     Ok((stop_tx, keeper))
 }
 
 /// Fast shutdown (SIGINT), then a kill if it takes longer than [`STOP_TIMEOUT`].
 fn stop_server(mut child: Child) {
-    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
     let deadline = Instant::now() + STOP_TIMEOUT;
     while Instant::now() < deadline {
         if let Ok(Some(_)) = child.try_wait() {
@@ -225,12 +271,18 @@ fn find_bin_dir() -> Result<PathBuf, ClusterError> {
         })
         .collect();
     versions.sort();
-    versions.pop().map(|(_, bin)| bin).ok_or(ClusterError::NotInstalled)
+    versions
+        .pop()
+        .map(|(_, bin)| bin)
+        .ok_or(ClusterError::NotInstalled)
 }
 
 /// As root: the `postgres` user's uid and gid, which the cluster runs as.
 fn run_as_owner() -> Result<Option<(u32, u32)>, ClusterError> {
-    let out = Command::new("id").arg("-u").output().map_err(io("run id -u"))?;
+    let out = Command::new("id")
+        .arg("-u")
+        .output()
+        .map_err(io("run id -u"))?;
     if String::from_utf8_lossy(&out.stdout).trim() != "0" {
         return Ok(None);
     }
@@ -275,11 +327,17 @@ fn run(mut cmd: Command) -> Result<(), ClusterError> {
 /// Deletes cluster folders whose creating process is gone (a test binary's `static`
 /// cluster is never dropped).
 fn sweep_abandoned_dirs() {
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
     for entry in entries.filter_map(|e| e.ok()) {
         let name = entry.file_name();
-        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(DIR_PREFIX)) else { continue };
-        let Some(pid) = rest.split('-').next() else { continue };
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(DIR_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next() else {
+            continue;
+        };
         if !Path::new("/proc").join(pid).exists() {
             let _ = std::fs::remove_dir_all(entry.path());
         }

@@ -86,7 +86,11 @@ impl TlsListener {
                 });
             }
         });
-        Ok(TlsListener { ready, local_addr, acceptor_task })
+        Ok(TlsListener {
+            ready,
+            local_addr,
+            acceptor_task,
+        })
     }
 }
 

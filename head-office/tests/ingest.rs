@@ -17,14 +17,37 @@ async fn accepted_then_duplicate_and_a_resend_changes_nothing() {
     let ho = HeadOffice::start().await;
     let token = ho.enroll(STORE, TERMINAL).await;
     let docs = vec![
-        document(STORE, TERMINAL, 1, DocumentBody::MemberRegistration(registration("m-1", "13800000001"))),
-        document(STORE, TERMINAL, 2, DocumentBody::Sale(sale(&[item("BP-1", 2, "199.00")], Some("m-1"), 398, 0))),
-        document(STORE, TERMINAL, 3, DocumentBody::Sale(sale(&[item("STRIP-50", 1, "89.50")], None, 0, 0))),
+        document(
+            STORE,
+            TERMINAL,
+            1,
+            DocumentBody::MemberRegistration(registration("m-1", "13800000001")),
+        ),
+        document(
+            STORE,
+            TERMINAL,
+            2,
+            DocumentBody::Sale(sale(&[item("BP-1", 2, "199.00")], Some("m-1"), 398, 0)),
+        ),
+        document(
+            STORE,
+            TERMINAL,
+            3,
+            DocumentBody::Sale(sale(&[item("STRIP-50", 1, "89.50")], None, 0, 0)),
+        ),
     ];
-    let first = ho.submit(&token, &batch(STORE, TERMINAL, docs.clone())).await;
+    let first = ho
+        .submit(&token, &batch(STORE, TERMINAL, docs.clone()))
+        .await;
     assert_eq!(statuses(&first), vec![DocumentStatus::Accepted; 3]);
-    assert_eq!(first.results.iter().map(|r| (r.id, r.sequence)).collect::<Vec<_>>(),
-        docs.iter().map(|d| (d.id, d.sequence)).collect::<Vec<_>>());
+    assert_eq!(
+        first
+            .results
+            .iter()
+            .map(|r| (r.id, r.sequence))
+            .collect::<Vec<_>>(),
+        docs.iter().map(|d| (d.id, d.sequence)).collect::<Vec<_>>()
+    );
     assert_eq!(ho.stock(STORE, "BP-1", "").await, Some(-2));
     assert_eq!(ho.balance("m-1").await, Some(398));
 
@@ -33,7 +56,11 @@ async fn accepted_then_duplicate_and_a_resend_changes_nothing() {
     assert_eq!(statuses(&again), vec![DocumentStatus::Duplicate; 3]);
     assert!(again.results.iter().all(|r| r.reason.is_none()));
     assert_eq!(ho.snapshot().await, before, "a resend changed stored data");
-    assert_eq!(ho.balance("m-1").await, Some(398), "points doubled by a resend");
+    assert_eq!(
+        ho.balance("m-1").await,
+        Some(398),
+        "points doubled by a resend"
+    );
     ho.stop().await;
 }
 
@@ -41,9 +68,19 @@ async fn accepted_then_duplicate_and_a_resend_changes_nothing() {
 async fn the_same_document_twice_in_one_batch_counts_once() {
     let ho = HeadOffice::start().await;
     let token = ho.enroll(STORE, TERMINAL).await;
-    let doc = document(STORE, TERMINAL, 1, DocumentBody::Sale(sale(&[item("BP-1", 1, "10.00")], None, 0, 0)));
-    let response = ho.submit(&token, &batch(STORE, TERMINAL, vec![doc.clone(), doc])).await;
-    assert_eq!(statuses(&response), vec![DocumentStatus::Accepted, DocumentStatus::Duplicate]);
+    let doc = document(
+        STORE,
+        TERMINAL,
+        1,
+        DocumentBody::Sale(sale(&[item("BP-1", 1, "10.00")], None, 0, 0)),
+    );
+    let response = ho
+        .submit(&token, &batch(STORE, TERMINAL, vec![doc.clone(), doc]))
+        .await;
+    assert_eq!(
+        statuses(&response),
+        vec![DocumentStatus::Accepted, DocumentStatus::Duplicate]
+    );
     assert_eq!(ho.stock(STORE, "BP-1", "").await, Some(-1));
     ho.stop().await;
 }
@@ -55,19 +92,41 @@ async fn a_wrong_total_is_rejected_with_a_reason_and_does_not_block_the_rest() {
     let mut bad = sale(&[item("BP-1", 1, "100.00")], None, 0, 0);
     bad.total = Decimal::new(9000, 2);
     let docs = vec![
-        document(STORE, TERMINAL, 1, DocumentBody::Sale(sale(&[item("BP-1", 1, "100.00")], None, 0, 0))),
+        document(
+            STORE,
+            TERMINAL,
+            1,
+            DocumentBody::Sale(sale(&[item("BP-1", 1, "100.00")], None, 0, 0)),
+        ),
         document(STORE, TERMINAL, 2, DocumentBody::Sale(bad)),
-        document(STORE, TERMINAL, 3, DocumentBody::Sale(sale(&[item("BP-1", 3, "100.00")], None, 0, 0))),
+        document(
+            STORE,
+            TERMINAL,
+            3,
+            DocumentBody::Sale(sale(&[item("BP-1", 3, "100.00")], None, 0, 0)),
+        ),
     ];
     let response = ho.submit(&token, &batch(STORE, TERMINAL, docs)).await;
     assert_eq!(
         statuses(&response),
-        vec![DocumentStatus::Accepted, DocumentStatus::Rejected, DocumentStatus::Accepted]
+        vec![
+            DocumentStatus::Accepted,
+            DocumentStatus::Rejected,
+            DocumentStatus::Accepted
+        ]
     );
     let reason = response.results[1].reason.as_deref().unwrap();
     assert!(reason.contains("total"), "{reason}");
-    assert_eq!(ho.count("documents").await, 2, "the rejected sale was stored");
-    assert_eq!(ho.stock(STORE, "BP-1", "").await, Some(-4), "the rejected sale moved stock");
+    assert_eq!(
+        ho.count("documents").await,
+        2,
+        "the rejected sale was stored"
+    );
+    assert_eq!(
+        ho.stock(STORE, "BP-1", "").await,
+        Some(-4),
+        "the rejected sale moved stock"
+    );
     ho.stop().await;
 }
 
@@ -75,12 +134,31 @@ async fn a_wrong_total_is_rejected_with_a_reason_and_does_not_block_the_rest() {
 async fn a_sequence_reused_by_another_document_is_rejected() {
     let ho = HeadOffice::start().await;
     let token = ho.enroll(STORE, TERMINAL).await;
-    let one = document(STORE, TERMINAL, 1, DocumentBody::Sale(sale(&[item("A", 1, "1.00")], None, 0, 0)));
-    ho.submit(&token, &batch(STORE, TERMINAL, vec![one.clone()])).await;
-    let impostor = document(STORE, TERMINAL, 1, DocumentBody::Sale(sale(&[item("A", 5, "1.00")], None, 0, 0)));
-    let response = ho.submit(&token, &batch(STORE, TERMINAL, vec![impostor])).await;
+    let one = document(
+        STORE,
+        TERMINAL,
+        1,
+        DocumentBody::Sale(sale(&[item("A", 1, "1.00")], None, 0, 0)),
+    );
+    ho.submit(&token, &batch(STORE, TERMINAL, vec![one.clone()]))
+        .await;
+    let impostor = document(
+        STORE,
+        TERMINAL,
+        1,
+        DocumentBody::Sale(sale(&[item("A", 5, "1.00")], None, 0, 0)),
+    );
+    let response = ho
+        .submit(&token, &batch(STORE, TERMINAL, vec![impostor]))
+        .await;
     assert_eq!(statuses(&response), vec![DocumentStatus::Rejected]);
-    assert!(response.results[0].reason.as_deref().unwrap().contains(&one.id.to_string()));
+    assert!(
+        response.results[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains(&one.id.to_string())
+    );
     assert_eq!(ho.stock(STORE, "A", "").await, Some(-1));
     ho.stop().await;
 }
@@ -89,8 +167,19 @@ async fn a_sequence_reused_by_another_document_is_rejected() {
 async fn sequence_gaps_are_recorded_reported_and_closed_when_filled() {
     let ho = HeadOffice::start().await;
     let token = ho.enroll(STORE, TERMINAL).await;
-    let doc = |seq| document(STORE, TERMINAL, seq, DocumentBody::Sale(sale(&[item("A", 1, "1.00")], None, 0, 0)));
-    ho.submit(&token, &batch(STORE, TERMINAL, vec![doc(1), doc(2), doc(6), doc(9)])).await;
+    let doc = |seq| {
+        document(
+            STORE,
+            TERMINAL,
+            seq,
+            DocumentBody::Sale(sale(&[item("A", 1, "1.00")], None, 0, 0)),
+        )
+    };
+    ho.submit(
+        &token,
+        &batch(STORE, TERMINAL, vec![doc(1), doc(2), doc(6), doc(9)]),
+    )
+    .await;
     let (status, gaps) = ho.get(Some(&token), "/v1/gaps").await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -101,16 +190,27 @@ async fn sequence_gaps_are_recorded_reported_and_closed_when_filled() {
         ]})
     );
     // The late documents 4, 7 and 8 arrive: what is left missing is 3 and 5.
-    ho.submit(&token, &batch(STORE, TERMINAL, vec![doc(4), doc(7), doc(8), doc(10)])).await;
+    ho.submit(
+        &token,
+        &batch(STORE, TERMINAL, vec![doc(4), doc(7), doc(8), doc(10)]),
+    )
+    .await;
     let (_, gaps) = ho.get(Some(&token), "/v1/gaps").await;
     let ranges: Vec<(u64, u64)> = gaps["gaps"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| (g["from_sequence"].as_u64().unwrap(), g["to_sequence"].as_u64().unwrap()))
+        .map(|g| {
+            (
+                g["from_sequence"].as_u64().unwrap(),
+                g["to_sequence"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(ranges, vec![(3, 3), (5, 5)]);
-    let all = head_office::reports::open_gaps(&**ho.client().await, None).await.unwrap();
+    let all = head_office::reports::open_gaps(&**ho.client().await, None)
+        .await
+        .unwrap();
     assert_eq!(all.len(), 2);
     ho.stop().await;
 }
@@ -119,27 +219,72 @@ async fn sequence_gaps_are_recorded_reported_and_closed_when_filled() {
 async fn returns_put_stock_back_and_voids_reverse_the_sale() {
     let ho = HeadOffice::start().await;
     let token = ho.enroll(STORE, TERMINAL).await;
-    let lot_item = Item { lot: Some("L2026"), ..item("STRIP-50", 3, "89.50") };
-    let serial_item = Item { serial: Some("SN-001"), ..item("BP-1", 1, "299.00") };
-    let sold = document(STORE, TERMINAL, 1, DocumentBody::Sale(sale(&[lot_item.clone(), serial_item.clone()], Some("m-9"), 567, 0)));
+    let lot_item = Item {
+        lot: Some("L2026"),
+        ..item("STRIP-50", 3, "89.50")
+    };
+    let serial_item = Item {
+        serial: Some("SN-001"),
+        ..item("BP-1", 1, "299.00")
+    };
+    let sold = document(
+        STORE,
+        TERMINAL,
+        1,
+        DocumentBody::Sale(sale(
+            &[lot_item.clone(), serial_item.clone()],
+            Some("m-9"),
+            567,
+            0,
+        )),
+    );
     let returned = document(
         STORE,
         TERMINAL,
         2,
-        DocumentBody::Return(return_of(Some(sold.id), &[Item { quantity: 1, ..lot_item.clone() }], None, 0)),
+        DocumentBody::Return(return_of(
+            Some(sold.id),
+            &[Item {
+                quantity: 1,
+                ..lot_item.clone()
+            }],
+            None,
+            0,
+        )),
     );
-    let other = document(STORE, TERMINAL, 3, DocumentBody::Sale(sale(&[item("MASK", 10, "1.00")], Some("m-9"), 10, 0)));
+    let other = document(
+        STORE,
+        TERMINAL,
+        3,
+        DocumentBody::Sale(sale(&[item("MASK", 10, "1.00")], Some("m-9"), 10, 0)),
+    );
     let voided = document(STORE, TERMINAL, 4, DocumentBody::Void(void_of(&other)));
-    let response = ho.submit(&token, &batch(STORE, TERMINAL, vec![sold.clone(), returned, other, voided])).await;
+    let response = ho
+        .submit(
+            &token,
+            &batch(STORE, TERMINAL, vec![sold.clone(), returned, other, voided]),
+        )
+        .await;
     assert_eq!(statuses(&response), vec![DocumentStatus::Accepted; 4]);
     assert_eq!(ho.stock(STORE, "STRIP-50", "L2026").await, Some(-2));
     assert_eq!(ho.stock(STORE, "BP-1", "").await, Some(-1));
-    assert_eq!(ho.stock(STORE, "MASK", "").await, None, "a sale and its void cancel out");
-    assert_eq!(ho.balance("m-9").await, Some(567), "the void took back the voided sale's points");
+    assert_eq!(
+        ho.stock(STORE, "MASK", "").await,
+        None,
+        "a sale and its void cancel out"
+    );
+    assert_eq!(
+        ho.balance("m-9").await,
+        Some(567),
+        "the void took back the voided sale's points"
+    );
     let available: bool = ho
         .client()
         .await
-        .query_one("SELECT available FROM serials WHERE sku = 'BP-1' AND serial = 'SN-001'", &[])
+        .query_one(
+            "SELECT available FROM serials WHERE sku = 'BP-1' AND serial = 'SN-001'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
@@ -148,15 +293,50 @@ async fn returns_put_stock_back_and_voids_reverse_the_sale() {
     // A second void of the same sale is refused; so is a void of an unknown sale.
     let again = document(STORE, TERMINAL, 5, DocumentBody::Void(void_of(&sold)));
     let first_void = document(STORE, TERMINAL, 6, DocumentBody::Void(void_of(&sold)));
-    let stranger_sale = document(STORE, TERMINAL, 7, DocumentBody::Sale(sale(&[item("X", 1, "1.00")], None, 0, 0)));
-    let unknown = document(STORE, TERMINAL, 8, DocumentBody::Void(void_of(&stranger_sale)));
-    let response = ho.submit(&token, &batch(STORE, TERMINAL, vec![again, first_void, unknown])).await;
+    let stranger_sale = document(
+        STORE,
+        TERMINAL,
+        7,
+        DocumentBody::Sale(sale(&[item("X", 1, "1.00")], None, 0, 0)),
+    );
+    let unknown = document(
+        STORE,
+        TERMINAL,
+        8,
+        DocumentBody::Void(void_of(&stranger_sale)),
+    );
+    let response = ho
+        .submit(
+            &token,
+            &batch(STORE, TERMINAL, vec![again, first_void, unknown]),
+        )
+        .await;
     assert_eq!(
         statuses(&response),
-        vec![DocumentStatus::Accepted, DocumentStatus::Rejected, DocumentStatus::Rejected]
+        vec![
+            DocumentStatus::Accepted,
+            DocumentStatus::Rejected,
+            DocumentStatus::Rejected
+        ]
     );
-    assert!(response.results[1].reason.as_deref().unwrap().contains("already voided"));
-    assert!(response.results[2].reason.as_deref().unwrap().contains("not known"));
-    assert_eq!(ho.stock(STORE, "BP-1", "").await, Some(0), "the void put the monitor back");
+    assert!(
+        response.results[1]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("already voided")
+    );
+    assert!(
+        response.results[2]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("not known")
+    );
+    assert_eq!(
+        ho.stock(STORE, "BP-1", "").await,
+        Some(0),
+        "the void put the monitor back"
+    );
     ho.stop().await;
 }

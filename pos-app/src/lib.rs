@@ -1,8 +1,10 @@
 //! The till program (`pos`): its window and its administrator commands.
 //!
 //! # Layout
+//! - [`app`]: the till window (iced): screens, keys, scanner, printer.
 //! - [`cli`]: `pos init | import | verify | report | simulate`, for administrators and tests.
 //! - [`simulate`]: realistic random sales through the `Till`, as the UI would ring them.
 
+pub mod app;
 pub mod cli;
 pub mod simulate;

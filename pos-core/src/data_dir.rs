@@ -140,9 +140,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = DataDir::new(dir.path());
         assert_eq!(data.load_config().unwrap(), AppConfig::default());
-        let mut config = AppConfig::default();
-        config.server = Some(ServerConfig { url: "http://127.0.0.1:8080".into(), token: "t".into() });
-        config.printer = Some(PrinterConfig { uri: "tcp://127.0.0.1:9100".into(), width_mm: 58 });
+        let config = AppConfig {
+            server: Some(ServerConfig { url: "http://127.0.0.1:8080".into(), token: "t".into() }),
+            printer: Some(PrinterConfig { uri: "tcp://127.0.0.1:9100".into(), width_mm: 58 }),
+            ..AppConfig::default()
+        };
         data.save_config(&config).unwrap();
         assert_eq!(data.load_config().unwrap(), config);
     }

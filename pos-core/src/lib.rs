@@ -31,3 +31,4 @@ pub mod validate;
 pub mod store;
 pub mod till;
 pub mod data_dir;
+pub mod simulate;

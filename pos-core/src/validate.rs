@@ -540,8 +540,10 @@ mod tests {
 
     #[test]
     fn z_variance_is_counted_minus_expected() {
-        let mut totals = crate::document::ReportTotals::default();
-        totals.expected_cash = dec!(500.00);
+        let totals = crate::document::ReportTotals {
+            expected_cash: dec!(500.00),
+            ..Default::default()
+        };
         let z = ZReport {
             z_no: 1,
             totals,

@@ -31,30 +31,61 @@ fn reads_every_kind_with_comments_quotes_and_blank_lines() {
     let catalog = parse(SAMPLE).unwrap();
     let monitor = &catalog.products[0];
     assert_eq!(monitor.sku, "100001");
-    assert_eq!(monitor.pinyin, "yysbsdzxyjye660d", "empty pinyin is filled from the name");
+    assert_eq!(
+        monitor.pinyin, "yysbsdzxyjye660d",
+        "empty pinyin is filled from the name"
+    );
     assert_eq!(monitor.price, dec!(239.00));
     assert_eq!(monitor.vat_rate, dec!(0.13));
     assert_eq!(monitor.device_class, Some(DeviceClass::II));
-    assert_eq!(monitor.registration_no.as_deref(), Some("苏械注准20172200456"));
+    assert_eq!(
+        monitor.registration_no.as_deref(),
+        Some("苏械注准20172200456")
+    );
     assert_eq!(monitor.tracking, Tracking::Serial);
     assert_eq!(monitor.safety_stock, 3);
     let strips = &catalog.products[1];
-    assert_eq!(strips.name, "三诺血糖试纸 安稳+ 50片, 送采血针", "a quoted comma stays");
+    assert_eq!(
+        strips.name, "三诺血糖试纸 安稳+ 50片, 送采血针",
+        "a quoted comma stays"
+    );
     assert_eq!(strips.pinyin, "snxtsz", "a given pinyin is kept");
     let mask = &catalog.products[2];
-    assert_eq!((mask.device_class, mask.registration_no.as_deref()), (None, None));
-    assert_eq!(catalog.barcodes, [("100001".to_owned(), "6901234567892".to_owned())]);
+    assert_eq!(
+        (mask.device_class, mask.registration_no.as_deref()),
+        (None, None)
+    );
+    assert_eq!(
+        catalog.barcodes,
+        [("100001".to_owned(), "6901234567892".to_owned())]
+    );
     let expiry_date = NaiveDate::from_ymd_opt(2027, 6, 11).unwrap();
-    let lot = Lot { sku: "110007".into(), lot_no: "20250612".into(), expiry_date };
+    let lot = Lot {
+        sku: "110007".into(),
+        lot_no: "20250612".into(),
+        expiry_date,
+    };
     assert_eq!(catalog.lots, [lot]);
     assert_eq!(
         catalog.stock,
         [
-            StockRecord { sku: "110007".into(), lot_no: Some("20250612".into()), quantity: 40 },
-            StockRecord { sku: "130009".into(), lot_no: None, quantity: 15 },
+            StockRecord {
+                sku: "110007".into(),
+                lot_no: Some("20250612".into()),
+                quantity: 40
+            },
+            StockRecord {
+                sku: "130009".into(),
+                lot_no: None,
+                quantity: 15
+            },
         ]
     );
-    let serial = SerialRecord { sku: "100001".into(), serial: "YW2510000123".into(), lot_no: None };
+    let serial = SerialRecord {
+        sku: "100001".into(),
+        serial: "YW2510000123".into(),
+        lot_no: None,
+    };
     assert_eq!(catalog.serials, [serial]);
     assert_eq!(catalog.members[0].tier, Tier::Gold);
     assert_eq!(catalog.members[0].points_balance, 4040);
@@ -68,7 +99,10 @@ fn reads_every_kind_with_comments_quotes_and_blank_lines() {
             repeat: true
         }
     );
-    assert_eq!(promotion.valid_to.unwrap().to_string(), "2027-12-31 23:59:59");
+    assert_eq!(
+        promotion.valid_to.unwrap().to_string(),
+        "2027-12-31 23:59:59"
+    );
 }
 
 #[test]
@@ -79,9 +113,19 @@ fn takes_what_excel_makes_of_a_file() {
                  member,M1,8860001,13812345678,王芳,金卡,0,,,,,\r\n";
     let excel = excel.replace("none,10", "lot,10");
     let catalog = parse(&excel).unwrap();
-    assert_eq!(catalog.products[0].sku, "130009", "BOM skipped, kind case ignored, spaces trimmed");
-    assert_eq!(catalog.lots[0].expiry_date, NaiveDate::from_ymd_opt(2027, 6, 11).unwrap());
-    assert_eq!(catalog.members[0].tier, Tier::Gold, "the Chinese tier label reads too");
+    assert_eq!(
+        catalog.products[0].sku, "130009",
+        "BOM skipped, kind case ignored, spaces trimmed"
+    );
+    assert_eq!(
+        catalog.lots[0].expiry_date,
+        NaiveDate::from_ymd_opt(2027, 6, 11).unwrap()
+    );
+    assert_eq!(
+        catalog.members[0].tier,
+        Tier::Gold,
+        "the Chinese tier label reads too"
+    );
 }
 
 /// (file, line, field) for each mistake; the line counts comments and blank lines.
@@ -90,14 +134,46 @@ fn each_mistake_names_its_line_and_field() {
     let product = "product,1,体温计,,体温监测,支,19.90,0.13,II,苏械注准20172070001,none,5";
     let cases: &[(&str, u64, &str)] = &[
         ("product,1,体温计,,体温监测,支,-1,0.13,,,none,5", 1, "price"),
-        ("product,1,体温计,,体温监测,支,19.999,0.13,,,none,5", 1, "price"),
-        ("product,1,体温计,,体温监测,支,十九,0.13,,,none,5", 1, "price"),
-        ("product,1,体温计,,体温监测,支,19.90,13,,,none,5", 1, "vat_rate"),
-        ("product,1,体温计,,体温监测,支,19.90,-0.01,,,none,5", 1, "vat_rate"),
-        ("product,1,体温计,,体温监测,支,19.90,0.13,IV,,none,5", 1, "device_class"),
-        ("product,1,体温计,,体温监测,支,19.90,0.13,,,batch,5", 1, "tracking"),
-        ("product,1,体温计,,体温监测,支,19.90,0.13,,,none,-5", 1, "safety_stock"),
-        ("product,1,体温计,Xue Ya,体温监测,支,19.90,0.13,,,none,5", 1, "pinyin"),
+        (
+            "product,1,体温计,,体温监测,支,19.999,0.13,,,none,5",
+            1,
+            "price",
+        ),
+        (
+            "product,1,体温计,,体温监测,支,十九,0.13,,,none,5",
+            1,
+            "price",
+        ),
+        (
+            "product,1,体温计,,体温监测,支,19.90,13,,,none,5",
+            1,
+            "vat_rate",
+        ),
+        (
+            "product,1,体温计,,体温监测,支,19.90,-0.01,,,none,5",
+            1,
+            "vat_rate",
+        ),
+        (
+            "product,1,体温计,,体温监测,支,19.90,0.13,IV,,none,5",
+            1,
+            "device_class",
+        ),
+        (
+            "product,1,体温计,,体温监测,支,19.90,0.13,,,batch,5",
+            1,
+            "tracking",
+        ),
+        (
+            "product,1,体温计,,体温监测,支,19.90,0.13,,,none,-5",
+            1,
+            "safety_stock",
+        ),
+        (
+            "product,1,体温计,Xue Ya,体温监测,支,19.90,0.13,,,none,5",
+            1,
+            "pinyin",
+        ),
         ("product,,体温计,,体温监测,支,19.90,0.13,,,none,5", 1, "sku"),
         ("# header\n\nbarcode,1,6901234567893", 3, "barcode"),
         ("barcode,1,690123456789", 1, "barcode"),
@@ -109,8 +185,16 @@ fn each_mistake_names_its_line_and_field() {
         ("member,M1,886,1.38123E+10,王芳,gold,0", 1, "phone"),
         ("promotion,P1,促销,1,yes,,,{}", 1, "stackable"),
         ("promotion,P1,促销,1,true,2026-01-01,,{}", 1, "valid_from"),
-        ("promotion,P1,促销,1,true,2027-01-01T00:00:00,2026-01-01T00:00:00,{}", 1, "valid_to"),
-        ("promotion,P1,促销,1,true,,,{\"kind\":\"free_lunch\"}", 1, "rule_json"),
+        (
+            "promotion,P1,促销,1,true,2027-01-01T00:00:00,2026-01-01T00:00:00,{}",
+            1,
+            "valid_to",
+        ),
+        (
+            "promotion,P1,促销,1,true,,,{\"kind\":\"free_lunch\"}",
+            1,
+            "rule_json",
+        ),
         (
             "promotion,P1,促销,1,true,,,\"{\"\"kind\"\":\"\"buy_get\"\",\"\"sku\"\":\"\"1\"\",\"\"buy\"\":0,\"\"get\"\":1}\"",
             1,
@@ -124,7 +208,9 @@ fn each_mistake_names_its_line_and_field() {
     ];
     for &(file, line, field) in cases {
         match parse(file) {
-            Err(ImportError::Field { line: l, field: f, .. }) if l == line && f == field => {}
+            Err(ImportError::Field {
+                line: l, field: f, ..
+            }) if l == line && f == field => {}
             other => panic!("{file:?}: expected line {line} field {field}, got {other:?}"),
         }
     }
@@ -135,38 +221,66 @@ fn each_mistake_names_its_line_and_field() {
 fn messages_say_where_and_what_to_do() {
     let error = parse("# catalog\nproduct,1,体温计,,体温监测,支,19.90,13,,,none,5").unwrap_err();
     let message = error.to_string();
-    assert!(message.starts_with("line 2: product field `vat_rate` is \"13\""), "{message}");
+    assert!(
+        message.starts_with("line 2: product field `vat_rate` is \"13\""),
+        "{message}"
+    );
     assert!(message.contains("0.13 for 13%"), "{message}");
 
     let message = parse("barcode,1").unwrap_err().to_string();
-    assert!(message.contains("barcode,sku,barcode"), "the layout is shown: {message}");
+    assert!(
+        message.contains("barcode,sku,barcode"),
+        "the layout is shown: {message}"
+    );
 }
 
 #[test]
 fn rejects_unknown_kinds_and_wrong_column_counts() {
     assert_eq!(
         parse("prodcut,1").unwrap_err(),
-        ImportError::UnknownKind { line: 1, kind: "prodcut".into() }
+        ImportError::UnknownKind {
+            line: 1,
+            kind: "prodcut".into()
+        }
     );
     assert_eq!(
         parse("\nlot,1,L1").unwrap_err(),
-        ImportError::WrongFieldCount { line: 2, kind: "lot".into(), expected: 4, found: 3 }
+        ImportError::WrongFieldCount {
+            line: 2,
+            kind: "lot".into(),
+            expected: 4,
+            found: 3
+        }
     );
     assert_eq!(
         parse("lot,1,L1,2027-01-01,extra").unwrap_err(),
-        ImportError::WrongFieldCount { line: 1, kind: "lot".into(), expected: 4, found: 5 }
+        ImportError::WrongFieldCount {
+            line: 1,
+            kind: "lot".into(),
+            expected: 4,
+            found: 5
+        }
     );
 }
 
 #[test]
 fn rejects_a_key_given_twice() {
     let cases: &[(&str, &str)] = &[
-        ("product,1,a,,c,台,1,0,,,none,0\nproduct,1,b,,c,台,1,0,,,none,0", "sku"),
-        ("barcode,1,6901234567892\nbarcode,2,6901234567892", "barcode"),
+        (
+            "product,1,a,,c,台,1,0,,,none,0\nproduct,1,b,,c,台,1,0,,,none,0",
+            "sku",
+        ),
+        (
+            "barcode,1,6901234567892\nbarcode,2,6901234567892",
+            "barcode",
+        ),
         ("lot,1,L1,2027-01-01\nlot,1,L1,2028-01-01", "lot_no"),
         ("stock,1,,1\nstock,1,,2", "sku"),
         ("serial,1,S1,\nserial,1,S1,", "serial"),
-        ("member,M1,1,138,a,gold,0\nmember,M2,1,139,b,gold,0", "card_no"),
+        (
+            "member,M1,1,138,a,gold,0\nmember,M2,1,139,b,gold,0",
+            "card_no",
+        ),
         (
             "promotion,P1,a,1,true,,,\"{\"\"kind\"\":\"\"buy_get\"\",\"\"sku\"\":\"\"1\"\",\"\"buy\"\":1,\"\"get\"\":1}\"\n\
              promotion,P1,b,1,true,,,\"{\"\"kind\"\":\"\"buy_get\"\",\"\"sku\"\":\"\"1\"\",\"\"buy\"\":1,\"\"get\"\":1}\"",
@@ -175,7 +289,12 @@ fn rejects_a_key_given_twice() {
     ];
     for &(file, field) in cases {
         match parse(file) {
-            Err(ImportError::Duplicate { line: 2, first_line: 1, field: f, .. }) if f == field => {}
+            Err(ImportError::Duplicate {
+                line: 2,
+                first_line: 1,
+                field: f,
+                ..
+            }) if f == field => {}
             other => panic!("{file:?}: expected a duplicate {field}, got {other:?}"),
         }
     }
@@ -196,7 +315,9 @@ fn rows_must_fit_the_tracking_of_a_product_in_the_same_file() {
     ];
     for (file, line, field) in &cases {
         match parse(file) {
-            Err(ImportError::Field { line: l, field: f, .. }) if l == *line && f == *field => {}
+            Err(ImportError::Field {
+                line: l, field: f, ..
+            }) if l == *line && f == *field => {}
             other => panic!("{file:?}: expected line {line} field {field}, got {other:?}"),
         }
     }

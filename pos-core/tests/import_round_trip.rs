@@ -2,7 +2,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use pos_core::catalog::{DeviceClass, Lot, Product, Tracking};
-use pos_core::import::{CatalogImport, SerialRecord, StockRecord, parse_catalog_csv, write_catalog_csv};
+use pos_core::import::{
+    CatalogImport, SerialRecord, StockRecord, parse_catalog_csv, write_catalog_csv,
+};
 use pos_core::member::{Member, Tier};
 use pos_core::promotion::{Promotion, PromotionKind, Target};
 use proptest::prelude::*;
@@ -12,7 +14,6 @@ use rust_decimal::Decimal;
 /// reader trims the ends, so a value starts and ends with something visible.
 fn text() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9血压计试纸#,\"'/%（）+][a-zA-Z0-9血压计试纸#,\"'/%（）+ \n]{0,10}[a-zA-Z0-9血压计,\"#]"
-        .prop_map(|s| s)
 }
 
 fn key() -> impl Strategy<Value = String> {
@@ -24,7 +25,9 @@ fn money() -> impl Strategy<Value = Decimal> {
 }
 
 fn date() -> impl Strategy<Value = NaiveDate> {
-    (0i64..20_000).prop_map(|days| NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(days as u64))
+    (0i64..20_000).prop_map(|days| {
+        NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(days as u64)
+    })
 }
 
 fn date_time() -> impl Strategy<Value = NaiveDateTime> {
@@ -32,61 +35,139 @@ fn date_time() -> impl Strategy<Value = NaiveDateTime> {
 }
 
 fn product() -> impl Strategy<Value = Product> {
-    let class = prop_oneof![Just(None), Just(Some(DeviceClass::I)), Just(Some(DeviceClass::II)), Just(Some(DeviceClass::III))];
-    let tracking = prop_oneof![Just(Tracking::None), Just(Tracking::Lot), Just(Tracking::Serial)];
-    (key(), text(), "[a-z0-9]{1,8}", text(), text(), money(), 0i64..100, class, proptest::option::of(text()), tracking, 0i64..1000)
-        .prop_map(|(sku, name, pinyin, category, unit, price, vat, device_class, registration_no, tracking, safety_stock)| Product {
-            sku,
-            name,
-            pinyin,
-            category,
-            unit,
-            price,
-            vat_rate: Decimal::new(vat, 2),
-            device_class,
-            registration_no,
-            tracking,
-            safety_stock,
-        })
+    let class = prop_oneof![
+        Just(None),
+        Just(Some(DeviceClass::I)),
+        Just(Some(DeviceClass::II)),
+        Just(Some(DeviceClass::III))
+    ];
+    let tracking = prop_oneof![
+        Just(Tracking::None),
+        Just(Tracking::Lot),
+        Just(Tracking::Serial)
+    ];
+    (
+        key(),
+        text(),
+        "[a-z0-9]{1,8}",
+        text(),
+        text(),
+        money(),
+        0i64..100,
+        class,
+        proptest::option::of(text()),
+        tracking,
+        0i64..1000,
+    )
+        .prop_map(
+            |(
+                sku,
+                name,
+                pinyin,
+                category,
+                unit,
+                price,
+                vat,
+                device_class,
+                registration_no,
+                tracking,
+                safety_stock,
+            )| Product {
+                sku,
+                name,
+                pinyin,
+                category,
+                unit,
+                price,
+                vat_rate: Decimal::new(vat, 2),
+                device_class,
+                registration_no,
+                tracking,
+                safety_stock,
+            },
+        )
 }
 
 fn target() -> impl Strategy<Value = Target> {
-    prop_oneof![Just(Target::All), key().prop_map(Target::Sku), text().prop_map(Target::Category)]
+    prop_oneof![
+        Just(Target::All),
+        key().prop_map(Target::Sku),
+        text().prop_map(Target::Category)
+    ]
 }
 
 fn promotion_kind() -> impl Strategy<Value = PromotionKind> {
     prop_oneof![
-        (target(), 1i64..=100).prop_map(|(target, p)| PromotionKind::PercentOff { target, percent: Decimal::from(p) }),
-        (target(), money()).prop_map(|(target, amount)| PromotionKind::AmountOff { target, amount }),
-        (target(), 1i64..100_000, any::<bool>()).prop_map(|(target, t, repeat)| PromotionKind::SpendSave {
+        (target(), 1i64..=100).prop_map(|(target, p)| PromotionKind::PercentOff {
             target,
-            threshold: Decimal::new(t * 2, 2),
-            save: Decimal::new(t, 2),
-            repeat,
+            percent: Decimal::from(p)
         }),
-        (key(), 1u32..10, 1u32..10).prop_map(|(sku, buy, get)| PromotionKind::BuyGet { sku, buy, get }),
-        (key(), 0usize..4, money()).prop_map(|(sku, t, price)| PromotionKind::TierPrice { sku, tier: Tier::ALL[t], price }),
-        (target(), 1i64..50).prop_map(|(target, m)| PromotionKind::PointsMultiplier { target, multiplier: Decimal::new(m, 1) }),
+        (target(), money())
+            .prop_map(|(target, amount)| PromotionKind::AmountOff { target, amount }),
+        (target(), 1i64..100_000, any::<bool>()).prop_map(|(target, t, repeat)| {
+            PromotionKind::SpendSave {
+                target,
+                threshold: Decimal::new(t * 2, 2),
+                save: Decimal::new(t, 2),
+                repeat,
+            }
+        }),
+        (key(), 1u32..10, 1u32..10).prop_map(|(sku, buy, get)| PromotionKind::BuyGet {
+            sku,
+            buy,
+            get
+        }),
+        (key(), 0usize..4, money()).prop_map(|(sku, t, price)| PromotionKind::TierPrice {
+            sku,
+            tier: Tier::ALL[t],
+            price
+        }),
+        (target(), 1i64..50).prop_map(|(target, m)| PromotionKind::PointsMultiplier {
+            target,
+            multiplier: Decimal::new(m, 1)
+        }),
     ]
 }
 
 fn promotion() -> impl Strategy<Value = Promotion> {
-    (key(), text(), promotion_kind(), any::<i32>(), any::<bool>(), proptest::option::of(date_time()))
-        .prop_map(|(id, name, kind, priority, stackable, valid_from)| Promotion {
-            id,
-            name,
-            kind,
-            priority,
-            stackable,
-            valid_to: valid_from.map(|from| from + chrono::Duration::days(30)),
-            valid_from,
-        })
+    (
+        key(),
+        text(),
+        promotion_kind(),
+        any::<i32>(),
+        any::<bool>(),
+        proptest::option::of(date_time()),
+    )
+        .prop_map(
+            |(id, name, kind, priority, stackable, valid_from)| Promotion {
+                id,
+                name,
+                kind,
+                priority,
+                stackable,
+                valid_to: valid_from.map(|from| from + chrono::Duration::days(30)),
+                valid_from,
+            },
+        )
 }
 
 fn member() -> impl Strategy<Value = Member> {
-    (key(), "[0-9]{12}", "1[0-9]{10}", text(), 0usize..4, any::<i64>()).prop_map(
-        |(id, card_no, phone, name, tier, points_balance)| Member { id, card_no, phone, name, tier: Tier::ALL[tier], points_balance },
+    (
+        key(),
+        "[0-9]{12}",
+        "1[0-9]{10}",
+        text(),
+        0usize..4,
+        any::<i64>(),
     )
+        .prop_map(|(id, card_no, phone, name, tier, points_balance)| Member {
+            id,
+            card_no,
+            phone,
+            name,
+            tier: Tier::ALL[tier],
+            points_balance,
+        })
 }
 
 /// Keys are made unique by position, as a valid file needs; rows refer to SKUs the file
@@ -100,19 +181,72 @@ fn catalog() -> impl Strategy<Value = CatalogImport> {
         proptest::collection::vec(member(), 0..6),
         proptest::collection::vec(promotion(), 0..6),
     )
-        .prop_map(|(products, lots, stock, serials, members, promotions)| CatalogImport {
-            barcodes: (0..products.len()).map(|i| (format!("P{i}"), format!("690123456{i:03}{}", check(i)))).collect(),
-            products: products.into_iter().enumerate().map(|(i, p)| Product { sku: format!("P{i}-{}", p.sku), ..p }).collect(),
-            lots: lots.into_iter().enumerate().map(|(i, (lot_no, expiry_date))| Lot { sku: format!("X{i}"), lot_no, expiry_date }).collect(),
-            stock: stock.into_iter().enumerate().map(|(i, (_, lot_no, quantity))| StockRecord { sku: format!("X{i}"), lot_no, quantity }).collect(),
-            serials: serials.into_iter().enumerate().map(|(i, (serial, lot_no))| SerialRecord { sku: format!("X{i}"), serial, lot_no }).collect(),
-            members: members.into_iter().enumerate().map(|(i, m)| Member { id: format!("M{i}"), card_no: format!("{}{i}", m.card_no), ..m }).collect(),
-            promotions: promotions.into_iter().enumerate().map(|(i, p)| Promotion { id: format!("R{i}"), ..p }).collect(),
-        })
+        .prop_map(
+            |(products, lots, stock, serials, members, promotions)| CatalogImport {
+                barcodes: (0..products.len())
+                    .map(|i| (format!("P{i}"), gtin13(i)))
+                    .collect(),
+                products: products
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| Product {
+                        sku: format!("P{i}-{}", p.sku),
+                        ..p
+                    })
+                    .collect(),
+                lots: lots
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (lot_no, expiry_date))| Lot {
+                        sku: format!("X{i}"),
+                        lot_no,
+                        expiry_date,
+                    })
+                    .collect(),
+                stock: stock
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (_, lot_no, quantity))| StockRecord {
+                        sku: format!("X{i}"),
+                        lot_no,
+                        quantity,
+                    })
+                    .collect(),
+                serials: serials
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (serial, lot_no))| SerialRecord {
+                        sku: format!("X{i}"),
+                        serial,
+                        lot_no,
+                    })
+                    .collect(),
+                members: members
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, m)| Member {
+                        id: format!("M{i}"),
+                        card_no: format!("{}{i}", m.card_no),
+                        ..m
+                    })
+                    .collect(),
+                promotions: promotions
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| Promotion {
+                        id: format!("R{i}"),
+                        ..p
+                    })
+                    .collect(),
+            },
+        )
 }
 
-fn check(i: usize) -> u32 {
-    pos_core::catalog::gs1_check_digit(&format!("690123456{i:03}")).unwrap()
+/// A different valid GTIN-13 for each `i` below 1000.
+fn gtin13(i: usize) -> String {
+    let body = format!("690123456{i:03}");
+    let check = pos_core::catalog::gs1_check_digit(&body).unwrap();
+    format!("{body}{check}")
 }
 
 proptest! {

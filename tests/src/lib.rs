@@ -1,1 +1,37 @@
-//! tests
+//! The real pieces the end-to-end tests and benchmarks put together.
+//!
+//! # Layout
+//! - [`head_office`]: head office on a throwaway PostgreSQL database, over HTTP on 127.0.0.1.
+//! - [`tills`]: till data folders with sales rung up through the `Till`.
+//! - [`proxy`]: a fault-injecting TCP proxy between agents and head office.
+//! - [`ledger`]: what the tills' documents do to stock and points, added up.
+//! - [`bench`]: helpers of the sync benchmarks.
+
+pub mod bench;
+pub mod head_office;
+pub mod ledger;
+pub mod proxy;
+pub mod tills;
+
+use std::time::Duration;
+
+use sync_agent::AgentConfig;
+use sync_agent::backoff::Backoff;
+use sync_agent::client::Timeouts;
+
+/// An agent tuned for tests: short timeouts and backoff, small batches and pages so
+/// that a few thousand sales make many requests.
+pub fn fast_agent_config() -> AgentConfig {
+    AgentConfig {
+        interval: Duration::from_millis(100),
+        timeouts: Timeouts { connect_timeout_ms: 1_000, request_timeout_ms: 1_500 },
+        backoff: Backoff { base_ms: 10, max_ms: 200 },
+        batch_documents_max: 40,
+        feed_page_limit: 200,
+    }
+}
+
+/// The demo catalog (about 240 products, lots, serials, members, promotions).
+pub fn demo_catalog() -> pos_core::import::CatalogImport {
+    pos_core::import::parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).expect("the demo catalog parses")
+}

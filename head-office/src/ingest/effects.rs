@@ -57,12 +57,18 @@ pub struct MemberPlan {
 /// Registrations in order: a phone already known makes an alias, otherwise a new
 /// member. Any other member id the documents name resolves through the aliases; an
 /// id nobody knows becomes a member with that id (its registration went elsewhere).
-pub fn plan_members(accepted: &[&Document], sales: &SaleMap, lookups: &MemberLookups) -> MemberPlan {
+pub fn plan_members(
+    accepted: &[&Document],
+    sales: &SaleMap,
+    lookups: &MemberLookups,
+) -> MemberPlan {
     let mut plan = MemberPlan::default();
     let mut by_phone = lookups.by_phone.clone();
     for doc in accepted {
         if let DocumentBody::MemberRegistration(reg) = &doc.body {
-            if lookups.existing.contains(&reg.member_id) || plan.resolved.contains_key(&reg.member_id) {
+            if lookups.existing.contains(&reg.member_id)
+                || plan.resolved.contains_key(&reg.member_id)
+            {
                 continue;
             }
             match by_phone.get(&reg.phone) {
@@ -73,7 +79,8 @@ pub fn plan_members(accepted: &[&Document], sales: &SaleMap, lookups: &MemberLoo
                         card_no: reg.card_no.clone(),
                         document_id: doc.id,
                     });
-                    plan.resolved.insert(reg.member_id.clone(), existing.clone());
+                    plan.resolved
+                        .insert(reg.member_id.clone(), existing.clone());
                 }
                 None => {
                     by_phone.insert(reg.phone.clone(), reg.member_id.clone());
@@ -84,7 +91,8 @@ pub fn plan_members(accepted: &[&Document], sales: &SaleMap, lookups: &MemberLoo
                         name: reg.name.clone(),
                         registered_document_id: Some(doc.id),
                     });
-                    plan.resolved.insert(reg.member_id.clone(), reg.member_id.clone());
+                    plan.resolved
+                        .insert(reg.member_id.clone(), reg.member_id.clone());
                 }
             }
         }
@@ -121,7 +129,10 @@ pub fn referenced_members(accepted: &[&Document], sales: &SaleMap) -> Vec<(Strin
         .filter_map(|doc| match &doc.body {
             DocumentBody::Sale(s) => s.member.as_ref().map(from),
             DocumentBody::Return(r) => r.member.as_ref().map(from),
-            DocumentBody::Void(v) => sales.get(&v.sale_id).and_then(|k| k.sale.member.as_ref()).map(from),
+            DocumentBody::Void(v) => sales
+                .get(&v.sale_id)
+                .and_then(|k| k.sale.member.as_ref())
+                .map(from),
             DocumentBody::PointAdjustment(a) => Some((a.member_id.clone(), a.member_id.clone())),
             _ => None,
         })
@@ -183,27 +194,47 @@ pub fn plan_points(
     for doc in accepted {
         let (till_member_id, moves): (&str, Vec<(&'static str, i64)>) = match &doc.body {
             DocumentBody::Sale(s) => match &s.member {
-                Some(m) => (&m.member_id, vec![("redeem", -s.points_redeemed), ("earn", s.points_earned)]),
+                Some(m) => (
+                    &m.member_id,
+                    vec![("redeem", -s.points_redeemed), ("earn", s.points_earned)],
+                ),
                 None => continue,
             },
             DocumentBody::Return(r) => match &r.member {
                 Some(m) => (
                     &m.member_id,
-                    vec![("refund_redeem", r.points_refunded), ("reverse_earn", -r.points_reversed)],
+                    vec![
+                        ("refund_redeem", r.points_refunded),
+                        ("reverse_earn", -r.points_reversed),
+                    ],
                 ),
                 None => continue,
             },
             DocumentBody::Void(v) => match sales.get(&v.sale_id) {
-                Some(KnownSale { sale: Sale { member: Some(m), points_earned, points_redeemed, .. }, .. }) => (
+                Some(KnownSale {
+                    sale:
+                        Sale {
+                            member: Some(m),
+                            points_earned,
+                            points_redeemed,
+                            ..
+                        },
+                    ..
+                }) => (
                     &m.member_id,
-                    vec![("void_redeem", *points_redeemed), ("void_earn", -*points_earned)],
+                    vec![
+                        ("void_redeem", *points_redeemed),
+                        ("void_earn", -*points_earned),
+                    ],
                 ),
                 _ => continue,
             },
             DocumentBody::PointAdjustment(a) => (&a.member_id, vec![("adjust", a.points)]),
             _ => continue,
         };
-        let Some(member_id) = resolved.get(till_member_id) else { continue };
+        let Some(member_id) = resolved.get(till_member_id) else {
+            continue;
+        };
         let balance = current.entry(member_id.clone()).or_insert(0);
         for (entry, points) in moves.into_iter().filter(|(_, p)| *p != 0) {
             let before = *balance;
@@ -258,7 +289,10 @@ pub fn plan_stock(accepted: &[&Document], sales: &SaleMap) -> StockPlan {
         if let Some(serial) = serial {
             plan.serials.insert(
                 (sku.to_owned(), serial.clone()),
-                SerialState { lot_no: lot.clone(), available: quantity > 0 },
+                SerialState {
+                    lot_no: lot.clone(),
+                    available: quantity > 0,
+                },
             );
         }
     };
@@ -275,7 +309,11 @@ pub fn plan_stock(accepted: &[&Document], sales: &SaleMap) -> StockPlan {
                 }
             }
             DocumentBody::Void(v) => {
-                for l in sales.get(&v.sale_id).map(|k| k.sale.lines.as_slice()).unwrap_or_default() {
+                for l in sales
+                    .get(&v.sale_id)
+                    .map(|k| k.sale.lines.as_slice())
+                    .unwrap_or_default()
+                {
                     moved(&l.sku, &l.lot, &l.serial, i64::from(l.quantity));
                 }
             }

@@ -34,10 +34,15 @@ pub struct GapChanges {
 pub fn track(last_sequence: u64, open: &[OpenGap], arrived: &[u64]) -> GapChanges {
     let mut arrived = arrived.to_vec();
     arrived.sort_unstable();
-    let mut changes = GapChanges { last_sequence, ..GapChanges::default() };
+    let mut changes = GapChanges {
+        last_sequence,
+        ..GapChanges::default()
+    };
     // Pieces of stored gaps as they shrink: (source id, from, to, detected_at).
-    let mut pieces: Vec<(i64, u64, u64, DateTime<Utc>)> =
-        open.iter().map(|g| (g.id, g.from_sequence, g.to_sequence, g.detected_at)).collect();
+    let mut pieces: Vec<(i64, u64, u64, DateTime<Utc>)> = open
+        .iter()
+        .map(|g| (g.id, g.from_sequence, g.to_sequence, g.detected_at))
+        .collect();
     for s in arrived {
         if s > changes.last_sequence {
             if s > changes.last_sequence + 1 {
@@ -50,7 +55,10 @@ pub fn track(last_sequence: u64, open: &[OpenGap], arrived: &[u64]) -> GapChange
             changes.last_sequence = s;
             continue;
         }
-        let Some(i) = pieces.iter().position(|&(_, from, to, _)| from <= s && s <= to) else {
+        let Some(i) = pieces
+            .iter()
+            .position(|&(_, from, to, _)| from <= s && s <= to)
+        else {
             continue;
         };
         let (id, from, to, at) = pieces.swap_remove(i);
@@ -67,7 +75,11 @@ pub fn track(last_sequence: u64, open: &[OpenGap], arrived: &[u64]) -> GapChange
     let mut reopened: Vec<GapPiece> = pieces
         .into_iter()
         .filter(|(id, ..)| changes.close.contains(id))
-        .map(|(_, from, to, at)| GapPiece { from_sequence: from, to_sequence: to, detected_at: Some(at) })
+        .map(|(_, from, to, at)| GapPiece {
+            from_sequence: from,
+            to_sequence: to,
+            detected_at: Some(at),
+        })
         .collect();
     reopened.sort_by_key(|p| p.from_sequence);
     changes.open.splice(0..0, reopened);
@@ -79,20 +91,40 @@ mod tests {
     use super::*;
 
     fn gap(id: i64, from: u64, to: u64) -> OpenGap {
-        OpenGap { id, from_sequence: from, to_sequence: to, detected_at: DateTime::UNIX_EPOCH }
+        OpenGap {
+            id,
+            from_sequence: from,
+            to_sequence: to,
+            detected_at: DateTime::UNIX_EPOCH,
+        }
     }
 
     fn new(from: u64, to: u64) -> GapPiece {
-        GapPiece { from_sequence: from, to_sequence: to, detected_at: None }
+        GapPiece {
+            from_sequence: from,
+            to_sequence: to,
+            detected_at: None,
+        }
     }
 
     fn old(from: u64, to: u64) -> GapPiece {
-        GapPiece { from_sequence: from, to_sequence: to, detected_at: Some(DateTime::UNIX_EPOCH) }
+        GapPiece {
+            from_sequence: from,
+            to_sequence: to,
+            detected_at: Some(DateTime::UNIX_EPOCH),
+        }
     }
 
     #[test]
     fn in_order_leaves_no_gap() {
-        assert_eq!(track(0, &[], &[1, 2, 3]), GapChanges { close: vec![], open: vec![], last_sequence: 3 });
+        assert_eq!(
+            track(0, &[], &[1, 2, 3]),
+            GapChanges {
+                close: vec![],
+                open: vec![],
+                last_sequence: 3
+            }
+        );
     }
 
     #[test]
@@ -108,11 +140,24 @@ mod tests {
         assert_eq!(changes.close, vec![1]);
         assert_eq!(changes.open, vec![old(4, 5), old(7, 8)]);
         let changes = track(10, &[gap(1, 4, 5)], &[4, 5]);
-        assert_eq!(changes, GapChanges { close: vec![1], open: vec![], last_sequence: 10 });
+        assert_eq!(
+            changes,
+            GapChanges {
+                close: vec![1],
+                open: vec![],
+                last_sequence: 10
+            }
+        );
     }
 
     #[test]
     fn a_sequence_outside_any_gap_changes_nothing() {
-        assert_eq!(track(10, &[gap(1, 4, 5)], &[9]), GapChanges { last_sequence: 10, ..Default::default() });
+        assert_eq!(
+            track(10, &[gap(1, 4, 5)], &[9]),
+            GapChanges {
+                last_sequence: 10,
+                ..Default::default()
+            }
+        );
     }
 }

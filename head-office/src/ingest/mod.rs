@@ -40,7 +40,10 @@ enum Verdict {
 
 /// Ingests a batch whose store and terminal the caller has already checked against the
 /// token. Answers one result per document, in the batch's order.
-pub async fn ingest_batch(client: &mut Client, batch: &BatchRequest) -> Result<BatchResponse, DbError> {
+pub async fn ingest_batch(
+    client: &mut Client,
+    batch: &BatchRequest,
+) -> Result<BatchResponse, DbError> {
     let screened = screen(&batch.documents);
     let mut attempt = 1;
     loop {
@@ -68,7 +71,10 @@ fn screen(docs: &[Document]) -> Vec<Verdict> {
         } else if let Err(invalid) = validate_document(doc) {
             Verdict::Rejected(format!("does not add up: {invalid}"))
         } else if !sequences.insert(doc.sequence) {
-            Verdict::Rejected(format!("sequence {} appears twice in the batch", doc.sequence))
+            Verdict::Rejected(format!(
+                "sequence {} appears twice in the batch",
+                doc.sequence
+            ))
         } else {
             Verdict::Candidate
         };
@@ -78,7 +84,11 @@ fn screen(docs: &[Document]) -> Vec<Verdict> {
     verdicts
 }
 
-async fn apply(client: &mut Client, batch: &BatchRequest, mut verdicts: Vec<Verdict>) -> Result<BatchResponse, DbError> {
+async fn apply(
+    client: &mut Client,
+    batch: &BatchRequest,
+    mut verdicts: Vec<Verdict>,
+) -> Result<BatchResponse, DbError> {
     let (store_id, terminal_id) = (batch.store_id.as_str(), batch.terminal_id.as_str());
     let docs = &batch.documents;
     let tx = client.transaction().await?;
@@ -92,7 +102,11 @@ async fn apply(client: &mut Client, batch: &BatchRequest, mut verdicts: Vec<Verd
         .map(|(d, _)| d)
         .collect();
     let inserted = store::insert_documents(&tx, &candidates).await?;
-    let skipped: Vec<&Document> = candidates.iter().copied().filter(|d| !inserted.contains(&d.id)).collect();
+    let skipped: Vec<&Document> = candidates
+        .iter()
+        .copied()
+        .filter(|d| !inserted.contains(&d.id))
+        .collect();
     if !skipped.is_empty() {
         let found = store::conflicts(&tx, store_id, terminal_id, &skipped).await?;
         for (doc, verdict) in docs.iter().zip(verdicts.iter_mut()) {
@@ -101,10 +115,14 @@ async fn apply(client: &mut Client, batch: &BatchRequest, mut verdicts: Vec<Verd
             }
         }
     }
-    let mut accepted: Vec<&Document> = candidates.into_iter().filter(|d| inserted.contains(&d.id)).collect();
+    let mut accepted: Vec<&Document> = candidates
+        .into_iter()
+        .filter(|d| inserted.contains(&d.id))
+        .collect();
     accepted.sort_by_key(|d| d.sequence);
 
-    let mut feed_entries = apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales).await?;
+    let mut feed_entries =
+        apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales).await?;
     feed_entries.extend(apply_stock(&tx, store_id, &accepted, &sales).await?);
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;
     let arrived: Vec<u64> = accepted.iter().map(|d| d.sequence).collect();
@@ -122,7 +140,12 @@ async fn apply(client: &mut Client, batch: &BatchRequest, mut verdicts: Vec<Verd
                 Verdict::Duplicate => (DocumentStatus::Duplicate, None),
                 Verdict::Rejected(reason) => (DocumentStatus::Rejected, Some(reason)),
             };
-            DocumentResult { id: doc.id, sequence: doc.sequence, status, reason }
+            DocumentResult {
+                id: doc.id,
+                sequence: doc.sequence,
+                status,
+                reason,
+            }
         })
         .collect();
     Ok(BatchResponse { results })
@@ -150,7 +173,10 @@ async fn check_voids(
     for (doc, verdict) in docs.iter().zip(verdicts.iter_mut()) {
         match (&doc.body, &*verdict) {
             (DocumentBody::Sale(sale), Verdict::Candidate) if voided.contains(&doc.id) => {
-                sales.entry(doc.id).or_insert_with(|| KnownSale { sequence: doc.sequence, sale: sale.clone() });
+                sales.entry(doc.id).or_insert_with(|| KnownSale {
+                    sequence: doc.sequence,
+                    sale: sale.clone(),
+                });
             }
             (DocumentBody::Void(void), Verdict::Candidate) => match sales.get(&void.sale_id) {
                 None => {
@@ -179,12 +205,18 @@ fn explain_skip(doc: &Document, found: &store::Conflicts) -> Verdict {
         return Verdict::Duplicate;
     }
     if let Some(other) = found.sequences.get(&doc.sequence) {
-        return Verdict::Rejected(format!("sequence {} already belongs to document {other}", doc.sequence));
+        return Verdict::Rejected(format!(
+            "sequence {} already belongs to document {other}",
+            doc.sequence
+        ));
     }
     if let DocumentBody::Void(v) = &doc.body
         && let Some(other) = found.voided.get(&v.sale_id)
     {
-        return Verdict::Rejected(format!("sale {} was already voided by document {other}", v.sale_id));
+        return Verdict::Rejected(format!(
+            "sale {} was already voided by document {other}",
+            v.sale_id
+        ));
     }
     Verdict::Rejected("conflicts with a document head office already has".into())
 }
@@ -197,7 +229,10 @@ async fn apply_members_and_points(
     sales: &SaleMap,
 ) -> Result<Vec<FeedEntry>, DbError> {
     let (registered_ids, phones) = effects::registrations(accepted);
-    let mut named: Vec<String> = effects::referenced_members(accepted, sales).into_iter().map(|(id, _)| id).collect();
+    let mut named: Vec<String> = effects::referenced_members(accepted, sales)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     named.extend(registered_ids);
     if named.is_empty() {
         return Ok(Vec::new());
@@ -228,7 +263,10 @@ async fn apply_members_and_points(
         .map(|m| FeedEntry::chain(Change::Member(m)))
         .collect();
     entries.extend(members.aliases.iter().map(|a| {
-        FeedEntry::chain(Change::MemberAlias { alias_id: a.alias_id.clone(), member_id: a.member_id.clone() })
+        FeedEntry::chain(Change::MemberAlias {
+            alias_id: a.alias_id.clone(),
+            member_id: a.member_id.clone(),
+        })
     }));
     Ok(entries)
 }
@@ -246,11 +284,26 @@ async fn apply_stock(
         .into_iter()
         .map(|(sku, lot, quantity)| {
             let lot_no = (!lot.is_empty()).then_some(lot);
-            FeedEntry::store(store_id, Change::Stock { sku, lot_no, quantity })
+            FeedEntry::store(
+                store_id,
+                Change::Stock {
+                    sku,
+                    lot_no,
+                    quantity,
+                },
+            )
         })
         .collect();
     entries.extend(plan.serials.into_iter().map(|((sku, serial), state)| {
-        FeedEntry::store(store_id, Change::Serial { sku, serial, lot_no: state.lot_no, available: state.available })
+        FeedEntry::store(
+            store_id,
+            Change::Serial {
+                sku,
+                serial,
+                lot_no: state.lot_no,
+                available: state.available,
+            },
+        )
     }));
     Ok(entries)
 }

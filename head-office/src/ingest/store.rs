@@ -27,7 +27,11 @@ fn to_u64(n: i64) -> u64 {
 
 /// Locks the terminal's row for the transaction (one batch per terminal at a time) and
 /// returns the highest sequence seen.
-pub async fn lock_terminal(tx: &Transaction<'_>, store: &str, terminal: &str) -> Result<u64, DbError> {
+pub async fn lock_terminal(
+    tx: &Transaction<'_>,
+    store: &str,
+    terminal: &str,
+) -> Result<u64, DbError> {
     let row = tx
         .query_opt(
             "SELECT last_sequence FROM terminals WHERE store_id = $1 AND terminal_id = $2 FOR UPDATE",
@@ -39,7 +43,11 @@ pub async fn lock_terminal(tx: &Transaction<'_>, store: &str, terminal: &str) ->
 }
 
 /// Sales of `store` among `ids`, for voids to name.
-pub async fn load_sales(tx: &Transaction<'_>, store: &str, ids: &[Uuid]) -> Result<SaleMap, DbError> {
+pub async fn load_sales(
+    tx: &Transaction<'_>,
+    store: &str,
+    ids: &[Uuid],
+) -> Result<SaleMap, DbError> {
     if ids.is_empty() {
         return Ok(SaleMap::new());
     }
@@ -51,10 +59,17 @@ pub async fn load_sales(tx: &Transaction<'_>, store: &str, ids: &[Uuid]) -> Resu
         .await?;
     let mut sales = SaleMap::new();
     for row in rows {
-        let Json(doc): Json<Document> =
-            row.try_get(0).map_err(|e| DbError::Corrupt(format!("stored sale: {e}")))?;
+        let Json(doc): Json<Document> = row
+            .try_get(0)
+            .map_err(|e| DbError::Corrupt(format!("stored sale: {e}")))?;
         if let DocumentBody::Sale(sale) = doc.body {
-            sales.insert(doc.id, KnownSale { sequence: doc.sequence, sale });
+            sales.insert(
+                doc.id,
+                KnownSale {
+                    sequence: doc.sequence,
+                    sale,
+                },
+            );
         }
     }
     Ok(sales)
@@ -62,7 +77,10 @@ pub async fn load_sales(tx: &Transaction<'_>, store: &str, ids: &[Uuid]) -> Resu
 
 /// Inserts the documents; one whose id (or sequence, or voided sale) is already taken
 /// is skipped by the database. Returns the ids inserted now.
-pub async fn insert_documents(tx: &Transaction<'_>, docs: &[&Document]) -> Result<HashSet<Uuid>, DbError> {
+pub async fn insert_documents(
+    tx: &Transaction<'_>,
+    docs: &[&Document],
+) -> Result<HashSet<Uuid>, DbError> {
     if docs.is_empty() {
         return Ok(HashSet::new());
     }
@@ -153,18 +171,30 @@ pub async fn member_lookups(
 ) -> Result<MemberLookups, DbError> {
     let mut lookups = MemberLookups::default();
     if !phones.is_empty() {
-        for row in tx.query("SELECT phone, id FROM members WHERE phone = ANY($1)", &[&phones]).await? {
+        for row in tx
+            .query(
+                "SELECT phone, id FROM members WHERE phone = ANY($1)",
+                &[&phones],
+            )
+            .await?
+        {
             lookups.by_phone.insert(row.get(0), row.get(1));
         }
     }
     if !ids.is_empty() {
         for row in tx
-            .query("SELECT alias_id, member_id FROM member_aliases WHERE alias_id = ANY($1)", &[&ids])
+            .query(
+                "SELECT alias_id, member_id FROM member_aliases WHERE alias_id = ANY($1)",
+                &[&ids],
+            )
             .await?
         {
             lookups.aliases.insert(row.get(0), row.get(1));
         }
-        for row in tx.query("SELECT id FROM members WHERE id = ANY($1)", &[&ids]).await? {
+        for row in tx
+            .query("SELECT id FROM members WHERE id = ANY($1)", &[&ids])
+            .await?
+        {
             lookups.existing.insert(row.get(0));
         }
     }
@@ -210,7 +240,10 @@ pub async fn insert_aliases(tx: &Transaction<'_>, aliases: &[NewAlias]) -> Resul
 
 /// Locks the members (in id order, so concurrent batches cannot deadlock) and returns
 /// their balances.
-pub async fn lock_balances(tx: &Transaction<'_>, ids: &[String]) -> Result<HashMap<String, i64>, DbError> {
+pub async fn lock_balances(
+    tx: &Transaction<'_>,
+    ids: &[String],
+) -> Result<HashMap<String, i64>, DbError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -302,7 +335,8 @@ pub fn member_from_row(row: &tokio_postgres::Row) -> Result<Member, DbError> {
         card_no: row.get(1),
         phone: row.get(2),
         name: row.get(3),
-        tier: Tier::from_code(&tier).ok_or_else(|| DbError::Corrupt(format!("member tier {tier:?}")))?,
+        tier: Tier::from_code(&tier)
+            .ok_or_else(|| DbError::Corrupt(format!("member tier {tier:?}")))?,
         points_balance: row.get(5),
     })
 }
@@ -328,7 +362,10 @@ pub async fn apply_stock(
             &[&store, &skus, &lots, &quantities],
         )
         .await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    Ok(rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
 }
 
 pub async fn apply_serials(
@@ -355,7 +392,11 @@ pub async fn apply_serials(
     Ok(())
 }
 
-pub async fn open_gaps(tx: &Transaction<'_>, store: &str, terminal: &str) -> Result<Vec<OpenGap>, DbError> {
+pub async fn open_gaps(
+    tx: &Transaction<'_>,
+    store: &str,
+    terminal: &str,
+) -> Result<Vec<OpenGap>, DbError> {
     let rows = tx
         .query(
             "SELECT id, from_sequence, to_sequence, detected_at FROM sequence_gaps
@@ -374,13 +415,25 @@ pub async fn open_gaps(tx: &Transaction<'_>, store: &str, terminal: &str) -> Res
         .collect())
 }
 
-pub async fn write_gaps(tx: &Transaction<'_>, store: &str, terminal: &str, changes: &GapChanges) -> Result<(), DbError> {
+pub async fn write_gaps(
+    tx: &Transaction<'_>,
+    store: &str,
+    terminal: &str,
+    changes: &GapChanges,
+) -> Result<(), DbError> {
     if !changes.close.is_empty() {
-        tx.execute("UPDATE sequence_gaps SET closed_at = now() WHERE id = ANY($1)", &[&changes.close])
-            .await?;
+        tx.execute(
+            "UPDATE sequence_gaps SET closed_at = now() WHERE id = ANY($1)",
+            &[&changes.close],
+        )
+        .await?;
     }
     if !changes.open.is_empty() {
-        let from: Vec<i64> = changes.open.iter().map(|g| to_i64(g.from_sequence)).collect();
+        let from: Vec<i64> = changes
+            .open
+            .iter()
+            .map(|g| to_i64(g.from_sequence))
+            .collect();
         let to: Vec<i64> = changes.open.iter().map(|g| to_i64(g.to_sequence)).collect();
         let at: Vec<Option<DateTime<Utc>>> = changes.open.iter().map(|g| g.detected_at).collect();
         tx.execute(

@@ -31,17 +31,30 @@ pub struct HeadOffice {
 
 impl HeadOffice {
     pub async fn start() -> HeadOffice {
-        let url = PgCluster::shared().create_database().await.expect("create a database");
+        let url = PgCluster::shared()
+            .create_database()
+            .await
+            .expect("create a database");
         let pool = db::pool(&url, 8).expect("pool");
-        db::migrate(&mut pool.get().await.expect("connect")).await.expect("migrate");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        db::migrate(&mut pool.get().await.expect("connect"))
+            .await
+            .expect("migrate");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let state = AppState::new(pool.clone());
         let server = tokio::spawn(server::run(listener, state, async {
             let _ = stopped.await;
         }));
-        HeadOffice { base_url, pool, http: reqwest::Client::new(), stop: Some(stop), server: Some(server) }
+        HeadOffice {
+            base_url,
+            pool,
+            http: reqwest::Client::new(),
+            stop: Some(stop),
+            server: Some(server),
+        }
     }
 
     /// Stops the server and waits for it to finish.
@@ -55,7 +68,9 @@ impl HeadOffice {
     }
 
     pub async fn enroll(&self, store: &str, terminal: &str) -> String {
-        auth::enroll(&self.pool.get().await.unwrap(), store, terminal).await.expect("enroll")
+        auth::enroll(&self.pool.get().await.unwrap(), store, terminal)
+            .await
+            .expect("enroll")
     }
 
     pub async fn client(&self) -> deadpool_postgres::Object {
@@ -68,7 +83,12 @@ impl HeadOffice {
         self.post_raw(token, body, None).await
     }
 
-    pub async fn post_raw(&self, token: &str, body: Vec<u8>, encoding: Option<&str>) -> (u16, Value) {
+    pub async fn post_raw(
+        &self,
+        token: &str,
+        body: Vec<u8>,
+        encoding: Option<&str>,
+    ) -> (u16, Value) {
         let mut request = self
             .http
             .post(format!("{}/v1/batches", self.base_url))
@@ -101,7 +121,12 @@ impl HeadOffice {
     }
 
     pub async fn count(&self, table: &str) -> i64 {
-        self.client().await.query_one(&format!("SELECT count(*) FROM {table}"), &[]).await.unwrap().get(0)
+        self.client()
+            .await
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .await
+            .unwrap()
+            .get(0)
     }
 
     pub async fn stock(&self, store: &str, sku: &str, lot: &str) -> Option<i64> {
@@ -119,7 +144,10 @@ impl HeadOffice {
     pub async fn balance(&self, member_id: &str) -> Option<i64> {
         self.client()
             .await
-            .query_opt("SELECT points_balance FROM members WHERE id = $1", &[&member_id])
+            .query_opt(
+                "SELECT points_balance FROM members WHERE id = $1",
+                &[&member_id],
+            )
             .await
             .unwrap()
             .map(|r| r.get(0))
@@ -166,7 +194,8 @@ pub fn document(store: &str, terminal: &str, sequence: u64, body: DocumentBody) 
         terminal_id: terminal.into(),
         sequence,
         business_date: business_date(),
-        created_at: Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap() + chrono::Duration::seconds(sequence as i64),
+        created_at: Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap()
+            + chrono::Duration::seconds(sequence as i64),
         operator_id: "cashier-1".into(),
         approvals: vec![],
         body,
@@ -174,7 +203,11 @@ pub fn document(store: &str, terminal: &str, sequence: u64, body: DocumentBody) 
 }
 
 pub fn batch(store: &str, terminal: &str, documents: Vec<Document>) -> BatchRequest {
-    BatchRequest { store_id: store.into(), terminal_id: terminal.into(), documents }
+    BatchRequest {
+        store_id: store.into(),
+        terminal_id: terminal.into(),
+        documents,
+    }
 }
 
 /// A line to sell: sku, quantity, unit price, lot, serial.
@@ -188,7 +221,13 @@ pub struct Item {
 }
 
 pub fn item(sku: &'static str, quantity: u32, unit_price: &str) -> Item {
-    Item { sku, quantity, unit_price: unit_price.parse().unwrap(), lot: None, serial: None }
+    Item {
+        sku,
+        quantity,
+        unit_price: unit_price.parse().unwrap(),
+        lot: None,
+        serial: None,
+    }
 }
 
 pub fn vat_13() -> Decimal {
@@ -197,11 +236,20 @@ pub fn vat_13() -> Decimal {
 
 fn vat_lines(amounts: &[Decimal]) -> Vec<VatAmount> {
     let gross: Decimal = amounts.iter().copied().sum();
-    vec![VatAmount { rate: vat_13(), gross, vat: vat_included(gross, vat_13()) }]
+    vec![VatAmount {
+        rate: vat_13(),
+        gross,
+        vat: vat_included(gross, vat_13()),
+    }]
 }
 
 /// A sale that adds up, paid in cash, except `points_redeemed` points (100 = 1 yuan).
-pub fn sale(items: &[Item], member: Option<&str>, points_earned: i64, points_redeemed: i64) -> Sale {
+pub fn sale(
+    items: &[Item],
+    member: Option<&str>,
+    points_earned: i64,
+    points_redeemed: i64,
+) -> Sale {
     let lines: Vec<SaleLine> = items
         .iter()
         .enumerate()
@@ -215,7 +263,9 @@ pub fn sale(items: &[Item], member: Option<&str>, points_earned: i64, points_red
                 unit: "台".into(),
                 quantity: it.quantity,
                 lot: it.lot.map(Into::into),
-                expiry_date: it.lot.map(|_| NaiveDate::from_ymd_opt(2028, 1, 31).unwrap()),
+                expiry_date: it
+                    .lot
+                    .map(|_| NaiveDate::from_ymd_opt(2028, 1, 31).unwrap()),
                 serial: it.serial.map(Into::into),
                 registration_no: None,
                 unit_price: it.unit_price,
@@ -229,9 +279,19 @@ pub fn sale(items: &[Item], member: Option<&str>, points_earned: i64, points_red
         .collect();
     let total: Decimal = lines.iter().map(|l| l.net).sum();
     let by_points = Decimal::new(points_redeemed, 2);
-    let mut tenders = vec![Tender { kind: TenderKind::Cash, amount: total - by_points, reference: None, points: 0 }];
+    let mut tenders = vec![Tender {
+        kind: TenderKind::Cash,
+        amount: total - by_points,
+        reference: None,
+        points: 0,
+    }];
     if points_redeemed > 0 {
-        tenders.push(Tender { kind: TenderKind::Points, amount: by_points, reference: None, points: points_redeemed });
+        tenders.push(Tender {
+            kind: TenderKind::Points,
+            amount: by_points,
+            reference: None,
+            points: points_redeemed,
+        });
     }
     Sale {
         shift_id: Uuid::now_v7(),
@@ -243,14 +303,23 @@ pub fn sale(items: &[Item], member: Option<&str>, points_earned: i64, points_red
         tenders,
         cash_rounding: Decimal::ZERO,
         change: Decimal::ZERO,
-        member: member.map(|id| SaleMember { member_id: id.into(), card_no: format!("card-{id}"), tier: Tier::Standard }),
+        member: member.map(|id| SaleMember {
+            member_id: id.into(),
+            card_no: format!("card-{id}"),
+            tier: Tier::Standard,
+        }),
         points_earned,
         points_redeemed,
     }
 }
 
 /// A return of `items` in cash, taking back `points_reversed` points.
-pub fn return_of(original: Option<Uuid>, items: &[Item], member: Option<&str>, points_reversed: i64) -> Return {
+pub fn return_of(
+    original: Option<Uuid>,
+    items: &[Item],
+    member: Option<&str>,
+    points_reversed: i64,
+) -> Return {
     let lines: Vec<ReturnLine> = items
         .iter()
         .enumerate()
@@ -272,8 +341,17 @@ pub fn return_of(original: Option<Uuid>, items: &[Item], member: Option<&str>, p
         vat: vat_lines(&lines.iter().map(|l| l.refund).collect::<Vec<_>>()),
         total,
         lines,
-        tenders: vec![Tender { kind: TenderKind::Cash, amount: total, reference: None, points: 0 }],
-        member: member.map(|id| SaleMember { member_id: id.into(), card_no: format!("card-{id}"), tier: Tier::Standard }),
+        tenders: vec![Tender {
+            kind: TenderKind::Cash,
+            amount: total,
+            reference: None,
+            points: 0,
+        }],
+        member: member.map(|id| SaleMember {
+            member_id: id.into(),
+            card_no: format!("card-{id}"),
+            tier: Tier::Standard,
+        }),
         points_reversed,
         points_refunded: 0,
         reason: "faulty".into(),
@@ -281,8 +359,16 @@ pub fn return_of(original: Option<Uuid>, items: &[Item], member: Option<&str>, p
 }
 
 pub fn void_of(sale: &Document) -> Void {
-    let DocumentBody::Sale(s) = &sale.body else { panic!("not a sale") };
-    Void { shift_id: s.shift_id, sale_id: sale.id, sale_sequence: sale.sequence, total: s.total, reason: "wrong item".into() }
+    let DocumentBody::Sale(s) = &sale.body else {
+        panic!("not a sale")
+    };
+    Void {
+        shift_id: s.shift_id,
+        sale_id: sale.id,
+        sale_sequence: sale.sequence,
+        total: s.total,
+        reason: "wrong item".into(),
+    }
 }
 
 pub fn registration(member_id: &str, phone: &str) -> MemberRegistration {
@@ -303,9 +389,19 @@ pub fn z_report(z_no: u64, cash_sales: &str, counted: &str) -> ZReport {
         last_sequence: Some(9),
         sales_count: 3,
         sales_total: cash,
-        tenders: vec![pos_core::document::TenderTotal { kind: TenderKind::Cash, amount: cash, count: 3 }],
+        tenders: vec![pos_core::document::TenderTotal {
+            kind: TenderKind::Cash,
+            amount: cash,
+            count: 3,
+        }],
         expected_cash: cash,
         ..ReportTotals::default()
     };
-    ZReport { z_no, totals, counted: vec![], counted_cash: counted, variance: counted - cash }
+    ZReport {
+        z_no,
+        totals,
+        counted: vec![],
+        counted_cash: counted,
+        variance: counted - cash,
+    }
 }

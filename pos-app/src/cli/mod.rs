@@ -43,7 +43,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(Command::Verify) => admin::verify(&data),
         Some(Command::Report(a)) => report::run(&data, a),
         Some(Command::Simulate(a)) => crate::simulate::run(&data, a),
-        None => summary(&data),
+        None => {
+            // The summary goes to the terminal (logs); the window tells the cashier the rest.
+            if data.till_path().exists() {
+                let _ = summary(&data);
+            }
+            crate::app::run(&data).map_err(|e| anyhow::anyhow!("the till window failed: {e}"))
+        }
     }
 }
 

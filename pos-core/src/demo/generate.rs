@@ -3,7 +3,9 @@
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::parts::{BRANDS, Brand, GIVEN_NAMES, PHONE_PREFIXES, ProductTemplate, SURNAMES, TEMPLATES};
+use super::parts::{
+    BRANDS, Brand, GIVEN_NAMES, PHONE_PREFIXES, ProductTemplate, SURNAMES, TEMPLATES,
+};
 use super::promotions::demo_promotions_for;
 use super::rng::SplitMix64;
 use crate::catalog::{DeviceClass, Lot, Product, Tracking, gs1_check_digit};
@@ -54,7 +56,9 @@ impl Generator {
     fn new(seed: u64, today: NaiveDate, skus: usize) -> Generator {
         let mut rng = SplitMix64::new(seed);
         let templates_with = |tracking: Tracking| -> Vec<usize> {
-            (0..TEMPLATES.len()).filter(|&i| TEMPLATES[i].tracking == tracking).collect()
+            (0..TEMPLATES.len())
+                .filter(|&i| TEMPLATES[i].tracking == tracking)
+                .collect()
         };
         let catalog = CatalogImport {
             products: Vec::with_capacity(skus),
@@ -109,7 +113,11 @@ impl Generator {
             safety_stock: self.rng.between(2, 30),
             sku,
         };
-        let barcode_count = if self.rng.percent_chance(TWO_BARCODES_PERCENT) { 2 } else { 1 };
+        let barcode_count = if self.rng.percent_chance(TWO_BARCODES_PERCENT) {
+            2
+        } else {
+            1
+        };
         for _ in 0..barcode_count {
             let barcode = self.next_barcode();
             self.catalog.barcodes.push((product.sku.clone(), barcode));
@@ -161,7 +169,11 @@ impl Generator {
             let lot_no = format!("{}{n:02}", made.format("%y%m%d"));
             let quantity = self.rng.between(1, 60);
             self.add_stock(sku, Some(lot_no.clone()), quantity);
-            self.catalog.lots.push(Lot { sku: sku.to_owned(), lot_no, expiry_date });
+            self.catalog.lots.push(Lot {
+                sku: sku.to_owned(),
+                lot_no,
+                expiry_date,
+            });
         }
     }
 
@@ -179,7 +191,11 @@ impl Generator {
     }
 
     fn add_stock(&mut self, sku: &str, lot_no: Option<String>, quantity: i64) {
-        self.catalog.stock.push(StockRecord { sku: sku.to_owned(), lot_no, quantity });
+        self.catalog.stock.push(StockRecord {
+            sku: sku.to_owned(),
+            lot_no,
+            quantity,
+        });
     }
 
     fn add_member(&mut self, index: usize, tier: Tier) {
@@ -226,7 +242,11 @@ fn points_range(tier: Tier) -> (i64, i64) {
 
 fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
     let step = Days::new(days.unsigned_abs());
-    let moved = if days >= 0 { date.checked_add_days(step) } else { date.checked_sub_days(step) };
+    let moved = if days >= 0 {
+        date.checked_add_days(step)
+    } else {
+        date.checked_sub_days(step)
+    };
     moved.unwrap_or(date)
 }
 
@@ -248,7 +268,12 @@ struct UniqueNumbers {
 impl UniqueNumbers {
     fn new(space: u64, seed: u64) -> UniqueNumbers {
         const STEP: u64 = 7_919_123_457;
-        UniqueNumbers { space, step: STEP % space, offset: seed % space, drawn: 0 }
+        UniqueNumbers {
+            space,
+            step: STEP % space,
+            offset: seed % space,
+            drawn: 0,
+        }
     }
 
     fn next(&mut self) -> u64 {

@@ -27,12 +27,21 @@ const fn template(
     price_fen: (i64, i64),
     vat_percent: i64,
 ) -> ProductTemplate {
-    ProductTemplate { category, name, unit, tracking, class, price_fen, vat_percent }
+    ProductTemplate {
+        category,
+        name,
+        unit,
+        tracking,
+        class,
+        price_fen,
+        vat_percent,
+    }
 }
 
 use DeviceClass::{I, II, III};
 use Tracking::{Lot, None as Untracked, Serial};
 
+#[rustfmt::skip] // a table reads best one row per line
 pub(crate) const TEMPLATES: &[ProductTemplate] = &[
     template("血压监测", "上臂式电子血压计", "台", Serial, Some((II, "07")), (12_900, 89_900), 13),
     template("血压监测", "腕式电子血压计", "台", Serial, Some((II, "07")), (15_900, 39_900), 13),
@@ -94,7 +103,12 @@ const fn brand(
     province: &'static str,
     filing_prefix: &'static str,
 ) -> Brand {
-    Brand { name, code, province, filing_prefix }
+    Brand {
+        name,
+        code,
+        province,
+        filing_prefix,
+    }
 }
 
 pub(crate) const BRANDS: &[Brand] = &[
@@ -115,16 +129,15 @@ pub(crate) const BRANDS: &[Brand] = &[
 ];
 
 pub(crate) const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
-    "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
-    "彭", "曾", "肖", "田", "董", "袁", "潘", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏",
-    "欧阳", "司马",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "肖", "田", "董", "袁", "潘", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "欧阳", "司马",
 ];
 
 pub(crate) const GIVEN_NAMES: &[&str] = &[
     "伟", "芳", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
-    "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "玉兰", "海燕", "淑珍", "志强",
-    "国庆", "建国", "丽华", "红梅", "秀珍", "文博", "欣怡", "浩然", "雨桐", "德明", "振华",
+    "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "玉兰", "海燕", "淑珍", "志强", "国庆",
+    "建国", "丽华", "红梅", "秀珍", "文博", "欣怡", "浩然", "雨桐", "德明", "振华",
 ];
 
 /// Mainland mobile prefixes (13x, 15x, 18x).

@@ -19,14 +19,19 @@ pub(crate) fn demo_promotions_for(products: &[Product]) -> Vec<Promotion> {
         demo.products.iter().map(|p| (p.sku.as_str(), p)).collect();
     let mut first_in_category: HashMap<&str, &Product> = HashMap::new();
     for product in products {
-        first_in_category.entry(product.category.as_str()).or_insert(product);
+        first_in_category
+            .entry(product.category.as_str())
+            .or_insert(product);
     }
     let stand_in = |demo_sku: &str| -> Option<(&Product, &Product)> {
         let demo_product = *demo_products.get(demo_sku)?;
         let product = *first_in_category.get(demo_product.category.as_str())?;
         Some((demo_product, product))
     };
-    demo.promotions.into_iter().filter_map(|promotion| retarget(promotion, &stand_in)).collect()
+    demo.promotions
+        .into_iter()
+        .filter_map(|promotion| retarget(promotion, &stand_in))
+        .collect()
 }
 
 fn retarget<'a>(

@@ -1,181 +1,230 @@
-//! Checks across rows: no key given twice, and rows that refer to a product defined in
-//! the same file agree with its tracking. Rows about SKUs the file does not define are
-//! taken as they are: a file may update stock or barcodes of products the till has.
+//! Checks across rows, run once the whole file is read: no key given twice, and rows
+//! that refer to a product defined in the same file agree with its tracking. Rows about
+//! SKUs the file does not define are taken as they are: a file may update the stock or
+//! barcodes of products the till already has. Of all such problems, the one on the
+//! earliest line is reported.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
+use super::CatalogImport;
 use super::error::ImportError;
 use super::kind::RecordKind;
-use super::{CatalogImport, SerialRecord, StockRecord};
-use crate::catalog::{Lot, Product, Tracking};
-use crate::member::Member;
-use crate::promotion::Promotion;
+use crate::catalog::Tracking;
 
-/// Where each key was first seen, and the lines of rows checked once the file is read.
+/// The line of each record read, per kind, in file order.
 #[derive(Default)]
-pub(crate) struct SeenInFile {
-    products: HashMap<String, u64>,
-    barcodes: HashMap<String, u64>,
-    lots: HashMap<(String, String), u64>,
-    stock: HashMap<(String, Option<String>), u64>,
-    serials: HashMap<(String, String), u64>,
-    member_ids: HashMap<String, u64>,
-    member_cards: HashMap<String, u64>,
-    promotions: HashMap<String, u64>,
-    lot_lines: Vec<u64>,
-    stock_lines: Vec<u64>,
-    serial_lines: Vec<u64>,
+pub(crate) struct RowLines {
+    pub(crate) products: Vec<u64>,
+    pub(crate) barcodes: Vec<u64>,
+    pub(crate) lots: Vec<u64>,
+    pub(crate) stock: Vec<u64>,
+    pub(crate) serials: Vec<u64>,
+    pub(crate) members: Vec<u64>,
+    pub(crate) promotions: Vec<u64>,
 }
 
-impl SeenInFile {
-    pub(crate) fn product(&mut self, line: u64, product: &Product) -> Result<(), ImportError> {
-        first_time(
-            &mut self.products,
-            product.sku.clone(),
-            line,
-            RecordKind::Product,
+pub(crate) fn check_across_rows(
+    catalog: &CatalogImport,
+    lines: &RowLines,
+) -> Result<(), ImportError> {
+    use RecordKind as K;
+    let c = catalog;
+    let problems = [
+        first_repeat(
+            K::Product,
             "sku",
-            &product.sku,
-        )
-    }
-
-    pub(crate) fn barcode(&mut self, line: u64, barcode: &str) -> Result<(), ImportError> {
-        first_time(
-            &mut self.barcodes,
-            barcode.to_owned(),
-            line,
-            RecordKind::Barcode,
+            c.products
+                .iter()
+                .zip(&lines.products)
+                .map(|(p, &l)| (l, &p.sku, &p.sku)),
+        ),
+        first_repeat(
+            K::Barcode,
             "barcode",
-            barcode,
-        )
-    }
-
-    pub(crate) fn lot(&mut self, line: u64, lot: &Lot) -> Result<(), ImportError> {
-        self.lot_lines.push(line);
-        let key = (lot.sku.clone(), lot.lot_no.clone());
-        first_time(
-            &mut self.lots,
-            key,
-            line,
-            RecordKind::Lot,
+            c.barcodes
+                .iter()
+                .zip(&lines.barcodes)
+                .map(|((_, b), &l)| (l, b, b)),
+        ),
+        first_repeat(
+            K::Lot,
             "lot_no",
-            &lot.lot_no,
-        )
-    }
-
-    pub(crate) fn stock(&mut self, line: u64, stock: &StockRecord) -> Result<(), ImportError> {
-        self.stock_lines.push(line);
-        let key = (stock.sku.clone(), stock.lot_no.clone());
-        let (field, value) = match &stock.lot_no {
-            Some(lot_no) => ("lot_no", lot_no.as_str()),
-            None => ("sku", stock.sku.as_str()),
-        };
-        first_time(&mut self.stock, key, line, RecordKind::Stock, field, value)
-    }
-
-    pub(crate) fn serial(&mut self, line: u64, serial: &SerialRecord) -> Result<(), ImportError> {
-        self.serial_lines.push(line);
-        let key = (serial.sku.clone(), serial.serial.clone());
-        first_time(
-            &mut self.serials,
-            key,
-            line,
-            RecordKind::Serial,
+            c.lots
+                .iter()
+                .zip(&lines.lots)
+                .map(|(lot, &l)| (l, (&lot.sku, &lot.lot_no), &lot.lot_no)),
+        ),
+        first_repeat(
+            K::Stock,
+            "lot_no",
+            c.stock.iter().zip(&lines.stock).filter_map(|(s, &l)| {
+                let lot_no = s.lot_no.as_ref()?;
+                Some((l, (&s.sku, lot_no), lot_no))
+            }),
+        ),
+        first_repeat(
+            K::Stock,
+            "sku",
+            c.stock
+                .iter()
+                .zip(&lines.stock)
+                .filter(|(s, _)| s.lot_no.is_none())
+                .map(|(s, &l)| (l, &s.sku, &s.sku)),
+        ),
+        first_repeat(
+            K::Serial,
             "serial",
-            &serial.serial,
-        )
-    }
-
-    pub(crate) fn member(&mut self, line: u64, member: &Member) -> Result<(), ImportError> {
-        let kind = RecordKind::Member;
-        first_time(
-            &mut self.member_ids,
-            member.id.clone(),
-            line,
-            kind,
+            c.serials
+                .iter()
+                .zip(&lines.serials)
+                .map(|(s, &l)| (l, (&s.sku, &s.serial), &s.serial)),
+        ),
+        first_repeat(
+            K::Member,
             "id",
-            &member.id,
-        )?;
-        first_time(
-            &mut self.member_cards,
-            member.card_no.clone(),
-            line,
-            kind,
+            c.members
+                .iter()
+                .zip(&lines.members)
+                .map(|(m, &l)| (l, &m.id, &m.id)),
+        ),
+        first_repeat(
+            K::Member,
             "card_no",
-            &member.card_no,
-        )
-    }
-
-    pub(crate) fn promotion(
-        &mut self,
-        line: u64,
-        promotion: &Promotion,
-    ) -> Result<(), ImportError> {
-        first_time(
-            &mut self.promotions,
-            promotion.id.clone(),
-            line,
-            RecordKind::Promotion,
+            c.members
+                .iter()
+                .zip(&lines.members)
+                .map(|(m, &l)| (l, &m.card_no, &m.card_no)),
+        ),
+        first_repeat(
+            K::Promotion,
             "id",
-            &promotion.id,
-        )
+            c.promotions
+                .iter()
+                .zip(&lines.promotions)
+                .map(|(p, &l)| (l, &p.id, &p.id)),
+        ),
+        References::new(catalog).first_problem(lines),
+    ];
+    match problems.into_iter().flatten().min_by_key(ImportError::line) {
+        Some(problem) => Err(problem),
+        None => Ok(()),
     }
+}
 
-    /// Run after the last row, so rows may come in any order.
-    pub(crate) fn check_references(&self, catalog: &CatalogImport) -> Result<(), ImportError> {
-        let tracking: HashMap<&str, Tracking> = catalog
+/// The first record whose key an earlier record of the kind already has. `records`
+/// yields (line, key, value shown) in file order.
+fn first_repeat<'a, K: Eq + Hash>(
+    kind: RecordKind,
+    field: &'static str,
+    records: impl Iterator<Item = (u64, K, &'a String)>,
+) -> Option<ImportError> {
+    let mut first_seen: HashMap<K, u64> = HashMap::with_capacity(records.size_hint().0);
+    for (line, key, value) in records {
+        if let Some(&first_line) = first_seen.get(&key) {
+            return Some(ImportError::Duplicate {
+                line,
+                kind: kind.code().to_owned(),
+                field,
+                value: value.clone(),
+                first_line,
+            });
+        }
+        first_seen.insert(key, line);
+    }
+    None
+}
+
+/// What the file itself says about products and lots, to check rows against.
+struct References<'a> {
+    catalog: &'a CatalogImport,
+    tracking: HashMap<&'a str, Tracking>,
+    lots: HashSet<(&'a str, &'a str)>,
+}
+
+impl<'a> References<'a> {
+    fn new(catalog: &'a CatalogImport) -> Self {
+        let tracking = catalog
             .products
             .iter()
             .map(|p| (p.sku.as_str(), p.tracking))
             .collect();
+        let lots = catalog
+            .lots
+            .iter()
+            .map(|l| (l.sku.as_str(), l.lot_no.as_str()))
+            .collect();
+        References {
+            catalog,
+            tracking,
+            lots,
+        }
+    }
 
-        for (lot, &line) in catalog.lots.iter().zip(&self.lot_lines) {
-            if tracking.get(lot.sku.as_str()) == Some(&Tracking::None) {
-                return Err(reference_error(
+    fn first_problem(&self, lines: &RowLines) -> Option<ImportError> {
+        [
+            self.lots(&lines.lots),
+            self.stock(&lines.stock),
+            self.serials(&lines.serials),
+        ]
+        .into_iter()
+        .flatten()
+        .min_by_key(ImportError::line)
+    }
+
+    fn lots(&self, lines: &[u64]) -> Option<ImportError> {
+        self.catalog
+            .lots
+            .iter()
+            .zip(lines)
+            .find_map(|(lot, &line)| {
+                (self.tracking.get(lot.sku.as_str()) == Some(&Tracking::None)).then(|| {
+                problem(
                     line,
                     RecordKind::Lot,
                     "sku",
                     &lot.sku,
                     "this product has tracking none; give it tracking lot or serial to list lots",
-                ));
-            }
-        }
-        for (stock, &line) in catalog.stock.iter().zip(&self.stock_lines) {
-            let Some(&product_tracking) = tracking.get(stock.sku.as_str()) else {
-                continue;
-            };
-            match (&stock.lot_no, product_tracking) {
-                (None, Tracking::Lot) => {
-                    return Err(reference_error(
+                )
+            })
+            })
+    }
+
+    fn stock(&self, lines: &[u64]) -> Option<ImportError> {
+        self.catalog
+            .stock
+            .iter()
+            .zip(lines)
+            .find_map(|(stock, &line)| {
+                let tracking = *self.tracking.get(stock.sku.as_str())?;
+                match (&stock.lot_no, tracking) {
+                    (None, Tracking::Lot) => Some(problem(
                         line,
                         RecordKind::Stock,
                         "lot_no",
                         "",
                         "this product is lot-tracked; give the stock per lot",
-                    ));
-                }
-                (Some(lot_no), Tracking::None) => {
-                    return Err(reference_error(
+                    )),
+                    (Some(lot_no), Tracking::None) => Some(problem(
                         line,
                         RecordKind::Stock,
                         "lot_no",
                         lot_no,
                         "this product is not lot-tracked; leave lot_no empty",
-                    ));
+                    )),
+                    (Some(lot_no), _) => {
+                        self.undefined_lot(line, RecordKind::Stock, &stock.sku, lot_no)
+                    }
+                    (None, _) => None,
                 }
-                (Some(lot_no), _) => {
-                    self.lot_is_defined(line, RecordKind::Stock, &stock.sku, lot_no)?
-                }
-                (None, _) => {}
-            }
-        }
-        for (serial, &line) in catalog.serials.iter().zip(&self.serial_lines) {
-            let Some(&product_tracking) = tracking.get(serial.sku.as_str()) else {
-                continue;
-            };
-            if product_tracking != Tracking::Serial {
-                return Err(reference_error(
+            })
+    }
+
+    fn serials(&self, lines: &[u64]) -> Option<ImportError> {
+        self.catalog.serials.iter().zip(lines).find_map(|(serial, &line)| {
+            let tracking = *self.tracking.get(serial.sku.as_str())?;
+            if tracking != Tracking::Serial {
+                return Some(problem(
                     line,
                     RecordKind::Serial,
                     "sku",
@@ -183,54 +232,32 @@ impl SeenInFile {
                     "this product is not serial-tracked; give it tracking serial to list serials",
                 ));
             }
-            if let Some(lot_no) = &serial.lot_no {
-                self.lot_is_defined(line, RecordKind::Serial, &serial.sku, lot_no)?;
-            }
-        }
-        Ok(())
+            let lot_no = serial.lot_no.as_deref()?;
+            self.undefined_lot(line, RecordKind::Serial, &serial.sku, lot_no)
+        })
     }
 
-    fn lot_is_defined(
+    /// Lots of a product defined in this file must be defined here too, with their expiry.
+    fn undefined_lot(
         &self,
         line: u64,
         kind: RecordKind,
         sku: &str,
         lot_no: &str,
-    ) -> Result<(), ImportError> {
-        if self.lots.contains_key(&(sku.to_owned(), lot_no.to_owned())) {
-            return Ok(());
-        }
-        Err(reference_error(
-            line,
-            kind,
-            "lot_no",
-            lot_no,
-            "no lot row gives this lot of this product; add one with its expiry date",
-        ))
+    ) -> Option<ImportError> {
+        (!self.lots.contains(&(sku, lot_no))).then(|| {
+            problem(
+                line,
+                kind,
+                "lot_no",
+                lot_no,
+                "no lot row gives this lot of this product; add one with its expiry date",
+            )
+        })
     }
 }
 
-fn first_time<K: Eq + Hash>(
-    seen: &mut HashMap<K, u64>,
-    key: K,
-    line: u64,
-    kind: RecordKind,
-    field: &'static str,
-    value: &str,
-) -> Result<(), ImportError> {
-    match seen.insert(key, line) {
-        None => Ok(()),
-        Some(first_line) => Err(ImportError::Duplicate {
-            line,
-            kind: kind.code().to_owned(),
-            field,
-            value: value.to_owned(),
-            first_line,
-        }),
-    }
-}
-
-fn reference_error(
+fn problem(
     line: u64,
     kind: RecordKind,
     field: &'static str,

@@ -53,3 +53,17 @@ pub enum ImportError {
         first_line: u64,
     },
 }
+
+impl ImportError {
+    /// The line of the file the problem is on, counting from 1, comments included.
+    pub fn line(&self) -> u64 {
+        match self {
+            ImportError::Csv { line, .. }
+            | ImportError::NotUtf8 { line }
+            | ImportError::Field { line, .. }
+            | ImportError::UnknownKind { line, .. }
+            | ImportError::WrongFieldCount { line, .. }
+            | ImportError::Duplicate { line, .. } => *line,
+        }
+    }
+}

@@ -5,7 +5,7 @@ use std::io::Read;
 use csv::StringRecord;
 
 use super::CatalogImport;
-use super::checks::SeenInFile;
+use super::checks::{RowLines, check_across_rows};
 use super::error::ImportError;
 use super::kind::RecordKind;
 use super::records;
@@ -18,7 +18,10 @@ pub(crate) fn parse<R: Read>(mut input: R) -> Result<CatalogImport, ImportError>
     let mut bytes = Vec::new();
     input
         .read_to_end(&mut bytes)
-        .map_err(|e| ImportError::Csv { line: 1, message: e.to_string() })?;
+        .map_err(|e| ImportError::Csv {
+            line: 1,
+            message: e.to_string(),
+        })?;
     // Excel writes a byte-order mark before "CSV UTF-8" files; the csv crate would read
     // it as part of the first field.
     let text = bytes.strip_prefix(UTF8_BOM).unwrap_or(&bytes);
@@ -31,7 +34,7 @@ pub(crate) fn parse<R: Read>(mut input: R) -> Result<CatalogImport, ImportError>
         .from_reader(text);
     let mut record = StringRecord::new();
     let mut catalog = CatalogImport::default();
-    let mut seen = SeenInFile::default();
+    let mut lines_of = RowLines::default();
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -43,15 +46,15 @@ pub(crate) fn parse<R: Read>(mut input: R) -> Result<CatalogImport, ImportError>
             continue;
         }
         let line = lines.of_record_at(record.position().map_or(0, csv::Position::byte));
-        add_row(&mut catalog, &mut seen, line, &record)?;
+        add_row(&mut catalog, &mut lines_of, line, &record)?;
     }
-    seen.check_references(&catalog)?;
+    check_across_rows(&catalog, &lines_of)?;
     Ok(catalog)
 }
 
 fn add_row(
     catalog: &mut CatalogImport,
-    seen: &mut SeenInFile,
+    lines_of: &mut RowLines,
     line: u64,
     record: &StringRecord,
 ) -> Result<(), ImportError> {
@@ -63,39 +66,32 @@ fn add_row(
     let row = Row::new(line, kind, record)?;
     match kind {
         RecordKind::Product => {
-            let product = records::product(&row)?;
-            seen.product(line, &product)?;
-            catalog.products.push(product);
+            catalog.products.push(records::product(&row)?);
+            lines_of.products.push(line);
         }
         RecordKind::Barcode => {
-            let (sku, barcode) = records::barcode(&row)?;
-            seen.barcode(line, &barcode)?;
-            catalog.barcodes.push((sku, barcode));
+            catalog.barcodes.push(records::barcode(&row)?);
+            lines_of.barcodes.push(line);
         }
         RecordKind::Lot => {
-            let lot = records::lot(&row)?;
-            seen.lot(line, &lot)?;
-            catalog.lots.push(lot);
+            catalog.lots.push(records::lot(&row)?);
+            lines_of.lots.push(line);
         }
         RecordKind::Stock => {
-            let stock = records::stock(&row)?;
-            seen.stock(line, &stock)?;
-            catalog.stock.push(stock);
+            catalog.stock.push(records::stock(&row)?);
+            lines_of.stock.push(line);
         }
         RecordKind::Serial => {
-            let serial = records::serial(&row)?;
-            seen.serial(line, &serial)?;
-            catalog.serials.push(serial);
+            catalog.serials.push(records::serial(&row)?);
+            lines_of.serials.push(line);
         }
         RecordKind::Member => {
-            let member = records::member(&row)?;
-            seen.member(line, &member)?;
-            catalog.members.push(member);
+            catalog.members.push(records::member(&row)?);
+            lines_of.members.push(line);
         }
         RecordKind::Promotion => {
-            let promotion = records::promotion(&row)?;
-            seen.promotion(line, &promotion)?;
-            catalog.promotions.push(promotion);
+            catalog.promotions.push(records::promotion(&row)?);
+            lines_of.promotions.push(line);
         }
     }
     Ok(())
@@ -105,7 +101,10 @@ fn csv_error(error: &csv::Error, lines: &mut LineNumbers) -> ImportError {
     let line = lines.of_record_at(error.position().map_or(0, csv::Position::byte));
     match error.kind() {
         csv::ErrorKind::Utf8 { .. } => ImportError::NotUtf8 { line },
-        _ => ImportError::Csv { line, message: error.to_string() },
+        _ => ImportError::Csv {
+            line,
+            message: error.to_string(),
+        },
     }
 }
 
@@ -120,13 +119,19 @@ struct LineNumbers<'a> {
 
 impl<'a> LineNumbers<'a> {
     fn new(text: &'a [u8]) -> Self {
-        LineNumbers { text, counted_to: 0, line: 1 }
+        LineNumbers {
+            text,
+            counted_to: 0,
+            line: 1,
+        }
     }
 
     /// `after_previous` is the byte offset just past the previous record. Offsets only
     /// grow, so the whole file is counted once.
     fn of_record_at(&mut self, after_previous: u64) -> u64 {
-        let mut start = usize::try_from(after_previous).unwrap_or(usize::MAX).min(self.text.len());
+        let mut start = usize::try_from(after_previous)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
         while let Some(&byte) = self.text.get(start) {
             match byte {
                 b'\r' | b'\n' => start += 1,
@@ -140,7 +145,9 @@ impl<'a> LineNumbers<'a> {
             }
         }
         if start > self.counted_to {
-            let newlines = self.text[self.counted_to..start].iter().filter(|&&b| b == b'\n');
+            let newlines = self.text[self.counted_to..start]
+                .iter()
+                .filter(|&&b| b == b'\n');
             self.line += newlines.count() as u64;
             self.counted_to = start;
         }

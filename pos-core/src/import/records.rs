@@ -48,7 +48,8 @@ pub(crate) fn barcode(row: &Row) -> Result<(String, String), ImportError> {
     if !code.bytes().all(|b| b.is_ascii_digit()) || !BARCODE_LENGTHS.contains(&code.len()) {
         return Err(row.field_error(
             1,
-            "must be 8, 12, 13 or 14 digits (EAN-8, UPC-A, EAN-13, GTIN-14)",
+            "must be 8, 12, 13 or 14 digits (EAN-8, UPC-A, EAN-13, GTIN-14); \
+             if a spreadsheet shows 6.9E+12, format the column as text",
         ));
     }
     if !has_valid_gs1_check_digit(&code) {
@@ -86,13 +87,28 @@ pub(crate) fn member(row: &Row) -> Result<Member, ImportError> {
     let card_no = row.required(1)?;
     let phone = row.required(2)?;
     if !phone.bytes().all(|b| b.is_ascii_digit()) || phone.len() > PHONE_DIGITS_MAX {
-        return Err(row.field_error(2, "must be digits only, such as 13812345678"));
+        return Err(row.field_error(
+            2,
+            "must be digits only, such as 13812345678; \
+             if a spreadsheet shows 1.38E+10, format the column as text",
+        ));
     }
     let name = row.required(3)?;
     let tier = Tier::from_code(row.text(4))
-        .or_else(|| Tier::ALL.into_iter().find(|tier| tier.label_zh() == row.text(4)))
+        .or_else(|| {
+            Tier::ALL
+                .into_iter()
+                .find(|tier| tier.label_zh() == row.text(4))
+        })
         .ok_or_else(|| row.field_error(4, "must be standard, gold, platinum or diamond"))?;
-    Ok(Member { id, card_no, phone, name, tier, points_balance: row.integer(5)? })
+    Ok(Member {
+        id,
+        card_no,
+        phone,
+        name,
+        tier,
+        points_balance: row.integer(5)?,
+    })
 }
 
 pub(crate) fn promotion(row: &Row) -> Result<Promotion, ImportError> {
@@ -110,7 +126,15 @@ pub(crate) fn promotion(row: &Row) -> Result<Promotion, ImportError> {
     let kind: PromotionKind = serde_json::from_str(row.text(6))
         .map_err(|e| row.field_error(6, format!("is not a promotion rule: {e}")))?;
     check_rule(&kind).map_err(|why| row.field_error(6, why))?;
-    Ok(Promotion { id, name, kind, priority, stackable, valid_from, valid_to })
+    Ok(Promotion {
+        id,
+        name,
+        kind,
+        priority,
+        stackable,
+        valid_from,
+        valid_to,
+    })
 }
 
 /// Numbers a rule needs to make sense at the counter.

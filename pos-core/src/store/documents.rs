@@ -79,8 +79,11 @@ impl DocumentEffects {
     }
 }
 
+/// (sku, serial) pairs.
+type Serials = Vec<(String, String)>;
+
 /// Serials a document sells or takes back, for the "sold once" rule.
-fn serial_changes(doc: &Document) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn serial_changes(doc: &Document) -> (Serials, Serials) {
     match &doc.body {
         DocumentBody::Sale(s) => {
             (s.lines.iter().filter_map(|l| Some((l.sku.clone(), l.serial.clone()?))).collect(), vec![])

@@ -98,6 +98,21 @@ impl FeedTransaction<'_> {
         Ok(())
     }
 
+    /// Whether the product has a row (active or not): a barcode or lot of a product not
+    /// yet known is held back by the agent until the product arrives in a later page.
+    pub fn knows_product(&self, sku: &str) -> Result<bool, StoreError> {
+        Ok(self.tx.query_row("SELECT EXISTS (SELECT 1 FROM product WHERE sku = ?1)", [sku], |r| r.get(0))?)
+    }
+
+    /// [`Store::mark_reflected`] inside this page, so head office's new stock and
+    /// balances and the end of the local overlay become visible together.
+    pub fn mark_reflected(&self, watermark: u64) -> Result<u64, StoreError> {
+        Ok(self.tx.execute(
+            "UPDATE document SET reflected = 1 WHERE acked = 1 AND reflected = 0 AND sequence <= ?1",
+            [watermark as i64],
+        )? as u64)
+    }
+
     /// Feed order puts a product before its barcodes, but a product deleted and re-added
     /// across pages must not break the foreign key: fail with a clear error instead.
     fn ensure_product_row(&self, sku: &str) -> Result<(), StoreError> {

@@ -1,0 +1,174 @@
+//! The `head-office` binary: every command has --help; migrate, enroll, import, export,
+//! report and serve work against a real database.
+
+mod common;
+
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use head_office::testing::PgCluster;
+use pos_core::catalog::Tracking;
+use pos_core::import::{CatalogImport, StockRecord};
+use tokio::io::AsyncBufReadExt;
+
+const BIN: &str = env!("CARGO_BIN_EXE_head-office");
+/// Bound on waiting for the server to start or stop.
+const WAIT: Duration = Duration::from_secs(30);
+
+fn run(database_url: &str, args: &[&str]) -> Output {
+    let output = Command::new(BIN)
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "head-office {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn every_command_has_help() {
+    for (command, flag) in [
+        ("serve", "--listen"),
+        ("enroll", "--terminal"),
+        ("import", "--store"),
+        ("export", "--out"),
+        ("migrate", "--database-url"),
+        ("report", "overdrafts"),
+    ] {
+        let output = Command::new(BIN)
+            .args([command, "--help"])
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{command} --help");
+        assert!(
+            stdout(&output).contains(flag),
+            "{command} --help does not mention {flag}"
+        );
+    }
+    let output = Command::new(BIN)
+        .arg("migrate")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("DATABASE_URL"));
+}
+
+#[tokio::test]
+async fn migrate_enroll_import_export_report_and_serve() {
+    let url = PgCluster::shared().create_database().await.unwrap();
+    assert!(stdout(&run(&url, &["migrate"])).contains("applied now: [1]"));
+    assert!(
+        stdout(&run(&url, &["migrate"])).contains("applied now: []"),
+        "migrating twice applies nothing"
+    );
+
+    let token = stdout(&run(&url, &["enroll", "--store", "S1", "--terminal", "T1"]))
+        .trim()
+        .to_owned();
+    assert_eq!(token.len(), 64, "{token}");
+    let bad = Command::new(BIN)
+        .args(["enroll", "--store", "S 1", "--terminal", "T1"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success(), "a store id with a space is refused");
+
+    let dir = tempfile::tempdir().unwrap();
+    let catalog_file = dir.path().join("catalog.csv");
+    let catalog = CatalogImport {
+        products: vec![feed_product("MASK")],
+        stock: vec![StockRecord {
+            sku: "MASK".into(),
+            lot_no: None,
+            quantity: 120,
+        }],
+        ..CatalogImport::default()
+    };
+    pos_core::import::write_catalog_csv(&catalog, std::fs::File::create(&catalog_file).unwrap())
+        .unwrap();
+    let without_store = Command::new(BIN)
+        .args(["import", catalog_file.to_str().unwrap()])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!without_store.status.success(), "stock needs --store");
+    run(
+        &url,
+        &["import", catalog_file.to_str().unwrap(), "--store", "S1"],
+    );
+
+    let stock_file = dir.path().join("stock.csv");
+    run(
+        &url,
+        &["export", "stock", "--out", stock_file.to_str().unwrap()],
+    );
+    assert_eq!(
+        std::fs::read_to_string(&stock_file).unwrap(),
+        "store_id,sku,lot_no,quantity\nS1,MASK,,120\n"
+    );
+    assert_eq!(stdout(&run(&url, &["report", "gaps"])).trim(), "[]");
+
+    // serve on a port the OS picks; the log line says which.
+    let mut server = tokio::process::Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DATABASE_URL", &url)
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(server.stderr.take().unwrap()).lines();
+    let listening = async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(at) = line.find("addr=") {
+                return line[at + 5..].split_whitespace().next().unwrap().to_owned();
+            }
+        }
+        panic!("serve exited before listening");
+    };
+    let addr = tokio::time::timeout(WAIT, listening)
+        .await
+        .expect("serve listens");
+    let response = reqwest::Client::new()
+        .get(format!("http://{addr}/v1/feed?cursor=0"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["changes"].as_array().unwrap().len(), 2, "{body}");
+    let pid = server.id().unwrap().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let exit = tokio::time::timeout(WAIT, server.wait())
+        .await
+        .expect("serve stops on SIGTERM")
+        .unwrap();
+    assert!(exit.success(), "serve exits cleanly on SIGTERM: {exit:?}");
+}
+
+fn feed_product(sku: &str) -> pos_core::catalog::Product {
+    pos_core::catalog::Product {
+        sku: sku.into(),
+        name: "口罩".into(),
+        pinyin: "kz".into(),
+        category: "masks".into(),
+        unit: "盒".into(),
+        price: "12.50".parse().unwrap(),
+        vat_rate: common::vat_13(),
+        device_class: None,
+        registration_no: None,
+        tracking: Tracking::None,
+        safety_stock: 10,
+    }
+}

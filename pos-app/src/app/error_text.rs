@@ -1,0 +1,132 @@
+//! What the cashier reads when the till refuses: one translated message per error
+//! variant, with its details filled in.
+
+use pos_core::loyalty::RedemptionError;
+use pos_core::returns::ReturnError;
+use pos_core::store::StoreError;
+use pos_core::tender::TenderError;
+use pos_core::till::TillError;
+use printer::PrintError;
+
+use super::i18n::I18n;
+use super::screen::approval::action_key;
+use super::ui::money;
+
+pub fn till_error(i18n: I18n, error: &TillError) -> String {
+    use TillError as E;
+    match error {
+        E::UnknownCode { code } => i18n.f("error.unknown_code", &[("code", code)]),
+        E::ZeroQuantity => i18n.t("error.zero_quantity").into(),
+        E::UnknownLine { line_no } => i18n.f("error.unknown_line", &[("line", line_no)]),
+        E::LotRequired { name, .. } => i18n.f("error.lot_required", &[("name", name)]),
+        E::UnknownLot { lot_no, sku } => i18n.f("error.unknown_lot", &[("lot", lot_no), ("sku", sku)]),
+        E::ExpiredLot { name, lot_no, expiry_date, .. } => {
+            i18n.f("error.expired_lot", &[("name", name), ("lot", lot_no), ("expiry", expiry_date)])
+        }
+        E::SerialRequired { name, .. } => i18n.f("error.serial_required", &[("name", name)]),
+        E::SerialQuantity { serial } => i18n.f("error.serial_quantity", &[("serial", serial)]),
+        E::SerialAlreadySold { serial, sequence } => {
+            i18n.f("error.serial_sold", &[("serial", serial), ("no", sequence)])
+        }
+        E::SerialInCart { serial } => i18n.f("error.serial_in_cart", &[("serial", serial)]),
+        E::SerialSoldElsewhere { serial } => i18n.f("error.serial_elsewhere", &[("serial", serial)]),
+        E::SerialReturnOnOtherSale { serial, sequence } => {
+            i18n.f("error.serial_return_on_sale", &[("serial", serial), ("no", sequence)])
+        }
+        E::NotLoggedIn => i18n.t("error.not_logged_in").into(),
+        E::UnknownOperator { operator_id } => i18n.f("error.unknown_operator", &[("id", operator_id)]),
+        E::WrongPin { attempts_left } => i18n.f("error.wrong_pin", &[("left", attempts_left)]),
+        E::Locked { until } => i18n.f("error.locked", &[("until", &until.format("%H:%M"))]),
+        E::BadPinFormat => i18n.t("error.bad_pin").into(),
+        E::ApprovalRequired { action } => {
+            let label = pos_core::operator::ManagerAction::from_code(action).map(action_key).unwrap_or(*action);
+            i18n.f("error.approval_required", &[("action", &i18n.t(label))])
+        }
+        E::NotAManager { operator_id } => i18n.f("error.not_a_manager", &[("id", operator_id)]),
+        E::NoOpenShift => i18n.t("error.no_open_shift").into(),
+        E::ShiftAlreadyOpen => i18n.t("error.shift_open").into(),
+        E::EmptyCart => i18n.t("error.empty_cart").into(),
+        E::SaleInProgress => i18n.t("error.sale_in_progress").into(),
+        E::NoMember => i18n.t("error.no_member").into(),
+        E::MemberNotFound { key } => i18n.f("error.member_not_found", &[("key", key)]),
+        E::MemberExists { phone, card_no } => i18n.f("error.member_exists", &[("phone", phone), ("card", card_no)]),
+        E::BadPhone => i18n.t("error.bad_phone").into(),
+        E::SaleNotFound { id } => i18n.f("error.sale_not_found", &[("id", id)]),
+        E::AlreadyVoided { sequence } => i18n.f("error.already_voided", &[("no", sequence)]),
+        E::VoidAfterReturn { sequence } => i18n.f("error.void_after_return", &[("no", sequence)]),
+        E::VoidAfterClose { sequence } => i18n.f("error.void_after_close", &[("no", sequence)]),
+        E::ReturnOfVoided { sequence } => i18n.f("error.return_of_voided", &[("no", sequence)]),
+        E::HeldSalesFull { max } => i18n.f("error.held_full", &[("max", max)]),
+        E::HeldSaleNotFound { .. } => i18n.t("error.held_not_found").into(),
+        E::NonPositiveAmount { amount } => i18n.f("error.non_positive", &[("amount", amount)]),
+        E::PointsTenderValue { .. } => i18n.t("error.points_value").into(),
+        E::ReasonRequired => i18n.t("error.reason_required").into(),
+        E::NotInitialised => i18n.t("error.not_initialised").into(),
+        E::InvalidDocument { reason, .. } => i18n.f("error.invalid_document", &[("reason", reason)]),
+        E::Pricing(e) => i18n.f("error.pricing", &[("detail", e)]),
+        E::Tender(e) => tender_error(i18n, e),
+        E::Redemption(e) => redemption_error(i18n, e),
+        E::Return(e) => return_error(i18n, e),
+        E::Store(e) => store_error(i18n, e),
+    }
+}
+
+fn tender_error(i18n: I18n, error: &TenderError) -> String {
+    match error {
+        TenderError::Short { missing, .. } => i18n.f("error.short", &[("missing", &money(*missing))]),
+        TenderError::NonCashOverpay { non_cash, due } => {
+            i18n.f("error.non_cash_overpay", &[("paid", &money(*non_cash)), ("due", &money(*due))])
+        }
+        TenderError::TooManyTenders { max } => i18n.f("error.too_many_tenders", &[("max", max)]),
+        other => i18n.f("error.tender", &[("detail", other)]),
+    }
+}
+
+fn redemption_error(i18n: I18n, error: &RedemptionError) -> String {
+    match error {
+        RedemptionError::MoreThanAvailable { requested, available } => {
+            i18n.f("error.points_available", &[("requested", requested), ("available", available)])
+        }
+        RedemptionError::OverCap { requested, max } => i18n.f("error.points_cap", &[("requested", requested), ("max", max)]),
+        RedemptionError::OfflineDailyLimit { requested, left } => {
+            i18n.f("error.points_offline", &[("requested", requested), ("left", left)])
+        }
+        RedemptionError::NotWholeFen { usable, .. } => i18n.f("error.points_fen", &[("usable", usable)]),
+        other => i18n.f("error.redemption", &[("detail", other)]),
+    }
+}
+
+fn return_error(i18n: I18n, error: &ReturnError) -> String {
+    match error {
+        ReturnError::NothingRequested => i18n.t("error.return_nothing").into(),
+        ReturnError::MoreThanSold { line_no, sold, returned_before, requested } => i18n.f(
+            "error.return_more",
+            &[("line", line_no), ("sold", sold), ("before", returned_before), ("requested", requested)],
+        ),
+        other => i18n.f("error.return", &[("detail", other)]),
+    }
+}
+
+pub fn store_error(i18n: I18n, error: &StoreError) -> String {
+    match error {
+        StoreError::Locked => i18n.t("error.db_locked").into(),
+        StoreError::Missing { path } => i18n.f("error.db_missing", &[("path", &path.display())]),
+        StoreError::Open { path, source } => i18n.f("error.db_open", &[("path", &path.display()), ("detail", source)]),
+        StoreError::SchemaTooNew { path, .. } => i18n.f("error.db_newer", &[("path", &path.display())]),
+        other => i18n.f("error.db", &[("detail", other)]),
+    }
+}
+
+/// A printing failure: what to check, in the cashier's language.
+pub fn print_error(i18n: I18n, error: &PrintError) -> String {
+    let key = match error {
+        PrintError::BadUri { .. } => "print.bad_uri",
+        PrintError::Connect { .. } | PrintError::Timeout { .. } | PrintError::NoReply { .. } => "print.unreachable",
+        PrintError::Write { .. } | PrintError::Read { .. } => "print.broken",
+        PrintError::StatusUnsupported { .. } => "print.no_status",
+        PrintError::PaperOut { .. } => "print.paper_out",
+        PrintError::CoverOpen { .. } => "print.cover_open",
+        PrintError::Offline { .. } => "print.offline",
+    };
+    i18n.t(key).to_string()
+}

@@ -1,0 +1,914 @@
+//! The till window (iced): one [`App`] that `pos` runs and the tests drive directly.
+//!
+//! # Layout
+//! - [`screen`]: one file per screen, each with its `Message`, state, `update`, `view`.
+//! - [`keys`]: key presses from the window, seen even when a text box has the focus.
+//! - [`scanning`]: what a scan means; the serial scanner as a subscription.
+//! - [`printing`]: the printer thread; receipts never hold up the counter.
+//! - [`receipt`]: documents to printed receipts, in one place.
+//! - [`status_bar`], [`ui`], [`i18n`], [`error_text`], [`clock`].
+//!
+//! The app reads the time only through its [`Clock`] and key times from the key
+//! messages, so tests set both.
+
+pub mod clock;
+pub mod error_text;
+pub mod i18n;
+pub mod keys;
+pub mod printing;
+pub mod receipt;
+pub mod scanning;
+pub mod screen;
+pub mod status_bar;
+pub mod ui;
+
+use std::time::{Duration, Instant};
+
+use iced::widget::{button, column, container, row, stack, text};
+use iced::{Element, Fill, Subscription, Task, Theme};
+use pos_core::data_dir::{AppConfig, DataDir};
+use pos_core::document::{Document, DocumentBody, TenderKind};
+use pos_core::operator::Role;
+use pos_core::till::Till;
+use printer::Receipt;
+use scanner::{ScannerEvent, WedgeClassifier, WedgeEvent};
+
+pub use clock::Clock;
+use i18n::{I18n, Language};
+use keys::{KeyPress, Pressed};
+use printing::PrinterWorker;
+use screen::{Ctx, Event, Go};
+use screen::{
+    alerts, approval, close, drawer, held, login, member, payment, report, returns, review, sale, settings, setup,
+    shift_open,
+};
+use status_bar::{PrinterState, ScannerState, Status};
+
+/// How often the timer ticks: releases held wedge keys, runs the paused search,
+/// collects printer outcomes.
+pub const TICK: Duration = Duration::from_millis(50);
+/// Ticks between re-reads of the status bar's figures (about two seconds).
+const STATUS_EVERY_TICKS: u32 = 40;
+/// Ticks between looks at the sync agent's status (about one second).
+const SYNC_EVERY_TICKS: u32 = 20;
+/// How often the sync agent pushes and pulls when nothing nudges it.
+const SYNC_INTERVAL: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// First-start set-up screen.
+    Setup(setup::Message),
+    /// Settings screen.
+    Settings(settings::Message),
+    /// Login screen.
+    Login(login::Message),
+    /// Shift opening screen.
+    ShiftOpen(shift_open::Message),
+    /// Sale screen.
+    Sale(sale::Message),
+    /// Payment screen.
+    Payment(payment::Message),
+    /// Member screen.
+    Member(member::Message),
+    /// Held sales screen.
+    Held(held::Message),
+    /// Returns screen.
+    Return(returns::Message),
+    /// Cash drawer screen.
+    Drawer(drawer::Message),
+    /// X report screen.
+    XReport(report::Message),
+    /// Daily close screen.
+    Close(close::Message),
+    /// Store review screen.
+    Review(review::Message),
+    /// Alerts screen.
+    Alerts(alerts::Message),
+    /// The manager PIN prompt.
+    Approval(approval::Message),
+    /// A key pressed anywhere in the window.
+    Key(KeyPress),
+    /// The timer.
+    Tick(Instant),
+    /// The serial scanner read a code or lost or found its port.
+    Scanner(ScannerEvent),
+    /// Print again the receipt whose printing failed.
+    Reprint,
+    /// Close the banner.
+    DismissBanner,
+}
+
+/// The screen on show.
+#[derive(Debug)]
+pub enum Screen {
+    Setup(setup::State),
+    Settings(settings::State),
+    /// The till file cannot be opened: why, and where it is.
+    Fatal(String),
+    Login(login::State),
+    ShiftOpen(shift_open::State),
+    /// The sale screen; its state lives in `App::sale` so it survives a visit elsewhere.
+    Sale,
+    Payment(payment::State),
+    Member(member::State),
+    Held(held::State),
+    Return(returns::State),
+    Drawer(drawer::State),
+    XReport(report::State),
+    Close(close::State),
+    Review(review::State),
+    Alerts(alerts::State),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A message across the top that leaves the focus where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Banner {
+    pub level: Level,
+    pub text: String,
+}
+
+pub struct App {
+    data: DataDir,
+    clock: Clock,
+    config: AppConfig,
+    i18n: I18n,
+    till: Option<Till>,
+    screen: Screen,
+    sale: sale::State,
+    approval: Option<approval::Prompt>,
+    banner: Option<Banner>,
+    wedge: WedgeClassifier,
+    printer: Option<PrinterWorker>,
+    /// The embedded sync agent, when a head office is configured.
+    sync: Option<sync_agent::SyncHandle>,
+    /// A receipt whose printing failed, waiting for the reprint button.
+    unprinted: Option<Receipt>,
+    status: Status,
+    ticks: u32,
+}
+
+/// Opens the till window on a data dir.
+pub fn run(data: &DataDir) -> iced::Result {
+    let data = data.clone();
+    iced::application(move || App::boot(data.clone(), Clock::System), App::update, App::view)
+        .title(App::title)
+        .subscription(App::subscription)
+        .theme(App::theme)
+        .default_font(ui::CJK_FONT)
+        .window_size((1366.0, 768.0))
+        .run()
+}
+
+impl App {
+    /// The app and its first task (focus the first input).
+    pub fn boot(data: DataDir, clock: Clock) -> (App, Task<Message>) {
+        let app = App::new(data, clock);
+        let focus = app.focus_task();
+        (app, focus)
+    }
+
+    /// Opens the data dir: set-up when it is empty, settings when the configuration
+    /// cannot be read, a clear message when the till file cannot be opened, else login.
+    pub fn new(data: DataDir, clock: Clock) -> App {
+        let (config, config_error) = match data.load_config() {
+            Ok(config) => (config, None),
+            Err(e) => (AppConfig::default(), Some(e.to_string())),
+        };
+        let i18n = I18n::new(Language::from_code(&config.language));
+        let mut till = None;
+        let screen = if !data.till_path().exists() {
+            Screen::Setup(setup::State::new(&config))
+        } else {
+            match Till::open(&data.till_path(), config.till.clone()) {
+                Ok(opened) => {
+                    let next = match &config_error {
+                        Some(e) => Screen::Settings(settings::State::new(&config, Some(e.clone()))),
+                        None => Screen::Login(login::State::new(&opened)),
+                    };
+                    till = Some(opened);
+                    next
+                }
+                Err(e) => Screen::Fatal(error_text::till_error(i18n, &e)),
+            }
+        };
+        let mut app = App {
+            data,
+            clock,
+            config: AppConfig::default(),
+            i18n,
+            till,
+            screen,
+            sale: sale::State::default(),
+            approval: None,
+            banner: None,
+            wedge: WedgeClassifier::default(),
+            printer: None,
+            sync: None,
+            unprinted: None,
+            status: Status::default(),
+            ticks: 0,
+        };
+        app.apply_config(config);
+        app
+    }
+
+    pub fn title(&self) -> String {
+        format!("{} · {}", self.i18n.t("app.title"), self.config.store_name)
+    }
+
+    pub fn theme(&self) -> Theme {
+        Theme::Light
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        let mut subscriptions = vec![
+            iced::event::listen_with(keys::from_event).map(Message::Key),
+            iced::time::every(TICK).map(Message::Tick),
+        ];
+        if let Some(scanner) = &self.config.scanner {
+            subscriptions.push(scanning::serial(scanner).map(Message::Scanner));
+        }
+        Subscription::batch(subscriptions)
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::Setup(m) => self.on_setup(m),
+            Message::Settings(m) => self.on_settings(m),
+            Message::Login(m) => self.dispatch(|s, _, ctx| if let Screen::Login(x) = s { x.update(m, ctx) } else { None }),
+            Message::ShiftOpen(m) => {
+                self.dispatch(|s, _, ctx| if let Screen::ShiftOpen(x) = s { x.update(m, ctx) } else { None })
+            }
+            Message::Sale(m) => self.on_sale(m),
+            Message::Payment(m) => {
+                self.dispatch(|s, _, ctx| if let Screen::Payment(x) = s { x.update(m, ctx) } else { None })
+            }
+            Message::Member(m) => self.dispatch(|s, _, ctx| if let Screen::Member(x) = s { x.update(m, ctx) } else { None }),
+            Message::Held(m) => self.dispatch(|s, _, ctx| if let Screen::Held(x) = s { x.update(m, ctx) } else { None }),
+            Message::Return(m) => self.dispatch(|s, _, ctx| if let Screen::Return(x) = s { x.update(m, ctx) } else { None }),
+            Message::Drawer(m) => self.dispatch(|s, _, ctx| if let Screen::Drawer(x) = s { x.update(m, ctx) } else { None }),
+            Message::XReport(m) => {
+                self.dispatch(|s, _, ctx| if let Screen::XReport(x) = s { x.update(m, ctx) } else { None })
+            }
+            Message::Close(m) => self.dispatch(|s, _, ctx| if let Screen::Close(x) = s { x.update(m, ctx) } else { None }),
+            Message::Review(m) => self.dispatch(|s, _, _| if let Screen::Review(x) = s { x.update(m) } else { None }),
+            Message::Alerts(m) => self.dispatch(|s, _, _| if let Screen::Alerts(x) = s { x.update(m) } else { None }),
+            Message::Approval(m) => self.on_approval(m),
+            Message::Key(key) => self.on_key(key),
+            Message::Tick(at) => self.on_tick(at),
+            Message::Scanner(event) => self.on_scanner(event),
+            Message::Reprint => self.reprint(),
+            Message::DismissBanner => self.dismiss_banner(),
+        }
+    }
+
+    // ----- reading the state (tests, benchmarks, screenshots) -----
+
+    pub fn till(&self) -> Option<&Till> {
+        self.till.as_ref()
+    }
+
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    pub fn sale(&self) -> &sale::State {
+        &self.sale
+    }
+
+    pub fn banner(&self) -> Option<&Banner> {
+        self.banner.as_ref()
+    }
+
+    pub fn approval(&self) -> Option<&approval::Prompt> {
+        self.approval.as_ref()
+    }
+
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    pub fn i18n(&self) -> I18n {
+        self.i18n
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub fn unprinted(&self) -> Option<&Receipt> {
+        self.unprinted.as_ref()
+    }
+
+    /// The sync agent's word on head office, when one runs.
+    pub fn set_online(&mut self, online: bool, last_sync: Option<chrono::DateTime<chrono::Utc>>) {
+        if let Some(till) = self.till.as_mut() {
+            till.set_online(online);
+        }
+        self.status.online = online;
+        if last_sync.is_some() {
+            self.status.last_sync = last_sync;
+        }
+    }
+
+    // ----- handlers -----
+
+    /// Runs a screen's update with the till and the time, then acts on its event.
+    fn dispatch(
+        &mut self,
+        f: impl FnOnce(&mut Screen, &mut sale::State, &mut Ctx<'_>) -> Option<Event>,
+    ) -> Task<Message> {
+        let Some(till) = self.till.as_mut() else {
+            return Task::none();
+        };
+        let mut ctx = Ctx { till, now: self.clock.now(), i18n: self.i18n, config: &self.config };
+        let event = f(&mut self.screen, &mut self.sale, &mut ctx);
+        self.handle(event)
+    }
+
+    fn handle(&mut self, event: Option<Event>) -> Task<Message> {
+        let Some(event) = event else {
+            return Task::none();
+        };
+        match event {
+            Event::Error(e) => self.show(Level::Error, error_text::till_error(self.i18n, &e)),
+            Event::Warning(text) => self.show(Level::Warning, text),
+            Event::Info(text) => self.show(Level::Info, text),
+            Event::Go(go) => self.go(go),
+            Event::NeedApproval(action) => self.ask_manager(action),
+            Event::Completed(doc) => self.completed(*doc),
+            Event::PrintReport(receipt) => self.print(Some(*receipt), false),
+            Event::Reprint(doc) => self.reprint_document(&doc),
+            Event::KickDrawer => self.kick_drawer(),
+            Event::LoggedOut => self.log_out(),
+        }
+    }
+
+    fn show(&mut self, level: Level, text: String) -> Task<Message> {
+        self.banner = Some(Banner { level, text });
+        Task::none()
+    }
+
+    fn dismiss_banner(&mut self) -> Task<Message> {
+        self.banner = None;
+        Task::none()
+    }
+
+    fn ctx_event(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> (Screen, Option<Event>)) -> Option<Event> {
+        let till = self.till.as_mut()?;
+        let mut ctx = Ctx { till, now: self.clock.now(), i18n: self.i18n, config: &self.config };
+        let (screen, event) = f(&mut ctx);
+        self.screen = screen;
+        event
+    }
+
+    /// Shows another screen, built from the till's current state.
+    fn go(&mut self, go: Go) -> Task<Message> {
+        self.banner = self.banner.take().filter(|b| b.level != Level::Info || go == Go::Sale);
+        let manager = self.till.as_ref().and_then(Till::operator).is_some_and(|o| o.role == Role::Manager);
+        let event = match go {
+            Go::Login => self.ctx_event(|ctx| (Screen::Login(login::State::new(ctx.till)), None)),
+            Go::ShiftOpen => self.ctx_event(|_| (Screen::ShiftOpen(shift_open::State::default()), None)),
+            Go::Sale => self.ctx_event(|ctx| {
+                let _ = ctx;
+                (Screen::Sale, None)
+            }),
+            Go::Payment => self.ctx_event(|ctx| (Screen::Payment(payment::State::new(ctx)), None)),
+            Go::Member => self.ctx_event(|_| (Screen::Member(member::State::default()), None)),
+            Go::Held => self.ctx_event(|ctx| (Screen::Held(held::State::new(ctx)), None)),
+            Go::Return(key) => self.ctx_event(|ctx| {
+                let (state, event) = returns::State::new(key, ctx);
+                (Screen::Return(state), event)
+            }),
+            Go::Drawer => self.ctx_event(|_| (Screen::Drawer(drawer::State::default()), None)),
+            Go::XReport => self.ctx_event(|ctx| {
+                let (state, event) = report::State::new(ctx);
+                (Screen::XReport(state), event)
+            }),
+            Go::Close => self.ctx_event(|ctx| {
+                let (state, event) = close::State::new(ctx);
+                (Screen::Close(state), event)
+            }),
+            Go::Review => self.ctx_event(|ctx| {
+                let (state, event) = review::State::new(ctx);
+                (Screen::Review(state), event)
+            }),
+            Go::Alerts => self.ctx_event(|ctx| {
+                let (state, event) = alerts::State::new(ctx);
+                (Screen::Alerts(state), event)
+            }),
+            Go::Settings if manager => {
+                self.screen = Screen::Settings(settings::State::new(&self.config, None));
+                None
+            }
+            Go::Settings => Some(Event::Warning(self.i18n.t("settings.manager_only").to_string())),
+        };
+        if matches!(self.screen, Screen::Sale) {
+            self.refresh_sale();
+        }
+        self.refresh_status();
+        let follow_up = self.handle(event);
+        Task::batch([follow_up, self.focus_task()])
+    }
+
+    fn refresh_sale(&mut self) {
+        if let Some(till) = self.till.as_mut() {
+            let mut ctx = Ctx { till, now: self.clock.now(), i18n: self.i18n, config: &self.config };
+            self.sale.refresh(&mut ctx);
+        }
+    }
+
+    fn refresh_status(&mut self) {
+        if let Some(till) = &self.till {
+            let waiting_before = self.status.outbox.waiting;
+            self.status.refresh(till);
+            if self.status.outbox.waiting > waiting_before {
+                self.nudge_sync();
+            }
+        }
+    }
+
+    /// Puts the cursor where the cashier types next on this screen.
+    fn focus_task(&self) -> Task<Message> {
+        if self.approval.is_some() {
+            return iced::widget::operation::focus(approval::PIN_INPUT);
+        }
+        match self.screen {
+            Screen::Sale => iced::widget::operation::focus(sale::ENTRY_INPUT),
+            Screen::Login(_) => iced::widget::operation::focus(login::PIN_INPUT),
+            Screen::ShiftOpen(_) | Screen::Close(_) => iced::widget::operation::focus(screen::count::COUNT_INPUTS[0]),
+            Screen::Member(_) => iced::widget::operation::focus(member::KEY_INPUT),
+            Screen::Return(_) => iced::widget::operation::focus(returns::KEY_INPUT),
+            Screen::Payment(ref p) => Task::batch([
+                iced::widget::operation::focus(p.focus_input()),
+                iced::widget::operation::select_all(p.focus_input()),
+            ]),
+            _ => Task::none(),
+        }
+    }
+
+    fn ask_manager(&mut self, action: pos_core::operator::ManagerAction) -> Task<Message> {
+        let Some(till) = &self.till else {
+            return Task::none();
+        };
+        self.approval = Some(approval::Prompt::new(action, till));
+        self.focus_task()
+    }
+
+    fn on_approval(&mut self, message: approval::Message) -> Task<Message> {
+        let (Some(prompt), Some(till)) = (self.approval.as_mut(), self.till.as_mut()) else {
+            return Task::none();
+        };
+        let outcome = prompt.update(message, till, self.clock.now());
+        self.after_approval(outcome)
+    }
+
+    fn after_approval(&mut self, outcome: approval::Outcome) -> Task<Message> {
+        match outcome {
+            approval::Outcome::Waiting => Task::none(),
+            approval::Outcome::Cancelled => {
+                self.approval = None;
+                self.focus_task()
+            }
+            approval::Outcome::Refused(e) => self.show(Level::Error, error_text::till_error(self.i18n, &e)),
+            approval::Outcome::Approved(approval) => {
+                self.approval = None;
+                let retried = self.dispatch(|screen, sale, ctx| match screen {
+                    Screen::Sale => sale.approved(&approval, ctx),
+                    Screen::Payment(x) => x.approved(&approval, ctx),
+                    Screen::Return(x) => x.approved(&approval, ctx),
+                    Screen::Drawer(x) => x.approved(&approval, ctx),
+                    Screen::Close(x) => x.approved(&approval, ctx),
+                    _ => None,
+                });
+                Task::batch([retried, self.focus_task()])
+            }
+        }
+    }
+
+    /// The sale screen keeps its entry box focused, so a wedge scan always lands there
+    /// (unless the price panel is being filled in).
+    fn on_sale(&mut self, message: sale::Message) -> Task<Message> {
+        let acted = self.dispatch(|_, sale, ctx| sale.update(message, ctx));
+        if self.sale.editing_price() {
+            return Task::batch([acted, iced::widget::operation::focus(screen::price_edit::VALUE_INPUT)]);
+        }
+        Task::batch([acted, self.focus_task()])
+    }
+
+    fn on_setup(&mut self, message: setup::Message) -> Task<Message> {
+        let Screen::Setup(state) = &mut self.screen else {
+            return Task::none();
+        };
+        match state.update(message, &self.data, &self.config, self.i18n) {
+            setup::Outcome::Stay => Task::none(),
+            setup::Outcome::Failed(reason) => self.show(Level::Error, reason),
+            setup::Outcome::Ready(till, config) => {
+                self.till = Some(*till);
+                // Set-up wrote a new server address: the agent starts with this config.
+                self.sync = None;
+                self.apply_config(*config);
+                self.go(Go::Login)
+            }
+        }
+    }
+
+    fn on_settings(&mut self, message: settings::Message) -> Task<Message> {
+        let Screen::Settings(state) = &mut self.screen else {
+            return Task::none();
+        };
+        let outcome = state.update(message, &self.data);
+        self.after_settings(outcome)
+    }
+
+    fn after_settings(&mut self, outcome: settings::Outcome) -> Task<Message> {
+        match outcome {
+            settings::Outcome::Stay => Task::none(),
+            settings::Outcome::Failed(reason) => {
+                let text = self.i18n.t(&reason).to_string();
+                self.show(Level::Error, text)
+            }
+            settings::Outcome::Saved(config) => {
+                self.apply_config(*config);
+                let note = self.i18n.t("settings.saved").to_string();
+                let next = self.leave_settings();
+                self.banner = Some(Banner { level: Level::Info, text: note });
+                next
+            }
+            settings::Outcome::Back => self.leave_settings(),
+        }
+    }
+
+    fn leave_settings(&mut self) -> Task<Message> {
+        let logged_in = self.till.as_ref().and_then(Till::operator).is_some();
+        self.go(if logged_in { Go::Sale } else { Go::Login })
+    }
+
+    /// Uses a configuration: language, the till's rules, the printer.
+    fn apply_config(&mut self, config: AppConfig) {
+        self.i18n = I18n::new(Language::from_code(&config.language));
+        if let Some(till) = self.till.as_mut() {
+            till.set_config(config.till.clone());
+        }
+        let same_printer = self.config.printer == config.printer && self.printer.is_some();
+        if !same_printer {
+            self.printer = config.printer.as_ref().and_then(|p| PrinterWorker::spawn(p).ok());
+            self.status.printer =
+                if self.printer.is_some() { PrinterState::Ready } else { PrinterState::NotConfigured };
+        }
+        self.status.scanner = if config.scanner.is_some() { ScannerState::Connected } else { ScannerState::WedgeOnly };
+        let same_server = self.config.server == config.server && self.sync.is_some();
+        if !same_server {
+            // Dropping the old handle stops its thread.
+            self.sync = match (&config.server, &self.till) {
+                (Some(server), Some(_)) => {
+                    Some(sync_agent::SyncHandle::spawn(self.data.path().to_path_buf(), server.clone(), SYNC_INTERVAL))
+                }
+                _ => None,
+            };
+        }
+        self.config = config;
+        self.refresh_status();
+    }
+
+    // ----- keys and scans -----
+
+    fn on_key(&mut self, press: KeyPress) -> Task<Message> {
+        let KeyPress { key, at } = press;
+        let key = match key {
+            Pressed::Char(c) => {
+                // Typed keys already reached the focused box; only scans need acting on.
+                let _ = self.wedge.key(c, at);
+                Pressed::Char(c)
+            }
+            Pressed::Enter => match self.wedge.enter(at) {
+                WedgeEvent::Scan(code) => return self.on_scan(code),
+                _ => Pressed::Enter,
+            },
+            // Tab walks the boxes of a form, so a count can be typed without the mouse.
+            Pressed::Tab => return iced::widget::operation::focus_next(),
+            other => other,
+        };
+        if let (Some(prompt), Some(till)) = (self.approval.as_mut(), self.till.as_mut()) {
+            let outcome = prompt.key(&key, till, self.clock.now());
+            return self.after_approval(outcome);
+        }
+        if key == Pressed::Escape && self.banner.is_some() && !matches!(self.screen, Screen::Sale) {
+            self.banner = None;
+        }
+        self.screen_key(key)
+    }
+
+    fn screen_key(&mut self, key: Pressed) -> Task<Message> {
+        if let Screen::Settings(state) = &mut self.screen {
+            let outcome = state.key(&key, &self.data);
+            return self.after_settings(outcome);
+        }
+        let typed = matches!(key, Pressed::Char(_));
+        let acted = self.screen_key_action(key);
+        if typed {
+            return acted;
+        }
+        // After a command key the cursor goes where the next typing belongs: the tender's
+        // box on the payment screen, the price panel or the entry box on the sale screen.
+        match self.screen {
+            Screen::Payment(_) => Task::batch([acted, self.focus_task()]),
+            Screen::Sale if self.sale.editing_price() => {
+                Task::batch([acted, iced::widget::operation::focus(screen::price_edit::VALUE_INPUT)])
+            }
+            Screen::Sale => Task::batch([acted, self.focus_task()]),
+            _ => acted,
+        }
+    }
+
+    fn screen_key_action(&mut self, key: Pressed) -> Task<Message> {
+        self.dispatch(|screen, sale, ctx| match screen {
+            Screen::Login(x) if key == Pressed::Enter => x.update(login::Message::Submit, ctx),
+            Screen::ShiftOpen(x) => match key {
+                Pressed::Enter => x.update(shift_open::Message::Confirm, ctx),
+                Pressed::Escape => x.update(shift_open::Message::Logout, ctx),
+                _ => None,
+            },
+            Screen::Sale => sale.key(&key, ctx),
+            Screen::Payment(x) => x.key(&key, ctx),
+            Screen::Member(x) => x.key(&key, ctx),
+            Screen::Held(x) => x.key(&key, ctx),
+            Screen::Return(x) => x.key(&key, ctx),
+            Screen::Drawer(x) => x.key(&key),
+            Screen::XReport(x) => x.key(&key, ctx),
+            Screen::Close(x) => x.key(&key, ctx),
+            Screen::Review(x) => x.key(&key),
+            Screen::Alerts(x) => x.key(&key),
+            _ => None,
+        })
+    }
+
+    /// A code from a scanner (wedge or serial): what it means depends on the screen.
+    pub fn on_scan(&mut self, code: String) -> Task<Message> {
+        let code = code.trim().to_string();
+        self.dispatch(|screen, sale, ctx| match screen {
+            Screen::Sale => {
+                sale.forget_scanned_keys(&code);
+                if scanning::is_receipt_code(&code) {
+                    return Some(Event::Go(Go::Return(Some(code))));
+                }
+                let is_product = ctx.till.store().product_by_code(&scanning::item_input(&code).code).ok().flatten().is_some();
+                if !is_product && ctx.till.store().find_member(&code).ok().flatten().is_some() {
+                    return member::State::default().attach_key(&code, ctx);
+                }
+                sale.scan(scanning::item_input(&code), ctx)
+            }
+            Screen::Member(x) => x.attach_key(&code, ctx),
+            Screen::Return(x) => x.scanned(&code, ctx),
+            _ => Some(Event::Warning(ctx.i18n.t("scan.not_here").to_string())),
+        })
+    }
+
+    fn on_scanner(&mut self, event: ScannerEvent) -> Task<Message> {
+        match event {
+            ScannerEvent::Scan(read) => {
+                self.status.scanner = ScannerState::Connected;
+                self.on_scan(read.raw)
+            }
+            ScannerEvent::Disconnected(reason) => {
+                self.status.scanner = ScannerState::Disconnected(reason);
+                Task::none()
+            }
+            ScannerEvent::Reconnected => {
+                self.status.scanner = ScannerState::Connected;
+                Task::none()
+            }
+        }
+    }
+
+    fn on_tick(&mut self, at: Instant) -> Task<Message> {
+        let _ = self.wedge.flush(at);
+        if matches!(self.screen, Screen::Sale) && self.approval.is_none() {
+            let _ = self.dispatch(|_, sale, ctx| {
+                sale.tick(ctx);
+                None
+            });
+        }
+        self.collect_prints();
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks.is_multiple_of(SYNC_EVERY_TICKS) {
+            self.read_sync_status();
+        }
+        if self.ticks.is_multiple_of(STATUS_EVERY_TICKS) {
+            self.refresh_status();
+        }
+        Task::none()
+    }
+
+    /// Takes the sync agent's word on head office; without an agent the till is offline.
+    fn read_sync_status(&mut self) {
+        let Some(sync) = &self.sync else {
+            return;
+        };
+        let status = sync.status();
+        let last_sync = status.last_push_ok.max(status.last_pull_ok);
+        self.set_online(status.online, last_sync);
+    }
+
+    /// A document was committed: the agent should push it soon.
+    fn nudge_sync(&self) {
+        if let Some(sync) = &self.sync {
+            sync.nudge();
+        }
+    }
+
+    // ----- documents, receipts, the drawer -----
+
+    fn completed(&mut self, doc: Document) -> Task<Message> {
+        self.nudge_sync();
+        let cash = match &doc.body {
+            DocumentBody::Sale(s) => s.tenders.iter().any(|t| t.kind == TenderKind::Cash),
+            DocumentBody::Return(r) => r.tenders.iter().any(|t| t.kind == TenderKind::Cash),
+            _ => false,
+        };
+        let receipt = self.till.as_ref().and_then(|till| {
+            let header = receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
+            receipt::for_document(&doc, till, &header)
+        });
+        let note = match &doc.body {
+            DocumentBody::Sale(s) => {
+                self.sale.done = Some(sale::Done {
+                    sequence: doc.sequence,
+                    total: s.total + s.cash_rounding,
+                    paid: s.tenders.iter().map(|t| t.amount).sum(),
+                    change: s.change,
+                });
+                self.sale.last_scanned = None;
+                self.i18n.f("sale.completed", &[("no", &doc.sequence), ("change", &ui::money(s.change))])
+            }
+            DocumentBody::Return(r) => self.i18n.f("return.completed", &[("no", &doc.sequence), ("amount", &ui::money(r.total))]),
+            _ => String::new(),
+        };
+        let printed = self.print(receipt, cash);
+        let shown = self.go(Go::Sale);
+        if self.banner.as_ref().is_none_or(|b| b.level == Level::Info) {
+            self.banner = Some(Banner { level: Level::Info, text: note });
+        }
+        Task::batch([printed, shown])
+    }
+
+    /// Sends a receipt (and a drawer kick) to the printer thread.
+    fn print(&mut self, receipt: Option<Receipt>, kick_drawer: bool) -> Task<Message> {
+        match self.printer.as_mut() {
+            Some(printer) => {
+                printer.submit(receipt, kick_drawer);
+            }
+            None if receipt.is_some() => {
+                // Kept so the cashier can print it once a printer is set up.
+                self.unprinted = receipt;
+            }
+            None => {}
+        }
+        Task::none()
+    }
+
+    fn reprint(&mut self) -> Task<Message> {
+        let receipt = self.unprinted.take().map(|mut r| {
+            r.reprint = true;
+            r
+        });
+        if receipt.is_some() && self.printer.is_none() {
+            self.unprinted = receipt;
+            return self.show(Level::Warning, self.i18n.t("print.no_printer").to_string());
+        }
+        self.banner = None;
+        self.print(receipt, false)
+    }
+
+    fn reprint_document(&mut self, doc: &Document) -> Task<Message> {
+        let receipt = self.till.as_ref().and_then(|till| {
+            let mut header = receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
+            header.reprint = true;
+            receipt::for_document(doc, till, &header)
+        });
+        if self.printer.is_none() {
+            self.unprinted = receipt;
+            return self.show(Level::Warning, self.i18n.t("print.no_printer").to_string());
+        }
+        self.print(receipt, false)
+    }
+
+    fn kick_drawer(&mut self) -> Task<Message> {
+        let _ = self.print(None, true);
+        self.refresh_status();
+        self.show(Level::Info, self.i18n.t("drawer.opened").to_string())
+    }
+
+    /// Waits at most `timeout` for the printer's next outcome and takes it in, as the
+    /// timer would; false when none came.
+    pub fn wait_for_printer(&mut self, timeout: Duration) -> bool {
+        let Some(finished) = self.printer.as_ref().and_then(|p| p.wait(timeout)) else {
+            return false;
+        };
+        self.take_print_outcomes(vec![finished]);
+        true
+    }
+
+    /// Printer outcomes: a failure shows a banner with a reprint button; the sale stays.
+    pub fn collect_prints(&mut self) {
+        let Some(printer) = &self.printer else {
+            return;
+        };
+        let finished = printer.finished();
+        self.take_print_outcomes(finished);
+    }
+
+    fn take_print_outcomes(&mut self, finished: Vec<printing::Finished>) {
+        for finished in finished {
+            match finished.result {
+                Ok(()) => self.status.printer = PrinterState::Ready,
+                Err(e) => {
+                    let text = error_text::print_error(self.i18n, &e);
+                    self.status.printer = PrinterState::Failed(text.clone());
+                    if finished.receipt.is_some() {
+                        self.unprinted = finished.receipt;
+                    }
+                    self.banner = Some(Banner { level: Level::Error, text });
+                }
+            }
+        }
+    }
+
+    fn log_out(&mut self) -> Task<Message> {
+        if let Some(till) = self.till.as_mut() {
+            till.logout();
+        }
+        self.go(Go::Login)
+    }
+
+    // ----- view -----
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let i18n = self.i18n;
+        let body: Element<'_, Message> = match &self.screen {
+            Screen::Setup(s) => s.view(i18n).map(Message::Setup),
+            Screen::Settings(s) => s.view(i18n).map(Message::Settings),
+            Screen::Fatal(reason) => container(
+                ui::panel(column![ui::title(i18n.t("fatal.title")), text(reason.as_str()).size(ui::TEXT)].spacing(12))
+                    .width(800),
+            )
+            .center_x(Fill)
+            .center_y(Fill)
+            .into(),
+            Screen::Login(s) => s.view(i18n).map(Message::Login),
+            Screen::ShiftOpen(s) => s.view(i18n).map(Message::ShiftOpen),
+            Screen::Sale => match &self.till {
+                Some(till) => self.sale.view(till, i18n).map(Message::Sale),
+                None => column![].into(),
+            },
+            Screen::Payment(s) => match &self.till {
+                Some(till) => s.view(till, i18n).map(Message::Payment),
+                None => column![].into(),
+            },
+            Screen::Member(s) => s.view(i18n).map(Message::Member),
+            Screen::Held(s) => s.view(i18n).map(Message::Held),
+            Screen::Return(s) => s.view(i18n).map(Message::Return),
+            Screen::Drawer(s) => s.view(i18n).map(Message::Drawer),
+            Screen::XReport(s) => s.view(i18n).map(Message::XReport),
+            Screen::Close(s) => s.view(i18n).map(Message::Close),
+            Screen::Review(s) => s.view(i18n).map(Message::Review),
+            Screen::Alerts(s) => s.view(i18n).map(Message::Alerts),
+        };
+        let main = column![self.banner_view(), container(body).height(Fill), self.status.view(self.till.as_ref(), self.clock.now(), i18n)];
+        match &self.approval {
+            Some(prompt) => stack![main, iced::widget::opaque(prompt.view(i18n).map(Message::Approval))].into(),
+            None => main.into(),
+        }
+    }
+
+    fn banner_view(&self) -> Element<'_, Message> {
+        let Some(banner) = &self.banner else {
+            return column![].into();
+        };
+        let color = match banner.level {
+            Level::Info => ui::OK,
+            Level::Warning => ui::WARN,
+            Level::Error => ui::ERROR,
+        };
+        let reprint = self.unprinted.as_ref().map(|_| {
+            button(text(self.i18n.t("print.reprint")).size(ui::TEXT)).on_press(Message::Reprint).style(button::secondary)
+        });
+        let content = row![text(banner.text.as_str()).size(ui::TEXT).color(iced::Color::WHITE).width(Fill)]
+            .push(reprint)
+            .push(button(text("✕").size(ui::TEXT)).on_press(Message::DismissBanner).style(button::text))
+            .spacing(12)
+            .align_y(iced::Center);
+        container(content)
+            .width(Fill)
+            .padding([8, 14])
+            .style(move |_: &Theme| container::Style { background: Some(color.into()), ..container::Style::default() })
+            .into()
+    }
+}

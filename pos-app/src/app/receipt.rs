@@ -1,0 +1,181 @@
+//! The one place a document becomes a printed receipt: sales and returns, first print
+//! or reprint, and the X and Z reports laid out on the same paper.
+
+use chrono::NaiveDateTime;
+use pos_core::document::{Document, DocumentBody, Return, Sale, SaleMember};
+use pos_core::till::Till;
+use printer::{Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat};
+use rust_decimal::Decimal;
+
+use super::i18n::I18n;
+use super::screen::Ctx;
+use super::screen::member::tier_key;
+use super::screen::payment::tender_key;
+
+/// What a receipt needs besides the document.
+pub struct Header<'a> {
+    pub store_name: &'a str,
+    pub operator: String,
+    pub printed_at: NaiveDateTime,
+    pub i18n: I18n,
+    pub reprint: bool,
+}
+
+impl<'a> Header<'a> {
+    pub fn new(till: &Till, store_name: &'a str, now: chrono::DateTime<chrono::Utc>, i18n: I18n) -> Header<'a> {
+        Header {
+            store_name,
+            operator: till.operator().map(|o| o.name.clone()).unwrap_or_default(),
+            printed_at: till.local_time(now),
+            i18n,
+            reprint: false,
+        }
+    }
+}
+
+/// The receipt of a sale or return; `None` for documents that print none.
+pub fn for_document(doc: &Document, till: &Till, header: &Header<'_>) -> Option<Receipt> {
+    match &doc.body {
+        DocumentBody::Sale(sale) => Some(sale_receipt(doc, sale, till, header)),
+        DocumentBody::Return(ret) => Some(return_receipt(doc, ret, till, header)),
+        _ => None,
+    }
+}
+
+fn base(doc: &Document, title: &str, header: &Header<'_>) -> Receipt {
+    Receipt {
+        title: title.to_string(),
+        store_name: header.store_name.to_string(),
+        store_address: None,
+        store_phone: None,
+        terminal_id: doc.terminal_id.clone(),
+        operator: header.operator.clone(),
+        document_no: doc.sequence.to_string(),
+        printed_at: header.printed_at,
+        lines: Vec::new(),
+        subtotal: Decimal::ZERO,
+        discount_total: Decimal::ZERO,
+        total: Decimal::ZERO,
+        vat: Vec::new(),
+        tenders: Vec::new(),
+        change: Decimal::ZERO,
+        member: None,
+        footer: header.i18n.t("receipt.footer").lines().map(str::to_string).collect(),
+        qr_payload: Some(doc.id.to_string()),
+        reprint: header.reprint,
+    }
+}
+
+fn sale_receipt(doc: &Document, sale: &Sale, till: &Till, header: &Header<'_>) -> Receipt {
+    let i18n = header.i18n;
+    Receipt {
+        lines: sale
+            .lines
+            .iter()
+            .map(|l| ReceiptLine {
+                name: l.name.clone(),
+                sku: l.sku.clone(),
+                quantity: Decimal::from(l.quantity),
+                unit: l.unit.clone(),
+                unit_price: l.unit_price,
+                amount: l.net,
+                lot: l.lot.clone(),
+                expiry_date: l.expiry_date,
+                serial: l.serial.clone(),
+                registration_no: l.registration_no.clone(),
+                promotions: l.discounts.iter().map(|d| (d.name.clone(), d.amount)).collect(),
+            })
+            .collect(),
+        subtotal: sale.subtotal,
+        discount_total: sale.discount_total,
+        total: sale.total + sale.cash_rounding,
+        vat: sale.vat.iter().map(|v| ReceiptVat { rate: v.rate, gross: v.gross, vat: v.vat }).collect(),
+        tenders: sale
+            .tenders
+            .iter()
+            .map(|t| ReceiptTender { label: i18n.t(tender_key(t.kind)).to_string(), amount: t.amount, reference: t.reference.clone() })
+            .collect(),
+        change: sale.change,
+        member: sale.member.as_ref().map(|m| member(m, sale.points_earned, sale.points_redeemed, till, i18n)),
+        ..base(doc, i18n.t("receipt.sale"), header)
+    }
+}
+
+fn return_receipt(doc: &Document, ret: &Return, till: &Till, header: &Header<'_>) -> Receipt {
+    let i18n = header.i18n;
+    let original = ret.original_sale_id.and_then(|id| till.find_sale(&id.to_string()).ok()).map(|(_, sale)| sale);
+    Receipt {
+        lines: ret
+            .lines
+            .iter()
+            .map(|l| {
+                let sold = original
+                    .as_ref()
+                    .and_then(|s| s.lines.iter().find(|o| Some(o.line_no) == l.original_line_no));
+                ReceiptLine {
+                    name: l.name.clone(),
+                    sku: l.sku.clone(),
+                    quantity: Decimal::from(l.quantity),
+                    unit: sold.map(|s| s.unit.clone()).unwrap_or_default(),
+                    // The price it was sold at; a return without receipt is at today's price.
+                    unit_price: sold.map(|s| s.unit_price).unwrap_or(l.refund),
+                    amount: l.refund,
+                    lot: l.lot.clone(),
+                    expiry_date: sold.and_then(|s| s.expiry_date),
+                    serial: l.serial.clone(),
+                    registration_no: sold.and_then(|s| s.registration_no.clone()),
+                    promotions: Vec::new(),
+                }
+            })
+            .collect(),
+        subtotal: ret.total,
+        total: ret.total,
+        vat: ret.vat.iter().map(|v| ReceiptVat { rate: v.rate, gross: v.gross, vat: v.vat }).collect(),
+        tenders: ret
+            .tenders
+            .iter()
+            .map(|t| ReceiptTender { label: i18n.t(tender_key(t.kind)).to_string(), amount: t.amount, reference: t.reference.clone() })
+            .collect(),
+        member: ret.member.as_ref().map(|m| member(m, -ret.points_reversed, -ret.points_refunded, till, i18n)),
+        footer: vec![i18n.f("receipt.reason", &[("reason", &ret.reason)])],
+        ..base(doc, i18n.t("receipt.return"), header)
+    }
+}
+
+fn member(m: &SaleMember, earned: i64, redeemed: i64, till: &Till, i18n: I18n) -> ReceiptMember {
+    let known = till.store().find_member(&m.member_id).ok().flatten();
+    ReceiptMember {
+        card_no: m.card_no.clone(),
+        phone: known.as_ref().map(|k| k.phone.clone()).unwrap_or_default(),
+        tier: i18n.t(tier_key(m.tier)).to_string(),
+        points_earned: earned,
+        points_redeemed: redeemed,
+        points_balance: known.map(|k| k.points_balance).unwrap_or_default(),
+    }
+}
+
+/// A report printed on receipt paper: its lines as the footer, no goods, no QR code.
+pub fn report(ctx: &Ctx<'_>, title: String, lines: Vec<(String, String)>) -> Receipt {
+    let identity = ctx.till.identity();
+    Receipt {
+        title,
+        store_name: ctx.config.store_name.clone(),
+        store_address: None,
+        store_phone: None,
+        terminal_id: identity.terminal_id.clone(),
+        operator: ctx.till.operator().map(|o| o.name.clone()).unwrap_or_default(),
+        document_no: String::new(),
+        printed_at: ctx.till.local_time(ctx.now),
+        lines: Vec::new(),
+        subtotal: Decimal::ZERO,
+        discount_total: Decimal::ZERO,
+        total: Decimal::ZERO,
+        vat: Vec::new(),
+        tenders: Vec::new(),
+        change: Decimal::ZERO,
+        member: None,
+        footer: lines.into_iter().map(|(label, value)| format!("{label}: {value}")).collect(),
+        qr_payload: None,
+        reprint: false,
+    }
+}

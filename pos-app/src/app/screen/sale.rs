@@ -1,0 +1,579 @@
+//! The sale screen: scan or type a code, search by name, pinyin initials or SKU, change
+//! quantities, remove lines, change a price; the member and the total on the right.
+//!
+//! Entry box grammar (Enter): a code or SKU adds it; `3*code` adds 3; `*3` or `x3` sets
+//! the selected line to 3; anything else searches.
+
+use iced::widget::{button, column, container, row, scrollable, text, text_input};
+use iced::{Element, Fill, Length};
+use pos_core::catalog::Product;
+use pos_core::document::{Approval, SaleLine};
+use pos_core::member::mask_phone;
+use pos_core::pricing::PricedCart;
+use pos_core::till::{ItemInput, Till};
+use rust_decimal::Decimal;
+
+use super::price_edit::{self, Outcome, PriceEdit};
+use super::{Ctx, Event, Go};
+use crate::app::i18n::I18n;
+use crate::app::keys::Pressed;
+use crate::app::ui;
+
+pub const ENTRY_INPUT: &str = "sale-entry";
+/// Hits shown for a search.
+const SEARCH_LIMIT: usize = 8;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// The entry box changed (typed, pasted or a wedge scanner's keys).
+    Entry(String),
+    /// Enter: add the code, set a quantity or search.
+    Submit,
+    /// Add the product picked from the search hits.
+    Pick(String),
+    /// Select a line (click).
+    Select(u32),
+    /// One more of the selected line.
+    Plus,
+    /// One fewer of the selected line.
+    Minus,
+    /// Remove the selected line.
+    Remove,
+    /// Open the price panel for the selected line (F6).
+    EditPrice,
+    /// A message of the price panel.
+    Price(price_edit::Message),
+    /// Park the sale (F3).
+    Hold,
+    /// Take the member off the sale.
+    DetachMember,
+    /// Drop the whole sale (nothing was recorded).
+    Clear,
+    /// Go to another screen from a button.
+    Go(Go),
+    /// Log out.
+    Logout,
+}
+
+/// The last completed sale, shown until the next one starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Done {
+    pub sequence: u64,
+    pub total: Decimal,
+    pub paid: Decimal,
+    pub change: Decimal,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub entry: String,
+    hits: Vec<Product>,
+    hit_cursor: usize,
+    /// The entry changed since the last search; searched once typing pauses.
+    search_due: bool,
+    /// Ticks since the entry last changed (search waits for a pause).
+    quiet_ticks: u8,
+    selected: Option<u32>,
+    pub last_scanned: Option<u32>,
+    pub priced: Option<PricedCart>,
+    edit: Option<PriceEdit>,
+    pub done: Option<Done>,
+}
+
+impl State {
+    pub fn new(ctx: &mut Ctx<'_>) -> State {
+        let mut state = State::default();
+        state.refresh(ctx);
+        state
+    }
+
+    pub fn update(&mut self, message: Message, ctx: &mut Ctx<'_>) -> Option<Event> {
+        match message {
+            Message::Entry(text) => self.entry_changed(text),
+            Message::Submit => self.submit(ctx),
+            Message::Pick(sku) => self.pick(sku, ctx),
+            Message::Select(line_no) => self.select(line_no),
+            Message::Plus => self.step_quantity(1, ctx),
+            Message::Minus => self.step_quantity(-1, ctx),
+            Message::Remove => self.remove(ctx),
+            Message::EditPrice => self.open_price_panel(),
+            Message::Price(m) => self.price_panel(m, ctx),
+            Message::Hold => self.hold(ctx),
+            Message::DetachMember => self.detach_member(ctx),
+            Message::Clear => self.clear(ctx),
+            Message::Go(go) => Some(Event::Go(go)),
+            Message::Logout => Some(Event::LoggedOut),
+        }
+    }
+
+    /// Keys with a meaning on this screen.
+    pub fn key(&mut self, key: &Pressed, ctx: &mut Ctx<'_>) -> Option<Event> {
+        match key {
+            Pressed::Enter if self.edit.is_some() => self.price_panel(price_edit::Message::Apply, ctx),
+            Pressed::Enter => self.submit(ctx),
+            Pressed::Escape => self.escape(),
+            Pressed::Delete => self.remove(ctx),
+            Pressed::Up => self.move_cursor(-1),
+            Pressed::Down => self.move_cursor(1),
+            Pressed::Char('+') if self.entry.is_empty() => self.step_quantity(1, ctx),
+            Pressed::Char('-') if self.entry.is_empty() => self.step_quantity(-1, ctx),
+            Pressed::F(2) => Some(Event::Go(Go::Member)),
+            Pressed::F(3) => self.hold(ctx),
+            Pressed::F(4) => Some(Event::Go(Go::Return(None))),
+            Pressed::F(5) => Some(Event::Go(Go::Held)),
+            Pressed::F(6) => self.open_price_panel(),
+            Pressed::F(7) => Some(Event::Go(Go::Drawer)),
+            Pressed::F(8) => Some(Event::Go(Go::XReport)),
+            Pressed::F(9) => Some(Event::Go(Go::Close)),
+            Pressed::F(10) => Some(Event::Go(Go::Alerts)),
+            Pressed::F(11) => Some(Event::Go(Go::Review)),
+            Pressed::F(12) => self.pay(ctx),
+            _ => None,
+        }
+    }
+
+    /// Called on every timer tick: searches once typing has paused.
+    pub fn tick(&mut self, ctx: &mut Ctx<'_>) {
+        if !self.search_due {
+            return;
+        }
+        self.quiet_ticks = self.quiet_ticks.saturating_add(1);
+        if self.quiet_ticks >= 2 {
+            self.search(ctx.till);
+        }
+    }
+
+    /// Re-prices the sale after any change, so the view only draws.
+    pub fn refresh(&mut self, ctx: &mut Ctx<'_>) {
+        self.priced = ctx.till.priced(ctx.now).ok();
+        let lines = &ctx.till.cart().lines;
+        if self.selected.is_none_or(|n| !lines.iter().any(|l| l.line_no == n)) {
+            self.selected = self.last_scanned.filter(|n| lines.iter().any(|l| l.line_no == *n));
+            if self.selected.is_none() {
+                self.selected = lines.last().map(|l| l.line_no);
+            }
+        }
+        if !lines.is_empty() {
+            self.done = None;
+        }
+    }
+
+    /// Whether the price panel is open.
+    pub fn editing_price(&self) -> bool {
+        self.edit.is_some()
+    }
+
+    /// Products found for the entry box.
+    pub fn hits(&self) -> &[Product] {
+        &self.hits
+    }
+
+    fn entry_changed(&mut self, text: String) -> Option<Event> {
+        self.entry = text;
+        self.search_due = true;
+        self.quiet_ticks = 0;
+        None
+    }
+
+    /// The wedge classifier found a scan that the entry box had also received: take it out.
+    pub fn forget_scanned_keys(&mut self, code: &str) {
+        if let Some(rest) = self.entry.strip_suffix(code) {
+            self.entry = rest.to_string();
+        }
+        if self.entry.is_empty() {
+            self.search_due = false;
+            self.hits.clear();
+        }
+    }
+
+    fn search(&mut self, till: &Till) {
+        self.search_due = false;
+        self.quiet_ticks = 0;
+        let query = self.entry.trim();
+        // A run of digits is a code being typed, not a name: wait for Enter.
+        if query.is_empty() || query.len() >= 6 && query.chars().all(|c| c.is_ascii_digit()) {
+            self.hits.clear();
+            return;
+        }
+        self.hits = till.store().search_products(query, SEARCH_LIMIT).unwrap_or_default();
+        self.hit_cursor = 0;
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let entry = self.entry.trim().to_string();
+        if entry.is_empty() {
+            return None;
+        }
+        if let Some(quantity) = quantity_command(&entry) {
+            self.entry.clear();
+            return self.set_quantity(quantity, ctx);
+        }
+        // Hits on screen for exactly this text: Enter takes the highlighted one.
+        if !self.hits.is_empty() && !self.search_due {
+            let sku = self.hits[self.hit_cursor.min(self.hits.len() - 1)].sku.clone();
+            return self.pick(sku, ctx);
+        }
+        let (quantity, code) = split_quantity(&entry);
+        match ctx.till.store().product_by_code(code) {
+            Ok(Some(_)) => {
+                let input = ItemInput { quantity, ..ItemInput::code(code) };
+                self.scan(input, ctx)
+            }
+            _ => {
+                self.search(ctx.till);
+                match self.hits.len() {
+                    0 => Some(Event::Warning(ctx.i18n.f("sale.nothing_found", &[("query", &entry)]))),
+                    1 => {
+                        let sku = self.hits[0].sku.clone();
+                        self.pick(sku, ctx)
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    fn pick(&mut self, sku: String, ctx: &mut Ctx<'_>) -> Option<Event> {
+        self.scan(ItemInput::code(sku), ctx)
+    }
+
+    /// Adds a scanned or typed item; a near-expiry lot warns, an expired one is refused.
+    pub fn scan(&mut self, input: ItemInput, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let result = ctx.till.scan(&input, ctx.now);
+        self.entry.clear();
+        self.hits.clear();
+        self.search_due = false;
+        match result {
+            Ok(outcome) => {
+                self.last_scanned = Some(outcome.line_no);
+                self.selected = Some(outcome.line_no);
+                self.refresh(ctx);
+                outcome.near_expiry.map(|(lot, expiry, days)| {
+                    Event::Warning(ctx.i18n.f(
+                        "sale.near_expiry",
+                        &[("name", &outcome.name), ("lot", &lot), ("expiry", &expiry), ("days", &days)],
+                    ))
+                })
+            }
+            Err(e) => Some(Event::Error(e)),
+        }
+    }
+
+    fn select(&mut self, line_no: u32) -> Option<Event> {
+        self.selected = Some(line_no);
+        None
+    }
+
+    fn move_cursor(&mut self, step: i32) -> Option<Event> {
+        if !self.hits.is_empty() {
+            let last = self.hits.len() as i32 - 1;
+            self.hit_cursor = (self.hit_cursor as i32 + step).clamp(0, last) as usize;
+            return None;
+        }
+        let lines: Vec<u32> = self.priced.iter().flat_map(|p| p.lines.iter().map(|l| l.line_no)).collect();
+        let at = self.selected.and_then(|s| lines.iter().position(|&n| n == s)).unwrap_or(0) as i32;
+        self.selected = lines.get((at + step).clamp(0, lines.len() as i32 - 1).max(0) as usize).copied();
+        None
+    }
+
+    fn selected_quantity(&self, ctx: &Ctx<'_>) -> Option<(u32, u32)> {
+        let line_no = self.selected?;
+        ctx.till.cart().lines.iter().find(|l| l.line_no == line_no).map(|l| (line_no, l.quantity))
+    }
+
+    fn set_quantity(&mut self, quantity: u32, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let (line_no, _) = self.selected_quantity(ctx)?;
+        let result = ctx.till.set_quantity(line_no, quantity);
+        self.refresh(ctx);
+        super::refused(result)
+    }
+
+    fn step_quantity(&mut self, step: i64, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let (_, quantity) = self.selected_quantity(ctx)?;
+        let next = (quantity as i64 + step).max(1) as u32;
+        self.set_quantity(next, ctx)
+    }
+
+    fn remove(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let line_no = self.selected?;
+        let result = ctx.till.remove_line(line_no);
+        self.selected = None;
+        self.refresh(ctx);
+        super::refused(result)
+    }
+
+    fn open_price_panel(&mut self) -> Option<Event> {
+        self.edit = self.selected.map(PriceEdit::new);
+        None
+    }
+
+    fn price_panel(&mut self, message: price_edit::Message, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let edit = self.edit.as_mut()?;
+        let outcome = edit.update(message, ctx);
+        self.after_price(outcome, ctx)
+    }
+
+    fn after_price(&mut self, outcome: Outcome, ctx: &mut Ctx<'_>) -> Option<Event> {
+        self.refresh(ctx);
+        match outcome {
+            Outcome::Open(event) => event,
+            Outcome::Done => {
+                self.edit = None;
+                None
+            }
+        }
+    }
+
+    /// A manager approved the price change the till asked about: apply it now.
+    pub fn approved(&mut self, approval: &Approval, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let edit = self.edit.as_mut()?;
+        let outcome = edit.apply(Some(approval), ctx);
+        self.after_price(outcome, ctx)
+    }
+
+    fn escape(&mut self) -> Option<Event> {
+        if self.edit.take().is_none() {
+            self.entry.clear();
+            self.hits.clear();
+            self.search_due = false;
+        }
+        None
+    }
+
+    fn hold(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let result = ctx.till.hold(ctx.now);
+        self.refresh(ctx);
+        match result {
+            Ok(()) => Some(Event::Info(ctx.i18n.t("sale.held").to_string())),
+            Err(e) => Some(Event::Error(e)),
+        }
+    }
+
+    fn detach_member(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
+        ctx.till.detach_member();
+        self.refresh(ctx);
+        None
+    }
+
+    fn clear(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
+        ctx.till.clear_sale();
+        self.edit = None;
+        self.last_scanned = None;
+        self.refresh(ctx);
+        None
+    }
+
+    fn pay(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
+        if ctx.till.cart().lines.is_empty() {
+            return Some(Event::Warning(ctx.i18n.t("sale.empty").to_string()));
+        }
+        Some(Event::Go(Go::Payment))
+    }
+
+    pub fn view<'a>(&'a self, till: &'a Till, i18n: I18n) -> Element<'a, Message> {
+        let entry = text_input(i18n.t("sale.entry_hint"), &self.entry)
+            .id(ENTRY_INPUT)
+            .on_input(Message::Entry)
+            .padding(12)
+            .size(ui::TITLE);
+        let left = column![entry, self.hits_view(i18n), self.lines_view(i18n)].spacing(10).width(Length::FillPortion(3));
+        let right = column![self.member_view(till, i18n), self.totals_view(i18n), self.actions_view(i18n)]
+            .spacing(10)
+            .width(Length::FillPortion(2));
+        row![left, right].spacing(14).padding(12).height(Fill).into()
+    }
+
+    fn hits_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
+        if self.hits.is_empty() {
+            return column![].into();
+        }
+        let list = self.hits.iter().enumerate().fold(column![].spacing(2), |col, (i, p)| {
+            let label = row![
+                ui::cell(p.sku.as_str(), 90.0),
+                text(p.name.as_str()).size(ui::TEXT).width(Fill),
+                text(ui::money(p.price)).size(ui::TEXT),
+            ]
+            .spacing(10);
+            col.push(
+                button(label)
+                    .width(Fill)
+                    .padding([8, 10])
+                    .on_press(Message::Pick(p.sku.clone()))
+                    .style(if i == self.hit_cursor { button::primary } else { button::text }),
+            )
+        });
+        ui::panel(column![text(i18n.t("sale.hits")).size(ui::SMALL).color(ui::MUTED), list].spacing(6)).width(Fill).into()
+    }
+
+    fn lines_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
+        let header = row![
+            ui::cell("#", 36.0),
+            text(i18n.t("sale.col_name")).size(ui::SMALL).color(ui::MUTED).width(Fill),
+            text(i18n.t("sale.col_qty")).size(ui::SMALL).color(ui::MUTED).width(Length::Fixed(60.0)),
+            text(i18n.t("sale.col_price")).size(ui::SMALL).color(ui::MUTED).width(Length::Fixed(100.0)),
+            text(i18n.t("sale.col_amount")).size(ui::SMALL).color(ui::MUTED).width(Length::Fixed(110.0)),
+        ]
+        .spacing(8)
+        .padding([0, 8]);
+        let lines = self.priced.iter().flat_map(|p| p.lines.iter()).fold(column![].spacing(2), |col, line| {
+            col.push(self.line_view(line, i18n))
+        });
+        let mut body = column![header, scrollable(lines).height(Fill)].spacing(6);
+        if let Some(edit) = &self.edit {
+            body = body.push(ui::panel(edit.view(i18n).map(Message::Price)).width(Fill));
+        }
+        ui::panel(body).width(Fill).height(Fill).into()
+    }
+
+    fn line_view<'a>(&'a self, line: &'a SaleLine, i18n: I18n) -> Element<'a, Message> {
+        let mut details = Vec::new();
+        if let Some(lot) = &line.lot {
+            details.push(i18n.f("sale.lot", &[("lot", lot)]));
+        }
+        if let Some(expiry) = &line.expiry_date {
+            details.push(i18n.f("sale.expiry", &[("date", expiry)]));
+        }
+        if let Some(serial) = &line.serial {
+            details.push(i18n.f("sale.serial", &[("serial", serial)]));
+        }
+        for d in &line.discounts {
+            details.push(format!("{} -{}", d.name, pos_core::money::format_cny(d.amount)));
+        }
+        let marker = if self.selected == Some(line.line_no) { "▶" } else { "" };
+        let name = column![
+            text(line.name.as_str()).size(ui::TEXT),
+            text(details.join("  ")).size(ui::SMALL).color(ui::MUTED),
+        ];
+        let content = row![
+            ui::cell(format!("{marker}{}", line.line_no), 36.0),
+            container(name).width(Fill),
+            ui::cell(line.quantity.to_string(), 60.0),
+            ui::cell(pos_core::money::format_cny(line.unit_price), 100.0),
+            text(pos_core::money::format_cny(line.net)).size(ui::TEXT).font(ui::BOLD).width(Length::Fixed(110.0)),
+        ]
+        .spacing(8);
+        let highlighted = ui::highlighted(content, self.last_scanned == Some(line.line_no));
+        button(highlighted).padding(0).width(Fill).style(button::text).on_press(Message::Select(line.line_no)).into()
+    }
+
+    fn member_view<'a>(&'a self, till: &'a Till, i18n: I18n) -> Element<'a, Message> {
+        let Some(member) = till.member() else {
+            return ui::key_button(i18n.t("sale.member"), "F2", Some(Message::Go(Go::Member)));
+        };
+        let balance = if till.is_online() {
+            i18n.f("member.points", &[("points", &member.points_balance)])
+        } else {
+            i18n.f("member.points_offline", &[("points", &member.points_balance)])
+        };
+        let info = column![
+            row![
+                text(member.name.as_str()).size(ui::TEXT).font(ui::BOLD),
+                text(i18n.t(crate::app::screen::member::tier_key(member.tier))).size(ui::TEXT).color(ui::ACCENT),
+            ]
+            .spacing(10),
+            text(format!("{}  {}", member.card_no, mask_phone(&member.phone))).size(ui::SMALL),
+            text(balance).size(ui::SMALL).color(if till.is_online() { ui::OK } else { ui::WARN }),
+            button(text(i18n.t("sale.detach_member")).size(ui::SMALL)).on_press(Message::DetachMember).style(button::text),
+        ]
+        .spacing(4);
+        ui::panel(info).width(Fill).into()
+    }
+
+    fn totals_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
+        if let (Some(done), true) = (&self.done, self.priced.as_ref().is_none_or(|p| p.lines.is_empty())) {
+            let body = column![
+                text(i18n.f("sale.done", &[("no", &done.sequence)])).size(ui::TEXT).color(ui::OK),
+                ui::pair(i18n.t("sale.total"), ui::money(done.total)),
+                ui::pair(i18n.t("sale.paid"), ui::money(done.paid)),
+                text(format!("{} {}", i18n.t("sale.change"), ui::money(done.change))).size(ui::TOTAL).font(ui::BOLD),
+            ]
+            .spacing(6);
+            return ui::panel(body).width(Fill).into();
+        }
+        let (subtotal, discount, total, items) = match &self.priced {
+            Some(p) => (p.subtotal, p.discount_total, p.total, p.lines.iter().map(|l| l.quantity).sum::<u32>()),
+            None => (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, 0),
+        };
+        let body = column![
+            ui::pair(i18n.t("sale.items"), items.to_string()),
+            ui::pair(i18n.t("sale.subtotal"), ui::money(subtotal)),
+            ui::pair(i18n.t("sale.discount"), ui::money(-discount)),
+            text(i18n.t("sale.total")).size(ui::TEXT).color(ui::MUTED),
+            text(ui::money(total)).size(ui::TOTAL).font(ui::BOLD).color(ui::ACCENT),
+        ]
+        .spacing(6);
+        ui::panel(body).width(Fill).into()
+    }
+
+    fn actions_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
+        let b = |label: &'a str, key: &'a str, msg: Message| ui::key_button(label, key, Some(msg));
+        let grid = column![
+            row![
+                b(i18n.t("sale.qty_plus"), "+", Message::Plus),
+                b(i18n.t("sale.qty_minus"), "-", Message::Minus),
+                b(i18n.t("sale.remove"), "Del", Message::Remove),
+            ]
+            .spacing(8),
+            row![
+                b(i18n.t("sale.hold"), "F3", Message::Hold),
+                b(i18n.t("sale.resume"), "F5", Message::Go(Go::Held)),
+                b(i18n.t("sale.price"), "F6", Message::EditPrice),
+            ]
+            .spacing(8),
+            row![
+                b(i18n.t("sale.return"), "F4", Message::Go(Go::Return(None))),
+                b(i18n.t("sale.drawer"), "F7", Message::Go(Go::Drawer)),
+                b(i18n.t("sale.x_report"), "F8", Message::Go(Go::XReport)),
+            ]
+            .spacing(8),
+            row![
+                b(i18n.t("sale.close"), "F9", Message::Go(Go::Close)),
+                b(i18n.t("sale.alerts"), "F10", Message::Go(Go::Alerts)),
+                b(i18n.t("sale.review"), "F11", Message::Go(Go::Review)),
+            ]
+            .spacing(8),
+            row![
+                b(i18n.t("sale.clear"), "", Message::Clear),
+                b(i18n.t("sale.settings"), "", Message::Go(Go::Settings)),
+                b(i18n.t("common.logout"), "", Message::Logout),
+            ]
+            .spacing(8),
+            ui::primary_button(i18n.t("sale.pay"), "F12", Some(Message::Go(Go::Payment))),
+        ]
+        .spacing(8);
+        grid.into()
+    }
+}
+
+/// `*3` or `x3`: set the selected line's quantity.
+fn quantity_command(entry: &str) -> Option<u32> {
+    let rest = entry.strip_prefix('*').or_else(|| entry.strip_prefix(['x', 'X']))?;
+    rest.parse().ok().filter(|&q| q > 0)
+}
+
+/// `3*code`: that many of the code; a plain code is one.
+fn split_quantity(entry: &str) -> (u32, &str) {
+    match entry.split_once('*') {
+        Some((n, code)) if !code.is_empty() => match n.trim().parse() {
+            Ok(q) if q > 0 => (q, code.trim()),
+            _ => (1, entry),
+        },
+        _ => (1, entry),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_grammar() {
+        assert_eq!(quantity_command("*3"), Some(3));
+        assert_eq!(quantity_command("x12"), Some(12));
+        assert_eq!(quantity_command("xyj"), None);
+        assert_eq!(quantity_command("*0"), None);
+        assert_eq!(split_quantity("3*6901234567892"), (3, "6901234567892"));
+        assert_eq!(split_quantity("6901234567892"), (1, "6901234567892"));
+        assert_eq!(split_quantity("a*b"), (1, "a*b"));
+    }
+}

@@ -1,0 +1,225 @@
+//! Settings (manager): store name, language, head office, printer and paper width,
+//! serial scanner, thresholds. Saved to `config.toml` in the data dir. A config that
+//! cannot be read opens this screen with the reason, instead of stopping the till.
+
+use iced::widget::{button, column, container, row, scrollable, text};
+use iced::{Element, Fill};
+use pos_core::data_dir::{AppConfig, DataDir, PrinterConfig, ScannerConfig, ServerConfig};
+use rust_decimal::Decimal;
+
+use crate::app::i18n::{I18n, Language};
+use crate::app::keys::Pressed;
+use crate::app::ui;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// Store name on receipts.
+    StoreName(String),
+    /// Screen language.
+    Language(Language),
+    /// Head office address (empty: none).
+    ServerUrl(String),
+    /// This terminal's token.
+    Token(String),
+    /// Printer URI (empty: none).
+    PrinterUri(String),
+    /// Paper width, 58 or 80 mm.
+    Width(u16),
+    /// Serial scanner port (empty: keyboard wedge only).
+    ScannerPort(String),
+    /// Serial scanner baud rate.
+    Baud(String),
+    /// Days before expiry a lot warns.
+    NearExpiryDays(String),
+    /// Largest discount a cashier may give alone, as a fraction.
+    DiscountLimit(String),
+    /// Write the file.
+    Save,
+    /// Leave without saving.
+    Back,
+}
+
+/// What the screen asks the app to do.
+pub enum Outcome {
+    Stay,
+    /// Saved: use this configuration from now on.
+    Saved(Box<AppConfig>),
+    /// Could not save; the reason.
+    Failed(String),
+    Back,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    base: AppConfig,
+    /// Why the configuration on disk could not be read, if it could not.
+    pub load_error: Option<String>,
+    store_name: String,
+    language: Language,
+    server_url: String,
+    token: String,
+    printer_uri: String,
+    width_mm: u16,
+    scanner_port: String,
+    baud: String,
+    near_expiry_days: String,
+    discount_limit: String,
+}
+
+impl State {
+    pub fn new(config: &AppConfig, load_error: Option<String>) -> State {
+        State {
+            base: config.clone(),
+            load_error,
+            store_name: config.store_name.clone(),
+            language: Language::from_code(&config.language),
+            server_url: config.server.as_ref().map(|s| s.url.clone()).unwrap_or_default(),
+            token: config.server.as_ref().map(|s| s.token.clone()).unwrap_or_default(),
+            printer_uri: config.printer.as_ref().map(|p| p.uri.clone()).unwrap_or_default(),
+            width_mm: config.printer.as_ref().map(|p| p.width_mm).unwrap_or(80),
+            scanner_port: config.scanner.as_ref().map(|s| s.port.clone()).unwrap_or_default(),
+            baud: config.scanner.as_ref().map(|s| s.baud).unwrap_or(9600).to_string(),
+            near_expiry_days: config.till.near_expiry_warn_days.to_string(),
+            discount_limit: config.till.cashier_discount_limit.to_string(),
+        }
+    }
+
+    pub fn update(&mut self, message: Message, data: &DataDir) -> Outcome {
+        match message {
+            Message::StoreName(v) => self.set(|s| s.store_name = v),
+            Message::Language(l) => self.set(|s| s.language = l),
+            Message::ServerUrl(v) => self.set(|s| s.server_url = v),
+            Message::Token(v) => self.set(|s| s.token = v),
+            Message::PrinterUri(v) => self.set(|s| s.printer_uri = v),
+            Message::Width(w) => self.set(|s| s.width_mm = w),
+            Message::ScannerPort(v) => self.set(|s| s.scanner_port = v),
+            Message::Baud(v) => self.set(|s| s.baud = v),
+            Message::NearExpiryDays(v) => self.set(|s| s.near_expiry_days = v),
+            Message::DiscountLimit(v) => self.set(|s| s.discount_limit = v),
+            Message::Save => self.save(data),
+            Message::Back => Outcome::Back,
+        }
+    }
+
+    pub fn key(&mut self, key: &Pressed, data: &DataDir) -> Outcome {
+        match key {
+            Pressed::Escape => Outcome::Back,
+            Pressed::F(12) => self.save(data),
+            _ => Outcome::Stay,
+        }
+    }
+
+    fn set(&mut self, change: impl FnOnce(&mut State)) -> Outcome {
+        change(self);
+        Outcome::Stay
+    }
+
+    /// The configuration the form describes.
+    pub fn config(&self) -> Result<AppConfig, &'static str> {
+        let mut config = self.base.clone();
+        config.store_name = self.store_name.trim().to_string();
+        config.language = self.language.code().to_string();
+        config.server = (!self.server_url.trim().is_empty())
+            .then(|| ServerConfig { url: self.server_url.trim().to_string(), token: self.token.trim().to_string() });
+        config.printer = (!self.printer_uri.trim().is_empty())
+            .then(|| PrinterConfig { uri: self.printer_uri.trim().to_string(), width_mm: self.width_mm });
+        let baud = self.baud.trim().parse().map_err(|_| "settings.bad_baud")?;
+        config.scanner =
+            (!self.scanner_port.trim().is_empty()).then(|| ScannerConfig { port: self.scanner_port.trim().to_string(), baud });
+        config.till.near_expiry_warn_days =
+            self.near_expiry_days.trim().parse().ok().filter(|d| (0..=3650).contains(d)).ok_or("settings.bad_days")?;
+        config.till.cashier_discount_limit = self
+            .discount_limit
+            .trim()
+            .parse::<Decimal>()
+            .ok()
+            .filter(|d| *d >= Decimal::ZERO && *d <= Decimal::ONE)
+            .ok_or("settings.bad_limit")?;
+        Ok(config)
+    }
+
+    fn save(&mut self, data: &DataDir) -> Outcome {
+        let config = match self.config() {
+            Ok(config) => config,
+            Err(key) => return Outcome::Failed(key.to_string()),
+        };
+        match data.save_config(&config) {
+            Ok(()) => {
+                self.load_error = None;
+                Outcome::Saved(Box::new(config))
+            }
+            Err(e) => Outcome::Failed(e.to_string()),
+        }
+    }
+
+    pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
+        let language = Language::ALL.iter().fold(row![].spacing(8), |r, &l| {
+            r.push(
+                button(text(i18n.t(language_key(l))).size(ui::TEXT))
+                    .padding([10, 16])
+                    .on_press(Message::Language(l))
+                    .style(if l == self.language { button::primary } else { button::secondary }),
+            )
+        });
+        let width = [58u16, 80].iter().fold(row![].spacing(8), |r, &w| {
+            r.push(
+                button(text(format!("{w} mm")).size(ui::TEXT))
+                    .padding([10, 16])
+                    .on_press(Message::Width(w))
+                    .style(if w == self.width_mm { button::primary } else { button::secondary }),
+            )
+        });
+        let error = self.load_error.as_ref().map(|e| {
+            ui::panel(column![
+                text(i18n.t("settings.load_error")).size(ui::TEXT).color(ui::ERROR).font(ui::BOLD),
+                text(e.as_str()).size(ui::SMALL),
+            ])
+            .width(Fill)
+        });
+        let body = column![ui::title(i18n.t("settings.title"))]
+            .push(error)
+            .push(ui::field(i18n.t("settings.store_name"), "", &self.store_name, Message::StoreName))
+            .push(text(i18n.t("settings.language")).size(ui::SMALL).color(ui::MUTED))
+            .push(language)
+            .push(
+                row![
+                    ui::field(i18n.t("settings.server"), "https://", &self.server_url, Message::ServerUrl),
+                    ui::field(i18n.t("settings.token"), "", &self.token, Message::Token),
+                ]
+                .spacing(10),
+            )
+            .push(ui::field(i18n.t("settings.printer"), "tcp://192.168.1.50:9100", &self.printer_uri, Message::PrinterUri))
+            .push(width)
+            .push(
+                row![
+                    ui::field(i18n.t("settings.scanner"), "/dev/ttyUSB0", &self.scanner_port, Message::ScannerPort),
+                    ui::field(i18n.t("settings.baud"), "9600", &self.baud, Message::Baud),
+                ]
+                .spacing(10),
+            )
+            .push(
+                row![
+                    ui::field(i18n.t("settings.near_expiry"), "30", &self.near_expiry_days, Message::NearExpiryDays),
+                    ui::field(i18n.t("settings.discount_limit"), "0.10", &self.discount_limit, Message::DiscountLimit),
+                ]
+                .spacing(10),
+            )
+            .push(
+                row![
+                    ui::primary_button(i18n.t("settings.save"), "F12", Some(Message::Save)),
+                    ui::key_button(i18n.t("common.back"), "Esc", Some(Message::Back)),
+                ]
+                .spacing(10),
+            )
+            .spacing(12)
+            .width(820);
+        container(scrollable(body.padding(20))).center_x(Fill).into()
+    }
+}
+
+pub fn language_key(language: Language) -> &'static str {
+    match language {
+        Language::ZhCn => "language.zh_cn",
+        Language::En => "language.en",
+    }
+}

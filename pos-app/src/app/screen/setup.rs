@@ -1,0 +1,164 @@
+//! First start on an empty data dir: store, terminal, head office (optional) and the
+//! first manager's PIN; optionally the demo catalog, so a new user sells within a minute.
+
+use iced::widget::{checkbox, column, container, row, scrollable, text};
+use iced::{Element, Fill};
+use pos_core::data_dir::{AppConfig, DataDir, ServerConfig};
+use pos_core::import::parse_catalog_csv;
+use pos_core::operator::Role;
+use pos_core::store::TillIdentity;
+use pos_core::till::{NewOperator, Till};
+
+use crate::app::i18n::I18n;
+use crate::app::ui;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// Store code (e.g. S001).
+    Store(String),
+    /// Terminal code (e.g. T01).
+    Terminal(String),
+    /// Store name for receipts.
+    StoreName(String),
+    /// Head office address; may stay empty.
+    Server(String),
+    /// Terminal token from head office.
+    Token(String),
+    /// First manager's PIN.
+    ManagerPin(String),
+    /// A cashier's PIN; may stay empty.
+    CashierPin(String),
+    /// Load the demo catalog.
+    Demo(bool),
+    /// Create the till.
+    Create,
+}
+
+/// What setting up produced.
+pub enum Outcome {
+    Stay,
+    /// The till exists; its configuration is saved.
+    Ready(Box<Till>, Box<AppConfig>),
+    /// It could not be created; the reason, translated.
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    store: String,
+    terminal: String,
+    store_name: String,
+    server: String,
+    token: String,
+    manager_pin: String,
+    cashier_pin: String,
+    demo: bool,
+}
+
+impl State {
+    pub fn new(config: &AppConfig) -> State {
+        State {
+            store: "S001".into(),
+            terminal: "T01".into(),
+            store_name: config.store_name.clone(),
+            server: String::new(),
+            token: String::new(),
+            manager_pin: String::new(),
+            cashier_pin: String::new(),
+            demo: true,
+        }
+    }
+
+    pub fn update(&mut self, message: Message, data: &DataDir, config: &AppConfig, i18n: I18n) -> Outcome {
+        match message {
+            Message::Store(v) => self.set(|s| s.store = v),
+            Message::Terminal(v) => self.set(|s| s.terminal = v),
+            Message::StoreName(v) => self.set(|s| s.store_name = v),
+            Message::Server(v) => self.set(|s| s.server = v),
+            Message::Token(v) => self.set(|s| s.token = v),
+            Message::ManagerPin(v) => self.set(|s| s.manager_pin = digits(&v)),
+            Message::CashierPin(v) => self.set(|s| s.cashier_pin = digits(&v)),
+            Message::Demo(on) => self.set(|s| s.demo = on),
+            Message::Create => self.create(data, config, i18n),
+        }
+    }
+
+    fn set(&mut self, change: impl FnOnce(&mut State)) -> Outcome {
+        change(self);
+        Outcome::Stay
+    }
+
+    fn create(&self, data: &DataDir, config: &AppConfig, i18n: I18n) -> Outcome {
+        if self.store.trim().is_empty() || self.terminal.trim().is_empty() {
+            return Outcome::Failed(i18n.t("setup.need_ids").to_string());
+        }
+        if let Err(e) = std::fs::create_dir_all(data.path()) {
+            return Outcome::Failed(i18n.f("setup.failed", &[("reason", &e)]));
+        }
+        let identity = TillIdentity { store_id: self.store.trim().to_string(), terminal_id: self.terminal.trim().to_string() };
+        let manager = NewOperator { id: "manager", name: i18n.t("role.manager"), role: Role::Manager, pin: &self.manager_pin, salt: rand::random() };
+        let mut config = config.clone();
+        config.store_name = self.store_name.trim().to_string();
+        config.server = (!self.server.trim().is_empty())
+            .then(|| ServerConfig { url: self.server.trim().to_string(), token: self.token.trim().to_string() });
+        let result = Till::init(&data.till_path(), identity, manager, config.till.clone()).and_then(|mut till| {
+            if !self.cashier_pin.is_empty() {
+                let cashier = NewOperator { id: "cashier", name: i18n.t("role.cashier"), role: Role::Cashier, pin: &self.cashier_pin, salt: rand::random() };
+                till.add_operator(cashier)?;
+            }
+            Ok(till)
+        });
+        let mut till = match result {
+            Ok(till) => till,
+            Err(e) => {
+                // A half-made file would make the next start skip set-up: remove it.
+                let _ = std::fs::remove_file(data.till_path());
+                return Outcome::Failed(crate::app::error_text::till_error(i18n, &e));
+            }
+        };
+        if self.demo {
+            let imported = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes())
+                .map_err(|e| e.to_string())
+                .and_then(|catalog| till.store_mut().import_catalog(&catalog).map_err(|e| e.to_string()));
+            if let Err(reason) = imported {
+                return Outcome::Failed(i18n.f("setup.failed", &[("reason", &reason)]));
+            }
+        }
+        match data.save_config(&config) {
+            Ok(()) => Outcome::Ready(Box::new(till), Box::new(config)),
+            Err(e) => Outcome::Failed(i18n.f("setup.failed", &[("reason", &e)])),
+        }
+    }
+
+    pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
+        let body = column![
+            ui::title(i18n.t("setup.title")),
+            text(i18n.t("setup.hint")).size(ui::SMALL).color(ui::MUTED),
+            row![
+                ui::field(i18n.t("setup.store"), "S001", &self.store, Message::Store),
+                ui::field(i18n.t("setup.terminal"), "T01", &self.terminal, Message::Terminal),
+            ]
+            .spacing(10),
+            ui::field(i18n.t("settings.store_name"), "", &self.store_name, Message::StoreName),
+            row![
+                ui::field(i18n.t("settings.server"), i18n.t("setup.optional"), &self.server, Message::Server),
+                ui::field(i18n.t("settings.token"), i18n.t("setup.optional"), &self.token, Message::Token),
+            ]
+            .spacing(10),
+            row![
+                ui::pin_field(i18n.t("setup.manager_pin"), &self.manager_pin, "setup-manager-pin", Message::ManagerPin),
+                ui::pin_field(i18n.t("setup.cashier_pin"), &self.cashier_pin, "setup-cashier-pin", Message::CashierPin),
+            ]
+            .spacing(10),
+            checkbox(self.demo).label(i18n.t("setup.demo")).on_toggle(Message::Demo).size(22).text_size(ui::TEXT),
+            ui::primary_button(i18n.t("setup.create"), "", Some(Message::Create)),
+        ]
+        .spacing(14)
+        .width(720);
+        container(scrollable(ui::panel(body))).center_x(Fill).padding(30).into()
+    }
+}
+
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).take(8).collect()
+}

@@ -1,0 +1,156 @@
+//! Shared set-up for the UI tests: a demo till in a temporary data dir, a fixed clock on
+//! the demo business date, a capturing printer on 127.0.0.1, and drivers that feed the
+//! app the same messages the window would.
+
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use iced::Settings;
+use iced_test::Simulator;
+use pos_app::app::keys::{KeyPress, Pressed};
+use pos_app::app::screen::sale;
+use pos_app::app::{App, Clock, Message};
+use pos_core::data_dir::{AppConfig, DataDir, PrinterConfig};
+use pos_core::import::parse_catalog_csv;
+use pos_core::operator::Role;
+use pos_core::store::TillIdentity;
+use pos_core::till::{NewOperator, Till};
+
+pub const MANAGER_PIN: &str = "123456";
+pub const CASHIER_PIN: &str = "1111";
+/// Scanner keys arrive this far apart; people type far slower.
+pub const SCANNER_GAP: Duration = Duration::from_millis(4);
+pub const PERSON_GAP: Duration = Duration::from_millis(180);
+
+/// 10:00 in Beijing on the demo catalog's business date.
+pub fn demo_now() -> DateTime<Utc> {
+    "2026-11-22T02:00:00Z".parse().expect("a valid time")
+}
+
+/// A till with the demo catalog, a manager and a cashier.
+pub fn demo_data_dir(dir: &std::path::Path, printer: Option<String>) -> DataDir {
+    let data = DataDir::new(dir);
+    let identity = TillIdentity { store_id: "S001".into(), terminal_id: "T01".into() };
+    let manager = NewOperator { id: "manager", name: "店长", role: Role::Manager, pin: MANAGER_PIN, salt: [1; 16] };
+    let mut till = Till::init(&data.till_path(), identity, manager, Default::default()).expect("till created");
+    till.add_operator(NewOperator { id: "cashier", name: "收银员", role: Role::Cashier, pin: CASHIER_PIN, salt: [2; 16] })
+        .expect("cashier added");
+    let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).expect("demo catalog parses");
+    till.store_mut().import_catalog(&catalog).expect("demo catalog imported");
+    let config = AppConfig { printer: printer.map(|uri| PrinterConfig { uri, width_mm: 80 }), ..AppConfig::default() };
+    data.save_config(&config).expect("config saved");
+    data
+}
+
+/// A printer on 127.0.0.1 that keeps every job (one connection = one job).
+pub struct CapturingPrinter {
+    pub uri: String,
+    jobs: Receiver<Vec<u8>>,
+}
+
+impl CapturingPrinter {
+    pub fn start() -> CapturingPrinter {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+        let uri = format!("tcp://{}", listener.local_addr().expect("local address"));
+        let (tx, jobs) = channel();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { break };
+                let mut bytes = Vec::new();
+                let _ = stream.read_to_end(&mut bytes);
+                if tx.send(bytes).is_err() {
+                    break;
+                }
+            }
+        });
+        CapturingPrinter { uri, jobs }
+    }
+
+    /// The next job the till sent, waiting at most ten seconds.
+    pub fn next_job(&self) -> Vec<u8> {
+        self.jobs.recv_timeout(Duration::from_secs(10)).expect("the till printed within 10 s")
+    }
+}
+
+/// Drives an [`App`] as the window would.
+pub struct Driver {
+    pub app: App,
+    pub at: Instant,
+}
+
+impl Driver {
+    pub fn new(data: DataDir) -> Driver {
+        Driver { app: App::new(data, Clock::manual(demo_now())), at: Instant::now() }
+    }
+
+    pub fn send(&mut self, message: Message) {
+        let _ = self.app.update(message);
+    }
+
+    pub fn key(&mut self, key: Pressed) {
+        self.at += PERSON_GAP;
+        let press = KeyPress::new(key, self.at);
+        self.send(Message::Key(press));
+    }
+
+    /// Keys into the sale screen's entry box, `gap` apart, then Enter: the box gets
+    /// each key (it has the focus) and the key listener sees it too.
+    pub fn type_into_entry(&mut self, text: &str, gap: Duration) {
+        self.at += PERSON_GAP;
+        for c in text.chars() {
+            let mut entry = self.app.sale().entry.clone();
+            entry.push(c);
+            self.send(Message::Sale(sale::Message::Entry(entry)));
+            self.send(Message::Key(KeyPress::new(Pressed::Char(c), self.at)));
+            self.at += gap;
+        }
+        self.send(Message::Key(KeyPress::new(Pressed::Enter, self.at)));
+    }
+
+    /// A keyboard-wedge scan on whatever screen is showing.
+    pub fn scan(&mut self, code: &str) {
+        self.type_into_entry(code, SCANNER_GAP);
+    }
+
+    /// Clicks the widget showing `label` in the real view, and feeds back its messages.
+    pub fn click(&mut self, label: &str) {
+        let messages: Vec<Message> = {
+            let mut ui = Simulator::with_size(Settings::default(), (1366.0, 768.0), self.app.view());
+            ui.click(label).unwrap_or_else(|e| panic!("no \"{label}\" to click: {e:?}"));
+            ui.into_messages().collect()
+        };
+        assert!(!messages.is_empty(), "clicking \"{label}\" did nothing");
+        for m in messages {
+            self.send(m);
+        }
+    }
+
+    /// Whether the real view shows `text` somewhere.
+    pub fn shows(&self, text: &str) -> bool {
+        let mut ui = Simulator::with_size(Settings::default(), (1366.0, 768.0), self.app.view());
+        ui.find(text).is_ok()
+    }
+
+    /// The translation of `key` in the app's language.
+    pub fn t(&self, key: &str) -> String {
+        self.app.i18n().t(key).to_string()
+    }
+
+    pub fn banner(&self) -> String {
+        self.app.banner().map(|b| b.text.clone()).unwrap_or_default()
+    }
+
+    pub fn till(&self) -> &Till {
+        self.app.till().expect("the till is open")
+    }
+}
+
+/// GTIN-14 of an EAN-13: a leading zero.
+pub fn gtin14(ean13: &str) -> String {
+    format!("0{ean13}")
+}

@@ -1,0 +1,69 @@
+//! The keyboard-wedge scanner: keys at scanner speed ending in Enter are one scan even
+//! though the entry box has the focus; a person typing slowly keeps their text.
+
+mod ui_support;
+
+use pos_app::app::Message;
+use pos_app::app::keys::Pressed;
+use pos_app::app::screen::{count, login, shift_open};
+use ui_support::*;
+
+fn at_sale_screen() -> (tempfile::TempDir, Driver) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Driver::new(demo_data_dir(dir.path(), None));
+    d.send(Message::Login(login::Message::Operator("cashier".into())));
+    d.send(Message::Login(login::Message::Pin(CASHIER_PIN.into())));
+    d.key(Pressed::Enter);
+    d.send(Message::ShiftOpen(shift_open::Message::Count(count::Message::Count(0, "1".into()))));
+    d.key(Pressed::Enter);
+    assert!(matches!(d.app.screen(), pos_app::app::Screen::Sale));
+    (dir, d)
+}
+
+#[test]
+fn scanner_speed_keys_are_one_scan_even_in_the_search_box() {
+    let (_dir, mut d) = at_sale_screen();
+    d.type_into_entry("6921345626875", SCANNER_GAP);
+    let lines = &d.till().cart().lines;
+    assert_eq!(lines.len(), 1, "one scan, one line");
+    assert_eq!(lines[0].product.sku, "100024");
+    assert_eq!(d.app.sale().entry, "", "the scanned keys do not stay in the search box");
+    assert!(d.app.sale().hits().is_empty());
+}
+
+#[test]
+fn slow_typing_stays_text_and_searches_by_pinyin_initials() {
+    let (_dir, mut d) = at_sale_screen();
+    d.type_into_entry("xyj", PERSON_GAP);
+    assert!(d.till().cart().lines.is_empty(), "typing is not a scan");
+    assert_eq!(d.app.sale().entry, "xyj", "the typed text stays in the box");
+    let hits = d.app.sale().hits();
+    assert!(!hits.is_empty(), "xyj finds 血压计");
+    assert!(hits.iter().all(|p| p.name.contains("血压计")), "{:?}", hits.iter().map(|p| &p.name).collect::<Vec<_>>());
+    assert!(d.shows(&hits[0].name), "the hits are on screen");
+    // Enter again takes the highlighted hit.
+    d.key(Pressed::Enter);
+    assert_eq!(d.till().cart().lines.len(), 0, "a serial-tracked monitor needs its serial");
+    assert!(d.banner().contains("序列号"), "{}", d.banner());
+}
+
+#[test]
+fn a_slow_burst_of_digits_with_enter_is_a_typed_code() {
+    let (_dir, mut d) = at_sale_screen();
+    // A cashier keying the barcode by hand: not a scan, but Enter still adds it.
+    d.type_into_entry("6921345626875", PERSON_GAP);
+    assert_eq!(d.till().cart().lines.len(), 1);
+    assert_eq!(d.app.sale().entry, "");
+}
+
+#[test]
+fn quantity_and_remove_by_keyboard() {
+    let (_dir, mut d) = at_sale_screen();
+    d.scan("6921345626875");
+    d.type_into_entry("*3", PERSON_GAP);
+    assert_eq!(d.till().cart().lines[0].quantity, 3, "*3 Enter sets the quantity");
+    d.type_into_entry("2*6921345626875", PERSON_GAP);
+    assert_eq!(d.till().cart().lines[0].quantity, 5, "2*code adds two");
+    d.key(Pressed::Delete);
+    assert!(d.till().cart().lines.is_empty(), "Delete removes the selected line");
+}

@@ -1,0 +1,188 @@
+//! Pull: head office's change feed, page by page, each page applied in one SQLite
+//! transaction together with the new cursor.
+//!
+//! Head office's stock and balances only replace the till's base values; the till's own
+//! documents keep counting on top until a pull that started after their
+//! acknowledgement has drained the feed (the acknowledged watermark, taken before the
+//! first page). That last page also ends the overlay, in the same transaction, so the
+//! till never shows a sale counted twice or not at all.
+//!
+//! The feed holds the latest change per key, so a product changed after its barcodes
+//! comes later in the feed than they do. A barcode or lot whose product has not arrived
+//! yet is held back until it does; the stored cursor stays before the oldest held-back
+//! change, so a crash loses nothing (changes are replacements: reading one again is
+//! harmless).
+
+use pos_core::store::{FeedTransaction, Store, StoreError};
+
+use crate::client::HeadOfficeClient;
+use crate::error::SyncError;
+use crate::protocol::{Change, FEED_LIMIT_MAX, FeedChange, FeedPage};
+
+/// Pages one pull reads at most before it lets the next push run (50 million changes).
+pub const PULL_PAGES_MAX: u64 = 10_000;
+/// Changes held back for a product still to come, at most; more are dropped, logged.
+pub const HELD_BACK_MAX: usize = 200_000;
+
+/// What one pull did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PullReport {
+    pub pages: u64,
+    pub changes: u64,
+    /// The cursor after the last page.
+    pub cursor: i64,
+    /// True when head office said nothing more waits.
+    pub drained: bool,
+}
+
+/// Reads and applies pages until the feed is drained (or [`PULL_PAGES_MAX`] pages).
+pub async fn pull_all(
+    store: &mut Store,
+    client: &HeadOfficeClient,
+    page_limit: u32,
+    progress: &mut dyn FnMut(&PullReport),
+) -> Result<PullReport, SyncError> {
+    let watermark = store.acked_watermark()?;
+    let mut cursor = store.feed_cursor()?;
+    let mut report = PullReport { cursor, ..PullReport::default() };
+    let mut held_back: Vec<FeedChange> = Vec::new();
+    let limit = page_limit.clamp(1, FEED_LIMIT_MAX);
+    while report.pages < PULL_PAGES_MAX {
+        let page = client.feed_page(cursor, limit).await?;
+        check_page(cursor, &page)?;
+        let reflect = (!page.more).then_some(watermark);
+        held_back = apply_page(store, &page, held_back, reflect)?;
+        cursor = page.next_cursor;
+        report.pages += 1;
+        report.changes += page.changes.len() as u64;
+        report.cursor = cursor;
+        report.drained = !page.more;
+        progress(&report);
+        if report.drained {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// A page must move forward: cursors rising, a `next_cursor` not behind, and no
+/// "more" on an empty page (which would loop forever).
+pub fn check_page(cursor: i64, page: &FeedPage) -> Result<(), SyncError> {
+    let mut last = cursor;
+    for change in &page.changes {
+        if change.cursor <= last {
+            return Err(SyncError::Protocol(format!("feed cursor {} does not follow {last}", change.cursor)));
+        }
+        last = change.cursor;
+    }
+    if page.next_cursor < last {
+        return Err(SyncError::Protocol(format!("next_cursor {} is behind change {last}", page.next_cursor)));
+    }
+    if page.more && page.changes.is_empty() {
+        return Err(SyncError::Protocol("an empty feed page says more changes wait".into()));
+    }
+    Ok(())
+}
+
+/// Applies one page in one transaction, with the changes `held_back` from earlier
+/// pages; returns what is still held back. `reflect` (on the last page of a pull) ends
+/// the local overlay of documents acknowledged up to that watermark.
+pub fn apply_page(
+    store: &mut Store,
+    page: &FeedPage,
+    held_back: Vec<FeedChange>,
+    reflect: Option<u64>,
+) -> Result<Vec<FeedChange>, StoreError> {
+    let tx = store.begin_feed_page()?;
+    // Products first, so barcodes and lots of this page find theirs.
+    let (products, others): (Vec<&FeedChange>, Vec<&FeedChange>) =
+        page.changes.iter().partition(|c| matches!(c.change, Change::Product(_) | Change::ProductDeleted { .. }));
+    for change in products {
+        apply_change(&tx, &change.change)?;
+    }
+    let mut still_held = Vec::new();
+    for change in held_back.iter().chain(others) {
+        if let Some(sku) = needs_product(&change.change)
+            && !tx.knows_product(sku)?
+        {
+            still_held.push(change.clone());
+            continue;
+        }
+        apply_change(&tx, &change.change)?;
+    }
+    let mut cursor = page.next_cursor;
+    if reflect.is_some() || still_held.len() > HELD_BACK_MAX {
+        // Nothing more will bring these products: their barcodes and lots are useless here.
+        for change in &still_held {
+            tracing::warn!(cursor = change.cursor, change = ?change.change, "feed change for a product head office never sent; skipped");
+        }
+        still_held.clear();
+    } else if let Some(oldest) = still_held.iter().map(|c| c.cursor).min() {
+        cursor = cursor.min(oldest - 1);
+    }
+    if let Some(watermark) = reflect {
+        tx.mark_reflected(watermark)?;
+    }
+    tx.commit(cursor)?;
+    Ok(still_held)
+}
+
+fn needs_product(change: &Change) -> Option<&str> {
+    match change {
+        Change::Barcode { sku, .. } => Some(sku),
+        Change::Lot(lot) => Some(&lot.sku),
+        _ => None,
+    }
+}
+
+fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<(), StoreError> {
+    match change {
+        Change::Product(p) => tx.upsert_product(p),
+        Change::ProductDeleted { sku } => tx.delete_product(sku),
+        Change::Barcode { sku, barcode } => tx.upsert_barcode(sku, barcode),
+        Change::BarcodeDeleted { barcode } => tx.delete_barcode(barcode),
+        Change::Lot(lot) => tx.upsert_lot(lot),
+        Change::Stock { sku, lot_no, quantity } => tx.set_stock(sku, lot_no.as_deref(), *quantity),
+        Change::Serial { sku, serial, lot_no, available } => tx.set_serial(sku, serial, lot_no.as_deref(), *available),
+        Change::Member(m) => tx.upsert_member(m),
+        // The merged member arrives as a `Member` with the same phone, which replaces
+        // the till's stand-in row; the alias itself needs nothing here.
+        Change::MemberAlias { .. } => Ok(()),
+        Change::Promotion(p) => tx.upsert_promotion(p),
+        Change::PromotionDeleted { id } => tx.delete_promotion(id),
+        Change::LoyaltyRules(rules) => tx.set_loyalty_rules(rules),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::FeedChange;
+
+    fn stock(cursor: i64) -> FeedChange {
+        FeedChange { cursor, change: Change::Stock { sku: "A".into(), lot_no: None, quantity: 1 } }
+    }
+
+    fn page(changes: Vec<FeedChange>, next_cursor: i64, more: bool) -> FeedPage {
+        FeedPage { changes, next_cursor, more }
+    }
+
+    #[test]
+    fn pages_that_move_forward_pass() {
+        assert!(check_page(0, &page(vec![stock(1), stock(5)], 5, true)).is_ok());
+        assert!(check_page(5, &page(vec![], 5, false)).is_ok());
+    }
+
+    #[test]
+    fn pages_that_go_back_or_loop_are_refused() {
+        let cases = [
+            (3, page(vec![stock(3)], 3, false), "not after the cursor"),
+            (0, page(vec![stock(2), stock(1)], 2, false), "out of order"),
+            (0, page(vec![stock(4)], 2, false), "next_cursor behind"),
+            (7, page(vec![], 7, true), "empty but more"),
+        ];
+        for (cursor, page, what) in cases {
+            assert!(matches!(check_page(cursor, &page), Err(SyncError::Protocol(_))), "{what}");
+        }
+    }
+}

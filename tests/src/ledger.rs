@@ -1,0 +1,65 @@
+//! What the tills' documents do to stock and points, as the till computes it
+//! (`DocumentEffects`), added up over tills: what head office must end with.
+
+use std::collections::{BTreeMap, HashMap};
+
+use pos_core::document::{Document, DocumentBody};
+use pos_core::store::DocumentEffects;
+use uuid::Uuid;
+
+/// Stock moves by (store, sku, lot_no) and point moves by member id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effects {
+    pub stock: BTreeMap<(String, String, String), i64>,
+    pub points: BTreeMap<String, i64>,
+}
+
+impl Effects {
+    /// Adds one till's documents.
+    pub fn add_till(&mut self, documents: &[Document]) {
+        let by_id: HashMap<Uuid, &Document> = documents.iter().map(|d| (d.id, d)).collect();
+        for doc in documents {
+            let voided = match &doc.body {
+                DocumentBody::Void(v) => by_id.get(&v.sale_id).copied(),
+                _ => None,
+            };
+            let fx = DocumentEffects::of(doc, voided);
+            for s in fx.stock {
+                let key = (doc.store_id.clone(), s.sku, s.lot_no.unwrap_or_default());
+                *self.stock.entry(key).or_default() += s.quantity;
+            }
+            for p in fx.points {
+                *self.points.entry(p.member_id).or_default() += p.points;
+            }
+        }
+    }
+
+    /// Point moves under head office's ids: a till's member merged into another counts
+    /// for that one.
+    pub fn points_resolved(&self, aliases: &BTreeMap<String, String>) -> BTreeMap<String, i64> {
+        let mut out = BTreeMap::new();
+        for (member, points) in &self.points {
+            let id = aliases.get(member).unwrap_or(member);
+            *out.entry(id.clone()).or_default() += points;
+        }
+        out
+    }
+
+    /// One store's stock moves by (sku, lot_no).
+    pub fn stock_of(&self, store: &str) -> BTreeMap<(String, String), i64> {
+        self.stock
+            .iter()
+            .filter(|((s, _, _), _)| s == store)
+            .map(|((_, sku, lot), q)| ((sku.clone(), lot.clone()), *q))
+            .collect()
+    }
+}
+
+/// `base + moves`, over the keys of both.
+pub fn apply<K: Ord + Clone>(base: &BTreeMap<K, i64>, moves: &BTreeMap<K, i64>) -> BTreeMap<K, i64> {
+    let mut out = base.clone();
+    for (k, m) in moves {
+        *out.entry(k.clone()).or_default() += m;
+    }
+    out
+}
