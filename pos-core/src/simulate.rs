@@ -107,7 +107,9 @@ fn ring_up(
         let (sku, barcode, tracking) = &pool.products[rng.random_range(0..pool.products.len())];
         let mut item = ItemInput { quantity: rng.random_range(1..=3), ..ItemInput::code(barcode.clone()) };
         if *tracking == Tracking::Serial {
-            let Some(serial) = till.store().available_serials(sku, 1)?.into_iter().next() else {
+            // A unit not already in this cart (the same product may be picked twice).
+            let in_cart = |s: &String| till.cart().lines.iter().any(|l| l.serial.as_ref() == Some(s));
+            let Some(serial) = till.store().available_serials(sku, 10)?.into_iter().find(|s| !in_cart(s)) else {
                 summary.skipped_scans += 1;
                 continue;
             };

@@ -323,3 +323,7 @@ pub fn plan_stock(accepted: &[&Document], sales: &SaleMap) -> StockPlan {
     plan.deltas.retain(|_, delta| *delta != 0);
     plan
 }
+
+#[cfg(test)]
+#[path = "effects_tests.rs"]
+mod tests;

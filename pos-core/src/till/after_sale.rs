@@ -1,17 +1,15 @@
 //! After the sale: voids (作废) before the close, and returns (退货) with or without the
 //! original receipt.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{ItemInput, Till, TillError};
 use crate::document::{
-    Approval, Document, DocumentBody, Return, ReturnLine, Sale, SaleMember, Tender, TenderKind, VatAmount, Void,
+    Approval, Document, DocumentBody, Return, ReturnLine, Sale, SaleMember, Tender, TenderKind, Void,
 };
-use crate::money::vat_included;
+use crate::pricing::vat_of_amounts;
 use crate::operator::ManagerAction;
 use crate::returns::{RefundTo, ReturnPlan, ReturnRequestLine, plan_return};
 
@@ -180,7 +178,7 @@ impl Till {
         let body = DocumentBody::Return(Return {
             shift_id: shift.id,
             original_sale_id: None,
-            vat: vat_of_return_lines(&lines),
+            vat: vat_of_amounts(lines.iter().map(|l| (l.vat_rate, l.refund))),
             tenders: vec![Tender { kind: TenderKind::Cash, amount: total, reference: None, points: 0 }],
             lines,
             total,
@@ -191,13 +189,4 @@ impl Till {
         });
         self.commit(now, approvals, |_, _, _| Ok(body))
     }
-}
-
-/// VAT per rate of refunded lines, computed like a sale's: from the sum at each rate.
-fn vat_of_return_lines(lines: &[ReturnLine]) -> Vec<VatAmount> {
-    let mut by_rate: BTreeMap<Decimal, Decimal> = BTreeMap::new();
-    for l in lines {
-        *by_rate.entry(l.vat_rate.normalize()).or_default() += l.refund;
-    }
-    by_rate.into_iter().map(|(rate, gross)| VatAmount { rate, gross, vat: vat_included(gross, rate) }).collect()
 }

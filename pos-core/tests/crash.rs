@@ -23,7 +23,7 @@ use rand::{Rng, SeedableRng};
 const CHILD_ENV: &str = "CRASH_CHILD_DATA_DIR";
 const SEED_ENV: &str = "CRASH_CHILD_SEED";
 const PIN: &str = "123456";
-const KILLS: usize = 20;
+const KILLS: usize = 60;
 /// A child that prints nothing for this long is stuck, not slow.
 const CHILD_SILENCE_MAX: Duration = Duration::from_secs(60);
 
@@ -42,7 +42,7 @@ fn committed_sales_survive_sigkill_and_nothing_is_half_written() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261122);
     let mut traced: Vec<(u64, String)> = Vec::new();
     for kill in 0..KILLS {
-        let wait_for_sales = rng.random_range(1..=25);
+        let wait_for_sales = rng.random_range(1..=40);
         let extra_delay = Duration::from_micros(rng.random_range(0..20_000));
         traced.extend(run_child_and_kill(dir.path(), kill as u64, wait_for_sales, extra_delay));
         check_file(&data, &catalog, &traced);
@@ -81,7 +81,7 @@ fn run_child_and_kill(dir: &Path, seed: u64, wait_for_sales: usize, extra_delay:
         .env(CHILD_ENV, dir)
         .env(SEED_ENV, seed.to_string())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("child.log")).unwrap())
         .spawn()
         .unwrap();
     let (tx, rx) = mpsc::channel();
@@ -100,7 +100,10 @@ fn run_child_and_kill(dir: &Path, seed: u64, wait_for_sales: usize, extra_delay:
     while seen.len() < wait_for_sales {
         match rx.recv_timeout(CHILD_SILENCE_MAX) {
             Ok(sale) => seen.push(sale),
-            Err(e) => panic!("the child stopped reporting sales: {e:?}"),
+            Err(e) => {
+                let log = std::fs::read_to_string(dir.join("child.log")).unwrap_or_default();
+                panic!("the child stopped reporting sales ({e:?}); its log:\n{log}")
+            }
         }
     }
     std::thread::sleep(extra_delay);
