@@ -14,6 +14,8 @@ CREATE TABLE terminals (
 
 -- Every accepted document, exactly once: the primary key is the idempotency key.
 -- A sequence belongs to one document per terminal, and a sale is voided at most once.
+-- `document` is the canonical JSON the till hashed, kept as text (json, not jsonb):
+-- cheaper to store, and the bytes stay exactly those of `content_hash`.
 CREATE TABLE documents (
     id             uuid        PRIMARY KEY,
     store_id       text        NOT NULL,
@@ -25,7 +27,7 @@ CREATE TABLE documents (
     received_at    timestamptz NOT NULL DEFAULT now(),
     content_hash   text        NOT NULL,
     voided_sale_id uuid        UNIQUE,
-    document       jsonb       NOT NULL,
+    document       json        NOT NULL,
     UNIQUE (store_id, terminal_id, sequence)
 );
 CREATE INDEX documents_by_store_kind_date ON documents (store_id, kind, business_date);

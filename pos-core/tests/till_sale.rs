@@ -142,4 +142,22 @@ fn searching_by_pinyin_name_and_sku() {
     assert_eq!(s.search_products("口罩", 10).unwrap()[0].sku, "MK01");
     assert_eq!(s.search_products("ST01", 10).unwrap()[0].sku, "ST01");
     assert!(s.search_products("%", 10).unwrap().is_empty(), "LIKE wildcards are literal");
+    assert_eq!(s.search_products("血糖试纸", 10).unwrap()[0].sku, "ST01", "long queries use the trigram index");
+    assert_eq!(s.search_products("\"x", 10).unwrap().len(), 0, "quotes cannot break the index query");
+}
+
+#[test]
+fn search_follows_catalog_changes() {
+    let mut t = new_till();
+    let mut renamed = catalog().products.into_iter().find(|p| p.sku == "MK01").unwrap();
+    renamed.name = "儿童医用口罩".into();
+    renamed.pinyin = "etyykz".into();
+    let page = t.till.store_mut().begin_feed_page().unwrap();
+    page.upsert_product(&renamed).unwrap();
+    page.delete_product("ST01").unwrap();
+    page.commit(1).unwrap();
+    let s = t.till.store();
+    assert_eq!(s.search_products("etyy", 10).unwrap()[0].sku, "MK01");
+    assert!(s.search_products("外科口罩", 10).unwrap().is_empty(), "the old name is gone from the index");
+    assert!(s.search_products("血糖试纸", 10).unwrap().is_empty(), "deleted products are not offered");
 }

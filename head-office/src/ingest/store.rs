@@ -6,6 +6,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use pos_core::document::{Document, DocumentBody};
 use pos_core::member::{Member, Tier};
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
 use tokio_postgres::Transaction;
 use tokio_postgres::types::Json;
 use uuid::Uuid;
@@ -91,7 +93,12 @@ pub async fn insert_documents(
     let kinds: Vec<&str> = docs.iter().map(|d| d.body.kind()).collect();
     let dates: Vec<NaiveDate> = docs.iter().map(|d| d.business_date).collect();
     let created: Vec<DateTime<Utc>> = docs.iter().map(|d| d.created_at).collect();
-    let hashes: Vec<String> = docs.iter().map(|d| d.content_hash()).collect();
+    // Serialised once: the same bytes are hashed and stored.
+    let canonical: Vec<Vec<u8>> = docs.iter().map(|d| d.canonical_bytes()).collect();
+    let hashes: Vec<String> = canonical
+        .iter()
+        .map(|b| hex::encode(Sha256::digest(b)))
+        .collect();
     let voided: Vec<Option<Uuid>> = docs
         .iter()
         .map(|d| match &d.body {
@@ -99,13 +106,19 @@ pub async fn insert_documents(
             _ => None,
         })
         .collect();
-    let bodies: Vec<Json<&Document>> = docs.iter().map(|d| Json(*d)).collect();
+    let bodies: Vec<Json<Box<RawValue>>> = canonical
+        .into_iter()
+        .map(|bytes| {
+            let text = String::from_utf8(bytes).expect("serde_json writes UTF-8");
+            Json(RawValue::from_string(text).expect("serde_json writes valid JSON"))
+        })
+        .collect();
     let rows = tx
         .query(
             "INSERT INTO documents (id, store_id, terminal_id, sequence, kind, business_date,
                                     created_at, content_hash, voided_sale_id, document)
              SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int8[], $5::text[],
-                                  $6::date[], $7::timestamptz[], $8::text[], $9::uuid[], $10::jsonb[])
+                                  $6::date[], $7::timestamptz[], $8::text[], $9::uuid[], $10::json[])
              ON CONFLICT DO NOTHING
              RETURNING id",
             &[&ids, &stores, &terminals, &sequences, &kinds, &dates, &created, &hashes, &voided, &bodies],

@@ -264,24 +264,36 @@ impl Store {
         self.product(code)
     }
 
-    /// Search by name, pinyin initials or SKU; at most `limit` hits, best first.
+    /// Search by name, pinyin initials or SKU; at most `limit` hits, best first: an exact
+    /// SKU, then pinyin that starts with the query, then shorter names.
     pub fn search_products(&self, query: &str, limit: usize) -> Result<Vec<Product>, StoreError> {
-        let sku = query.trim().to_string();
-        let query = sku.to_lowercase();
+        let query = query.trim();
         if query.is_empty() {
             return Ok(Vec::new());
         }
-        let escaped = query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let contains = format!("%{escaped}%");
+        if let Some(exact) = self.product(query)? {
+            return Ok(vec![exact]);
+        }
+        let lower = query.to_lowercase();
+        let escaped = lower.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let prefix = format!("{escaped}%");
+        // The trigram index answers queries of three characters or more; shorter ones scan.
+        let matching = if query.chars().count() >= 3 {
+            "rowid IN (SELECT rowid FROM product_search WHERE product_search MATCH ?1)".to_string()
+        } else {
+            "(pinyin LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\')".to_string()
+        };
+        let pattern = if query.chars().count() >= 3 {
+            format!("\"{}\"", lower.replace('"', "\"\""))
+        } else {
+            format!("%{escaped}%")
+        };
         let sql = format!(
-            "SELECT {PRODUCT_COLUMNS} FROM product
-             WHERE active = 1 AND (sku = ?1 OR sku = ?5 OR pinyin LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\')
-             ORDER BY (sku = ?1 OR sku = ?5) DESC, (pinyin LIKE ?3 ESCAPE '\\') DESC, length(name), sku
-             LIMIT ?4"
+            "SELECT {PRODUCT_COLUMNS} FROM product WHERE active = 1 AND {matching}
+             ORDER BY (pinyin LIKE ?2 ESCAPE '\\') DESC, length(name), sku LIMIT ?3"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![query, contains, prefix, limit as i64, sku], product_from_row)?;
+        let rows = stmt.query_map(params![pattern, prefix, limit as i64], product_from_row)?;
         rows.map(|r| finish_product(r?)).collect()
     }
 

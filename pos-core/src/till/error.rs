@@ -88,6 +88,8 @@ pub enum TillError {
     ReasonRequired,
     #[error("the till is not set up: run `pos init` first")]
     NotInitialised,
+    #[error("{path} is already a till; it is never overwritten")]
+    AlreadyInitialised { path: std::path::PathBuf },
     #[error("the document {id} does not add up: {reason}")]
     InvalidDocument { id: Uuid, reason: String },
     #[error(transparent)]

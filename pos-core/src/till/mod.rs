@@ -62,10 +62,7 @@ impl Till {
     ) -> Result<Till, TillError> {
         let store = Store::open(path)?;
         if store.identity()?.is_some() {
-            return Err(TillError::Store(crate::store::StoreError::corrupt(
-                "till already initialised",
-                path.display().to_string(),
-            )));
+            return Err(TillError::AlreadyInitialised { path: path.to_path_buf() });
         }
         store.set_identity(&identity)?;
         let mut till =
