@@ -1,6 +1,7 @@
 //! Reading a request body within limits, gunzipping it when it says so.
 
 use std::io::Read;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::HeaderMap;
@@ -9,11 +10,13 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::error::HttpError;
 
-/// Body limits: what comes over the wire, and what it may expand to.
+/// Body limits: what comes over the wire, what it may expand to, and how long the
+/// client may take to send it (a slow sender must not hold a connection forever).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyLimits {
     pub wire_bytes_max: usize,
     pub decoded_bytes_max: usize,
+    pub read_timeout: Duration,
 }
 
 impl Default for BodyLimits {
@@ -21,12 +24,14 @@ impl Default for BodyLimits {
         BodyLimits {
             wire_bytes_max: 8 * 1024 * 1024,
             decoded_bytes_max: 32 * 1024 * 1024,
+            read_timeout: Duration::from_secs(60),
         }
     }
 }
 
 /// The body's bytes, decompressed when `Content-Encoding: gzip`. Too large on the wire
-/// or once decompressed is 413; another encoding is 415; a broken gzip stream is 400.
+/// or once decompressed is 413; another encoding is 415; a broken gzip stream is 400;
+/// a body not complete within the read timeout is 408.
 pub async fn read_body(
     headers: &HeaderMap,
     body: Body,
@@ -57,7 +62,14 @@ pub async fn read_body(
             )));
         }
     };
-    let wire = match Limited::new(body, limits.wire_bytes_max).collect().await {
+    let reading = Limited::new(body, limits.wire_bytes_max).collect();
+    let Ok(read) = tokio::time::timeout(limits.read_timeout, reading).await else {
+        return Err(HttpError::Timeout(format!(
+            "the body did not arrive within {} ms",
+            limits.read_timeout.as_millis()
+        )));
+    };
+    let wire = match read {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large()),
         Err(e) => {

@@ -67,11 +67,12 @@ pub async fn import_catalog(
     entries.extend(upsert_barcodes(&tx, &catalog.barcodes).await?);
     entries.extend(upsert_lots(&tx, &catalog.lots).await?);
     entries.extend(upsert_promotions(&tx, &catalog.promotions).await?);
+    // Members before stock: the order ingest locks them in, so the two cannot deadlock.
+    entries.extend(upsert_members(&tx, &catalog.members).await?);
     if let Some(store) = store {
         entries.extend(set_stock(&tx, store, &catalog.stock).await?);
         entries.extend(add_serials(&tx, store, &catalog.serials).await?);
     }
-    entries.extend(upsert_members(&tx, &catalog.members).await?);
     feed::publish(&tx, entries).await?;
     tx.commit().await?;
     Ok(ImportSummary {

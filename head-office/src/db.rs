@@ -1,8 +1,9 @@
 //! The connection pool and the versioned migrations.
 
 use std::str::FromStr;
+use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::NoTls;
 
 use crate::error::DbError;
@@ -12,6 +13,10 @@ const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/0001_init.s
 
 /// Advisory lock key that serialises migrations of one database across processes.
 const MIGRATION_LOCK_KEY: i64 = 0x4845_4144_4f46_4d31;
+
+/// How long a request waits for a free connection, or for a new one to open, before it
+/// is answered 503 with Retry-After.
+pub const POOL_WAIT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A pool of at most `size_max` connections to `database_url` (a `postgres://` URL or a
 /// `key=value` string).
@@ -26,6 +31,9 @@ pub fn pool(database_url: &str, size_max: usize) -> Result<Pool, DbError> {
     );
     Pool::builder(manager)
         .max_size(size_max)
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(Some(POOL_WAIT_TIMEOUT))
+        .create_timeout(Some(POOL_WAIT_TIMEOUT))
         .build()
         .map_err(|e| DbError::PoolSetup(e.to_string()))
 }

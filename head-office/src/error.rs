@@ -58,6 +58,8 @@ pub enum HttpError {
     #[error("{0}")]
     MethodNotAllowed(String),
     #[error("{0}")]
+    Timeout(String),
+    #[error("{0}")]
     Unavailable(String),
     #[error("{0}")]
     Internal(String),
@@ -75,6 +77,7 @@ impl HttpError {
             HttpError::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             HttpError::NotFound(_) => StatusCode::NOT_FOUND,
             HttpError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            HttpError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -92,6 +95,7 @@ impl HttpError {
             HttpError::BadRequest(_) => "bad_request",
             HttpError::NotFound(_) => "not_found",
             HttpError::MethodNotAllowed(_) => "method_not_allowed",
+            HttpError::Timeout(_) => "timeout",
             HttpError::Unavailable(_) => "unavailable",
             HttpError::Internal(_) => "internal",
         }

@@ -206,6 +206,16 @@ async fn real_answers_match_the_documented_schemas() {
     answers.push(("post", "/v1/batches", s, v));
     let (s, v) = ho.post_raw(&token, batch_json, Some("zstd")).await;
     answers.push(("post", "/v1/batches", s, v));
+    let impatient = HeadOffice::start_with(head_office::body::BodyLimits {
+        read_timeout: std::time::Duration::from_millis(200),
+        ..Default::default()
+    })
+    .await;
+    let (s, v) = impatient
+        .post_stalled(&impatient.enroll(STORE, TERMINAL).await)
+        .await;
+    answers.push(("post", "/v1/batches", s, v));
+    impatient.stop().await;
     for (path, t) in [
         ("/v1/feed?cursor=0", Some(&token)),
         ("/v1/feed?cursor=x", Some(&token)),

@@ -228,6 +228,20 @@ async fn gzip_bodies_are_accepted_and_huge_bodies_are_413() {
     ho.stop().await;
 }
 
+#[tokio::test]
+async fn a_body_that_stalls_is_408_once_the_read_timeout_runs_out() {
+    let limits = head_office::body::BodyLimits {
+        read_timeout: std::time::Duration::from_millis(300),
+        ..Default::default()
+    };
+    let ho = HeadOffice::start_with(limits).await;
+    let token = ho.enroll(STORE, TERMINAL).await;
+    let (status, body) = ho.post_stalled(&token).await;
+    assert_error(status, &body, 408, "timeout");
+    assert_eq!(ho.count("documents").await, 0);
+    ho.stop().await;
+}
+
 /// Everything logged in this test binary.
 fn captured_logs() -> &'static Arc<Mutex<Vec<u8>>> {
     static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();

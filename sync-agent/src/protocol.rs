@@ -177,9 +177,10 @@ pub struct DailyClose {
 /// The body of every error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
-    /// Stable code: "unauthorized", "forbidden", "body_too_large", "malformed",
-    /// "unsupported_encoding", "too_many_documents", "not_found", "bad_request",
-    /// "internal".
+    /// Stable code: "unauthorized" (401), "forbidden" (403), "body_too_large" and
+    /// "too_many_documents" (413), "malformed" and "bad_request" (400),
+    /// "unsupported_encoding" (415), "timeout" (408), "not_found" (404),
+    /// "method_not_allowed" (405), "unavailable" (503, with Retry-After), "internal" (500).
     pub error: String,
     /// What is wrong, for a person.
     pub message: String,

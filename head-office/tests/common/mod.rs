@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use deadpool_postgres::Pool;
+use head_office::body::BodyLimits;
 use head_office::server::AppState;
 use head_office::testing::PgCluster;
 use head_office::{auth, db, server};
@@ -31,6 +32,10 @@ pub struct HeadOffice {
 
 impl HeadOffice {
     pub async fn start() -> HeadOffice {
+        HeadOffice::start_with(BodyLimits::default()).await
+    }
+
+    pub async fn start_with(body_limits: BodyLimits) -> HeadOffice {
         let url = PgCluster::shared()
             .create_database()
             .await
@@ -44,7 +49,10 @@ impl HeadOffice {
             .expect("bind");
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
-        let state = AppState::new(pool.clone());
+        let state = AppState {
+            pool: pool.clone(),
+            body_limits,
+        };
         let server = tokio::spawn(server::run(listener, state, async {
             let _ = stopped.await;
         }));
@@ -108,6 +116,40 @@ impl HeadOffice {
         let (status, body) = self.post_batch(token, batch).await;
         assert_eq!(status, 200, "{body}");
         serde_json::from_value(body).expect("a BatchResponse")
+    }
+
+    /// Sends a batch's headers and the first byte of a 100-byte body, then nothing more;
+    /// returns the answer the server gives when its read timeout runs out.
+    pub async fn post_stalled(&self, token: &str) -> (u16, Value) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = self.base_url.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let head = format!(
+            "POST /v1/batches HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+        );
+        stream.write_all(head.as_bytes()).await.expect("send");
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            let mut buf = [0u8; 4096];
+            loop {
+                let n = stream.read(&mut buf).await.expect("read");
+                answer.extend_from_slice(&buf[..n]);
+                if n == 0 || complete_response(&answer) {
+                    return;
+                }
+            }
+        });
+        read.await.expect("the server answers a stalled body");
+        let text = String::from_utf8(answer).expect("UTF-8 answer");
+        let (head, body) = text.split_once("\r\n\r\n").expect("headers and body");
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .expect("status")
+            .parse()
+            .expect("number");
+        (status, serde_json::from_str(body).expect("a JSON body"))
     }
 
     pub async fn get(&self, token: Option<&str>, path_and_query: &str) -> (u16, Value) {
@@ -178,6 +220,23 @@ impl HeadOffice {
         }
         snapshot
     }
+}
+
+/// True once `bytes` hold a whole HTTP response with a Content-Length body.
+fn complete_response(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        return false;
+    };
+    let length = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().to_owned())
+        })
+        .and_then(|v| v.parse::<usize>().ok());
+    length.is_some_and(|n| body.len() >= n)
 }
 
 pub const STORE: &str = "S1";

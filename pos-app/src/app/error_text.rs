@@ -62,6 +62,7 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
         E::PointsTenderValue { .. } => i18n.t("error.points_value").into(),
         E::ReasonRequired => i18n.t("error.reason_required").into(),
         E::NotInitialised => i18n.t("error.not_initialised").into(),
+        E::AlreadyInitialised { path } => i18n.f("error.already_initialised", &[("path", &path.display())]),
         E::InvalidDocument { reason, .. } => i18n.f("error.invalid_document", &[("reason", reason)]),
         E::Pricing(e) => i18n.f("error.pricing", &[("detail", e)]),
         E::Tender(e) => tender_error(i18n, e),

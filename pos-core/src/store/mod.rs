@@ -44,14 +44,13 @@ static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| {
         Migrations::new(vec![
             M::up(include_str!("migrations/001_init.sql")),
-            M::up(include_str!("migrations/002_product_search.sql")),
         ])
     });
 
 /// How many migrations this build knows; a file with a higher `user_version` was written
 /// by a newer build and is not touched.
 fn known_schema_version() -> i64 {
-    2
+    1
 }
 
 /// An open till database.

@@ -94,7 +94,7 @@ impl State {
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         if let Some(z) = &self.z {
             let body = column![
-                ui::title(i18n.f("close.z_title", &[("no", &z.z_no)])),
+                text(i18n.f("close.z_title", &[("no", &z.z_no)])).size(ui::TITLE).font(ui::BOLD),
                 text(i18n.t("close.stored")).size(ui::TEXT).color(ui::OK),
                 z_lines(z, i18n).into_iter().fold(column![].spacing(4), |c, (l, v)| c.push(ui::pair(l, v))),
                 ui::primary_button(i18n.t("close.done"), "Enter", Some(Message::Done)),
