@@ -33,16 +33,36 @@ fn catalog() -> CatalogImport {
 }
 
 fn new_till(dir: &Path, catalog: &CatalogImport) -> Till {
-    let identity = TillIdentity { store_id: "S001".into(), terminal_id: "T01".into() };
-    let manager = NewOperator { id: "manager", name: "店长", role: Role::Manager, pin: "123456", salt: [3; 16] };
-    let mut till = Till::init(&dir.join("till.sqlite"), identity, manager, Default::default()).unwrap();
+    let identity = TillIdentity {
+        store_id: "S001".into(),
+        terminal_id: "T01".into(),
+    };
+    let manager = NewOperator {
+        id: "manager",
+        name: "店长",
+        role: Role::Manager,
+        pin: "123456",
+        salt: [3; 16],
+    };
+    let mut till = Till::init(
+        &dir.join("till.sqlite"),
+        identity,
+        manager,
+        Default::default(),
+    )
+    .unwrap();
     till.store_mut().import_catalog(catalog).unwrap();
     till
 }
 
 fn lookups(c: &mut Criterion, till: &Till, catalog: &CatalogImport) {
     let store = till.store();
-    let barcodes: Vec<&str> = catalog.barcodes.iter().step_by(997).map(|(_, b)| b.as_str()).collect();
+    let barcodes: Vec<&str> = catalog
+        .barcodes
+        .iter()
+        .step_by(997)
+        .map(|(_, b)| b.as_str())
+        .collect();
     let mut i = 0;
     c.bench_function("barcode lookup (200k SKUs)", |b| {
         b.iter(|| {
@@ -64,7 +84,9 @@ fn lookups(c: &mut Criterion, till: &Till, catalog: &CatalogImport) {
 
 fn import(c: &mut Criterion, catalog: &CatalogImport) {
     let mut group = c.benchmark_group("import");
-    group.sample_size(10).measurement_time(Duration::from_secs(60));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(60));
     group.bench_function("catalog import of 200k SKUs (one transaction)", |b| {
         b.iter_batched(
             || {
@@ -94,7 +116,14 @@ fn commit_latency(catalog: &CatalogImport) {
     let dir = tempfile::tempdir().unwrap();
     let mut till = new_till(dir.path(), catalog);
     till.login("manager", "123456", now()).unwrap();
-    till.open_shift(vec![DenominationCount { denomination: Decimal::ONE_HUNDRED, count: 5 }], now()).unwrap();
+    till.open_shift(
+        vec![DenominationCount {
+            denomination: Decimal::ONE_HUNDRED,
+            count: 5,
+        }],
+        now(),
+    )
+    .unwrap();
     let plain: Vec<&str> = catalog
         .products
         .iter()
@@ -106,22 +135,33 @@ fn commit_latency(catalog: &CatalogImport) {
     let bare = rusqlite::Connection::open(dir.path().join("bare.sqlite")).unwrap();
     bare.pragma_update(None, "journal_mode", "WAL").unwrap();
     bare.pragma_update(None, "synchronous", "FULL").unwrap();
-    bare.execute("CREATE TABLE doc (id INTEGER PRIMARY KEY, body BLOB NOT NULL)", []).unwrap();
+    bare.execute(
+        "CREATE TABLE doc (id INTEGER PRIMARY KEY, body BLOB NOT NULL)",
+        [],
+    )
+    .unwrap();
 
     let (mut sale, mut insert) = (Vec::new(), Vec::new());
     for i in 0..COMMITS {
         for k in 0..3 {
-            till.scan(&ItemInput::code(plain[(i * 3 + k) % plain.len()]), now()).unwrap();
+            till.scan(&ItemInput::code(plain[(i * 3 + k) % plain.len()]), now())
+                .unwrap();
         }
         let total = till.priced(now()).unwrap().total;
-        let tender = Tender { kind: TenderKind::WechatPay, amount: total, reference: Some("4200".into()), points: 0 };
+        let tender = Tender {
+            kind: TenderKind::WechatPay,
+            amount: total,
+            reference: Some("4200".into()),
+            points: 0,
+        };
         let t = Instant::now();
         let doc = till.pay(&[tender], None, now()).unwrap();
         sale.push(t.elapsed());
 
         let body = doc.canonical_bytes();
         let t = Instant::now();
-        bare.execute("INSERT INTO doc (body) VALUES (?1)", [&body]).unwrap();
+        bare.execute("INSERT INTO doc (body) VALUES (?1)", [&body])
+            .unwrap();
         insert.push(t.elapsed());
     }
     sale.sort();
@@ -138,7 +178,10 @@ fn commit_latency(catalog: &CatalogImport) {
         ms(percentile(&insert, 0.5)),
         ms(percentile(&insert, 0.99))
     );
-    println!("  ratio p50 {:.2}x", ms(percentile(&sale, 0.5)) / ms(percentile(&insert, 0.5)));
+    println!(
+        "  ratio p50 {:.2}x",
+        ms(percentile(&sale, 0.5)) / ms(percentile(&insert, 0.5))
+    );
 }
 
 fn benches(c: &mut Criterion) {

@@ -61,13 +61,19 @@ pub struct Lot {
 pub enum ExpiryCheck {
     Ok,
     /// Sellable, but the cashier is warned.
-    NearExpiry { days_left: i64 },
+    NearExpiry {
+        days_left: i64,
+    },
     /// Not sellable.
     Expired,
 }
 
 /// The lot may be sold on its expiry date itself, not after it.
-pub fn check_expiry(expiry_date: NaiveDate, business_date: NaiveDate, warn_days: i64) -> ExpiryCheck {
+pub fn check_expiry(
+    expiry_date: NaiveDate,
+    business_date: NaiveDate,
+    warn_days: i64,
+) -> ExpiryCheck {
     let days_left = (expiry_date - business_date).num_days();
     if days_left < 0 {
         ExpiryCheck::Expired
@@ -93,7 +99,10 @@ pub fn has_valid_gs1_check_digit(code: &str) -> bool {
     let Some((body, last)) = code.len().checked_sub(1).map(|n| code.split_at(n)) else {
         return false;
     };
-    match (gs1_check_digit(body), last.chars().next().and_then(|c| c.to_digit(10))) {
+    match (
+        gs1_check_digit(body),
+        last.chars().next().and_then(|c| c.to_digit(10)),
+    ) {
         (Some(expected), Some(actual)) => !body.is_empty() && expected == actual,
         _ => false,
     }
@@ -110,9 +119,18 @@ mod tests {
     #[test]
     fn expiry_rule() {
         let today = date("2026-11-22");
-        assert_eq!(check_expiry(date("2026-11-21"), today, 30), ExpiryCheck::Expired);
-        assert_eq!(check_expiry(date("2026-11-22"), today, 30), ExpiryCheck::NearExpiry { days_left: 0 });
-        assert_eq!(check_expiry(date("2026-12-22"), today, 30), ExpiryCheck::NearExpiry { days_left: 30 });
+        assert_eq!(
+            check_expiry(date("2026-11-21"), today, 30),
+            ExpiryCheck::Expired
+        );
+        assert_eq!(
+            check_expiry(date("2026-11-22"), today, 30),
+            ExpiryCheck::NearExpiry { days_left: 0 }
+        );
+        assert_eq!(
+            check_expiry(date("2026-12-22"), today, 30),
+            ExpiryCheck::NearExpiry { days_left: 30 }
+        );
         assert_eq!(check_expiry(date("2026-12-23"), today, 30), ExpiryCheck::Ok);
     }
 

@@ -75,11 +75,17 @@ impl Default for AppConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path} is not a valid till configuration: {message}")]
     Invalid { path: PathBuf, message: String },
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// A till's data directory.
@@ -113,7 +119,10 @@ impl DataDir {
     pub fn load_config(&self) -> Result<AppConfig, ConfigError> {
         let path = self.config_path();
         match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Invalid { path, message: e.to_string() }),
+            Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+                path,
+                message: e.to_string(),
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AppConfig::default()),
             Err(source) => Err(ConfigError::Read { path, source }),
         }
@@ -123,10 +132,19 @@ impl DataDir {
     /// never leaves a half file that would stop the till from starting.
     pub fn save_config(&self, config: &AppConfig) -> Result<(), ConfigError> {
         let path = self.config_path();
-        let text = toml::to_string_pretty(config).map_err(|e| ConfigError::Invalid { path: path.clone(), message: e.to_string() })?;
+        let text = toml::to_string_pretty(config).map_err(|e| ConfigError::Invalid {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
         let tmp = self.path.join("config.toml.tmp");
-        std::fs::create_dir_all(&self.path).map_err(|source| ConfigError::Write { path: path.clone(), source })?;
-        std::fs::write(&tmp, text).map_err(|source| ConfigError::Write { path: tmp.clone(), source })?;
+        std::fs::create_dir_all(&self.path).map_err(|source| ConfigError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        std::fs::write(&tmp, text).map_err(|source| ConfigError::Write {
+            path: tmp.clone(),
+            source,
+        })?;
         std::fs::rename(&tmp, &path).map_err(|source| ConfigError::Write { path, source })
     }
 }
@@ -141,8 +159,14 @@ mod tests {
         let data = DataDir::new(dir.path());
         assert_eq!(data.load_config().unwrap(), AppConfig::default());
         let config = AppConfig {
-            server: Some(ServerConfig { url: "http://127.0.0.1:8080".into(), token: "t".into() }),
-            printer: Some(PrinterConfig { uri: "tcp://127.0.0.1:9100".into(), width_mm: 58 }),
+            server: Some(ServerConfig {
+                url: "http://127.0.0.1:8080".into(),
+                token: "t".into(),
+            }),
+            printer: Some(PrinterConfig {
+                uri: "tcp://127.0.0.1:9100".into(),
+                width_mm: 58,
+            }),
             ..AppConfig::default()
         };
         data.save_config(&config).unwrap();

@@ -26,11 +26,20 @@ pub enum PromotionKind {
     AmountOff { target: Target, amount: Decimal },
     /// 满减: when matching lines reach `threshold`, take `save` off them (spread by
     /// largest remainder); with `repeat`, once per whole multiple of the threshold.
-    SpendSave { target: Target, threshold: Decimal, save: Decimal, repeat: bool },
+    SpendSave {
+        target: Target,
+        threshold: Decimal,
+        save: Decimal,
+        repeat: bool,
+    },
     /// 买赠: for every `buy` units of `sku`, `get` more units of it are free.
     BuyGet { sku: String, buy: u32, get: u32 },
     /// 会员价: members of `tier` or above pay `price` per unit of `sku`.
-    TierPrice { sku: String, tier: Tier, price: Decimal },
+    TierPrice {
+        sku: String,
+        tier: Tier,
+        price: Decimal,
+    },
     /// 积分加倍: matching lines earn points times `multiplier`.
     PointsMultiplier { target: Target, multiplier: Decimal },
 }

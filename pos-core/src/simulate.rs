@@ -52,7 +52,13 @@ pub fn simulate(
     let mut now = options.start;
     till.login(&options.operator, &options.pin, now)?;
     if !till.has_open_shift()? {
-        till.open_shift(vec![DenominationCount { denomination: Decimal::ONE_HUNDRED, count: 5 }], now)?;
+        till.open_shift(
+            vec![DenominationCount {
+                denomination: Decimal::ONE_HUNDRED,
+                count: 5,
+            }],
+            now,
+        )?;
     }
     let pool = load_pool(till)?;
     if pool.products.is_empty() {
@@ -69,7 +75,9 @@ pub fn simulate(
                 summary.returns += 1;
             }
         }
-        let Some(doc) = ring_up(till, &pool, &mut rng, now, &mut summary)? else { continue };
+        let Some(doc) = ring_up(till, &pool, &mut rng, now, &mut summary)? else {
+            continue;
+        };
         on_sale(&doc);
         if let DocumentBody::Sale(s) = &doc.body {
             summary.total += s.total;
@@ -91,7 +99,10 @@ fn load_pool(till: &Till) -> Result<Pool, TillError> {
         let tracking = store.product(&sku)?.map(|p| p.tracking).unwrap_or_default();
         products.push((sku, barcode, tracking));
     }
-    Ok(Pool { products, members: store.member_cards(1_000)? })
+    Ok(Pool {
+        products,
+        members: store.member_cards(1_000)?,
+    })
 }
 
 /// One sale; `None` when nothing sellable was picked (e.g. only expired lots).
@@ -105,11 +116,24 @@ fn ring_up(
     till.clear_sale();
     for _ in 0..rng.random_range(1..=5) {
         let (sku, barcode, tracking) = &pool.products[rng.random_range(0..pool.products.len())];
-        let mut item = ItemInput { quantity: rng.random_range(1..=3), ..ItemInput::code(barcode.clone()) };
+        let mut item = ItemInput {
+            quantity: rng.random_range(1..=3),
+            ..ItemInput::code(barcode.clone())
+        };
         if *tracking == Tracking::Serial {
             // A unit not already in this cart (the same product may be picked twice).
-            let in_cart = |s: &String| till.cart().lines.iter().any(|l| l.serial.as_ref() == Some(s));
-            let Some(serial) = till.store().available_serials(sku, 10)?.into_iter().find(|s| !in_cart(s)) else {
+            let in_cart = |s: &String| {
+                till.cart()
+                    .lines
+                    .iter()
+                    .any(|l| l.serial.as_ref() == Some(s))
+            };
+            let Some(serial) = till
+                .store()
+                .available_serials(sku, 10)?
+                .into_iter()
+                .find(|s| !in_cart(s))
+            else {
                 summary.skipped_scans += 1;
                 continue;
             };
@@ -119,7 +143,11 @@ fn ring_up(
         match till.scan(&item, now) {
             Ok(_) => {}
             // What a real counter meets too: expired stock, a sold-out serial.
-            Err(TillError::ExpiredLot { .. } | TillError::LotRequired { .. } | TillError::SerialAlreadySold { .. }) => {
+            Err(
+                TillError::ExpiredLot { .. }
+                | TillError::LotRequired { .. }
+                | TillError::SerialAlreadySold { .. },
+            ) => {
                 summary.skipped_scans += 1;
             }
             Err(e) => return Err(e),
@@ -156,33 +184,71 @@ fn ring_up(
 
 /// Cash (rounded up to a note), a wallet, a card, or a split of two.
 fn money_tenders(due: Decimal, rng: &mut StdRng) -> Vec<Tender> {
-    let reference = |rng: &mut StdRng| Some(format!("{:012}", rng.random_range(0..1_000_000_000_000u64)));
-    let tender = |kind, amount| Tender { kind, amount, reference: None, points: 0 };
+    let reference =
+        |rng: &mut StdRng| Some(format!("{:012}", rng.random_range(0..1_000_000_000_000u64)));
+    let tender = |kind, amount| Tender {
+        kind,
+        amount,
+        reference: None,
+        points: 0,
+    };
     match rng.random_range(0..10) {
         0..=3 => {
-            let note = [Decimal::from(10), Decimal::from(50), Decimal::from(100)][rng.random_range(0..3)];
+            let note =
+                [Decimal::from(10), Decimal::from(50), Decimal::from(100)][rng.random_range(0..3)];
             let handed = (due / note).ceil() * note;
             vec![tender(TenderKind::Cash, handed.max(due))]
         }
-        4..=5 => vec![Tender { reference: reference(rng), ..tender(TenderKind::WechatPay, due) }],
-        6..=7 => vec![Tender { reference: reference(rng), ..tender(TenderKind::Alipay, due) }],
-        8 => vec![Tender { reference: reference(rng), ..tender(TenderKind::BankCard, due) }],
+        4..=5 => vec![Tender {
+            reference: reference(rng),
+            ..tender(TenderKind::WechatPay, due)
+        }],
+        6..=7 => vec![Tender {
+            reference: reference(rng),
+            ..tender(TenderKind::Alipay, due)
+        }],
+        8 => vec![Tender {
+            reference: reference(rng),
+            ..tender(TenderKind::BankCard, due)
+        }],
         _ => {
             let part = round_cny(due / Decimal::TWO);
             if part.is_zero() {
                 return vec![tender(TenderKind::Cash, due)];
             }
-            vec![Tender { reference: reference(rng), ..tender(TenderKind::WechatPay, part) }, tender(TenderKind::Cash, due - part)]
+            vec![
+                Tender {
+                    reference: reference(rng),
+                    ..tender(TenderKind::WechatPay, part)
+                },
+                tender(TenderKind::Cash, due - part),
+            ]
         }
     }
 }
 
 /// Returns one unit of one line of an earlier sale; `false` when nothing is left to return.
-fn return_one_line(till: &mut Till, sale: &Document, rng: &mut StdRng, now: DateTime<Utc>) -> Result<bool, TillError> {
-    let DocumentBody::Sale(s) = &sale.body else { return Ok(false) };
+fn return_one_line(
+    till: &mut Till,
+    sale: &Document,
+    rng: &mut StdRng,
+    now: DateTime<Utc>,
+) -> Result<bool, TillError> {
+    let DocumentBody::Sale(s) = &sale.body else {
+        return Ok(false);
+    };
     let line = &s.lines[rng.random_range(0..s.lines.len())];
-    let request = [ReturnRequestLine { original_line_no: line.line_no, quantity: 1 }];
-    match till.return_from_sale(&sale.id.to_string(), &request, RefundTo::OriginalTenders, "顾客退货", now) {
+    let request = [ReturnRequestLine {
+        original_line_no: line.line_no,
+        quantity: 1,
+    }];
+    match till.return_from_sale(
+        &sale.id.to_string(),
+        &request,
+        RefundTo::OriginalTenders,
+        "顾客退货",
+        now,
+    ) {
         Ok(_) => Ok(true),
         Err(TillError::Return(_)) => Ok(false),
         Err(e) => Err(e),

@@ -44,18 +44,38 @@ fn committed_sales_survive_sigkill_and_nothing_is_half_written() {
     for kill in 0..KILLS {
         let wait_for_sales = rng.random_range(1..=40);
         let extra_delay = Duration::from_micros(rng.random_range(0..20_000));
-        traced.extend(run_child_and_kill(dir.path(), kill as u64, wait_for_sales, extra_delay));
+        traced.extend(run_child_and_kill(
+            dir.path(),
+            kill as u64,
+            wait_for_sales,
+            extra_delay,
+        ));
         check_file(&data, &catalog, &traced);
     }
-    assert!(traced.len() >= KILLS, "each child committed at least one sale before the kill");
-    eprintln!("{KILLS} kills, {} sales seen committed, all intact", traced.len());
+    assert!(
+        traced.len() >= KILLS,
+        "each child committed at least one sale before the kill"
+    );
+    eprintln!(
+        "{KILLS} kills, {} sales seen committed, all intact",
+        traced.len()
+    );
 }
 
 fn init_till(data: &DataDir, catalog: &CatalogImport) {
     use pos_core::operator::Role;
     use pos_core::till::{NewOperator, Till};
-    let identity = pos_core::store::TillIdentity { store_id: "S001".into(), terminal_id: "T01".into() };
-    let manager = NewOperator { id: "manager", name: "店长", role: Role::Manager, pin: PIN, salt: [7; 16] };
+    let identity = pos_core::store::TillIdentity {
+        store_id: "S001".into(),
+        terminal_id: "T01".into(),
+    };
+    let manager = NewOperator {
+        id: "manager",
+        name: "店长",
+        role: Role::Manager,
+        pin: PIN,
+        salt: [7; 16],
+    };
     let mut till = Till::init(&data.till_path(), identity, manager, Default::default()).unwrap();
     till.store_mut().import_catalog(catalog).unwrap();
 }
@@ -70,14 +90,26 @@ fn child(dir: &Path, seed: u64) {
     };
     let data = DataDir::new(dir);
     let mut till = pos_core::till::Till::open(&data.till_path(), Default::default()).unwrap();
-    simulate(&mut till, &options, |doc| println!("sale {} {}", doc.sequence, doc.id)).unwrap();
+    simulate(&mut till, &options, |doc| {
+        println!("sale {} {}", doc.sequence, doc.id)
+    })
+    .unwrap();
 }
 
 /// Runs a child until it has committed `wait_for_sales` more sales, waits a little more,
 /// kills it and returns the sales it reported as committed.
-fn run_child_and_kill(dir: &Path, seed: u64, wait_for_sales: usize, extra_delay: Duration) -> Vec<(u64, String)> {
+fn run_child_and_kill(
+    dir: &Path,
+    seed: u64,
+    wait_for_sales: usize,
+    extra_delay: Duration,
+) -> Vec<(u64, String)> {
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "committed_sales_survive_sigkill_and_nothing_is_half_written", "--nocapture"])
+        .args([
+            "--exact",
+            "committed_sales_survive_sigkill_and_nothing_is_half_written",
+            "--nocapture",
+        ])
         .env(CHILD_ENV, dir)
         .env(SEED_ENV, seed.to_string())
         .stdout(Stdio::piped())
@@ -90,7 +122,10 @@ fn run_child_and_kill(dir: &Path, seed: u64, wait_for_sales: usize, extra_delay:
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             if let Some(rest) = line.strip_prefix("sale ") {
                 let (seq, id) = rest.split_once(' ').unwrap();
-                if tx.send((seq.parse::<u64>().unwrap(), id.to_string())).is_err() {
+                if tx
+                    .send((seq.parse::<u64>().unwrap(), id.to_string()))
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -124,11 +159,18 @@ fn check_file(data: &DataDir, catalog: &CatalogImport, traced: &[(u64, String)])
     assert_eq!(chain.documents, chain.last_sequence);
 
     for (sequence, id) in traced {
-        let doc = store.document(*sequence).unwrap().unwrap_or_else(|| panic!("committed sale {sequence} lost"));
+        let doc = store
+            .document(*sequence)
+            .unwrap()
+            .unwrap_or_else(|| panic!("committed sale {sequence} lost"));
         assert_eq!(&doc.id.to_string(), id);
     }
     let documents = store.documents_after(0, None).unwrap();
-    assert_eq!(store.outbox_stats().unwrap().waiting, documents.len() as u64, "every document has its outbox row");
+    assert_eq!(
+        store.outbox_stats().unwrap().waiting,
+        documents.len() as u64,
+        "every document has its outbox row"
+    );
     check_effects(&store, catalog, &documents);
 }
 
@@ -140,7 +182,11 @@ fn check_effects(store: &Store, catalog: &CatalogImport, documents: &[Document])
     for s in &catalog.stock {
         *stock.entry(s.sku.clone()).or_default() += s.quantity;
     }
-    let mut points: BTreeMap<String, i64> = catalog.members.iter().map(|m| (m.id.clone(), m.points_balance)).collect();
+    let mut points: BTreeMap<String, i64> = catalog
+        .members
+        .iter()
+        .map(|m| (m.id.clone(), m.points_balance))
+        .collect();
     for doc in documents {
         let voided = match &doc.body {
             DocumentBody::Void(v) => by_id.get(&v.sale_id).copied(),
@@ -158,7 +204,10 @@ fn check_effects(store: &Store, catalog: &CatalogImport, documents: &[Document])
         assert_eq!(store.stock(sku, None).unwrap(), *expected, "stock of {sku}");
     }
     for (member_id, expected) in &points {
-        let shown = store.find_member(member_id).unwrap().map(|m| m.points_balance);
+        let shown = store
+            .find_member(member_id)
+            .unwrap()
+            .map(|m| m.points_balance);
         assert_eq!(shown, Some(*expected), "points of {member_id}");
         assert!(*expected >= 0, "points never below zero at the till");
     }

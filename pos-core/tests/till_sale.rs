@@ -20,14 +20,30 @@ fn snapshot(t: &TestTill) -> (u64, i64, i64, i64) {
 #[test]
 fn a_sale_stores_lines_tenders_stock_journal_and_outbox_together() {
     let mut t = selling_till();
-    t.till.scan(&ItemInput { quantity: 2, ..ItemInput::code(masks_barcode()) }, now()).unwrap();
-    t.till.scan(&ItemInput::code(strips_barcode()), now()).unwrap();
+    t.till
+        .scan(
+            &ItemInput {
+                quantity: 2,
+                ..ItemInput::code(masks_barcode())
+            },
+            now(),
+        )
+        .unwrap();
+    t.till
+        .scan(&ItemInput::code(strips_barcode()), now())
+        .unwrap();
     let doc = t.till.pay(&[cash("200")], None, now()).unwrap();
 
-    let DocumentBody::Sale(sale) = &doc.body else { panic!("not a sale: {doc:?}") };
+    let DocumentBody::Sale(sale) = &doc.body else {
+        panic!("not a sale: {doc:?}")
+    };
     assert_eq!(sale.total, dec("119.00"));
     assert_eq!(sale.change, dec("81.00"));
-    assert_eq!(sale.lines[1].lot.as_deref(), Some("L-NEAR"), "first expiry, first out; the expired lot is skipped");
+    assert_eq!(
+        sale.lines[1].lot.as_deref(),
+        Some("L-NEAR"),
+        "first expiry, first out; the expired lot is skipped"
+    );
     assert_eq!(doc.sequence, 2, "shift open was 1");
     assert!(t.till.cart().lines.is_empty());
 
@@ -37,7 +53,10 @@ fn a_sale_stores_lines_tenders_stock_journal_and_outbox_together() {
     assert_eq!(store.outbox_stats().unwrap().waiting, 2);
     assert_eq!(store.document_by_id(doc.id).unwrap().unwrap(), doc);
     let chain = store.verify_journal().unwrap();
-    assert!(chain.chain_ok && chain.first_sequence_gap.is_none() && chain.documents == 2, "{chain:?}");
+    assert!(
+        chain.chain_ok && chain.first_sequence_gap.is_none() && chain.documents == 2,
+        "{chain:?}"
+    );
 }
 
 #[test]
@@ -45,39 +64,75 @@ fn bad_input_is_refused_and_changes_nothing() {
     let mut t = selling_till();
     let before = snapshot(&t);
 
-    let e = t.till.scan(&ItemInput::code("6900000000000"), now()).unwrap_err();
+    let e = t
+        .till
+        .scan(&ItemInput::code("6900000000000"), now())
+        .unwrap_err();
     assert!(matches!(e, TillError::UnknownCode { .. }), "{e}");
-    let e = t.till.scan(&ItemInput { quantity: 0, ..ItemInput::code(masks_barcode()) }, now()).unwrap_err();
+    let e = t
+        .till
+        .scan(
+            &ItemInput {
+                quantity: 0,
+                ..ItemInput::code(masks_barcode())
+            },
+            now(),
+        )
+        .unwrap_err();
     assert!(matches!(e, TillError::ZeroQuantity), "{e}");
     let e = t.till.pay(&[cash("10")], None, now()).unwrap_err();
     assert!(matches!(e, TillError::EmptyCart), "{e}");
 
-    t.till.scan(&ItemInput::code(masks_barcode()), now()).unwrap();
+    t.till
+        .scan(&ItemInput::code(masks_barcode()), now())
+        .unwrap();
     let e = t.till.pay(&[cash("10")], None, now()).unwrap_err();
     assert!(matches!(e, TillError::Tender(_)), "short payment: {e}");
     assert!(e.to_string().contains("5"), "names what is missing: {e}");
     let e = t.till.pay(&[wechat("20")], None, now()).unwrap_err();
-    assert!(matches!(e, TillError::Tender(_)), "overpay on a wallet: {e}");
+    assert!(
+        matches!(e, TillError::Tender(_)),
+        "overpay on a wallet: {e}"
+    );
     let e = t.till.set_quantity(1, 0).unwrap_err();
     assert!(matches!(e, TillError::ZeroQuantity), "{e}");
 
     assert_eq!(snapshot(&t), before);
-    assert_eq!(t.till.cart().lines.len(), 1, "the cart survives a refused payment");
+    assert_eq!(
+        t.till.cart().lines.len(),
+        1,
+        "the cart survives a refused payment"
+    );
 }
 
 #[test]
 fn expired_lots_are_refused_and_near_expiry_warns() {
     let mut t = selling_till();
-    let expired = ItemInput { lot: Some("L-EXP".into()), ..ItemInput::code(strips_barcode()) };
+    let expired = ItemInput {
+        lot: Some("L-EXP".into()),
+        ..ItemInput::code(strips_barcode())
+    };
     let e = t.till.scan(&expired, now()).unwrap_err();
     assert!(matches!(e, TillError::ExpiredLot { .. }), "{e}");
-    assert!(e.to_string().contains("L-EXP") && e.to_string().contains("2026-11-01"), "{e}");
+    assert!(
+        e.to_string().contains("L-EXP") && e.to_string().contains("2026-11-01"),
+        "{e}"
+    );
 
-    let near = ItemInput { lot: Some("L-NEAR".into()), ..ItemInput::code(strips_barcode()) };
+    let near = ItemInput {
+        lot: Some("L-NEAR".into()),
+        ..ItemInput::code(strips_barcode())
+    };
     let outcome = t.till.scan(&near, now()).unwrap();
-    assert_eq!(outcome.near_expiry.map(|(lot, _, days)| (lot, days)), Some(("L-NEAR".to_string(), 9)));
+    assert_eq!(
+        outcome.near_expiry.map(|(lot, _, days)| (lot, days)),
+        Some(("L-NEAR".to_string(), 9))
+    );
 
-    let ok = ItemInput { lot: Some("L-OK".into()), ..ItemInput::code(strips_barcode()) };
+    let ok = ItemInput {
+        lot: Some("L-OK".into()),
+        ..ItemInput::code(strips_barcode())
+    };
     assert_eq!(t.till.scan(&ok, now()).unwrap().near_expiry, None);
 
     // A UDI with a lot head office has not sent: the package's own expiry decides.
@@ -86,27 +141,56 @@ fn expired_lots_are_refused_and_near_expiry_warns() {
         expiry_date: Some("2026-10-31".parse().unwrap()),
         ..ItemInput::code(format!("0{}", strips_barcode()))
     };
-    assert!(matches!(t.till.scan(&udi, now()).unwrap_err(), TillError::ExpiredLot { .. }));
+    assert!(matches!(
+        t.till.scan(&udi, now()).unwrap_err(),
+        TillError::ExpiredLot { .. }
+    ));
 }
 
 #[test]
 fn a_serial_is_sold_once_and_again_only_after_its_return() {
     let mut t = selling_till();
-    let sn = |s: &str| ItemInput { serial: Some(s.into()), ..ItemInput::code(monitor_barcode()) };
+    let sn = |s: &str| ItemInput {
+        serial: Some(s.into()),
+        ..ItemInput::code(monitor_barcode())
+    };
 
-    let e = t.till.scan(&ItemInput::code(monitor_barcode()), now()).unwrap_err();
+    let e = t
+        .till
+        .scan(&ItemInput::code(monitor_barcode()), now())
+        .unwrap_err();
     assert!(matches!(e, TillError::SerialRequired { .. }), "{e}");
 
     t.till.scan(&sn("SN001"), now()).unwrap();
-    assert!(matches!(t.till.scan(&sn("SN001"), now()).unwrap_err(), TillError::SerialInCart { .. }));
+    assert!(matches!(
+        t.till.scan(&sn("SN001"), now()).unwrap_err(),
+        TillError::SerialInCart { .. }
+    ));
     let sale = t.till.pay(&[cash("299")], None, now()).unwrap();
 
     let e = t.till.scan(&sn("SN001"), now()).unwrap_err();
-    assert!(matches!(e, TillError::SerialAlreadySold { sequence, .. } if sequence == sale.sequence), "{e}");
+    assert!(
+        matches!(e, TillError::SerialAlreadySold { sequence, .. } if sequence == sale.sequence),
+        "{e}"
+    );
 
-    let back = [pos_core::returns::ReturnRequestLine { original_line_no: 1, quantity: 1 }];
-    let ret = t.till.return_from_sale(&sale.id.to_string(), &back, pos_core::returns::RefundTo::OriginalTenders, "不想要了", now()).unwrap();
-    let DocumentBody::Return(r) = &ret.body else { panic!() };
+    let back = [pos_core::returns::ReturnRequestLine {
+        original_line_no: 1,
+        quantity: 1,
+    }];
+    let ret = t
+        .till
+        .return_from_sale(
+            &sale.id.to_string(),
+            &back,
+            pos_core::returns::RefundTo::OriginalTenders,
+            "不想要了",
+            now(),
+        )
+        .unwrap();
+    let DocumentBody::Return(r) = &ret.body else {
+        panic!()
+    };
     assert_eq!(r.lines[0].serial.as_deref(), Some("SN001"));
     assert_eq!(r.total, dec("299.00"));
 
@@ -116,7 +200,15 @@ fn a_serial_is_sold_once_and_again_only_after_its_return() {
 #[test]
 fn held_sales_survive_a_restart_and_resume_with_their_member() {
     let mut t = selling_till();
-    t.till.scan(&ItemInput { quantity: 3, ..ItemInput::code(masks_barcode()) }, now()).unwrap();
+    t.till
+        .scan(
+            &ItemInput {
+                quantity: 3,
+                ..ItemInput::code(masks_barcode())
+            },
+            now(),
+        )
+        .unwrap();
     t.till.attach_member("13812345678").unwrap();
     t.till.hold(now()).unwrap();
     assert!(t.till.cart().lines.is_empty() && t.till.member().is_none());
@@ -141,15 +233,30 @@ fn searching_by_pinyin_name_and_sku() {
     assert_eq!(s.search_products("xyj", 10).unwrap()[0].sku, "BP01");
     assert_eq!(s.search_products("口罩", 10).unwrap()[0].sku, "MK01");
     assert_eq!(s.search_products("ST01", 10).unwrap()[0].sku, "ST01");
-    assert!(s.search_products("%", 10).unwrap().is_empty(), "LIKE wildcards are literal");
-    assert_eq!(s.search_products("血糖试纸", 10).unwrap()[0].sku, "ST01", "a whole name");
-    assert_eq!(s.search_products("\"x", 10).unwrap().len(), 0, "quotes are plain characters");
+    assert!(
+        s.search_products("%", 10).unwrap().is_empty(),
+        "LIKE wildcards are literal"
+    );
+    assert_eq!(
+        s.search_products("血糖试纸", 10).unwrap()[0].sku,
+        "ST01",
+        "a whole name"
+    );
+    assert_eq!(
+        s.search_products("\"x", 10).unwrap().len(),
+        0,
+        "quotes are plain characters"
+    );
 }
 
 #[test]
 fn search_follows_catalog_changes() {
     let mut t = new_till();
-    let mut renamed = catalog().products.into_iter().find(|p| p.sku == "MK01").unwrap();
+    let mut renamed = catalog()
+        .products
+        .into_iter()
+        .find(|p| p.sku == "MK01")
+        .unwrap();
     renamed.name = "儿童医用口罩".into();
     renamed.pinyin = "etyykz".into();
     let page = t.till.store_mut().begin_feed_page().unwrap();
@@ -158,6 +265,12 @@ fn search_follows_catalog_changes() {
     page.commit(1).unwrap();
     let s = t.till.store();
     assert_eq!(s.search_products("etyy", 10).unwrap()[0].sku, "MK01");
-    assert!(s.search_products("外科口罩", 10).unwrap().is_empty(), "the old name is gone from the index");
-    assert!(s.search_products("血糖试纸", 10).unwrap().is_empty(), "deleted products are not offered");
+    assert!(
+        s.search_products("外科口罩", 10).unwrap().is_empty(),
+        "the old name is gone from the index"
+    );
+    assert!(
+        s.search_products("血糖试纸", 10).unwrap().is_empty(),
+        "deleted products are not offered"
+    );
 }

@@ -9,7 +9,15 @@ use pos_core::till::{ItemInput, TillError};
 use rusqlite::Connection;
 
 fn sell_masks(t: &mut TestTill, quantity: u32) -> pos_core::document::Document {
-    t.till.scan(&ItemInput { quantity, ..ItemInput::code(masks_barcode()) }, now()).unwrap();
+    t.till
+        .scan(
+            &ItemInput {
+                quantity,
+                ..ItemInput::code(masks_barcode())
+            },
+            now(),
+        )
+        .unwrap();
     t.till.pay(&[cash("1000")], None, now()).unwrap()
 }
 
@@ -25,7 +33,9 @@ fn verify_names_the_first_tampered_document() {
     let report = t.till.store().verify_journal().unwrap();
     assert!(!report.chain_ok);
     assert_eq!(report.first_broken_link, Some(3));
-    let e = raw.execute("DELETE FROM journal WHERE sequence = 2", []).unwrap_err();
+    let e = raw
+        .execute("DELETE FROM journal WHERE sequence = 2", [])
+        .unwrap_err();
     assert!(e.to_string().contains("append-only"), "{e}");
 }
 
@@ -36,21 +46,53 @@ fn acknowledged_documents_leave_the_outbox_and_rejected_ones_stay_visible() {
     let b = sell_masks(&mut t, 1);
     let c = sell_masks(&mut t, 1);
     let batch = t.till.store().outbox_batch(100, 1 << 20).unwrap();
-    assert_eq!(batch.iter().map(|r| r.sequence).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+    assert_eq!(
+        batch.iter().map(|r| r.sequence).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4]
+    );
     let acks = [
-        Ack { sequence: 1, status: AckStatus::Accepted, reason: None },
-        Ack { sequence: a.sequence, status: AckStatus::Duplicate, reason: None },
-        Ack { sequence: b.sequence, status: AckStatus::Rejected, reason: Some("total does not add up".into()) },
-        Ack { sequence: c.sequence, status: AckStatus::Accepted, reason: None },
+        Ack {
+            sequence: 1,
+            status: AckStatus::Accepted,
+            reason: None,
+        },
+        Ack {
+            sequence: a.sequence,
+            status: AckStatus::Duplicate,
+            reason: None,
+        },
+        Ack {
+            sequence: b.sequence,
+            status: AckStatus::Rejected,
+            reason: Some("total does not add up".into()),
+        },
+        Ack {
+            sequence: c.sequence,
+            status: AckStatus::Accepted,
+            reason: None,
+        },
     ];
     t.till.store_mut().record_acks(&acks, now()).unwrap();
     let stats = t.till.store().outbox_stats().unwrap();
     assert_eq!((stats.waiting, stats.rejected), (0, 1));
     let rejected = t.till.store().rejected_documents().unwrap();
-    assert_eq!((rejected[0].sequence, rejected[0].reason.as_str()), (b.sequence, "total does not add up"));
-    assert!(t.till.store().outbox_batch(100, 1 << 20).unwrap().is_empty(), "rejected rows are not resent by themselves");
+    assert_eq!(
+        (rejected[0].sequence, rejected[0].reason.as_str()),
+        (b.sequence, "total does not add up")
+    );
+    assert!(
+        t.till
+            .store()
+            .outbox_batch(100, 1 << 20)
+            .unwrap()
+            .is_empty(),
+        "rejected rows are not resent by themselves"
+    );
     assert!(t.till.store_mut().retry_rejected(b.sequence).unwrap());
-    assert_eq!(t.till.store().outbox_batch(100, 1 << 20).unwrap()[0].sequence, b.sequence);
+    assert_eq!(
+        t.till.store().outbox_batch(100, 1 << 20).unwrap()[0].sequence,
+        b.sequence
+    );
 }
 
 #[test]
@@ -60,7 +102,11 @@ fn batches_are_bounded_by_count_and_bytes() {
         sell_masks(&mut t, 1);
     }
     assert_eq!(t.till.store().outbox_batch(2, 1 << 20).unwrap().len(), 2);
-    assert_eq!(t.till.store().outbox_batch(100, 1).unwrap().len(), 1, "always at least one document");
+    assert_eq!(
+        t.till.store().outbox_batch(100, 1).unwrap().len(),
+        1,
+        "always at least one document"
+    );
 }
 
 #[test]
@@ -77,9 +123,23 @@ fn a_feed_page_never_forgets_a_local_sale() {
     assert_eq!(t.till.store().feed_cursor().unwrap(), 7);
 
     // Acknowledged, then a full pull brings head office's stock with the sale in it.
-    t.till.store_mut().record_acks(&[Ack { sequence: sale.sequence, status: AckStatus::Accepted, reason: None }], now()).unwrap();
+    t.till
+        .store_mut()
+        .record_acks(
+            &[Ack {
+                sequence: sale.sequence,
+                status: AckStatus::Accepted,
+                reason: None,
+            }],
+            now(),
+        )
+        .unwrap();
     let watermark = t.till.store().acked_watermark().unwrap();
-    assert_eq!(t.till.store().stock("MK01", None).unwrap(), 90, "acknowledged but not yet pulled");
+    assert_eq!(
+        t.till.store().stock("MK01", None).unwrap(),
+        90,
+        "acknowledged but not yet pulled"
+    );
     let page = t.till.store_mut().begin_feed_page().unwrap();
     page.set_stock("MK01", None, 90).unwrap();
     page.commit(8).unwrap();
@@ -103,7 +163,9 @@ fn an_unfinished_feed_page_changes_nothing() {
 #[test]
 fn a_locked_file_is_a_clear_error_and_the_sale_waits_in_the_cart() {
     let mut t = selling_till();
-    t.till.scan(&ItemInput::code(masks_barcode()), now()).unwrap();
+    t.till
+        .scan(&ItemInput::code(masks_barcode()), now())
+        .unwrap();
     let blocker = Connection::open(t.path()).unwrap();
     blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let e = t.till.pay(&[cash("20")], None, now()).unwrap_err();
@@ -117,9 +179,13 @@ fn a_file_that_is_not_a_till_says_where_it_is() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("till.sqlite");
     std::fs::write(&path, vec![0x42; 8192]).unwrap();
-    let e = pos_core::till::Till::open(&path, Default::default()).err().unwrap();
+    let e = pos_core::till::Till::open(&path, Default::default())
+        .err()
+        .unwrap();
     assert!(e.to_string().contains(&path.display().to_string()), "{e}");
     let missing = dir.path().join("nope.sqlite");
-    let e = pos_core::till::Till::open(&missing, Default::default()).err().unwrap();
+    let e = pos_core::till::Till::open(&missing, Default::default())
+        .err()
+        .unwrap();
     assert!(e.to_string().contains("pos init"), "{e}");
 }

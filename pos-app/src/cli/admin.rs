@@ -36,19 +36,37 @@ pub struct InitArgs {
 }
 
 pub fn init(data: &DataDir, a: InitArgs) -> anyhow::Result<()> {
-    std::fs::create_dir_all(data.path()).with_context(|| format!("creating {}", data.path().display()))?;
+    std::fs::create_dir_all(data.path())
+        .with_context(|| format!("creating {}", data.path().display()))?;
     if data.till_path().exists() {
         // Re-running init only updates the head-office settings; the ledger stays.
         if a.server.is_none() {
-            bail!("{} exists already; nothing to do", data.till_path().display());
+            bail!(
+                "{} exists already; nothing to do",
+                data.till_path().display()
+            );
         }
     } else {
-        let identity = TillIdentity { store_id: a.store.clone(), terminal_id: a.terminal.clone() };
-        let manager =
-            NewOperator { id: "manager", name: "店长", role: Role::Manager, pin: &a.manager_pin, salt: rand::random() };
+        let identity = TillIdentity {
+            store_id: a.store.clone(),
+            terminal_id: a.terminal.clone(),
+        };
+        let manager = NewOperator {
+            id: "manager",
+            name: "店长",
+            role: Role::Manager,
+            pin: &a.manager_pin,
+            salt: rand::random(),
+        };
         let mut till = Till::init(&data.till_path(), identity, manager, Default::default())?;
         if let Some(pin) = &a.cashier_pin {
-            till.add_operator(NewOperator { id: "cashier", name: "收银员", role: Role::Cashier, pin, salt: rand::random() })?;
+            till.add_operator(NewOperator {
+                id: "cashier",
+                name: "收银员",
+                role: Role::Cashier,
+                pin,
+                salt: rand::random(),
+            })?;
         }
     }
     let mut config = data.load_config()?;
@@ -59,7 +77,12 @@ pub fn init(data: &DataDir, a: InitArgs) -> anyhow::Result<()> {
         config.server = Some(ServerConfig { url, token });
     }
     data.save_config(&config)?;
-    println!("till {} / {} ready in {}", a.store, a.terminal, data.path().display());
+    println!(
+        "till {} / {} ready in {}",
+        a.store,
+        a.terminal,
+        data.path().display()
+    );
     Ok(())
 }
 
@@ -71,7 +94,8 @@ pub struct ImportArgs {
 
 pub fn import(data: &DataDir, a: ImportArgs) -> anyhow::Result<()> {
     let file = File::open(&a.file).with_context(|| format!("opening {}", a.file.display()))?;
-    let catalog = parse_catalog_csv(BufReader::new(file)).with_context(|| format!("reading {}", a.file.display()))?;
+    let catalog = parse_catalog_csv(BufReader::new(file))
+        .with_context(|| format!("reading {}", a.file.display()))?;
     let mut till = super::open_till(data)?;
     till.store_mut().import_catalog(&catalog)?;
     println!(

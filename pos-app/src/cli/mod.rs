@@ -12,7 +12,11 @@ use pos_core::data_dir::DataDir;
 use pos_core::till::Till;
 
 #[derive(Debug, Parser)]
-#[command(name = "pos", version, about = "Medical-device store till (医疗器械门店收银)")]
+#[command(
+    name = "pos",
+    version,
+    about = "Medical-device store till (医疗器械门店收银)"
+)]
 pub struct Args {
     /// The till's data directory (till.sqlite and config.toml).
     #[arg(long, global = true, default_value = "data/demo", env = "POS_DATA_DIR")]
@@ -68,7 +72,11 @@ fn summary(data: &DataDir) -> anyhow::Result<()> {
     let stats = store.outbox_stats()?;
     println!("store {} terminal {}", id.store_id, id.terminal_id);
     println!("products: {}", store.product_count()?);
-    println!("documents: {} (waiting for head office: {})", store.last_sequence()?, stats.waiting);
+    println!(
+        "documents: {} (waiting for head office: {})",
+        store.last_sequence()?,
+        stats.waiting
+    );
     println!("business date: {}", till.business_date(Utc::now()));
     println!("run `pos --help` for the commands");
     Ok(())

@@ -41,18 +41,30 @@ pub fn run(data: &DataDir, a: ReportArgs) -> anyhow::Result<()> {
             print_totals("X 报表 / X report", &totals, a.json)
         }
         Kind::Z => {
-            let Some(pin) = a.pin.as_deref() else { bail!("a Z report needs --pin of a manager") };
+            let Some(pin) = a.pin.as_deref() else {
+                bail!("a Z report needs --pin of a manager")
+            };
             let now = Utc::now();
             till.login(&a.operator, pin, now)?;
             let counted = parse_counted(&a.counted)?;
             let doc = till.z_report(counted, None, now)?;
-            let DocumentBody::ZReport(z) = &doc.body else { bail!("the till wrote something other than a Z report") };
+            let DocumentBody::ZReport(z) = &doc.body else {
+                bail!("the till wrote something other than a Z report")
+            };
             if a.json {
                 println!("{}", serde_json::to_string(z)?);
                 return Ok(());
             }
-            print_totals(&format!("Z 报表 / Z report No. {}", z.z_no), &z.totals, false)?;
-            println!("{:<24}{:>12}", "实点现金 counted", format_cny(z.counted_cash));
+            print_totals(
+                &format!("Z 报表 / Z report No. {}", z.z_no),
+                &z.totals,
+                false,
+            )?;
+            println!(
+                "{:<24}{:>12}",
+                "实点现金 counted",
+                format_cny(z.counted_cash)
+            );
             println!("{:<24}{:>12}", "差异 variance", format_cny(z.variance));
             Ok(())
         }
@@ -65,10 +77,16 @@ pub fn parse_counted(text: &str) -> anyhow::Result<Vec<DenominationCount>> {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|pair| {
-            let (d, c) = pair.split_once('x').with_context(|| format!("`{pair}` is not DENOMINATIONxCOUNT"))?;
+            let (d, c) = pair
+                .split_once('x')
+                .with_context(|| format!("`{pair}` is not DENOMINATIONxCOUNT"))?;
             Ok(DenominationCount {
-                denomination: Decimal::from_str(d.trim()).with_context(|| format!("`{d}` is not an amount"))?,
-                count: c.trim().parse().with_context(|| format!("`{c}` is not a count"))?,
+                denomination: Decimal::from_str(d.trim())
+                    .with_context(|| format!("`{d}` is not an amount"))?,
+                count: c
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("`{c}` is not a count"))?,
             })
         })
         .collect()
@@ -81,15 +99,30 @@ fn print_totals(title: &str, t: &ReportTotals, json: bool) -> anyhow::Result<()>
     }
     println!("{title}");
     let row = |label: &str, value: String| println!("{label:<24}{value:>12}");
-    row("销售 sales", format!("{} / {}", t.sales_count, format_cny(t.sales_total)));
-    row("退货 returns", format!("{} / {}", t.returns_count, format_cny(t.returns_total)));
-    row("作废 voids", format!("{} / {}", t.voids_count, format_cny(t.voids_total)));
+    row(
+        "销售 sales",
+        format!("{} / {}", t.sales_count, format_cny(t.sales_total)),
+    );
+    row(
+        "退货 returns",
+        format!("{} / {}", t.returns_count, format_cny(t.returns_total)),
+    );
+    row(
+        "作废 voids",
+        format!("{} / {}", t.voids_count, format_cny(t.voids_total)),
+    );
     row("折扣 discounts", format_cny(t.discount_total));
     for v in &t.vat {
-        row(&format!("税额 VAT {}%", v.rate * Decimal::ONE_HUNDRED), format_cny(v.vat));
+        row(
+            &format!("税额 VAT {}%", v.rate * Decimal::ONE_HUNDRED),
+            format_cny(v.vat),
+        );
     }
     for tender in &t.tenders {
-        row(tender.kind.label_zh(), format!("{} / {}", tender.count, format_cny(tender.amount)));
+        row(
+            tender.kind.label_zh(),
+            format!("{} / {}", tender.count, format_cny(tender.amount)),
+        );
     }
     row("积分获得 points earned", t.points_earned.to_string());
     row("积分抵扣 points redeemed", t.points_redeemed.to_string());

@@ -7,10 +7,11 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::members::upsert_member;
+use super::stock::{set_serial, set_stock_base};
 use super::{Store, StoreError};
 use crate::catalog::{DeviceClass, Lot, Product, Tracking};
 use crate::import::CatalogImport;
-use crate::member::{Member, Tier};
 use crate::promotion::Promotion;
 
 /// A product found by a search, with the stock the till believes it has.
@@ -29,14 +30,14 @@ pub struct StockLevel {
     pub quantity: i64,
 }
 
-const PRODUCT_COLUMNS: &str = "sku, name, pinyin, category, unit, price, vat_rate, device_class, \
+pub(super) const PRODUCT_COLUMNS: &str = "sku, name, pinyin, category, unit, price, vat_rate, device_class, \
      registration_no, tracking, safety_stock";
 
 pub(crate) fn decimal(value: String, what: &'static str) -> Result<Decimal, StoreError> {
     Decimal::from_str(&value).map_err(|_| StoreError::corrupt(what, value))
 }
 
-fn product_from_row(row: &Row<'_>) -> rusqlite::Result<(Product, String, String)> {
+pub(super) fn product_from_row(row: &Row<'_>) -> rusqlite::Result<(Product, String, String)> {
     let device_class: Option<String> = row.get(7)?;
     let tracking: String = row.get(9)?;
     Ok((
@@ -58,7 +59,7 @@ fn product_from_row(row: &Row<'_>) -> rusqlite::Result<(Product, String, String)
     ))
 }
 
-fn finish_product(raw: (Product, String, String)) -> Result<Product, StoreError> {
+pub(super) fn finish_product(raw: (Product, String, String)) -> Result<Product, StoreError> {
     let (mut p, price, vat) = raw;
     p.price = decimal(price, "product price")?;
     p.vat_rate = decimal(vat, "vat rate")?;
@@ -141,7 +142,11 @@ pub(crate) fn upsert_product(tx: &Transaction<'_>, p: &Product) -> Result<(), St
     Ok(())
 }
 
-pub(crate) fn upsert_barcode(tx: &Transaction<'_>, sku: &str, barcode: &str) -> Result<(), StoreError> {
+pub(crate) fn upsert_barcode(
+    tx: &Transaction<'_>,
+    sku: &str,
+    barcode: &str,
+) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO barcode (barcode, sku) VALUES (?1, ?2)
          ON CONFLICT (barcode) DO UPDATE SET sku = excluded.sku",
@@ -156,49 +161,6 @@ pub(crate) fn upsert_lot(tx: &Transaction<'_>, lot: &Lot) -> Result<(), StoreErr
          ON CONFLICT (sku, lot_no) DO UPDATE SET expiry_date = excluded.expiry_date",
     )?
     .execute(params![lot.sku, lot.lot_no, lot.expiry_date.to_string()])?;
-    Ok(())
-}
-
-pub(crate) fn set_stock_base(
-    tx: &Transaction<'_>,
-    sku: &str,
-    lot_no: Option<&str>,
-    quantity: i64,
-) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO stock_base (sku, lot_no, quantity) VALUES (?1, ?2, ?3)
-         ON CONFLICT (sku, lot_no) DO UPDATE SET quantity = excluded.quantity",
-    )?
-    .execute(params![sku, lot_no.unwrap_or(""), quantity])?;
-    Ok(())
-}
-
-pub(crate) fn set_serial(
-    tx: &Transaction<'_>,
-    sku: &str,
-    serial: &str,
-    lot_no: Option<&str>,
-    available: bool,
-) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO serial_unit (sku, serial, lot_no, available) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (sku, serial) DO UPDATE SET lot_no = excluded.lot_no, available = excluded.available",
-    )?
-    .execute(params![sku, serial, lot_no, available])?;
-    Ok(())
-}
-
-pub(crate) fn upsert_member(tx: &Transaction<'_>, m: &Member) -> Result<(), StoreError> {
-    // A member registered offline here comes back from head office under head office's
-    // id (merged by phone); the local stand-in row gives way to it.
-    tx.prepare_cached("DELETE FROM member WHERE phone = ?1 AND id <> ?2 AND card_no LIKE 'L%'")?
-        .execute(params![m.phone, m.id])?;
-    tx.prepare_cached(
-        "INSERT INTO member (id, card_no, phone, name, tier, points_base) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (id) DO UPDATE SET card_no = excluded.card_no, phone = excluded.phone,
-             name = excluded.name, tier = excluded.tier, points_base = excluded.points_base",
-    )?
-    .execute(params![m.id, m.card_no, m.phone, m.name, m.tier.code(), m.points_balance])?;
     Ok(())
 }
 
@@ -243,7 +205,11 @@ impl Store {
 
     pub fn product(&self, sku: &str) -> Result<Option<Product>, StoreError> {
         let sql = format!("SELECT {PRODUCT_COLUMNS} FROM product WHERE sku = ?1 AND active = 1");
-        let raw = self.conn().prepare_cached(&sql)?.query_row([sku], product_from_row).optional()?;
+        let raw = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([sku], product_from_row)
+            .optional()?;
         raw.map(finish_product).transpose()
     }
 
@@ -275,12 +241,16 @@ impl Store {
             return Ok(vec![exact]);
         }
         let lower = query.to_lowercase();
-        let escaped = lower.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = lower
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         let prefix = format!("{escaped}%");
         let pattern = format!("%{escaped}%");
         // A scan of the catalog (about 30 ms for 200,000 SKUs, see BENCHMARKS.md): an index
         // kept by triggers made catalog imports and feed pages several times slower.
-        let matching = "(pinyin LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\')";
+        let matching =
+            "(pinyin LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\')";
         let sql = format!(
             "SELECT {PRODUCT_COLUMNS} FROM product WHERE active = 1 AND {matching}
              ORDER BY (pinyin LIKE ?2 ESCAPE '\\') DESC, length(name), sku LIMIT ?3"
@@ -308,145 +278,33 @@ impl Store {
 
     /// Lots of a SKU, earliest expiry first (first expiry, first out).
     pub fn lots(&self, sku: &str) -> Result<Vec<Lot>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT lot_no, expiry_date FROM lot WHERE sku = ?1 ORDER BY expiry_date, lot_no")?;
-        let rows = stmt.query_map([sku], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT lot_no, expiry_date FROM lot WHERE sku = ?1 ORDER BY expiry_date, lot_no",
+        )?;
+        let rows = stmt.query_map([sku], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         rows.map(|r| {
             let (lot_no, d) = r?;
-            Ok(Lot { sku: sku.to_string(), lot_no, expiry_date: parse_date(d, "lot expiry date")? })
+            Ok(Lot {
+                sku: sku.to_string(),
+                lot_no,
+                expiry_date: parse_date(d, "lot expiry date")?,
+            })
         })
         .collect()
     }
 
-    /// Lots expiring on or before `until` that still have stock, for the manager's alert.
-    pub fn lots_expiring(&self, until: NaiveDate) -> Result<Vec<(Lot, i64)>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT l.sku, l.lot_no, l.expiry_date FROM lot l WHERE l.expiry_date <= ?1 ORDER BY l.expiry_date, l.sku",
-        )?;
-        let rows: Vec<(String, String, String)> = stmt
-            .query_map([until.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?;
-        let mut out = Vec::new();
-        for (sku, lot_no, d) in rows {
-            let quantity = self.stock(&sku, Some(&lot_no))?;
-            if quantity > 0 {
-                out.push((Lot { sku, lot_no, expiry_date: parse_date(d, "lot expiry date")? }, quantity));
-            }
-        }
-        Ok(out)
-    }
-
-    /// Stock of a SKU (one lot, or all lots when `lot_no` is `None` for a lot-tracked SKU).
-    pub fn stock(&self, sku: &str, lot_no: Option<&str>) -> Result<i64, StoreError> {
-        let (base_sql, moved_sql) = match lot_no {
-            Some(_) => (
-                "SELECT COALESCE(SUM(quantity), 0) FROM stock_base WHERE sku = ?1 AND lot_no = ?2",
-                "SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movement m JOIN document d USING (sequence)
-                 WHERE d.reflected = 0 AND m.sku = ?1 AND m.lot_no = ?2",
-            ),
-            None => (
-                "SELECT COALESCE(SUM(quantity), 0) FROM stock_base WHERE sku = ?1 AND ?2 IS NULL",
-                "SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movement m JOIN document d USING (sequence)
-                 WHERE d.reflected = 0 AND m.sku = ?1 AND ?2 IS NULL",
-            ),
-        };
-        let base: i64 = self.conn().prepare_cached(base_sql)?.query_row(params![sku, lot_no], |r| r.get(0))?;
-        let moved: i64 = self.conn().prepare_cached(moved_sql)?.query_row(params![sku, lot_no], |r| r.get(0))?;
-        Ok(base + moved)
-    }
-
-    /// Products whose stock is below their safety stock, for the manager's alert.
-    pub fn products_below_safety_stock(&self) -> Result<Vec<(Product, i64)>, StoreError> {
-        let sql = format!(
-            "SELECT {PRODUCT_COLUMNS} FROM product p WHERE active = 1 AND safety_stock > 0 AND
-               (SELECT COALESCE(SUM(quantity), 0) FROM stock_base b WHERE b.sku = p.sku) +
-               (SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movement m JOIN document d USING (sequence)
-                 WHERE d.reflected = 0 AND m.sku = p.sku) < safety_stock
-             ORDER BY sku"
-        );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let products: Vec<Product> =
-            stmt.query_map([], product_from_row)?.map(|r| finish_product(r?)).collect::<Result<_, _>>()?;
-        products
-            .into_iter()
-            .map(|p| {
-                let stock = self.stock(&p.sku, None)?;
-                Ok((p, stock))
-            })
-            .collect()
-    }
-
-    /// Whether a serial may be sold: known to head office as available (or unknown to
-    /// it) and not sold by an open sale at this till.
-    pub fn serial_sold_by(&self, sku: &str, serial: &str) -> Result<Option<u64>, StoreError> {
-        Ok(self
-            .conn()
-            .prepare_cached(
-                "SELECT sale_sequence FROM serial_sale WHERE sku = ?1 AND serial = ?2 AND return_sequence IS NULL",
-            )?
-            .query_row([sku, serial], |r| r.get::<_, i64>(0))
-            .optional()?
-            .map(|s| s as u64))
-    }
-
-    /// Head office's word on a serial: `Some(false)` when it knows the unit is sold.
-    pub fn serial_available_at_head_office(&self, sku: &str, serial: &str) -> Result<Option<bool>, StoreError> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT available FROM serial_unit WHERE sku = ?1 AND serial = ?2")?
-            .query_row([sku, serial], |r| r.get(0))
-            .optional()?)
-    }
-
     pub fn promotions(&self) -> Result<Vec<Promotion>, StoreError> {
-        let mut stmt = self.conn().prepare_cached("SELECT json FROM promotion ORDER BY id")?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT json FROM promotion ORDER BY id")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         rows.map(|r| {
             let json = r?;
             serde_json::from_str(&json).map_err(|_| StoreError::corrupt("promotion", json))
         })
         .collect()
-    }
-
-    /// A member by card number, phone or id, with the balance the till believes.
-    pub fn find_member(&self, key: &str) -> Result<Option<Member>, StoreError> {
-        let key = key.trim();
-        let row: Option<(String, String, String, String, String, i64)> = self
-            .conn()
-            .prepare_cached(
-                "SELECT id, card_no, phone, name, tier, points_base FROM member
-                 WHERE card_no = ?1 OR phone = ?1 OR id = ?1 ORDER BY (card_no = ?1) DESC LIMIT 1",
-            )?
-            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-            .optional()?;
-        let Some((id, card_no, phone, name, tier, base)) = row else {
-            return Ok(None);
-        };
-        let tier = Tier::from_code(&tier).ok_or_else(|| StoreError::corrupt("member tier", tier))?;
-        let pending = self.unreflected_points(&id)?;
-        Ok(Some(Member { id, card_no, phone, name, tier, points_balance: base + pending }))
-    }
-
-    fn unreflected_points(&self, member_id: &str) -> Result<i64, StoreError> {
-        Ok(self
-            .conn()
-            .prepare_cached(
-                "SELECT COALESCE(SUM(p.points), 0) FROM point_entry p JOIN document d USING (sequence)
-                 WHERE d.reflected = 0 AND p.member_id = ?1",
-            )?
-            .query_row([member_id], |r| r.get(0))?)
-    }
-
-    /// Points this member redeemed at this till while offline on `business_date`.
-    pub fn offline_points_redeemed(&self, member_id: &str, business_date: NaiveDate) -> Result<i64, StoreError> {
-        Ok(self
-            .conn()
-            .prepare_cached(
-                "SELECT COALESCE(-SUM(points), 0) FROM point_entry
-                 WHERE member_id = ?1 AND business_date = ?2 AND offline = 1 AND reason = 'redeem'",
-            )?
-            .query_row(params![member_id, business_date.to_string()], |r| r.get(0))?)
     }
 
     /// Up to `limit` active SKUs with a barcode each, for the simulator and benchmarks.
@@ -459,26 +317,12 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Serials of a SKU that head office lists as available and this till has not sold.
-    pub fn available_serials(&self, sku: &str, limit: usize) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT u.serial FROM serial_unit u WHERE u.sku = ?1 AND u.available = 1 AND NOT EXISTS
-               (SELECT 1 FROM serial_sale s WHERE s.sku = u.sku AND s.serial = u.serial AND s.return_sequence IS NULL)
-             ORDER BY u.serial LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![sku, limit as i64], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Card numbers of up to `limit` members.
-    pub fn member_cards(&self, limit: usize) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn().prepare("SELECT card_no FROM member ORDER BY card_no LIMIT ?1")?;
-        let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     pub fn product_count(&self) -> Result<u64, StoreError> {
-        Ok(self.conn().query_row("SELECT COUNT(*) FROM product WHERE active = 1", [], |r| r.get::<_, i64>(0))? as u64)
+        Ok(self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM product WHERE active = 1", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
     }
 }
 
@@ -493,6 +337,9 @@ mod tests {
     #[test]
     fn gtin14_matches_ean13() {
         assert!(barcode_candidates("06901234567892").contains(&"6901234567892".to_string()));
-        assert_eq!(barcode_candidates("6901234567892"), vec!["6901234567892".to_string()]);
+        assert_eq!(
+            barcode_candidates("6901234567892"),
+            vec!["6901234567892".to_string()]
+        );
     }
 }

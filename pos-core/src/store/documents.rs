@@ -39,7 +39,11 @@ impl DocumentEffects {
         match &doc.body {
             DocumentBody::Sale(sale) => {
                 for l in &sale.lines {
-                    fx.stock.push(StockEffect { sku: l.sku.clone(), lot_no: l.lot.clone(), quantity: -(l.quantity as i64) });
+                    fx.stock.push(StockEffect {
+                        sku: l.sku.clone(),
+                        lot_no: l.lot.clone(),
+                        quantity: -(l.quantity as i64),
+                    });
                 }
                 if let Some(m) = &sale.member {
                     fx.push_points(&m.member_id, sale.points_earned, "earn");
@@ -48,7 +52,11 @@ impl DocumentEffects {
             }
             DocumentBody::Return(ret) => {
                 for l in &ret.lines {
-                    fx.stock.push(StockEffect { sku: l.sku.clone(), lot_no: l.lot.clone(), quantity: l.quantity as i64 });
+                    fx.stock.push(StockEffect {
+                        sku: l.sku.clone(),
+                        lot_no: l.lot.clone(),
+                        quantity: l.quantity as i64,
+                    });
                 }
                 if let Some(m) = &ret.member {
                     fx.push_points(&m.member_id, -ret.points_reversed, "reverse_earn");
@@ -58,15 +66,28 @@ impl DocumentEffects {
             DocumentBody::Void(_) => {
                 if let Some(sale) = voided_sale {
                     let original = DocumentEffects::of(sale, None);
-                    fx.stock = original.stock.into_iter().map(|s| StockEffect { quantity: -s.quantity, ..s }).collect();
+                    fx.stock = original
+                        .stock
+                        .into_iter()
+                        .map(|s| StockEffect {
+                            quantity: -s.quantity,
+                            ..s
+                        })
+                        .collect();
                     fx.points = original
                         .points
                         .into_iter()
-                        .map(|p| PointEffect { points: -p.points, reason: "void", ..p })
+                        .map(|p| PointEffect {
+                            points: -p.points,
+                            reason: "void",
+                            ..p
+                        })
                         .collect();
                 }
             }
-            DocumentBody::PointAdjustment(adj) => fx.push_points(&adj.member_id, adj.points, "adjust"),
+            DocumentBody::PointAdjustment(adj) => {
+                fx.push_points(&adj.member_id, adj.points, "adjust")
+            }
             _ => {}
         }
         fx
@@ -74,7 +95,11 @@ impl DocumentEffects {
 
     fn push_points(&mut self, member_id: &str, points: i64, reason: &'static str) {
         if points != 0 {
-            self.points.push(PointEffect { member_id: member_id.to_string(), points, reason });
+            self.points.push(PointEffect {
+                member_id: member_id.to_string(),
+                points,
+                reason,
+            });
         }
     }
 }
@@ -85,12 +110,20 @@ type Serials = Vec<(String, String)>;
 /// Serials a document sells or takes back, for the "sold once" rule.
 fn serial_changes(doc: &Document) -> (Serials, Serials) {
     match &doc.body {
-        DocumentBody::Sale(s) => {
-            (s.lines.iter().filter_map(|l| Some((l.sku.clone(), l.serial.clone()?))).collect(), vec![])
-        }
-        DocumentBody::Return(r) => {
-            (vec![], r.lines.iter().filter_map(|l| Some((l.sku.clone(), l.serial.clone()?))).collect())
-        }
+        DocumentBody::Sale(s) => (
+            s.lines
+                .iter()
+                .filter_map(|l| Some((l.sku.clone(), l.serial.clone()?)))
+                .collect(),
+            vec![],
+        ),
+        DocumentBody::Return(r) => (
+            vec![],
+            r.lines
+                .iter()
+                .filter_map(|l| Some((l.sku.clone(), l.serial.clone()?)))
+                .collect(),
+        ),
         _ => (vec![], vec![]),
     }
 }
@@ -136,10 +169,16 @@ impl Store {
         build: impl FnOnce(&Transaction<'_>, u64) -> Result<Document, E>,
     ) -> Result<Document, CommitError<E>> {
         // IMMEDIATE takes the write lock up front, so the sequence read below cannot race.
-        let tx = self.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
         let sequence = next_sequence(&tx)?;
         let doc = build(&tx, sequence).map_err(CommitError::Rejected)?;
-        assert_eq!(doc.sequence, sequence, "a document must carry the sequence it was given");
+        assert_eq!(
+            doc.sequence, sequence,
+            "a document must carry the sequence it was given"
+        );
         write_document(&tx, &doc, offline)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(doc)
@@ -165,43 +204,66 @@ impl Store {
     }
 
     /// Documents after `after_sequence`, in order, optionally of one kind.
-    pub fn documents_after(&self, after_sequence: u64, kind: Option<&str>) -> Result<Vec<Document>, StoreError> {
+    pub fn documents_after(
+        &self,
+        after_sequence: u64,
+        kind: Option<&str>,
+    ) -> Result<Vec<Document>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT body FROM document WHERE sequence > ?1 AND (?2 IS NULL OR kind = ?2) ORDER BY sequence",
         )?;
-        let rows = stmt.query_map(params![after_sequence as i64, kind], |r| r.get::<_, Vec<u8>>(0))?;
+        let rows = stmt.query_map(params![after_sequence as i64, kind], |r| {
+            r.get::<_, Vec<u8>>(0)
+        })?;
         rows.map(|r| parse_body(&r?)).collect()
     }
 
     /// Returns and voids that refer to a sale, in order.
     pub fn documents_referring_to(&self, sale_id: Uuid) -> Result<Vec<Document>, StoreError> {
-        let mut stmt = self.conn().prepare_cached("SELECT body FROM document WHERE ref_id = ?1 ORDER BY sequence")?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT body FROM document WHERE ref_id = ?1 ORDER BY sequence")?;
         let rows = stmt.query_map([sale_id.to_string()], |r| r.get::<_, Vec<u8>>(0))?;
         rows.map(|r| parse_body(&r?)).collect()
     }
 
     /// The newest documents, newest first, for the reprint and return screens.
     pub fn recent_documents(&self, kind: &str, limit: usize) -> Result<Vec<Document>, StoreError> {
-        let mut stmt =
-            self.conn().prepare_cached("SELECT body FROM document WHERE kind = ?1 ORDER BY sequence DESC LIMIT ?2")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT body FROM document WHERE kind = ?1 ORDER BY sequence DESC LIMIT ?2",
+        )?;
         let rows = stmt.query_map(params![kind, limit as i64], |r| r.get::<_, Vec<u8>>(0))?;
         rows.map(|r| parse_body(&r?)).collect()
     }
 
     /// Sequence of the last document, 0 when there is none.
     pub fn last_sequence(&self) -> Result<u64, StoreError> {
-        Ok(self.conn().query_row("SELECT COALESCE(MAX(sequence), 0) FROM document", [], |r| r.get::<_, i64>(0))?
-            as u64)
+        Ok(self
+            .conn()
+            .query_row("SELECT COALESCE(MAX(sequence), 0) FROM document", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
     }
 }
 
 pub(crate) fn parse_body(bytes: &[u8]) -> Result<Document, StoreError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| StoreError::corrupt("document", format!("{e}: {}", String::from_utf8_lossy(&bytes[..bytes.len().min(80)]))))
+    serde_json::from_slice(bytes).map_err(|e| {
+        StoreError::corrupt(
+            "document",
+            format!(
+                "{e}: {}",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(80)])
+            ),
+        )
+    })
 }
 
 fn next_sequence(tx: &Transaction<'_>) -> Result<u64, StoreError> {
-    Ok(tx.query_row("SELECT COALESCE(MAX(sequence), 0) + 1 FROM document", [], |r| r.get::<_, i64>(0))? as u64)
+    Ok(tx.query_row(
+        "SELECT COALESCE(MAX(sequence), 0) + 1 FROM document",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
 }
 
 fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result<(), StoreError> {
@@ -223,31 +285,52 @@ fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result
         body,
     ])?;
     journal::append(tx, doc.sequence, &journal::hash_bytes(&body))?;
-    tx.prepare_cached("INSERT INTO outbox (sequence) VALUES (?1)")?.execute([seq])?;
+    tx.prepare_cached("INSERT INTO outbox (sequence) VALUES (?1)")?
+        .execute([seq])?;
 
     let voided = match &doc.body {
         DocumentBody::Void(v) => {
-            let body: Vec<u8> = tx.query_row("SELECT body FROM document WHERE id = ?1", [v.sale_id.to_string()], |r| r.get(0))?;
+            let body: Vec<u8> = tx.query_row(
+                "SELECT body FROM document WHERE id = ?1",
+                [v.sale_id.to_string()],
+                |r| r.get(0),
+            )?;
             Some(parse_body(&body)?)
         }
         _ => None,
     };
     let fx = DocumentEffects::of(doc, voided.as_ref());
     for s in &fx.stock {
-        tx.prepare_cached("INSERT INTO stock_movement (sequence, sku, lot_no, quantity) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![seq, s.sku, s.lot_no.as_deref().unwrap_or(""), s.quantity])?;
+        tx.prepare_cached(
+            "INSERT INTO stock_movement (sequence, sku, lot_no, quantity) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            seq,
+            s.sku,
+            s.lot_no.as_deref().unwrap_or(""),
+            s.quantity
+        ])?;
     }
     for p in &fx.points {
         tx.prepare_cached(
             "INSERT INTO point_entry (sequence, member_id, points, reason, business_date, offline)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![seq, p.member_id, p.points, p.reason, doc.business_date.to_string(), offline])?;
+        .execute(params![
+            seq,
+            p.member_id,
+            p.points,
+            p.reason,
+            doc.business_date.to_string(),
+            offline
+        ])?;
     }
     let (sold, returned) = serial_changes(doc);
     for (sku, serial) in sold {
-        tx.prepare_cached("INSERT INTO serial_sale (sku, serial, sale_sequence) VALUES (?1, ?2, ?3)")?
-            .execute(params![sku, serial, seq])?;
+        tx.prepare_cached(
+            "INSERT INTO serial_sale (sku, serial, sale_sequence) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![sku, serial, seq])?;
     }
     for (sku, serial) in returned {
         tx.prepare_cached(
@@ -261,8 +344,15 @@ fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result
     }
     match &doc.body {
         DocumentBody::ShiftOpen(o) => {
-            tx.prepare_cached("INSERT INTO shift (id, operator_id, open_sequence, float) VALUES (?1, ?2, ?3, ?4)")?
-                .execute(params![o.shift_id.to_string(), doc.operator_id, seq, o.float.to_string()])?;
+            tx.prepare_cached(
+                "INSERT INTO shift (id, operator_id, open_sequence, float) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                o.shift_id.to_string(),
+                doc.operator_id,
+                seq,
+                o.float.to_string()
+            ])?;
         }
         DocumentBody::ShiftClose(c) => {
             tx.prepare_cached("UPDATE shift SET close_sequence = ?2 WHERE id = ?1")?

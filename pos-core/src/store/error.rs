@@ -4,13 +4,20 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the till database {path}: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("the till database {path} does not exist; create it with `pos init`")]
     Missing { path: PathBuf },
     #[error(
         "the till database {path} was written by a newer version of the till (schema {found}, this build knows {known}); install the newer version"
     )]
-    SchemaTooNew { path: PathBuf, found: i64, known: i64 },
+    SchemaTooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("cannot bring the till database {path} up to date: {message}")]
     Migration { path: PathBuf, message: String },
     #[error("the till database is busy or locked by another program; try again")]
@@ -26,11 +33,17 @@ impl StoreError {
         if is_busy(&source) {
             return StoreError::Locked;
         }
-        StoreError::Open { path: path.to_path_buf(), source }
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 
     pub(crate) fn corrupt(what: &'static str, value: impl Into<String>) -> StoreError {
-        StoreError::Corrupt { what, value: value.into() }
+        StoreError::Corrupt {
+            what,
+            value: value.into(),
+        }
     }
 }
 
@@ -43,6 +56,10 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        if is_busy(&e) { StoreError::Locked } else { StoreError::Sqlite(e) }
+        if is_busy(&e) {
+            StoreError::Locked
+        } else {
+            StoreError::Sqlite(e)
+        }
     }
 }

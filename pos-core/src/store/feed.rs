@@ -5,8 +5,10 @@
 
 use rusqlite::{Transaction, TransactionBehavior, params};
 
-use super::catalog::{set_serial, set_stock_base, upsert_barcode, upsert_lot, upsert_member, upsert_product, upsert_promotion};
+use super::catalog::{upsert_barcode, upsert_lot, upsert_product, upsert_promotion};
+use super::members::upsert_member;
 use super::settings::{FEED_CURSOR_KEY, LOYALTY_RULES_KEY};
+use super::stock::{set_serial, set_stock_base};
 use super::{Store, StoreError};
 use crate::catalog::{Lot, Product};
 use crate::member::{LoyaltyRules, Member};
@@ -19,7 +21,11 @@ pub struct FeedTransaction<'a> {
 
 impl Store {
     pub fn begin_feed_page(&mut self) -> Result<FeedTransaction<'_>, StoreError> {
-        Ok(FeedTransaction { tx: self.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)? })
+        Ok(FeedTransaction {
+            tx: self
+                .conn_mut()
+                .transaction_with_behavior(TransactionBehavior::Immediate)?,
+        })
     }
 
     /// The highest acknowledged sequence now; pass it to `mark_reflected` once a pull
@@ -49,7 +55,8 @@ impl FeedTransaction<'_> {
 
     /// Deleted products stay in the file for old documents and returns, but are hidden.
     pub fn delete_product(&self, sku: &str) -> Result<(), StoreError> {
-        self.tx.execute("UPDATE product SET active = 0 WHERE sku = ?1", [sku])?;
+        self.tx
+            .execute("UPDATE product SET active = 0 WHERE sku = ?1", [sku])?;
         Ok(())
     }
 
@@ -59,7 +66,8 @@ impl FeedTransaction<'_> {
     }
 
     pub fn delete_barcode(&self, barcode: &str) -> Result<(), StoreError> {
-        self.tx.execute("DELETE FROM barcode WHERE barcode = ?1", [barcode])?;
+        self.tx
+            .execute("DELETE FROM barcode WHERE barcode = ?1", [barcode])?;
         Ok(())
     }
 
@@ -68,11 +76,22 @@ impl FeedTransaction<'_> {
         upsert_lot(&self.tx, lot)
     }
 
-    pub fn set_stock(&self, sku: &str, lot_no: Option<&str>, quantity: i64) -> Result<(), StoreError> {
+    pub fn set_stock(
+        &self,
+        sku: &str,
+        lot_no: Option<&str>,
+        quantity: i64,
+    ) -> Result<(), StoreError> {
         set_stock_base(&self.tx, sku, lot_no, quantity)
     }
 
-    pub fn set_serial(&self, sku: &str, serial: &str, lot_no: Option<&str>, available: bool) -> Result<(), StoreError> {
+    pub fn set_serial(
+        &self,
+        sku: &str,
+        serial: &str,
+        lot_no: Option<&str>,
+        available: bool,
+    ) -> Result<(), StoreError> {
         set_serial(&self.tx, sku, serial, lot_no, available)
     }
 
@@ -85,7 +104,8 @@ impl FeedTransaction<'_> {
     }
 
     pub fn delete_promotion(&self, id: &str) -> Result<(), StoreError> {
-        self.tx.execute("DELETE FROM promotion WHERE id = ?1", [id])?;
+        self.tx
+            .execute("DELETE FROM promotion WHERE id = ?1", [id])?;
         Ok(())
     }
 
@@ -101,7 +121,11 @@ impl FeedTransaction<'_> {
     /// Whether the product has a row (active or not): a barcode or lot of a product not
     /// yet known is held back by the agent until the product arrives in a later page.
     pub fn knows_product(&self, sku: &str) -> Result<bool, StoreError> {
-        Ok(self.tx.query_row("SELECT EXISTS (SELECT 1 FROM product WHERE sku = ?1)", [sku], |r| r.get(0))?)
+        Ok(self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM product WHERE sku = ?1)",
+            [sku],
+            |r| r.get(0),
+        )?)
     }
 
     /// [`Store::mark_reflected`] inside this page, so head office's new stock and
@@ -116,8 +140,16 @@ impl FeedTransaction<'_> {
     /// Feed order puts a product before its barcodes, but a product deleted and re-added
     /// across pages must not break the foreign key: fail with a clear error instead.
     fn ensure_product_row(&self, sku: &str) -> Result<(), StoreError> {
-        let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM product WHERE sku = ?1)", [sku], |r| r.get(0))?;
-        if known { Ok(()) } else { Err(StoreError::corrupt("feed change for unknown product", sku)) }
+        let known: bool = self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM product WHERE sku = ?1)",
+            [sku],
+            |r| r.get(0),
+        )?;
+        if known {
+            Ok(())
+        } else {
+            Err(StoreError::corrupt("feed change for unknown product", sku))
+        }
     }
 
     /// Applies the page: the changes and the new cursor together.

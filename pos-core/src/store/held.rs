@@ -36,11 +36,17 @@ impl Store {
     }
 
     pub fn held_sales(&self) -> Result<Vec<HeldSale>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT id, held_at, operator_id, label, cart_json FROM held_sale ORDER BY held_at, id")?;
+        let mut stmt = self.conn().prepare(
+            "SELECT id, held_at, operator_id, label, cart_json FROM held_sale ORDER BY held_at, id",
+        )?;
         let rows = stmt.query_map([], |r| {
-            Ok(HeldSale { id: r.get(0)?, held_at: r.get(1)?, operator_id: r.get(2)?, label: r.get(3)?, cart_json: r.get(4)? })
+            Ok(HeldSale {
+                id: r.get(0)?,
+                held_at: r.get(1)?,
+                operator_id: r.get(2)?,
+                label: r.get(3)?,
+                cart_json: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -52,7 +58,15 @@ impl Store {
             .query_row(
                 "SELECT id, held_at, operator_id, label, cart_json FROM held_sale WHERE id = ?1",
                 [id],
-                |r| Ok(HeldSale { id: r.get(0)?, held_at: r.get(1)?, operator_id: r.get(2)?, label: r.get(3)?, cart_json: r.get(4)? }),
+                |r| {
+                    Ok(HeldSale {
+                        id: r.get(0)?,
+                        held_at: r.get(1)?,
+                        operator_id: r.get(2)?,
+                        label: r.get(3)?,
+                        cart_json: r.get(4)?,
+                    })
+                },
             )
             .optional()?;
         tx.execute("DELETE FROM held_sale WHERE id = ?1", [id])?;

@@ -19,16 +19,26 @@ fn entry_hash(sequence: u64, prev_hash: &str, doc_hash: &str) -> String {
     hash_bytes(format!("{sequence}:{prev_hash}:{doc_hash}").as_bytes())
 }
 
-pub(crate) fn append(tx: &Transaction<'_>, sequence: u64, doc_hash: &str) -> Result<(), StoreError> {
+pub(crate) fn append(
+    tx: &Transaction<'_>,
+    sequence: u64,
+    doc_hash: &str,
+) -> Result<(), StoreError> {
     let prev: String = tx
-        .query_row("SELECT entry_hash FROM journal ORDER BY sequence DESC LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT entry_hash FROM journal ORDER BY sequence DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .or_else(|e| match e {
             rusqlite::Error::QueryReturnedNoRows => Ok(GENESIS.to_string()),
             e => Err(e),
         })?;
     let entry = entry_hash(sequence, &prev, doc_hash);
-    tx.prepare_cached("INSERT INTO journal (sequence, doc_hash, prev_hash, entry_hash) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![sequence as i64, doc_hash, prev, entry])?;
+    tx.prepare_cached(
+        "INSERT INTO journal (sequence, doc_hash, prev_hash, entry_hash) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![sequence as i64, doc_hash, prev, entry])?;
     Ok(())
 }
 

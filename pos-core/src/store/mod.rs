@@ -17,10 +17,12 @@ mod error;
 mod feed;
 mod held;
 mod journal;
+mod members;
 mod operators;
 mod outbox;
 mod settings;
 mod shifts;
+mod stock;
 
 pub use catalog::{ProductHit, StockLevel};
 pub use documents::{CommitError, DocumentEffects, PointEffect, StockEffect};
@@ -28,8 +30,8 @@ pub use error::StoreError;
 pub use feed::FeedTransaction;
 pub use held::{HELD_SALES_MAX, HeldSale};
 pub use journal::ChainReport;
-pub use outbox::{Ack, AckStatus, OutboxRow, OutboxStats, RejectedDocument};
 pub use operators::OperatorRow;
+pub use outbox::{Ack, AckStatus, OutboxRow, OutboxStats, RejectedDocument};
 pub use settings::TillIdentity;
 pub use shifts::OpenShift;
 
@@ -41,11 +43,7 @@ use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| {
-        Migrations::new(vec![
-            M::up(include_str!("migrations/001_init.sql")),
-        ])
-    });
+    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("migrations/001_init.sql"))]));
 
 /// How many migrations this build knows; a file with a higher `user_version` was written
 /// by a newer build and is not touched.
@@ -72,14 +70,17 @@ impl Store {
     /// Opens an existing till file; a missing file is an error, not a new empty till.
     pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
         if !path.exists() {
-            return Err(StoreError::Missing { path: path.to_path_buf() });
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
         }
         Store::open(path)
     }
 
     fn prepare(mut conn: Connection, path: &Path) -> Result<Store, StoreError> {
         // Another process (the sync agent) may hold the write lock briefly.
-        conn.busy_timeout(Duration::from_secs(5)).map_err(|e| StoreError::open(path, e))?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(|e| StoreError::open(path, e))?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| StoreError::open(path, e))?;
@@ -91,19 +92,27 @@ impl Store {
             });
         }
         // Durability settings are per connection, so they are set on every open.
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| StoreError::open(path, e))?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| StoreError::open(path, e))?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| StoreError::open(path, e))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| StoreError::open(path, e))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| StoreError::open(path, e))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| StoreError::open(path, e))?;
         MIGRATIONS
             .to_latest(&mut conn)
-            .map_err(|e| StoreError::Migration { path: path.to_path_buf(), message: e.to_string() })?;
+            .map_err(|e| StoreError::Migration {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
         Ok(Store { conn })
     }
 
     /// Runs SQLite's own consistency check; `Ok(vec![])` means the file is sound.
     pub fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         Ok(rows.into_iter().filter(|r| r != "ok").collect())
     }
 
@@ -125,7 +134,12 @@ mod tests {
         MIGRATIONS.validate().unwrap();
         assert_eq!(
             known_schema_version(),
-            i64::try_from(MIGRATIONS.pending_migrations(&Connection::open_in_memory().unwrap()).unwrap()).unwrap()
+            i64::try_from(
+                MIGRATIONS
+                    .pending_migrations(&Connection::open_in_memory().unwrap())
+                    .unwrap()
+            )
+            .unwrap()
         );
     }
 
@@ -134,9 +148,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("till.sqlite");
         drop(Store::open(&path).unwrap());
-        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
         let err = Store::open(&path).err().unwrap();
-        assert!(matches!(err, StoreError::SchemaTooNew { found: 99, .. }), "{err}");
+        assert!(
+            matches!(err, StoreError::SchemaTooNew { found: 99, .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("newer"), "{err}");
     }
 

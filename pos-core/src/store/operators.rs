@@ -17,7 +17,13 @@ pub struct OperatorRow {
 }
 
 impl Store {
-    pub fn add_operator(&self, id: &str, name: &str, role: &str, pin_hash: &str) -> Result<(), StoreError> {
+    pub fn add_operator(
+        &self,
+        id: &str,
+        name: &str,
+        role: &str,
+        pin_hash: &str,
+    ) -> Result<(), StoreError> {
         self.conn().execute(
             "INSERT INTO operator (id, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4)",
             params![id, name, role, pin_hash],
@@ -26,11 +32,20 @@ impl Store {
     }
 
     pub fn operators(&self) -> Result<Vec<OperatorRow>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT id, name, role, pin_hash, failures, locked_until FROM operator ORDER BY id")?;
+        let mut stmt = self.conn().prepare(
+            "SELECT id, name, role, pin_hash, failures, locked_until FROM operator ORDER BY id",
+        )?;
         let rows: Vec<(String, String, String, String, u32, Option<String>)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
             .collect::<Result<_, _>>()?;
         rows.into_iter().map(row_to_operator).collect()
     }
@@ -62,7 +77,14 @@ impl Store {
 }
 
 fn row_to_operator(
-    (id, name, role, pin_hash, failures, locked): (String, String, String, String, u32, Option<String>),
+    (id, name, role, pin_hash, failures, locked): (
+        String,
+        String,
+        String,
+        String,
+        u32,
+        Option<String>,
+    ),
 ) -> Result<OperatorRow, StoreError> {
     let locked_until = locked
         .map(|t| {
@@ -71,5 +93,12 @@ fn row_to_operator(
                 .map_err(|_| StoreError::corrupt("operator lock time", t))
         })
         .transpose()?;
-    Ok(OperatorRow { id, name, role, pin_hash, failures, locked_until })
+    Ok(OperatorRow {
+        id,
+        name,
+        role,
+        pin_hash,
+        failures,
+        locked_until,
+    })
 }

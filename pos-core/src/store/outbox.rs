@@ -55,7 +55,11 @@ pub struct OutboxStats {
 impl Store {
     /// The next documents to send, in sequence order, skipping rejected ones; at most
     /// `count_max` documents and `bytes_max` bytes (but always at least one document).
-    pub fn outbox_batch(&self, count_max: usize, bytes_max: usize) -> Result<Vec<OutboxRow>, StoreError> {
+    pub fn outbox_batch(
+        &self,
+        count_max: usize,
+        bytes_max: usize,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT o.sequence, d.id, d.body FROM outbox o JOIN document d USING (sequence)
              WHERE o.rejected_reason IS NULL ORDER BY o.sequence LIMIT ?1",
@@ -72,7 +76,9 @@ impl Store {
             let id: String = row.get(1)?;
             out.push(OutboxRow {
                 sequence: row.get::<_, i64>(0)? as u64,
-                id: id.parse().map_err(|_| StoreError::corrupt("document id", id))?,
+                id: id
+                    .parse()
+                    .map_err(|_| StoreError::corrupt("document id", id))?,
                 body,
             });
         }
@@ -83,13 +89,17 @@ impl Store {
     /// leave the outbox and their documents are marked acknowledged; rejected rows stay
     /// with the reason.
     pub fn record_acks(&mut self, acks: &[Ack], at: DateTime<Utc>) -> Result<(), StoreError> {
-        let tx = self.conn_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for ack in acks {
             let seq = ack.sequence as i64;
             match ack.status {
                 AckStatus::Accepted | AckStatus::Duplicate => {
-                    tx.prepare_cached("DELETE FROM outbox WHERE sequence = ?1")?.execute([seq])?;
-                    tx.prepare_cached("UPDATE document SET acked = 1 WHERE sequence = ?1")?.execute([seq])?;
+                    tx.prepare_cached("DELETE FROM outbox WHERE sequence = ?1")?
+                        .execute([seq])?;
+                    tx.prepare_cached("UPDATE document SET acked = 1 WHERE sequence = ?1")?
+                        .execute([seq])?;
                 }
                 AckStatus::Rejected => {
                     tx.prepare_cached(
@@ -99,7 +109,10 @@ impl Store {
                 }
             }
         }
-        tx.execute("UPDATE outbox SET last_error = NULL WHERE rejected_reason IS NULL", [])?;
+        tx.execute(
+            "UPDATE outbox SET last_error = NULL WHERE rejected_reason IS NULL",
+            [],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -120,9 +133,17 @@ impl Store {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let rejected: i64 =
-            self.conn().query_row("SELECT COUNT(*) FROM outbox WHERE rejected_reason IS NOT NULL", [], |r| r.get(0))?;
-        Ok(OutboxStats { waiting: waiting as u64, oldest_waiting: oldest, rejected: rejected as u64, last_error })
+        let rejected: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM outbox WHERE rejected_reason IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(OutboxStats {
+            waiting: waiting as u64,
+            oldest_waiting: oldest,
+            rejected: rejected as u64,
+            last_error,
+        })
     }
 
     pub fn rejected_documents(&self) -> Result<Vec<RejectedDocument>, StoreError> {

@@ -23,7 +23,9 @@ impl Store {
     pub(crate) fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn()
-            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -39,7 +41,10 @@ impl Store {
     /// `None` until `pos init` has named the till.
     pub fn identity(&self) -> Result<Option<TillIdentity>, StoreError> {
         match (self.setting(STORE_ID)?, self.setting(TERMINAL_ID)?) {
-            (Some(store_id), Some(terminal_id)) => Ok(Some(TillIdentity { store_id, terminal_id })),
+            (Some(store_id), Some(terminal_id)) => Ok(Some(TillIdentity {
+                store_id,
+                terminal_id,
+            })),
             _ => Ok(None),
         }
     }
@@ -60,7 +65,9 @@ impl Store {
     pub fn loyalty_rules(&self) -> Result<LoyaltyRules, StoreError> {
         match self.setting(LOYALTY_RULES)? {
             None => Ok(LoyaltyRules::default()),
-            Some(v) => serde_json::from_str(&v).map_err(|_| StoreError::corrupt("loyalty rules", v)),
+            Some(v) => {
+                serde_json::from_str(&v).map_err(|_| StoreError::corrupt("loyalty rules", v))
+            }
         }
     }
 

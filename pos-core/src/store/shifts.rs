@@ -30,7 +30,9 @@ impl Store {
             .optional()?;
         row.map(|(id, operator_id, seq, float)| {
             Ok(OpenShift {
-                id: id.parse().map_err(|_| StoreError::corrupt("shift id", id))?,
+                id: id
+                    .parse()
+                    .map_err(|_| StoreError::corrupt("shift id", id))?,
                 operator_id,
                 open_sequence: seq as u64,
                 float: decimal(float, "shift float")?,
@@ -41,16 +43,24 @@ impl Store {
 
     /// Documents of one shift, in order.
     pub fn shift_documents(&self, shift_id: Uuid) -> Result<Vec<Document>, StoreError> {
-        let mut stmt = self.conn().prepare("SELECT body FROM document WHERE shift_id = ?1 ORDER BY sequence")?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT body FROM document WHERE shift_id = ?1 ORDER BY sequence")?;
         let rows = stmt.query_map(params![shift_id.to_string()], |r| r.get::<_, Vec<u8>>(0))?;
         rows.map(|r| super::documents::parse_body(&r?)).collect()
     }
 
     /// The floats of shifts opened after `after_sequence` (for a Z over several shifts).
     pub fn floats_after(&self, after_sequence: u64) -> Result<Decimal, StoreError> {
-        let mut stmt = self.conn().prepare("SELECT float FROM shift WHERE open_sequence > ?1")?;
-        let floats: Vec<String> = stmt.query_map([after_sequence as i64], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        floats.into_iter().try_fold(Decimal::ZERO, |sum, f| Ok(sum + decimal(f, "shift float")?))
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT float FROM shift WHERE open_sequence > ?1")?;
+        let floats: Vec<String> = stmt
+            .query_map([after_sequence as i64], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        floats
+            .into_iter()
+            .try_fold(Decimal::ZERO, |sum, f| Ok(sum + decimal(f, "shift float")?))
     }
 
     /// Sequence of the last Z report, 0 before the first; and how many there were.

@@ -7,10 +7,11 @@ use uuid::Uuid;
 
 use super::{ItemInput, Till, TillError};
 use crate::document::{
-    Approval, Document, DocumentBody, Return, ReturnLine, Sale, SaleMember, Tender, TenderKind, Void,
+    Approval, Document, DocumentBody, Return, ReturnLine, Sale, SaleMember, Tender, TenderKind,
+    Void,
 };
-use crate::pricing::vat_of_amounts;
 use crate::operator::ManagerAction;
+use crate::pricing::vat_of_amounts;
 use crate::returns::{RefundTo, ReturnPlan, ReturnRequestLine, plan_return};
 
 /// An item brought back without a receipt.
@@ -36,9 +37,13 @@ impl Till {
                     let sale = sale.clone();
                     Ok((doc, sale))
                 }
-                _ => Err(TillError::SaleNotFound { id: key.to_string() }),
+                _ => Err(TillError::SaleNotFound {
+                    id: key.to_string(),
+                }),
             },
-            None => Err(TillError::SaleNotFound { id: key.to_string() }),
+            None => Err(TillError::SaleNotFound {
+                id: key.to_string(),
+            }),
         }
     }
 
@@ -70,12 +75,22 @@ impl Till {
         let (doc, sale) = self.find_sale(sale_key)?;
         let (last_z, _) = self.store.last_z()?;
         if doc.sequence <= last_z {
-            return Err(TillError::VoidAfterClose { sequence: doc.sequence });
+            return Err(TillError::VoidAfterClose {
+                sequence: doc.sequence,
+            });
         }
         for later in self.store.documents_referring_to(doc.id)? {
             match later.body {
-                DocumentBody::Void(_) => return Err(TillError::AlreadyVoided { sequence: doc.sequence }),
-                DocumentBody::Return(_) => return Err(TillError::VoidAfterReturn { sequence: doc.sequence }),
+                DocumentBody::Void(_) => {
+                    return Err(TillError::AlreadyVoided {
+                        sequence: doc.sequence,
+                    });
+                }
+                DocumentBody::Return(_) => {
+                    return Err(TillError::VoidAfterReturn {
+                        sequence: doc.sequence,
+                    });
+                }
                 _ => {}
             }
         }
@@ -154,14 +169,19 @@ impl Till {
             if item.quantity == 0 {
                 return Err(TillError::ZeroQuantity);
             }
-            let product = self
-                .store
-                .product_by_code(&item.code)?
-                .ok_or_else(|| TillError::UnknownCode { code: item.code.clone() })?;
+            let product =
+                self.store
+                    .product_by_code(&item.code)?
+                    .ok_or_else(|| TillError::UnknownCode {
+                        code: item.code.clone(),
+                    })?;
             if let Some(serial) = &item.serial
                 && let Some(sequence) = self.store.serial_sold_by(&product.sku, serial)?
             {
-                return Err(TillError::SerialReturnOnOtherSale { serial: serial.clone(), sequence });
+                return Err(TillError::SerialReturnOnOtherSale {
+                    serial: serial.clone(),
+                    sequence,
+                });
             }
             lines.push(ReturnLine {
                 original_line_no: None,
@@ -179,7 +199,12 @@ impl Till {
             shift_id: shift.id,
             original_sale_id: None,
             vat: vat_of_amounts(lines.iter().map(|l| (l.vat_rate, l.refund))),
-            tenders: vec![Tender { kind: TenderKind::Cash, amount: total, reference: None, points: 0 }],
+            tenders: vec![Tender {
+                kind: TenderKind::Cash,
+                amount: total,
+                reference: None,
+                points: 0,
+            }],
             lines,
             total,
             member: None::<SaleMember>,

@@ -44,7 +44,8 @@ impl Default for TillConfig {
 
 impl TillConfig {
     pub fn local_time(&self, now: DateTime<Utc>) -> NaiveDateTime {
-        let offset = FixedOffset::east_opt(self.utc_offset_minutes * 60).unwrap_or(FixedOffset::east_opt(0).unwrap());
+        let offset = FixedOffset::east_opt(self.utc_offset_minutes * 60)
+            .unwrap_or(FixedOffset::east_opt(0).unwrap());
         now.with_timezone(&offset).naive_local()
     }
 
@@ -69,8 +70,14 @@ mod tests {
         let c = TillConfig::default();
         let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         // 01:30 Beijing time on the 23rd still belongs to the 22nd.
-        assert_eq!(c.business_date(at("2026-11-22T17:30:00Z")), "2026-11-22".parse::<NaiveDate>().unwrap());
+        assert_eq!(
+            c.business_date(at("2026-11-22T17:30:00Z")),
+            "2026-11-22".parse::<NaiveDate>().unwrap()
+        );
         // 04:00 Beijing time on the 23rd starts the 23rd.
-        assert_eq!(c.business_date(at("2026-11-22T20:00:00Z")), "2026-11-23".parse::<NaiveDate>().unwrap());
+        assert_eq!(
+            c.business_date(at("2026-11-22T20:00:00Z")),
+            "2026-11-23".parse::<NaiveDate>().unwrap()
+        );
     }
 }

@@ -5,21 +5,32 @@ use rust_decimal::Decimal;
 
 use super::{Till, TillError};
 use crate::document::{
-    Approval, CashMovement, DenominationCount, Document, DocumentBody, ReportTotals, ShiftClose, ShiftOpen,
+    Approval, CashMovement, DenominationCount, Document, DocumentBody, ReportTotals, ShiftClose,
+    ShiftOpen,
 };
 use crate::operator::ManagerAction;
 use crate::report::{cash_counted, report_totals, z_report};
 
 impl Till {
     /// Opens a shift with the float counted by denomination (备用金).
-    pub fn open_shift(&mut self, counted: Vec<DenominationCount>, now: DateTime<Utc>) -> Result<Document, TillError> {
+    pub fn open_shift(
+        &mut self,
+        counted: Vec<DenominationCount>,
+        now: DateTime<Utc>,
+    ) -> Result<Document, TillError> {
         self.logged_in()?;
         if self.store.open_shift()?.is_some() {
             return Err(TillError::ShiftAlreadyOpen);
         }
         let float = cash_counted(&counted);
         let shift_id = super::new_document_id(now);
-        self.commit(now, Vec::new(), |_, _, _| Ok(DocumentBody::ShiftOpen(ShiftOpen { shift_id, float, counted })))
+        self.commit(now, Vec::new(), |_, _, _| {
+            Ok(DocumentBody::ShiftOpen(ShiftOpen {
+                shift_id,
+                float,
+                counted,
+            }))
+        })
     }
 
     pub fn has_open_shift(&self) -> Result<bool, TillError> {
@@ -27,18 +38,33 @@ impl Till {
     }
 
     /// Closes the shift: its totals, the cash counted and the variance.
-    pub fn close_shift(&mut self, counted: Vec<DenominationCount>, now: DateTime<Utc>) -> Result<Document, TillError> {
+    pub fn close_shift(
+        &mut self,
+        counted: Vec<DenominationCount>,
+        now: DateTime<Utc>,
+    ) -> Result<Document, TillError> {
         self.logged_in()?;
         let shift = self.store.open_shift()?.ok_or(TillError::NoOpenShift)?;
         let totals = report_totals(&self.store.shift_documents(shift.id)?, shift.float);
         let counted_cash = cash_counted(&counted);
         let variance = counted_cash - totals.expected_cash;
         self.commit(now, Vec::new(), |_, _, _| {
-            Ok(DocumentBody::ShiftClose(ShiftClose { shift_id: shift.id, totals, counted, counted_cash, variance }))
+            Ok(DocumentBody::ShiftClose(ShiftClose {
+                shift_id: shift.id,
+                totals,
+                counted,
+                counted_cash,
+                variance,
+            }))
         })
     }
 
-    pub fn paid_in(&mut self, amount: Decimal, reason: &str, now: DateTime<Utc>) -> Result<Document, TillError> {
+    pub fn paid_in(
+        &mut self,
+        amount: Decimal,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Document, TillError> {
         self.cash_movement(amount, reason, None, now, false)
     }
 
@@ -68,15 +94,31 @@ impl Till {
             return Err(TillError::ReasonRequired);
         }
         let shift = self.store.open_shift()?.ok_or(TillError::NoOpenShift)?;
-        let approvals = if out { self.require(ManagerAction::PaidOut, approval, now)? } else { Vec::new() };
-        let movement = CashMovement { shift_id: shift.id, amount, reason: reason.trim().to_string() };
+        let approvals = if out {
+            self.require(ManagerAction::PaidOut, approval, now)?
+        } else {
+            Vec::new()
+        };
+        let movement = CashMovement {
+            shift_id: shift.id,
+            amount,
+            reason: reason.trim().to_string(),
+        };
         self.commit(now, approvals, |_, _, _| {
-            Ok(if out { DocumentBody::PaidOut(movement) } else { DocumentBody::PaidIn(movement) })
+            Ok(if out {
+                DocumentBody::PaidOut(movement)
+            } else {
+                DocumentBody::PaidIn(movement)
+            })
         })
     }
 
     /// Opening the drawer without a sale (开钱箱) needs a manager; the approval is the record.
-    pub fn no_sale(&self, approval: Option<&Approval>, now: DateTime<Utc>) -> Result<Approval, TillError> {
+    pub fn no_sale(
+        &self,
+        approval: Option<&Approval>,
+        now: DateTime<Utc>,
+    ) -> Result<Approval, TillError> {
         let mut approvals = self.require(ManagerAction::NoSale, approval, now)?;
         Ok(approvals.remove(0))
     }

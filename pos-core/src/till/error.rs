@@ -23,7 +23,12 @@ pub enum TillError {
     #[error("lot {lot_no} of {sku} is not in the catalog")]
     UnknownLot { sku: String, lot_no: String },
     #[error("lot {lot_no} of {name} expired on {expiry_date}; it cannot be sold")]
-    ExpiredLot { sku: String, name: String, lot_no: String, expiry_date: NaiveDate },
+    ExpiredLot {
+        sku: String,
+        name: String,
+        lot_no: String,
+        expiry_date: NaiveDate,
+    },
     #[error("{name} is tracked by serial: scan the serial number")]
     SerialRequired { sku: String, name: String },
     #[error("serial {serial} is sold once and only one unit per line")]

@@ -50,7 +50,16 @@ impl Till {
     pub fn open(path: &Path, config: TillConfig) -> Result<Till, TillError> {
         let store = Store::open_existing(path)?;
         let identity = store.identity()?.ok_or(TillError::NotInitialised)?;
-        Ok(Till { store, identity, config, operator: None, cart: Cart::default(), member: None, sale_approvals: Vec::new(), online: false })
+        Ok(Till {
+            store,
+            identity,
+            config,
+            operator: None,
+            cart: Cart::default(),
+            member: None,
+            sale_approvals: Vec::new(),
+            online: false,
+        })
     }
 
     /// Creates a till file for a store and terminal, with its first manager.
@@ -62,11 +71,21 @@ impl Till {
     ) -> Result<Till, TillError> {
         let store = Store::open(path)?;
         if store.identity()?.is_some() {
-            return Err(TillError::AlreadyInitialised { path: path.to_path_buf() });
+            return Err(TillError::AlreadyInitialised {
+                path: path.to_path_buf(),
+            });
         }
         store.set_identity(&identity)?;
-        let mut till =
-            Till { store, identity, config, operator: None, cart: Cart::default(), member: None, sale_approvals: Vec::new(), online: false };
+        let mut till = Till {
+            store,
+            identity,
+            config,
+            operator: None,
+            cart: Cart::default(),
+            member: None,
+            sale_approvals: Vec::new(),
+            online: false,
+        };
         till.add_operator(manager)?;
         Ok(till)
     }
@@ -141,8 +160,10 @@ impl Till {
         let id = envelope.id;
         let doc = self.store.commit_document(offline, |tx, sequence| {
             let doc = envelope.into_document(sequence, body(tx, sequence, id)?);
-            crate::validate::validate_document(&doc)
-                .map_err(|e| TillError::InvalidDocument { id: doc.id, reason: e.to_string() })?;
+            crate::validate::validate_document(&doc).map_err(|e| TillError::InvalidDocument {
+                id: doc.id,
+                reason: e.to_string(),
+            })?;
             Ok(doc)
         })?;
         Ok(doc)

@@ -7,8 +7,12 @@ use serde::{Deserialize, Serialize};
 use super::{Till, TillError};
 use crate::cart::{Cart, CartLine, LineProduct, ManualPrice, OrderDiscount};
 use crate::catalog::{ExpiryCheck, Product, Tracking, check_expiry};
-use crate::document::{Document, DocumentBody, MemberRegistration, Sale, SaleMember, Tender, TenderKind};
-use crate::loyalty::{RedemptionCheck, RedemptionLimits, check_redemption, points_earned, points_value};
+use crate::document::{
+    Document, DocumentBody, MemberRegistration, Sale, SaleMember, Tender, TenderKind,
+};
+use crate::loyalty::{
+    RedemptionCheck, RedemptionLimits, check_redemption, points_earned, points_value,
+};
 use crate::member::Member;
 use crate::operator::ManagerAction;
 use crate::pricing::{PricedCart, PricingContext, manual_discount_fraction, price_cart};
@@ -28,7 +32,11 @@ pub struct ItemInput {
 
 impl ItemInput {
     pub fn code(code: impl Into<String>) -> ItemInput {
-        ItemInput { code: code.into(), quantity: 1, ..ItemInput::default() }
+        ItemInput {
+            code: code.into(),
+            quantity: 1,
+            ..ItemInput::default()
+        }
     }
 }
 
@@ -58,34 +66,47 @@ impl Till {
 
     /// Adds a scanned or typed item. Lot-tracked products take the lot from the UDI, or
     /// the sellable lot that expires first; expired lots are refused.
-    pub fn scan(&mut self, input: &ItemInput, now: DateTime<Utc>) -> Result<ScanOutcome, TillError> {
+    pub fn scan(
+        &mut self,
+        input: &ItemInput,
+        now: DateTime<Utc>,
+    ) -> Result<ScanOutcome, TillError> {
         self.logged_in()?;
         if input.quantity == 0 {
             return Err(TillError::ZeroQuantity);
         }
-        let product = self
-            .store
-            .product_by_code(&input.code)?
-            .ok_or_else(|| TillError::UnknownCode { code: input.code.trim().to_string() })?;
+        let product =
+            self.store
+                .product_by_code(&input.code)?
+                .ok_or_else(|| TillError::UnknownCode {
+                    code: input.code.trim().to_string(),
+                })?;
         let today = self.business_date(now);
         let (lot, expiry_date) = self.resolve_lot(&product, input, today)?;
         let serial = self.check_serial(&product, input)?;
-        let near_expiry = match expiry_date.map(|d| check_expiry(d, today, self.config.near_expiry_warn_days)) {
-            Some(ExpiryCheck::Expired) => {
-                return Err(TillError::ExpiredLot {
-                    sku: product.sku.clone(),
-                    name: product.name.clone(),
-                    lot_no: lot.clone().unwrap_or_default(),
-                    expiry_date: expiry_date.unwrap_or(today),
-                });
-            }
-            Some(ExpiryCheck::NearExpiry { days_left }) => {
-                Some((lot.clone().unwrap_or_default(), expiry_date.unwrap_or(today), days_left))
-            }
-            _ => None,
-        };
+        let near_expiry =
+            match expiry_date.map(|d| check_expiry(d, today, self.config.near_expiry_warn_days)) {
+                Some(ExpiryCheck::Expired) => {
+                    return Err(TillError::ExpiredLot {
+                        sku: product.sku.clone(),
+                        name: product.name.clone(),
+                        lot_no: lot.clone().unwrap_or_default(),
+                        expiry_date: expiry_date.unwrap_or(today),
+                    });
+                }
+                Some(ExpiryCheck::NearExpiry { days_left }) => Some((
+                    lot.clone().unwrap_or_default(),
+                    expiry_date.unwrap_or(today),
+                    days_left,
+                )),
+                _ => None,
+            };
         let line_no = self.add_to_cart(&product, input.quantity, lot, expiry_date, serial)?;
-        Ok(ScanOutcome { line_no, name: product.name, near_expiry })
+        Ok(ScanOutcome {
+            line_no,
+            name: product.name,
+            near_expiry,
+        })
     }
 
     fn resolve_lot(
@@ -98,8 +119,13 @@ impl Till {
             return match self.store.lot(&product.sku, lot_no)? {
                 Some(lot) => Ok((Some(lot.lot_no), Some(lot.expiry_date))),
                 // A lot head office has not sent yet: the package's own UDI expiry rules.
-                None if input.expiry_date.is_some() => Ok((Some(lot_no.to_string()), input.expiry_date)),
-                None => Err(TillError::UnknownLot { sku: product.sku.clone(), lot_no: lot_no.to_string() }),
+                None if input.expiry_date.is_some() => {
+                    Ok((Some(lot_no.to_string()), input.expiry_date))
+                }
+                None => Err(TillError::UnknownLot {
+                    sku: product.sku.clone(),
+                    lot_no: lot_no.to_string(),
+                }),
             };
         }
         if product.tracking != Tracking::Lot {
@@ -107,7 +133,10 @@ impl Till {
         }
         // First expiry, first out: the earliest lot still sellable, preferring one in stock.
         let lots = self.store.lots(&product.sku)?;
-        let sellable: Vec<_> = lots.into_iter().filter(|l| l.expiry_date >= today).collect();
+        let sellable: Vec<_> = lots
+            .into_iter()
+            .filter(|l| l.expiry_date >= today)
+            .collect();
         let mut in_stock = None;
         for lot in &sellable {
             if self.store.stock(&product.sku, Some(&lot.lot_no))? > 0 {
@@ -117,27 +146,59 @@ impl Till {
         }
         match in_stock.or_else(|| sellable.into_iter().next()) {
             Some(lot) => Ok((Some(lot.lot_no), Some(lot.expiry_date))),
-            None => Err(TillError::LotRequired { sku: product.sku.clone(), name: product.name.clone() }),
+            None => Err(TillError::LotRequired {
+                sku: product.sku.clone(),
+                name: product.name.clone(),
+            }),
         }
     }
 
-    fn check_serial(&self, product: &Product, input: &ItemInput) -> Result<Option<String>, TillError> {
-        let serial = input.serial.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    fn check_serial(
+        &self,
+        product: &Product,
+        input: &ItemInput,
+    ) -> Result<Option<String>, TillError> {
+        let serial = input
+            .serial
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
         if product.tracking != Tracking::Serial {
             return Ok(serial.map(str::to_string));
         }
-        let serial = serial.ok_or_else(|| TillError::SerialRequired { sku: product.sku.clone(), name: product.name.clone() })?;
+        let serial = serial.ok_or_else(|| TillError::SerialRequired {
+            sku: product.sku.clone(),
+            name: product.name.clone(),
+        })?;
         if input.quantity != 1 {
-            return Err(TillError::SerialQuantity { serial: serial.to_string() });
+            return Err(TillError::SerialQuantity {
+                serial: serial.to_string(),
+            });
         }
-        if self.cart.lines.iter().any(|l| l.product.sku == product.sku && l.serial.as_deref() == Some(serial)) {
-            return Err(TillError::SerialInCart { serial: serial.to_string() });
+        if self
+            .cart
+            .lines
+            .iter()
+            .any(|l| l.product.sku == product.sku && l.serial.as_deref() == Some(serial))
+        {
+            return Err(TillError::SerialInCart {
+                serial: serial.to_string(),
+            });
         }
         if let Some(sequence) = self.store.serial_sold_by(&product.sku, serial)? {
-            return Err(TillError::SerialAlreadySold { serial: serial.to_string(), sequence });
+            return Err(TillError::SerialAlreadySold {
+                serial: serial.to_string(),
+                sequence,
+            });
         }
-        if self.store.serial_available_at_head_office(&product.sku, serial)? == Some(false) {
-            return Err(TillError::SerialSoldElsewhere { serial: serial.to_string() });
+        if self
+            .store
+            .serial_available_at_head_office(&product.sku, serial)?
+            == Some(false)
+        {
+            return Err(TillError::SerialSoldElsewhere {
+                serial: serial.to_string(),
+            });
         }
         Ok(Some(serial.to_string()))
     }
@@ -151,11 +212,12 @@ impl Till {
         serial: Option<String>,
     ) -> Result<u32, TillError> {
         if serial.is_none()
-            && let Some(line) = self
-                .cart
-                .lines
-                .iter_mut()
-                .find(|l| l.product.sku == product.sku && l.lot == lot && l.serial.is_none() && l.manual.is_none())
+            && let Some(line) = self.cart.lines.iter_mut().find(|l| {
+                l.product.sku == product.sku
+                    && l.lot == lot
+                    && l.serial.is_none()
+                    && l.manual.is_none()
+            })
         {
             line.quantity = line.quantity.saturating_add(quantity);
             return Ok(line.line_no);
@@ -174,7 +236,11 @@ impl Till {
     }
 
     fn line_mut(&mut self, line_no: u32) -> Result<&mut CartLine, TillError> {
-        self.cart.lines.iter_mut().find(|l| l.line_no == line_no).ok_or(TillError::UnknownLine { line_no })
+        self.cart
+            .lines
+            .iter_mut()
+            .find(|l| l.line_no == line_no)
+            .ok_or(TillError::UnknownLine { line_no })
     }
 
     pub fn set_quantity(&mut self, line_no: u32, quantity: u32) -> Result<(), TillError> {
@@ -185,7 +251,9 @@ impl Till {
         if let Some(serial) = &line.serial
             && quantity != 1
         {
-            return Err(TillError::SerialQuantity { serial: serial.clone() });
+            return Err(TillError::SerialQuantity {
+                serial: serial.clone(),
+            });
         }
         line.quantity = quantity;
         Ok(())
@@ -213,13 +281,20 @@ impl Till {
         {
             return Err(TillError::ReasonRequired);
         }
-        let mut candidate = self.cart.lines.iter().find(|l| l.line_no == line_no).cloned().ok_or(TillError::UnknownLine { line_no })?;
+        let mut candidate = self
+            .cart
+            .lines
+            .iter()
+            .find(|l| l.line_no == line_no)
+            .cloned()
+            .ok_or(TillError::UnknownLine { line_no })?;
         candidate.manual = manual;
         let action = match candidate.manual {
             Some(ManualPrice::Override { .. }) => ManagerAction::PriceOverride,
             _ => ManagerAction::LineDiscount,
         };
-        let approvals = if manual_discount_fraction(&candidate) > self.config.cashier_discount_limit {
+        let approvals = if manual_discount_fraction(&candidate) > self.config.cashier_discount_limit
+        {
             self.require(action, approval, now)?
         } else {
             Vec::new()
@@ -247,7 +322,11 @@ impl Till {
         let before = self.price(&trial, now)?.total;
         trial.order_discount = discount.clone();
         let after = self.price(&trial, now)?.total;
-        let fraction = if before.is_zero() { Decimal::ZERO } else { (before - after) / before };
+        let fraction = if before.is_zero() {
+            Decimal::ZERO
+        } else {
+            (before - after) / before
+        };
         if fraction > self.config.cashier_discount_limit {
             let approvals = self.require(ManagerAction::OrderDiscount, approval, now)?;
             self.sale_approvals.extend(approvals);
@@ -258,7 +337,13 @@ impl Till {
 
     fn price(&self, cart: &Cart, now: DateTime<Utc>) -> Result<PricedCart, TillError> {
         let promotions = self.store.promotions()?;
-        Ok(price_cart(cart, &PricingContext { promotions: &promotions, at: self.local_time(now) })?)
+        Ok(price_cart(
+            cart,
+            &PricingContext {
+                promotions: &promotions,
+                at: self.local_time(now),
+            },
+        )?)
     }
 
     /// The current sale priced: lines with their promotions, totals and VAT.
@@ -267,8 +352,12 @@ impl Till {
     }
 
     pub fn attach_member(&mut self, key: &str) -> Result<Member, TillError> {
-        let member =
-            self.store.find_member(key)?.ok_or_else(|| TillError::MemberNotFound { key: key.trim().to_string() })?;
+        let member = self
+            .store
+            .find_member(key)?
+            .ok_or_else(|| TillError::MemberNotFound {
+                key: key.trim().to_string(),
+            })?;
         self.cart.member_tier = Some(member.tier);
         self.member = Some(member.clone());
         Ok(member)
@@ -280,13 +369,24 @@ impl Till {
     }
 
     /// Registers a member at the counter, online or not, and attaches them.
-    pub fn register_member(&mut self, phone: &str, name: &str, now: DateTime<Utc>) -> Result<Member, TillError> {
+    pub fn register_member(
+        &mut self,
+        phone: &str,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Member, TillError> {
         let phone = phone.trim();
-        if phone.len() != 11 || !phone.starts_with('1') || !phone.chars().all(|c| c.is_ascii_digit()) {
+        if phone.len() != 11
+            || !phone.starts_with('1')
+            || !phone.chars().all(|c| c.is_ascii_digit())
+        {
             return Err(TillError::BadPhone);
         }
         if let Some(existing) = self.store.find_member(phone)? {
-            return Err(TillError::MemberExists { phone: phone.to_string(), card_no: existing.card_no });
+            return Err(TillError::MemberExists {
+                phone: phone.to_string(),
+                card_no: existing.card_no,
+            });
         }
         let terminal = self.identity.terminal_id.clone();
         let name = name.trim().to_string();
@@ -308,14 +408,21 @@ impl Till {
         Ok(RedemptionLimits {
             available: member.points_balance,
             online: self.online,
-            redeemed_offline_today: self.store.offline_points_redeemed(&member.id, self.business_date(now))?,
+            redeemed_offline_today: self
+                .store
+                .offline_points_redeemed(&member.id, self.business_date(now))?,
         })
     }
 
     /// A points tender worth `points` (积分抵扣).
     pub fn points_tender(&self, points: i64) -> Result<Tender, TillError> {
         let rules = self.store.loyalty_rules()?;
-        Ok(Tender { kind: TenderKind::Points, amount: points_value(points, &rules), reference: None, points })
+        Ok(Tender {
+            kind: TenderKind::Points,
+            amount: points_value(points, &rules),
+            reference: None,
+            points,
+        })
     }
 
     pub fn hold(&mut self, now: DateTime<Utc>) -> Result<(), TillError> {
@@ -329,9 +436,18 @@ impl Till {
         }
         let items: u32 = self.cart.lines.iter().map(|l| l.quantity).sum();
         let label = format!("{} ×{items}", self.cart.lines[0].product.name);
-        let held = HeldCart { cart: self.cart.clone(), member_id: self.member.as_ref().map(|m| m.id.clone()) };
+        let held = HeldCart {
+            cart: self.cart.clone(),
+            member_id: self.member.as_ref().map(|m| m.id.clone()),
+        };
         let json = serde_json::to_string(&held).expect("carts serialise");
-        self.store.hold_sale(&super::new_document_id(now).to_string(), &operator_id, &label, &json, now)?;
+        self.store.hold_sale(
+            &super::new_document_id(now).to_string(),
+            &operator_id,
+            &label,
+            &json,
+            now,
+        )?;
         self.clear_sale();
         Ok(())
     }
@@ -344,7 +460,12 @@ impl Till {
         if !self.cart.lines.is_empty() {
             return Err(TillError::SaleInProgress);
         }
-        let held = self.store.take_held_sale(held_id)?.ok_or_else(|| TillError::HeldSaleNotFound { id: held_id.to_string() })?;
+        let held =
+            self.store
+                .take_held_sale(held_id)?
+                .ok_or_else(|| TillError::HeldSaleNotFound {
+                    id: held_id.to_string(),
+                })?;
         let held: HeldCart = serde_json::from_str(&held.cart_json)
             .map_err(|_| crate::store::StoreError::corrupt("held sale", held.cart_json.clone()))?;
         self.cart = held.cart;
@@ -378,13 +499,23 @@ impl Till {
         }
         let priced = self.priced(now)?;
         let rules = self.store.loyalty_rules()?;
-        let points_redeemed: i64 = tenders.iter().filter(|t| t.kind == TenderKind::Points).map(|t| t.points).sum();
-        let paid_with_points: Decimal =
-            tenders.iter().filter(|t| t.kind == TenderKind::Points).map(|t| t.amount).sum();
+        let points_redeemed: i64 = tenders
+            .iter()
+            .filter(|t| t.kind == TenderKind::Points)
+            .map(|t| t.points)
+            .sum();
+        let paid_with_points: Decimal = tenders
+            .iter()
+            .filter(|t| t.kind == TenderKind::Points)
+            .map(|t| t.amount)
+            .sum();
         let mut approvals = self.sale_approvals.clone();
         for t in tenders.iter().filter(|t| t.kind == TenderKind::Points) {
             if t.amount != points_value(t.points, &rules) {
-                return Err(TillError::PointsTenderValue { points: t.points, amount: t.amount });
+                return Err(TillError::PointsTenderValue {
+                    points: t.points,
+                    amount: t.amount,
+                });
             }
         }
         if points_redeemed > 0 {
@@ -396,15 +527,28 @@ impl Till {
             }
         }
         let settlement = settle(priced.total, tenders, self.config.cash_rounding())?;
-        let member = self.member.as_ref().map(|m| SaleMember { member_id: m.id.clone(), card_no: m.card_no.clone(), tier: m.tier });
+        let member = self.member.as_ref().map(|m| SaleMember {
+            member_id: m.id.clone(),
+            card_no: m.card_no.clone(),
+            tier: m.tier,
+        });
         let earned = match &self.member {
-            Some(m) => points_earned(&priced.lines, priced.total, paid_with_points, m.tier, &rules),
+            Some(m) => points_earned(
+                &priced.lines,
+                priced.total,
+                paid_with_points,
+                m.tier,
+                &rules,
+            ),
             None => 0,
         };
         for line in priced.lines.iter().filter(|l| l.serial.is_some()) {
             let serial = line.serial.as_deref().unwrap_or_default();
             if let Some(sequence) = self.store.serial_sold_by(&line.sku, serial)? {
-                return Err(TillError::SerialAlreadySold { serial: serial.to_string(), sequence });
+                return Err(TillError::SerialAlreadySold {
+                    serial: serial.to_string(),
+                    sequence,
+                });
             }
         }
         let sale = Sale {
@@ -429,8 +573,8 @@ impl Till {
 
 fn manual_reason(m: &ManualPrice) -> &str {
     match m {
-        ManualPrice::Override { reason, .. } | ManualPrice::PercentOff { reason, .. } | ManualPrice::AmountOff { reason, .. } => {
-            reason
-        }
+        ManualPrice::Override { reason, .. }
+        | ManualPrice::PercentOff { reason, .. }
+        | ManualPrice::AmountOff { reason, .. } => reason,
     }
 }

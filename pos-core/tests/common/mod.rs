@@ -57,7 +57,11 @@ fn product(sku: &str, name: &str, price: &str, tracking: Tracking) -> Product {
 }
 
 pub fn catalog() -> CatalogImport {
-    let lot = |no: &str, d: &str| Lot { sku: "ST01".into(), lot_no: no.into(), expiry_date: d.parse().unwrap() };
+    let lot = |no: &str, d: &str| Lot {
+        sku: "ST01".into(),
+        lot_no: no.into(),
+        expiry_date: d.parse().unwrap(),
+    };
     CatalogImport {
         products: vec![
             product("BP01", "电子血压计", "299.00", Tracking::Serial),
@@ -69,17 +73,45 @@ pub fn catalog() -> CatalogImport {
             ("ST01".into(), strips_barcode()),
             ("MK01".into(), masks_barcode()),
         ],
-        lots: vec![lot("L-EXP", "2026-11-01"), lot("L-NEAR", "2026-12-01"), lot("L-OK", "2027-06-30")],
+        lots: vec![
+            lot("L-EXP", "2026-11-01"),
+            lot("L-NEAR", "2026-12-01"),
+            lot("L-OK", "2027-06-30"),
+        ],
         stock: vec![
-            StockRecord { sku: "BP01".into(), lot_no: None, quantity: 3 },
-            StockRecord { sku: "ST01".into(), lot_no: Some("L-EXP".into()), quantity: 5 },
-            StockRecord { sku: "ST01".into(), lot_no: Some("L-NEAR".into()), quantity: 10 },
-            StockRecord { sku: "ST01".into(), lot_no: Some("L-OK".into()), quantity: 20 },
-            StockRecord { sku: "MK01".into(), lot_no: None, quantity: 100 },
+            StockRecord {
+                sku: "BP01".into(),
+                lot_no: None,
+                quantity: 3,
+            },
+            StockRecord {
+                sku: "ST01".into(),
+                lot_no: Some("L-EXP".into()),
+                quantity: 5,
+            },
+            StockRecord {
+                sku: "ST01".into(),
+                lot_no: Some("L-NEAR".into()),
+                quantity: 10,
+            },
+            StockRecord {
+                sku: "ST01".into(),
+                lot_no: Some("L-OK".into()),
+                quantity: 20,
+            },
+            StockRecord {
+                sku: "MK01".into(),
+                lot_no: None,
+                quantity: 100,
+            },
         ],
         serials: ["SN001", "SN002", "SN003"]
             .iter()
-            .map(|s| SerialRecord { sku: "BP01".into(), serial: (*s).into(), lot_no: None })
+            .map(|s| SerialRecord {
+                sku: "BP01".into(),
+                serial: (*s).into(),
+                lot_no: None,
+            })
             .collect(),
         members: vec![Member {
             id: "M1".into(),
@@ -107,11 +139,32 @@ impl TestTill {
 /// A till with the catalog, a manager and a cashier; nobody logged in.
 pub fn new_till() -> TestTill {
     let dir = tempfile::tempdir().unwrap();
-    let identity = TillIdentity { store_id: "S001".into(), terminal_id: "T01".into() };
-    let manager = NewOperator { id: "manager", name: "店长", role: Role::Manager, pin: MANAGER_PIN, salt: [1; 16] };
-    let mut till = Till::init(&dir.path().join("till.sqlite"), identity, manager, TillConfig::default()).unwrap();
-    till.add_operator(NewOperator { id: "cashier", name: "收银员", role: Role::Cashier, pin: CASHIER_PIN, salt: [2; 16] })
-        .unwrap();
+    let identity = TillIdentity {
+        store_id: "S001".into(),
+        terminal_id: "T01".into(),
+    };
+    let manager = NewOperator {
+        id: "manager",
+        name: "店长",
+        role: Role::Manager,
+        pin: MANAGER_PIN,
+        salt: [1; 16],
+    };
+    let mut till = Till::init(
+        &dir.path().join("till.sqlite"),
+        identity,
+        manager,
+        TillConfig::default(),
+    )
+    .unwrap();
+    till.add_operator(NewOperator {
+        id: "cashier",
+        name: "收银员",
+        role: Role::Cashier,
+        pin: CASHIER_PIN,
+        salt: [2; 16],
+    })
+    .unwrap();
     till.store_mut().import_catalog(&catalog()).unwrap();
     TestTill { dir, till }
 }
@@ -120,14 +173,32 @@ pub fn new_till() -> TestTill {
 pub fn selling_till() -> TestTill {
     let mut t = new_till();
     t.till.login("cashier", CASHIER_PIN, now()).unwrap();
-    t.till.open_shift(vec![DenominationCount { denomination: dec("100"), count: 5 }], now()).unwrap();
+    t.till
+        .open_shift(
+            vec![DenominationCount {
+                denomination: dec("100"),
+                count: 5,
+            }],
+            now(),
+        )
+        .unwrap();
     t
 }
 
 pub fn cash(amount: &str) -> Tender {
-    Tender { kind: TenderKind::Cash, amount: dec(amount), reference: None, points: 0 }
+    Tender {
+        kind: TenderKind::Cash,
+        amount: dec(amount),
+        reference: None,
+        points: 0,
+    }
 }
 
 pub fn wechat(amount: &str) -> Tender {
-    Tender { kind: TenderKind::WechatPay, amount: dec(amount), reference: Some("4200001234".into()), points: 0 }
+    Tender {
+        kind: TenderKind::WechatPay,
+        amount: dec(amount),
+        reference: Some("4200001234".into()),
+        points: 0,
+    }
 }

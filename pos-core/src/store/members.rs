@@ -1,0 +1,94 @@
+//! Members as the till knows them: head office's balance plus this till's own
+//! unreflected point entries.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Store, StoreError};
+use crate::member::{Member, Tier};
+
+pub(crate) fn upsert_member(tx: &Transaction<'_>, m: &Member) -> Result<(), StoreError> {
+    // A member registered offline here comes back from head office under head office's
+    // id (merged by phone); the local stand-in row gives way to it.
+    tx.prepare_cached("DELETE FROM member WHERE phone = ?1 AND id <> ?2 AND card_no LIKE 'L%'")?
+        .execute(params![m.phone, m.id])?;
+    tx.prepare_cached(
+        "INSERT INTO member (id, card_no, phone, name, tier, points_base) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET card_no = excluded.card_no, phone = excluded.phone,
+             name = excluded.name, tier = excluded.tier, points_base = excluded.points_base",
+    )?
+    .execute(params![m.id, m.card_no, m.phone, m.name, m.tier.code(), m.points_balance])?;
+    Ok(())
+}
+
+impl Store {
+    /// A member by card number, phone or id, with the balance the till believes.
+    pub fn find_member(&self, key: &str) -> Result<Option<Member>, StoreError> {
+        let key = key.trim();
+        let row: Option<(String, String, String, String, String, i64)> = self
+            .conn()
+            .prepare_cached(
+                "SELECT id, card_no, phone, name, tier, points_base FROM member
+                 WHERE card_no = ?1 OR phone = ?1 OR id = ?1 ORDER BY (card_no = ?1) DESC LIMIT 1",
+            )?
+            .query_row([key], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .optional()?;
+        let Some((id, card_no, phone, name, tier, base)) = row else {
+            return Ok(None);
+        };
+        let tier =
+            Tier::from_code(&tier).ok_or_else(|| StoreError::corrupt("member tier", tier))?;
+        let pending = self.unreflected_points(&id)?;
+        Ok(Some(Member {
+            id,
+            card_no,
+            phone,
+            name,
+            tier,
+            points_balance: base + pending,
+        }))
+    }
+
+    fn unreflected_points(&self, member_id: &str) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT COALESCE(SUM(p.points), 0) FROM point_entry p JOIN document d USING (sequence)
+                 WHERE d.reflected = 0 AND p.member_id = ?1",
+            )?
+            .query_row([member_id], |r| r.get(0))?)
+    }
+
+    /// Points this member redeemed at this till while offline on `business_date`.
+    pub fn offline_points_redeemed(
+        &self,
+        member_id: &str,
+        business_date: NaiveDate,
+    ) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT COALESCE(-SUM(points), 0) FROM point_entry
+                 WHERE member_id = ?1 AND business_date = ?2 AND offline = 1 AND reason = 'redeem'",
+            )?
+            .query_row(params![member_id, business_date.to_string()], |r| r.get(0))?)
+    }
+
+    /// Card numbers of up to `limit` members.
+    pub fn member_cards(&self, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT card_no FROM member ORDER BY card_no LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
