@@ -485,7 +485,8 @@ impl State {
                 text(i18n.f("sale.done", &[("no", &done.sequence)])).size(ui::TEXT).color(ui::OK),
                 ui::pair(i18n.t("sale.total"), ui::money(done.total)),
                 ui::pair(i18n.t("sale.paid"), ui::money(done.paid)),
-                text(format!("{} {}", i18n.t("sale.change"), ui::money(done.change))).size(ui::TOTAL).font(ui::BOLD),
+                text(i18n.t("sale.change")).size(ui::TEXT).color(ui::MUTED),
+                text(ui::money(done.change)).size(ui::TOTAL).font(ui::BOLD).color(ui::OK),
             ]
             .spacing(6);
             return ui::panel(body).width(Fill).into();
