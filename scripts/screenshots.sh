@@ -30,6 +30,8 @@ app=
 cleanup() {
   if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; fi
   kill "$xvfb" 2>/dev/null || true
+  # The last run's output of pos, for when a screen does not look as expected.
+  cp "$work/pos.log" "${TMPDIR:-/tmp}/pos-screenshots.log" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -48,6 +50,9 @@ start() {
     sleep 0.1
   done
   sleep 2
+  # No window manager under Xvfb: keys go to the window under the pointer.
+  xdotool mousemove 683 60
+  xdotool search --pid "$app" | head -1 | xargs -r xdotool windowfocus 2>/dev/null || true
 }
 stop() { kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; app=; }
 shot() { settle; import -window root "$out/$1.png"; echo "screenshot: $out/$1.png"; }
@@ -110,6 +115,7 @@ shot sale-done
 # Returns: the screen for finding a sale (the receipt QR or its number).
 key F4
 typed 2; key Return
+key Tab; typed 1
 shot return
 key Escape
 

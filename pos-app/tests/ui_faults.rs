@@ -21,20 +21,35 @@ fn a_dead_printer_shows_a_banner_and_the_sale_stays() {
     d.send(Message::Login(login::Message::Operator("cashier".into())));
     d.send(Message::Login(login::Message::Pin(CASHIER_PIN.into())));
     d.key(Pressed::Enter);
-    d.send(Message::ShiftOpen(shift_open::Message::Count(count::Message::Count(0, "1".into()))));
+    d.send(Message::ShiftOpen(shift_open::Message::Count(
+        count::Message::Count(0, "1".into()),
+    )));
     d.key(Pressed::Enter);
     d.scan("6921345626875");
     d.key(Pressed::F(12));
     d.send(Message::Payment(payment::Message::Amount("50".into())));
     d.key(Pressed::Enter);
-    assert_eq!(d.till().store().recent_documents("sale", 5).unwrap().len(), 1, "the sale is committed");
+    assert_eq!(
+        d.till().store().recent_documents("sale", 5).unwrap().len(),
+        1,
+        "the sale is committed"
+    );
     assert!(d.app.wait_for_printer(std::time::Duration::from_secs(10)));
     let banner = d.app.banner().cloned().expect("a print failure banner");
     assert_eq!(banner.level, Level::Error);
     assert!(banner.text.contains("打印机"), "{}", banner.text);
-    assert!(d.app.unprinted().is_some(), "the receipt waits for a reprint");
-    assert!(d.shows(&d.t("print.reprint")), "a reprint button is on the banner");
-    assert!(matches!(d.app.screen(), Screen::Sale), "the cashier goes on selling");
+    assert!(
+        d.app.unprinted().is_some(),
+        "the receipt waits for a reprint"
+    );
+    assert!(
+        d.shows(&d.t("print.reprint")),
+        "a reprint button is on the banner"
+    );
+    assert!(
+        matches!(d.app.screen(), Screen::Sale),
+        "the cashier goes on selling"
+    );
 }
 
 #[test]
@@ -43,8 +58,15 @@ fn a_corrupt_config_opens_settings_with_the_reason() {
     let data = demo_data_dir(dir.path(), None);
     std::fs::write(data.config_path(), "store_name = [broken").unwrap();
     let app = App::new(data, Clock::manual(demo_now()));
-    let Screen::Settings(settings) = app.screen() else { panic!("settings screen expected") };
-    assert!(settings.load_error.as_deref().is_some_and(|e| e.contains("config.toml")));
+    let Screen::Settings(settings) = app.screen() else {
+        panic!("settings screen expected")
+    };
+    assert!(
+        settings
+            .load_error
+            .as_deref()
+            .is_some_and(|e| e.contains("config.toml"))
+    );
 }
 
 #[test]
@@ -53,22 +75,73 @@ fn an_unopenable_database_says_why_and_where() {
     let data = DataDir::new(dir.path());
     std::fs::write(data.till_path(), b"not a database").unwrap();
     let app = App::new(data.clone(), Clock::manual(demo_now()));
-    let Screen::Fatal(reason) = app.screen() else { panic!("a clear message expected") };
-    assert!(reason.contains(&data.till_path().display().to_string()), "{reason}");
+    let Screen::Fatal(reason) = app.screen() else {
+        panic!("a clear message expected")
+    };
+    assert!(
+        reason.contains(&data.till_path().display().to_string()),
+        "{reason}"
+    );
 }
 
 #[test]
 fn first_start_sets_up_the_till_with_demo_data() {
     let dir = tempfile::tempdir().unwrap();
     let data = DataDir::new(dir.path().join("new-till"));
-    let mut d = Driver { app: App::new(data.clone(), Clock::manual(demo_now())), at: std::time::Instant::now() };
+    let mut d = Driver {
+        app: App::new(data.clone(), Clock::manual(demo_now())),
+        at: std::time::Instant::now(),
+    };
     assert!(matches!(d.app.screen(), Screen::Setup(_)));
     d.send(Message::Setup(setup::Message::ManagerPin("2468".into())));
     d.click(&d.t("setup.create"));
-    assert!(matches!(d.app.screen(), Screen::Login(_)), "{:?}", d.app.banner());
-    assert!(d.till().store().product_count().unwrap() > 100, "demo catalog loaded");
+    assert!(
+        matches!(d.app.screen(), Screen::Login(_)),
+        "{:?}",
+        d.app.banner()
+    );
+    assert!(
+        d.till().store().product_count().unwrap() > 100,
+        "demo catalog loaded"
+    );
     assert!(data.config_path().exists());
     d.send(Message::Login(login::Message::Pin("2468".into())));
     d.key(Pressed::Enter);
     assert!(matches!(d.app.screen(), Screen::ShiftOpen(_)));
+}
+
+#[test]
+fn an_unplugged_serial_scanner_shows_and_the_sale_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Driver::new(demo_data_dir(dir.path(), None));
+    d.send(Message::Login(login::Message::Operator("cashier".into())));
+    d.send(Message::Login(login::Message::Pin(CASHIER_PIN.into())));
+    d.key(Pressed::Enter);
+    d.key(Pressed::Enter);
+    d.send(Message::Scanner(scanner::ScannerEvent::Disconnected(
+        "/dev/ttyUSB0: no such device".into(),
+    )));
+    assert!(
+        d.shows(&d.t("status.scanner_lost")),
+        "the status bar says so"
+    );
+    d.scan("6921345626875");
+    assert_eq!(
+        d.till().cart().lines.len(),
+        1,
+        "a keyboard scan still sells"
+    );
+    d.send(Message::Scanner(scanner::ScannerEvent::Reconnected));
+    let raw = "]E06921345626875";
+    let read = scanner::ScanRead {
+        raw: raw.into(),
+        result: scanner::parse(raw),
+    };
+    d.send(Message::Scanner(scanner::ScannerEvent::Scan(read)));
+    assert_eq!(
+        d.till().cart().lines[0].quantity,
+        2,
+        "the serial scanner's code (with its AIM id) adds one more"
+    );
+    assert!(d.shows(&d.t("status.scanner_ready")));
 }

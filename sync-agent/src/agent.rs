@@ -16,6 +16,9 @@ use crate::pull::{PullReport, pull_all};
 use crate::push::{PushReport, push_all};
 use crate::status::{SyncStatus, load_status, save_status};
 
+/// Cycles one [`Agent::drain`] runs at most.
+pub const DRAIN_CYCLES_MAX: u32 = 1_000;
+
 /// How the agent behaves; [`AgentConfig::default`] is what a till uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AgentConfig {
@@ -61,8 +64,15 @@ impl CycleReport {
 /// Progress of a cycle, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
-    Pushing { delivered: u64, rejected: u64, waiting_at_start: u64 },
-    Pulling { pages: u64, changes: u64 },
+    Pushing {
+        delivered: u64,
+        rejected: u64,
+        waiting_at_start: u64,
+    },
+    Pulling {
+        pages: u64,
+        changes: u64,
+    },
 }
 
 /// One till's agent: its head office client, its own connection to the till file
@@ -77,10 +87,21 @@ pub struct Agent {
 }
 
 impl Agent {
-    pub fn new(data_dir: DataDir, server: &ServerConfig, config: AgentConfig) -> Result<Agent, SyncError> {
+    pub fn new(
+        data_dir: DataDir,
+        server: &ServerConfig,
+        config: AgentConfig,
+    ) -> Result<Agent, SyncError> {
         let client = HeadOfficeClient::new(server, config.timeouts)?;
         let status = load_status(&data_dir);
-        Ok(Agent { data_dir, client, config, till: None, status, failures_in_a_row: 0 })
+        Ok(Agent {
+            data_dir,
+            client,
+            config,
+            till: None,
+            status,
+            failures_in_a_row: 0,
+        })
     }
 
     pub fn config(&self) -> &AgentConfig {
@@ -92,7 +113,10 @@ impl Agent {
     }
 
     /// One cycle if no other agent is syncing this till (else [`SyncError::Busy`]).
-    pub async fn sync_once(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<CycleReport, SyncError> {
+    pub async fn sync_once(
+        &mut self,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<CycleReport, SyncError> {
         let result = match SyncLock::try_acquire(&self.data_dir.sync_lock_path()) {
             Ok(lock) => self.cycle(&lock, progress).await,
             Err(e) => Err(e),
@@ -101,16 +125,19 @@ impl Agent {
         result
     }
 
-    /// Cycles until everything is sent and read, retrying failures of head office or
-    /// the line up to `attempts_max` times with backoff. Waits up to `lock_wait` for
-    /// another agent to finish first.
+    /// Cycles until everything is sent and read (at most [`DRAIN_CYCLES_MAX`] cycles:
+    /// a till selling meanwhile can keep the outbox from ever being empty; check
+    /// [`CycleReport::is_complete`]), retrying failures of head office or the line up to
+    /// `attempts_max` times with backoff. Waits up to `lock_wait` for another agent to
+    /// finish first.
     pub async fn drain(
         &mut self,
         attempts_max: u32,
         lock_wait: Duration,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<CycleReport, SyncError> {
-        let lock = match SyncLock::acquire_within(&self.data_dir.sync_lock_path(), lock_wait).await {
+        let lock = match SyncLock::acquire_within(&self.data_dir.sync_lock_path(), lock_wait).await
+        {
             Ok(lock) => lock,
             Err(e) => {
                 self.note(Some(&e));
@@ -119,13 +146,17 @@ impl Agent {
         };
         let mut total = CycleReport::default();
         let mut attempt = 0;
-        loop {
+        for _ in 0..DRAIN_CYCLES_MAX {
             let result = self.cycle(&lock, progress).await;
             self.record(&result);
             match result {
                 Ok(report) => {
                     total.push = add_push(total.push, report.push);
-                    total.pull = PullReport { pages: total.pull.pages + report.pull.pages, changes: total.pull.changes + report.pull.changes, ..report.pull };
+                    total.pull = PullReport {
+                        pages: total.pull.pages + report.pull.pages,
+                        changes: total.pull.changes + report.pull.changes,
+                        ..report.pull
+                    };
                     total.waiting_after_push = report.waiting_after_push;
                     if report.is_complete() {
                         return Ok(total);
@@ -138,6 +169,7 @@ impl Agent {
                 Err(e) => return Err(e),
             }
         }
+        Ok(total)
     }
 
     /// Re-reads the outbox counts (cheap) without syncing.
@@ -150,7 +182,11 @@ impl Agent {
     }
 
     /// The wait before the next cycle after `result`, with `random` in `[0, 1)`.
-    pub fn delay_after(&mut self, result: &Result<CycleReport, SyncError>, random: f64) -> Duration {
+    pub fn delay_after(
+        &mut self,
+        result: &Result<CycleReport, SyncError>,
+        random: f64,
+    ) -> Duration {
         match result {
             Ok(_) | Err(SyncError::Busy) => {
                 self.failures_in_a_row = 0;
@@ -162,29 +198,53 @@ impl Agent {
 
     fn delay_after_failure(&mut self, e: &SyncError, random: f64) -> Duration {
         self.failures_in_a_row = self.failures_in_a_row.saturating_add(1);
-        self.config.backoff.delay(self.failures_in_a_row, random, e.retry_after())
+        self.config
+            .backoff
+            .delay(self.failures_in_a_row, random, e.retry_after())
     }
 
-    async fn cycle(&mut self, _lock: &SyncLock, progress: &mut dyn FnMut(Progress)) -> Result<CycleReport, SyncError> {
+    async fn cycle(
+        &mut self,
+        _lock: &SyncLock,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<CycleReport, SyncError> {
         let batch_documents_max = self.config.batch_documents_max;
         let page_limit = self.config.feed_page_limit;
         let client = self.client.clone();
         let (store, identity) = self.till()?;
         let waiting_at_start = store.outbox_stats()?.waiting;
-        let push = push_all(store, &client, identity, batch_documents_max, &Utc::now, &mut |r| {
-            progress(Progress::Pushing { delivered: r.delivered(), rejected: r.rejected, waiting_at_start })
-        })
+        let push = push_all(
+            store,
+            &client,
+            identity,
+            batch_documents_max,
+            &Utc::now,
+            &mut |r| {
+                progress(Progress::Pushing {
+                    delivered: r.delivered(),
+                    rejected: r.rejected,
+                    waiting_at_start,
+                })
+            },
+        )
         .await?;
         let waiting_after_push = store.outbox_stats()?.waiting;
         self.status.last_push_ok = Some(Utc::now());
         self.status.online = true;
         let (store, _) = self.till()?;
         let pull = pull_all(store, &client, page_limit, &mut |r| {
-            progress(Progress::Pulling { pages: r.pages, changes: r.changes })
+            progress(Progress::Pulling {
+                pages: r.pages,
+                changes: r.changes,
+            })
         })
         .await?;
         self.status.last_pull_ok = Some(Utc::now());
-        Ok(CycleReport { push, pull, waiting_after_push })
+        Ok(CycleReport {
+            push,
+            pull,
+            waiting_after_push,
+        })
     }
 
     /// The till file, opened on first use and kept open.
@@ -214,7 +274,10 @@ impl Agent {
             }
         }
         self.refresh_status();
-        save_status(&self.data_dir, &self.status);
+        // The agent holding the lock keeps the file; a waiting one would only say "busy".
+        if !matches!(error, Some(SyncError::Busy)) {
+            save_status(&self.data_dir, &self.status);
+        }
     }
 }
 

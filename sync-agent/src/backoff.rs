@@ -19,7 +19,10 @@ pub struct Backoff {
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff { base_ms: 1_000, max_ms: 5 * 60 * 1000 }
+        Backoff {
+            base_ms: 1_000,
+            max_ms: 5 * 60 * 1000,
+        }
     }
 }
 
@@ -32,7 +35,11 @@ impl Backoff {
     pub fn delay(&self, attempt: u32, random: f64, retry_after: Option<Duration>) -> Duration {
         let shift = attempt.saturating_sub(1).min(32);
         let step_ms = self.base_ms.saturating_mul(1u64 << shift).min(self.max_ms);
-        let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
+        let random = if random.is_finite() {
+            random.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         let half = step_ms / 2;
         let jittered_ms = half + ((step_ms - half) as f64 * random) as u64;
         let floor_ms = retry_after.map_or(0, |d| (d.as_millis() as u64).min(RETRY_AFTER_MAX_MS));
@@ -47,7 +54,9 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let at = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
+    let at = DateTime::parse_from_rfc2822(value)
+        .ok()?
+        .with_timezone(&Utc);
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
@@ -56,18 +65,38 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    const B: Backoff = Backoff { base_ms: 100, max_ms: 10_000 };
+    const B: Backoff = Backoff {
+        base_ms: 100,
+        max_ms: 10_000,
+    };
 
     #[test]
     fn grows_exponentially_within_the_jitter_band() {
-        let cases = [(1, 50, 100), (2, 100, 200), (3, 200, 400), (5, 800, 1_600), (8, 6_400, 12_800)];
+        let cases = [
+            (1, 50, 100),
+            (2, 100, 200),
+            (3, 200, 400),
+            (5, 800, 1_600),
+            (8, 6_400, 12_800),
+        ];
         for (attempt, low, high) in cases {
             let high = high.min(10_000);
             let low = low.min(5_000);
-            assert_eq!(B.delay(attempt, 0.0, None), Duration::from_millis(low), "attempt {attempt}, lowest draw");
-            assert_eq!(B.delay(attempt, 1.0, None), Duration::from_millis(high), "attempt {attempt}, highest draw");
+            assert_eq!(
+                B.delay(attempt, 0.0, None),
+                Duration::from_millis(low),
+                "attempt {attempt}, lowest draw"
+            );
+            assert_eq!(
+                B.delay(attempt, 1.0, None),
+                Duration::from_millis(high),
+                "attempt {attempt}, highest draw"
+            );
             let mid = B.delay(attempt, 0.5, None).as_millis() as u64;
-            assert!(low < mid && mid < high, "attempt {attempt}: {mid} outside ({low}, {high})");
+            assert!(
+                low < mid && mid < high,
+                "attempt {attempt}: {mid} outside ({low}, {high})"
+            );
         }
     }
 
@@ -76,7 +105,10 @@ mod tests {
         for attempt in [20, 64, u32::MAX] {
             assert_eq!(B.delay(attempt, 1.0, None), Duration::from_millis(10_000));
         }
-        let huge = Backoff { base_ms: u64::MAX, max_ms: u64::MAX };
+        let huge = Backoff {
+            base_ms: u64::MAX,
+            max_ms: u64::MAX,
+        };
         assert!(huge.delay(40, 0.5, None) > Duration::ZERO);
     }
 
@@ -89,9 +121,15 @@ mod tests {
 
     #[test]
     fn retry_after_is_a_floor_with_a_ceiling() {
-        assert_eq!(B.delay(1, 0.0, Some(Duration::from_secs(3))), Duration::from_secs(3));
+        assert_eq!(
+            B.delay(1, 0.0, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
         // A shorter Retry-After does not cut the backoff short.
-        assert_eq!(B.delay(8, 1.0, Some(Duration::from_millis(1))), Duration::from_millis(10_000));
+        assert_eq!(
+            B.delay(8, 1.0, Some(Duration::from_millis(1))),
+            Duration::from_millis(10_000)
+        );
         assert_eq!(
             B.delay(1, 0.0, Some(Duration::from_secs(86_400))),
             Duration::from_millis(RETRY_AFTER_MAX_MS)
@@ -104,7 +142,10 @@ mod tests {
         let cases: &[(&str, Option<Duration>)] = &[
             ("120", Some(Duration::from_secs(120))),
             (" 0 ", Some(Duration::ZERO)),
-            ("Sun, 22 Nov 2026 08:49:37 GMT", Some(Duration::from_secs(7))),
+            (
+                "Sun, 22 Nov 2026 08:49:37 GMT",
+                Some(Duration::from_secs(7)),
+            ),
             ("Sun, 22 Nov 2026 08:00:00 GMT", Some(Duration::ZERO)),
             ("soon", None),
             ("-5", None),

@@ -31,7 +31,10 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts { connect_timeout_ms: 5_000, request_timeout_ms: 60_000 }
+        Timeouts {
+            connect_timeout_ms: 5_000,
+            request_timeout_ms: 60_000,
+        }
     }
 }
 
@@ -46,13 +49,19 @@ pub struct HeadOfficeClient {
 
 impl HeadOfficeClient {
     pub fn new(server: &ServerConfig, timeouts: Timeouts) -> Result<HeadOfficeClient, SyncError> {
-        let bad = |message: String| SyncError::BadServerUrl { url: server.url.clone(), message };
+        let bad = |message: String| SyncError::BadServerUrl {
+            url: server.url.clone(),
+            message,
+        };
         let url = reqwest::Url::parse(server.url.trim()).map_err(|e| bad(e.to_string()))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(bad("only http:// and https:// are supported".into()));
         }
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", server.token.trim()))
-            .map_err(|_| SyncError::BadServerUrl { url: server.url.clone(), message: "the token is not printable".into() })?;
+            .map_err(|_| SyncError::BadServerUrl {
+            url: server.url.clone(),
+            message: "the token is not printable".into(),
+        })?;
         authorization.set_sensitive(true);
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_millis(timeouts.connect_timeout_ms))
@@ -61,7 +70,12 @@ impl HeadOfficeClient {
             .build()
             .map_err(|e| bad(e.to_string()))?;
         let base_url = url.as_str().trim_end_matches('/').to_string();
-        Ok(HeadOfficeClient { http, base_url, authorization, timeouts })
+        Ok(HeadOfficeClient {
+            http,
+            base_url,
+            authorization,
+            timeouts,
+        })
     }
 
     pub fn base_url(&self) -> &str {
@@ -106,14 +120,17 @@ impl HeadOfficeClient {
         if !status.is_success() {
             return Err(http_error(status, &bytes, retry_after));
         }
-        serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(format!("the answer is not the expected JSON: {e}")))
+        serde_json::from_slice(&bytes)
+            .map_err(|e| SyncError::Protocol(format!("the answer is not the expected JSON: {e}")))
     }
 
     async fn read_limited(&self, mut response: Response) -> Result<Vec<u8>, SyncError> {
         let mut out = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| self.transport(e))? {
             if out.len() + chunk.len() > RESPONSE_BYTES_MAX {
-                return Err(SyncError::Protocol(format!("the answer is larger than {RESPONSE_BYTES_MAX} bytes")));
+                return Err(SyncError::Protocol(format!(
+                    "the answer is larger than {RESPONSE_BYTES_MAX} bytes"
+                )));
             }
             out.extend_from_slice(&chunk);
         }
@@ -122,7 +139,9 @@ impl HeadOfficeClient {
 
     fn transport(&self, e: reqwest::Error) -> SyncError {
         if e.is_timeout() {
-            return SyncError::Timeout { timeout_ms: self.timeouts.request_timeout_ms };
+            return SyncError::Timeout {
+                timeout_ms: self.timeouts.request_timeout_ms,
+            };
         }
         SyncError::Unreachable(error_chain(&e))
     }
@@ -133,7 +152,11 @@ fn http_error(status: StatusCode, body: &[u8], retry_after: Option<Duration>) ->
         Ok(api) => format!("{}: {}", api.error, api.message),
         Err(_) => String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned(),
     };
-    SyncError::Http { status: status.as_u16(), message, retry_after }
+    SyncError::Http {
+        status: status.as_u16(),
+        message,
+        retry_after,
+    }
 }
 
 /// reqwest's own message is terse ("error sending request"); the causes say why.
@@ -152,7 +175,9 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// CPU is better spent at the counter.
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::fast());
-    encoder.write_all(bytes).expect("writing to a Vec cannot fail");
+    encoder
+        .write_all(bytes)
+        .expect("writing to a Vec cannot fail");
     encoder.finish().expect("writing to a Vec cannot fail")
 }
 
@@ -161,14 +186,19 @@ mod tests {
     use super::*;
 
     fn server(url: &str) -> ServerConfig {
-        ServerConfig { url: url.into(), token: "ab".repeat(32) }
+        ServerConfig {
+            url: url.into(),
+            token: "ab".repeat(32),
+        }
     }
 
     #[test]
     fn accepts_http_and_https_and_drops_a_trailing_slash() {
-        let c = HeadOfficeClient::new(&server("http://127.0.0.1:8080/"), Timeouts::default()).unwrap();
+        let c =
+            HeadOfficeClient::new(&server("http://127.0.0.1:8080/"), Timeouts::default()).unwrap();
         assert_eq!(c.base_url(), "http://127.0.0.1:8080");
-        let c = HeadOfficeClient::new(&server("https://ho.example.cn/pos"), Timeouts::default()).unwrap();
+        let c = HeadOfficeClient::new(&server("https://ho.example.cn/pos"), Timeouts::default())
+            .unwrap();
         assert_eq!(c.base_url(), "https://ho.example.cn/pos");
     }
 
@@ -176,7 +206,10 @@ mod tests {
     fn refuses_other_schemes_and_garbage() {
         for url in ["ftp://ho", "ho.example.cn", ""] {
             let err = HeadOfficeClient::new(&server(url), Timeouts::default()).unwrap_err();
-            assert!(matches!(err, SyncError::BadServerUrl { .. }), "{url}: {err}");
+            assert!(
+                matches!(err, SyncError::BadServerUrl { .. }),
+                "{url}: {err}"
+            );
         }
     }
 
@@ -184,8 +217,15 @@ mod tests {
     fn an_error_answer_carries_head_offices_message() {
         let body = br#"{"error":"forbidden","message":"this token belongs to store S1, not S2"}"#;
         let err = http_error(StatusCode::FORBIDDEN, body, None);
-        assert_eq!(err.to_string(), "head office answered 403: forbidden: this token belongs to store S1, not S2");
-        let err = http_error(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>", Some(Duration::from_secs(2)));
+        assert_eq!(
+            err.to_string(),
+            "head office answered 403: forbidden: this token belongs to store S1, not S2"
+        );
+        let err = http_error(
+            StatusCode::BAD_GATEWAY,
+            b"<html>bad gateway</html>",
+            Some(Duration::from_secs(2)),
+        );
         assert_eq!(err.retry_after(), Some(Duration::from_secs(2)));
         assert!(err.to_string().contains("bad gateway"), "{err}");
     }
@@ -194,9 +234,15 @@ mod tests {
     fn gzip_round_trips() {
         let json = br#"{"store_id":"S1","terminal_id":"T1","documents":[]}"#.repeat(50);
         let packed = gzip(&json);
-        assert!(packed.len() < json.len() / 5, "{} of {}", packed.len(), json.len());
+        assert!(
+            packed.len() < json.len() / 5,
+            "{} of {}",
+            packed.len(),
+            json.len()
+        );
         let mut out = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&packed[..]), &mut out).unwrap();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&packed[..]), &mut out)
+            .unwrap();
         assert_eq!(out, json);
     }
 }

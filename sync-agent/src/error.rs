@@ -18,7 +18,11 @@ pub enum SyncError {
     #[error("head office did not answer within {timeout_ms} ms")]
     Timeout { timeout_ms: u64 },
     #[error("head office answered {status}: {message}")]
-    Http { status: u16, message: String, retry_after: Option<Duration> },
+    Http {
+        status: u16,
+        message: String,
+        retry_after: Option<Duration>,
+    },
     #[error("head office's answer does not fit the request: {0}")]
     Protocol(String),
     #[error(transparent)]
@@ -26,7 +30,10 @@ pub enum SyncError {
     #[error("another sync agent is working on this till")]
     Busy,
     #[error("sync lock {path}: {source}")]
-    Lock { path: PathBuf, source: std::io::Error },
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl SyncError {
@@ -42,7 +49,10 @@ impl SyncError {
     pub fn is_remote(&self) -> bool {
         matches!(
             self,
-            SyncError::Unreachable(_) | SyncError::Timeout { .. } | SyncError::Http { .. } | SyncError::Protocol(_)
+            SyncError::Unreachable(_)
+                | SyncError::Timeout { .. }
+                | SyncError::Http { .. }
+                | SyncError::Protocol(_)
         )
     }
 }

@@ -26,7 +26,14 @@ impl SyncHandle {
     /// connection to the till file); it pushes and pulls every `interval` and at once
     /// after `nudge()`.
     pub fn spawn(data_dir: PathBuf, server: ServerConfig, interval: Duration) -> SyncHandle {
-        SyncHandle::spawn_with(data_dir, server, AgentConfig { interval, ..AgentConfig::default() })
+        SyncHandle::spawn_with(
+            data_dir,
+            server,
+            AgentConfig {
+                interval,
+                ..AgentConfig::default()
+            },
+        )
     }
 
     /// [`SyncHandle::spawn`] with every setting given (tests use short timeouts).
@@ -38,10 +45,24 @@ impl SyncHandle {
             let nudge = nudge.clone();
             std::thread::Builder::new()
                 .name("sync-agent".into())
-                .spawn(move || agent_thread(DataDir::new(data_dir), server, config, nudge, publish, stopped))
+                .spawn(move || {
+                    agent_thread(
+                        DataDir::new(data_dir),
+                        server,
+                        config,
+                        nudge,
+                        publish,
+                        stopped,
+                    )
+                })
                 .expect("the OS starts a thread")
         };
-        SyncHandle { nudge, status, stop, thread: Some(thread) }
+        SyncHandle {
+            nudge,
+            status,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     /// A document was just committed: push soon.
@@ -88,9 +109,15 @@ fn agent_thread(
     mut stopped: watch::Receiver<bool>,
 ) {
     let fail = |message: String| {
-        publish.send_replace(SyncStatus { last_error: Some(message), ..SyncStatus::default() });
+        publish.send_replace(SyncStatus {
+            last_error: Some(message),
+            ..SyncStatus::default()
+        });
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => return fail(format!("cannot start the sync runtime: {e}")),
     };

@@ -24,28 +24,52 @@ impl SyncLock {
         match file.try_lock() {
             Ok(()) => Ok(SyncLock::held(file, path)),
             Err(TryLockError::WouldBlock) => Err(SyncError::Busy),
-            Err(TryLockError::Error(source)) => Err(SyncError::Lock { path: path.to_path_buf(), source }),
+            Err(TryLockError::Error(source)) => Err(SyncError::Lock {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 
-    /// Waits up to `wait` for the lock. On timeout the thread blocked in the OS call
-    /// is left behind; if it gets the lock later, it lets go of it at once.
+    /// Waits up to `wait` for the lock. The wait happens on a detached thread blocked
+    /// in the OS call; on timeout it is left behind and, should it get the lock later,
+    /// lets go of it at once. (Not tokio's blocking pool: a runtime waits for those.)
     pub async fn acquire_within(path: &Path, wait: Duration) -> Result<SyncLock, SyncError> {
         let file = open(path)?;
-        let owned = path.to_path_buf();
-        let waiting = tokio::task::spawn_blocking(move || file.lock().map(|()| file));
-        match tokio::time::timeout(wait, waiting).await {
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("sync-lock-wait".into())
+            .spawn(move || {
+                // If nobody listens any more, the file (and the lock) is dropped here.
+                let _ = sender.send(file.lock().map(|()| file));
+            })
+            .map_err(|source| SyncError::Lock {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        match tokio::time::timeout(wait, receiver).await {
             Err(_) => Err(SyncError::Busy),
-            Ok(Err(join)) => Err(SyncError::Lock { path: owned, source: std::io::Error::other(join) }),
-            Ok(Ok(Err(source))) => Err(SyncError::Lock { path: owned, source }),
+            Ok(Err(_)) => Err(SyncError::Lock {
+                path: path.to_path_buf(),
+                source: std::io::Error::other("the waiting thread died"),
+            }),
+            Ok(Ok(Err(source))) => Err(SyncError::Lock {
+                path: path.to_path_buf(),
+                source,
+            }),
             Ok(Ok(Ok(file))) => Ok(SyncLock::held(file, path)),
         }
     }
 
     fn held(mut file: File, path: &Path) -> SyncLock {
         // Who holds it, for a person looking at the file; the lock is what counts.
-        let _ = file.set_len(0).and_then(|()| writeln!(file, "{}", std::process::id()));
-        SyncLock { file, path: path.to_path_buf() }
+        let _ = file
+            .set_len(0)
+            .and_then(|()| writeln!(file, "{}", std::process::id()));
+        SyncLock {
+            file,
+            path: path.to_path_buf(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -74,7 +98,10 @@ fn open(path: &Path) -> Result<File, SyncError> {
         .truncate(false)
         .write(true)
         .open(path)
-        .map_err(|source| SyncError::Lock { path: path.to_path_buf(), source })
+        .map_err(|source| SyncError::Lock {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 #[cfg(test)]
@@ -92,7 +119,11 @@ mod tests {
         assert!(!is_held(&path).unwrap());
         let second = SyncLock::try_acquire(&path).unwrap();
         assert_eq!(second.path(), path);
-        let pid: u32 = std::fs::read_to_string(&path).unwrap().trim().parse().unwrap();
+        let pid: u32 = std::fs::read_to_string(&path)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
         assert_eq!(pid, std::process::id());
     }
 
@@ -112,6 +143,9 @@ mod tests {
     #[test]
     fn a_missing_folder_is_a_clear_error() {
         let err = SyncLock::try_acquire(Path::new("/nonexistent-folder/sync.lock")).unwrap_err();
-        assert!(err.to_string().contains("/nonexistent-folder/sync.lock"), "{err}");
+        assert!(
+            err.to_string().contains("/nonexistent-folder/sync.lock"),
+            "{err}"
+        );
     }
 }

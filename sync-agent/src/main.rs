@@ -93,12 +93,17 @@ const PROGRESS_BAR_MIN: u64 = 200;
 fn main() -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "sync_agent=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "sync_agent=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    // One worker fetches feed pages while the main thread applies them.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
     match cli.command {
         Command::Run(a) => runtime.block_on(run(a)),
         Command::Once(a) => runtime.block_on(once(a)),
@@ -109,16 +114,28 @@ fn main() -> anyhow::Result<ExitCode> {
 fn agent(target: &Target, config: AgentConfig) -> anyhow::Result<Agent> {
     let data = DataDir::new(&target.data_dir);
     let configured = data.load_config()?.server;
-    let url = target.server.clone().or_else(|| configured.as_ref().map(|s| s.url.clone()));
-    let token = target.token.clone().or_else(|| configured.as_ref().map(|s| s.token.clone()));
+    let url = target
+        .server
+        .clone()
+        .or_else(|| configured.as_ref().map(|s| s.url.clone()));
+    let token = target
+        .token
+        .clone()
+        .or_else(|| configured.as_ref().map(|s| s.token.clone()));
     let (Some(url), Some(token)) = (url, token) else {
-        bail!("no head office configured in {}: run `pos init --server URL --token T` or pass --server and --token", data.config_path().display());
+        bail!(
+            "no head office configured in {}: run `pos init --server URL --token T` or pass --server and --token",
+            data.config_path().display()
+        );
     };
     Ok(Agent::new(data, &ServerConfig { url, token }, config)?)
 }
 
 async fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
-    let config = AgentConfig { interval: Duration::from_secs(a.interval_secs.max(1)), ..AgentConfig::default() };
+    let config = AgentConfig {
+        interval: Duration::from_secs(a.interval_secs.max(1)),
+        ..AgentConfig::default()
+    };
     let agent = agent(&a.target, config)?;
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -145,13 +162,19 @@ async fn once(a: OnceArgs) -> anyhow::Result<ExitCode> {
     let mut agent = agent(&a.target, AgentConfig::default())?;
     let bar = ProgressBar::hidden();
     let mut progress = |p: Progress| match p {
-        Progress::Pushing { delivered, rejected, waiting_at_start } if waiting_at_start >= PROGRESS_BAR_MIN => {
+        Progress::Pushing {
+            delivered,
+            rejected,
+            waiting_at_start,
+        } if waiting_at_start >= PROGRESS_BAR_MIN => {
             if bar.is_hidden() {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
                 bar.set_style(
-                    ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} documents ({per_sec}, {eta} left)")
-                        .expect("a valid template")
-                        .progress_chars("=> "),
+                    ProgressStyle::with_template(
+                        "{msg} [{bar:40}] {pos}/{len} documents ({per_sec}, {eta} left)",
+                    )
+                    .expect("a valid template")
+                    .progress_chars("=> "),
                 );
                 bar.set_message("sending");
                 bar.set_length(waiting_at_start);
@@ -168,7 +191,13 @@ async fn once(a: OnceArgs) -> anyhow::Result<ExitCode> {
         }
         _ => {}
     };
-    let result = agent.drain(a.attempts.max(1), Duration::from_secs(a.lock_wait_secs), &mut progress).await;
+    let result = agent
+        .drain(
+            a.attempts.max(1),
+            Duration::from_secs(a.lock_wait_secs),
+            &mut progress,
+        )
+        .await;
     bar.finish_and_clear();
     let report = match result {
         Ok(report) => report,
@@ -177,6 +206,13 @@ async fn once(a: OnceArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
+    if !report.is_complete() {
+        eprintln!(
+            "sync stopped with {} documents still waiting (the till keeps selling?); run it again",
+            report.waiting_after_push
+        );
+        return Ok(ExitCode::from(1));
+    }
     let status = agent.status();
     eprintln!(
         "sent {} documents ({} accepted, {} already there), {} rejected; received {} changes",
@@ -187,7 +223,10 @@ async fn once(a: OnceArgs) -> anyhow::Result<ExitCode> {
         report.pull.changes
     );
     if status.rejected > 0 {
-        eprintln!("{} documents rejected by head office stay at the till: see `sync-agent status` and the manager screen", status.rejected);
+        eprintln!(
+            "{} documents rejected by head office stay at the till: see `sync-agent status` and the manager screen",
+            status.rejected
+        );
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)

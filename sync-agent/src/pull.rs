@@ -14,6 +14,7 @@
 //! harmless).
 
 use pos_core::store::{FeedTransaction, Store, StoreError};
+use tokio::sync::mpsc;
 
 use crate::client::HeadOfficeClient;
 use crate::error::SyncError;
@@ -35,7 +36,12 @@ pub struct PullReport {
     pub drained: bool,
 }
 
+/// Pages fetched ahead while the till applies the current one.
+const PREFETCH_PAGES: usize = 2;
+
 /// Reads and applies pages until the feed is drained (or [`PULL_PAGES_MAX`] pages).
+/// The next pages are fetched on a task of their own while this one applies (in
+/// parallel where the runtime has a worker thread).
 pub async fn pull_all(
     store: &mut Store,
     client: &HeadOfficeClient,
@@ -43,19 +49,27 @@ pub async fn pull_all(
     progress: &mut dyn FnMut(&PullReport),
 ) -> Result<PullReport, SyncError> {
     let watermark = store.acked_watermark()?;
-    let mut cursor = store.feed_cursor()?;
-    let mut report = PullReport { cursor, ..PullReport::default() };
-    let mut held_back: Vec<FeedChange> = Vec::new();
+    let cursor = store.feed_cursor()?;
+    let mut report = PullReport {
+        cursor,
+        ..PullReport::default()
+    };
     let limit = page_limit.clamp(1, FEED_LIMIT_MAX);
-    while report.pages < PULL_PAGES_MAX {
-        let page = client.feed_page(cursor, limit).await?;
-        check_page(cursor, &page)?;
+    let (sender, mut pages) = mpsc::channel(PREFETCH_PAGES);
+    let _fetcher = AbortOnDrop(tokio::spawn(fetch_pages(
+        client.clone(),
+        cursor,
+        limit,
+        sender,
+    )));
+    let mut held_back: Vec<FeedChange> = Vec::new();
+    while let Some(page) = pages.recv().await {
+        let page = page?;
         let reflect = (!page.more).then_some(watermark);
         held_back = apply_page(store, &page, held_back, reflect)?;
-        cursor = page.next_cursor;
         report.pages += 1;
         report.changes += page.changes.len() as u64;
-        report.cursor = cursor;
+        report.cursor = page.next_cursor;
         report.drained = !page.more;
         progress(&report);
         if report.drained {
@@ -65,21 +79,62 @@ pub async fn pull_all(
     Ok(report)
 }
 
+/// Fetches pages from `cursor` on, checked, until the feed is drained, a failure (sent
+/// on, then stop), [`PULL_PAGES_MAX`] pages, or nobody listens any more.
+async fn fetch_pages(
+    client: HeadOfficeClient,
+    mut cursor: i64,
+    limit: u32,
+    sender: mpsc::Sender<Result<FeedPage, SyncError>>,
+) {
+    for _ in 0..PULL_PAGES_MAX {
+        let page = match client.feed_page(cursor, limit).await {
+            Ok(page) => check_page(cursor, &page).map(|()| page),
+            Err(e) => Err(e),
+        };
+        let next = page.as_ref().ok().filter(|p| p.more).map(|p| p.next_cursor);
+        if sender.send(page).await.is_err() {
+            return;
+        }
+        match next {
+            Some(next) => cursor = next,
+            None => return,
+        }
+    }
+}
+
+/// Stops the fetching task when the pull ends early (an error, or the pull dropped).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// A page must move forward: cursors rising, a `next_cursor` not behind, and no
 /// "more" on an empty page (which would loop forever).
 pub fn check_page(cursor: i64, page: &FeedPage) -> Result<(), SyncError> {
     let mut last = cursor;
     for change in &page.changes {
         if change.cursor <= last {
-            return Err(SyncError::Protocol(format!("feed cursor {} does not follow {last}", change.cursor)));
+            return Err(SyncError::Protocol(format!(
+                "feed cursor {} does not follow {last}",
+                change.cursor
+            )));
         }
         last = change.cursor;
     }
     if page.next_cursor < last {
-        return Err(SyncError::Protocol(format!("next_cursor {} is behind change {last}", page.next_cursor)));
+        return Err(SyncError::Protocol(format!(
+            "next_cursor {} is behind change {last}",
+            page.next_cursor
+        )));
     }
     if page.more && page.changes.is_empty() {
-        return Err(SyncError::Protocol("an empty feed page says more changes wait".into()));
+        return Err(SyncError::Protocol(
+            "an empty feed page says more changes wait".into(),
+        ));
     }
     Ok(())
 }
@@ -95,8 +150,10 @@ pub fn apply_page(
 ) -> Result<Vec<FeedChange>, StoreError> {
     let tx = store.begin_feed_page()?;
     // Products first, so barcodes and lots of this page find theirs.
-    let (products, others): (Vec<&FeedChange>, Vec<&FeedChange>) =
-        page.changes.iter().partition(|c| matches!(c.change, Change::Product(_) | Change::ProductDeleted { .. }));
+    let (products, others): (Vec<&FeedChange>, Vec<&FeedChange>) = page
+        .changes
+        .iter()
+        .partition(|c| matches!(c.change, Change::Product(_) | Change::ProductDeleted { .. }));
     for change in products {
         apply_change(&tx, &change.change)?;
     }
@@ -112,9 +169,15 @@ pub fn apply_page(
     }
     let mut cursor = page.next_cursor;
     if reflect.is_some() || still_held.len() > HELD_BACK_MAX {
-        // Nothing more will bring these products: their barcodes and lots are useless here.
+        // At the end of the feed, no page will bring these products any more (and past
+        // the cap, memory matters more): their barcodes and lots are useless here.
         for change in &still_held {
-            tracing::warn!(cursor = change.cursor, change = ?change.change, "feed change for a product head office never sent; skipped");
+            let skipped = &change.change;
+            tracing::warn!(
+                cursor = change.cursor,
+                ?skipped,
+                "feed change for a product not sent; skipped"
+            );
         }
         still_held.clear();
     } else if let Some(oldest) = still_held.iter().map(|c| c.cursor).min() {
@@ -142,8 +205,17 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<(), StoreEr
         Change::Barcode { sku, barcode } => tx.upsert_barcode(sku, barcode),
         Change::BarcodeDeleted { barcode } => tx.delete_barcode(barcode),
         Change::Lot(lot) => tx.upsert_lot(lot),
-        Change::Stock { sku, lot_no, quantity } => tx.set_stock(sku, lot_no.as_deref(), *quantity),
-        Change::Serial { sku, serial, lot_no, available } => tx.set_serial(sku, serial, lot_no.as_deref(), *available),
+        Change::Stock {
+            sku,
+            lot_no,
+            quantity,
+        } => tx.set_stock(sku, lot_no.as_deref(), *quantity),
+        Change::Serial {
+            sku,
+            serial,
+            lot_no,
+            available,
+        } => tx.set_serial(sku, serial, lot_no.as_deref(), *available),
         Change::Member(m) => tx.upsert_member(m),
         // The merged member arrives as a `Member` with the same phone, which replaces
         // the till's stand-in row; the alias itself needs nothing here.
@@ -160,11 +232,22 @@ mod tests {
     use crate::protocol::FeedChange;
 
     fn stock(cursor: i64) -> FeedChange {
-        FeedChange { cursor, change: Change::Stock { sku: "A".into(), lot_no: None, quantity: 1 } }
+        FeedChange {
+            cursor,
+            change: Change::Stock {
+                sku: "A".into(),
+                lot_no: None,
+                quantity: 1,
+            },
+        }
     }
 
     fn page(changes: Vec<FeedChange>, next_cursor: i64, more: bool) -> FeedPage {
-        FeedPage { changes, next_cursor, more }
+        FeedPage {
+            changes,
+            next_cursor,
+            more,
+        }
     }
 
     #[test]
@@ -182,7 +265,10 @@ mod tests {
             (7, page(vec![], 7, true), "empty but more"),
         ];
         for (cursor, page, what) in cases {
-            assert!(matches!(check_page(cursor, &page), Err(SyncError::Protocol(_))), "{what}");
+            assert!(
+                matches!(check_page(cursor, &page), Err(SyncError::Protocol(_))),
+                "{what}"
+            );
         }
     }
 }

@@ -45,7 +45,8 @@ pub async fn push_all(
     let mut report = PushReport::default();
     let mut count_max = batch_documents_max.clamp(1, BATCH_DOCUMENTS_MAX);
     while report.batches < PUSH_BATCHES_MAX {
-        let rows = store.outbox_batch(count_max, BATCH_BYTES_MAX - ENVELOPE_BYTES_MAX - count_max)?;
+        let rows =
+            store.outbox_batch(count_max, BATCH_BYTES_MAX - ENVELOPE_BYTES_MAX - count_max)?;
         if rows.is_empty() {
             break;
         }
@@ -58,7 +59,11 @@ pub async fn push_all(
                 count_max = (rows.len() / 2).max(1);
                 continue;
             }
-            Err(SyncError::Http { status: 413, message, .. }) => vec![Ack {
+            Err(SyncError::Http {
+                status: 413,
+                message,
+                ..
+            }) => vec![Ack {
                 sequence: rows[0].sequence,
                 status: AckStatus::Rejected,
                 reason: Some(format!("too large for head office: {message}")),
@@ -87,7 +92,9 @@ pub async fn push_all(
 /// office receives exactly the bytes the journal hashed.
 pub fn batch_json(identity: &TillIdentity, rows: &[OutboxRow]) -> Vec<u8> {
     let documents_len: usize = rows.iter().map(|r| r.body.len() + 1).sum();
-    let mut out = Vec::with_capacity(documents_len + 64 + identity.store_id.len() + identity.terminal_id.len());
+    let mut out = Vec::with_capacity(
+        documents_len + 64 + identity.store_id.len() + identity.terminal_id.len(),
+    );
     out.extend_from_slice(b"{\"store_id\":");
     serde_json::to_writer(&mut out, &identity.store_id).expect("a string serialises");
     out.extend_from_slice(b",\"terminal_id\":");
@@ -128,10 +135,19 @@ pub fn acks_for(rows: &[OutboxRow], response: &BatchResponse) -> Result<Vec<Ack>
                 DocumentStatus::Rejected => AckStatus::Rejected,
             };
             let reason = match status {
-                AckStatus::Rejected => Some(result.reason.clone().unwrap_or_else(|| "rejected without a reason".into())),
+                AckStatus::Rejected => Some(
+                    result
+                        .reason
+                        .clone()
+                        .unwrap_or_else(|| "rejected without a reason".into()),
+                ),
                 _ => None,
             };
-            Ok(Ack { sequence: row.sequence, status, reason })
+            Ok(Ack {
+                sequence: row.sequence,
+                status,
+                reason,
+            })
         })
         .collect()
 }
@@ -144,19 +160,29 @@ mod tests {
 
     fn row(sequence: u64) -> OutboxRow {
         let id = Uuid::now_v7();
-        let body = format!(r#"{{"id":"{id}","sequence":{sequence},"text":"收银 \"quoted\""}}"#).into_bytes();
+        let body = format!(r#"{{"id":"{id}","sequence":{sequence},"text":"收银 \"quoted\""}}"#)
+            .into_bytes();
         OutboxRow { sequence, id, body }
     }
 
     fn result(row: &OutboxRow, status: DocumentStatus, reason: Option<&str>) -> DocumentResult {
-        DocumentResult { id: row.id, sequence: row.sequence, status, reason: reason.map(Into::into) }
+        DocumentResult {
+            id: row.id,
+            sequence: row.sequence,
+            status,
+            reason: reason.map(Into::into),
+        }
     }
 
     #[test]
     fn the_batch_is_valid_json_holding_the_stored_bytes() {
-        let identity = TillIdentity { store_id: "S\"1".into(), terminal_id: "T1".into() };
+        let identity = TillIdentity {
+            store_id: "S\"1".into(),
+            terminal_id: "T1".into(),
+        };
         let rows = vec![row(1), row(2)];
-        let json: serde_json::Value = serde_json::from_slice(&batch_json(&identity, &rows)).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&batch_json(&identity, &rows)).unwrap();
         assert_eq!(json["store_id"], "S\"1");
         assert_eq!(json["terminal_id"], "T1");
         let docs = json["documents"].as_array().unwrap();
@@ -169,9 +195,17 @@ mod tests {
 
     #[test]
     fn a_real_document_round_trips_as_a_batch_request() {
-        let identity = TillIdentity { store_id: "S1".into(), terminal_id: "T1".into() };
-        let doc: pos_core::document::Document = serde_json::from_str(include_str!("../tests/fixtures/sale_v1.json")).unwrap();
-        let rows = vec![OutboxRow { sequence: doc.sequence, id: doc.id, body: doc.canonical_bytes() }];
+        let identity = TillIdentity {
+            store_id: "S1".into(),
+            terminal_id: "T1".into(),
+        };
+        let doc: pos_core::document::Document =
+            serde_json::from_str(include_str!("../tests/fixtures/sale_v1.json")).unwrap();
+        let rows = vec![OutboxRow {
+            sequence: doc.sequence,
+            id: doc.id,
+            body: doc.canonical_bytes(),
+        }];
         let batch: BatchRequest = serde_json::from_slice(&batch_json(&identity, &rows)).unwrap();
         assert_eq!(batch.documents, vec![doc]);
     }
@@ -183,13 +217,19 @@ mod tests {
             results: vec![
                 result(&rows[0], DocumentStatus::Accepted, None),
                 result(&rows[1], DocumentStatus::Duplicate, None),
-                result(&rows[2], DocumentStatus::Rejected, Some("does not add up: total")),
+                result(
+                    &rows[2],
+                    DocumentStatus::Rejected,
+                    Some("does not add up: total"),
+                ),
                 result(&rows[3], DocumentStatus::Rejected, None),
             ],
         };
         let acks = acks_for(&rows, &response).unwrap();
-        let got: Vec<(u64, AckStatus, Option<&str>)> =
-            acks.iter().map(|a| (a.sequence, a.status, a.reason.as_deref())).collect();
+        let got: Vec<(u64, AckStatus, Option<&str>)> = acks
+            .iter()
+            .map(|a| (a.sequence, a.status, a.reason.as_deref()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -204,18 +244,34 @@ mod tests {
     #[test]
     fn an_answer_that_does_not_match_acknowledges_nothing() {
         let rows = vec![row(1), row(2)];
-        let short = BatchResponse { results: vec![result(&rows[0], DocumentStatus::Accepted, None)] };
-        assert!(matches!(acks_for(&rows, &short), Err(SyncError::Protocol(_))));
+        let short = BatchResponse {
+            results: vec![result(&rows[0], DocumentStatus::Accepted, None)],
+        };
+        assert!(matches!(
+            acks_for(&rows, &short),
+            Err(SyncError::Protocol(_))
+        ));
         let swapped = BatchResponse {
             results: vec![
                 result(&rows[1], DocumentStatus::Accepted, None),
                 result(&rows[0], DocumentStatus::Accepted, None),
             ],
         };
-        assert!(matches!(acks_for(&rows, &swapped), Err(SyncError::Protocol(_))));
+        assert!(matches!(
+            acks_for(&rows, &swapped),
+            Err(SyncError::Protocol(_))
+        ));
         let mut wrong_sequence = result(&rows[1], DocumentStatus::Accepted, None);
         wrong_sequence.sequence = 9;
-        let wrong = BatchResponse { results: vec![result(&rows[0], DocumentStatus::Accepted, None), wrong_sequence] };
-        assert!(matches!(acks_for(&rows, &wrong), Err(SyncError::Protocol(_))));
+        let wrong = BatchResponse {
+            results: vec![
+                result(&rows[0], DocumentStatus::Accepted, None),
+                wrong_sequence,
+            ],
+        };
+        assert!(matches!(
+            acks_for(&rows, &wrong),
+            Err(SyncError::Protocol(_))
+        ));
     }
 }

@@ -56,7 +56,10 @@ pub fn load_status(data_dir: &DataDir) -> SyncStatus {
 /// failure is only logged.
 pub fn save_status(data_dir: &DataDir, status: &SyncStatus) {
     let path = status_path(data_dir);
-    if let Err(e) = write_atomically(&path, &serde_json::to_vec_pretty(status).expect("a status serialises")) {
+    if let Err(e) = write_atomically(
+        &path,
+        &serde_json::to_vec_pretty(status).expect("a status serialises"),
+    ) {
         tracing::warn!(path = %path.display(), error = %e, "cannot save the sync status");
     }
 }
@@ -92,19 +95,38 @@ mod tests {
     /// The status bar and `sync-agent status` read this shape; it must stay readable.
     #[test]
     fn reads_the_v1_fixture() {
-        let status: SyncStatus = serde_json::from_str(include_str!("../tests/fixtures/status_v1.json")).unwrap();
+        let status: SyncStatus =
+            serde_json::from_str(include_str!("../tests/fixtures/status_v1.json")).unwrap();
         assert!(status.online);
         assert_eq!(status.waiting, 3);
         assert_eq!(status.rejected, 1);
-        assert_eq!(status.last_pull_ok, Some(Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap()));
+        assert_eq!(
+            status.last_pull_ok,
+            Some(Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap())
+        );
     }
 
     #[test]
     fn the_outbox_error_shows_only_while_documents_wait() {
-        let stats = OutboxStats { waiting: 2, oldest_waiting: Some("2026-11-22T10:00:00Z".into()), rejected: 1, last_error: Some("timeout".into()) };
+        let stats = OutboxStats {
+            waiting: 2,
+            oldest_waiting: Some("2026-11-22T10:00:00Z".into()),
+            rejected: 1,
+            last_error: Some("timeout".into()),
+        };
         let status = SyncStatus::default().with_outbox(stats.clone());
-        assert_eq!((status.waiting, status.rejected, status.last_error.as_deref()), (2, 1, Some("timeout")));
-        let drained = SyncStatus::default().with_outbox(OutboxStats { waiting: 0, ..stats });
+        assert_eq!(
+            (
+                status.waiting,
+                status.rejected,
+                status.last_error.as_deref()
+            ),
+            (2, 1, Some("timeout"))
+        );
+        let drained = SyncStatus::default().with_outbox(OutboxStats {
+            waiting: 0,
+            ..stats
+        });
         assert_eq!(drained.last_error, None);
     }
 }

@@ -21,21 +21,35 @@ use sync_agent::client::{HeadOfficeClient, Timeouts};
 use sync_agent::protocol::{BATCH_DOCUMENTS_MAX, FEED_LIMIT_MAX, FeedPage};
 use sync_agent::pull::{apply_page, check_page, pull_all};
 use sync_agent::push::push_all;
-use tests::bench::{copy_rows, copy_backlog_till};
+use tests::bench::{copy_backlog_till, copy_rows};
 use tests::head_office::TestHeadOffice;
 use tests::tills::TestTill;
 
 fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
 }
 
-fn configure(c: &mut Criterion, name: &str) -> criterion::BenchmarkGroup<'_, criterion::measurement::WallTime> {
+fn configure<'c>(
+    c: &'c mut Criterion,
+    name: &str,
+) -> criterion::BenchmarkGroup<'c, criterion::measurement::WallTime> {
     let mut group = c.benchmark_group(name);
-    group.sample_size(10).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_millis(1)).measurement_time(Duration::from_secs(1));
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_secs(1));
     group
 }
 
@@ -45,9 +59,20 @@ fn drain(c: &mut Criterion) {
     let started = Instant::now();
     let template = TestTill::init("S1", "T1", None);
     template.import_catalog(&tests::demo_catalog());
-    template.sell(sales, 1, Utc.with_ymd_and_hms(2026, 11, 22, 1, 0, 0).unwrap());
-    let rows: Vec<OutboxRow> = template.store().outbox_batch(usize::MAX >> 1, usize::MAX >> 1).expect("the backlog");
-    eprintln!("backlog: {} documents ({sales} sales) rung up in {:?}", rows.len(), started.elapsed());
+    template.sell(
+        sales,
+        1,
+        Utc.with_ymd_and_hms(2026, 11, 22, 1, 0, 0).unwrap(),
+    );
+    let rows: Vec<OutboxRow> = template
+        .store()
+        .outbox_batch(usize::MAX >> 1, usize::MAX >> 1)
+        .expect("the backlog");
+    eprintln!(
+        "backlog: {} documents ({sales} sales) rung up in {:?}",
+        rows.len(),
+        started.elapsed()
+    );
 
     let mut group = configure(c, "drain");
     group.throughput(criterion::Throughput::Elements(sales));
@@ -61,11 +86,25 @@ fn drain(c: &mut Criterion) {
                     let till = copy_backlog_till(&template);
                     let mut store = till.store();
                     let identity = store.identity().unwrap().unwrap();
-                    let client = HeadOfficeClient::new(&ServerConfig { url: ho.url(), token }, Timeouts::default()).unwrap();
+                    let client = HeadOfficeClient::new(
+                        &ServerConfig {
+                            url: ho.url(),
+                            token,
+                        },
+                        Timeouts::default(),
+                    )
+                    .unwrap();
                     let started = Instant::now();
-                    let report = push_all(&mut store, &client, &identity, BATCH_DOCUMENTS_MAX, &Utc::now, &mut |_| {})
-                        .await
-                        .expect("the push");
+                    let report = push_all(
+                        &mut store,
+                        &client,
+                        &identity,
+                        BATCH_DOCUMENTS_MAX,
+                        &Utc::now,
+                        &mut |_| {},
+                    )
+                    .await
+                    .expect("the push");
                     let elapsed = started.elapsed();
                     assert_eq!(report.accepted as usize, rows.len(), "{report:?}");
                     ho.stop().await;
@@ -96,17 +135,24 @@ fn feed(c: &mut Criterion) {
     let skus = env_or("BENCH_SKUS", 200_000) as usize;
     let rt = runtime();
     let started = Instant::now();
-    let catalog = pos_core::demo::generate_catalog(skus, 7, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+    let catalog =
+        pos_core::demo::generate_catalog(skus, 7, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
     let ho = rt.block_on(TestHeadOffice::start());
     rt.block_on(ho.import(&catalog, Some("S1")));
     let token = rt.block_on(ho.enroll("S1", "T1"));
-    let server = ServerConfig { url: ho.url(), token };
+    let server = ServerConfig {
+        url: ho.url(),
+        token,
+    };
     // The pages as head office serves them, for the apply-only run.
     let pages: Vec<FeedPage> = rt.block_on(async {
         let client = HeadOfficeClient::new(&server, Timeouts::default()).unwrap();
         let (mut cursor, mut pages) = (0, Vec::new());
         loop {
-            let page = client.feed_page(cursor, FEED_LIMIT_MAX).await.expect("a feed page");
+            let page = client
+                .feed_page(cursor, FEED_LIMIT_MAX)
+                .await
+                .expect("a feed page");
             check_page(cursor, &page).expect("a sound page");
             cursor = page.next_cursor;
             let more = page.more;
@@ -117,7 +163,11 @@ fn feed(c: &mut Criterion) {
         }
     });
     let changes: usize = pages.iter().map(|p| p.changes.len()).sum();
-    eprintln!("feed: {skus} SKUs, {changes} changes in {} pages, set up in {:?}", pages.len(), started.elapsed());
+    eprintln!(
+        "feed: {skus} SKUs, {changes} changes in {} pages, set up in {:?}",
+        pages.len(),
+        started.elapsed()
+    );
 
     let mut group = configure(c, "feed");
     group.throughput(criterion::Throughput::Elements(skus as u64));
@@ -129,7 +179,9 @@ fn feed(c: &mut Criterion) {
                 let mut store = till.store();
                 let client = HeadOfficeClient::new(&server, Timeouts::default()).unwrap();
                 let started = Instant::now();
-                let report = rt.block_on(pull_all(&mut store, &client, FEED_LIMIT_MAX, &mut |_| {})).expect("the pull");
+                let report = rt
+                    .block_on(pull_all(&mut store, &client, FEED_LIMIT_MAX, &mut |_| {}))
+                    .expect("the pull");
                 measured += started.elapsed();
                 assert_eq!(report.changes as usize, changes);
             }
@@ -146,7 +198,8 @@ fn feed(c: &mut Criterion) {
                 let mut held_back = Vec::new();
                 for (i, page) in pages.iter().enumerate() {
                     let last = i + 1 == pages.len();
-                    held_back = apply_page(&mut store, page, held_back, last.then_some(0)).expect("apply a page");
+                    held_back = apply_page(&mut store, page, held_back, last.then_some(0))
+                        .expect("apply a page");
                 }
                 measured += started.elapsed();
                 assert_eq!(store.product_count().unwrap() as usize, skus);

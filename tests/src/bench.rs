@@ -21,8 +21,15 @@ pub fn copy_backlog_till(template: &TestTill) -> TestTill {
 
 /// Copies `rows` as (id, store, terminal, sequence, document jsonb) into a new bare
 /// table of `database_url` with one `COPY`; returns how long the `COPY` took.
-pub async fn copy_rows(database_url: &str, store: &str, terminal: &str, rows: &[OutboxRow]) -> Duration {
-    let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls).await.expect("connect");
+pub async fn copy_rows(
+    database_url: &str,
+    store: &str,
+    terminal: &str,
+    rows: &[OutboxRow],
+) -> Duration {
+    let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
+        .await
+        .expect("connect");
     let connection = tokio::spawn(connection);
     client
         .batch_execute(
@@ -32,16 +39,23 @@ pub async fn copy_rows(database_url: &str, store: &str, terminal: &str, rows: &[
         .await
         .expect("create the table");
     let started = Instant::now();
-    let sink = client.copy_in("COPY bench_copy FROM STDIN (FORMAT csv)").await.expect("start COPY");
+    let sink = client
+        .copy_in("COPY bench_copy FROM STDIN (FORMAT csv)")
+        .await
+        .expect("start COPY");
     futures_util::pin_mut!(sink);
     let mut chunk = Vec::with_capacity(COPY_CHUNK_BYTES + 64 * 1024);
     for row in rows {
         let json = std::str::from_utf8(&row.body).expect("documents are UTF-8");
-        chunk.extend_from_slice(format!("{},{store},{terminal},{},\"", row.id, row.sequence).as_bytes());
+        chunk.extend_from_slice(
+            format!("{},{store},{terminal},{},\"", row.id, row.sequence).as_bytes(),
+        );
         chunk.extend_from_slice(json.replace('"', "\"\"").as_bytes());
         chunk.extend_from_slice(b"\"\n");
         if chunk.len() >= COPY_CHUNK_BYTES {
-            sink.send(Bytes::from(std::mem::take(&mut chunk))).await.expect("COPY data");
+            sink.send(Bytes::from(std::mem::take(&mut chunk)))
+                .await
+                .expect("COPY data");
         }
     }
     sink.send(Bytes::from(chunk)).await.expect("COPY data");

@@ -27,16 +27,29 @@ pub struct TestHeadOffice {
 impl TestHeadOffice {
     /// Migrates a new database and serves it on `127.0.0.1:0`.
     pub async fn start() -> TestHeadOffice {
-        let database_url = PgCluster::shared().create_database().await.expect("create a database");
+        let database_url = PgCluster::shared()
+            .create_database()
+            .await
+            .expect("create a database");
         let pool = db::pool(&database_url, POOL_SIZE_MAX).expect("a pool");
-        db::migrate(&mut pool.get().await.expect("connect")).await.expect("migrate");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        db::migrate(&mut pool.get().await.expect("connect"))
+            .await
+            .expect("migrate");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("a local address");
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(server::run(listener, AppState::new(pool.clone()), async {
             let _ = stopped.await;
         }));
-        TestHeadOffice { addr, pool, database_url, stop: Some(stop), server: Some(server) }
+        TestHeadOffice {
+            addr,
+            pool,
+            database_url,
+            stop: Some(stop),
+            server: Some(server),
+        }
     }
 
     pub fn url(&self) -> String {
@@ -49,17 +62,24 @@ impl TestHeadOffice {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
-            server.await.expect("the server task").expect("the server ran");
+            server
+                .await
+                .expect("the server task")
+                .expect("the server ran");
         }
     }
 
     pub async fn enroll(&self, store: &str, terminal: &str) -> String {
-        auth::enroll(&self.client().await, store, terminal).await.expect("enrol a terminal")
+        auth::enroll(&**self.client().await, store, terminal)
+            .await
+            .expect("enrol a terminal")
     }
 
     /// Head office's import: catalog and members for the chain, stock for `store`.
     pub async fn import(&self, catalog: &CatalogImport, store: Option<&str>) {
-        catalog::import_catalog(&mut self.client().await, catalog, store).await.expect("import a catalog");
+        catalog::import_catalog(&mut **self.client().await, catalog, store)
+            .await
+            .expect("import a catalog");
     }
 
     pub async fn client(&self) -> deadpool_postgres::Object {
@@ -77,11 +97,18 @@ impl TestHeadOffice {
             )
             .await
             .expect("query documents");
-        rows.iter().map(|r| (r.get::<_, i64>(0) as u64, r.get(1))).collect()
+        rows.iter()
+            .map(|r| (r.get::<_, i64>(0) as u64, r.get(1)))
+            .collect()
     }
 
     pub async fn document_count(&self) -> i64 {
-        self.client().await.query_one("SELECT count(*) FROM documents", &[]).await.expect("count").get(0)
+        self.client()
+            .await
+            .query_one("SELECT count(*) FROM documents", &[])
+            .await
+            .expect("count")
+            .get(0)
     }
 
     /// A store's stock by (sku, lot_no), lot_no '' where not lot-tracked.
@@ -89,16 +116,25 @@ impl TestHeadOffice {
         let rows = self
             .client()
             .await
-            .query("SELECT sku, lot_no, quantity FROM stock WHERE store_id = $1", &[&store])
+            .query(
+                "SELECT sku, lot_no, quantity FROM stock WHERE store_id = $1",
+                &[&store],
+            )
             .await
             .expect("query stock");
-        rows.iter().map(|r| ((r.get(0), r.get(1)), r.get(2))).collect()
+        rows.iter()
+            .map(|r| ((r.get(0), r.get(1)), r.get(2)))
+            .collect()
     }
 
     /// Every member's balance.
     pub async fn balances(&self) -> BTreeMap<String, i64> {
-        let rows =
-            self.client().await.query("SELECT id, points_balance FROM members", &[]).await.expect("query members");
+        let rows = self
+            .client()
+            .await
+            .query("SELECT id, points_balance FROM members", &[])
+            .await
+            .expect("query members");
         rows.iter().map(|r| (r.get(0), r.get(1))).collect()
     }
 
@@ -115,6 +151,9 @@ impl TestHeadOffice {
 
     /// Open sequence gaps, all stores.
     pub async fn open_gap_count(&self) -> usize {
-        head_office::reports::open_gaps(&**self.client().await, None).await.expect("query gaps").len()
+        head_office::reports::open_gaps(&**self.client().await, None)
+            .await
+            .expect("query gaps")
+            .len()
     }
 }

@@ -56,7 +56,10 @@ impl Effects {
 }
 
 /// `base + moves`, over the keys of both.
-pub fn apply<K: Ord + Clone>(base: &BTreeMap<K, i64>, moves: &BTreeMap<K, i64>) -> BTreeMap<K, i64> {
+pub fn apply<K: Ord + Clone>(
+    base: &BTreeMap<K, i64>,
+    moves: &BTreeMap<K, i64>,
+) -> BTreeMap<K, i64> {
     let mut out = base.clone();
     for (k, m) in moves {
         *out.entry(k.clone()).or_default() += m;

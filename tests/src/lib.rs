@@ -24,8 +24,14 @@ use sync_agent::client::Timeouts;
 pub fn fast_agent_config() -> AgentConfig {
     AgentConfig {
         interval: Duration::from_millis(100),
-        timeouts: Timeouts { connect_timeout_ms: 1_000, request_timeout_ms: 1_500 },
-        backoff: Backoff { base_ms: 10, max_ms: 200 },
+        timeouts: Timeouts {
+            connect_timeout_ms: 1_000,
+            request_timeout_ms: 1_500,
+        },
+        backoff: Backoff {
+            base_ms: 10,
+            max_ms: 200,
+        },
         batch_documents_max: 40,
         feed_page_limit: 200,
     }
@@ -33,5 +39,6 @@ pub fn fast_agent_config() -> AgentConfig {
 
 /// The demo catalog (about 240 products, lots, serials, members, promotions).
 pub fn demo_catalog() -> pos_core::import::CatalogImport {
-    pos_core::import::parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).expect("the demo catalog parses")
+    pos_core::import::parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes())
+        .expect("the demo catalog parses")
 }

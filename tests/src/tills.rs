@@ -28,17 +28,35 @@ impl TestTill {
     pub fn init(store: &str, terminal: &str, server: Option<ServerConfig>) -> TestTill {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let data = DataDir::new(dir.path());
-        let identity = TillIdentity { store_id: store.into(), terminal_id: terminal.into() };
-        let manager = NewOperator { id: "manager", name: "店长", role: Role::Manager, pin: PIN, salt: [9; 16] };
+        let identity = TillIdentity {
+            store_id: store.into(),
+            terminal_id: terminal.into(),
+        };
+        let manager = NewOperator {
+            id: "manager",
+            name: "店长",
+            role: Role::Manager,
+            pin: PIN,
+            salt: [9; 16],
+        };
         Till::init(&data.till_path(), identity, manager, Default::default()).expect("init a till");
         let mut config = data.load_config().expect("the default config");
         config.server = server;
         data.save_config(&config).expect("write config.toml");
-        TestTill { _dir: dir, data, store_id: store.into(), terminal_id: terminal.into() }
+        TestTill {
+            _dir: dir,
+            data,
+            store_id: store.into(),
+            terminal_id: terminal.into(),
+        }
     }
 
     pub fn server(&self) -> ServerConfig {
-        self.data.load_config().expect("config.toml").server.expect("a [server] section")
+        self.data
+            .load_config()
+            .expect("config.toml")
+            .server
+            .expect("a [server] section")
     }
 
     pub fn set_server(&self, server: ServerConfig) {
@@ -57,34 +75,53 @@ impl TestTill {
 
     /// Loads a catalog straight into the till file (as `pos import` does).
     pub fn import_catalog(&self, catalog: &pos_core::import::CatalogImport) {
-        self.store().import_catalog(catalog).expect("import a catalog");
+        self.store()
+            .import_catalog(catalog)
+            .expect("import a catalog");
     }
 
     /// Rings up `sales` sales (with returns, members and points) from `start`.
     pub fn sell(&self, sales: u64, seed: u64, start: DateTime<Utc>) {
-        let options = SimulateOptions { sales, seed, operator: "manager".into(), pin: PIN.into(), start };
-        let mut till = Till::open(&self.data.till_path(), Default::default()).expect("open the till");
+        let options = SimulateOptions {
+            sales,
+            seed,
+            operator: "manager".into(),
+            pin: PIN.into(),
+            start,
+        };
+        let mut till =
+            Till::open(&self.data.till_path(), Default::default()).expect("open the till");
         simulate(&mut till, &options, |_| {}).expect("ring up sales");
     }
 
     /// Every document of this till, in sequence order.
     pub fn documents(&self) -> Vec<Document> {
-        self.store().documents_after(0, None).expect("read documents")
+        self.store()
+            .documents_after(0, None)
+            .expect("read documents")
     }
 
     /// The stock this till shows for each (sku, lot_no) key ('' = not lot-tracked).
-    pub fn stock_view(&self, keys: impl IntoIterator<Item = (String, String)>) -> BTreeMap<(String, String), i64> {
+    pub fn stock_view(
+        &self,
+        keys: impl IntoIterator<Item = (String, String)>,
+    ) -> BTreeMap<(String, String), i64> {
         let store = self.store();
         keys.into_iter()
             .map(|(sku, lot)| {
-                let quantity = store.stock(&sku, (!lot.is_empty()).then_some(lot.as_str())).expect("read stock");
+                let quantity = store
+                    .stock(&sku, (!lot.is_empty()).then_some(lot.as_str()))
+                    .expect("read stock");
                 ((sku, lot), quantity)
             })
             .collect()
     }
 
     /// The balance this till shows for each member it knows by one of `ids`.
-    pub fn balance_view<'a>(&self, ids: impl IntoIterator<Item = &'a String>) -> BTreeMap<String, i64> {
+    pub fn balance_view<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a String>,
+    ) -> BTreeMap<String, i64> {
         let store = self.store();
         ids.into_iter()
             .filter_map(|id| {

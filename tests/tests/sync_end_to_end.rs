@@ -20,8 +20,14 @@ const SALES_PER_TILL: u64 = 150;
 const WAIT_MAX: Duration = Duration::from_secs(120);
 
 async fn drain(till: &TestTill) -> CycleReport {
-    let mut agent = Agent::new(till.data.clone(), &till.server(), fast_agent_config()).expect("an agent");
-    agent.drain(20, Duration::from_secs(30), &mut |_| {}).await.expect("sync completes")
+    let mut agent =
+        Agent::new(till.data.clone(), &till.server(), fast_agent_config()).expect("an agent");
+    let report = agent
+        .drain(20, Duration::from_secs(30), &mut |_| {})
+        .await
+        .expect("sync runs");
+    assert!(report.is_complete(), "{report:?}");
+    report
 }
 
 fn start() -> chrono::DateTime<Utc> {
@@ -30,15 +36,25 @@ fn start() -> chrono::DateTime<Utc> {
 
 /// Entries that are not zero (a row at zero and no row mean the same stock).
 fn nonzero<K: Ord + Clone>(map: &BTreeMap<K, i64>) -> BTreeMap<K, i64> {
-    map.iter().filter(|(_, v)| **v != 0).map(|(k, v)| (k.clone(), *v)).collect()
+    map.iter()
+        .filter(|(_, v)| **v != 0)
+        .map(|(k, v)| (k.clone(), *v))
+        .collect()
 }
 
 /// Waits until `handle` reports a status for which `done` holds.
-async fn wait_for(handle: &SyncHandle, what: &str, done: impl FnMut(&SyncStatus) -> bool) -> SyncStatus {
+async fn wait_for(
+    handle: &SyncHandle,
+    what: &str,
+    done: impl FnMut(&SyncStatus) -> bool,
+) -> SyncStatus {
     let mut status = handle.subscribe();
     match tokio::time::timeout(WAIT_MAX, status.wait_for(done)).await {
         Ok(Ok(s)) => s.clone(),
-        _ => panic!("{what}: not within {WAIT_MAX:?}; last status {:?}", handle.status()),
+        _ => panic!(
+            "{what}: not within {WAIT_MAX:?}; last status {:?}",
+            handle.status()
+        ),
     }
 }
 
@@ -47,7 +63,14 @@ async fn head_office_with_demo_catalog(stores: &[&str]) -> TestHeadOffice {
     let catalog = demo_catalog();
     for (i, store) in stores.iter().enumerate() {
         // A serial unit belongs to one store: only the first gets them.
-        let catalog = if i == 0 { catalog.clone() } else { CatalogImport { serials: vec![], ..catalog.clone() } };
+        let catalog = if i == 0 {
+            catalog.clone()
+        } else {
+            CatalogImport {
+                serials: vec![],
+                ..catalog.clone()
+            }
+        };
         ho.import(&catalog, Some(store)).await;
     }
     ho
@@ -55,26 +78,56 @@ async fn head_office_with_demo_catalog(stores: &[&str]) -> TestHeadOffice {
 
 async fn till_of(ho: &TestHeadOffice, store: &str, terminal: &str) -> TestTill {
     let token = ho.enroll(store, terminal).await;
-    TestTill::init(store, terminal, Some(ServerConfig { url: ho.url(), token }))
+    TestTill::init(
+        store,
+        terminal,
+        Some(ServerConfig {
+            url: ho.url(),
+            token,
+        }),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn three_tills_sell_offline_then_head_office_ends_with_exactly_their_documents_stock_and_points() {
+async fn three_tills_sell_offline_then_head_office_ends_with_exactly_their_documents_stock_and_points()
+ {
     let ho = head_office_with_demo_catalog(&["S1", "S2"]).await;
-    let tills = [till_of(&ho, "S1", "T1").await, till_of(&ho, "S1", "T2").await, till_of(&ho, "S2", "T1").await];
+    let tills = [
+        till_of(&ho, "S1", "T1").await,
+        till_of(&ho, "S1", "T2").await,
+        till_of(&ho, "S2", "T1").await,
+    ];
     for till in &tills {
-        assert!(drain(till).await.pull.changes > 100, "the first pull brings the catalog");
+        assert!(
+            drain(till).await.pull.changes > 100,
+            "the first pull brings the catalog"
+        );
     }
-    let stock_before: BTreeMap<&str, _> = [("S1", ho.stock("S1").await), ("S2", ho.stock("S2").await)].into();
+    let stock_before: BTreeMap<&str, _> =
+        [("S1", ho.stock("S1").await), ("S2", ho.stock("S2").await)].into();
     let balances_before = ho.balances().await;
     for till in &tills {
         let stock = &stock_before[till.store_id.as_str()];
-        assert_eq!(&till.stock_view(stock.keys().cloned()), stock, "{} took head office's stock", till.terminal_id);
-        assert_eq!(till.balance_view(balances_before.keys()), balances_before, "{} took the balances", till.terminal_id);
+        assert_eq!(
+            &till.stock_view(stock.keys().cloned()),
+            stock,
+            "{} took head office's stock",
+            till.terminal_id
+        );
+        assert_eq!(
+            till.balance_view(balances_before.keys()),
+            balances_before,
+            "{} took the balances",
+            till.terminal_id
+        );
     }
 
     // Offline: two tills of different stores sign up the same customer, one another.
-    for (till, phone) in [(&tills[0], "13900000001"), (&tills[2], "13900000001"), (&tills[1], "13900000002")] {
+    for (till, phone) in [
+        (&tills[0], "13900000001"),
+        (&tills[2], "13900000001"),
+        (&tills[1], "13900000002"),
+    ] {
         let mut t = till.open();
         t.login("manager", PIN, start()).unwrap();
         t.register_member(phone, "王五", start()).unwrap();
@@ -87,11 +140,24 @@ async fn three_tills_sell_offline_then_head_office_ends_with_exactly_their_docum
     let documents: Vec<_> = tills.iter().map(TestTill::documents).collect();
     let mut effects = Effects::default();
     for (till, docs) in tills.iter().zip(&documents) {
-        assert!(docs.len() as u64 > SALES_PER_TILL, "{}: {} documents", till.terminal_id, docs.len());
+        assert!(
+            docs.len() as u64 > SALES_PER_TILL,
+            "{}: {} documents",
+            till.terminal_id,
+            docs.len()
+        );
         let mut own = Effects::default();
         own.add_till(docs);
-        let expected = apply(&stock_before[till.store_id.as_str()], &own.stock_of(&till.store_id));
-        assert_eq!(till.stock_view(expected.keys().cloned()), expected, "{} counts its own sales", till.terminal_id);
+        let expected = apply(
+            &stock_before[till.store_id.as_str()],
+            &own.stock_of(&till.store_id),
+        );
+        assert_eq!(
+            till.stock_view(expected.keys().cloned()),
+            expected,
+            "{} counts its own sales",
+            till.terminal_id
+        );
         effects.add_till(docs);
     }
 
@@ -99,11 +165,16 @@ async fn three_tills_sell_offline_then_head_office_ends_with_exactly_their_docum
     let connected = Utc::now();
     let handles: Vec<SyncHandle> = tills
         .iter()
-        .map(|t| SyncHandle::spawn_with(t.data.path().to_path_buf(), t.server(), fast_agent_config()))
+        .map(|t| {
+            SyncHandle::spawn_with(t.data.path().to_path_buf(), t.server(), fast_agent_config())
+        })
         .collect();
     for (till, handle) in tills.iter().zip(&handles) {
         let pushed = |s: &SyncStatus| s.last_push_ok.is_some_and(|t| t > connected);
-        let status = wait_for(handle, &till.terminal_id, |s| pushed(s) && s.waiting == 0 && s.last_error.is_none()).await;
+        let status = wait_for(handle, &till.terminal_id, |s| {
+            pushed(s) && s.waiting == 0 && s.last_error.is_none()
+        })
+        .await;
         assert!(status.online, "{status:?}");
         assert_eq!(status.rejected, 0, "{status:?}");
     }
@@ -111,7 +182,10 @@ async fn three_tills_sell_offline_then_head_office_ends_with_exactly_their_docum
     let all_pushed = Utc::now();
     for (till, handle) in tills.iter().zip(&handles) {
         handle.nudge();
-        wait_for(handle, &till.terminal_id, |s| s.last_pull_ok.is_some_and(|t| t > all_pushed)).await;
+        wait_for(handle, &till.terminal_id, |s| {
+            s.last_pull_ok.is_some_and(|t| t > all_pushed)
+        })
+        .await;
     }
     for handle in handles {
         handle.stop();
@@ -120,31 +194,64 @@ async fn three_tills_sell_offline_then_head_office_ends_with_exactly_their_docum
     // Exactly their documents: the same ids under the same sequences, nothing else.
     for (till, docs) in tills.iter().zip(&documents) {
         let sent: Vec<_> = docs.iter().map(|d| (d.sequence, d.id)).collect();
-        assert_eq!(ho.documents(&till.store_id, &till.terminal_id).await, sent, "{}", till.terminal_id);
+        assert_eq!(
+            ho.documents(&till.store_id, &till.terminal_id).await,
+            sent,
+            "{}",
+            till.terminal_id
+        );
     }
-    assert_eq!(ho.document_count().await as usize, documents.iter().map(Vec::len).sum::<usize>());
+    assert_eq!(
+        ho.document_count().await as usize,
+        documents.iter().map(Vec::len).sum::<usize>()
+    );
     assert_eq!(ho.open_gap_count().await, 0);
 
     // Stock per store: before plus every till's moves; each till now shows head office's.
     for store in ["S1", "S2"] {
         let expected = apply(&stock_before[store], &effects.stock_of(store));
-        assert_eq!(nonzero(&ho.stock(store).await), nonzero(&expected), "stock of {store}");
+        assert_eq!(
+            nonzero(&ho.stock(store).await),
+            nonzero(&expected),
+            "stock of {store}"
+        );
         for till in tills.iter().filter(|t| t.store_id == store) {
-            assert_eq!(till.stock_view(expected.keys().cloned()), expected, "{} after the pull", till.terminal_id);
+            assert_eq!(
+                till.stock_view(expected.keys().cloned()),
+                expected,
+                "{} after the pull",
+                till.terminal_id
+            );
         }
     }
 
     // Points: before plus every till's earn and redeem, the shared customer merged.
     let aliases = ho.aliases().await;
-    assert_eq!(aliases.len(), 1, "the customer signed up twice is one member: {aliases:?}");
+    assert_eq!(
+        aliases.len(),
+        1,
+        "the customer signed up twice is one member: {aliases:?}"
+    );
     let expected = apply(&balances_before, &effects.points_resolved(&aliases));
     let balances = ho.balances().await;
     assert_eq!(nonzero(&balances), nonzero(&expected), "point balances");
     for till in &tills {
         let shown = till.balance_view(expected.keys());
-        let known: BTreeMap<_, _> = expected.iter().filter(|(id, _)| shown.contains_key(*id)).map(|(k, v)| (k.clone(), *v)).collect();
-        assert_eq!(shown, known, "{} shows head office's balances", till.terminal_id);
-        assert!(shown.len() >= balances_before.len(), "{} knows every member", till.terminal_id);
+        let known: BTreeMap<_, _> = expected
+            .iter()
+            .filter(|(id, _)| shown.contains_key(*id))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        assert_eq!(
+            shown, known,
+            "{} shows head office's balances",
+            till.terminal_id
+        );
+        assert!(
+            shown.len() >= balances_before.len(),
+            "{} knows every member",
+            till.terminal_id
+        );
     }
     ho.stop().await;
 }
@@ -164,27 +271,48 @@ async fn a_rejected_document_stays_at_the_till_and_later_ones_still_sync() {
     replacement.sell(8, 2, start() + chrono::Duration::days(1));
     let report = drain(&replacement).await;
     assert_eq!(report.push.rejected, taken, "{report:?}");
-    assert_eq!(report.waiting_after_push, 0, "the rejected ones hold nothing up");
+    assert_eq!(
+        report.waiting_after_push, 0,
+        "the rejected ones hold nothing up"
+    );
 
     let rejected = replacement.store().rejected_documents().unwrap();
-    assert_eq!(rejected.iter().map(|r| r.sequence).collect::<Vec<_>>(), (1..=taken).collect::<Vec<_>>());
+    assert_eq!(
+        rejected.iter().map(|r| r.sequence).collect::<Vec<_>>(),
+        (1..=taken).collect::<Vec<_>>()
+    );
     for r in &rejected {
         assert!(r.reason.contains("already belongs to document"), "{r:?}");
     }
     let new_docs = replacement.documents();
     let mut expected: Vec<_> = old.documents().iter().map(|d| (d.sequence, d.id)).collect();
-    expected.extend(new_docs.iter().filter(|d| d.sequence > taken).map(|d| (d.sequence, d.id)));
+    expected.extend(
+        new_docs
+            .iter()
+            .filter(|d| d.sequence > taken)
+            .map(|d| (d.sequence, d.id)),
+    );
     assert_eq!(ho.documents("S1", "T1").await, expected);
 
     // Later sales still go; the rejected ones stay visible.
     replacement.sell(2, 3, start() + chrono::Duration::days(2));
     let connected = Utc::now();
-    let handle = SyncHandle::spawn_with(replacement.data.path().to_path_buf(), replacement.server(), fast_agent_config());
-    let status =
-        wait_for(&handle, "the later sales", |s| s.waiting == 0 && s.last_push_ok.is_some_and(|t| t > connected)).await;
+    let handle = SyncHandle::spawn_with(
+        replacement.data.path().to_path_buf(),
+        replacement.server(),
+        fast_agent_config(),
+    );
+    let status = wait_for(&handle, "the later sales", |s| {
+        s.waiting == 0 && s.last_push_ok.is_some_and(|t| t > connected)
+    })
+    .await;
     handle.stop();
     assert_eq!(status.rejected, taken, "{status:?}");
-    let last = replacement.documents().last().map(|d| (d.sequence, d.id)).unwrap();
+    let last = replacement
+        .documents()
+        .last()
+        .map(|d| (d.sequence, d.id))
+        .unwrap();
     assert_eq!(ho.documents("S1", "T1").await.last(), Some(&last));
     assert_eq!(replacement.store().rejected_documents().unwrap(), rejected);
     ho.stop().await;
@@ -205,19 +333,45 @@ async fn a_pull_never_forgets_a_sale_head_office_has_not_acknowledged() {
     for s in &mut restock.stock {
         s.quantity += 100;
     }
-    ho.import(&CatalogImport { products: vec![], barcodes: vec![], lots: vec![], serials: vec![], members: vec![], promotions: vec![], ..restock }, Some("S1")).await;
+    ho.import(
+        &CatalogImport {
+            products: vec![],
+            barcodes: vec![],
+            lots: vec![],
+            serials: vec![],
+            members: vec![],
+            promotions: vec![],
+            ..restock
+        },
+        Some("S1"),
+    )
+    .await;
     let head_office_now = ho.stock("S1").await;
     let client = HeadOfficeClient::new(&till.server(), Timeouts::default()).unwrap();
     let mut store = till.store();
-    let pulled = sync_agent::pull::pull_all(&mut store, &client, 50, &mut |_| {}).await.unwrap();
+    let pulled = sync_agent::pull::pull_all(&mut store, &client, 50, &mut |_| {})
+        .await
+        .unwrap();
     assert!(pulled.drained && pulled.changes > 0, "{pulled:?}");
     let expected = apply(&head_office_now, &moves);
-    assert_eq!(till.stock_view(expected.keys().cloned()), expected, "restocked, and the unsent sales still count");
+    assert_eq!(
+        till.stock_view(expected.keys().cloned()),
+        expected,
+        "restocked, and the unsent sales still count"
+    );
 
     drain(&till).await;
     let after = ho.stock("S1").await;
-    assert_eq!(nonzero(&after), nonzero(&expected), "head office took the sales");
-    assert_eq!(till.stock_view(after.keys().cloned()), after, "counted once, not twice");
+    assert_eq!(
+        nonzero(&after),
+        nonzero(&expected),
+        "head office took the sales"
+    );
+    assert_eq!(
+        till.stock_view(after.keys().cloned()),
+        after,
+        "counted once, not twice"
+    );
     ho.stop().await;
 }
 
@@ -229,21 +383,50 @@ async fn a_till_from_zero_gets_every_barcode_even_when_products_changed_after_th
     for p in &mut repriced.products {
         p.price += rust_decimal::Decimal::ONE;
     }
-    let catalog = CatalogImport { barcodes: vec![], lots: vec![], stock: vec![], serials: vec![], members: vec![], promotions: vec![], ..repriced.clone() };
+    let catalog = CatalogImport {
+        barcodes: vec![],
+        lots: vec![],
+        stock: vec![],
+        serials: vec![],
+        members: vec![],
+        promotions: vec![],
+        ..repriced.clone()
+    };
     ho.import(&catalog, None).await;
     let till = till_of(&ho, "S1", "T1").await;
-    let mut agent = Agent::new(till.data.clone(), &till.server(), sync_agent::AgentConfig { feed_page_limit: 25, ..fast_agent_config() }).unwrap();
-    let report = agent.drain(3, Duration::from_secs(10), &mut |_| {}).await.unwrap();
+    let mut agent = Agent::new(
+        till.data.clone(),
+        &till.server(),
+        sync_agent::AgentConfig {
+            feed_page_limit: 25,
+            ..fast_agent_config()
+        },
+    )
+    .unwrap();
+    let report = agent
+        .drain(3, Duration::from_secs(10), &mut |_| {})
+        .await
+        .unwrap();
     assert!(report.pull.pages > 10, "{report:?}");
     let store = till.store();
     for (sku, barcode) in &repriced.barcodes {
-        let product = store.product_by_code(barcode).unwrap().unwrap_or_else(|| panic!("barcode {barcode} of {sku} missing"));
+        let product = store
+            .product_by_code(barcode)
+            .unwrap()
+            .unwrap_or_else(|| panic!("barcode {barcode} of {sku} missing"));
         assert_eq!(&product.sku, sku);
     }
     for lot in &repriced.lots {
-        assert!(store.lot(&lot.sku, &lot.lot_no).unwrap().is_some(), "lot {lot:?} missing");
+        assert!(
+            store.lot(&lot.sku, &lot.lot_no).unwrap().is_some(),
+            "lot {lot:?} missing"
+        );
     }
     let p = &repriced.products[0];
-    assert_eq!(store.product(&p.sku).unwrap().unwrap().price, p.price, "the new price arrived");
+    assert_eq!(
+        store.product(&p.sku).unwrap().unwrap().price,
+        p.price,
+        "the new price arrived"
+    );
     ho.stop().await;
 }

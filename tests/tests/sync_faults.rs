@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use pos_core::data_dir::ServerConfig;
 use pos_core::import::CatalogImport;
-use sync_agent::{Agent, SyncHandle, SyncStatus};
+use sync_agent::{Agent, AgentConfig, SyncHandle, SyncStatus};
 use tests::head_office::TestHeadOffice;
 use tests::ledger::{Effects, apply};
 use tests::proxy::{self, Fault, FaultProxy};
@@ -26,50 +26,84 @@ fn start() -> chrono::DateTime<Utc> {
 }
 
 fn nonzero<K: Ord + Clone>(map: &BTreeMap<K, i64>) -> BTreeMap<K, i64> {
-    map.iter().filter(|(_, v)| **v != 0).map(|(k, v)| (k.clone(), *v)).collect()
+    map.iter()
+        .filter(|(_, v)| **v != 0)
+        .map(|(k, v)| (k.clone(), *v))
+        .collect()
 }
 
 async fn setup(stores: &[&str]) -> (TestHeadOffice, FaultProxy, Vec<TestTill>) {
     let ho = TestHeadOffice::start().await;
     let catalog = demo_catalog();
     for (i, store) in stores.iter().enumerate() {
-        let catalog = if i == 0 { catalog.clone() } else { CatalogImport { serials: vec![], ..catalog.clone() } };
+        let catalog = if i == 0 {
+            catalog.clone()
+        } else {
+            CatalogImport {
+                serials: vec![],
+                ..catalog.clone()
+            }
+        };
         ho.import(&catalog, Some(store)).await;
     }
     let proxy = FaultProxy::start(ho.addr).await;
     let mut tills = Vec::new();
     for store in stores {
         let token = ho.enroll(store, "T1").await;
-        tills.push(TestTill::init(store, "T1", Some(ServerConfig { url: proxy.url(), token })));
+        tills.push(TestTill::init(
+            store,
+            "T1",
+            Some(ServerConfig {
+                url: proxy.url(),
+                token,
+            }),
+        ));
     }
     for till in &tills {
         let mut agent = Agent::new(till.data.clone(), &till.server(), fast_agent_config()).unwrap();
-        agent.drain(3, Duration::from_secs(10), &mut |_| {}).await.expect("the catalog arrives");
+        let report = agent.drain(3, Duration::from_secs(10), &mut |_| {}).await;
+        assert!(report.expect("the catalog arrives").is_complete());
     }
     (ho, proxy, tills)
 }
 
-fn spawn(till: &TestTill) -> SyncHandle {
-    SyncHandle::spawn_with(till.data.path().to_path_buf(), till.server(), fast_agent_config())
+/// Small batches, so a few thousand sales make a few hundred requests to break.
+fn config() -> AgentConfig {
+    AgentConfig {
+        batch_documents_max: 10,
+        ..fast_agent_config()
+    }
 }
 
-async fn wait_for(handle: &SyncHandle, what: &str, done: impl FnMut(&SyncStatus) -> bool) -> SyncStatus {
+fn spawn(till: &TestTill) -> SyncHandle {
+    SyncHandle::spawn_with(till.data.path().to_path_buf(), till.server(), config())
+}
+
+async fn wait_for(
+    handle: &SyncHandle,
+    what: &str,
+    done: impl FnMut(&SyncStatus) -> bool,
+) -> SyncStatus {
     let mut status = handle.subscribe();
     match tokio::time::timeout(WAIT_MAX, status.wait_for(done)).await {
         Ok(Ok(s)) => s.clone(),
-        _ => panic!("{what}: not within {WAIT_MAX:?}; last status {:?}", handle.status()),
+        _ => panic!(
+            "{what}: not within {WAIT_MAX:?}; last status {:?}",
+            handle.status()
+        ),
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousands_of_sales_under_faults_arrive_once_each_and_no_balance_differs() {
     let (ho, proxy, tills) = setup(&["S1", "S2"]).await;
-    let stock_before: BTreeMap<&str, _> = [("S1", ho.stock("S1").await), ("S2", ho.stock("S2").await)].into();
+    let stock_before: BTreeMap<&str, _> =
+        [("S1", ho.stock("S1").await), ("S2", ho.stock("S2").await)].into();
     let balances_before = ho.balances().await;
 
     let mut faults = Fault::all_breaking(1);
     faults.push(Fault::Delay { ms: 50 });
-    proxy.set_plan(proxy::random(20261122, 35, faults, 12));
+    proxy.set_plan(proxy::random(20261122, 40, faults, 10));
     // Two agents on the first till (as if the till app and `sync-agent run` both ran).
     let handles = [spawn(&tills[0]), spawn(&tills[0]), spawn(&tills[1])];
     std::thread::scope(|s| {
@@ -89,28 +123,62 @@ async fn thousands_of_sales_under_faults_arrive_once_each_and_no_balance_differs
     }
     // Still under faults: each till drains what is left.
     for till in &tills {
-        let mut agent = Agent::new(till.data.clone(), &till.server(), fast_agent_config()).unwrap();
-        let report = agent.drain(1_000, Duration::from_secs(10), &mut |_| {}).await.expect("drains despite faults");
+        let mut agent = Agent::new(till.data.clone(), &till.server(), config()).unwrap();
+        let report = agent
+            .drain(1_000, Duration::from_secs(10), &mut |_| {})
+            .await
+            .expect("drains despite faults");
         assert!(report.is_complete(), "{report:?}");
         let status = agent.status();
         assert_eq!((status.waiting, status.rejected), (0, 0), "{status:?}");
     }
+    // One more pull each, now that both tills' sales are in.
+    for till in &tills {
+        let mut agent = Agent::new(till.data.clone(), &till.server(), config()).unwrap();
+        agent
+            .drain(1_000, Duration::from_secs(10), &mut |_| {})
+            .await
+            .expect("a last pull");
+    }
 
     let stats = proxy.stats();
     for fault in Fault::all_breaking(1) {
-        assert!(stats.faults.get(fault.name()).copied().unwrap_or(0) > 0, "{} never happened: {:?}", fault.name(), stats.faults);
+        assert!(
+            stats.faults.get(fault.name()).copied().unwrap_or(0) > 0,
+            "{} never happened: {:?}",
+            fault.name(),
+            stats.faults
+        );
     }
-    let broken: u64 = stats.faults.iter().filter(|(k, _)| !["pass", "delay"].contains(k)).map(|(_, n)| n).sum();
-    assert!(broken >= 50, "{broken} faults of {} requests", stats.requests);
+    let broken: u64 = stats
+        .faults
+        .iter()
+        .filter(|(k, _)| !["pass", "delay"].contains(k))
+        .map(|(_, n)| n)
+        .sum();
+    assert!(
+        broken >= 50,
+        "{broken} faults of {} requests",
+        stats.requests
+    );
 
     // Not one document missing or twice, on either till.
     let mut effects = Effects::default();
     let mut total = 0;
     for till in &tills {
         let docs = till.documents();
-        assert!(docs.len() as u64 > CHUNKS * SALES_PER_CHUNK, "{}", docs.len());
+        assert!(
+            docs.len() as u64 > CHUNKS * SALES_PER_CHUNK,
+            "{}",
+            docs.len()
+        );
         let sent: Vec<_> = docs.iter().map(|d| (d.sequence, d.id)).collect();
-        assert_eq!(ho.documents(&till.store_id, &till.terminal_id).await, sent, "{}", till.store_id);
+        assert_eq!(
+            ho.documents(&till.store_id, &till.terminal_id).await,
+            sent,
+            "{}",
+            till.store_id
+        );
         total += docs.len();
         effects.add_till(&docs);
     }
@@ -118,14 +186,36 @@ async fn thousands_of_sales_under_faults_arrive_once_each_and_no_balance_differs
     assert_eq!(ho.open_gap_count().await, 0);
 
     // No balance and no stock line differs from what the tills' documents say.
-    let expected_points = apply(&balances_before, &effects.points_resolved(&ho.aliases().await));
-    assert_eq!(nonzero(&ho.balances().await), nonzero(&expected_points), "point balances");
+    let expected_points = apply(
+        &balances_before,
+        &effects.points_resolved(&ho.aliases().await),
+    );
+    assert_eq!(
+        nonzero(&ho.balances().await),
+        nonzero(&expected_points),
+        "point balances"
+    );
     for till in &tills {
-        let expected = apply(&stock_before[till.store_id.as_str()], &effects.stock_of(&till.store_id));
-        assert_eq!(nonzero(&ho.stock(&till.store_id).await), nonzero(&expected), "stock of {}", till.store_id);
-        assert_eq!(till.stock_view(expected.keys().cloned()), expected, "the till shows it too");
+        let expected = apply(
+            &stock_before[till.store_id.as_str()],
+            &effects.stock_of(&till.store_id),
+        );
+        assert_eq!(
+            nonzero(&ho.stock(&till.store_id).await),
+            nonzero(&expected),
+            "stock of {}",
+            till.store_id
+        );
+        assert_eq!(
+            till.stock_view(expected.keys().cloned()),
+            expected,
+            "the till shows it too"
+        );
         let shown = till.balance_view(balances_before.keys());
-        let want: BTreeMap<_, _> = shown.keys().map(|id| (id.clone(), expected_points[id])).collect();
+        let want: BTreeMap<_, _> = shown
+            .keys()
+            .map(|id| (id.clone(), expected_points[id]))
+            .collect();
         assert_eq!(shown, want, "the till shows head office's balances");
     }
     ho.stop().await;
@@ -136,20 +226,43 @@ async fn retry_after_is_honoured_and_a_stall_is_cut_by_the_timeout() {
     let (ho, proxy, tills) = setup(&["S1"]).await;
     let till = &tills[0];
     till.sell(5, 7, start());
-    proxy.set_plan(proxy::scripted([Fault::TooManyRequests { retry_after_secs: 2 }, Fault::Stall]));
+    proxy.set_plan(proxy::scripted([
+        Fault::TooManyRequests {
+            retry_after_secs: 2,
+        },
+        Fault::Stall,
+    ]));
     let before = proxy.stats().events.len();
     let mut agent = Agent::new(till.data.clone(), &till.server(), fast_agent_config()).unwrap();
-    let report = agent.drain(5, Duration::from_secs(10), &mut |_| {}).await.expect("drains after the faults");
+    let report = agent
+        .drain(5, Duration::from_secs(10), &mut |_| {})
+        .await
+        .expect("drains after the faults");
     assert!(report.is_complete());
 
     let events = &proxy.stats().events[before..];
     let kinds: Vec<Fault> = events.iter().take(3).map(|e| e.fault).collect();
-    assert_eq!(kinds, vec![Fault::TooManyRequests { retry_after_secs: 2 }, Fault::Stall, Fault::Pass]);
+    assert_eq!(
+        kinds,
+        vec![
+            Fault::TooManyRequests {
+                retry_after_secs: 2
+            },
+            Fault::Stall,
+            Fault::Pass
+        ]
+    );
     let waited = events[1].at - events[0].at;
-    assert!(waited >= Duration::from_secs(2), "retried {waited:?} after a 429 asking for 2 s");
+    assert!(
+        waited >= Duration::from_secs(2),
+        "retried {waited:?} after a 429 asking for 2 s"
+    );
     let stalled = events[2].at - events[1].at;
     let timeout = Duration::from_millis(fast_agent_config().timeouts.request_timeout_ms);
-    assert!(stalled >= timeout && stalled < timeout * 4, "the stall ended after {stalled:?}");
+    assert!(
+        stalled >= timeout && stalled < timeout * 4,
+        "the stall ended after {stalled:?}"
+    );
     let status = agent.status();
     assert!(status.online && status.last_error.is_none(), "{status:?}");
     ho.stop().await;
@@ -163,25 +276,51 @@ async fn two_agents_on_one_till_never_push_at_the_same_time() {
     proxy.set_plan(Box::new(|_| Fault::Delay { ms: 20 }));
     let handles = [spawn(till), spawn(till)];
     for chunk in 0..6 {
-        till.sell(20, 50 + chunk, start() + chrono::Duration::hours(6 * chunk as i64));
+        till.sell(
+            20,
+            50 + chunk,
+            start() + chrono::Duration::hours(6 * chunk as i64),
+        );
         handles.iter().for_each(SyncHandle::nudge);
     }
     // Each agent has pushed since the sales ended (they took turns).
     let sold = Utc::now();
     for (i, handle) in handles.iter().enumerate() {
         handle.nudge();
-        wait_for(handle, &format!("agent {i}"), |s| s.last_push_ok.is_some_and(|t| t > sold)).await;
+        wait_for(handle, &format!("agent {i}"), |s| {
+            s.last_push_ok.is_some_and(|t| t > sold)
+        })
+        .await;
     }
     for handle in handles {
         handle.stop();
     }
     let mut agent = Agent::new(till.data.clone(), &till.server(), fast_agent_config()).unwrap();
-    assert!(agent.drain(1, Duration::from_secs(10), &mut |_| {}).await.unwrap().is_complete());
+    assert!(
+        agent
+            .drain(1, Duration::from_secs(10), &mut |_| {})
+            .await
+            .unwrap()
+            .is_complete()
+    );
     let stats = proxy.stats();
-    let batches = stats.events.iter().filter(|e| e.path == "/v1/batches").count();
+    let batches = stats
+        .events
+        .iter()
+        .filter(|e| e.path == "/v1/batches")
+        .count();
     assert!(batches >= 6, "{batches} batches");
-    assert_eq!(stats.max_batches_in_flight.values().copied().max(), Some(1), "{:?}", stats.max_batches_in_flight);
-    let sent: Vec<_> = till.documents().iter().map(|d| (d.sequence, d.id)).collect();
+    assert_eq!(
+        stats.max_batches_in_flight.values().copied().max(),
+        Some(1),
+        "{:?}",
+        stats.max_batches_in_flight
+    );
+    let sent: Vec<_> = till
+        .documents()
+        .iter()
+        .map(|d| (d.sequence, d.id))
+        .collect();
     assert_eq!(ho.documents("S1", "T1").await, sent);
     ho.stop().await;
 }

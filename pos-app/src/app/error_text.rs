@@ -19,27 +19,42 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
         E::ZeroQuantity => i18n.t("error.zero_quantity").into(),
         E::UnknownLine { line_no } => i18n.f("error.unknown_line", &[("line", line_no)]),
         E::LotRequired { name, .. } => i18n.f("error.lot_required", &[("name", name)]),
-        E::UnknownLot { lot_no, sku } => i18n.f("error.unknown_lot", &[("lot", lot_no), ("sku", sku)]),
-        E::ExpiredLot { name, lot_no, expiry_date, .. } => {
-            i18n.f("error.expired_lot", &[("name", name), ("lot", lot_no), ("expiry", expiry_date)])
+        E::UnknownLot { lot_no, sku } => {
+            i18n.f("error.unknown_lot", &[("lot", lot_no), ("sku", sku)])
         }
+        E::ExpiredLot {
+            name,
+            lot_no,
+            expiry_date,
+            ..
+        } => i18n.f(
+            "error.expired_lot",
+            &[("name", name), ("lot", lot_no), ("expiry", expiry_date)],
+        ),
         E::SerialRequired { name, .. } => i18n.f("error.serial_required", &[("name", name)]),
         E::SerialQuantity { serial } => i18n.f("error.serial_quantity", &[("serial", serial)]),
         E::SerialAlreadySold { serial, sequence } => {
             i18n.f("error.serial_sold", &[("serial", serial), ("no", sequence)])
         }
         E::SerialInCart { serial } => i18n.f("error.serial_in_cart", &[("serial", serial)]),
-        E::SerialSoldElsewhere { serial } => i18n.f("error.serial_elsewhere", &[("serial", serial)]),
-        E::SerialReturnOnOtherSale { serial, sequence } => {
-            i18n.f("error.serial_return_on_sale", &[("serial", serial), ("no", sequence)])
+        E::SerialSoldElsewhere { serial } => {
+            i18n.f("error.serial_elsewhere", &[("serial", serial)])
         }
+        E::SerialReturnOnOtherSale { serial, sequence } => i18n.f(
+            "error.serial_return_on_sale",
+            &[("serial", serial), ("no", sequence)],
+        ),
         E::NotLoggedIn => i18n.t("error.not_logged_in").into(),
-        E::UnknownOperator { operator_id } => i18n.f("error.unknown_operator", &[("id", operator_id)]),
+        E::UnknownOperator { operator_id } => {
+            i18n.f("error.unknown_operator", &[("id", operator_id)])
+        }
         E::WrongPin { attempts_left } => i18n.f("error.wrong_pin", &[("left", attempts_left)]),
         E::Locked { until } => i18n.f("error.locked", &[("until", &until.format("%H:%M"))]),
         E::BadPinFormat => i18n.t("error.bad_pin").into(),
         E::ApprovalRequired { action } => {
-            let label = pos_core::operator::ManagerAction::from_code(action).map(action_key).unwrap_or(*action);
+            let label = pos_core::operator::ManagerAction::from_code(action)
+                .map(action_key)
+                .unwrap_or(*action);
             i18n.f("error.approval_required", &[("action", &i18n.t(label))])
         }
         E::NotAManager { operator_id } => i18n.f("error.not_a_manager", &[("id", operator_id)]),
@@ -49,7 +64,10 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
         E::SaleInProgress => i18n.t("error.sale_in_progress").into(),
         E::NoMember => i18n.t("error.no_member").into(),
         E::MemberNotFound { key } => i18n.f("error.member_not_found", &[("key", key)]),
-        E::MemberExists { phone, card_no } => i18n.f("error.member_exists", &[("phone", phone), ("card", card_no)]),
+        E::MemberExists { phone, card_no } => i18n.f(
+            "error.member_exists",
+            &[("phone", phone), ("card", card_no)],
+        ),
         E::BadPhone => i18n.t("error.bad_phone").into(),
         E::SaleNotFound { id } => i18n.f("error.sale_not_found", &[("id", id)]),
         E::AlreadyVoided { sequence } => i18n.f("error.already_voided", &[("no", sequence)]),
@@ -62,8 +80,12 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
         E::PointsTenderValue { .. } => i18n.t("error.points_value").into(),
         E::ReasonRequired => i18n.t("error.reason_required").into(),
         E::NotInitialised => i18n.t("error.not_initialised").into(),
-        E::AlreadyInitialised { path } => i18n.f("error.already_initialised", &[("path", &path.display())]),
-        E::InvalidDocument { reason, .. } => i18n.f("error.invalid_document", &[("reason", reason)]),
+        E::AlreadyInitialised { path } => {
+            i18n.f("error.already_initialised", &[("path", &path.display())])
+        }
+        E::InvalidDocument { reason, .. } => {
+            i18n.f("error.invalid_document", &[("reason", reason)])
+        }
         E::Pricing(e) => i18n.f("error.pricing", &[("detail", e)]),
         E::Tender(e) => tender_error(i18n, e),
         E::Redemption(e) => redemption_error(i18n, e),
@@ -74,10 +96,13 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
 
 fn tender_error(i18n: I18n, error: &TenderError) -> String {
     match error {
-        TenderError::Short { missing, .. } => i18n.f("error.short", &[("missing", &money(*missing))]),
-        TenderError::NonCashOverpay { non_cash, due } => {
-            i18n.f("error.non_cash_overpay", &[("paid", &money(*non_cash)), ("due", &money(*due))])
+        TenderError::Short { missing, .. } => {
+            i18n.f("error.short", &[("missing", &money(*missing))])
         }
+        TenderError::NonCashOverpay { non_cash, due } => i18n.f(
+            "error.non_cash_overpay",
+            &[("paid", &money(*non_cash)), ("due", &money(*due))],
+        ),
         TenderError::TooManyTenders { max } => i18n.f("error.too_many_tenders", &[("max", max)]),
         other => i18n.f("error.tender", &[("detail", other)]),
     }
@@ -85,14 +110,24 @@ fn tender_error(i18n: I18n, error: &TenderError) -> String {
 
 fn redemption_error(i18n: I18n, error: &RedemptionError) -> String {
     match error {
-        RedemptionError::MoreThanAvailable { requested, available } => {
-            i18n.f("error.points_available", &[("requested", requested), ("available", available)])
+        RedemptionError::MoreThanAvailable {
+            requested,
+            available,
+        } => i18n.f(
+            "error.points_available",
+            &[("requested", requested), ("available", available)],
+        ),
+        RedemptionError::OverCap { requested, max } => i18n.f(
+            "error.points_cap",
+            &[("requested", requested), ("max", max)],
+        ),
+        RedemptionError::OfflineDailyLimit { requested, left } => i18n.f(
+            "error.points_offline",
+            &[("requested", requested), ("left", left)],
+        ),
+        RedemptionError::NotWholeFen { usable, .. } => {
+            i18n.f("error.points_fen", &[("usable", usable)])
         }
-        RedemptionError::OverCap { requested, max } => i18n.f("error.points_cap", &[("requested", requested), ("max", max)]),
-        RedemptionError::OfflineDailyLimit { requested, left } => {
-            i18n.f("error.points_offline", &[("requested", requested), ("left", left)])
-        }
-        RedemptionError::NotWholeFen { usable, .. } => i18n.f("error.points_fen", &[("usable", usable)]),
         other => i18n.f("error.redemption", &[("detail", other)]),
     }
 }
@@ -100,9 +135,19 @@ fn redemption_error(i18n: I18n, error: &RedemptionError) -> String {
 fn return_error(i18n: I18n, error: &ReturnError) -> String {
     match error {
         ReturnError::NothingRequested => i18n.t("error.return_nothing").into(),
-        ReturnError::MoreThanSold { line_no, sold, returned_before, requested } => i18n.f(
+        ReturnError::MoreThanSold {
+            line_no,
+            sold,
+            returned_before,
+            requested,
+        } => i18n.f(
             "error.return_more",
-            &[("line", line_no), ("sold", sold), ("before", returned_before), ("requested", requested)],
+            &[
+                ("line", line_no),
+                ("sold", sold),
+                ("before", returned_before),
+                ("requested", requested),
+            ],
         ),
         other => i18n.f("error.return", &[("detail", other)]),
     }
@@ -112,8 +157,13 @@ pub fn store_error(i18n: I18n, error: &StoreError) -> String {
     match error {
         StoreError::Locked => i18n.t("error.db_locked").into(),
         StoreError::Missing { path } => i18n.f("error.db_missing", &[("path", &path.display())]),
-        StoreError::Open { path, source } => i18n.f("error.db_open", &[("path", &path.display()), ("detail", source)]),
-        StoreError::SchemaTooNew { path, .. } => i18n.f("error.db_newer", &[("path", &path.display())]),
+        StoreError::Open { path, source } => i18n.f(
+            "error.db_open",
+            &[("path", &path.display()), ("detail", source)],
+        ),
+        StoreError::SchemaTooNew { path, .. } => {
+            i18n.f("error.db_newer", &[("path", &path.display())])
+        }
         other => i18n.f("error.db", &[("detail", other)]),
     }
 }
@@ -122,7 +172,9 @@ pub fn store_error(i18n: I18n, error: &StoreError) -> String {
 pub fn print_error(i18n: I18n, error: &PrintError) -> String {
     let key = match error {
         PrintError::BadUri { .. } => "print.bad_uri",
-        PrintError::Connect { .. } | PrintError::Timeout { .. } | PrintError::NoReply { .. } => "print.unreachable",
+        PrintError::Connect { .. } | PrintError::Timeout { .. } | PrintError::NoReply { .. } => {
+            "print.unreachable"
+        }
         PrintError::Write { .. } | PrintError::Read { .. } => "print.broken",
         PrintError::StatusUnsupported { .. } => "print.no_status",
         PrintError::PaperOut { .. } => "print.paper_out",

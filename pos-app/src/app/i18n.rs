@@ -58,7 +58,11 @@ pub fn parse(source: &str) -> Table {
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Table) {
     for (key, value) in table {
-        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             toml::Value::Table(inner) => flatten(&full, inner, out),
             toml::Value::String(s) => {

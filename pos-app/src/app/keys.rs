@@ -36,11 +36,24 @@ impl KeyPress {
 }
 
 /// Turns a window event into a key press; the keyboard subscription runs this.
-pub fn from_event(event: Event, _status: event::Status, _window: iced::window::Id) -> Option<KeyPress> {
-    let Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, text, .. }) = event else {
+pub fn from_event(
+    event: Event,
+    _status: event::Status,
+    _window: iced::window::Id,
+) -> Option<KeyPress> {
+    let Event::Keyboard(keyboard::Event::KeyPressed {
+        key,
+        modifiers,
+        text,
+        ..
+    }) = event
+    else {
         return None;
     };
-    pressed(&key, modifiers, text.as_deref()).map(|key| KeyPress { key, at: Instant::now() })
+    pressed(&key, modifiers, text.as_deref()).map(|key| KeyPress {
+        key,
+        at: Instant::now(),
+    })
 }
 
 /// What a key is, from iced's description of it.

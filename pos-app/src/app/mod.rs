@@ -31,7 +31,7 @@ use pos_core::document::{Document, DocumentBody, TenderKind};
 use pos_core::operator::Role;
 use pos_core::till::Till;
 use printer::Receipt;
-use scanner::{ScannerEvent, WedgeClassifier, WedgeEvent};
+use scanner::{ScannerEvent, WedgeClassifier, WedgeConfig, WedgeEvent};
 
 pub use clock::Clock;
 use i18n::{I18n, Language};
@@ -39,10 +39,19 @@ use keys::{KeyPress, Pressed};
 use printing::PrinterWorker;
 use screen::{Ctx, Event, Go};
 use screen::{
-    alerts, approval, close, drawer, held, login, member, payment, report, returns, review, sale, settings, setup,
-    shift_open,
+    alerts, approval, close, drawer, held, login, member, payment, report, returns, review, sale,
+    settings, setup, shift_open,
 };
 use status_bar::{PrinterState, ScannerState, Status};
+
+/// Scanner bursts: keys at most 45 ms apart. The app stamps a key when it handles it,
+/// not when the keyboard sent it, so a frame drawn mid-burst stretches one gap; people
+/// still type far slower than this.
+const WEDGE: WedgeConfig = WedgeConfig {
+    max_inter_key_ms: 45,
+    min_length: 4,
+    max_length: scanner::MAX_SCAN_CHARS,
+};
 
 /// How often the timer ticks: releases held wedge keys, runs the paused search,
 /// collects printer outcomes.
@@ -115,7 +124,7 @@ pub enum Screen {
     Return(returns::State),
     Drawer(drawer::State),
     XReport(report::State),
-    Close(close::State),
+    Close(Box<close::State>),
     Review(review::State),
     Alerts(alerts::State),
 }
@@ -157,13 +166,17 @@ pub struct App {
 /// Opens the till window on a data dir.
 pub fn run(data: &DataDir) -> iced::Result {
     let data = data.clone();
-    iced::application(move || App::boot(data.clone(), Clock::System), App::update, App::view)
-        .title(App::title)
-        .subscription(App::subscription)
-        .theme(App::theme)
-        .default_font(ui::CJK_FONT)
-        .window_size((1366.0, 768.0))
-        .run()
+    iced::application(
+        move || App::boot(data.clone(), Clock::System),
+        App::update,
+        App::view,
+    )
+    .title(App::title)
+    .subscription(App::subscription)
+    .theme(App::theme)
+    .default_font(ui::CJK_FONT)
+    .window_size((1366.0, 768.0))
+    .run()
 }
 
 impl App {
@@ -208,7 +221,7 @@ impl App {
             sale: sale::State::default(),
             approval: None,
             banner: None,
-            wedge: WedgeClassifier::default(),
+            wedge: WedgeClassifier::new(WEDGE),
             printer: None,
             sync: None,
             unprinted: None,
@@ -242,24 +255,84 @@ impl App {
         match message {
             Message::Setup(m) => self.on_setup(m),
             Message::Settings(m) => self.on_settings(m),
-            Message::Login(m) => self.dispatch(|s, _, ctx| if let Screen::Login(x) = s { x.update(m, ctx) } else { None }),
-            Message::ShiftOpen(m) => {
-                self.dispatch(|s, _, ctx| if let Screen::ShiftOpen(x) = s { x.update(m, ctx) } else { None })
-            }
+            Message::Login(m) => self.dispatch(|s, _, ctx| {
+                if let Screen::Login(x) = s {
+                    x.update(m, ctx)
+                } else {
+                    None
+                }
+            }),
+            Message::ShiftOpen(m) => self.dispatch(|s, _, ctx| {
+                if let Screen::ShiftOpen(x) = s {
+                    x.update(m, ctx)
+                } else {
+                    None
+                }
+            }),
             Message::Sale(m) => self.on_sale(m),
-            Message::Payment(m) => {
-                self.dispatch(|s, _, ctx| if let Screen::Payment(x) = s { x.update(m, ctx) } else { None })
-            }
-            Message::Member(m) => self.dispatch(|s, _, ctx| if let Screen::Member(x) = s { x.update(m, ctx) } else { None }),
-            Message::Held(m) => self.dispatch(|s, _, ctx| if let Screen::Held(x) = s { x.update(m, ctx) } else { None }),
-            Message::Return(m) => self.dispatch(|s, _, ctx| if let Screen::Return(x) = s { x.update(m, ctx) } else { None }),
-            Message::Drawer(m) => self.dispatch(|s, _, ctx| if let Screen::Drawer(x) = s { x.update(m, ctx) } else { None }),
-            Message::XReport(m) => {
-                self.dispatch(|s, _, ctx| if let Screen::XReport(x) = s { x.update(m, ctx) } else { None })
-            }
-            Message::Close(m) => self.dispatch(|s, _, ctx| if let Screen::Close(x) = s { x.update(m, ctx) } else { None }),
-            Message::Review(m) => self.dispatch(|s, _, _| if let Screen::Review(x) = s { x.update(m) } else { None }),
-            Message::Alerts(m) => self.dispatch(|s, _, _| if let Screen::Alerts(x) = s { x.update(m) } else { None }),
+            Message::Payment(m) => self.dispatch(|s, _, ctx| {
+                if let Screen::Payment(x) = s {
+                    x.update(m, ctx)
+                } else {
+                    None
+                }
+            }),
+            Message::Member(m) => self.dispatch(|s, _, ctx| {
+                if let Screen::Member(x) = s {
+                    x.update(m, ctx)
+                } else {
+                    None
+                }
+            }),
+            Message::Held(m) => self.dispatch(|s, _, ctx| {
+                if let Screen::Held(x) = s {
+                    x.update(m, ctx)
+                } else {
+                    None
+                }
+            }),
+            Message::Return(m) => self.dispatch(|s, _, ctx| {
+                if let Screen::Return(x) = s {
+                    x.update(m, ctx)
+                } else {
+                    None
+                }
+            }),
+            Message::Drawer(m) => self.dispatch(|s, _, ctx| {
+                if let Screen::Drawer(x) = s {
+                    x.update(m, ctx)
+                } else {
+                    None
+                }
+            }),
+            Message::XReport(m) => self.dispatch(|s, _, ctx| {
+                if let Screen::XReport(x) = s {
+                    x.update(m, ctx)
+                } else {
+                    None
+                }
+            }),
+            Message::Close(m) => self.dispatch(|s, _, ctx| {
+                if let Screen::Close(x) = s {
+                    x.update(m, ctx)
+                } else {
+                    None
+                }
+            }),
+            Message::Review(m) => self.dispatch(|s, _, _| {
+                if let Screen::Review(x) = s {
+                    x.update(m)
+                } else {
+                    None
+                }
+            }),
+            Message::Alerts(m) => self.dispatch(|s, _, _| {
+                if let Screen::Alerts(x) = s {
+                    x.update(m)
+                } else {
+                    None
+                }
+            }),
             Message::Approval(m) => self.on_approval(m),
             Message::Key(key) => self.on_key(key),
             Message::Tick(at) => self.on_tick(at),
@@ -328,7 +401,12 @@ impl App {
         let Some(till) = self.till.as_mut() else {
             return Task::none();
         };
-        let mut ctx = Ctx { till, now: self.clock.now(), i18n: self.i18n, config: &self.config };
+        let mut ctx = Ctx {
+            till,
+            now: self.clock.now(),
+            i18n: self.i18n,
+            config: &self.config,
+        };
         let event = f(&mut self.screen, &mut self.sale, &mut ctx);
         self.handle(event)
     }
@@ -361,9 +439,17 @@ impl App {
         Task::none()
     }
 
-    fn ctx_event(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> (Screen, Option<Event>)) -> Option<Event> {
+    fn ctx_event(
+        &mut self,
+        f: impl FnOnce(&mut Ctx<'_>) -> (Screen, Option<Event>),
+    ) -> Option<Event> {
         let till = self.till.as_mut()?;
-        let mut ctx = Ctx { till, now: self.clock.now(), i18n: self.i18n, config: &self.config };
+        let mut ctx = Ctx {
+            till,
+            now: self.clock.now(),
+            i18n: self.i18n,
+            config: &self.config,
+        };
         let (screen, event) = f(&mut ctx);
         self.screen = screen;
         event
@@ -371,11 +457,20 @@ impl App {
 
     /// Shows another screen, built from the till's current state.
     fn go(&mut self, go: Go) -> Task<Message> {
-        self.banner = self.banner.take().filter(|b| b.level != Level::Info || go == Go::Sale);
-        let manager = self.till.as_ref().and_then(Till::operator).is_some_and(|o| o.role == Role::Manager);
+        // A new screen starts clean; a failed print keeps its banner (and reprint button).
+        if self.unprinted.is_none() {
+            self.banner = None;
+        }
+        let manager = self
+            .till
+            .as_ref()
+            .and_then(Till::operator)
+            .is_some_and(|o| o.role == Role::Manager);
         let event = match go {
             Go::Login => self.ctx_event(|ctx| (Screen::Login(login::State::new(ctx.till)), None)),
-            Go::ShiftOpen => self.ctx_event(|_| (Screen::ShiftOpen(shift_open::State::default()), None)),
+            Go::ShiftOpen => {
+                self.ctx_event(|_| (Screen::ShiftOpen(shift_open::State::default()), None))
+            }
             Go::Sale => self.ctx_event(|ctx| {
                 let _ = ctx;
                 (Screen::Sale, None)
@@ -394,7 +489,7 @@ impl App {
             }),
             Go::Close => self.ctx_event(|ctx| {
                 let (state, event) = close::State::new(ctx);
-                (Screen::Close(state), event)
+                (Screen::Close(Box::new(state)), event)
             }),
             Go::Review => self.ctx_event(|ctx| {
                 let (state, event) = review::State::new(ctx);
@@ -408,7 +503,9 @@ impl App {
                 self.screen = Screen::Settings(settings::State::new(&self.config, None));
                 None
             }
-            Go::Settings => Some(Event::Warning(self.i18n.t("settings.manager_only").to_string())),
+            Go::Settings => Some(Event::Warning(
+                self.i18n.t("settings.manager_only").to_string(),
+            )),
         };
         if matches!(self.screen, Screen::Sale) {
             self.refresh_sale();
@@ -420,7 +517,12 @@ impl App {
 
     fn refresh_sale(&mut self) {
         if let Some(till) = self.till.as_mut() {
-            let mut ctx = Ctx { till, now: self.clock.now(), i18n: self.i18n, config: &self.config };
+            let mut ctx = Ctx {
+                till,
+                now: self.clock.now(),
+                i18n: self.i18n,
+                config: &self.config,
+            };
             self.sale.refresh(&mut ctx);
         }
     }
@@ -443,13 +545,12 @@ impl App {
         match self.screen {
             Screen::Sale => iced::widget::operation::focus(sale::ENTRY_INPUT),
             Screen::Login(_) => iced::widget::operation::focus(login::PIN_INPUT),
-            Screen::ShiftOpen(_) | Screen::Close(_) => iced::widget::operation::focus(screen::count::COUNT_INPUTS[0]),
+            Screen::ShiftOpen(_) | Screen::Close(_) => {
+                iced::widget::operation::focus(screen::count::COUNT_INPUTS[0])
+            }
             Screen::Member(_) => iced::widget::operation::focus(member::KEY_INPUT),
             Screen::Return(_) => iced::widget::operation::focus(returns::KEY_INPUT),
-            Screen::Payment(ref p) => Task::batch([
-                iced::widget::operation::focus(p.focus_input()),
-                iced::widget::operation::select_all(p.focus_input()),
-            ]),
+            Screen::Payment(ref p) => iced::widget::operation::focus(p.focus_input()),
             _ => Task::none(),
         }
     }
@@ -477,7 +578,9 @@ impl App {
                 self.approval = None;
                 self.focus_task()
             }
-            approval::Outcome::Refused(e) => self.show(Level::Error, error_text::till_error(self.i18n, &e)),
+            approval::Outcome::Refused(e) => {
+                self.show(Level::Error, error_text::till_error(self.i18n, &e))
+            }
             approval::Outcome::Approved(approval) => {
                 self.approval = None;
                 let retried = self.dispatch(|screen, sale, ctx| match screen {
@@ -496,11 +599,22 @@ impl App {
     /// The sale screen keeps its entry box focused, so a wedge scan always lands there
     /// (unless the price panel is being filled in).
     fn on_sale(&mut self, message: sale::Message) -> Task<Message> {
+        let was_editing = self.sale.editing_price();
         let acted = self.dispatch(|_, sale, ctx| sale.update(message, ctx));
-        if self.sale.editing_price() {
-            return Task::batch([acted, iced::widget::operation::focus(screen::price_edit::VALUE_INPUT)]);
+        self.after_sale_action(acted, was_editing)
+    }
+
+    /// Where the cursor goes after an action on the sale screen: the price panel's value
+    /// when it just opened, nowhere new while it is being filled in, else the entry box.
+    fn after_sale_action(&self, acted: Task<Message>, was_editing: bool) -> Task<Message> {
+        match (was_editing, self.sale.editing_price()) {
+            (false, true) => Task::batch([
+                acted,
+                iced::widget::operation::focus(screen::price_edit::VALUE_INPUT),
+            ]),
+            (true, true) => acted,
+            _ => Task::batch([acted, self.focus_task()]),
         }
-        Task::batch([acted, self.focus_task()])
     }
 
     fn on_setup(&mut self, message: setup::Message) -> Task<Message> {
@@ -539,7 +653,10 @@ impl App {
                 self.apply_config(*config);
                 let note = self.i18n.t("settings.saved").to_string();
                 let next = self.leave_settings();
-                self.banner = Some(Banner { level: Level::Info, text: note });
+                self.banner = Some(Banner {
+                    level: Level::Info,
+                    text: note,
+                });
                 next
             }
             settings::Outcome::Back => self.leave_settings(),
@@ -559,18 +676,30 @@ impl App {
         }
         let same_printer = self.config.printer == config.printer && self.printer.is_some();
         if !same_printer {
-            self.printer = config.printer.as_ref().and_then(|p| PrinterWorker::spawn(p).ok());
-            self.status.printer =
-                if self.printer.is_some() { PrinterState::Ready } else { PrinterState::NotConfigured };
+            self.printer = config
+                .printer
+                .as_ref()
+                .and_then(|p| PrinterWorker::spawn(p).ok());
+            self.status.printer = if self.printer.is_some() {
+                PrinterState::Ready
+            } else {
+                PrinterState::NotConfigured
+            };
         }
-        self.status.scanner = if config.scanner.is_some() { ScannerState::Connected } else { ScannerState::WedgeOnly };
+        self.status.scanner = if config.scanner.is_some() {
+            ScannerState::Connected
+        } else {
+            ScannerState::WedgeOnly
+        };
         let same_server = self.config.server == config.server && self.sync.is_some();
         if !same_server {
             // Dropping the old handle stops its thread.
             self.sync = match (&config.server, &self.till) {
-                (Some(server), Some(_)) => {
-                    Some(sync_agent::SyncHandle::spawn(self.data.path().to_path_buf(), server.clone(), SYNC_INTERVAL))
-                }
+                (Some(server), Some(_)) => Some(sync_agent::SyncHandle::spawn(
+                    self.data.path().to_path_buf(),
+                    server.clone(),
+                    SYNC_INTERVAL,
+                )),
                 _ => None,
             };
         }
@@ -612,6 +741,7 @@ impl App {
             return self.after_settings(outcome);
         }
         let typed = matches!(key, Pressed::Char(_));
+        let was_editing = self.sale.editing_price();
         let acted = self.screen_key_action(key);
         if typed {
             return acted;
@@ -620,10 +750,7 @@ impl App {
         // box on the payment screen, the price panel or the entry box on the sale screen.
         match self.screen {
             Screen::Payment(_) => Task::batch([acted, self.focus_task()]),
-            Screen::Sale if self.sale.editing_price() => {
-                Task::batch([acted, iced::widget::operation::focus(screen::price_edit::VALUE_INPUT)])
-            }
-            Screen::Sale => Task::batch([acted, self.focus_task()]),
+            Screen::Sale => self.after_sale_action(acted, was_editing),
             _ => acted,
         }
     }
@@ -655,11 +782,18 @@ impl App {
         let code = code.trim().to_string();
         self.dispatch(|screen, sale, ctx| match screen {
             Screen::Sale => {
-                sale.forget_scanned_keys(&code);
+                let known = |candidate: &str| scanning::is_known(ctx.till, candidate);
+                let code = sale.take_scanned_keys(&code, known);
                 if scanning::is_receipt_code(&code) {
                     return Some(Event::Go(Go::Return(Some(code))));
                 }
-                let is_product = ctx.till.store().product_by_code(&scanning::item_input(&code).code).ok().flatten().is_some();
+                let is_product = ctx
+                    .till
+                    .store()
+                    .product_by_code(&scanning::item_input(&code).code)
+                    .ok()
+                    .flatten()
+                    .is_some();
                 if !is_product && ctx.till.store().find_member(&code).ok().flatten().is_some() {
                     return member::State::default().attach_key(&code, ctx);
                 }
@@ -675,7 +809,9 @@ impl App {
         match event {
             ScannerEvent::Scan(read) => {
                 self.status.scanner = ScannerState::Connected;
-                self.on_scan(read.raw)
+                // The parsed text has no AIM prefix, so receipts and members match too.
+                let code = read.result.map(|scan| scan.raw).unwrap_or(read.raw);
+                self.on_scan(code)
             }
             ScannerEvent::Disconnected(reason) => {
                 self.status.scanner = ScannerState::Disconnected(reason);
@@ -734,7 +870,8 @@ impl App {
             _ => false,
         };
         let receipt = self.till.as_ref().and_then(|till| {
-            let header = receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
+            let header =
+                receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
             receipt::for_document(&doc, till, &header)
         });
         let note = match &doc.body {
@@ -746,30 +883,34 @@ impl App {
                     change: s.change,
                 });
                 self.sale.last_scanned = None;
-                self.i18n.f("sale.completed", &[("no", &doc.sequence), ("change", &ui::money(s.change))])
+                self.i18n.f(
+                    "sale.completed",
+                    &[("no", &doc.sequence), ("change", &ui::money(s.change))],
+                )
             }
-            DocumentBody::Return(r) => self.i18n.f("return.completed", &[("no", &doc.sequence), ("amount", &ui::money(r.total))]),
+            DocumentBody::Return(r) => self.i18n.f(
+                "return.completed",
+                &[("no", &doc.sequence), ("amount", &ui::money(r.total))],
+            ),
             _ => String::new(),
         };
         let printed = self.print(receipt, cash);
         let shown = self.go(Go::Sale);
         if self.banner.as_ref().is_none_or(|b| b.level == Level::Info) {
-            self.banner = Some(Banner { level: Level::Info, text: note });
+            self.banner = Some(Banner {
+                level: Level::Info,
+                text: note,
+            });
         }
         Task::batch([printed, shown])
     }
 
     /// Sends a receipt (and a drawer kick) to the printer thread.
     fn print(&mut self, receipt: Option<Receipt>, kick_drawer: bool) -> Task<Message> {
-        match self.printer.as_mut() {
-            Some(printer) => {
-                printer.submit(receipt, kick_drawer);
-            }
-            None if receipt.is_some() => {
-                // Kept so the cashier can print it once a printer is set up.
-                self.unprinted = receipt;
-            }
-            None => {}
+        // Without a printer there is nothing to print on (the status bar says so); any
+        // receipt can be reprinted from the returns screen once one is set up.
+        if let Some(printer) = self.printer.as_mut() {
+            printer.submit(receipt, kick_drawer);
         }
         Task::none()
     }
@@ -789,7 +930,8 @@ impl App {
 
     fn reprint_document(&mut self, doc: &Document) -> Task<Message> {
         let receipt = self.till.as_ref().and_then(|till| {
-            let mut header = receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
+            let mut header =
+                receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
             header.reprint = true;
             receipt::for_document(doc, till, &header)
         });
@@ -835,7 +977,10 @@ impl App {
                     if finished.receipt.is_some() {
                         self.unprinted = finished.receipt;
                     }
-                    self.banner = Some(Banner { level: Level::Error, text });
+                    self.banner = Some(Banner {
+                        level: Level::Error,
+                        text,
+                    });
                 }
             }
         }
@@ -856,8 +1001,14 @@ impl App {
             Screen::Setup(s) => s.view(i18n).map(Message::Setup),
             Screen::Settings(s) => s.view(i18n).map(Message::Settings),
             Screen::Fatal(reason) => container(
-                ui::panel(column![ui::title(i18n.t("fatal.title")), text(reason.as_str()).size(ui::TEXT)].spacing(12))
-                    .width(800),
+                ui::panel(
+                    column![
+                        ui::title(i18n.t("fatal.title")),
+                        text(reason.as_str()).size(ui::TEXT)
+                    ]
+                    .spacing(12),
+                )
+                .width(800),
             )
             .center_x(Fill)
             .center_y(Fill)
@@ -881,9 +1032,17 @@ impl App {
             Screen::Review(s) => s.view(i18n).map(Message::Review),
             Screen::Alerts(s) => s.view(i18n).map(Message::Alerts),
         };
-        let main = column![self.banner_view(), container(body).height(Fill), self.status.view(self.till.as_ref(), self.clock.now(), i18n)];
+        let main = column![
+            self.banner_view(),
+            container(body).height(Fill),
+            self.status.view(self.till.as_ref(), self.clock.now(), i18n)
+        ];
         match &self.approval {
-            Some(prompt) => stack![main, iced::widget::opaque(prompt.view(i18n).map(Message::Approval))].into(),
+            Some(prompt) => stack![
+                main,
+                iced::widget::opaque(prompt.view(i18n).map(Message::Approval))
+            ]
+            .into(),
             None => main.into(),
         }
     }
@@ -898,17 +1057,31 @@ impl App {
             Level::Error => ui::ERROR,
         };
         let reprint = self.unprinted.as_ref().map(|_| {
-            button(text(self.i18n.t("print.reprint")).size(ui::TEXT)).on_press(Message::Reprint).style(button::secondary)
+            button(text(self.i18n.t("print.reprint")).size(ui::TEXT))
+                .on_press(Message::Reprint)
+                .style(ui::key_style)
         });
-        let content = row![text(banner.text.as_str()).size(ui::TEXT).color(iced::Color::WHITE).width(Fill)]
-            .push(reprint)
-            .push(button(text("✕").size(ui::TEXT)).on_press(Message::DismissBanner).style(button::text))
-            .spacing(12)
-            .align_y(iced::Center);
+        let content = row![
+            text(banner.text.as_str())
+                .size(ui::TEXT)
+                .color(iced::Color::WHITE)
+                .width(Fill)
+        ]
+        .push(reprint)
+        .push(
+            button(text("✕").size(ui::TEXT))
+                .on_press(Message::DismissBanner)
+                .style(button::text),
+        )
+        .spacing(12)
+        .align_y(iced::Center);
         container(content)
             .width(Fill)
             .padding([8, 14])
-            .style(move |_: &Theme| container::Style { background: Some(color.into()), ..container::Style::default() })
+            .style(move |_: &Theme| container::Style {
+                background: Some(color.into()),
+                ..container::Style::default()
+            })
             .into()
     }
 }

@@ -9,7 +9,11 @@ use pos_core::data_dir::PrinterConfig;
 use printer::{DrawerPin, PaperWidth, PrintError, Printer, Receipt, Timeouts};
 
 /// How long the printer may take; short, since the cashier is waiting for the banner.
-const TIMEOUTS: Timeouts = Timeouts { connect_ms: 2_000, write_ms: 5_000, status_ms: 500 };
+const TIMEOUTS: Timeouts = Timeouts {
+    connect_ms: 2_000,
+    write_ms: 5_000,
+    status_ms: 500,
+};
 /// Drawer pulse, as most drawers want it.
 const DRAWER_PULSE_MS: u16 = 100;
 
@@ -43,17 +47,31 @@ impl PrinterWorker {
         let (jobs, job_rx) = channel::<Job>();
         let (result_tx, results) = channel();
         let uri = config.uri.clone();
-        let width = if config.width_mm <= 58 { PaperWidth::Mm58 } else { PaperWidth::Mm80 };
-        std::thread::Builder::new().name("receipt-printer".into()).spawn(move || {
-            for job in job_rx {
-                let result = run(&uri, width, &job).map_err(Arc::new);
-                let finished = Finished { id: job.id, receipt: job.receipt, result };
-                if result_tx.send(finished).is_err() {
-                    break;
+        let width = if config.width_mm <= 58 {
+            PaperWidth::Mm58
+        } else {
+            PaperWidth::Mm80
+        };
+        std::thread::Builder::new()
+            .name("receipt-printer".into())
+            .spawn(move || {
+                for job in job_rx {
+                    let result = run(&uri, width, &job).map_err(Arc::new);
+                    let finished = Finished {
+                        id: job.id,
+                        receipt: job.receipt,
+                        result,
+                    };
+                    if result_tx.send(finished).is_err() {
+                        break;
+                    }
                 }
-            }
-        })?;
-        Ok(PrinterWorker { jobs, results, next_id: 1 })
+            })?;
+        Ok(PrinterWorker {
+            jobs,
+            results,
+            next_id: 1,
+        })
     }
 
     /// Queues a job; returns its id.
@@ -62,7 +80,11 @@ impl PrinterWorker {
         self.next_id += 1;
         // The thread only stops when this worker is dropped, so the send cannot fail
         // while we hold it; if it ever did, the job's outcome simply never arrives.
-        let _ = self.jobs.send(Job { id, receipt, kick_drawer });
+        let _ = self.jobs.send(Job {
+            id,
+            receipt,
+            kick_drawer,
+        });
         id
     }
 

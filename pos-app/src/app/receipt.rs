@@ -22,7 +22,12 @@ pub struct Header<'a> {
 }
 
 impl<'a> Header<'a> {
-    pub fn new(till: &Till, store_name: &'a str, now: chrono::DateTime<chrono::Utc>, i18n: I18n) -> Header<'a> {
+    pub fn new(
+        till: &Till,
+        store_name: &'a str,
+        now: chrono::DateTime<chrono::Utc>,
+        i18n: I18n,
+    ) -> Header<'a> {
         Header {
             store_name,
             operator: till.operator().map(|o| o.name.clone()).unwrap_or_default(),
@@ -60,7 +65,12 @@ fn base(doc: &Document, title: &str, header: &Header<'_>) -> Receipt {
         tenders: Vec::new(),
         change: Decimal::ZERO,
         member: None,
-        footer: header.i18n.t("receipt.footer").lines().map(str::to_string).collect(),
+        footer: header
+            .i18n
+            .t("receipt.footer")
+            .lines()
+            .map(str::to_string)
+            .collect(),
         qr_payload: Some(doc.id.to_string()),
         reprint: header.reprint,
     }
@@ -83,35 +93,59 @@ fn sale_receipt(doc: &Document, sale: &Sale, till: &Till, header: &Header<'_>) -
                 expiry_date: l.expiry_date,
                 serial: l.serial.clone(),
                 registration_no: l.registration_no.clone(),
-                promotions: l.discounts.iter().map(|d| (d.name.clone(), d.amount)).collect(),
+                promotions: l
+                    .discounts
+                    .iter()
+                    .map(|d| (d.name.clone(), d.amount))
+                    .collect(),
             })
             .collect(),
         subtotal: sale.subtotal,
         discount_total: sale.discount_total,
         total: sale.total + sale.cash_rounding,
-        vat: sale.vat.iter().map(|v| ReceiptVat { rate: v.rate, gross: v.gross, vat: v.vat }).collect(),
+        vat: sale
+            .vat
+            .iter()
+            .map(|v| ReceiptVat {
+                rate: v.rate,
+                gross: v.gross,
+                vat: v.vat,
+            })
+            .collect(),
         tenders: sale
             .tenders
             .iter()
-            .map(|t| ReceiptTender { label: i18n.t(tender_key(t.kind)).to_string(), amount: t.amount, reference: t.reference.clone() })
+            .map(|t| ReceiptTender {
+                label: i18n.t(tender_key(t.kind)).to_string(),
+                amount: t.amount,
+                reference: t.reference.clone(),
+            })
             .collect(),
         change: sale.change,
-        member: sale.member.as_ref().map(|m| member(m, sale.points_earned, sale.points_redeemed, till, i18n)),
+        member: sale
+            .member
+            .as_ref()
+            .map(|m| member(m, sale.points_earned, sale.points_redeemed, till, i18n)),
         ..base(doc, i18n.t("receipt.sale"), header)
     }
 }
 
 fn return_receipt(doc: &Document, ret: &Return, till: &Till, header: &Header<'_>) -> Receipt {
     let i18n = header.i18n;
-    let original = ret.original_sale_id.and_then(|id| till.find_sale(&id.to_string()).ok()).map(|(_, sale)| sale);
+    let original = ret
+        .original_sale_id
+        .and_then(|id| till.find_sale(&id.to_string()).ok())
+        .map(|(_, sale)| sale);
     Receipt {
         lines: ret
             .lines
             .iter()
             .map(|l| {
-                let sold = original
-                    .as_ref()
-                    .and_then(|s| s.lines.iter().find(|o| Some(o.line_no) == l.original_line_no));
+                let sold = original.as_ref().and_then(|s| {
+                    s.lines
+                        .iter()
+                        .find(|o| Some(o.line_no) == l.original_line_no)
+                });
                 ReceiptLine {
                     name: l.name.clone(),
                     sku: l.sku.clone(),
@@ -130,13 +164,28 @@ fn return_receipt(doc: &Document, ret: &Return, till: &Till, header: &Header<'_>
             .collect(),
         subtotal: ret.total,
         total: ret.total,
-        vat: ret.vat.iter().map(|v| ReceiptVat { rate: v.rate, gross: v.gross, vat: v.vat }).collect(),
+        vat: ret
+            .vat
+            .iter()
+            .map(|v| ReceiptVat {
+                rate: v.rate,
+                gross: v.gross,
+                vat: v.vat,
+            })
+            .collect(),
         tenders: ret
             .tenders
             .iter()
-            .map(|t| ReceiptTender { label: i18n.t(tender_key(t.kind)).to_string(), amount: t.amount, reference: t.reference.clone() })
+            .map(|t| ReceiptTender {
+                label: i18n.t(tender_key(t.kind)).to_string(),
+                amount: t.amount,
+                reference: t.reference.clone(),
+            })
             .collect(),
-        member: ret.member.as_ref().map(|m| member(m, -ret.points_reversed, -ret.points_refunded, till, i18n)),
+        member: ret
+            .member
+            .as_ref()
+            .map(|m| member(m, -ret.points_reversed, -ret.points_refunded, till, i18n)),
         footer: vec![i18n.f("receipt.reason", &[("reason", &ret.reason)])],
         ..base(doc, i18n.t("receipt.return"), header)
     }
@@ -163,7 +212,11 @@ pub fn report(ctx: &Ctx<'_>, title: String, lines: Vec<(String, String)>) -> Rec
         store_address: None,
         store_phone: None,
         terminal_id: identity.terminal_id.clone(),
-        operator: ctx.till.operator().map(|o| o.name.clone()).unwrap_or_default(),
+        operator: ctx
+            .till
+            .operator()
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
         document_no: String::new(),
         printed_at: ctx.till.local_time(ctx.now),
         lines: Vec::new(),
@@ -174,7 +227,10 @@ pub fn report(ctx: &Ctx<'_>, title: String, lines: Vec<(String, String)>) -> Rec
         tenders: Vec::new(),
         change: Decimal::ZERO,
         member: None,
-        footer: lines.into_iter().map(|(label, value)| format!("{label}: {value}")).collect(),
+        footer: lines
+            .into_iter()
+            .map(|(label, value)| format!("{label}: {value}"))
+            .collect(),
         qr_payload: None,
         reprint: false,
     }

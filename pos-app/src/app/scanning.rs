@@ -24,6 +24,18 @@ pub fn item_input(text: &str) -> ItemInput {
     }
 }
 
+/// Whether a scanned text means something to the till: a receipt, a product, a member.
+pub fn is_known(till: &pos_core::till::Till, text: &str) -> bool {
+    let store = till.store();
+    is_receipt_code(text)
+        || store
+            .product_by_code(&item_input(text).code)
+            .ok()
+            .flatten()
+            .is_some()
+        || store.find_member(text).ok().flatten().is_some()
+}
+
 /// Whether a scanned text is a receipt's QR code: the sale's document id.
 pub fn is_receipt_code(text: &str) -> bool {
     text.trim().parse::<uuid::Uuid>().is_ok()
@@ -44,14 +56,16 @@ pub fn serial(config: &ScannerConfig) -> Subscription<ScannerEvent> {
                 }
             };
             // The reader speaks std channels; a named thread hands its events over.
-            let forward = std::thread::Builder::new().name("scanner-forward".into()).spawn(move || {
-                let _handle = handle;
-                for event in events {
-                    if iced::futures::executor::block_on(output.send(event)).is_err() {
-                        break;
+            let forward = std::thread::Builder::new()
+                .name("scanner-forward".into())
+                .spawn(move || {
+                    let _handle = handle;
+                    for event in events {
+                        if iced::futures::executor::block_on(output.send(event)).is_err() {
+                            break;
+                        }
                     }
-                }
-            });
+                });
             if forward.is_err() {
                 return;
             }

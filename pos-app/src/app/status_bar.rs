@@ -52,18 +52,32 @@ impl Status {
         self.online = till.is_online();
     }
 
-    pub fn view<'a, M: 'a>(&'a self, till: Option<&'a Till>, now: DateTime<Utc>, i18n: I18n) -> Element<'a, M> {
+    pub fn view<'a, M: 'a>(
+        &'a self,
+        till: Option<&'a Till>,
+        now: DateTime<Utc>,
+        i18n: I18n,
+    ) -> Element<'a, M> {
         let (online_text, online_color) = if self.online {
             (i18n.t("status.online"), ui::OK)
         } else {
             (i18n.t("status.offline"), ui::WARN)
         };
         let last_sync = match (self.last_sync, till) {
-            (Some(at), Some(till)) => i18n.f("status.last_sync", &[("time", &till.local_time(at).format("%H:%M"))]),
+            (Some(at), Some(till)) => i18n.f(
+                "status.last_sync",
+                &[("time", &till.local_time(at).format("%H:%M"))],
+            ),
             _ => i18n.t("status.never_synced").to_string(),
         };
         let waiting = if self.outbox.rejected > 0 {
-            i18n.f("status.waiting_rejected", &[("n", &self.outbox.waiting), ("rejected", &self.outbox.rejected)])
+            i18n.f(
+                "status.waiting_rejected",
+                &[
+                    ("n", &self.outbox.waiting),
+                    ("rejected", &self.outbox.rejected),
+                ],
+            )
         } else {
             i18n.f("status.waiting", &[("n", &self.outbox.waiting)])
         };
@@ -81,16 +95,35 @@ impl Status {
             .and_then(Till::operator)
             .map(|o| format!("{} ({})", o.name, i18n.t(role_key(o.role))))
             .unwrap_or_else(|| i18n.t("status.nobody").to_string());
-        let shift = if self.shift_open { i18n.t("status.shift_open") } else { i18n.t("status.shift_closed") };
+        let shift = if self.shift_open {
+            i18n.t("status.shift_open")
+        } else {
+            i18n.t("status.shift_closed")
+        };
         let clock = till
-            .map(|t| format!("{}  {}", t.business_date(now), t.local_time(now).format("%H:%M")))
+            .map(|t| {
+                format!(
+                    "{}  {}",
+                    t.business_date(now),
+                    t.local_time(now).format("%H:%M")
+                )
+            })
             .unwrap_or_default();
-        let identity = till.map(|t| format!("{} / {}", t.identity().store_id, t.identity().terminal_id)).unwrap_or_default();
+        let identity = till
+            .map(|t| format!("{} / {}", t.identity().store_id, t.identity().terminal_id))
+            .unwrap_or_default();
         let item = |s: String, c: Color| text(s).size(ui::SMALL).color(c);
         let bar = row![
             item(online_text.to_string(), online_color),
             item(last_sync, ui::MUTED),
-            item(waiting, if self.outbox.rejected > 0 { ui::ERROR } else { ui::MUTED }),
+            item(
+                waiting,
+                if self.outbox.rejected > 0 {
+                    ui::ERROR
+                } else {
+                    ui::MUTED
+                }
+            ),
             item(printer, printer_color),
             item(scanner, scanner_color),
             item(operator, Color::BLACK),

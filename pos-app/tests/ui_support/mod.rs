@@ -35,14 +35,36 @@ pub fn demo_now() -> DateTime<Utc> {
 /// A till with the demo catalog, a manager and a cashier.
 pub fn demo_data_dir(dir: &std::path::Path, printer: Option<String>) -> DataDir {
     let data = DataDir::new(dir);
-    let identity = TillIdentity { store_id: "S001".into(), terminal_id: "T01".into() };
-    let manager = NewOperator { id: "manager", name: "店长", role: Role::Manager, pin: MANAGER_PIN, salt: [1; 16] };
-    let mut till = Till::init(&data.till_path(), identity, manager, Default::default()).expect("till created");
-    till.add_operator(NewOperator { id: "cashier", name: "收银员", role: Role::Cashier, pin: CASHIER_PIN, salt: [2; 16] })
-        .expect("cashier added");
-    let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).expect("demo catalog parses");
-    till.store_mut().import_catalog(&catalog).expect("demo catalog imported");
-    let config = AppConfig { printer: printer.map(|uri| PrinterConfig { uri, width_mm: 80 }), ..AppConfig::default() };
+    let identity = TillIdentity {
+        store_id: "S001".into(),
+        terminal_id: "T01".into(),
+    };
+    let manager = NewOperator {
+        id: "manager",
+        name: "店长",
+        role: Role::Manager,
+        pin: MANAGER_PIN,
+        salt: [1; 16],
+    };
+    let mut till =
+        Till::init(&data.till_path(), identity, manager, Default::default()).expect("till created");
+    till.add_operator(NewOperator {
+        id: "cashier",
+        name: "收银员",
+        role: Role::Cashier,
+        pin: CASHIER_PIN,
+        salt: [2; 16],
+    })
+    .expect("cashier added");
+    let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes())
+        .expect("demo catalog parses");
+    till.store_mut()
+        .import_catalog(&catalog)
+        .expect("demo catalog imported");
+    let config = AppConfig {
+        printer: printer.map(|uri| PrinterConfig { uri, width_mm: 80 }),
+        ..AppConfig::default()
+    };
     data.save_config(&config).expect("config saved");
     data
 }
@@ -73,7 +95,9 @@ impl CapturingPrinter {
 
     /// The next job the till sent, waiting at most ten seconds.
     pub fn next_job(&self) -> Vec<u8> {
-        self.jobs.recv_timeout(Duration::from_secs(10)).expect("the till printed within 10 s")
+        self.jobs
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the till printed within 10 s")
     }
 }
 
@@ -85,7 +109,10 @@ pub struct Driver {
 
 impl Driver {
     pub fn new(data: DataDir) -> Driver {
-        Driver { app: App::new(data, Clock::manual(demo_now())), at: Instant::now() }
+        Driver {
+            app: App::new(data, Clock::manual(demo_now())),
+            at: Instant::now(),
+        }
     }
 
     pub fn send(&mut self, message: Message) {
@@ -120,8 +147,10 @@ impl Driver {
     /// Clicks the widget showing `label` in the real view, and feeds back its messages.
     pub fn click(&mut self, label: &str) {
         let messages: Vec<Message> = {
-            let mut ui = Simulator::with_size(Settings::default(), (1366.0, 768.0), self.app.view());
-            ui.click(label).unwrap_or_else(|e| panic!("no \"{label}\" to click: {e:?}"));
+            let mut ui =
+                Simulator::with_size(Settings::default(), (1366.0, 768.0), self.app.view());
+            ui.click(label)
+                .unwrap_or_else(|e| panic!("no \"{label}\" to click: {e:?}"));
             ui.into_messages().collect()
         };
         assert!(!messages.is_empty(), "clicking \"{label}\" did nothing");
@@ -142,7 +171,10 @@ impl Driver {
     }
 
     pub fn banner(&self) -> String {
-        self.app.banner().map(|b| b.text.clone()).unwrap_or_default()
+        self.app
+            .banner()
+            .map(|b| b.text.clone())
+            .unwrap_or_default()
     }
 
     pub fn till(&self) -> &Till {

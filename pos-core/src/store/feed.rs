@@ -121,11 +121,11 @@ impl FeedTransaction<'_> {
     /// Whether the product has a row (active or not): a barcode or lot of a product not
     /// yet known is held back by the agent until the product arrives in a later page.
     pub fn knows_product(&self, sku: &str) -> Result<bool, StoreError> {
-        Ok(self.tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM product WHERE sku = ?1)",
-            [sku],
-            |r| r.get(0),
-        )?)
+        // Cached: a full feed asks this for every barcode and lot.
+        Ok(self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM product WHERE sku = ?1)")?
+            .query_row([sku], |r| r.get(0))?)
     }
 
     /// [`Store::mark_reflected`] inside this page, so head office's new stock and
@@ -140,12 +140,7 @@ impl FeedTransaction<'_> {
     /// Feed order puts a product before its barcodes, but a product deleted and re-added
     /// across pages must not break the foreign key: fail with a clear error instead.
     fn ensure_product_row(&self, sku: &str) -> Result<(), StoreError> {
-        let known: bool = self.tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM product WHERE sku = ?1)",
-            [sku],
-            |r| r.get(0),
-        )?;
-        if known {
+        if self.knows_product(sku)? {
             Ok(())
         } else {
             Err(StoreError::corrupt("feed change for unknown product", sku))

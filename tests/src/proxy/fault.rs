@@ -116,14 +116,21 @@ mod tests {
     use super::*;
 
     fn info() -> RequestInfo {
-        RequestInfo { method: "POST".into(), path: "/v1/batches".into(), client: "abcd".into() }
+        RequestInfo {
+            method: "POST".into(),
+            path: "/v1/batches".into(),
+            client: "abcd".into(),
+        }
     }
 
     #[test]
     fn a_script_runs_out_into_passing() {
         let mut plan = scripted([Fault::ServerError, Fault::Stall]);
         let got: Vec<Fault> = (0..4).map(|_| plan(&info())).collect();
-        assert_eq!(got, vec![Fault::ServerError, Fault::Stall, Fault::Pass, Fault::Pass]);
+        assert_eq!(
+            got,
+            vec![Fault::ServerError, Fault::Stall, Fault::Pass, Fault::Pass]
+        );
     }
 
     #[test]
@@ -131,7 +138,10 @@ mod tests {
         let mut plan = random(7, 50, Fault::all_breaking(1), 20);
         let got: Vec<Fault> = (0..1_000).map(|_| plan(&info())).collect();
         let broken = got.iter().filter(|f| **f != Fault::Pass).count();
-        assert!((150..=200).contains(&broken), "{broken} broken of 1000 with 10 kinds capped at 20");
+        assert!(
+            (150..=200).contains(&broken),
+            "{broken} broken of 1000 with 10 kinds capped at 20"
+        );
         for kind in Fault::all_breaking(1) {
             let n = got.iter().filter(|f| **f == kind).count();
             assert!((1..=20).contains(&n), "{kind:?}: {n}");

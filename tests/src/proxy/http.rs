@@ -47,7 +47,11 @@ impl Message {
 
     /// For a response: the status code.
     pub fn status(&self) -> u16 {
-        self.start_line().split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+        self.start_line()
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
     }
 }
 
@@ -57,16 +61,26 @@ fn invalid(message: impl Into<String>) -> std::io::Error {
 
 /// The next request on a connection; `None` when the client closed it between requests.
 pub async fn read_request<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Option<Message>> {
-    let Some(head) = read_head(r).await? else { return Ok(None) };
-    let mut message = Message { head, body: Vec::new() };
+    let Some(head) = read_head(r).await? else {
+        return Ok(None);
+    };
+    let mut message = Message {
+        head,
+        body: Vec::new(),
+    };
     message.body = read_body(r, &message, false).await?;
     Ok(Some(message))
 }
 
 /// A response; an early close is an error.
 pub async fn read_response<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Message> {
-    let head = read_head(r).await?.ok_or_else(|| invalid("the server closed the connection without answering"))?;
-    let mut message = Message { head, body: Vec::new() };
+    let head = read_head(r)
+        .await?
+        .ok_or_else(|| invalid("the server closed the connection without answering"))?;
+    let mut message = Message {
+        head,
+        body: Vec::new(),
+    };
     message.body = read_body(r, &message, true).await?;
     Ok(message)
 }
@@ -77,7 +91,11 @@ async fn read_head<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Option
         let before = head.len();
         let n = r.read_line(&mut head).await?;
         if n == 0 {
-            return if head.is_empty() { Ok(None) } else { Err(invalid("the connection closed inside a head")) };
+            return if head.is_empty() {
+                Ok(None)
+            } else {
+                Err(invalid("the connection closed inside a head"))
+            };
         }
         if head.len() > HEAD_BYTES_MAX {
             return Err(invalid("head too large"));
@@ -93,11 +111,17 @@ async fn read_head<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Option
     }
 }
 
-async fn read_body<R: AsyncBufRead + Unpin>(r: &mut R, m: &Message, response: bool) -> std::io::Result<Vec<u8>> {
+async fn read_body<R: AsyncBufRead + Unpin>(
+    r: &mut R,
+    m: &Message,
+    response: bool,
+) -> std::io::Result<Vec<u8>> {
     if response && matches!(m.status(), 100..=199 | 204 | 304) {
         return Ok(Vec::new());
     }
-    if m.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+    if m.header("transfer-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
+    {
         return read_chunked(r).await;
     }
     if let Some(length) = m.header("content-length") {

@@ -86,13 +86,22 @@ impl InFlight {
         }
         let mut stats = shared.stats.lock().expect("stats lock");
         let now = {
-            let n = stats.batches_in_flight.entry(info.client.clone()).or_default();
+            let n = stats
+                .batches_in_flight
+                .entry(info.client.clone())
+                .or_default();
             *n += 1;
             *n
         };
-        let max = stats.max_batches_in_flight.entry(info.client.clone()).or_default();
+        let max = stats
+            .max_batches_in_flight
+            .entry(info.client.clone())
+            .or_default();
         *max = (*max).max(now);
-        Some(InFlight { shared: shared.clone(), client: info.client.clone() })
+        Some(InFlight {
+            shared: shared.clone(),
+            client: info.client.clone(),
+        })
     }
 }
 
@@ -115,12 +124,21 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// Listens on `127.0.0.1:0` and passes everything to `upstream` until told otherwise.
     pub async fn start(upstream: SocketAddr) -> FaultProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("a local address");
-        let shared =
-            Arc::new(Shared { upstream, plan: Mutex::new(pass()), stats: Mutex::new(ProxyStats::default()) });
+        let shared = Arc::new(Shared {
+            upstream,
+            plan: Mutex::new(pass()),
+            stats: Mutex::new(ProxyStats::default()),
+        });
         let accept = tokio::spawn(accept_loop(listener, shared.clone()));
-        FaultProxy { addr, shared, accept }
+        FaultProxy {
+            addr,
+            shared,
+            accept,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -162,15 +180,19 @@ async fn serve(client: TcpStream, shared: Arc<Shared>) {
     let mut read = BufReader::new(read);
     while let Ok(Some(request)) = http::read_request(&mut read).await {
         let (method, path) = request.method_and_path();
-        let client = request.header("authorization").map(|v| v[v.len().saturating_sub(8)..].to_string());
-        let info = RequestInfo { method: method.into(), path: path.into(), client: client.unwrap_or_default() };
+        let client = request
+            .header("authorization")
+            .map(|v| v[v.len().saturating_sub(8)..].to_string());
+        let info = RequestInfo {
+            method: method.into(),
+            path: path.into(),
+            client: client.unwrap_or_default(),
+        };
         let fault = shared.decide(&info);
         let _in_flight = InFlight::enter(&shared, &info);
         let upstream = shared.upstream;
-        let keep_going = match act(fault, upstream, &request, &mut read, &mut write).await {
-            Ok(keep_going) => keep_going,
-            Err(_) => false,
-        };
+        // A broken connection (either side) ends this client connection.
+        let keep_going = act(fault, upstream, &request, &mut read, &mut write).await.unwrap_or(false);
         if !keep_going {
             return;
         }
@@ -187,12 +209,16 @@ async fn act(
 ) -> std::io::Result<bool> {
     match fault {
         Fault::Pass => {
-            write.write_all(&exchange(upstream, request).await?.bytes()).await?;
+            write
+                .write_all(&exchange(upstream, request).await?.bytes())
+                .await?;
             Ok(true)
         }
         Fault::Delay { ms } => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
-            write.write_all(&exchange(upstream, request).await?.bytes()).await?;
+            write
+                .write_all(&exchange(upstream, request).await?.bytes())
+                .await?;
             Ok(true)
         }
         Fault::DropBeforeServer => Ok(false),
@@ -223,7 +249,9 @@ async fn act(
         Fault::TooManyRequests { retry_after_secs } => {
             let body = r#"{"error":"too_many_requests","message":"slow down (fault proxy)"}"#;
             let headers = [("retry-after", retry_after_secs.to_string())];
-            write.write_all(&http::canned(429, "Too Many Requests", &headers, body)).await?;
+            write
+                .write_all(&http::canned(429, "Too Many Requests", &headers, body))
+                .await?;
             Ok(false)
         }
         Fault::Stall => {
@@ -237,14 +265,21 @@ async fn act(
         }
         Fault::SendTwice => {
             exchange(upstream, request).await?;
-            write.write_all(&exchange(upstream, request).await?.bytes()).await?;
+            write
+                .write_all(&exchange(upstream, request).await?.bytes())
+                .await?;
             Ok(true)
         }
     }
 }
 
 fn internal_error() -> Vec<u8> {
-    http::canned(500, "Internal Server Error", &[], r#"{"error":"internal","message":"injected by the fault proxy"}"#)
+    http::canned(
+        500,
+        "Internal Server Error",
+        &[],
+        r#"{"error":"internal","message":"injected by the fault proxy"}"#,
+    )
 }
 
 /// Sends `request` to head office over a new connection and reads the answer.

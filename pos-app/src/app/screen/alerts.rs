@@ -30,6 +30,7 @@ struct Expiring {
 #[derive(Debug, Clone, Default)]
 pub struct State {
     days: i64,
+    today: chrono::NaiveDate,
     expiring: Vec<Expiring>,
     low: Vec<(String, String, i64, i64)>,
 }
@@ -37,13 +38,19 @@ pub struct State {
 impl State {
     pub fn new(ctx: &Ctx<'_>) -> (State, Option<Event>) {
         let days = ctx.config.till.near_expiry_warn_days;
-        let until = ctx.till.business_date(ctx.now) + chrono::Duration::days(days);
+        let today = ctx.till.business_date(ctx.now);
+        let until = today + chrono::Duration::days(days);
         let store = ctx.till.store();
         let expiring = store.lots_expiring(until).map(|lots| {
             lots.into_iter()
                 .take(ROWS_MAX)
                 .map(|(lot, quantity)| Expiring {
-                    name: store.product(&lot.sku).ok().flatten().map(|p| p.name).unwrap_or_default(),
+                    name: store
+                        .product(&lot.sku)
+                        .ok()
+                        .flatten()
+                        .map(|p| p.name)
+                        .unwrap_or_default(),
                     sku: lot.sku,
                     lot_no: lot.lot_no,
                     expiry_date: lot.expiry_date,
@@ -52,10 +59,21 @@ impl State {
                 .collect()
         });
         let low = store.products_below_safety_stock().map(|rows| {
-            rows.into_iter().take(ROWS_MAX).map(|(p, stock)| (p.sku, p.name, stock, p.safety_stock)).collect()
+            rows.into_iter()
+                .take(ROWS_MAX)
+                .map(|(p, stock)| (p.sku, p.name, stock, p.safety_stock))
+                .collect()
         });
         match (expiring, low) {
-            (Ok(expiring), Ok(low)) => (State { days, expiring, low }, None),
+            (Ok(expiring), Ok(low)) => (
+                State {
+                    days,
+                    today,
+                    expiring,
+                    low,
+                },
+                None,
+            ),
             (Err(e), _) | (_, Err(e)) => (State::default(), Some(Event::Error(e.into()))),
         }
     }
@@ -77,34 +95,54 @@ impl State {
                     ui::cell(e.sku.as_str(), 90.0),
                     text(e.name.as_str()).size(ui::TEXT).width(Fill),
                     ui::cell(e.lot_no.as_str(), 120.0),
-                    ui::cell(e.expiry_date.to_string(), 120.0),
+                    // Already expired lots stand out: they must come off the shelf.
+                    text(e.expiry_date.to_string())
+                        .size(ui::TEXT)
+                        .width(120.0)
+                        .color(if e.expiry_date < self.today {
+                            ui::ERROR
+                        } else {
+                            ui::WARN
+                        }),
                     ui::cell(e.quantity.to_string(), 60.0),
                 ]
                 .spacing(8),
             )
         });
-        let low = self.low.iter().fold(column![].spacing(4), |col, (sku, name, stock, safety)| {
-            col.push(
-                row![
-                    ui::cell(sku.as_str(), 90.0),
-                    text(name.as_str()).size(ui::TEXT).width(Fill),
-                    text(i18n.f("alerts.stock", &[("stock", stock), ("safety", safety)])).size(ui::TEXT).color(ui::WARN),
-                ]
-                .spacing(8),
-            )
-        });
+        let low = self
+            .low
+            .iter()
+            .fold(column![].spacing(4), |col, (sku, name, stock, safety)| {
+                col.push(
+                    row![
+                        ui::cell(sku.as_str(), 90.0),
+                        text(name.as_str()).size(ui::TEXT).width(Fill),
+                        text(i18n.f("alerts.stock", &[("stock", stock), ("safety", safety)]))
+                            .size(ui::TEXT)
+                            .color(ui::WARN),
+                    ]
+                    .spacing(8),
+                )
+            });
         let body = column![
             ui::title(i18n.t("alerts.title")),
-            text(i18n.f("alerts.expiring", &[("days", &self.days), ("count", &self.expiring.len())]))
+            text(i18n.f(
+                "alerts.expiring",
+                &[("days", &self.days), ("count", &self.expiring.len())]
+            ))
+            .size(ui::TEXT)
+            .font(ui::BOLD),
+            ui::panel(expiring).width(Fill),
+            text(i18n.f("alerts.low", &[("count", &self.low.len())]))
                 .size(ui::TEXT)
                 .font(ui::BOLD),
-            ui::panel(expiring).width(Fill),
-            text(i18n.f("alerts.low", &[("count", &self.low.len())])).size(ui::TEXT).font(ui::BOLD),
             ui::panel(low).width(Fill),
             ui::key_button(i18n.t("common.back"), "Esc", Some(Message::Back)),
         ]
         .spacing(12)
         .width(1000);
-        container(scrollable(body.padding(20))).center_x(Fill).into()
+        container(scrollable(body.padding(20)))
+            .center_x(Fill)
+            .into()
     }
 }

@@ -44,13 +44,27 @@ pub struct Prompt {
 
 impl Prompt {
     pub fn new(action: ManagerAction, till: &Till) -> Prompt {
-        let managers: Vec<Operator> =
-            till.operators().unwrap_or_default().into_iter().filter(|o| o.role == Role::Manager).collect();
+        let managers: Vec<Operator> = till
+            .operators()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|o| o.role == Role::Manager)
+            .collect();
         let manager_id = managers.first().map(|m| m.id.clone());
-        Prompt { action, managers, manager_id, pin: String::new() }
+        Prompt {
+            action,
+            managers,
+            manager_id,
+            pin: String::new(),
+        }
     }
 
-    pub fn update(&mut self, message: Message, till: &mut Till, now: chrono::DateTime<chrono::Utc>) -> Outcome {
+    pub fn update(
+        &mut self,
+        message: Message,
+        till: &mut Till,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Outcome {
         match message {
             Message::Manager(id) => self.pick(id),
             Message::Pin(pin) => self.type_pin(pin),
@@ -59,7 +73,12 @@ impl Prompt {
         }
     }
 
-    pub fn key(&mut self, key: &Pressed, till: &mut Till, now: chrono::DateTime<chrono::Utc>) -> Outcome {
+    pub fn key(
+        &mut self,
+        key: &Pressed,
+        till: &mut Till,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Outcome {
         match key {
             Pressed::Enter => self.submit(till, now),
             Pressed::Escape => Outcome::Cancelled,
@@ -95,12 +114,20 @@ impl Prompt {
                 button(text(m.name.as_str()).size(ui::TEXT))
                     .padding([10, 16])
                     .on_press(Message::Manager(m.id.clone()))
-                    .style(if selected { button::primary } else { button::secondary }),
+                    .style(if selected {
+                        button::primary
+                    } else {
+                        ui::key_style
+                    }),
             )
         });
         let body = column![
             ui::title(i18n.t("approval.title")),
-            text(i18n.f("approval.for", &[("action", &i18n.t(action_key(self.action)))])).size(ui::TEXT),
+            text(i18n.f(
+                "approval.for",
+                &[("action", &i18n.t(action_key(self.action)))]
+            ))
+            .size(ui::TEXT),
             managers,
             ui::pin_field(i18n.t("approval.pin"), &self.pin, PIN_INPUT, Message::Pin),
             row![

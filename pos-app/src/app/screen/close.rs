@@ -36,7 +36,13 @@ pub struct State {
 impl State {
     pub fn new(ctx: &Ctx<'_>) -> (State, Option<Event>) {
         match ctx.till.x_report() {
-            Ok(expected) => (State { expected, ..State::default() }, None),
+            Ok(expected) => (
+                State {
+                    expected,
+                    ..State::default()
+                },
+                None,
+            ),
             Err(e) => (State::default(), Some(Event::Error(e))),
         }
     }
@@ -81,7 +87,9 @@ impl State {
                 let lines = z_lines(&z, ctx.i18n);
                 let title = ctx.i18n.f("close.z_title", &[("no", &z.z_no)]);
                 self.z = Some(z);
-                Some(Event::PrintReport(Box::new(receipt::report(ctx, title, lines))))
+                Some(Event::PrintReport(Box::new(receipt::report(
+                    ctx, title, lines,
+                ))))
             }
             Err(e) => Some(error_or_approval(e)),
         }
@@ -94,29 +102,56 @@ impl State {
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         if let Some(z) = &self.z {
             let body = column![
-                text(i18n.f("close.z_title", &[("no", &z.z_no)])).size(ui::TITLE).font(ui::BOLD),
+                text(i18n.f("close.z_title", &[("no", &z.z_no)]))
+                    .size(ui::TITLE)
+                    .font(ui::BOLD),
                 text(i18n.t("close.stored")).size(ui::TEXT).color(ui::OK),
-                z_lines(z, i18n).into_iter().fold(column![].spacing(4), |c, (l, v)| c.push(ui::pair(l, v))),
+                z_lines(z, i18n)
+                    .into_iter()
+                    .fold(column![].spacing(4), |c, (l, v)| c.push(ui::pair(l, v))),
                 ui::primary_button(i18n.t("close.done"), "Enter", Some(Message::Done)),
             ]
             .spacing(14)
             .width(640);
-            return container(scrollable(ui::panel(body))).center_x(Fill).padding(20).into();
+            return container(scrollable(ui::panel(body)))
+                .center_x(Fill)
+                .padding(20)
+                .into();
         }
         let preview = self.preview();
-        let variance_color = if preview.variance.is_zero() { ui::OK } else { ui::ERROR };
+        let variance_color = if preview.variance.is_zero() {
+            ui::OK
+        } else {
+            ui::ERROR
+        };
         let summary = column![
-            ui::pair(i18n.t("close.expected"), ui::money(preview.totals.expected_cash)),
+            ui::pair(
+                i18n.t("close.expected"),
+                ui::money(preview.totals.expected_cash)
+            ),
             ui::pair(i18n.t("close.counted"), ui::money(preview.counted_cash)),
-            text(i18n.t("close.variance")).size(ui::TEXT).color(ui::MUTED),
-            text(ui::money(preview.variance)).size(ui::TOTAL).font(ui::BOLD).color(variance_color),
+            text(i18n.t("close.variance"))
+                .size(ui::TEXT)
+                .color(ui::MUTED),
+            text(ui::money(preview.variance))
+                .size(ui::TOTAL)
+                .font(ui::BOLD)
+                .color(variance_color),
             super::report::totals_view(&self.expected, i18n),
         ]
         .spacing(8);
         let body = column![
             ui::title(i18n.t("close.title")),
             text(i18n.t("close.hint")).size(ui::SMALL).color(ui::MUTED),
-            row![self.count.view(i18n).map(Message::Count), scrollable(summary).height(420)].spacing(30),
+            row![
+                self.count.view(i18n).map(Message::Count),
+                scrollable(summary.padding(iced::Padding {
+                    right: 18.0,
+                    ..iced::Padding::ZERO
+                }))
+                .height(420)
+            ]
+            .spacing(30),
             row![
                 ui::primary_button(i18n.t("close.confirm"), "Enter", Some(Message::Confirm)),
                 ui::key_button(i18n.t("common.back"), "Esc", Some(Message::Back)),
@@ -132,7 +167,10 @@ impl State {
 /// The Z report as label-value lines.
 pub fn z_lines(z: &ZReport, i18n: I18n) -> Vec<(String, String)> {
     let mut lines = super::report::totals_lines(&z.totals, i18n);
-    lines.push((i18n.t("close.counted").to_string(), ui::money(z.counted_cash)));
+    lines.push((
+        i18n.t("close.counted").to_string(),
+        ui::money(z.counted_cash),
+    ));
     lines.push((i18n.t("close.variance").to_string(), ui::money(z.variance)));
     lines
 }

@@ -10,7 +10,9 @@ use crate::app::i18n::I18n;
 use crate::app::ui;
 
 /// Ids of the count boxes; the first gets the focus, Tab moves on.
-pub const COUNT_INPUTS: [&str; 8] = ["count-0", "count-1", "count-2", "count-3", "count-4", "count-5", "count-6", "count-7"];
+pub const COUNT_INPUTS: [&str; 8] = [
+    "count-0", "count-1", "count-2", "count-3", "count-4", "count-5", "count-6", "count-7",
+];
 
 /// Notes and coins in a Chinese drawer, largest first, in fen.
 const DENOMINATIONS_FEN: [i64; 8] = [10_000, 5_000, 2_000, 1_000, 500, 100, 50, 10];
@@ -36,7 +38,10 @@ impl Count {
 
     /// Sets a count directly (keyboard entry and tests).
     pub fn set(&mut self, denomination: Decimal, count: u32) {
-        if let Some(i) = DENOMINATIONS_FEN.iter().position(|&d| Decimal::new(d, 2) == denomination) {
+        if let Some(i) = DENOMINATIONS_FEN
+            .iter()
+            .position(|&d| Decimal::new(d, 2) == denomination)
+        {
             self.counts[i] = count.to_string();
         }
     }
@@ -47,7 +52,10 @@ impl Count {
             .zip(&self.counts)
             .filter_map(|(&fen, count)| {
                 let count: u32 = count.parse().ok().filter(|&c| c > 0)?;
-                Some(DenominationCount { denomination: Decimal::new(fen, 2).normalize(), count })
+                Some(DenominationCount {
+                    denomination: Decimal::new(fen, 2).normalize(),
+                    count,
+                })
             })
             .collect()
     }
@@ -63,7 +71,9 @@ impl Count {
             |col, (i, (&fen, count))| {
                 col.push(
                     row![
-                        text(ui::money(Decimal::new(fen, 2))).size(ui::TEXT).width(Length::Fixed(110.0)),
+                        text(ui::money(Decimal::new(fen, 2)))
+                            .size(ui::TEXT)
+                            .width(Length::Fixed(110.0)),
                         text("×").size(ui::TEXT),
                         text_input("0", count)
                             .id(COUNT_INPUTS[i])

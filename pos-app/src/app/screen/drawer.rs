@@ -43,7 +43,12 @@ pub struct State {
 impl State {
     pub fn update(&mut self, message: Message, ctx: &mut Ctx<'_>) -> Option<Event> {
         match message {
-            Message::Amount(a) => self.set(|s| s.amount = a.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect()),
+            Message::Amount(a) => self.set(|s| {
+                s.amount = a
+                    .chars()
+                    .filter(|c| c.is_ascii_digit() || *c == '.')
+                    .collect()
+            }),
             Message::Reason(r) => self.set(|s| s.reason = r),
             Message::PaidIn => self.paid_in(ctx),
             Message::PaidOut => self.paid_out(None, ctx),
@@ -76,7 +81,10 @@ impl State {
     }
 
     fn paid_out(&mut self, approval: Option<&Approval>, ctx: &mut Ctx<'_>) -> Option<Event> {
-        match ctx.till.paid_out(self.amount(), &self.reason, approval, ctx.now) {
+        match ctx
+            .till
+            .paid_out(self.amount(), &self.reason, approval, ctx.now)
+        {
             Ok(_) => self.done(),
             Err(e) => {
                 self.pending = Some(Pending::PaidOut);
@@ -111,8 +119,18 @@ impl State {
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         let body = column![
             ui::title(i18n.t("drawer.title")),
-            ui::field(i18n.t("drawer.amount"), "0.00", &self.amount, Message::Amount),
-            ui::field(i18n.t("drawer.reason"), i18n.t("drawer.reason_hint"), &self.reason, Message::Reason),
+            ui::field(
+                i18n.t("drawer.amount"),
+                "0.00",
+                &self.amount,
+                Message::Amount
+            ),
+            ui::field(
+                i18n.t("drawer.reason"),
+                i18n.t("drawer.reason_hint"),
+                &self.reason,
+                Message::Reason
+            ),
             row![
                 ui::key_button(i18n.t("drawer.paid_in"), "", Some(Message::PaidIn)),
                 ui::key_button(i18n.t("drawer.paid_out"), "", Some(Message::PaidOut)),

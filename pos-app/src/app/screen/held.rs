@@ -24,7 +24,9 @@ pub struct State {
 
 impl State {
     pub fn new(ctx: &Ctx<'_>) -> State {
-        State { held: ctx.till.held_sales().unwrap_or_default() }
+        State {
+            held: ctx.till.held_sales().unwrap_or_default(),
+        }
     }
 
     pub fn update(&mut self, message: Message, ctx: &mut Ctx<'_>) -> Option<Event> {
@@ -59,19 +61,36 @@ impl State {
     }
 
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
-        let list = self.held.iter().enumerate().fold(column![].spacing(8), |col, (i, h)| {
-            let label = row![
-                text(format!("{}", i + 1)).size(ui::TEXT).width(40.0),
-                text(h.label.as_str()).size(ui::TEXT).width(Fill),
-                text(h.held_at.get(11..16).unwrap_or(&h.held_at)).size(ui::TEXT),
-            ]
-            .spacing(10);
-            col.push(button(label).padding(14).width(Fill).on_press(Message::Resume(h.id.clone())).style(button::secondary))
-        });
-        let empty = self.held.is_empty().then(|| text(i18n.t("held.none")).size(ui::TEXT).color(ui::MUTED));
+        let list = self
+            .held
+            .iter()
+            .enumerate()
+            .fold(column![].spacing(8), |col, (i, h)| {
+                let label = row![
+                    text(format!("{}", i + 1)).size(ui::TEXT).width(40.0),
+                    text(h.label.as_str()).size(ui::TEXT).width(Fill),
+                    text(h.held_at.get(11..16).unwrap_or(&h.held_at)).size(ui::TEXT),
+                ]
+                .spacing(10);
+                col.push(
+                    button(label)
+                        .padding(14)
+                        .width(Fill)
+                        .on_press(Message::Resume(h.id.clone()))
+                        .style(ui::key_style),
+                )
+            });
+        let empty = self
+            .held
+            .is_empty()
+            .then(|| text(i18n.t("held.none")).size(ui::TEXT).color(ui::MUTED));
         let body = column![ui::title(i18n.t("held.title")), list]
             .push(empty)
-            .push(ui::key_button(i18n.t("common.back"), "Esc", Some(Message::Back)))
+            .push(ui::key_button(
+                i18n.t("common.back"),
+                "Esc",
+                Some(Message::Back),
+            ))
             .spacing(14)
             .width(700);
         container(ui::panel(body)).center_x(Fill).padding(20).into()

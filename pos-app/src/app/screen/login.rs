@@ -37,7 +37,11 @@ impl State {
             .find(|o| o.role == Role::Cashier)
             .or(operators.first())
             .map(|o| o.id.clone());
-        State { operators, operator_id, pin: String::new() }
+        State {
+            operators,
+            operator_id,
+            pin: String::new(),
+        }
     }
 
     pub fn update(&mut self, message: Message, ctx: &mut Ctx<'_>) -> Option<Event> {
@@ -79,7 +83,11 @@ impl State {
                 button(text(label).size(ui::TEXT))
                     .padding([14, 20])
                     .on_press(Message::Operator(o.id.clone()))
-                    .style(if selected { button::primary } else { button::secondary }),
+                    .style(if selected {
+                        button::primary
+                    } else {
+                        ui::key_style
+                    }),
             )
         });
         let form = column![
@@ -91,7 +99,11 @@ impl State {
         ]
         .spacing(16)
         .width(520);
-        container(ui::panel(form)).center_x(Fill).center_y(Fill).align_x(Center).into()
+        container(ui::panel(form))
+            .center_x(Fill)
+            .center_y(Fill)
+            .align_x(Center)
+            .into()
     }
 }
 

@@ -77,7 +77,9 @@ impl State {
     fn register(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
         match ctx.till.register_member(&self.phone, &self.name, ctx.now) {
             Ok(member) => {
-                let note = ctx.i18n.f("member.registered", &[("card", &member.card_no)]);
+                let note = ctx
+                    .i18n
+                    .f("member.registered", &[("card", &member.card_no)]);
                 Some(Event::Info(note))
             }
             Err(e) => Some(Event::Error(e)),
@@ -87,14 +89,29 @@ impl State {
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         let find = column![
             ui::title(i18n.t("member.title")),
-            ui::field_with_id(i18n.t("member.key"), i18n.t("member.key_hint"), &self.key, KEY_INPUT, Message::Key),
+            ui::field_with_id(
+                i18n.t("member.key"),
+                i18n.t("member.key_hint"),
+                &self.key,
+                KEY_INPUT,
+                Message::Key
+            ),
             ui::primary_button(i18n.t("member.attach"), "Enter", Some(Message::Attach)),
         ]
         .spacing(12);
         let register = column![
-            text(i18n.t("member.register_title")).size(ui::TEXT).font(ui::BOLD),
-            text(i18n.t("member.register_hint")).size(ui::SMALL).color(ui::MUTED),
-            ui::field(i18n.t("member.phone"), "1xxxxxxxxxx", &self.phone, Message::Phone),
+            text(i18n.t("member.register_title"))
+                .size(ui::TEXT)
+                .font(ui::BOLD),
+            text(i18n.t("member.register_hint"))
+                .size(ui::SMALL)
+                .color(ui::MUTED),
+            ui::field(
+                i18n.t("member.phone"),
+                "1xxxxxxxxxx",
+                &self.phone,
+                Message::Phone
+            ),
             ui::field(i18n.t("member.name"), "", &self.name, Message::Name),
             ui::key_button(i18n.t("member.register"), "", Some(Message::Register)),
         ]

@@ -41,6 +41,8 @@ pub struct State {
     tenders: Vec<Tender>,
     kind: TenderKind,
     amount: String,
+    /// What is still due, shown in the empty amount box.
+    rest: String,
     reference: String,
     points: String,
     /// The member's points as the till knows them, and whether the till is offline.
@@ -49,13 +51,21 @@ pub struct State {
 
 impl State {
     pub fn new(ctx: &Ctx<'_>) -> State {
-        let total = ctx.till.priced(ctx.now).map(|p| p.total).unwrap_or_default();
-        let points_known = ctx.till.member().map(|m| (m.points_balance, !ctx.till.is_online()));
+        let total = ctx
+            .till
+            .priced(ctx.now)
+            .map(|p| p.total)
+            .unwrap_or_default();
+        let points_known = ctx
+            .till
+            .member()
+            .map(|m| (m.points_balance, !ctx.till.is_online()));
         let mut state = State {
             total,
             tenders: Vec::new(),
             kind: TenderKind::Cash,
             amount: String::new(),
+            rest: String::new(),
             reference: String::new(),
             points: String::new(),
             points_known,
@@ -69,7 +79,9 @@ impl State {
             Message::Kind(kind) => self.choose(kind, ctx),
             Message::Amount(a) => self.set(|s| s.amount = digits(&a)),
             Message::Reference(r) => self.set(|s| s.reference = r),
-            Message::Points(p) => self.set(|s| s.points = p.chars().filter(char::is_ascii_digit).take(9).collect()),
+            Message::Points(p) => {
+                self.set(|s| s.points = p.chars().filter(char::is_ascii_digit).take(9).collect())
+            }
             Message::Add => self.add(ctx),
             Message::RemoveTender(i) => self.remove_tender(i, ctx),
             Message::Back => Some(Event::Go(Go::Sale)),
@@ -97,7 +109,11 @@ impl State {
     /// The box the cashier types into next: the amount (all selected, so typing
     /// replaces the suggested rest), or the points.
     pub fn focus_input(&self) -> &'static str {
-        if self.kind == TenderKind::Points { POINTS_INPUT } else { AMOUNT_INPUT }
+        if self.kind == TenderKind::Points {
+            POINTS_INPUT
+        } else {
+            AMOUNT_INPUT
+        }
     }
 
     fn settlement(&self, till: &Till) -> Result<Settlement, TenderError> {
@@ -112,8 +128,11 @@ impl State {
         }
     }
 
+    /// Clears the boxes for the next tender. The amount box stays empty and shows what
+    /// is still due: Enter on it tenders exactly that, typing replaces it.
     fn prefill(&mut self, till: &Till) {
-        self.amount = pos_core::money::format_cny(self.remaining(till));
+        self.rest = pos_core::money::format_cny(self.remaining(till));
+        self.amount.clear();
         self.reference.clear();
         self.points.clear();
     }
@@ -156,14 +175,27 @@ impl State {
                 Ok(p) if p > 0 => p,
                 _ => return Ok(None),
             };
-            return ctx.till.points_tender(points).map(Some).map_err(Event::Error);
+            return ctx
+                .till
+                .points_tender(points)
+                .map(Some)
+                .map_err(Event::Error);
         }
-        let amount: Decimal = match self.amount.parse() {
-            Ok(a) if a > Decimal::ZERO => a,
-            _ => return Ok(None),
+        let amount = if self.amount.trim().is_empty() {
+            self.remaining(ctx.till)
+        } else {
+            self.amount.parse().unwrap_or_default()
         };
+        if amount <= Decimal::ZERO {
+            return Ok(None);
+        }
         let reference = Some(self.reference.trim().to_string()).filter(|r| !r.is_empty());
-        Ok(Some(Tender { kind: self.kind, amount, reference, points: 0 }))
+        Ok(Some(Tender {
+            kind: self.kind,
+            amount,
+            reference,
+            points: 0,
+        }))
     }
 
     fn remove_tender(&mut self, index: usize, ctx: &mut Ctx<'_>) -> Option<Event> {
@@ -197,54 +229,107 @@ impl State {
         ]
         .into_iter()
         .fold(row![].spacing(8), |r, (kind, key)| {
-            let label = column![text(i18n.t(tender_key(kind))).size(ui::TEXT), text(key).size(ui::SMALL)];
+            let label = column![
+                text(i18n.t(tender_key(kind))).size(ui::TEXT),
+                text(key).size(ui::SMALL)
+            ];
             r.push(
                 button(label)
                     .padding([8, 14])
                     .height(ui::BUTTON_HEIGHT)
                     .width(Fill)
                     .on_press(Message::Kind(kind))
-                    .style(if kind == self.kind { button::primary } else { button::secondary }),
+                    .style(if kind == self.kind {
+                        button::primary
+                    } else {
+                        ui::key_style
+                    }),
             )
         });
         let input: Element<'a, Message> = match self.kind {
             TenderKind::Points => {
                 let known = self.points_known.map(|(points, offline)| {
-                    let key = if offline { "member.points_offline" } else { "member.points" };
-                    text(i18n.f(key, &[("points", &points)])).size(ui::SMALL).color(ui::MUTED)
+                    let key = if offline {
+                        "member.points_offline"
+                    } else {
+                        "member.points"
+                    };
+                    text(i18n.f(key, &[("points", &points)]))
+                        .size(ui::SMALL)
+                        .color(ui::MUTED)
                 });
-                column![ui::field_with_id(i18n.t("pay.points"), "0", &self.points, POINTS_INPUT, Message::Points)].push(known).spacing(6).into()
+                column![ui::field_with_id(
+                    i18n.t("pay.points"),
+                    "0",
+                    &self.points,
+                    POINTS_INPUT,
+                    Message::Points
+                )]
+                .push(known)
+                .spacing(6)
+                .into()
             }
-            TenderKind::Cash => ui::field_with_id(i18n.t("pay.amount"), "0.00", &self.amount, AMOUNT_INPUT, Message::Amount),
+            TenderKind::Cash => ui::field_with_id(
+                i18n.t("pay.amount"),
+                &self.rest,
+                &self.amount,
+                AMOUNT_INPUT,
+                Message::Amount,
+            ),
             _ => row![
-                ui::field_with_id(i18n.t("pay.amount"), "0.00", &self.amount, AMOUNT_INPUT, Message::Amount),
-                ui::field(i18n.t("pay.reference"), i18n.t("pay.reference_hint"), &self.reference, Message::Reference),
+                ui::field_with_id(
+                    i18n.t("pay.amount"),
+                    &self.rest,
+                    &self.amount,
+                    AMOUNT_INPUT,
+                    Message::Amount
+                ),
+                ui::field(
+                    i18n.t("pay.reference"),
+                    i18n.t("pay.reference_hint"),
+                    &self.reference,
+                    Message::Reference
+                ),
             ]
             .spacing(10)
             .into(),
         };
-        let tenders = self.tenders.iter().enumerate().fold(column![].spacing(4), |col, (i, t)| {
-            let mut label = format!("{}  {}", i18n.t(tender_key(t.kind)), ui::money(t.amount));
-            if t.points > 0 {
-                label.push_str(&format!("  ({})", i18n.f("pay.points_used", &[("points", &t.points)])));
-            }
-            if let Some(r) = &t.reference {
-                label.push_str(&format!("  #{r}"));
-            }
-            col.push(
-                row![
-                    text(label).size(ui::TEXT).width(Fill),
-                    button(text("✕").size(ui::TEXT)).on_press(Message::RemoveTender(i)).style(button::text)
-                ]
-                .spacing(8),
-            )
-        });
+        let tenders = self
+            .tenders
+            .iter()
+            .enumerate()
+            .fold(column![].spacing(4), |col, (i, t)| {
+                let mut label = format!("{}  {}", i18n.t(tender_key(t.kind)), ui::money(t.amount));
+                if t.points > 0 {
+                    label.push_str(&format!(
+                        "  ({})",
+                        i18n.f("pay.points_used", &[("points", &t.points)])
+                    ));
+                }
+                if let Some(r) = &t.reference {
+                    label.push_str(&format!("  #{r}"));
+                }
+                col.push(
+                    row![
+                        text(label).size(ui::TEXT).width(Fill),
+                        button(text("✕").size(ui::TEXT))
+                            .on_press(Message::RemoveTender(i))
+                            .style(button::text)
+                    ]
+                    .spacing(8),
+                )
+            });
         let remaining = self.remaining(till);
         let summary = column![
             ui::pair(i18n.t("pay.total"), ui::money(self.total)),
             tenders,
-            text(i18n.t("pay.remaining")).size(ui::TEXT).color(ui::MUTED),
-            text(ui::money(remaining)).size(ui::TOTAL).font(ui::BOLD).color(ui::ACCENT),
+            text(i18n.t("pay.remaining"))
+                .size(ui::TEXT)
+                .color(ui::MUTED),
+            text(ui::money(remaining))
+                .size(ui::TOTAL)
+                .font(ui::BOLD)
+                .color(ui::ACCENT),
         ]
         .spacing(8);
         let body = column![
@@ -259,15 +344,21 @@ impl State {
         ]
         .spacing(14)
         .width(Length::FillPortion(3));
-        let layout = row![ui::panel(body).width(Length::FillPortion(3)), ui::panel(summary).width(Length::FillPortion(2))]
-            .spacing(14)
-            .padding(20);
+        let layout = row![
+            ui::panel(body).width(Length::FillPortion(3)),
+            ui::panel(summary).width(Length::FillPortion(2))
+        ]
+        .spacing(14)
+        .padding(20);
         container(layout).width(Fill).into()
     }
 }
 
 fn digits(text: &str) -> String {
-    text.chars().filter(|c| c.is_ascii_digit() || *c == '.').take(12).collect()
+    text.chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .take(12)
+        .collect()
 }
 
 pub fn tender_key(kind: TenderKind) -> &'static str {

@@ -24,7 +24,12 @@ pub enum Mode {
 }
 
 impl Mode {
-    const ALL: [Mode; 4] = [Mode::Override, Mode::PercentOff, Mode::AmountOff, Mode::OrderPercent];
+    const ALL: [Mode; 4] = [
+        Mode::Override,
+        Mode::PercentOff,
+        Mode::AmountOff,
+        Mode::OrderPercent,
+    ];
 
     fn key(self) -> &'static str {
         match self {
@@ -68,7 +73,12 @@ pub enum Outcome {
 
 impl PriceEdit {
     pub fn new(line_no: u32) -> PriceEdit {
-        PriceEdit { line_no, mode: Mode::default(), value: String::new(), reason: String::new() }
+        PriceEdit {
+            line_no,
+            mode: Mode::default(),
+            value: String::new(),
+            reason: String::new(),
+        }
     }
 
     pub fn update(&mut self, message: Message, ctx: &mut Ctx<'_>) -> Outcome {
@@ -87,7 +97,11 @@ impl PriceEdit {
     }
 
     fn set_value(&mut self, value: String) -> Outcome {
-        self.value = value.chars().filter(|c| c.is_ascii_digit() || *c == '.').take(10).collect();
+        self.value = value
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '.')
+            .take(10)
+            .collect();
         Outcome::Open(None)
     }
 
@@ -106,30 +120,44 @@ impl PriceEdit {
     /// Applies the change, with a manager's approval once one is given.
     pub fn apply(&mut self, approval: Option<&Approval>, ctx: &mut Ctx<'_>) -> Outcome {
         let Ok(value) = self.value.parse::<Decimal>() else {
-            return Outcome::Open(Some(Event::Warning(ctx.i18n.t("price.bad_value").to_string())));
+            return Outcome::Open(Some(Event::Warning(
+                ctx.i18n.t("price.bad_value").to_string(),
+            )));
         };
         let reason = self.reason.trim().to_string();
         let result = match self.mode {
             Mode::Override => ctx.till.set_manual_price(
                 self.line_no,
-                Some(ManualPrice::Override { unit_price: value, reason }),
+                Some(ManualPrice::Override {
+                    unit_price: value,
+                    reason,
+                }),
                 approval,
                 ctx.now,
             ),
             Mode::PercentOff => ctx.till.set_manual_price(
                 self.line_no,
-                Some(ManualPrice::PercentOff { percent: value, reason }),
+                Some(ManualPrice::PercentOff {
+                    percent: value,
+                    reason,
+                }),
                 approval,
                 ctx.now,
             ),
             Mode::AmountOff => ctx.till.set_manual_price(
                 self.line_no,
-                Some(ManualPrice::AmountOff { amount: value, reason }),
+                Some(ManualPrice::AmountOff {
+                    amount: value,
+                    reason,
+                }),
                 approval,
                 ctx.now,
             ),
             Mode::OrderPercent => ctx.till.set_order_discount(
-                Some(OrderDiscount::Percent { percent: value, reason }),
+                Some(OrderDiscount::Percent {
+                    percent: value,
+                    reason,
+                }),
                 approval,
                 ctx.now,
             ),
@@ -146,7 +174,11 @@ impl PriceEdit {
                 button(text(i18n.t(m.key())).size(ui::SMALL))
                     .padding([10, 12])
                     .on_press(Message::Mode(m))
-                    .style(if m == self.mode { button::primary } else { button::secondary }),
+                    .style(if m == self.mode {
+                        button::primary
+                    } else {
+                        ui::key_style
+                    }),
             )
         });
         let heading = i18n.f("price.title", &[("line", &self.line_no)]);
@@ -154,8 +186,19 @@ impl PriceEdit {
             text(heading).size(ui::TEXT).font(ui::BOLD),
             modes,
             row![
-                ui::field_with_id(i18n.t("price.value"), "0.00", &self.value, VALUE_INPUT, Message::Value),
-                ui::field(i18n.t("price.reason"), i18n.t("price.reason_hint"), &self.reason, Message::Reason),
+                ui::field_with_id(
+                    i18n.t("price.value"),
+                    "0.00",
+                    &self.value,
+                    VALUE_INPUT,
+                    Message::Value
+                ),
+                ui::field(
+                    i18n.t("price.reason"),
+                    i18n.t("price.reason_hint"),
+                    &self.reason,
+                    Message::Reason
+                ),
             ]
             .spacing(10),
             row![

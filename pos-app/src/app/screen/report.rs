@@ -49,7 +49,9 @@ impl State {
     fn print(&self, ctx: &Ctx<'_>) -> Option<Event> {
         let lines = totals_lines(&self.totals, ctx.i18n);
         let title = ctx.i18n.t("report.x_title").to_string();
-        Some(Event::PrintReport(Box::new(receipt::report(ctx, title, lines))))
+        Some(Event::PrintReport(Box::new(receipt::report(
+            ctx, title, lines,
+        ))))
     }
 
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
@@ -64,33 +66,60 @@ impl State {
         ]
         .spacing(14)
         .width(640);
-        container(scrollable(ui::panel(body))).center_x(Fill).padding(20).into()
+        container(scrollable(ui::panel(body)))
+            .center_x(Fill)
+            .padding(20)
+            .into()
     }
 }
 
 /// The report as label-value lines, for the screen and the printer alike.
 pub fn totals_lines(t: &ReportTotals, i18n: I18n) -> Vec<(String, String)> {
     let mut lines = vec![
-        (i18n.t("report.sales").to_string(), format!("{} / {}", t.sales_count, ui::money(t.sales_total))),
-        (i18n.t("report.returns").to_string(), format!("{} / {}", t.returns_count, ui::money(t.returns_total))),
-        (i18n.t("report.voids").to_string(), format!("{} / {}", t.voids_count, ui::money(t.voids_total))),
-        (i18n.t("report.discounts").to_string(), ui::money(t.discount_total)),
+        (
+            i18n.t("report.sales").to_string(),
+            format!("{} / {}", t.sales_count, ui::money(t.sales_total)),
+        ),
+        (
+            i18n.t("report.returns").to_string(),
+            format!("{} / {}", t.returns_count, ui::money(t.returns_total)),
+        ),
+        (
+            i18n.t("report.voids").to_string(),
+            format!("{} / {}", t.voids_count, ui::money(t.voids_total)),
+        ),
+        (
+            i18n.t("report.discounts").to_string(),
+            ui::money(t.discount_total),
+        ),
     ];
     for tender in &t.tenders {
         let label = i18n.t(super::payment::tender_key(tender.kind)).to_string();
-        lines.push((label, format!("{} / {}", tender.count, ui::money(tender.amount))));
+        lines.push((
+            label,
+            format!("{} / {}", tender.count, ui::money(tender.amount)),
+        ));
     }
     for vat in &t.vat {
         let rate = (vat.rate * rust_decimal::Decimal::ONE_HUNDRED).normalize();
         lines.push((i18n.f("report.vat", &[("rate", &rate)]), ui::money(vat.vat)));
     }
     lines.extend([
-        (i18n.t("report.points_earned").to_string(), t.points_earned.to_string()),
-        (i18n.t("report.points_redeemed").to_string(), t.points_redeemed.to_string()),
+        (
+            i18n.t("report.points_earned").to_string(),
+            t.points_earned.to_string(),
+        ),
+        (
+            i18n.t("report.points_redeemed").to_string(),
+            t.points_redeemed.to_string(),
+        ),
         (i18n.t("report.float").to_string(), ui::money(t.float)),
         (i18n.t("report.paid_in").to_string(), ui::money(t.paid_in)),
         (i18n.t("report.paid_out").to_string(), ui::money(t.paid_out)),
-        (i18n.t("report.expected_cash").to_string(), ui::money(t.expected_cash)),
+        (
+            i18n.t("report.expected_cash").to_string(),
+            ui::money(t.expected_cash),
+        ),
     ]);
     lines
 }
@@ -98,7 +127,9 @@ pub fn totals_lines(t: &ReportTotals, i18n: I18n) -> Vec<(String, String)> {
 pub fn totals_view<'a, M: 'a>(totals: &ReportTotals, i18n: I18n) -> Element<'a, M> {
     totals_lines(totals, i18n)
         .into_iter()
-        .fold(column![].spacing(4), |col, (label, value)| col.push(ui::pair(label, value)))
+        .fold(column![].spacing(4), |col, (label, value)| {
+            col.push(ui::pair(label, value))
+        })
         .push(text(""))
         .into()
 }

@@ -112,7 +112,11 @@ impl State {
     fn find(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
         match ctx.till.find_sale(&self.key) {
             Ok((doc, sale)) => {
-                self.quantities = sale.lines.iter().map(|l| (l.line_no, String::new())).collect();
+                self.quantities = sale
+                    .lines
+                    .iter()
+                    .map(|l| (l.line_no, String::new()))
+                    .collect();
                 self.found = Some((Box::new(doc), Box::new(sale)));
                 self.plan = None;
                 None
@@ -129,7 +133,10 @@ impl State {
             .iter()
             .filter_map(|(line, q)| {
                 let quantity: u32 = q.parse().ok().filter(|&q| q > 0)?;
-                Some(ReturnRequestLine { original_line_no: *line, quantity })
+                Some(ReturnRequestLine {
+                    original_line_no: *line,
+                    quantity,
+                })
             })
             .collect()
     }
@@ -160,14 +167,22 @@ impl State {
 
     fn set_quantity(&mut self, line: u32, quantity: String, ctx: &mut Ctx<'_>) -> Option<Event> {
         if let Some((_, q)) = self.quantities.iter_mut().find(|(l, _)| *l == line) {
-            *q = quantity.chars().filter(char::is_ascii_digit).take(4).collect();
+            *q = quantity
+                .chars()
+                .filter(char::is_ascii_digit)
+                .take(4)
+                .collect();
         }
         self.replan(ctx)
     }
 
     fn all(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
         if let Some((_, sale)) = &self.found {
-            self.quantities = sale.lines.iter().map(|l| (l.line_no, l.quantity.to_string())).collect();
+            self.quantities = sale
+                .lines
+                .iter()
+                .map(|l| (l.line_no, l.quantity.to_string()))
+                .collect();
         }
         self.replan(ctx)
     }
@@ -179,8 +194,15 @@ impl State {
 
     fn confirm(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
         let key = self.sale_key()?;
-        let reason = if self.reason.trim().is_empty() { ctx.i18n.t("return.default_reason").to_string() } else { self.reason.clone() };
-        match ctx.till.return_from_sale(&key, &self.request(), self.refund_to, &reason, ctx.now) {
+        let reason = if self.reason.trim().is_empty() {
+            ctx.i18n.t("return.default_reason").to_string()
+        } else {
+            self.reason.clone()
+        };
+        match ctx
+            .till
+            .return_from_sale(&key, &self.request(), self.refund_to, &reason, ctx.now)
+        {
             Ok(doc) => Some(Event::Completed(Box::new(doc))),
             Err(e) => Some(Event::Error(e)),
         }
@@ -193,11 +215,17 @@ impl State {
 
     fn void(&mut self, approval: Option<&Approval>, ctx: &mut Ctx<'_>) -> Option<Event> {
         let key = self.sale_key()?;
-        let reason = if self.reason.trim().is_empty() { ctx.i18n.t("return.void_reason").to_string() } else { self.reason.clone() };
+        let reason = if self.reason.trim().is_empty() {
+            ctx.i18n.t("return.void_reason").to_string()
+        } else {
+            self.reason.clone()
+        };
         match ctx.till.void_sale(&key, &reason, approval, ctx.now) {
             Ok(doc) => {
                 self.found = None;
-                Some(Event::Info(ctx.i18n.f("return.voided", &[("no", &doc.sequence)])))
+                Some(Event::Info(
+                    ctx.i18n.f("return.voided", &[("no", &doc.sequence)]),
+                ))
             }
             Err(e) => {
                 self.pending = Some(Pending::Void);
@@ -211,9 +239,18 @@ impl State {
         if code.is_empty() {
             return None;
         }
-        let items = [ReturnItem { item: ItemInput::code(code) }];
-        let reason = if self.reason.trim().is_empty() { ctx.i18n.t("return.default_reason").to_string() } else { self.reason.clone() };
-        match ctx.till.return_without_receipt(&items, &reason, approval, ctx.now) {
+        let items = [ReturnItem {
+            item: ItemInput::code(code),
+        }];
+        let reason = if self.reason.trim().is_empty() {
+            ctx.i18n.t("return.default_reason").to_string()
+        } else {
+            self.reason.clone()
+        };
+        match ctx
+            .till
+            .return_without_receipt(&items, &reason, approval, ctx.now)
+        {
             Ok(doc) => Some(Event::Completed(Box::new(doc))),
             Err(e) => {
                 self.pending = Some(Pending::NoReceipt);
@@ -231,8 +268,14 @@ impl State {
 
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         let find = row![
-            text_input(i18n.t("return.key_hint"), &self.key).id(KEY_INPUT).on_input(Message::Key).padding(12).size(ui::TEXT),
-            button(text(i18n.t("return.find")).size(ui::TEXT)).padding([12, 18]).on_press(Message::Find),
+            text_input(i18n.t("return.key_hint"), &self.key)
+                .id(KEY_INPUT)
+                .on_input(Message::Key)
+                .padding(12)
+                .size(ui::TEXT),
+            button(text(i18n.t("return.find")).size(ui::TEXT))
+                .padding([12, 18])
+                .on_press(Message::Find),
         ]
         .spacing(10);
         let mut body = column![ui::title(i18n.t("return.title")), find].spacing(12);
@@ -241,17 +284,35 @@ impl State {
         } else {
             body = body.push(self.no_receipt_view(i18n));
         }
-        body = body.push(ui::key_button(i18n.t("common.back"), "Esc", Some(Message::Back)));
+        body = body.push(ui::key_button(
+            i18n.t("common.back"),
+            "Esc",
+            Some(Message::Back),
+        ));
         container(scrollable(body.padding(20))).width(Fill).into()
     }
 
-    fn sale_view<'a>(&'a self, doc: &'a Document, sale: &'a Sale, i18n: I18n) -> Element<'a, Message> {
+    fn sale_view<'a>(
+        &'a self,
+        doc: &'a Document,
+        sale: &'a Sale,
+        i18n: I18n,
+    ) -> Element<'a, Message> {
         let heading = i18n.f(
             "return.sale",
-            &[("no", &doc.sequence), ("date", &doc.business_date), ("total", &ui::money(sale.total))],
+            &[
+                ("no", &doc.sequence),
+                ("date", &doc.business_date),
+                ("total", &ui::money(sale.total)),
+            ],
         );
         let lines = sale.lines.iter().fold(column![].spacing(6), |col, line| {
-            let q = self.quantities.iter().find(|(l, _)| *l == line.line_no).map(|(_, q)| q.as_str()).unwrap_or("");
+            let q = self
+                .quantities
+                .iter()
+                .find(|(l, _)| *l == line.line_no)
+                .map(|(_, q)| q.as_str())
+                .unwrap_or("");
             let line_no = line.line_no;
             col.push(
                 row![
@@ -268,30 +329,49 @@ impl State {
                 .align_y(iced::Center),
             )
         });
-        let refund_to = [(RefundTo::OriginalTenders, "return.to_original"), (RefundTo::Cash, "return.to_cash")]
-            .into_iter()
-            .fold(row![].spacing(8), |r, (to, key)| {
-                r.push(
-                    button(text(i18n.t(key)).size(ui::TEXT))
-                        .padding([10, 14])
-                        .on_press(Message::RefundTo(to))
-                        .style(if to == self.refund_to { button::primary } else { button::secondary }),
-                )
-            });
+        let refund_to = [
+            (RefundTo::OriginalTenders, "return.to_original"),
+            (RefundTo::Cash, "return.to_cash"),
+        ]
+        .into_iter()
+        .fold(row![].spacing(8), |r, (to, key)| {
+            r.push(
+                button(text(i18n.t(key)).size(ui::TEXT))
+                    .padding([10, 14])
+                    .on_press(Message::RefundTo(to))
+                    .style(if to == self.refund_to {
+                        button::primary
+                    } else {
+                        ui::key_style
+                    }),
+            )
+        });
         let plan = self.plan.as_ref().map(|p| {
             let tenders = p
                 .tenders
                 .iter()
-                .map(|t| format!("{} {}", i18n.t(super::payment::tender_key(t.kind)), ui::money(t.amount)))
+                .map(|t| {
+                    format!(
+                        "{} {}",
+                        i18n.t(super::payment::tender_key(t.kind)),
+                        ui::money(t.amount)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" + ");
             column![
-                text(i18n.f("return.refund", &[("amount", &ui::money(p.total))])).size(ui::TITLE).font(ui::BOLD),
+                text(i18n.f("return.refund", &[("amount", &ui::money(p.total))]))
+                    .size(ui::TITLE)
+                    .font(ui::BOLD),
                 text(tenders).size(ui::TEXT),
             ]
         });
         let actions = row![
-            ui::primary_button(i18n.t("return.confirm"), "Enter", self.plan.as_ref().map(|_| Message::Confirm)),
+            ui::primary_button(
+                i18n.t("return.confirm"),
+                "Enter",
+                self.plan.as_ref().map(|_| Message::Confirm)
+            ),
             ui::key_button(i18n.t("return.all"), "", Some(Message::All)),
             ui::key_button(i18n.t("return.reprint"), "", Some(Message::Reprint)),
             ui::key_button(i18n.t("return.void"), "", Some(Message::Void)),
@@ -315,10 +395,19 @@ impl State {
     fn no_receipt_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         ui::panel(
             column![
-                text(i18n.t("return.no_receipt_title")).size(ui::TEXT).font(ui::BOLD),
-                text(i18n.t("return.no_receipt_hint")).size(ui::SMALL).color(ui::MUTED),
+                text(i18n.t("return.no_receipt_title"))
+                    .size(ui::TEXT)
+                    .font(ui::BOLD),
+                text(i18n.t("return.no_receipt_hint"))
+                    .size(ui::SMALL)
+                    .color(ui::MUTED),
                 row![
-                    ui::field(i18n.t("return.code"), "", &self.no_receipt_code, Message::NoReceiptCode),
+                    ui::field(
+                        i18n.t("return.code"),
+                        "",
+                        &self.no_receipt_code,
+                        Message::NoReceiptCode
+                    ),
                     ui::field(i18n.t("return.reason"), "", &self.reason, Message::Reason),
                 ]
                 .spacing(10),

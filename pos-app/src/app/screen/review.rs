@@ -57,49 +57,76 @@ impl State {
     }
 
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
-        let zs = self.zs.iter().fold(column![].spacing(10), |col, (terminal, date, z)| {
-            let tenders = z
-                .totals
-                .tenders
-                .iter()
-                .map(|t| format!("{} {}", i18n.t(super::payment::tender_key(t.kind)), ui::money(t.amount)))
-                .collect::<Vec<_>>()
-                .join("  ");
-            col.push(ui::panel(
-                column![
-                    text(i18n.f("review.z", &[("no", &z.z_no), ("terminal", terminal), ("date", date)]))
+        let zs = self
+            .zs
+            .iter()
+            .fold(column![].spacing(10), |col, (terminal, date, z)| {
+                let tenders = z
+                    .totals
+                    .tenders
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "{} {}",
+                            i18n.t(super::payment::tender_key(t.kind)),
+                            ui::money(t.amount)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("  ");
+                col.push(ui::panel(
+                    column![
+                        text(i18n.f(
+                            "review.z",
+                            &[("no", &z.z_no), ("terminal", terminal), ("date", date)]
+                        ))
                         .size(ui::TEXT)
                         .font(ui::BOLD),
-                    ui::pair(i18n.t("report.sales"), ui::money(z.totals.sales_total)),
-                    ui::pair(i18n.t("close.variance"), ui::money(z.variance)),
-                    text(tenders).size(ui::SMALL),
-                ]
-                .spacing(4),
-            ))
-        });
+                        ui::pair(i18n.t("report.sales"), ui::money(z.totals.sales_total)),
+                        ui::pair(i18n.t("close.variance"), ui::money(z.variance)),
+                        text(tenders).size(ui::SMALL),
+                    ]
+                    .spacing(4),
+                ))
+            });
         let rejected = self.rejected.iter().fold(column![].spacing(6), |col, r| {
             col.push(
                 row![
                     ui::cell(format!("#{}", r.sequence), 80.0),
                     ui::cell(r.kind.as_str(), 140.0),
-                    text(r.reason.as_str()).size(ui::TEXT).color(ui::ERROR).width(Fill),
+                    text(r.reason.as_str())
+                        .size(ui::TEXT)
+                        .color(ui::ERROR)
+                        .width(Fill),
                 ]
                 .spacing(8),
             )
         });
-        let none = |shown: bool| (!shown).then(|| text(i18n.t("review.none")).size(ui::TEXT).color(ui::MUTED));
+        let none = |shown: bool| {
+            (!shown).then(|| text(i18n.t("review.none")).size(ui::TEXT).color(ui::MUTED))
+        };
         let body = column![
             ui::title(i18n.t("review.title")),
             text(i18n.t("review.zs")).size(ui::TEXT).font(ui::BOLD),
             zs,
         ]
         .push(none(!self.zs.is_empty()))
-        .push(text(i18n.t("review.rejected")).size(ui::TEXT).font(ui::BOLD))
+        .push(
+            text(i18n.t("review.rejected"))
+                .size(ui::TEXT)
+                .font(ui::BOLD),
+        )
         .push(rejected)
         .push(none(!self.rejected.is_empty()))
-        .push(ui::key_button(i18n.t("common.back"), "Esc", Some(Message::Back)))
+        .push(ui::key_button(
+            i18n.t("common.back"),
+            "Esc",
+            Some(Message::Back),
+        ))
         .spacing(12)
         .width(900);
-        container(scrollable(body.padding(20))).center_x(Fill).into()
+        container(scrollable(body.padding(20)))
+            .center_x(Fill)
+            .into()
     }
 }

@@ -10,13 +10,14 @@ use pos_core::catalog::Product;
 use pos_core::document::{Approval, SaleLine};
 use pos_core::member::mask_phone;
 use pos_core::pricing::PricedCart;
-use pos_core::till::{ItemInput, Till};
+use pos_core::till::{ItemInput, Till, TillError};
 use rust_decimal::Decimal;
 
 use super::price_edit::{self, Outcome, PriceEdit};
 use super::{Ctx, Event, Go};
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
+use crate::app::scanning;
 use crate::app::ui;
 
 pub const ENTRY_INPUT: &str = "sale-entry";
@@ -33,6 +34,8 @@ pub enum Message {
     Pick(String),
     /// Select a line (click).
     Select(u32),
+    /// Sell this unit of the serial-tracked product being picked.
+    PickSerial(String),
     /// One more of the selected line.
     Plus,
     /// One fewer of the selected line.
@@ -77,8 +80,22 @@ pub struct State {
     pub last_scanned: Option<u32>,
     pub priced: Option<PricedCart>,
     edit: Option<PriceEdit>,
+    /// Serials of a serial-tracked product typed or picked without its UDI.
+    serials: Option<SerialPick>,
     pub done: Option<Done>,
 }
+
+/// The units of a serial-tracked product the till may sell, to pick one from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SerialPick {
+    pub sku: String,
+    pub name: String,
+    pub serials: Vec<String>,
+    cursor: usize,
+}
+
+/// Serials offered at once; more are found by scanning the unit's UDI.
+const SERIALS_SHOWN: usize = 9;
 
 impl State {
     pub fn new(ctx: &mut Ctx<'_>) -> State {
@@ -93,6 +110,7 @@ impl State {
             Message::Submit => self.submit(ctx),
             Message::Pick(sku) => self.pick(sku, ctx),
             Message::Select(line_no) => self.select(line_no),
+            Message::PickSerial(serial) => self.pick_serial(serial, ctx),
             Message::Plus => self.step_quantity(1, ctx),
             Message::Minus => self.step_quantity(-1, ctx),
             Message::Remove => self.remove(ctx),
@@ -109,7 +127,19 @@ impl State {
     /// Keys with a meaning on this screen.
     pub fn key(&mut self, key: &Pressed, ctx: &mut Ctx<'_>) -> Option<Event> {
         match key {
-            Pressed::Enter if self.edit.is_some() => self.price_panel(price_edit::Message::Apply, ctx),
+            Pressed::Enter if self.edit.is_some() => {
+                self.price_panel(price_edit::Message::Apply, ctx)
+            }
+            Pressed::Enter if self.serials.is_some() => self.pick_serial_at_cursor(ctx),
+            // The digit may also have reached the focused entry box: it was a pick, not text.
+            Pressed::Char(c @ '1'..='9')
+                if self.serials.is_some() && self.entry.chars().count() <= 1 =>
+            {
+                self.entry.clear();
+                let index = (*c as u8 - b'1') as usize;
+                let serial = self.serials.as_ref()?.serials.get(index)?.clone();
+                self.pick_serial(serial, ctx)
+            }
             Pressed::Enter => self.submit(ctx),
             Pressed::Escape => self.escape(),
             Pressed::Delete => self.remove(ctx),
@@ -147,8 +177,13 @@ impl State {
     pub fn refresh(&mut self, ctx: &mut Ctx<'_>) {
         self.priced = ctx.till.priced(ctx.now).ok();
         let lines = &ctx.till.cart().lines;
-        if self.selected.is_none_or(|n| !lines.iter().any(|l| l.line_no == n)) {
-            self.selected = self.last_scanned.filter(|n| lines.iter().any(|l| l.line_no == *n));
+        if self
+            .selected
+            .is_none_or(|n| !lines.iter().any(|l| l.line_no == n))
+        {
+            self.selected = self
+                .last_scanned
+                .filter(|n| lines.iter().any(|l| l.line_no == *n));
             if self.selected.is_none() {
                 self.selected = lines.last().map(|l| l.line_no);
             }
@@ -175,15 +210,27 @@ impl State {
         None
     }
 
-    /// The wedge classifier found a scan that the entry box had also received: take it out.
-    pub fn forget_scanned_keys(&mut self, code: &str) {
+    /// The wedge classifier found a scan that the entry box had also received: take its
+    /// keys out of the box, and say which code was scanned. When the first key of a burst
+    /// arrived late (the app was drawing), it is still in the box just before the code:
+    /// if the code alone means nothing but with those keys it does, they belong to it.
+    pub fn take_scanned_keys(&mut self, code: &str, is_known: impl Fn(&str) -> bool) -> String {
+        let mut scanned = code.to_string();
         if let Some(rest) = self.entry.strip_suffix(code) {
-            self.entry = rest.to_string();
+            let rest = rest.to_string();
+            let joined = format!("{rest}{code}");
+            self.entry = if !rest.is_empty() && !is_known(code) && is_known(&joined) {
+                scanned = joined;
+                String::new()
+            } else {
+                rest
+            };
         }
         if self.entry.is_empty() {
             self.search_due = false;
             self.hits.clear();
         }
+        scanned
     }
 
     fn search(&mut self, till: &Till) {
@@ -195,7 +242,10 @@ impl State {
             self.hits.clear();
             return;
         }
-        self.hits = till.store().search_products(query, SEARCH_LIMIT).unwrap_or_default();
+        self.hits = till
+            .store()
+            .search_products(query, SEARCH_LIMIT)
+            .unwrap_or_default();
         self.hit_cursor = 0;
     }
 
@@ -210,26 +260,50 @@ impl State {
         }
         // Hits on screen for exactly this text: Enter takes the highlighted one.
         if !self.hits.is_empty() && !self.search_due {
-            let sku = self.hits[self.hit_cursor.min(self.hits.len() - 1)].sku.clone();
+            let sku = self.hits[self.hit_cursor.min(self.hits.len() - 1)]
+                .sku
+                .clone();
             return self.pick(sku, ctx);
         }
         let (quantity, code) = split_quantity(&entry);
-        match ctx.till.store().product_by_code(code) {
-            Ok(Some(_)) => {
-                let input = ItemInput { quantity, ..ItemInput::code(code) };
-                self.scan(input, ctx)
+        // Typed codes mean what scanned ones do: a UDI, a barcode or SKU, a receipt, a member.
+        let input = scanning::item_input(code);
+        if ctx
+            .till
+            .store()
+            .product_by_code(&input.code)
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            return self.scan(
+                ItemInput {
+                    quantity: quantity * input.quantity,
+                    ..input
+                },
+                ctx,
+            );
+        }
+        if scanning::is_receipt_code(code) {
+            self.entry.clear();
+            return Some(Event::Go(Go::Return(Some(code.to_string()))));
+        }
+        if ctx.till.store().find_member(code).ok().flatten().is_some() {
+            self.entry.clear();
+            let attached = ctx.till.attach_member(code);
+            self.refresh(ctx);
+            return super::refused(attached);
+        }
+        self.search(ctx.till);
+        match self.hits.len() {
+            0 => Some(Event::Warning(
+                ctx.i18n.f("sale.nothing_found", &[("query", &entry)]),
+            )),
+            1 => {
+                let sku = self.hits[0].sku.clone();
+                self.pick(sku, ctx)
             }
-            _ => {
-                self.search(ctx.till);
-                match self.hits.len() {
-                    0 => Some(Event::Warning(ctx.i18n.f("sale.nothing_found", &[("query", &entry)]))),
-                    1 => {
-                        let sku = self.hits[0].sku.clone();
-                        self.pick(sku, ctx)
-                    }
-                    _ => None,
-                }
-            }
+            _ => None,
         }
     }
 
@@ -251,12 +325,57 @@ impl State {
                 outcome.near_expiry.map(|(lot, expiry, days)| {
                     Event::Warning(ctx.i18n.f(
                         "sale.near_expiry",
-                        &[("name", &outcome.name), ("lot", &lot), ("expiry", &expiry), ("days", &days)],
+                        &[
+                            ("name", &outcome.name),
+                            ("lot", &lot),
+                            ("expiry", &expiry),
+                            ("days", &days),
+                        ],
                     ))
                 })
             }
+            Err(TillError::SerialRequired { sku, name }) => self.offer_serials(sku, name, ctx),
             Err(e) => Some(Event::Error(e)),
         }
+    }
+
+    /// A serial-tracked product came without its serial: offer the units in stock.
+    fn offer_serials(&mut self, sku: String, name: String, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let serials = ctx
+            .till
+            .store()
+            .available_serials(&sku, SERIALS_SHOWN)
+            .unwrap_or_default();
+        if serials.is_empty() {
+            return Some(Event::Error(TillError::SerialRequired { sku, name }));
+        }
+        self.serials = Some(SerialPick {
+            sku,
+            name,
+            serials,
+            cursor: 0,
+        });
+        None
+    }
+
+    /// The serial picker, when one is open.
+    pub fn serial_pick(&self) -> Option<&SerialPick> {
+        self.serials.as_ref()
+    }
+
+    fn pick_serial(&mut self, serial: String, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let pick = self.serials.take()?;
+        let input = ItemInput {
+            serial: Some(serial),
+            ..ItemInput::code(pick.sku)
+        };
+        self.scan(input, ctx)
+    }
+
+    fn pick_serial_at_cursor(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let pick = self.serials.as_ref()?;
+        let serial = pick.serials.get(pick.cursor)?.clone();
+        self.pick_serial(serial, ctx)
     }
 
     fn select(&mut self, line_no: u32) -> Option<Event> {
@@ -265,20 +384,39 @@ impl State {
     }
 
     fn move_cursor(&mut self, step: i32) -> Option<Event> {
+        if let Some(pick) = self.serials.as_mut() {
+            let last = pick.serials.len() as i32 - 1;
+            pick.cursor = (pick.cursor as i32 + step).clamp(0, last.max(0)) as usize;
+            return None;
+        }
         if !self.hits.is_empty() {
             let last = self.hits.len() as i32 - 1;
             self.hit_cursor = (self.hit_cursor as i32 + step).clamp(0, last) as usize;
             return None;
         }
-        let lines: Vec<u32> = self.priced.iter().flat_map(|p| p.lines.iter().map(|l| l.line_no)).collect();
-        let at = self.selected.and_then(|s| lines.iter().position(|&n| n == s)).unwrap_or(0) as i32;
-        self.selected = lines.get((at + step).clamp(0, lines.len() as i32 - 1).max(0) as usize).copied();
+        let lines: Vec<u32> = self
+            .priced
+            .iter()
+            .flat_map(|p| p.lines.iter().map(|l| l.line_no))
+            .collect();
+        let at = self
+            .selected
+            .and_then(|s| lines.iter().position(|&n| n == s))
+            .unwrap_or(0) as i32;
+        self.selected = lines
+            .get((at + step).clamp(0, lines.len() as i32 - 1).max(0) as usize)
+            .copied();
         None
     }
 
     fn selected_quantity(&self, ctx: &Ctx<'_>) -> Option<(u32, u32)> {
         let line_no = self.selected?;
-        ctx.till.cart().lines.iter().find(|l| l.line_no == line_no).map(|l| (line_no, l.quantity))
+        ctx.till
+            .cart()
+            .lines
+            .iter()
+            .find(|l| l.line_no == line_no)
+            .map(|l| (line_no, l.quantity))
     }
 
     fn set_quantity(&mut self, quantity: u32, ctx: &mut Ctx<'_>) -> Option<Event> {
@@ -332,6 +470,9 @@ impl State {
     }
 
     fn escape(&mut self) -> Option<Event> {
+        if self.serials.take().is_some() {
+            return None;
+        }
         if self.edit.take().is_none() {
             self.entry.clear();
             self.hits.clear();
@@ -376,49 +517,131 @@ impl State {
             .on_input(Message::Entry)
             .padding(12)
             .size(ui::TITLE);
-        let left = column![entry, self.hits_view(i18n), self.lines_view(i18n)].spacing(10).width(Length::FillPortion(3));
-        let right = column![self.member_view(till, i18n), self.totals_view(i18n), self.actions_view(i18n)]
+        let left = column![entry, self.hits_view(i18n), self.lines_view(i18n)]
             .spacing(10)
-            .width(Length::FillPortion(2));
-        row![left, right].spacing(14).padding(12).height(Fill).into()
+            .width(Length::FillPortion(3));
+        let right = column![
+            self.member_view(till, i18n),
+            self.totals_view(i18n),
+            self.actions_view(i18n)
+        ]
+        .spacing(10)
+        .width(Length::FillPortion(2));
+        row![left, right]
+            .spacing(14)
+            .padding(12)
+            .height(Fill)
+            .into()
+    }
+
+    fn serials_view<'a>(&'a self, pick: &'a SerialPick, i18n: I18n) -> Element<'a, Message> {
+        let list =
+            pick.serials
+                .iter()
+                .enumerate()
+                .fold(column![].spacing(2), |col, (i, serial)| {
+                    let label = row![
+                        ui::cell(format!("{}", i + 1), 36.0),
+                        text(serial.as_str()).size(ui::TEXT)
+                    ]
+                    .spacing(10);
+                    col.push(
+                        button(label)
+                            .width(Fill)
+                            .padding([8, 10])
+                            .on_press(Message::PickSerial(serial.clone()))
+                            .style(if i == pick.cursor {
+                                button::primary
+                            } else {
+                                button::text
+                            }),
+                    )
+                });
+        let title = i18n.f("sale.pick_serial", &[("name", &pick.name)]);
+        ui::panel(column![text(title).size(ui::SMALL).color(ui::MUTED), list].spacing(6))
+            .width(Fill)
+            .into()
     }
 
     fn hits_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
+        if let Some(pick) = &self.serials {
+            return self.serials_view(pick, i18n);
+        }
         if self.hits.is_empty() {
             return column![].into();
         }
-        let list = self.hits.iter().enumerate().fold(column![].spacing(2), |col, (i, p)| {
-            let label = row![
-                ui::cell(p.sku.as_str(), 90.0),
-                text(p.name.as_str()).size(ui::TEXT).width(Fill),
-                text(ui::money(p.price)).size(ui::TEXT),
+        let list = self
+            .hits
+            .iter()
+            .enumerate()
+            .fold(column![].spacing(2), |col, (i, p)| {
+                let label = row![
+                    ui::cell(p.sku.as_str(), 90.0),
+                    text(p.name.as_str()).size(ui::TEXT).width(Fill),
+                    text(ui::money(p.price)).size(ui::TEXT),
+                ]
+                .spacing(10);
+                col.push(
+                    button(label)
+                        .width(Fill)
+                        .padding([8, 10])
+                        .on_press(Message::Pick(p.sku.clone()))
+                        .style(if i == self.hit_cursor {
+                            button::primary
+                        } else {
+                            button::text
+                        }),
+                )
+            });
+        ui::panel(
+            column![
+                text(i18n.t("sale.hits")).size(ui::SMALL).color(ui::MUTED),
+                list
             ]
-            .spacing(10);
-            col.push(
-                button(label)
-                    .width(Fill)
-                    .padding([8, 10])
-                    .on_press(Message::Pick(p.sku.clone()))
-                    .style(if i == self.hit_cursor { button::primary } else { button::text }),
-            )
-        });
-        ui::panel(column![text(i18n.t("sale.hits")).size(ui::SMALL).color(ui::MUTED), list].spacing(6)).width(Fill).into()
+            .spacing(6),
+        )
+        .width(Fill)
+        .into()
     }
 
     fn lines_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         let header = row![
             ui::cell("#", 36.0),
-            text(i18n.t("sale.col_name")).size(ui::SMALL).color(ui::MUTED).width(Fill),
-            text(i18n.t("sale.col_qty")).size(ui::SMALL).color(ui::MUTED).width(Length::Fixed(60.0)),
-            text(i18n.t("sale.col_price")).size(ui::SMALL).color(ui::MUTED).width(Length::Fixed(100.0)),
-            text(i18n.t("sale.col_amount")).size(ui::SMALL).color(ui::MUTED).width(Length::Fixed(110.0)),
+            text(i18n.t("sale.col_name"))
+                .size(ui::SMALL)
+                .color(ui::MUTED)
+                .width(Fill),
+            text(i18n.t("sale.col_qty"))
+                .size(ui::SMALL)
+                .color(ui::MUTED)
+                .width(Length::Fixed(60.0)),
+            text(i18n.t("sale.col_price"))
+                .size(ui::SMALL)
+                .color(ui::MUTED)
+                .width(Length::Fixed(100.0)),
+            text(i18n.t("sale.col_amount"))
+                .size(ui::SMALL)
+                .color(ui::MUTED)
+                .width(Length::Fixed(110.0)),
         ]
         .spacing(8)
         .padding([0, 8]);
-        let lines = self.priced.iter().flat_map(|p| p.lines.iter()).fold(column![].spacing(2), |col, line| {
-            col.push(self.line_view(line, i18n))
-        });
-        let mut body = column![header, scrollable(lines).height(Fill)].spacing(6);
+        let lines = self
+            .priced
+            .iter()
+            .flat_map(|p| p.lines.iter())
+            .fold(column![].spacing(2), |col, line| {
+                col.push(self.line_view(line, i18n))
+            });
+        let mut body = column![
+            header,
+            scrollable(lines.padding(iced::Padding {
+                right: 14.0,
+                ..iced::Padding::ZERO
+            }))
+            .height(Fill)
+        ]
+        .spacing(6);
         if let Some(edit) = &self.edit {
             body = body.push(ui::panel(edit.view(i18n).map(Message::Price)).width(Fill));
         }
@@ -437,9 +660,17 @@ impl State {
             details.push(i18n.f("sale.serial", &[("serial", serial)]));
         }
         for d in &line.discounts {
-            details.push(format!("{} -{}", d.name, pos_core::money::format_cny(d.amount)));
+            details.push(format!(
+                "{} -{}",
+                d.name,
+                pos_core::money::format_cny(d.amount)
+            ));
         }
-        let marker = if self.selected == Some(line.line_no) { "▶" } else { "" };
+        let marker = if self.selected == Some(line.line_no) {
+            "▶"
+        } else {
+            ""
+        };
         let name = column![
             text(line.name.as_str()).size(ui::TEXT),
             text(details.join("  ")).size(ui::SMALL).color(ui::MUTED),
@@ -449,106 +680,165 @@ impl State {
             container(name).width(Fill),
             ui::cell(line.quantity.to_string(), 60.0),
             ui::cell(pos_core::money::format_cny(line.unit_price), 100.0),
-            text(pos_core::money::format_cny(line.net)).size(ui::TEXT).font(ui::BOLD).width(Length::Fixed(110.0)),
+            text(pos_core::money::format_cny(line.net))
+                .size(ui::TEXT)
+                .font(ui::BOLD)
+                .width(Length::Fixed(110.0)),
         ]
         .spacing(8);
         let highlighted = ui::highlighted(content, self.last_scanned == Some(line.line_no));
-        button(highlighted).padding(0).width(Fill).style(button::text).on_press(Message::Select(line.line_no)).into()
+        button(highlighted)
+            .padding(0)
+            .width(Fill)
+            .style(button::text)
+            .on_press(Message::Select(line.line_no))
+            .into()
     }
 
     fn member_view<'a>(&'a self, till: &'a Till, i18n: I18n) -> Element<'a, Message> {
         let Some(member) = till.member() else {
             return ui::key_button(i18n.t("sale.member"), "F2", Some(Message::Go(Go::Member)));
         };
-        let balance = if till.is_online() {
-            i18n.f("member.points", &[("points", &member.points_balance)])
+        // The balance is what this till knows; offline, head office may know better.
+        let (balance, color) = if till.is_online() {
+            (
+                i18n.f("member.points", &[("points", &member.points_balance)]),
+                ui::OK,
+            )
         } else {
-            i18n.f("member.points_offline", &[("points", &member.points_balance)])
+            (
+                i18n.f(
+                    "member.points_offline",
+                    &[("points", &member.points_balance)],
+                ),
+                ui::WARN,
+            )
         };
+        let tier = i18n.t(crate::app::screen::member::tier_key(member.tier));
         let info = column![
             row![
                 text(member.name.as_str()).size(ui::TEXT).font(ui::BOLD),
-                text(i18n.t(crate::app::screen::member::tier_key(member.tier))).size(ui::TEXT).color(ui::ACCENT),
+                text(tier).size(ui::TEXT).color(ui::ACCENT),
+                container(
+                    button(text(i18n.t("sale.detach_member")).size(ui::SMALL))
+                        .padding([2, 6])
+                        .on_press(Message::DetachMember)
+                        .style(button::text)
+                )
+                .align_right(Fill),
             ]
-            .spacing(10),
+            .spacing(10)
+            .align_y(iced::Center),
             text(format!("{}  {}", member.card_no, mask_phone(&member.phone))).size(ui::SMALL),
-            text(balance).size(ui::SMALL).color(if till.is_online() { ui::OK } else { ui::WARN }),
-            button(text(i18n.t("sale.detach_member")).size(ui::SMALL)).on_press(Message::DetachMember).style(button::text),
+            text(balance).size(ui::SMALL).color(color),
         ]
-        .spacing(4);
-        ui::panel(info).width(Fill).into()
+        .spacing(2);
+        ui::panel(info).padding([8, 12]).width(Fill).into()
     }
 
     fn totals_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
-        if let (Some(done), true) = (&self.done, self.priced.as_ref().is_none_or(|p| p.lines.is_empty())) {
-            let body = column![
-                text(i18n.f("sale.done", &[("no", &done.sequence)])).size(ui::TEXT).color(ui::OK),
-                ui::pair(i18n.t("sale.total"), ui::money(done.total)),
-                ui::pair(i18n.t("sale.paid"), ui::money(done.paid)),
-                text(i18n.t("sale.change")).size(ui::TEXT).color(ui::MUTED),
-                text(ui::money(done.change)).size(ui::TOTAL).font(ui::BOLD).color(ui::OK),
+        let small = |label: &'a str, value: String| {
+            row![
+                text(label).size(ui::SMALL).color(ui::MUTED).width(Fill),
+                text(value).size(ui::SMALL)
             ]
-            .spacing(6);
-            return ui::panel(body).width(Fill).into();
+        };
+        if let (Some(done), true) = (
+            &self.done,
+            self.priced.as_ref().is_none_or(|p| p.lines.is_empty()),
+        ) {
+            let body = column![
+                text(i18n.f("sale.done", &[("no", &done.sequence)]))
+                    .size(ui::TEXT)
+                    .color(ui::OK),
+                small(i18n.t("sale.total"), ui::money(done.total)),
+                small(i18n.t("sale.paid"), ui::money(done.paid)),
+                row![
+                    text(i18n.t("sale.change"))
+                        .size(ui::TEXT)
+                        .color(ui::MUTED)
+                        .width(Fill),
+                    text(ui::money(done.change))
+                        .size(ui::TOTAL)
+                        .font(ui::BOLD)
+                        .color(ui::OK),
+                ]
+                .align_y(iced::Center),
+            ]
+            .spacing(4);
+            return ui::panel(body).padding([8, 12]).width(Fill).into();
         }
         let (subtotal, discount, total, items) = match &self.priced {
-            Some(p) => (p.subtotal, p.discount_total, p.total, p.lines.iter().map(|l| l.quantity).sum::<u32>()),
+            Some(p) => (
+                p.subtotal,
+                p.discount_total,
+                p.total,
+                p.lines.iter().map(|l| l.quantity).sum::<u32>(),
+            ),
             None => (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, 0),
         };
         let body = column![
-            ui::pair(i18n.t("sale.items"), items.to_string()),
-            ui::pair(i18n.t("sale.subtotal"), ui::money(subtotal)),
-            ui::pair(i18n.t("sale.discount"), ui::money(-discount)),
-            text(i18n.t("sale.total")).size(ui::TEXT).color(ui::MUTED),
-            text(ui::money(total)).size(ui::TOTAL).font(ui::BOLD).color(ui::ACCENT),
+            small(i18n.t("sale.items"), items.to_string()),
+            small(i18n.t("sale.subtotal"), ui::money(subtotal)),
+            small(i18n.t("sale.discount"), ui::money(Decimal::ZERO - discount)),
+            row![
+                text(i18n.t("sale.total"))
+                    .size(ui::TEXT)
+                    .color(ui::MUTED)
+                    .width(Fill),
+                text(ui::money(total))
+                    .size(ui::TOTAL)
+                    .font(ui::BOLD)
+                    .color(ui::ACCENT),
+            ]
+            .align_y(iced::Center),
         ]
-        .spacing(6);
-        ui::panel(body).width(Fill).into()
+        .spacing(2);
+        ui::panel(body).padding([8, 12]).width(Fill).into()
     }
 
     fn actions_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         let b = |label: &'a str, key: &'a str, msg: Message| ui::key_button(label, key, Some(msg));
-        let grid = column![
+        column![
+            ui::primary_button(i18n.t("sale.pay"), "F12", Some(Message::Go(Go::Payment))),
             row![
                 b(i18n.t("sale.qty_plus"), "+", Message::Plus),
                 b(i18n.t("sale.qty_minus"), "-", Message::Minus),
                 b(i18n.t("sale.remove"), "Del", Message::Remove),
+                b(i18n.t("sale.price"), "F6", Message::EditPrice),
             ]
-            .spacing(8),
+            .spacing(6),
             row![
                 b(i18n.t("sale.hold"), "F3", Message::Hold),
                 b(i18n.t("sale.resume"), "F5", Message::Go(Go::Held)),
-                b(i18n.t("sale.price"), "F6", Message::EditPrice),
-            ]
-            .spacing(8),
-            row![
                 b(i18n.t("sale.return"), "F4", Message::Go(Go::Return(None))),
                 b(i18n.t("sale.drawer"), "F7", Message::Go(Go::Drawer)),
-                b(i18n.t("sale.x_report"), "F8", Message::Go(Go::XReport)),
             ]
-            .spacing(8),
+            .spacing(6),
             row![
+                b(i18n.t("sale.x_report"), "F8", Message::Go(Go::XReport)),
                 b(i18n.t("sale.close"), "F9", Message::Go(Go::Close)),
                 b(i18n.t("sale.alerts"), "F10", Message::Go(Go::Alerts)),
                 b(i18n.t("sale.review"), "F11", Message::Go(Go::Review)),
             ]
-            .spacing(8),
+            .spacing(6),
             row![
                 b(i18n.t("sale.clear"), "", Message::Clear),
                 b(i18n.t("sale.settings"), "", Message::Go(Go::Settings)),
                 b(i18n.t("common.logout"), "", Message::Logout),
             ]
-            .spacing(8),
-            ui::primary_button(i18n.t("sale.pay"), "F12", Some(Message::Go(Go::Payment))),
+            .spacing(6),
         ]
-        .spacing(8);
-        grid.into()
+        .spacing(6)
+        .into()
     }
 }
 
 /// `*3` or `x3`: set the selected line's quantity.
 fn quantity_command(entry: &str) -> Option<u32> {
-    let rest = entry.strip_prefix('*').or_else(|| entry.strip_prefix(['x', 'X']))?;
+    let rest = entry
+        .strip_prefix('*')
+        .or_else(|| entry.strip_prefix(['x', 'X']))?;
     rest.parse().ok().filter(|&q| q > 0)
 }
 

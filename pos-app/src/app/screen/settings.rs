@@ -73,12 +73,33 @@ impl State {
             load_error,
             store_name: config.store_name.clone(),
             language: Language::from_code(&config.language),
-            server_url: config.server.as_ref().map(|s| s.url.clone()).unwrap_or_default(),
-            token: config.server.as_ref().map(|s| s.token.clone()).unwrap_or_default(),
-            printer_uri: config.printer.as_ref().map(|p| p.uri.clone()).unwrap_or_default(),
+            server_url: config
+                .server
+                .as_ref()
+                .map(|s| s.url.clone())
+                .unwrap_or_default(),
+            token: config
+                .server
+                .as_ref()
+                .map(|s| s.token.clone())
+                .unwrap_or_default(),
+            printer_uri: config
+                .printer
+                .as_ref()
+                .map(|p| p.uri.clone())
+                .unwrap_or_default(),
             width_mm: config.printer.as_ref().map(|p| p.width_mm).unwrap_or(80),
-            scanner_port: config.scanner.as_ref().map(|s| s.port.clone()).unwrap_or_default(),
-            baud: config.scanner.as_ref().map(|s| s.baud).unwrap_or(9600).to_string(),
+            scanner_port: config
+                .scanner
+                .as_ref()
+                .map(|s| s.port.clone())
+                .unwrap_or_default(),
+            baud: config
+                .scanner
+                .as_ref()
+                .map(|s| s.baud)
+                .unwrap_or(9600)
+                .to_string(),
             near_expiry_days: config.till.near_expiry_warn_days.to_string(),
             discount_limit: config.till.cashier_discount_limit.to_string(),
         }
@@ -119,15 +140,26 @@ impl State {
         let mut config = self.base.clone();
         config.store_name = self.store_name.trim().to_string();
         config.language = self.language.code().to_string();
-        config.server = (!self.server_url.trim().is_empty())
-            .then(|| ServerConfig { url: self.server_url.trim().to_string(), token: self.token.trim().to_string() });
-        config.printer = (!self.printer_uri.trim().is_empty())
-            .then(|| PrinterConfig { uri: self.printer_uri.trim().to_string(), width_mm: self.width_mm });
+        config.server = (!self.server_url.trim().is_empty()).then(|| ServerConfig {
+            url: self.server_url.trim().to_string(),
+            token: self.token.trim().to_string(),
+        });
+        config.printer = (!self.printer_uri.trim().is_empty()).then(|| PrinterConfig {
+            uri: self.printer_uri.trim().to_string(),
+            width_mm: self.width_mm,
+        });
         let baud = self.baud.trim().parse().map_err(|_| "settings.bad_baud")?;
-        config.scanner =
-            (!self.scanner_port.trim().is_empty()).then(|| ScannerConfig { port: self.scanner_port.trim().to_string(), baud });
-        config.till.near_expiry_warn_days =
-            self.near_expiry_days.trim().parse().ok().filter(|d| (0..=3650).contains(d)).ok_or("settings.bad_days")?;
+        config.scanner = (!self.scanner_port.trim().is_empty()).then(|| ScannerConfig {
+            port: self.scanner_port.trim().to_string(),
+            baud,
+        });
+        config.till.near_expiry_warn_days = self
+            .near_expiry_days
+            .trim()
+            .parse()
+            .ok()
+            .filter(|d| (0..=3650).contains(d))
+            .ok_or("settings.bad_days")?;
         config.till.cashier_discount_limit = self
             .discount_limit
             .trim()
@@ -158,7 +190,11 @@ impl State {
                 button(text(i18n.t(language_key(l))).size(ui::TEXT))
                     .padding([10, 16])
                     .on_press(Message::Language(l))
-                    .style(if l == self.language { button::primary } else { button::secondary }),
+                    .style(if l == self.language {
+                        button::primary
+                    } else {
+                        ui::key_style
+                    }),
             )
         });
         let width = [58u16, 80].iter().fold(row![].spacing(8), |r, &w| {
@@ -166,41 +202,82 @@ impl State {
                 button(text(format!("{w} mm")).size(ui::TEXT))
                     .padding([10, 16])
                     .on_press(Message::Width(w))
-                    .style(if w == self.width_mm { button::primary } else { button::secondary }),
+                    .style(if w == self.width_mm {
+                        button::primary
+                    } else {
+                        ui::key_style
+                    }),
             )
         });
         let error = self.load_error.as_ref().map(|e| {
             ui::panel(column![
-                text(i18n.t("settings.load_error")).size(ui::TEXT).color(ui::ERROR).font(ui::BOLD),
+                text(i18n.t("settings.load_error"))
+                    .size(ui::TEXT)
+                    .color(ui::ERROR)
+                    .font(ui::BOLD),
                 text(e.as_str()).size(ui::SMALL),
             ])
             .width(Fill)
         });
         let body = column![ui::title(i18n.t("settings.title"))]
             .push(error)
-            .push(ui::field(i18n.t("settings.store_name"), "", &self.store_name, Message::StoreName))
-            .push(text(i18n.t("settings.language")).size(ui::SMALL).color(ui::MUTED))
+            .push(ui::field(
+                i18n.t("settings.store_name"),
+                "",
+                &self.store_name,
+                Message::StoreName,
+            ))
+            .push(
+                text(i18n.t("settings.language"))
+                    .size(ui::SMALL)
+                    .color(ui::MUTED),
+            )
             .push(language)
             .push(
                 row![
-                    ui::field(i18n.t("settings.server"), "https://", &self.server_url, Message::ServerUrl),
+                    ui::field(
+                        i18n.t("settings.server"),
+                        "https://",
+                        &self.server_url,
+                        Message::ServerUrl
+                    ),
                     ui::field(i18n.t("settings.token"), "", &self.token, Message::Token),
                 ]
                 .spacing(10),
             )
-            .push(ui::field(i18n.t("settings.printer"), "tcp://192.168.1.50:9100", &self.printer_uri, Message::PrinterUri))
+            .push(ui::field(
+                i18n.t("settings.printer"),
+                "tcp://192.168.1.50:9100",
+                &self.printer_uri,
+                Message::PrinterUri,
+            ))
             .push(width)
             .push(
                 row![
-                    ui::field(i18n.t("settings.scanner"), "/dev/ttyUSB0", &self.scanner_port, Message::ScannerPort),
+                    ui::field(
+                        i18n.t("settings.scanner"),
+                        "/dev/ttyUSB0",
+                        &self.scanner_port,
+                        Message::ScannerPort
+                    ),
                     ui::field(i18n.t("settings.baud"), "9600", &self.baud, Message::Baud),
                 ]
                 .spacing(10),
             )
             .push(
                 row![
-                    ui::field(i18n.t("settings.near_expiry"), "30", &self.near_expiry_days, Message::NearExpiryDays),
-                    ui::field(i18n.t("settings.discount_limit"), "0.10", &self.discount_limit, Message::DiscountLimit),
+                    ui::field(
+                        i18n.t("settings.near_expiry"),
+                        "30",
+                        &self.near_expiry_days,
+                        Message::NearExpiryDays
+                    ),
+                    ui::field(
+                        i18n.t("settings.discount_limit"),
+                        "0.10",
+                        &self.discount_limit,
+                        Message::DiscountLimit
+                    ),
                 ]
                 .spacing(10),
             )
@@ -213,7 +290,9 @@ impl State {
             )
             .spacing(12)
             .width(820);
-        container(scrollable(body.padding(20))).center_x(Fill).into()
+        container(scrollable(body.padding(20)))
+            .center_x(Fill)
+            .into()
     }
 }
 

@@ -69,7 +69,13 @@ impl State {
         }
     }
 
-    pub fn update(&mut self, message: Message, data: &DataDir, config: &AppConfig, i18n: I18n) -> Outcome {
+    pub fn update(
+        &mut self,
+        message: Message,
+        data: &DataDir,
+        config: &AppConfig,
+        i18n: I18n,
+    ) -> Outcome {
         match message {
             Message::Store(v) => self.set(|s| s.store = v),
             Message::Terminal(v) => self.set(|s| s.terminal = v),
@@ -95,19 +101,37 @@ impl State {
         if let Err(e) = std::fs::create_dir_all(data.path()) {
             return Outcome::Failed(i18n.f("setup.failed", &[("reason", &e)]));
         }
-        let identity = TillIdentity { store_id: self.store.trim().to_string(), terminal_id: self.terminal.trim().to_string() };
-        let manager = NewOperator { id: "manager", name: i18n.t("role.manager"), role: Role::Manager, pin: &self.manager_pin, salt: rand::random() };
+        let identity = TillIdentity {
+            store_id: self.store.trim().to_string(),
+            terminal_id: self.terminal.trim().to_string(),
+        };
+        let manager = NewOperator {
+            id: "manager",
+            name: i18n.t("role.manager"),
+            role: Role::Manager,
+            pin: &self.manager_pin,
+            salt: rand::random(),
+        };
         let mut config = config.clone();
         config.store_name = self.store_name.trim().to_string();
-        config.server = (!self.server.trim().is_empty())
-            .then(|| ServerConfig { url: self.server.trim().to_string(), token: self.token.trim().to_string() });
-        let result = Till::init(&data.till_path(), identity, manager, config.till.clone()).and_then(|mut till| {
-            if !self.cashier_pin.is_empty() {
-                let cashier = NewOperator { id: "cashier", name: i18n.t("role.cashier"), role: Role::Cashier, pin: &self.cashier_pin, salt: rand::random() };
-                till.add_operator(cashier)?;
-            }
-            Ok(till)
+        config.server = (!self.server.trim().is_empty()).then(|| ServerConfig {
+            url: self.server.trim().to_string(),
+            token: self.token.trim().to_string(),
         });
+        let result = Till::init(&data.till_path(), identity, manager, config.till.clone())
+            .and_then(|mut till| {
+                if !self.cashier_pin.is_empty() {
+                    let cashier = NewOperator {
+                        id: "cashier",
+                        name: i18n.t("role.cashier"),
+                        role: Role::Cashier,
+                        pin: &self.cashier_pin,
+                        salt: rand::random(),
+                    };
+                    till.add_operator(cashier)?;
+                }
+                Ok(till)
+            });
         let mut till = match result {
             Ok(till) => till,
             Err(e) => {
@@ -119,7 +143,11 @@ impl State {
         if self.demo {
             let imported = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes())
                 .map_err(|e| e.to_string())
-                .and_then(|catalog| till.store_mut().import_catalog(&catalog).map_err(|e| e.to_string()));
+                .and_then(|catalog| {
+                    till.store_mut()
+                        .import_catalog(&catalog)
+                        .map_err(|e| e.to_string())
+                });
             if let Err(reason) = imported {
                 return Outcome::Failed(i18n.f("setup.failed", &[("reason", &reason)]));
             }
@@ -136,26 +164,63 @@ impl State {
             text(i18n.t("setup.hint")).size(ui::SMALL).color(ui::MUTED),
             row![
                 ui::field(i18n.t("setup.store"), "S001", &self.store, Message::Store),
-                ui::field(i18n.t("setup.terminal"), "T01", &self.terminal, Message::Terminal),
+                ui::field(
+                    i18n.t("setup.terminal"),
+                    "T01",
+                    &self.terminal,
+                    Message::Terminal
+                ),
             ]
             .spacing(10),
-            ui::field(i18n.t("settings.store_name"), "", &self.store_name, Message::StoreName),
+            ui::field(
+                i18n.t("settings.store_name"),
+                "",
+                &self.store_name,
+                Message::StoreName
+            ),
             row![
-                ui::field(i18n.t("settings.server"), i18n.t("setup.optional"), &self.server, Message::Server),
-                ui::field(i18n.t("settings.token"), i18n.t("setup.optional"), &self.token, Message::Token),
+                ui::field(
+                    i18n.t("settings.server"),
+                    i18n.t("setup.optional"),
+                    &self.server,
+                    Message::Server
+                ),
+                ui::field(
+                    i18n.t("settings.token"),
+                    i18n.t("setup.optional"),
+                    &self.token,
+                    Message::Token
+                ),
             ]
             .spacing(10),
             row![
-                ui::pin_field(i18n.t("setup.manager_pin"), &self.manager_pin, "setup-manager-pin", Message::ManagerPin),
-                ui::pin_field(i18n.t("setup.cashier_pin"), &self.cashier_pin, "setup-cashier-pin", Message::CashierPin),
+                ui::pin_field(
+                    i18n.t("setup.manager_pin"),
+                    &self.manager_pin,
+                    "setup-manager-pin",
+                    Message::ManagerPin
+                ),
+                ui::pin_field(
+                    i18n.t("setup.cashier_pin"),
+                    &self.cashier_pin,
+                    "setup-cashier-pin",
+                    Message::CashierPin
+                ),
             ]
             .spacing(10),
-            checkbox(self.demo).label(i18n.t("setup.demo")).on_toggle(Message::Demo).size(22).text_size(ui::TEXT),
+            checkbox(self.demo)
+                .label(i18n.t("setup.demo"))
+                .on_toggle(Message::Demo)
+                .size(22)
+                .text_size(ui::TEXT),
             ui::primary_button(i18n.t("setup.create"), "", Some(Message::Create)),
         ]
         .spacing(14)
         .width(720);
-        container(scrollable(ui::panel(body))).center_x(Fill).padding(30).into()
+        container(scrollable(ui::panel(body)))
+            .center_x(Fill)
+            .padding(30)
+            .into()
     }
 }
 

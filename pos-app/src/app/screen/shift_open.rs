@@ -54,6 +54,9 @@ impl State {
         ]
         .spacing(14)
         .width(400);
-        container(ui::panel(body)).center_x(Fill).center_y(Fill).into()
+        container(ui::panel(body))
+            .center_x(Fill)
+            .center_y(Fill)
+            .into()
     }
 }
