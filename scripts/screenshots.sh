@@ -89,7 +89,10 @@ shot sale-expired-refused
 typed xyj
 sleep 0.5
 shot sale-search
-key Escape
+# The first hit is a serial-tracked monitor: Enter offers its units in stock.
+key Return
+shot sale-serial-pick
+key Escape; key Escape
 
 # A member by card number, then the sale screen with member, lines and total.
 key F2

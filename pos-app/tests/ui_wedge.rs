@@ -55,14 +55,26 @@ fn slow_typing_stays_text_and_searches_by_pinyin_initials() {
         "every hit's initials hold xyj: {names:?}"
     );
     assert!(d.shows(&hits[0].name), "the hits are on screen");
-    // Enter again takes the highlighted hit.
+    // Enter again takes the highlighted hit: a serial-tracked monitor, so its units in
+    // stock are offered; a number key picks one.
+    let first = hits[0].sku.clone();
     d.key(Pressed::Enter);
-    assert_eq!(
-        d.till().cart().lines.len(),
-        0,
+    assert!(
+        d.till().cart().lines.is_empty(),
         "a serial-tracked monitor needs its serial"
     );
-    assert!(d.banner().contains("序列号"), "{}", d.banner());
+    let pick = d
+        .app
+        .sale()
+        .serial_pick()
+        .cloned()
+        .expect("the units in stock are offered");
+    assert_eq!(pick.sku, first);
+    assert!(d.shows(&pick.serials[0]), "the serials are on screen");
+    d.key(Pressed::Char('1'));
+    let lines = &d.till().cart().lines;
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].serial.as_deref(), Some(pick.serials[0].as_str()));
 }
 
 #[test]

@@ -407,7 +407,16 @@ impl App {
             i18n: self.i18n,
             config: &self.config,
         };
+        let lines_before = self.sale.priced.as_ref().map(|p| p.lines.len());
+        let scanned_before = self.sale.last_scanned;
         let event = f(&mut self.screen, &mut self.sale, &mut ctx);
+        // A line went in cleanly: an old warning no longer applies (a failed print's
+        // banner stays, for its reprint button).
+        let sale_moved = self.sale.last_scanned != scanned_before
+            || self.sale.priced.as_ref().map(|p| p.lines.len()) != lines_before;
+        if event.is_none() && sale_moved && self.unprinted.is_none() {
+            self.banner = None;
+        }
         self.handle(event)
     }
 

@@ -192,7 +192,9 @@ async fn serve(client: TcpStream, shared: Arc<Shared>) {
         let _in_flight = InFlight::enter(&shared, &info);
         let upstream = shared.upstream;
         // A broken connection (either side) ends this client connection.
-        let keep_going = act(fault, upstream, &request, &mut read, &mut write).await.unwrap_or(false);
+        let keep_going = act(fault, upstream, &request, &mut read, &mut write)
+            .await
+            .unwrap_or(false);
         if !keep_going {
             return;
         }

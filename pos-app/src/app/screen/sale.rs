@@ -625,7 +625,8 @@ impl State {
                 .width(Length::Fixed(110.0)),
         ]
         .spacing(8)
-        .padding([0, 8]);
+        // Rows sit 8 px in (their highlight's padding) and clear the 14 px scrollbar.
+        .padding(iced::Padding { left: 8.0, right: 22.0, ..iced::Padding::ZERO });
         let lines = self
             .priced
             .iter()
