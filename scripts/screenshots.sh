@@ -55,7 +55,22 @@ start() {
   xdotool search --pid "$app" | head -1 | xargs -r xdotool windowfocus 2>/dev/null || true
 }
 stop() { kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; app=; }
-shot() { settle; import -window root "$out/$1.png"; echo "screenshot: $out/$1.png"; }
+shot() {
+  settle
+  if ! kill -0 "$app" 2>/dev/null; then
+    echo "screenshots: pos exited before the $1 shot; its output:" >&2
+    cat "$work/pos.log" >&2
+    exit 1
+  fi
+  import -window root "$out/$1.png"
+  # A window that has not drawn its first frame yet is all black: wait and take it again.
+  for _ in 1 2 3; do
+    [ "$(identify -format '%[mean]' "$out/$1.png")" != "0" ] && break
+    sleep 2
+    import -window root "$out/$1.png"
+  done
+  echo "screenshot: $out/$1.png"
+}
 key() { xdotool key --delay 150 "$@"; sleep 0.2; }
 typed() { xdotool type --delay 150 "$1"; }
 # A wedge scan: 5 ms a key, then Enter.

@@ -4,6 +4,8 @@
 //! - [`screen`]: one file per screen, each with its `Message`, state, `update`, `view`.
 //! - [`keys`]: key presses from the window, seen even when a text box has the focus.
 //! - [`scanning`]: what a scan means; the serial scanner as a subscription.
+//! - `input` (keys, scans, the timer) and `documents` (receipts, the drawer): the rest
+//!   of [`App`]'s handlers, so this file keeps the state, `update` and `view`.
 //! - [`printing`]: the printer thread; receipts never hold up the counter.
 //! - [`receipt`]: documents to printed receipts, in one place.
 //! - [`status_bar`], [`ui`], [`i18n`], [`error_text`], [`clock`].
@@ -12,8 +14,10 @@
 //! messages, so tests set both.
 
 pub mod clock;
+mod documents;
 pub mod error_text;
 pub mod i18n;
+mod input;
 pub mod keys;
 pub mod printing;
 pub mod receipt;
@@ -27,15 +31,14 @@ use std::time::{Duration, Instant};
 use iced::widget::{button, column, container, row, stack, text};
 use iced::{Element, Fill, Subscription, Task, Theme};
 use pos_core::data_dir::{AppConfig, DataDir};
-use pos_core::document::{Document, DocumentBody, TenderKind};
 use pos_core::operator::Role;
 use pos_core::till::Till;
 use printer::Receipt;
-use scanner::{ScannerEvent, WedgeClassifier, WedgeConfig, WedgeEvent};
+use scanner::{ScannerEvent, WedgeClassifier, WedgeConfig};
 
 pub use clock::Clock;
 use i18n::{I18n, Language};
-use keys::{KeyPress, Pressed};
+use keys::KeyPress;
 use printing::PrinterWorker;
 use screen::{Ctx, Event, Go};
 use screen::{
@@ -714,292 +717,6 @@ impl App {
         }
         self.config = config;
         self.refresh_status();
-    }
-
-    // ----- keys and scans -----
-
-    fn on_key(&mut self, press: KeyPress) -> Task<Message> {
-        let KeyPress { key, at } = press;
-        let key = match key {
-            Pressed::Char(c) => {
-                // Typed keys already reached the focused box; only scans need acting on.
-                let _ = self.wedge.key(c, at);
-                Pressed::Char(c)
-            }
-            Pressed::Enter => match self.wedge.enter(at) {
-                WedgeEvent::Scan(code) => return self.on_scan(code),
-                _ => Pressed::Enter,
-            },
-            // Tab walks the boxes of a form, so a count can be typed without the mouse.
-            Pressed::Tab => return iced::widget::operation::focus_next(),
-            other => other,
-        };
-        if let (Some(prompt), Some(till)) = (self.approval.as_mut(), self.till.as_mut()) {
-            let outcome = prompt.key(&key, till, self.clock.now());
-            return self.after_approval(outcome);
-        }
-        if key == Pressed::Escape && self.banner.is_some() && !matches!(self.screen, Screen::Sale) {
-            self.banner = None;
-        }
-        self.screen_key(key)
-    }
-
-    fn screen_key(&mut self, key: Pressed) -> Task<Message> {
-        if let Screen::Settings(state) = &mut self.screen {
-            let outcome = state.key(&key, &self.data);
-            return self.after_settings(outcome);
-        }
-        let typed = matches!(key, Pressed::Char(_));
-        let was_editing = self.sale.editing_price();
-        let acted = self.screen_key_action(key);
-        if typed {
-            return acted;
-        }
-        // After a command key the cursor goes where the next typing belongs: the tender's
-        // box on the payment screen, the price panel or the entry box on the sale screen.
-        match self.screen {
-            Screen::Payment(_) => Task::batch([acted, self.focus_task()]),
-            Screen::Sale => self.after_sale_action(acted, was_editing),
-            _ => acted,
-        }
-    }
-
-    fn screen_key_action(&mut self, key: Pressed) -> Task<Message> {
-        self.dispatch(|screen, sale, ctx| match screen {
-            Screen::Login(x) if key == Pressed::Enter => x.update(login::Message::Submit, ctx),
-            Screen::ShiftOpen(x) => match key {
-                Pressed::Enter => x.update(shift_open::Message::Confirm, ctx),
-                Pressed::Escape => x.update(shift_open::Message::Logout, ctx),
-                _ => None,
-            },
-            Screen::Sale => sale.key(&key, ctx),
-            Screen::Payment(x) => x.key(&key, ctx),
-            Screen::Member(x) => x.key(&key, ctx),
-            Screen::Held(x) => x.key(&key, ctx),
-            Screen::Return(x) => x.key(&key, ctx),
-            Screen::Drawer(x) => x.key(&key),
-            Screen::XReport(x) => x.key(&key, ctx),
-            Screen::Close(x) => x.key(&key, ctx),
-            Screen::Review(x) => x.key(&key),
-            Screen::Alerts(x) => x.key(&key),
-            _ => None,
-        })
-    }
-
-    /// A code from a scanner (wedge or serial): what it means depends on the screen.
-    pub fn on_scan(&mut self, code: String) -> Task<Message> {
-        let code = code.trim().to_string();
-        self.dispatch(|screen, sale, ctx| match screen {
-            Screen::Sale => {
-                let known = |candidate: &str| scanning::is_known(ctx.till, candidate);
-                let code = sale.take_scanned_keys(&code, known);
-                if scanning::is_receipt_code(&code) {
-                    return Some(Event::Go(Go::Return(Some(code))));
-                }
-                let is_product = ctx
-                    .till
-                    .store()
-                    .product_by_code(&scanning::item_input(&code).code)
-                    .ok()
-                    .flatten()
-                    .is_some();
-                if !is_product && ctx.till.store().find_member(&code).ok().flatten().is_some() {
-                    return member::State::default().attach_key(&code, ctx);
-                }
-                sale.scan(scanning::item_input(&code), ctx)
-            }
-            Screen::Member(x) => x.attach_key(&code, ctx),
-            Screen::Return(x) => x.scanned(&code, ctx),
-            _ => Some(Event::Warning(ctx.i18n.t("scan.not_here").to_string())),
-        })
-    }
-
-    fn on_scanner(&mut self, event: ScannerEvent) -> Task<Message> {
-        match event {
-            ScannerEvent::Scan(read) => {
-                self.status.scanner = ScannerState::Connected;
-                // The parsed text has no AIM prefix, so receipts and members match too.
-                let code = read.result.map(|scan| scan.raw).unwrap_or(read.raw);
-                self.on_scan(code)
-            }
-            ScannerEvent::Disconnected(reason) => {
-                self.status.scanner = ScannerState::Disconnected(reason);
-                Task::none()
-            }
-            ScannerEvent::Reconnected => {
-                self.status.scanner = ScannerState::Connected;
-                Task::none()
-            }
-        }
-    }
-
-    fn on_tick(&mut self, at: Instant) -> Task<Message> {
-        let _ = self.wedge.flush(at);
-        if matches!(self.screen, Screen::Sale) && self.approval.is_none() {
-            let _ = self.dispatch(|_, sale, ctx| {
-                sale.tick(ctx);
-                None
-            });
-        }
-        self.collect_prints();
-        self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks.is_multiple_of(SYNC_EVERY_TICKS) {
-            self.read_sync_status();
-        }
-        if self.ticks.is_multiple_of(STATUS_EVERY_TICKS) {
-            self.refresh_status();
-        }
-        Task::none()
-    }
-
-    /// Takes the sync agent's word on head office; without an agent the till is offline.
-    fn read_sync_status(&mut self) {
-        let Some(sync) = &self.sync else {
-            return;
-        };
-        let status = sync.status();
-        let last_sync = status.last_push_ok.max(status.last_pull_ok);
-        self.set_online(status.online, last_sync);
-    }
-
-    /// A document was committed: the agent should push it soon.
-    fn nudge_sync(&self) {
-        if let Some(sync) = &self.sync {
-            sync.nudge();
-        }
-    }
-
-    // ----- documents, receipts, the drawer -----
-
-    fn completed(&mut self, doc: Document) -> Task<Message> {
-        self.nudge_sync();
-        let cash = match &doc.body {
-            DocumentBody::Sale(s) => s.tenders.iter().any(|t| t.kind == TenderKind::Cash),
-            DocumentBody::Return(r) => r.tenders.iter().any(|t| t.kind == TenderKind::Cash),
-            _ => false,
-        };
-        let receipt = self.till.as_ref().and_then(|till| {
-            let header =
-                receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
-            receipt::for_document(&doc, till, &header)
-        });
-        let note = match &doc.body {
-            DocumentBody::Sale(s) => {
-                self.sale.done = Some(sale::Done {
-                    sequence: doc.sequence,
-                    total: s.total + s.cash_rounding,
-                    paid: s.tenders.iter().map(|t| t.amount).sum(),
-                    change: s.change,
-                });
-                self.sale.last_scanned = None;
-                self.i18n.f(
-                    "sale.completed",
-                    &[("no", &doc.sequence), ("change", &ui::money(s.change))],
-                )
-            }
-            DocumentBody::Return(r) => self.i18n.f(
-                "return.completed",
-                &[("no", &doc.sequence), ("amount", &ui::money(r.total))],
-            ),
-            _ => String::new(),
-        };
-        let printed = self.print(receipt, cash);
-        let shown = self.go(Go::Sale);
-        if self.banner.as_ref().is_none_or(|b| b.level == Level::Info) {
-            self.banner = Some(Banner {
-                level: Level::Info,
-                text: note,
-            });
-        }
-        Task::batch([printed, shown])
-    }
-
-    /// Sends a receipt (and a drawer kick) to the printer thread.
-    fn print(&mut self, receipt: Option<Receipt>, kick_drawer: bool) -> Task<Message> {
-        // Without a printer there is nothing to print on (the status bar says so); any
-        // receipt can be reprinted from the returns screen once one is set up.
-        if let Some(printer) = self.printer.as_mut() {
-            printer.submit(receipt, kick_drawer);
-        }
-        Task::none()
-    }
-
-    fn reprint(&mut self) -> Task<Message> {
-        let receipt = self.unprinted.take().map(|mut r| {
-            r.reprint = true;
-            r
-        });
-        if receipt.is_some() && self.printer.is_none() {
-            self.unprinted = receipt;
-            return self.show(Level::Warning, self.i18n.t("print.no_printer").to_string());
-        }
-        self.banner = None;
-        self.print(receipt, false)
-    }
-
-    fn reprint_document(&mut self, doc: &Document) -> Task<Message> {
-        let receipt = self.till.as_ref().and_then(|till| {
-            let mut header =
-                receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
-            header.reprint = true;
-            receipt::for_document(doc, till, &header)
-        });
-        if self.printer.is_none() {
-            self.unprinted = receipt;
-            return self.show(Level::Warning, self.i18n.t("print.no_printer").to_string());
-        }
-        self.print(receipt, false)
-    }
-
-    fn kick_drawer(&mut self) -> Task<Message> {
-        let _ = self.print(None, true);
-        self.refresh_status();
-        self.show(Level::Info, self.i18n.t("drawer.opened").to_string())
-    }
-
-    /// Waits at most `timeout` for the printer's next outcome and takes it in, as the
-    /// timer would; false when none came.
-    pub fn wait_for_printer(&mut self, timeout: Duration) -> bool {
-        let Some(finished) = self.printer.as_ref().and_then(|p| p.wait(timeout)) else {
-            return false;
-        };
-        self.take_print_outcomes(vec![finished]);
-        true
-    }
-
-    /// Printer outcomes: a failure shows a banner with a reprint button; the sale stays.
-    pub fn collect_prints(&mut self) {
-        let Some(printer) = &self.printer else {
-            return;
-        };
-        let finished = printer.finished();
-        self.take_print_outcomes(finished);
-    }
-
-    fn take_print_outcomes(&mut self, finished: Vec<printing::Finished>) {
-        for finished in finished {
-            match finished.result {
-                Ok(()) => self.status.printer = PrinterState::Ready,
-                Err(e) => {
-                    let text = error_text::print_error(self.i18n, &e);
-                    self.status.printer = PrinterState::Failed(text.clone());
-                    if finished.receipt.is_some() {
-                        self.unprinted = finished.receipt;
-                    }
-                    self.banner = Some(Banner {
-                        level: Level::Error,
-                        text,
-                    });
-                }
-            }
-        }
-    }
-
-    fn log_out(&mut self) -> Task<Message> {
-        if let Some(till) = self.till.as_mut() {
-            till.logout();
-        }
-        self.go(Go::Login)
     }
 
     // ----- view -----

@@ -626,7 +626,11 @@ impl State {
         ]
         .spacing(8)
         // Rows sit 8 px in (their highlight's padding) and clear the 14 px scrollbar.
-        .padding(iced::Padding { left: 8.0, right: 22.0, ..iced::Padding::ZERO });
+        .padding(iced::Padding {
+            left: 8.0,
+            right: 22.0,
+            ..iced::Padding::ZERO
+        });
         let lines = self
             .priced
             .iter()

@@ -1,0 +1,165 @@
+//! The app's input: keys from the window, scans from the wedge and the serial scanner,
+//! the timer, and the sync agent's status read on it.
+
+use std::time::Instant;
+
+use iced::Task;
+use scanner::{ScannerEvent, WedgeEvent};
+
+use super::keys::{KeyPress, Pressed};
+use super::screen::{Event, Go, login, member, shift_open};
+use super::status_bar::ScannerState;
+use super::{App, Message, STATUS_EVERY_TICKS, SYNC_EVERY_TICKS, Screen, scanning};
+
+impl App {
+    pub(super) fn on_key(&mut self, press: KeyPress) -> Task<Message> {
+        let KeyPress { key, at } = press;
+        let key = match key {
+            Pressed::Char(c) => {
+                // Typed keys already reached the focused box; only scans need acting on.
+                let _ = self.wedge.key(c, at);
+                Pressed::Char(c)
+            }
+            Pressed::Enter => match self.wedge.enter(at) {
+                WedgeEvent::Scan(code) => return self.on_scan(code),
+                _ => Pressed::Enter,
+            },
+            // Tab walks the boxes of a form, so a count can be typed without the mouse.
+            Pressed::Tab => return iced::widget::operation::focus_next(),
+            other => other,
+        };
+        if let (Some(prompt), Some(till)) = (self.approval.as_mut(), self.till.as_mut()) {
+            let outcome = prompt.key(&key, till, self.clock.now());
+            return self.after_approval(outcome);
+        }
+        if key == Pressed::Escape && self.banner.is_some() && !matches!(self.screen, Screen::Sale) {
+            self.banner = None;
+        }
+        self.screen_key(key)
+    }
+
+    pub(super) fn screen_key(&mut self, key: Pressed) -> Task<Message> {
+        if let Screen::Settings(state) = &mut self.screen {
+            let outcome = state.key(&key, &self.data);
+            return self.after_settings(outcome);
+        }
+        let typed = matches!(key, Pressed::Char(_));
+        let was_editing = self.sale.editing_price();
+        let acted = self.screen_key_action(key);
+        if typed {
+            return acted;
+        }
+        // After a command key the cursor goes where the next typing belongs: the tender's
+        // box on the payment screen, the price panel or the entry box on the sale screen.
+        match self.screen {
+            Screen::Payment(_) => Task::batch([acted, self.focus_task()]),
+            Screen::Sale => self.after_sale_action(acted, was_editing),
+            _ => acted,
+        }
+    }
+
+    pub(super) fn screen_key_action(&mut self, key: Pressed) -> Task<Message> {
+        self.dispatch(|screen, sale, ctx| match screen {
+            Screen::Login(x) if key == Pressed::Enter => x.update(login::Message::Submit, ctx),
+            Screen::ShiftOpen(x) => match key {
+                Pressed::Enter => x.update(shift_open::Message::Confirm, ctx),
+                Pressed::Escape => x.update(shift_open::Message::Logout, ctx),
+                _ => None,
+            },
+            Screen::Sale => sale.key(&key, ctx),
+            Screen::Payment(x) => x.key(&key, ctx),
+            Screen::Member(x) => x.key(&key, ctx),
+            Screen::Held(x) => x.key(&key, ctx),
+            Screen::Return(x) => x.key(&key, ctx),
+            Screen::Drawer(x) => x.key(&key),
+            Screen::XReport(x) => x.key(&key, ctx),
+            Screen::Close(x) => x.key(&key, ctx),
+            Screen::Review(x) => x.key(&key),
+            Screen::Alerts(x) => x.key(&key),
+            _ => None,
+        })
+    }
+
+    /// A code from a scanner (wedge or serial): what it means depends on the screen.
+    pub fn on_scan(&mut self, code: String) -> Task<Message> {
+        let code = code.trim().to_string();
+        self.dispatch(|screen, sale, ctx| match screen {
+            Screen::Sale => {
+                let known = |candidate: &str| scanning::is_known(ctx.till, candidate);
+                let code = sale.take_scanned_keys(&code, known);
+                if scanning::is_receipt_code(&code) {
+                    return Some(Event::Go(Go::Return(Some(code))));
+                }
+                let is_product = ctx
+                    .till
+                    .store()
+                    .product_by_code(&scanning::item_input(&code).code)
+                    .ok()
+                    .flatten()
+                    .is_some();
+                if !is_product && ctx.till.store().find_member(&code).ok().flatten().is_some() {
+                    return member::State::default().attach_key(&code, ctx);
+                }
+                sale.scan(scanning::item_input(&code), ctx)
+            }
+            Screen::Member(x) => x.attach_key(&code, ctx),
+            Screen::Return(x) => x.scanned(&code, ctx),
+            _ => Some(Event::Warning(ctx.i18n.t("scan.not_here").to_string())),
+        })
+    }
+
+    pub(super) fn on_scanner(&mut self, event: ScannerEvent) -> Task<Message> {
+        match event {
+            ScannerEvent::Scan(read) => {
+                self.status.scanner = ScannerState::Connected;
+                // The parsed text has no AIM prefix, so receipts and members match too.
+                let code = read.result.map(|scan| scan.raw).unwrap_or(read.raw);
+                self.on_scan(code)
+            }
+            ScannerEvent::Disconnected(reason) => {
+                self.status.scanner = ScannerState::Disconnected(reason);
+                Task::none()
+            }
+            ScannerEvent::Reconnected => {
+                self.status.scanner = ScannerState::Connected;
+                Task::none()
+            }
+        }
+    }
+
+    pub(super) fn on_tick(&mut self, at: Instant) -> Task<Message> {
+        let _ = self.wedge.flush(at);
+        if matches!(self.screen, Screen::Sale) && self.approval.is_none() {
+            let _ = self.dispatch(|_, sale, ctx| {
+                sale.tick(ctx);
+                None
+            });
+        }
+        self.collect_prints();
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks.is_multiple_of(SYNC_EVERY_TICKS) {
+            self.read_sync_status();
+        }
+        if self.ticks.is_multiple_of(STATUS_EVERY_TICKS) {
+            self.refresh_status();
+        }
+        Task::none()
+    }
+
+    /// Takes the sync agent's word on head office; without an agent the till is offline.
+    pub(super) fn read_sync_status(&mut self) {
+        let Some(sync) = &self.sync else {
+            return;
+        };
+        let status = sync.status();
+        let last_sync = status.last_push_ok.max(status.last_pull_ok);
+        self.set_online(status.online, last_sync);
+    }
+
+    /// A document was committed: the agent should push it soon.
+    pub(super) fn nudge_sync(&self) {
+        if let Some(sync) = &self.sync {
+            sync.nudge();
+        }
+    }
+}
