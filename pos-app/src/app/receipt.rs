@@ -103,24 +103,8 @@ fn sale_receipt(doc: &Document, sale: &Sale, till: &Till, header: &Header<'_>) -
         subtotal: sale.subtotal,
         discount_total: sale.discount_total,
         total: sale.total + sale.cash_rounding,
-        vat: sale
-            .vat
-            .iter()
-            .map(|v| ReceiptVat {
-                rate: v.rate,
-                gross: v.gross,
-                vat: v.vat,
-            })
-            .collect(),
-        tenders: sale
-            .tenders
-            .iter()
-            .map(|t| ReceiptTender {
-                label: i18n.t(tender_key(t.kind)).to_string(),
-                amount: t.amount,
-                reference: t.reference.clone(),
-            })
-            .collect(),
+        vat: receipt_vat(&sale.vat),
+        tenders: receipt_tenders(&sale.tenders, i18n),
         change: sale.change,
         member: sale
             .member
@@ -128,6 +112,27 @@ fn sale_receipt(doc: &Document, sale: &Sale, till: &Till, header: &Header<'_>) -
             .map(|m| member(m, sale.points_earned, sale.points_redeemed, till, i18n)),
         ..base(doc, i18n.t("receipt.sale"), header)
     }
+}
+
+fn receipt_vat(vat: &[pos_core::document::VatAmount]) -> Vec<ReceiptVat> {
+    vat.iter()
+        .map(|v| ReceiptVat {
+            rate: v.rate,
+            gross: v.gross,
+            vat: v.vat,
+        })
+        .collect()
+}
+
+fn receipt_tenders(tenders: &[pos_core::document::Tender], i18n: I18n) -> Vec<ReceiptTender> {
+    tenders
+        .iter()
+        .map(|t| ReceiptTender {
+            label: i18n.t(tender_key(t.kind)).to_string(),
+            amount: t.amount,
+            reference: t.reference.clone(),
+        })
+        .collect()
 }
 
 fn return_receipt(doc: &Document, ret: &Return, till: &Till, header: &Header<'_>) -> Receipt {
@@ -164,24 +169,8 @@ fn return_receipt(doc: &Document, ret: &Return, till: &Till, header: &Header<'_>
             .collect(),
         subtotal: ret.total,
         total: ret.total,
-        vat: ret
-            .vat
-            .iter()
-            .map(|v| ReceiptVat {
-                rate: v.rate,
-                gross: v.gross,
-                vat: v.vat,
-            })
-            .collect(),
-        tenders: ret
-            .tenders
-            .iter()
-            .map(|t| ReceiptTender {
-                label: i18n.t(tender_key(t.kind)).to_string(),
-                amount: t.amount,
-                reference: t.reference.clone(),
-            })
-            .collect(),
+        vat: receipt_vat(&ret.vat),
+        tenders: receipt_tenders(&ret.tenders, i18n),
         member: ret
             .member
             .as_ref()
