@@ -194,6 +194,9 @@ fn feed(c: &mut Criterion) {
             for _ in 0..iters {
                 let till = TestTill::init("S1", "T1", None);
                 let mut store: Store = till.store();
+                store
+                    .set_page_cache_mib(sync_agent::agent::FEED_PAGE_CACHE_MIB)
+                    .unwrap();
                 let started = Instant::now();
                 let mut held_back = Vec::new();
                 for (i, page) in pages.iter().enumerate() {
