@@ -7,6 +7,9 @@ use crate::money::round_cny;
 
 /// Tenders on one sale.
 pub const TENDERS_MAX: usize = 10;
+/// Change above this is a typing slip (an extra zero on the cash amount), not a note a
+/// customer handed over.
+pub const CHANGE_MAX_YUAN: Decimal = Decimal::from_parts(1_000, 0, 0, false, 0);
 
 /// Whether cash due is rounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,6 +67,8 @@ pub enum TenderError {
         paid: Decimal,
         missing: Decimal,
     },
+    #[error("change of {change} is more than {max}: check the cash amount typed")]
+    ChangeTooLarge { change: Decimal, max: Decimal },
 }
 
 /// Checks the tenders against the total and works out rounding and change.
@@ -103,6 +108,12 @@ pub fn settle(
             due,
             paid,
             missing: due - paid,
+        });
+    }
+    if paid - due > CHANGE_MAX_YUAN {
+        return Err(TenderError::ChangeTooLarge {
+            change: paid - due,
+            max: CHANGE_MAX_YUAN,
         });
     }
     // Non-cash never exceeds due, so change never exceeds the cash handed over.

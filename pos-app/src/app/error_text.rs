@@ -104,6 +104,10 @@ fn tender_error(i18n: I18n, error: &TenderError) -> String {
             &[("paid", &money(*non_cash)), ("due", &money(*due))],
         ),
         TenderError::TooManyTenders { max } => i18n.f("error.too_many_tenders", &[("max", max)]),
+        TenderError::ChangeTooLarge { change, max } => i18n.f(
+            "error.change_too_large",
+            &[("change", &money(*change)), ("max", &money(*max))],
+        ),
         other => i18n.f("error.tender", &[("detail", other)]),
     }
 }
