@@ -99,15 +99,7 @@ pub fn field<'a, M: Clone + 'a>(
     value: &'a str,
     on_input: impl Fn(String) -> M + 'a,
 ) -> Element<'a, M> {
-    column![
-        text(label).size(SMALL).color(MUTED),
-        text_input(placeholder, value)
-            .on_input(on_input)
-            .padding(10)
-            .size(TEXT)
-    ]
-    .spacing(4)
-    .into()
+    labelled(label, text_input(placeholder, value).on_input(on_input))
 }
 
 /// A labelled text box the app can focus by `id`.
@@ -118,13 +110,20 @@ pub fn field_with_id<'a, M: Clone + 'a>(
     id: &'static str,
     on_input: impl Fn(String) -> M + 'a,
 ) -> Element<'a, M> {
+    labelled(
+        label,
+        text_input(placeholder, value).id(id).on_input(on_input),
+    )
+}
+
+/// The label above a text box, both in the app's sizes.
+fn labelled<'a, M: Clone + 'a>(
+    label: &'a str,
+    input: iced::widget::TextInput<'a, M>,
+) -> Element<'a, M> {
     column![
         text(label).size(SMALL).color(MUTED),
-        text_input(placeholder, value)
-            .id(id)
-            .on_input(on_input)
-            .padding(10)
-            .size(TEXT)
+        input.padding(10).size(TEXT)
     ]
     .spacing(4)
     .into()
