@@ -292,20 +292,12 @@ fn write_document<W: Write>(
 }
 
 async fn members<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<u64, ExportError> {
-    csv.write_record(MEMBERS_HEADER)?;
-    let stream = client
-        .query_raw(
-            "SELECT m.id, m.card_no, coalesce(m.phone, ''), m.name, m.tier, m.points_balance,
-                    coalesce(string_agg(a.alias_id, ';' ORDER BY a.alias_id), '')
-             FROM members m LEFT JOIN member_aliases a ON a.member_id = m.id
-             GROUP BY m.id ORDER BY m.id",
-            std::iter::empty::<&(dyn ToSql + Sync)>(),
-        )
-        .await?;
-    let mut stream = pin!(stream);
-    let mut count = 0;
-    while let Some(row) = stream.try_next().await? {
-        csv.write_record([
+    let sql = "SELECT m.id, m.card_no, coalesce(m.phone, ''), m.name, m.tier, m.points_balance,
+                      coalesce(string_agg(a.alias_id, ';' ORDER BY a.alias_id), '')
+               FROM members m LEFT JOIN member_aliases a ON a.member_id = m.id
+               GROUP BY m.id ORDER BY m.id";
+    rows_to_csv(client, csv, MEMBERS_HEADER, sql, |row| {
+        vec![
             row.get::<_, String>(0),
             row.get(1),
             row.get(2),
@@ -313,29 +305,41 @@ async fn members<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<
             row.get(4),
             row.get::<_, i64>(5).to_string(),
             row.get(6),
-        ])?;
-        count += 1;
-    }
-    Ok(count)
+        ]
+    })
+    .await
 }
 
 async fn stock<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<u64, ExportError> {
-    csv.write_record(STOCK_HEADER)?;
-    let stream = client
-        .query_raw(
-            "SELECT store_id, sku, lot_no, quantity FROM stock ORDER BY store_id, sku, lot_no",
-            std::iter::empty::<&(dyn ToSql + Sync)>(),
-        )
-        .await?;
-    let mut stream = pin!(stream);
-    let mut count = 0;
-    while let Some(row) = stream.try_next().await? {
-        csv.write_record([
+    let sql = "SELECT store_id, sku, lot_no, quantity FROM stock ORDER BY store_id, sku, lot_no";
+    rows_to_csv(client, csv, STOCK_HEADER, sql, |row| {
+        vec![
             row.get::<_, String>(0),
             row.get(1),
             row.get(2),
             row.get::<_, i64>(3).to_string(),
-        ])?;
+        ]
+    })
+    .await
+}
+
+/// Streams the rows of a query without parameters into the CSV, one record per row, so a
+/// large export never sits in memory; returns how many rows were written.
+async fn rows_to_csv<W: Write>(
+    client: &Client,
+    csv: &mut csv::Writer<W>,
+    header: &[&str],
+    sql: &str,
+    record: impl Fn(&tokio_postgres::Row) -> Vec<String>,
+) -> Result<u64, ExportError> {
+    csv.write_record(header)?;
+    let stream = client
+        .query_raw(sql, std::iter::empty::<&(dyn ToSql + Sync)>())
+        .await?;
+    let mut stream = pin!(stream);
+    let mut count = 0;
+    while let Some(row) = stream.try_next().await? {
+        csv.write_record(record(&row))?;
         count += 1;
     }
     Ok(count)
