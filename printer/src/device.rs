@@ -7,7 +7,8 @@ use escpos::utils::RealTimeStatusRequest;
 use crate::commands::{DrawerPin, kick_drawer_bytes, status_query};
 use crate::error::{Operation, PrintError};
 use crate::receipt::{PaperWidth, Receipt};
-use crate::render::render_escpos;
+use crate::render::{render_escpos, render_report_escpos};
+use crate::report::Report;
 use crate::status::{DrawerSense, PrinterStatus, StatusReplies, is_status_reply, parse_status};
 use crate::transport::{Link, LinkError, connect_tcp, open_file, open_serial};
 use crate::uri::PrinterUri;
@@ -116,6 +117,11 @@ impl Printer {
         self.print(&render_escpos(receipt, width))
     }
 
+    /// Renders and prints a report (X or Z), cut at the end.
+    pub fn print_report(&mut self, report: &Report, width: PaperWidth) -> Result<(), PrintError> {
+        self.print(&render_report_escpos(report, width))
+    }
+
     /// Pulses the cash drawer through the printer (`ESC p`).
     pub fn kick_drawer(
         &mut self,
@@ -128,7 +134,16 @@ impl Printer {
 
     /// Asks `DLE EOT 1`, `2` and `4` and decodes the replies; each reply may take
     /// `timeouts.status_ms`. Bytes that are not status replies are skipped.
+    ///
+    /// A `file://` path that is not a character device (a plain file, a pipe) cannot
+    /// answer: that is [`PrintError::StatusUnsupported`], and nothing is written.
     pub fn status(&mut self) -> Result<PrinterStatus, PrintError> {
+        if let Some(why) = self.link.cannot_answer() {
+            return Err(PrintError::StatusUnsupported {
+                uri: self.uri.to_string(),
+                why: why.to_string(),
+            });
+        }
         let wait_ms = self.timeouts.status_ms;
         self.link
             .drain_input()

@@ -16,17 +16,17 @@ pub(crate) struct Style {
     pub center: bool,
 }
 
-const PLAIN: Style = Style {
+pub(crate) const PLAIN: Style = Style {
     bold: false,
     double: false,
     center: false,
 };
-const BOLD: Style = Style {
+pub(crate) const BOLD: Style = Style {
     bold: true,
     double: false,
     center: false,
 };
-const CENTER: Style = Style {
+pub(crate) const CENTER: Style = Style {
     bold: false,
     double: false,
     center: true,
@@ -77,11 +77,7 @@ fn format_rate(rate: Decimal) -> String {
 
 /// Lays out the whole receipt.
 pub(crate) fn layout(receipt: &Receipt, width: PaperWidth) -> Vec<Block> {
-    let cols = width.columns();
-    let mut out = Layout {
-        cols,
-        blocks: Vec::new(),
-    };
+    let mut out = Layout::new(width);
     out.header(receipt);
     out.lines(receipt, width);
     out.totals(receipt);
@@ -93,18 +89,30 @@ pub(crate) fn layout(receipt: &Receipt, width: PaperWidth) -> Vec<Block> {
     out.blocks
 }
 
-struct Layout {
+/// Lines being laid out for one paper width; the receipt and the report both use it.
+pub(crate) struct Layout {
     cols: usize,
     blocks: Vec<Block>,
 }
 
 impl Layout {
+    pub(crate) fn new(width: PaperWidth) -> Layout {
+        Layout {
+            cols: width.columns(),
+            blocks: Vec::new(),
+        }
+    }
+
+    pub(crate) fn into_blocks(self) -> Vec<Block> {
+        self.blocks
+    }
+
     fn push(&mut self, text: String, style: Style) {
         self.blocks.push(Block::Text { text, style });
     }
 
     /// Wrapped text, each line in `style`.
-    fn wrapped(&mut self, text: &str, style: Style) {
+    pub(crate) fn wrapped(&mut self, text: &str, style: Style) {
         let cols = if style.double {
             self.cols / 2
         } else {
@@ -122,20 +130,19 @@ impl Layout {
         }
     }
 
-    fn rule(&mut self) {
+    pub(crate) fn rule(&mut self) {
         self.push("-".repeat(self.cols), PLAIN);
     }
 
     /// Text on the left, `right` right-aligned on the first line.
-    fn row(&mut self, left: &str, right: &str, style: Style) {
+    pub(crate) fn row(&mut self, left: &str, right: &str, style: Style) {
         for line in row(left, right, self.cols, 0) {
             self.push(line, style);
         }
     }
 
     fn header(&mut self, r: &Receipt) {
-        self.wrapped(&r.title, TITLE);
-        self.wrapped(&r.store_name, BOLD_CENTER);
+        self.title(&r.title, &r.store_name);
         if let Some(address) = &r.store_address {
             self.wrapped(address, CENTER);
         }
@@ -143,7 +150,7 @@ impl Layout {
             self.wrapped(&format!("电话: {phone}"), CENTER);
         }
         if r.reprint {
-            self.wrapped("** 重打印 / REPRINT **", BOLD_CENTER);
+            self.reprint_mark();
         }
         self.rule();
         self.wrapped(&format!("单号: {}", r.document_no), PLAIN);
@@ -154,6 +161,16 @@ impl Layout {
         self.wrapped(&format!("收银机: {}", r.terminal_id), PLAIN);
         self.wrapped(&format!("操作员: {}", r.operator), PLAIN);
         self.rule();
+    }
+
+    /// The store's name under a title, centred.
+    pub(crate) fn title(&mut self, title: &str, store_name: &str) {
+        self.wrapped(title, TITLE);
+        self.wrapped(store_name, BOLD_CENTER);
+    }
+
+    pub(crate) fn reprint_mark(&mut self) {
+        self.wrapped("** 重打印 / REPRINT **", BOLD_CENTER);
     }
 
     fn lines(&mut self, r: &Receipt, width: PaperWidth) {
@@ -195,9 +212,12 @@ impl Layout {
         if let Some(expiry) = l.expiry_date {
             tracking.push(format!("有效期至: {}", expiry.format("%Y-%m-%d")));
         }
+        // Lot and expiry share a line when they fit; neither: no line at all.
         let joined = tracking.join(" ");
         if INDENT + display_width(&sanitize(&joined)) <= self.cols {
-            self.indented(&joined);
+            if !tracking.is_empty() {
+                self.indented(&joined);
+            }
         } else {
             for text in &tracking {
                 self.indented(text);

@@ -1,16 +1,21 @@
-//! Receipt printing for the till: a receipt model, its layout for 58 mm and
-//! 80 mm paper, ESC/POS encoding (Chinese GB18030 text, QR code, cut, drawer
+//! Receipt printing for the till: receipt and report models, their layout for
+//! 58 mm and 80 mm paper, ESC/POS encoding (Chinese GB18030 text, QR code, cut, drawer
 //! kick), real-time status, and the transports (TCP 9100, serial, device file).
 //!
-//! Architecture invariant: rendering is pure (`Receipt` in, bytes or text out);
-//! only [`Printer`] does I/O, and every read and write it does has a deadline.
+//! Architecture invariant: rendering is pure (`Receipt` or `Report` in, bytes or
+//! text out); only [`Printer`] does I/O, and every read and write it does has a
+//! deadline.
 //!
 //! # Layout
 //! - `receipt`: the [`Receipt`] model, [`PaperWidth`], [`mask_phone`].
 //! - `width`: columns on paper ([`display_width`]: non-ASCII counts 2), wrapping
 //!   that never cuts a character, sanitizing of control characters.
+//! - `report`: the [`Report`] model (X and Z reports): heading fields, then
+//!   sections of label/value rows ([`ReportSection`], [`ReportRow`]).
 //! - `layout`: the receipt as lines that fit the paper; both renderers draw it.
-//! - `render`: [`render_escpos`] (bytes) and [`render_text`] (screen preview).
+//! - `report_layout`: the report as lines, with the same helpers.
+//! - `render`: [`render_escpos`] / [`render_report_escpos`] (bytes) and
+//!   [`render_text`] / [`render_report_text`] (screen preview).
 //! - `commands`: ESC/POS byte sequences. Plain ones are the `escpos` crate's
 //!   constants; written by hand because escpos lacks them: `FS &` / `FS .`
 //!   Chinese mode, `ESC p` with pulse times, the `GS ( k` QR data store and the
@@ -22,9 +27,10 @@
 //! - `transport`: TCP, serial (`serialport`) and device-file pipes, each read and
 //!   write bounded by a deadline; by hand because escpos' drivers have no
 //!   connect timeout for host names and fold errors into strings.
-//! - `device`: [`Printer`]: open, print, status, kick the drawer.
+//! - `device`: [`Printer`]: open, print a receipt or a report, status, kick the drawer.
 //! - `error`: [`PrintError`], worded for the cashier ([`PrintError::hint_zh`]).
-//! - `sample`: the installer's test receipt ([`sample_receipt`]).
+//! - `sample`: the installer's test receipt ([`sample_receipt`]) and a Z report
+//!   ([`sample_z_report`]).
 //!
 //! Text is GB18030 via `encoding_rs`. Characters GB18030 encodes in four bytes
 //! (rare CJK extensions, emoji) need a printer with the GB18030 font.
@@ -36,6 +42,9 @@
 //!     .expect("valid date");
 //! let preview = render_text(&sample_receipt(at), PaperWidth::Mm58);
 //! assert!(preview.lines().all(|l| printer::display_width(l) <= 32));
+//!
+//! let report = printer::render_report_text(&printer::sample_z_report(at), PaperWidth::Mm58);
+//! assert!(report.contains("应有现金"));
 //! ```
 
 mod commands;
@@ -44,6 +53,8 @@ mod error;
 mod layout;
 mod receipt;
 mod render;
+mod report;
+mod report_layout;
 mod sample;
 mod status;
 mod transport;
@@ -59,8 +70,9 @@ pub use layout::format_money;
 pub use receipt::{
     PaperWidth, Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat, mask_phone,
 };
-pub use render::{render_escpos, render_text};
-pub use sample::{SAMPLE_SALE_ID, sample_receipt};
+pub use render::{render_escpos, render_report_escpos, render_report_text, render_text};
+pub use report::{Report, ReportLabels, ReportRow, ReportSection, ReportValue};
+pub use sample::{SAMPLE_SALE_ID, sample_receipt, sample_z_report};
 pub use status::{DrawerSense, NotAStatusReply, PrinterStatus, StatusReplies, parse_status};
 pub use uri::{DEFAULT_BAUD, DEFAULT_TCP_PORT, PrinterUri};
 pub use width::{display_width, wrap};

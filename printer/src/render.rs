@@ -1,11 +1,13 @@
-//! Draws the laid-out receipt: as ESC/POS bytes for the printer and as plain
-//! text for the screen preview. Both are pure.
+//! Draws a laid-out receipt or report: as ESC/POS bytes for the printer and as
+//! plain text for the screen preview. Both are pure.
 
 use encoding_rs::GB18030;
 
 use crate::commands;
 use crate::layout::{Block, Style, layout};
 use crate::receipt::{PaperWidth, Receipt};
+use crate::report::Report;
+use crate::report_layout::layout_report;
 use crate::width::center;
 
 /// Lines fed after the last text so the cut does not clip it.
@@ -14,11 +16,20 @@ const FEED_BEFORE_CUT_LINES: u8 = 3;
 /// The receipt as ESC/POS bytes: `ESC @`, `FS &` Chinese mode, GB18030 text,
 /// bold double-size title, the QR code (`GS ( k`) of the sale id, feed and cut.
 pub fn render_escpos(receipt: &Receipt, width: PaperWidth) -> Vec<u8> {
+    escpos_blocks(layout(receipt, width), width)
+}
+
+/// The report as ESC/POS bytes: as for a receipt, without a QR code.
+pub fn render_report_escpos(report: &Report, width: PaperWidth) -> Vec<u8> {
+    escpos_blocks(layout_report(report, width), width)
+}
+
+fn escpos_blocks(blocks: Vec<Block>, width: PaperWidth) -> Vec<u8> {
     let mut out = Vec::with_capacity(2048);
     out.extend_from_slice(commands::init());
     out.extend_from_slice(commands::CHINESE_MODE_ON);
     let mut current = Style::default();
-    for block in layout(receipt, width) {
+    for block in blocks {
         match block {
             Block::Text { text, style } => {
                 switch_style(&mut out, &mut current, style);
@@ -68,9 +79,18 @@ fn switch_style(out: &mut Vec<u8>, current: &mut Style, next: Style) {
 /// The receipt as the screen preview shows it: the same lines as on paper, each
 /// at most [`PaperWidth::columns`] wide; the QR code is a `[二维码]` line.
 pub fn render_text(receipt: &Receipt, width: PaperWidth) -> String {
+    text_blocks(layout(receipt, width), width)
+}
+
+/// The report as the screen preview shows it, line for line as on paper.
+pub fn render_report_text(report: &Report, width: PaperWidth) -> String {
+    text_blocks(layout_report(report, width), width)
+}
+
+fn text_blocks(blocks: Vec<Block>, width: PaperWidth) -> String {
     let cols = width.columns();
     let mut lines = Vec::new();
-    for block in layout(receipt, width) {
+    for block in blocks {
         match block {
             Block::Text { text, style } if style.center => lines.push(center(&text, cols)),
             Block::Text { text, .. } => lines.push(text),

@@ -1,9 +1,11 @@
-//! The test receipt that installers print with `pos-devices print-test`.
+//! The test receipt that installers print with `pos-devices print-test`, and a
+//! Z report for the report goldens and examples.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
 use crate::receipt::{Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat};
+use crate::report::{Report, ReportLabels, ReportRow, ReportSection};
 
 /// A sale id of the form the till prints as a QR code.
 pub const SAMPLE_SALE_ID: &str = "0194f3a2-7c1e-7b55-9d41-2f6a1c8e5b07";
@@ -83,6 +85,70 @@ pub fn sample_receipt(printed_at: NaiveDateTime) -> Receipt {
             "谢谢惠顾，祝您健康！".into(),
         ],
         qr_payload: Some(SAMPLE_SALE_ID.into()),
+        reprint: false,
+    }
+}
+
+/// A Z report with every part a till prints: sales, tenders, VAT, points, the
+/// cash count and a variance, and a signature line. Time is passed in.
+pub fn sample_z_report(printed_at: NaiveDateTime) -> Report {
+    let money = |units: i64| Decimal::new(units, 2);
+    Report {
+        title: "Z 报表".into(),
+        store_name: "康泰医疗器械 人民路店".into(),
+        terminal_id: "T01".into(),
+        operator: "李店长".into(),
+        business_date: printed_at.date(),
+        printed_at,
+        z_no: Some(12),
+        labels: ReportLabels::default(),
+        sections: vec![
+            ReportSection::new(
+                "销售",
+                vec![
+                    ReportRow::text("流水号", "118 - 131"),
+                    ReportRow::text("销售笔数", 11),
+                    ReportRow::money("销售金额", money(356_750)),
+                    ReportRow::text("退货笔数", 1),
+                    ReportRow::money("退货金额", money(17_600)),
+                    ReportRow::text("作废笔数", 0),
+                    ReportRow::money("优惠合计", money(12_000)),
+                ],
+            ),
+            ReportSection::new(
+                "支付方式",
+                vec![
+                    ReportRow::money("现金（6 笔）", money(98_150)),
+                    ReportRow::money("微信支付（4 笔）", money(201_000)),
+                    ReportRow::money("积分抵扣（1 笔）", money(2_000)),
+                ],
+            ),
+            ReportSection::new(
+                "增值税",
+                vec![ReportRow::money("税率 13% 含税 3391.50", money(39_017))],
+            ),
+            ReportSection::new("会员积分", vec![ReportRow::text("发放积分", 3_380)]),
+            ReportSection::new(
+                "现金",
+                vec![
+                    ReportRow::money("备用金", money(50_000)),
+                    ReportRow::money("出款", money(2_000)),
+                    ReportRow::money("应有现金", money(146_150)).bold(),
+                    ReportRow::money("实点现金", money(146_000)).bold(),
+                    ReportRow::money("差额", money(-150)).bold(),
+                ],
+            ),
+            ReportSection::new(
+                "钱箱清点",
+                vec![
+                    ReportRow::money("100 元 × 14", money(140_000)),
+                    ReportRow::money("50 元 × 1", money(5_000)),
+                    ReportRow::money("10 元 × 1", money(1_000)),
+                ],
+            ),
+            ReportSection::new("未用到的分区", vec![]),
+        ],
+        footer: vec!["店长签字：".into()],
         reprint: false,
     }
 }

@@ -149,6 +149,19 @@ impl Link {
         Ok(())
     }
 
+    /// Why this link can never carry a status reply, if it cannot: a device file
+    /// that is not a character device (a plain file, a pipe) only takes bytes.
+    pub(crate) fn cannot_answer(&self) -> Option<&'static str> {
+        let Link::File(file) = self else {
+            return None;
+        };
+        match file.metadata() {
+            Ok(meta) if is_char_device(&meta) => None,
+            Ok(_) => Some("it is a file, not a printer device"),
+            Err(_) => Some("its file type cannot be read"),
+        }
+    }
+
     /// Throws away whatever the printer sent before we ask it something.
     pub(crate) fn drain_input(&mut self) -> Result<(), LinkError> {
         let mut buf = [0u8; 256];
@@ -210,6 +223,18 @@ fn drain(source: &mut impl Read, buf: &mut [u8], drained: &mut usize) -> Result<
         }
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn is_char_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_char_device()
+}
+
+/// Elsewhere a device path is not a plain file.
+#[cfg(not(unix))]
+fn is_char_device(meta: &std::fs::Metadata) -> bool {
+    !meta.is_file()
 }
 
 enum Direction {

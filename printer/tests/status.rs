@@ -228,3 +228,31 @@ fn printer_that_stops_reading_times_out_while_writing() {
         other => panic!("expected a write timeout, got {other:?}"),
     }
 }
+
+#[test]
+fn a_plain_file_cannot_answer_and_gets_no_query_bytes() {
+    let path = std::env::temp_dir().join(format!("printer-status-{}.bin", std::process::id()));
+    std::fs::write(&path, b"").expect("create the file");
+    let uri = PrinterUri::File { path: path.clone() };
+    let mut printer = Printer::open(&uri, timeouts()).expect("open the file");
+    let err = printer.status().expect_err("a file cannot answer");
+    let written = std::fs::read(&path).expect("read the file back");
+    std::fs::remove_file(&path).expect("remove the file");
+    assert!(
+        matches!(err, PrintError::StatusUnsupported { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("not a printer device"), "{err}");
+    assert!(written.is_empty(), "no DLE EOT written: {written:?}");
+}
+
+#[test]
+fn a_character_device_file_is_asked_for_its_status() {
+    let pty = pty_printer(Some(PAPER_OUT));
+    let uri = PrinterUri::File {
+        path: pty.path.clone(),
+    };
+    let mut printer = Printer::open(&uri, timeouts()).expect("open the pty");
+    let status = printer.status().expect("the device answers");
+    assert!(status.paper_out, "{status:?}");
+}
