@@ -150,7 +150,7 @@ fn ingest(c: &mut Criterion) {
         .unwrap();
     let (base, terminals) = runtime.block_on(async {
         let url = cluster.create_database().await.unwrap();
-        let pool = db::pool(&url, 8).unwrap();
+        let pool = db::pool(&url, 8, Some(db::REQUEST_STATEMENT_TIMEOUT)).unwrap();
         db::migrate(&mut pool.get().await.unwrap()).await.unwrap();
         let mut terminals = Vec::new();
         for t in 0..4 {

@@ -18,10 +18,26 @@ const MIGRATION_LOCK_KEY: i64 = 0x4845_4144_4f46_4d31;
 /// is answered 503 with Retry-After.
 pub const POOL_WAIT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Longest a statement may run while serving requests: a stuck query (a lock held by an
+/// operator's session, a runaway plan) then fails the one request with a 503 instead of
+/// holding a pooled connection until every request waits.
+pub const REQUEST_STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A pool of at most `size_max` connections to `database_url` (a `postgres://` URL or a
-/// `key=value` string).
-pub fn pool(database_url: &str, size_max: usize) -> Result<Pool, DbError> {
-    let config = tokio_postgres::Config::from_str(database_url)?;
+/// `key=value` string). With `statement_timeout`, every connection cancels statements
+/// that run longer (the server's own `statement_timeout`); `None` keeps the database's
+/// setting, for the command-line imports and exports that may run long.
+pub fn pool(
+    database_url: &str,
+    size_max: usize,
+    statement_timeout: Option<Duration>,
+) -> Result<Pool, DbError> {
+    let mut config = tokio_postgres::Config::from_str(database_url)?;
+    if let Some(timeout) = statement_timeout {
+        let mut options = config.get_options().unwrap_or_default().to_string();
+        options.push_str(&format!(" -c statement_timeout={}", timeout.as_millis()));
+        config.options(options.trim());
+    }
     let manager = Manager::from_config(
         config,
         NoTls,
@@ -52,6 +68,8 @@ pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<Vec<i32>, Db
     let mut applied = Vec::new();
     for (version, sql) in MIGRATIONS {
         let tx = client.transaction().await?;
+        // A migration may rewrite a large table: no request timeout applies to it.
+        tx.batch_execute("SET LOCAL statement_timeout = 0").await?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK_KEY])
             .await?;
         let done = tx

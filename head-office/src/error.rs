@@ -36,6 +36,17 @@ impl DbError {
     }
 }
 
+impl DbError {
+    /// True when PostgreSQL cancelled the statement because it ran past
+    /// `statement_timeout` (see [`crate::db::REQUEST_STATEMENT_TIMEOUT`]).
+    pub fn is_statement_timeout(&self) -> bool {
+        let DbError::Postgres(e) = self else {
+            return false;
+        };
+        e.code() == Some(&tokio_postgres::error::SqlState::QUERY_CANCELED)
+    }
+}
+
 /// What went wrong with a request, as the client sees it.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
@@ -106,6 +117,11 @@ impl From<DbError> for HttpError {
     fn from(e: DbError) -> Self {
         // The detail goes to the log, not to the client.
         tracing::error!(error = %e, "database failure");
+        if e.is_statement_timeout() {
+            return HttpError::Unavailable(
+                "the database took too long to answer; retry later".into(),
+            );
+        }
         match e {
             DbError::Pool(_) => {
                 HttpError::Unavailable("the database is not reachable; retry later".into())

@@ -107,11 +107,13 @@ async fn main() -> anyhow::Result<()> {
     let Some(url) = cli.database_url else {
         bail!("no database: pass --database-url or set DATABASE_URL");
     };
-    let pool_size = match &cli.command {
-        Command::Serve { pool_size_max, .. } => *pool_size_max,
-        _ => 2,
+    let (pool_size, statement_timeout) = match &cli.command {
+        Command::Serve { pool_size_max, .. } => {
+            (*pool_size_max, Some(db::REQUEST_STATEMENT_TIMEOUT))
+        }
+        _ => (2, None),
     };
-    let pool = db::pool(&url, pool_size).context("database settings")?;
+    let pool = db::pool(&url, pool_size, statement_timeout).context("database settings")?;
     let mut client = pool.get().await.context("connect to the database")?;
     match cli.command {
         Command::Migrate => {

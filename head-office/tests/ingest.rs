@@ -86,6 +86,59 @@ async fn the_same_document_twice_in_one_batch_counts_once() {
 }
 
 #[tokio::test]
+async fn an_id_resent_with_other_content_is_rejected_not_called_a_duplicate() {
+    let ho = HeadOffice::start().await;
+    let token = ho.enroll(STORE, TERMINAL).await;
+    let first = document(
+        STORE,
+        TERMINAL,
+        1,
+        DocumentBody::Sale(sale(&[item("BP-1", 1, "10.00")], None, 0, 0)),
+    );
+    let mut altered = first.clone();
+    altered.body = DocumentBody::Sale(sale(&[item("BP-1", 3, "10.00")], None, 0, 0));
+    let accepted = ho
+        .submit(&token, &batch(STORE, TERMINAL, vec![first.clone()]))
+        .await;
+    assert_eq!(statuses(&accepted), vec![DocumentStatus::Accepted]);
+    let before = ho.snapshot().await;
+
+    let later = ho
+        .submit(&token, &batch(STORE, TERMINAL, vec![altered.clone()]))
+        .await;
+    assert_eq!(statuses(&later), vec![DocumentStatus::Rejected]);
+    let reason = later.results[0].reason.clone().unwrap_or_default();
+    assert!(reason.contains("different content"), "{reason}");
+    assert_eq!(
+        ho.snapshot().await,
+        before,
+        "a conflicting resend changed data"
+    );
+
+    // Within one batch: the first copy counts, the altered one is refused.
+    let second = document(
+        STORE,
+        TERMINAL,
+        2,
+        DocumentBody::Sale(sale(&[item("BP-1", 1, "10.00")], None, 0, 0)),
+    );
+    let mut second_altered = second.clone();
+    second_altered.body = DocumentBody::Sale(sale(&[item("BP-1", 2, "10.00")], None, 0, 0));
+    let both = ho
+        .submit(
+            &token,
+            &batch(STORE, TERMINAL, vec![second, second_altered]),
+        )
+        .await;
+    assert_eq!(
+        statuses(&both),
+        vec![DocumentStatus::Accepted, DocumentStatus::Rejected]
+    );
+    assert_eq!(ho.stock(STORE, "BP-1", "").await, Some(-2));
+    ho.stop().await;
+}
+
+#[tokio::test]
 async fn a_wrong_total_is_rejected_with_a_reason_and_does_not_block_the_rest() {
     let ho = HeadOffice::start().await;
     let token = ho.enroll(STORE, TERMINAL).await;
@@ -338,5 +391,51 @@ async fn returns_put_stock_back_and_voids_reverse_the_sale() {
         Some(0),
         "the void put the monitor back"
     );
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn a_statement_stuck_behind_a_lock_is_cancelled_with_a_503_and_changes_nothing() {
+    let ho = HeadOffice::start_with_statement_timeout(std::time::Duration::from_millis(500)).await;
+    let token = ho.enroll(STORE, TERMINAL).await;
+    let request = batch(
+        STORE,
+        TERMINAL,
+        vec![document(
+            STORE,
+            TERMINAL,
+            1,
+            DocumentBody::Sale(sale(&[item("BP-1", 1, "10.00")], None, 0, 0)),
+        )],
+    );
+    // Someone's session holds the terminal's row, as an operator's open transaction would.
+    let mut holder = ho.client().await;
+    let lock = holder.transaction().await.expect("begin");
+    lock.execute(
+        "SELECT 1 FROM terminals WHERE store_id = $1 AND terminal_id = $2 FOR UPDATE",
+        &[&STORE, &TERMINAL],
+    )
+    .await
+    .expect("lock the terminal");
+    let before = ho.snapshot().await;
+
+    let (status, body) = ho.post_batch(&token, &request).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"], "unavailable", "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("too long")),
+        "{body}"
+    );
+    assert_eq!(
+        ho.snapshot().await,
+        before,
+        "a cancelled batch changed data"
+    );
+
+    lock.rollback().await.expect("release");
+    let response = ho.submit(&token, &request).await;
+    assert_eq!(statuses(&response), vec![DocumentStatus::Accepted]);
     ho.stop().await;
 }

@@ -14,7 +14,7 @@ async fn serves_https_with_the_configured_certificate_and_nothing_in_clear() {
     let config = tls::server_config(&cert_path, &key_path).unwrap();
 
     let url = PgCluster::shared().create_database().await.unwrap();
-    let pool = db::pool(&url, 2).unwrap();
+    let pool = db::pool(&url, 2, Some(db::REQUEST_STATEMENT_TIMEOUT)).unwrap();
     db::migrate(&mut pool.get().await.unwrap()).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

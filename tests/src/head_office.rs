@@ -31,7 +31,12 @@ impl TestHeadOffice {
             .create_database()
             .await
             .expect("create a database");
-        let pool = db::pool(&database_url, POOL_SIZE_MAX).expect("a pool");
+        let pool = db::pool(
+            &database_url,
+            POOL_SIZE_MAX,
+            Some(db::REQUEST_STATEMENT_TIMEOUT),
+        )
+        .expect("a pool");
         db::migrate(&mut pool.get().await.expect("connect"))
             .await
             .expect("migrate");

@@ -1,10 +1,12 @@
 //! Ingest of a batch of documents from one terminal (`POST /v1/batches`).
 //!
 //! 1. Screen (pure): each document must add up ([`validate_document`]); an id twice in
-//!    the batch is a duplicate, a sequence twice is rejected.
+//!    the batch is a duplicate (rejected if its content differs), a sequence twice is
+//!    rejected.
 //! 2. In one transaction, holding the terminal's row lock: insert every candidate with
 //!    `ON CONFLICT DO NOTHING`. The database decides what is new; what it skipped is a
-//!    duplicate (same id) or rejected (sequence or voided sale taken by another id).
+//!    duplicate (same id, same content hash) or rejected (same id with other content,
+//!    sequence or voided sale taken by another id).
 //! 3. Apply the effects of the new documents only (members, points, stock, serials,
 //!    gaps) and publish the changes to the feed. A resend inserts nothing, so it has no
 //!    effect; a rejected document is never stored, so it has none either.
@@ -65,6 +67,9 @@ fn screen(docs: &[Document]) -> Vec<Verdict> {
     for (i, doc) in docs.iter().enumerate() {
         let verdict = if let Some(&first) = first_by_id.get(&doc.id) {
             match &verdicts[first] {
+                _ if docs[first].content_hash() != doc.content_hash() => {
+                    resent_with_other_content(doc)
+                }
                 Verdict::Rejected(reason) => Verdict::Rejected(reason.clone()),
                 _ => Verdict::Duplicate,
             }
@@ -199,10 +204,25 @@ async fn check_voids(
     Ok(sales)
 }
 
+/// An id head office already has, with other content: answering "duplicate" would let
+/// the till drop a document head office never stored, so it is rejected and stays at the
+/// till, visible to the manager, until someone looks at both.
+fn resent_with_other_content(doc: &Document) -> Verdict {
+    tracing::warn!(document = %doc.id, sequence = doc.sequence, "document id resent with other content; rejected");
+    Verdict::Rejected(format!(
+        "document {} was already received with different content; both are kept for review",
+        doc.id
+    ))
+}
+
 /// Why the database skipped a candidate.
 fn explain_skip(doc: &Document, found: &store::Conflicts) -> Verdict {
-    if found.ids.contains(&doc.id) {
-        return Verdict::Duplicate;
+    if let Some(stored_hash) = found.ids.get(&doc.id) {
+        return if *stored_hash == doc.content_hash() {
+            Verdict::Duplicate
+        } else {
+            resent_with_other_content(doc)
+        };
     }
     if let Some(other) = found.sequences.get(&doc.sequence) {
         return Verdict::Rejected(format!(

@@ -130,7 +130,8 @@ pub async fn insert_documents(
 /// What already holds the ids, sequences and voided sales of documents not inserted.
 #[derive(Debug, Default)]
 pub struct Conflicts {
-    pub ids: HashSet<Uuid>,
+    /// Id already stored -> the SHA-256 of the content stored under it.
+    pub ids: HashMap<Uuid, String>,
     /// Sequence -> the document that has it.
     pub sequences: HashMap<u64, Uuid>,
     /// Voided sale -> the void that voided it.
@@ -154,7 +155,8 @@ pub async fn conflicts(
         .collect();
     let rows = tx
         .query(
-            "SELECT id, store_id = $2 AND terminal_id = $3 AND sequence = ANY($4), sequence, voided_sale_id
+            "SELECT id, store_id = $2 AND terminal_id = $3 AND sequence = ANY($4), sequence, voided_sale_id,
+                    content_hash
              FROM documents
              WHERE id = ANY($1)
                 OR (store_id = $2 AND terminal_id = $3 AND sequence = ANY($4))
@@ -165,7 +167,7 @@ pub async fn conflicts(
     let mut found = Conflicts::default();
     for row in rows {
         let id: Uuid = row.get(0);
-        found.ids.insert(id);
+        found.ids.insert(id, row.get(4));
         if row.get::<_, bool>(1) {
             found.sequences.insert(to_u64(row.get(2)), id);
         }

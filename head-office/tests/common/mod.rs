@@ -36,11 +36,20 @@ impl HeadOffice {
     }
 
     pub async fn start_with(body_limits: BodyLimits) -> HeadOffice {
+        HeadOffice::launch(body_limits, db::REQUEST_STATEMENT_TIMEOUT).await
+    }
+
+    /// A head office whose statements are cancelled after `timeout`.
+    pub async fn start_with_statement_timeout(timeout: std::time::Duration) -> HeadOffice {
+        HeadOffice::launch(BodyLimits::default(), timeout).await
+    }
+
+    async fn launch(body_limits: BodyLimits, statement_timeout: std::time::Duration) -> HeadOffice {
         let url = PgCluster::shared()
             .create_database()
             .await
             .expect("create a database");
-        let pool = db::pool(&url, 8).expect("pool");
+        let pool = db::pool(&url, 8, Some(statement_timeout)).expect("pool");
         db::migrate(&mut pool.get().await.expect("connect"))
             .await
             .expect("migrate");
