@@ -31,6 +31,11 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
             "error.expired_lot",
             &[("name", name), ("lot", lot_no), ("expiry", expiry_date)],
         ),
+        E::NotLotTracked { name, .. } => i18n.f("lot_pick.not_lot_tracked", &[("name", name)]),
+        E::SerialLotFixed { serial, lot_no } => i18n.f(
+            "lot_pick.serial_lot_fixed",
+            &[("serial", serial), ("lot", lot_no)],
+        ),
         E::SerialRequired { name, .. } => i18n.f("error.serial_required", &[("name", name)]),
         E::SerialQuantity { serial } => i18n.f("error.serial_quantity", &[("serial", serial)]),
         E::SerialAlreadySold { serial, sequence } => {
@@ -74,6 +79,7 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
         E::VoidAfterReturn { sequence } => i18n.f("error.void_after_return", &[("no", sequence)]),
         E::VoidAfterClose { sequence } => i18n.f("error.void_after_close", &[("no", sequence)]),
         E::ReturnOfVoided { sequence } => i18n.f("error.return_of_voided", &[("no", sequence)]),
+        E::TooManyItems { max } => i18n.f("no_receipt.too_many", &[("max", max)]),
         E::HeldSalesFull { max } => i18n.f("error.held_full", &[("max", max)]),
         E::HeldSaleNotFound { .. } => i18n.t("error.held_not_found").into(),
         E::NonPositiveAmount { amount } => i18n.f("error.non_positive", &[("amount", amount)]),

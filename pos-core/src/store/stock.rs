@@ -139,6 +139,17 @@ impl Store {
             .optional()?)
     }
 
+    /// The lot head office lists a serial unit under, when it names one.
+    pub fn serial_lot(&self, sku: &str, serial: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT lot_no FROM serial_unit WHERE sku = ?1 AND serial = ?2")?
+            .query_row([sku, serial], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten()
+            .filter(|l| !l.is_empty()))
+    }
+
     /// Serials of a SKU that head office lists as available and this till has not sold.
     pub fn available_serials(&self, sku: &str, limit: usize) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.conn().prepare_cached(

@@ -14,6 +14,16 @@ use crate::operator::ManagerAction;
 use crate::pricing::vat_of_amounts;
 use crate::returns::{RefundTo, ReturnPlan, ReturnRequestLine, plan_return};
 
+/// Items one return without a receipt takes at most; more are a second return.
+pub const NO_RECEIPT_ITEMS_MAX: usize = 50;
+
+/// What a return without a receipt would refund: its lines and their sum, in cash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoReceiptPlan {
+    pub lines: Vec<ReturnLine>,
+    pub total: Decimal,
+}
+
 /// An item brought back without a receipt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReturnItem {
@@ -147,6 +157,64 @@ impl Till {
         self.commit(now, Vec::new(), |_, _, _| Ok(body))
     }
 
+    /// What taking these items back without a receipt would refund (cash, at today's
+    /// price), without recording anything; the same checks as the return itself.
+    pub fn plan_return_without_receipt(
+        &self,
+        items: &[ReturnItem],
+    ) -> Result<NoReceiptPlan, TillError> {
+        if items.len() > NO_RECEIPT_ITEMS_MAX {
+            return Err(TillError::TooManyItems {
+                max: NO_RECEIPT_ITEMS_MAX,
+            });
+        }
+        let mut lines = Vec::with_capacity(items.len());
+        for ReturnItem { item } in items {
+            if item.quantity == 0 {
+                return Err(TillError::ZeroQuantity);
+            }
+            let product =
+                self.store
+                    .product_by_code(&item.code)?
+                    .ok_or_else(|| TillError::UnknownCode {
+                        code: item.code.clone(),
+                    })?;
+            if let Some(serial) = &item.serial {
+                if item.quantity != 1 {
+                    return Err(TillError::SerialQuantity {
+                        serial: serial.clone(),
+                    });
+                }
+                if lines
+                    .iter()
+                    .any(|l: &ReturnLine| l.sku == product.sku && l.serial.as_ref() == Some(serial))
+                {
+                    return Err(TillError::SerialInCart {
+                        serial: serial.clone(),
+                    });
+                }
+                if let Some(sequence) = self.store.serial_sold_by(&product.sku, serial)? {
+                    return Err(TillError::SerialReturnOnOtherSale {
+                        serial: serial.clone(),
+                        sequence,
+                    });
+                }
+            }
+            lines.push(ReturnLine {
+                original_line_no: None,
+                sku: product.sku,
+                name: product.name,
+                quantity: item.quantity,
+                lot: item.lot.clone(),
+                serial: item.serial.clone(),
+                refund: crate::money::round_cny(product.price * Decimal::from(item.quantity)),
+                vat_rate: product.vat_rate,
+            });
+        }
+        let total = lines.iter().map(|l| l.refund).sum();
+        Ok(NoReceiptPlan { lines, total })
+    }
+
     /// Takes back goods without the original sale (manager): refunded in cash at today's
     /// price. A serial this till sold must be returned against its sale instead.
     pub fn return_without_receipt(
@@ -164,37 +232,7 @@ impl Till {
         }
         let shift = self.store.open_shift()?.ok_or(TillError::NoOpenShift)?;
         let approvals = self.require(ManagerAction::RefundWithoutReceipt, approval, now)?;
-        let mut lines = Vec::new();
-        for ReturnItem { item } in items {
-            if item.quantity == 0 {
-                return Err(TillError::ZeroQuantity);
-            }
-            let product =
-                self.store
-                    .product_by_code(&item.code)?
-                    .ok_or_else(|| TillError::UnknownCode {
-                        code: item.code.clone(),
-                    })?;
-            if let Some(serial) = &item.serial
-                && let Some(sequence) = self.store.serial_sold_by(&product.sku, serial)?
-            {
-                return Err(TillError::SerialReturnOnOtherSale {
-                    serial: serial.clone(),
-                    sequence,
-                });
-            }
-            lines.push(ReturnLine {
-                original_line_no: None,
-                sku: product.sku,
-                name: product.name,
-                quantity: item.quantity,
-                lot: item.lot.clone(),
-                serial: item.serial.clone(),
-                refund: crate::money::round_cny(product.price * Decimal::from(item.quantity)),
-                vat_rate: product.vat_rate,
-            });
-        }
-        let total: Decimal = lines.iter().map(|l| l.refund).sum();
+        let NoReceiptPlan { lines, total } = self.plan_return_without_receipt(items)?;
         let body = DocumentBody::Return(Return {
             shift_id: shift.id,
             original_sale_id: None,

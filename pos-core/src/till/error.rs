@@ -29,6 +29,10 @@ pub enum TillError {
         lot_no: String,
         expiry_date: NaiveDate,
     },
+    #[error("{name} is not tracked by lot; it has no lot to choose")]
+    NotLotTracked { sku: String, name: String },
+    #[error("serial {serial} belongs to lot {lot_no}; its lot cannot be changed")]
+    SerialLotFixed { serial: String, lot_no: String },
     #[error("{name} is tracked by serial: scan the serial number")]
     SerialRequired { sku: String, name: String },
     #[error("serial {serial} is sold once and only one unit per line")]
@@ -81,6 +85,8 @@ pub enum TillError {
     VoidAfterClose { sequence: u64 },
     #[error("sale no. {sequence} was voided; nothing can be returned")]
     ReturnOfVoided { sequence: u64 },
+    #[error("at most {max} items in one return without a receipt")]
+    TooManyItems { max: usize },
     #[error("at most {max} sales can be held")]
     HeldSalesFull { max: usize },
     #[error("no held sale {id}")]

@@ -6,6 +6,7 @@
 //! - `config`: thresholds and the store's clock rules.
 //! - `operators`: login, lock-out and manager approvals.
 //! - `sale`: the cart, members, holding and payment.
+//! - `lots`: the lots a line may take, and choosing one by hand.
 //! - `after_sale`: voids and returns.
 //! - `drawer`: shifts, paid in/out, X and Z reports.
 
@@ -13,12 +14,14 @@ mod after_sale;
 mod config;
 mod drawer;
 mod error;
+mod lots;
 mod operators;
 mod sale;
 
-pub use after_sale::ReturnItem;
+pub use after_sale::{NO_RECEIPT_ITEMS_MAX, NoReceiptPlan, ReturnItem};
 pub use config::TillConfig;
 pub use error::TillError;
+pub use lots::LotChoice;
 pub use sale::{ItemInput, ScanOutcome};
 
 use std::path::Path;

@@ -40,7 +40,8 @@ impl ItemInput {
     }
 }
 
-/// The line a scan landed on, and a warning to show (a near-expiry lot).
+/// The line a scan (or a hand-chosen lot) landed on, and a warning to show: a near-expiry
+/// lot's number, expiry date and days left.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScanOutcome {
     pub line_no: u32,
@@ -84,29 +85,45 @@ impl Till {
         let today = self.business_date(now);
         let (lot, expiry_date) = self.resolve_lot(&product, input, today)?;
         let serial = self.check_serial(&product, input)?;
-        let near_expiry =
-            match expiry_date.map(|d| check_expiry(d, today, self.config.near_expiry_warn_days)) {
-                Some(ExpiryCheck::Expired) => {
-                    return Err(TillError::ExpiredLot {
-                        sku: product.sku.clone(),
-                        name: product.name.clone(),
-                        lot_no: lot.clone().unwrap_or_default(),
-                        expiry_date: expiry_date.unwrap_or(today),
-                    });
-                }
-                Some(ExpiryCheck::NearExpiry { days_left }) => Some((
-                    lot.clone().unwrap_or_default(),
-                    expiry_date.unwrap_or(today),
-                    days_left,
-                )),
-                _ => None,
-            };
+        let near_expiry = self.expiry_rule(
+            &product.sku,
+            &product.name,
+            lot.as_deref(),
+            expiry_date,
+            today,
+        )?;
         let line_no = self.add_to_cart(&product, input.quantity, lot, expiry_date, serial)?;
         Ok(ScanOutcome {
             line_no,
             name: product.name,
             near_expiry,
         })
+    }
+
+    /// The expiry rule for a line's lot: an expired lot is refused, a near-expiry one gives
+    /// the warning to show (lot, expiry date, days left). Scans and hand-chosen lots share it.
+    pub(super) fn expiry_rule(
+        &self,
+        sku: &str,
+        name: &str,
+        lot: Option<&str>,
+        expiry_date: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<Option<(String, NaiveDate, i64)>, TillError> {
+        let Some(expiry_date) = expiry_date else {
+            return Ok(None);
+        };
+        let lot_no = lot.unwrap_or_default().to_string();
+        match check_expiry(expiry_date, today, self.config.near_expiry_warn_days) {
+            ExpiryCheck::Expired => Err(TillError::ExpiredLot {
+                sku: sku.to_string(),
+                name: name.to_string(),
+                lot_no,
+                expiry_date,
+            }),
+            ExpiryCheck::NearExpiry { days_left } => Ok(Some((lot_no, expiry_date, days_left))),
+            ExpiryCheck::Ok => Ok(None),
+        }
     }
 
     fn resolve_lot(
@@ -235,7 +252,7 @@ impl Till {
         Ok(line_no)
     }
 
-    fn line_mut(&mut self, line_no: u32) -> Result<&mut CartLine, TillError> {
+    pub(super) fn line_mut(&mut self, line_no: u32) -> Result<&mut CartLine, TillError> {
         self.cart
             .lines
             .iter_mut()
