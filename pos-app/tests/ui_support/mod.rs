@@ -69,7 +69,8 @@ pub fn demo_data_dir(dir: &std::path::Path, printer: Option<String>) -> DataDir 
     data
 }
 
-/// A printer on 127.0.0.1 that keeps every job (one connection = one job).
+/// A printer on 127.0.0.1 that keeps every job (one connection = one job) and never
+/// answers a status query.
 pub struct CapturingPrinter {
     pub uri: String,
     jobs: Receiver<Vec<u8>>,
@@ -85,6 +86,10 @@ impl CapturingPrinter {
                 let Ok(mut stream) = stream else { break };
                 let mut bytes = Vec::new();
                 let _ = stream.read_to_end(&mut bytes);
+                // The printer thread's status polls are not jobs (nobody answers them).
+                if is_status_poll(&bytes) {
+                    continue;
+                }
                 if tx.send(bytes).is_err() {
                     break;
                 }
@@ -101,6 +106,15 @@ impl CapturingPrinter {
     }
 }
 
+/// Whether a connection carried only `DLE EOT n` status queries.
+pub fn is_status_poll(bytes: &[u8]) -> bool {
+    !bytes.is_empty()
+        && bytes.len() % 3 == 0
+        && bytes
+            .chunks(3)
+            .all(|q| q[0] == 0x10 && q[1] == 0x04 && matches!(q[2], 1..=4))
+}
+
 /// Drives an [`App`] as the window would.
 pub struct Driver {
     pub app: App,
@@ -113,6 +127,19 @@ impl Driver {
             app: App::new(data, Clock::manual(demo_now())),
             at: Instant::now(),
         }
+    }
+
+    /// Logs the cashier in and opens the shift with a 100-yuan float: the sale screen.
+    pub fn log_in_and_open_shift(&mut self) {
+        use pos_app::app::screen::{count, login, shift_open};
+        self.send(Message::Login(login::Message::Operator("cashier".into())));
+        self.send(Message::Login(login::Message::Pin(CASHIER_PIN.into())));
+        self.key(Pressed::Enter);
+        self.send(Message::ShiftOpen(shift_open::Message::Count(
+            count::Message::Count(0, "1".into()),
+        )));
+        self.key(Pressed::Enter);
+        assert!(matches!(self.app.screen(), pos_app::app::Screen::Sale));
     }
 
     pub fn send(&mut self, message: Message) {
