@@ -140,3 +140,53 @@ fn a_burst_whose_first_key_came_late_is_still_one_scan() {
         "no key of the scan is left in the box"
     );
 }
+
+/// Keys `gap` apart and Enter, reaching only the key listener (no box has the focus).
+fn burst(d: &mut Driver, code: &str, gap: std::time::Duration) {
+    use pos_app::app::keys::KeyPress;
+    d.at += PERSON_GAP;
+    for c in code.chars() {
+        d.send(Message::Key(KeyPress::new(Pressed::Char(c), d.at)));
+        d.at += gap;
+    }
+    d.send(Message::Key(KeyPress::new(Pressed::Enter, d.at)));
+}
+
+#[test]
+fn a_slow_bluetooth_scanner_is_a_scan_once_settings_widen_the_key_gap() {
+    use pos_app::app::screen::settings;
+    let slow = std::time::Duration::from_millis(80);
+    let not_here = |d: &Driver| d.banner() == d.t("scan.not_here");
+
+    // Out of the box, keys 80 ms apart are a person typing: the drawer screen ignores them.
+    let (_dir, mut d) = at_sale_screen();
+    d.key(Pressed::F(7));
+    burst(&mut d, "6921345626875", slow);
+    assert!(!not_here(&d), "80 ms apart is typing by default");
+
+    // The installer widens the gap in settings (reached here through an unreadable file).
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo_data_dir(dir.path(), None);
+    std::fs::write(data.config_path(), "store_name = [broken").unwrap();
+    let mut d = Driver::new(data.clone());
+    d.send(Message::Settings(settings::Message::WedgeGap("300".into())));
+    d.send(Message::Settings(settings::Message::Save));
+    assert_eq!(
+        d.banner(),
+        d.t("settings.bad_wedge_gap"),
+        "300 ms is refused"
+    );
+    assert!(data.load_config().is_err(), "a refused form writes nothing");
+    d.send(Message::Settings(settings::Message::WedgeGap("100".into())));
+    d.send(Message::Settings(settings::Message::Save));
+    assert_eq!(
+        data.load_config().expect("saved").wedge.max_inter_key_ms,
+        100
+    );
+
+    // The same keys are now one scan, wherever they land.
+    d.log_in_and_open_shift();
+    d.key(Pressed::F(7));
+    burst(&mut d, "6921345626875", slow);
+    assert!(not_here(&d), "{}", d.banner());
+}

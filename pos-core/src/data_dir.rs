@@ -56,7 +56,38 @@ pub struct AppConfig {
     pub server: Option<ServerConfig>,
     pub printer: Option<PrinterConfig>,
     pub scanner: Option<ScannerConfig>,
+    /// How a keyboard-wedge scanner's burst is told from typing.
+    pub wedge: WedgeTiming,
     pub till: TillConfig,
+}
+
+/// Keyboard-wedge timing. Most scanners send a key every 1-10 ms; some Bluetooth ones
+/// are slower, which an installer widens here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WedgeTiming {
+    /// Longest gap between two keys of a scan (and before its Enter).
+    pub max_inter_key_ms: u64,
+    /// Fewest characters of a scan; shorter fast bursts stay typed text.
+    pub min_length: usize,
+}
+
+impl WedgeTiming {
+    /// Gaps an installer may set: below 5 ms no scanner keeps up, above 200 ms a
+    /// person's fast typing would be taken for a scan.
+    pub const GAP_MS: std::ops::RangeInclusive<u64> = 5..=200;
+    pub const MIN_LENGTH: std::ops::RangeInclusive<usize> = 1..=20;
+}
+
+impl Default for WedgeTiming {
+    /// 45 ms: the app stamps a key when it handles it, not when the keyboard sent it,
+    /// so a frame drawn mid-burst stretches one gap; people still type far slower.
+    fn default() -> Self {
+        WedgeTiming {
+            max_inter_key_ms: 45,
+            min_length: 4,
+        }
+    }
 }
 
 impl Default for AppConfig {
@@ -67,6 +98,7 @@ impl Default for AppConfig {
             server: None,
             printer: None,
             scanner: None,
+            wedge: WedgeTiming::default(),
             till: TillConfig::default(),
         }
     }

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use iced::widget::{button, column, container, row, stack, text};
 use iced::{Element, Fill, Subscription, Task, Theme};
-use pos_core::data_dir::{AppConfig, DataDir};
+use pos_core::data_dir::{AppConfig, DataDir, WedgeTiming};
 use pos_core::operator::Role;
 use pos_core::till::Till;
 use printer::Receipt;
@@ -47,14 +47,15 @@ use screen::{
 };
 use status_bar::{PrinterState, ScannerState, Status};
 
-/// Scanner bursts: keys at most 45 ms apart. The app stamps a key when it handles it,
-/// not when the keyboard sent it, so a frame drawn mid-burst stretches one gap; people
-/// still type far slower than this.
-const WEDGE: WedgeConfig = WedgeConfig {
-    max_inter_key_ms: 45,
-    min_length: 4,
-    max_length: scanner::MAX_SCAN_CHARS,
-};
+/// The wedge classifier for the configured timing (see `WedgeTiming`'s default for why
+/// 45 ms).
+fn wedge_config(timing: &WedgeTiming) -> WedgeConfig {
+    WedgeConfig {
+        max_inter_key_ms: timing.max_inter_key_ms,
+        min_length: timing.min_length,
+        max_length: scanner::MAX_SCAN_CHARS,
+    }
+}
 
 /// How often the timer ticks: releases held wedge keys, runs the paused search,
 /// collects printer outcomes.
@@ -224,7 +225,7 @@ impl App {
             sale: sale::State::default(),
             approval: None,
             banner: None,
-            wedge: WedgeClassifier::new(WEDGE),
+            wedge: WedgeClassifier::new(wedge_config(&config.wedge)),
             printer: None,
             sync: None,
             unprinted: None,
@@ -683,6 +684,9 @@ impl App {
     /// Uses a configuration: language, the till's rules, the printer.
     fn apply_config(&mut self, config: AppConfig) {
         self.i18n = I18n::new(Language::from_code(&config.language));
+        if self.config.wedge != config.wedge {
+            self.wedge = WedgeClassifier::new(wedge_config(&config.wedge));
+        }
         if let Some(till) = self.till.as_mut() {
             till.set_config(config.till.clone());
         }

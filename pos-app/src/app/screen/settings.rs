@@ -1,10 +1,13 @@
 //! Settings (manager): store name, language, head office, printer and paper width,
-//! serial scanner, thresholds. Saved to `config.toml` in the data dir. A config that
-//! cannot be read opens this screen with the reason, instead of stopping the till.
+//! serial scanner and keyboard-wedge timing, thresholds. Saved to `config.toml` in the
+//! data dir. A config that cannot be read opens this screen with the reason, instead of
+//! stopping the till.
 
 use iced::widget::{button, column, container, row, scrollable, text};
 use iced::{Element, Fill};
-use pos_core::data_dir::{AppConfig, DataDir, PrinterConfig, ScannerConfig, ServerConfig};
+use pos_core::data_dir::{
+    AppConfig, DataDir, PrinterConfig, ScannerConfig, ServerConfig, WedgeTiming,
+};
 use rust_decimal::Decimal;
 
 use crate::app::i18n::{I18n, Language};
@@ -29,6 +32,10 @@ pub enum Message {
     ScannerPort(String),
     /// Serial scanner baud rate.
     Baud(String),
+    /// Longest gap between a wedge scanner's keys, in ms.
+    WedgeGap(String),
+    /// Fewest characters of a wedge scan.
+    WedgeMinLength(String),
     /// Days before expiry a lot warns.
     NearExpiryDays(String),
     /// Largest discount a cashier may give alone, as a fraction.
@@ -62,6 +69,8 @@ pub struct State {
     width_mm: u16,
     scanner_port: String,
     baud: String,
+    wedge_gap_ms: String,
+    wedge_min_length: String,
     near_expiry_days: String,
     discount_limit: String,
 }
@@ -100,6 +109,8 @@ impl State {
                 .map(|s| s.baud)
                 .unwrap_or(9600)
                 .to_string(),
+            wedge_gap_ms: config.wedge.max_inter_key_ms.to_string(),
+            wedge_min_length: config.wedge.min_length.to_string(),
             near_expiry_days: config.till.near_expiry_warn_days.to_string(),
             discount_limit: config.till.cashier_discount_limit.to_string(),
         }
@@ -115,6 +126,8 @@ impl State {
             Message::Width(w) => self.set(|s| s.width_mm = w),
             Message::ScannerPort(v) => self.set(|s| s.scanner_port = v),
             Message::Baud(v) => self.set(|s| s.baud = v),
+            Message::WedgeGap(v) => self.set(|s| s.wedge_gap_ms = v),
+            Message::WedgeMinLength(v) => self.set(|s| s.wedge_min_length = v),
             Message::NearExpiryDays(v) => self.set(|s| s.near_expiry_days = v),
             Message::DiscountLimit(v) => self.set(|s| s.discount_limit = v),
             Message::Save => self.save(data),
@@ -153,6 +166,22 @@ impl State {
             port: self.scanner_port.trim().to_string(),
             baud,
         });
+        config.wedge = WedgeTiming {
+            max_inter_key_ms: self
+                .wedge_gap_ms
+                .trim()
+                .parse()
+                .ok()
+                .filter(|ms| WedgeTiming::GAP_MS.contains(ms))
+                .ok_or("settings.bad_wedge_gap")?,
+            min_length: self
+                .wedge_min_length
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| WedgeTiming::MIN_LENGTH.contains(n))
+                .ok_or("settings.bad_wedge_length")?,
+        };
         config.till.near_expiry_warn_days = self
             .near_expiry_days
             .trim()
@@ -261,6 +290,23 @@ impl State {
                         Message::ScannerPort
                     ),
                     ui::field(i18n.t("settings.baud"), "9600", &self.baud, Message::Baud),
+                ]
+                .spacing(10),
+            )
+            .push(
+                row![
+                    ui::field(
+                        i18n.t("settings.wedge_gap"),
+                        "45",
+                        &self.wedge_gap_ms,
+                        Message::WedgeGap
+                    ),
+                    ui::field(
+                        i18n.t("settings.wedge_min_length"),
+                        "4",
+                        &self.wedge_min_length,
+                        Message::WedgeMinLength
+                    ),
                 ]
                 .spacing(10),
             )
