@@ -71,6 +71,12 @@ enum Command {
     },
     /// Apply pending schema migrations.
     Migrate,
+    /// Mark a flagged point overdraft reviewed, once it has been settled with the member.
+    ReviewOverdraft {
+        /// The redeeming document's id, as `report overdrafts` prints it.
+        #[arg(long)]
+        document: uuid::Uuid,
+    },
     /// Print a report as JSON: open sequence gaps, or overdrafts awaiting review.
     Report {
         kind: ReportArg,
@@ -180,6 +186,19 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             eprintln!("{rows} rows written to {}", out.display());
+        }
+        Command::ReviewOverdraft { document } => {
+            match reports::mark_overdraft_reviewed(&**client, document).await? {
+                reports::ReviewOutcome::Reviewed => {
+                    eprintln!("overdraft of document {document} marked reviewed")
+                }
+                reports::ReviewOutcome::AlreadyReviewed => {
+                    eprintln!("overdraft of document {document} was already reviewed")
+                }
+                reports::ReviewOutcome::NotFlagged => {
+                    bail!("no overdraft is flagged for document {document}")
+                }
+            }
         }
         Command::Report { kind, store } => {
             let json = match kind {

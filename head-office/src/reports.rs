@@ -110,6 +110,44 @@ pub struct OverdraftReview {
     pub flagged_at: DateTime<Utc>,
 }
 
+/// What marking an overdraft reviewed found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewOutcome {
+    /// Marked now.
+    Reviewed,
+    /// Someone marked it before; nothing changed.
+    AlreadyReviewed,
+    /// No overdraft was flagged for that document.
+    NotFlagged,
+}
+
+/// Marks the overdraft of `document_id` reviewed (a person has settled it with the
+/// member, e.g. by a point adjustment), so it leaves [`overdrafts`]. The flag row stays.
+pub async fn mark_overdraft_reviewed(
+    client: &impl GenericClient,
+    document_id: Uuid,
+) -> Result<ReviewOutcome, DbError> {
+    let row = client
+        .query_opt(
+            "WITH marked AS (
+                 UPDATE overdraft_reviews SET reviewed_at = now()
+                 WHERE document_id = $1 AND reviewed_at IS NULL
+                 RETURNING 1
+             )
+             SELECT EXISTS (SELECT 1 FROM marked),
+                    EXISTS (SELECT 1 FROM overdraft_reviews WHERE document_id = $1)",
+            &[&document_id],
+        )
+        .await?;
+    Ok(
+        match row.map(|r| (r.get::<_, bool>(0), r.get::<_, bool>(1))) {
+            Some((true, _)) => ReviewOutcome::Reviewed,
+            Some((false, true)) => ReviewOutcome::AlreadyReviewed,
+            _ => ReviewOutcome::NotFlagged,
+        },
+    )
+}
+
 /// Overdrafts nobody has reviewed yet, oldest first.
 pub async fn overdrafts(client: &impl GenericClient) -> Result<Vec<OverdraftReview>, DbError> {
     let rows = client

@@ -42,6 +42,7 @@ fn every_command_has_help() {
         ("export", "--out"),
         ("migrate", "--database-url"),
         ("report", "overdrafts"),
+        ("review-overdraft", "--document"),
     ] {
         let output = Command::new(BIN)
             .args([command, "--help"])

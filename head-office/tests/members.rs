@@ -246,6 +246,24 @@ async fn an_overdrawn_redemption_is_stored_and_flagged() {
             .len(),
         1
     );
+
+    // Settled with the member: marked reviewed once, it leaves the list.
+    let client = ho.client().await;
+    let mark = |id| reports::mark_overdraft_reviewed(&**client, id);
+    assert_eq!(
+        mark(in_a.id).await.unwrap(),
+        reports::ReviewOutcome::NotFlagged
+    );
+    assert_eq!(
+        mark(review.document_id).await.unwrap(),
+        reports::ReviewOutcome::Reviewed
+    );
+    assert_eq!(
+        mark(review.document_id).await.unwrap(),
+        reports::ReviewOutcome::AlreadyReviewed
+    );
+    assert!(reports::overdrafts(&**client).await.unwrap().is_empty());
+    drop(client);
     ho.stop().await;
 }
 
