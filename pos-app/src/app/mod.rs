@@ -7,7 +7,8 @@
 //! - `input` (keys, scans, the timer) and `documents` (receipts, the drawer): the rest
 //!   of [`App`]'s handlers, so this file keeps the state, `update` and `view`.
 //! - [`printing`]: the printer thread; receipts never hold up the counter.
-//! - [`receipt`]: documents to printed receipts, in one place.
+//! - [`receipt`]: documents to printed receipts, in one place; [`reports`]: the X and Z
+//!   reports, on screen and on paper.
 //! - [`status_bar`], [`ui`], [`i18n`], [`error_text`], [`clock`].
 //!
 //! The app reads the time only through its [`Clock`] and key times from the key
@@ -21,6 +22,7 @@ mod input;
 pub mod keys;
 pub mod printing;
 pub mod receipt;
+pub mod reports;
 pub mod scanning;
 pub mod screen;
 pub mod status_bar;
@@ -33,13 +35,12 @@ use iced::{Element, Fill, Subscription, Task, Theme};
 use pos_core::data_dir::{AppConfig, DataDir, WedgeTiming};
 use pos_core::operator::Role;
 use pos_core::till::Till;
-use printer::Receipt;
 use scanner::{ScannerEvent, WedgeClassifier, WedgeConfig};
 
 pub use clock::Clock;
 use i18n::{I18n, Language};
 use keys::KeyPress;
-use printing::PrinterWorker;
+use printing::{PrinterWorker, Printout};
 use screen::{Ctx, Event, Go};
 use screen::{
     alerts, approval, close, drawer, held, login, member, payment, report, returns, review, sale,
@@ -64,6 +65,8 @@ pub const TICK: Duration = Duration::from_millis(50);
 const STATUS_EVERY_TICKS: u32 = 40;
 /// Ticks between looks at the sync agent's status (about one second).
 const SYNC_EVERY_TICKS: u32 = 20;
+/// How often the idle printer thread asks the printer for its status.
+const PRINTER_POLL: Duration = Duration::from_secs(5);
 /// How often the sync agent pushes and pulls when nothing nudges it.
 const SYNC_INTERVAL: Duration = Duration::from_secs(30);
 
@@ -161,8 +164,8 @@ pub struct App {
     printer: Option<PrinterWorker>,
     /// The embedded sync agent, when a head office is configured.
     sync: Option<sync_agent::SyncHandle>,
-    /// A receipt whose printing failed, waiting for the reprint button.
-    unprinted: Option<Receipt>,
+    /// A receipt or report whose printing failed, waiting for the reprint button.
+    unprinted: Option<Printout>,
     status: Status,
     ticks: u32,
 }
@@ -380,7 +383,7 @@ impl App {
         &self.clock
     }
 
-    pub fn unprinted(&self) -> Option<&Receipt> {
+    pub fn unprinted(&self) -> Option<&Printout> {
         self.unprinted.as_ref()
     }
 
@@ -435,7 +438,7 @@ impl App {
             Event::Go(go) => self.go(go),
             Event::NeedApproval(action) => self.ask_manager(action),
             Event::Completed(doc) => self.completed(*doc),
-            Event::PrintReport(receipt) => self.print(Some(*receipt), false),
+            Event::PrintReport(report) => self.print(Some(Printout::Report(*report)), false),
             Event::Reprint(doc) => self.reprint_document(&doc),
             Event::KickDrawer => self.kick_drawer(),
             Event::LoggedOut => self.log_out(),
@@ -695,9 +698,9 @@ impl App {
             self.printer = config
                 .printer
                 .as_ref()
-                .and_then(|p| PrinterWorker::spawn(p).ok());
+                .and_then(|p| PrinterWorker::spawn(p, PRINTER_POLL).ok());
             self.status.printer = if self.printer.is_some() {
-                PrinterState::Ready
+                PrinterState::Checking
             } else {
                 PrinterState::NotConfigured
             };

@@ -1,12 +1,20 @@
 //! The receipt printer, driven from a named thread so a slow or dead printer never
 //! holds up the counter. Jobs go in over a channel; outcomes come back over another and
-//! the app collects them on its timer tick. A failed job keeps its receipt for reprint.
+//! the app collects them on its timer tick. A failed job keeps its paper for reprint.
+//!
+//! While no job is waiting the thread asks the printer for its status (`DLE EOT`) at
+//! start and then every `poll_every`, so paper out or a dead cable shows in the status
+//! bar before the next sale fails to print. A job never waits for more than the poll in
+//! progress (a few hundred milliseconds when the printer is silent).
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant};
 
 use pos_core::data_dir::PrinterConfig;
-use printer::{DrawerPin, PaperWidth, PrintError, Printer, Receipt, Timeouts};
+use printer::{
+    DrawerPin, PaperWidth, PrintError, Printer, PrinterStatus, Receipt, Report, Timeouts,
+};
 
 /// How long the printer may take; short, since the cashier is waiting for the banner.
 const TIMEOUTS: Timeouts = Timeouts {
@@ -17,11 +25,36 @@ const TIMEOUTS: Timeouts = Timeouts {
 /// Drawer pulse, as most drawers want it.
 const DRAWER_PULSE_MS: u16 = 100;
 
-/// One thing to print: a receipt, a drawer kick, or both.
+/// Something printed on the receipt roll.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Printout {
+    /// A sale or return receipt.
+    Receipt(Receipt),
+    /// An X or Z report.
+    Report(Report),
+}
+
+impl Printout {
+    /// The same paper marked "重打印 / REPRINT".
+    pub fn reprinted(self) -> Printout {
+        match self {
+            Printout::Receipt(receipt) => Printout::Receipt(Receipt {
+                reprint: true,
+                ..receipt
+            }),
+            Printout::Report(report) => Printout::Report(Report {
+                reprint: true,
+                ..report
+            }),
+        }
+    }
+}
+
+/// One thing to print: a receipt or report, a drawer kick, or both.
 #[derive(Debug, Clone)]
 pub struct Job {
     pub id: u64,
-    pub receipt: Option<Receipt>,
+    pub paper: Option<Printout>,
     pub kick_drawer: bool,
 }
 
@@ -29,23 +62,39 @@ pub struct Job {
 #[derive(Debug, Clone)]
 pub struct Finished {
     pub id: u64,
-    pub receipt: Option<Receipt>,
+    pub paper: Option<Printout>,
     pub result: Result<(), Arc<PrintError>>,
+}
+
+/// What the printer thread reports, in the order it happened.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// A job went through or failed.
+    Printed(Box<Finished>),
+    /// A status poll: the printer's answer, or why it gave none.
+    Checked(Result<PrinterStatus, Arc<PrintError>>),
+}
+
+enum Command {
+    Print(Box<Job>),
+    /// Poll the status now (when no job is waiting).
+    Check,
 }
 
 /// The printer thread and its two channels.
 #[derive(Debug)]
 pub struct PrinterWorker {
-    jobs: Sender<Job>,
-    results: Receiver<Finished>,
+    commands: Sender<Command>,
+    outcomes: Receiver<Outcome>,
     next_id: u64,
 }
 
 impl PrinterWorker {
-    /// Starts the thread for the configured printer. It ends when the worker is dropped.
-    pub fn spawn(config: &PrinterConfig) -> std::io::Result<PrinterWorker> {
-        let (jobs, job_rx) = channel::<Job>();
-        let (result_tx, results) = channel();
+    /// Starts the thread for the configured printer; it polls the status at once and
+    /// then every `poll_every` while idle. It ends when the worker is dropped.
+    pub fn spawn(config: &PrinterConfig, poll_every: Duration) -> std::io::Result<PrinterWorker> {
+        let (commands, command_rx) = channel::<Command>();
+        let (outcome_tx, outcomes) = channel();
         let uri = config.uri.clone();
         let width = if config.width_mm <= 58 {
             PaperWidth::Mm58
@@ -54,48 +103,79 @@ impl PrinterWorker {
         };
         std::thread::Builder::new()
             .name("receipt-printer".into())
-            .spawn(move || {
-                for job in job_rx {
-                    let result = run(&uri, width, &job).map_err(Arc::new);
-                    let finished = Finished {
-                        id: job.id,
-                        receipt: job.receipt,
-                        result,
-                    };
-                    if result_tx.send(finished).is_err() {
-                        break;
-                    }
-                }
-            })?;
+            .spawn(move || serve(&uri, width, poll_every, &command_rx, &outcome_tx))?;
         Ok(PrinterWorker {
-            jobs,
-            results,
+            commands,
+            outcomes,
             next_id: 1,
         })
     }
 
     /// Queues a job; returns its id.
-    pub fn submit(&mut self, receipt: Option<Receipt>, kick_drawer: bool) -> u64 {
+    pub fn submit(&mut self, paper: Option<Printout>, kick_drawer: bool) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
         // The thread only stops when this worker is dropped, so the send cannot fail
         // while we hold it; if it ever did, the job's outcome simply never arrives.
-        let _ = self.jobs.send(Job {
+        let _ = self.commands.send(Command::Print(Box::new(Job {
             id,
-            receipt,
+            paper,
             kick_drawer,
-        });
+        })));
         id
     }
 
-    /// Outcomes that arrived since the last call.
-    pub fn finished(&self) -> Vec<Finished> {
-        self.results.try_iter().collect()
+    /// Asks for a status poll as soon as no job is waiting.
+    pub fn check(&self) {
+        let _ = self.commands.send(Command::Check);
+    }
+
+    /// Outcomes that arrived since the last call, oldest first.
+    pub fn outcomes(&self) -> Vec<Outcome> {
+        self.outcomes.try_iter().collect()
     }
 
     /// Waits at most `timeout` for the next outcome (tests and benchmarks).
-    pub fn wait(&self, timeout: std::time::Duration) -> Option<Finished> {
-        self.results.recv_timeout(timeout).ok()
+    pub fn wait(&self, timeout: Duration) -> Option<Outcome> {
+        self.outcomes.recv_timeout(timeout).ok()
+    }
+}
+
+/// The thread: jobs first, a status poll whenever it has been idle for `poll_every`.
+fn serve(
+    uri: &str,
+    width: PaperWidth,
+    poll_every: Duration,
+    commands: &Receiver<Command>,
+    outcomes: &Sender<Outcome>,
+) {
+    let mut next_poll = Instant::now();
+    loop {
+        let idle_for = next_poll.saturating_duration_since(Instant::now());
+        let outcome = match commands.recv_timeout(idle_for) {
+            Ok(Command::Print(job)) => {
+                let result = run(uri, width, &job).map_err(Arc::new);
+                next_poll = Instant::now() + poll_every;
+                Outcome::Printed(Box::new(Finished {
+                    id: job.id,
+                    paper: job.paper,
+                    result,
+                }))
+            }
+            Ok(Command::Check) => {
+                next_poll = Instant::now();
+                continue;
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                let status = poll(uri).map_err(Arc::new);
+                next_poll = Instant::now() + poll_every;
+                Outcome::Checked(status)
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if outcomes.send(outcome).is_err() {
+            return;
+        }
     }
 }
 
@@ -105,8 +185,15 @@ fn run(uri: &str, width: PaperWidth, job: &Job) -> Result<(), PrintError> {
         // The drawer first: the customer's change should not wait for the paper.
         printer.kick_drawer(DrawerPin::Pin2, DRAWER_PULSE_MS, DRAWER_PULSE_MS)?;
     }
-    if let Some(receipt) = &job.receipt {
-        printer.print_receipt(receipt, width)?;
+    match &job.paper {
+        Some(Printout::Receipt(receipt)) => printer.print_receipt(receipt, width),
+        Some(Printout::Report(report)) => printer.print_report(report, width),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// One status poll on its own connection, closed afterwards so the printer is free
+/// for the next job (network printers serve one connection at a time).
+fn poll(uri: &str) -> Result<PrinterStatus, PrintError> {
+    Printer::connect(uri, TIMEOUTS)?.status()
 }

@@ -1,5 +1,5 @@
 //! The one place a document becomes a printed receipt: sales and returns, first print
-//! or reprint, and the X and Z reports laid out on the same paper.
+//! or reprint. The X and Z reports are built in [`super::reports`].
 
 use chrono::NaiveDateTime;
 use pos_core::document::{Document, DocumentBody, Return, Sale, SaleMember};
@@ -8,7 +8,6 @@ use printer::{Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat};
 use rust_decimal::Decimal;
 
 use super::i18n::I18n;
-use super::screen::Ctx;
 use super::screen::member::tier_key;
 use super::screen::payment::tender_key;
 
@@ -189,38 +188,5 @@ fn member(m: &SaleMember, earned: i64, redeemed: i64, till: &Till, i18n: I18n) -
         points_earned: earned,
         points_redeemed: redeemed,
         points_balance: known.map(|k| k.points_balance).unwrap_or_default(),
-    }
-}
-
-/// A report printed on receipt paper: its lines as the footer, no goods, no QR code.
-pub fn report(ctx: &Ctx<'_>, title: String, lines: Vec<(String, String)>) -> Receipt {
-    let identity = ctx.till.identity();
-    Receipt {
-        title,
-        store_name: ctx.config.store_name.clone(),
-        store_address: None,
-        store_phone: None,
-        terminal_id: identity.terminal_id.clone(),
-        operator: ctx
-            .till
-            .operator()
-            .map(|o| o.name.clone())
-            .unwrap_or_default(),
-        document_no: String::new(),
-        printed_at: ctx.till.local_time(ctx.now),
-        lines: Vec::new(),
-        subtotal: Decimal::ZERO,
-        discount_total: Decimal::ZERO,
-        total: Decimal::ZERO,
-        vat: Vec::new(),
-        tenders: Vec::new(),
-        change: Decimal::ZERO,
-        member: None,
-        footer: lines
-            .into_iter()
-            .map(|(label, value)| format!("{label}: {value}"))
-            .collect(),
-        qr_payload: None,
-        reprint: false,
     }
 }

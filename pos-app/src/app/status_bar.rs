@@ -1,24 +1,105 @@
 //! The status bar, always at the bottom: head office reachable or not with the last
-//! sync, documents waiting, printer and scanner, operator, shift, business date.
+//! sync, documents waiting, printer (from its status polls and jobs) and scanner,
+//! operator, shift, business date.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use iced::widget::{container, row, text};
 use iced::{Background, Color, Element, Fill, Theme};
 use pos_core::store::OutboxStats;
 use pos_core::till::Till;
+use printer::{Operation, PrintError, PrinterStatus};
 
 use super::i18n::I18n;
 use super::screen::login::role_key;
-use super::ui;
+use super::{error_text, ui};
 
+/// The printer as the last status poll or job found it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum PrinterState {
     #[default]
     NotConfigured,
-    /// Configured; nothing printed yet or the last job went through.
+    /// Configured; the first status poll has not answered yet.
+    Checking,
+    /// Answers and has paper, or the last job went through.
     Ready,
-    /// The last job failed; the reason, translated.
+    /// The paper-near-end sensor is set: a new roll is needed soon.
+    PaperLow,
+    PaperOut,
+    CoverOpen,
+    /// Cannot be reached, or says it is offline.
+    Offline,
+    /// Reachable, but it did not answer the status query.
+    NoStatus,
+    /// The last job failed for another reason; the reason, translated.
     Failed(String),
+}
+
+impl PrinterState {
+    /// What a status poll found. A printer that cannot report (a `file://` path that
+    /// is a plain file) counts as ready: it was opened, and that is all it can tell.
+    pub fn from_check(result: &Result<PrinterStatus, Arc<PrintError>>, i18n: I18n) -> Self {
+        match result {
+            Ok(s) if s.paper_out => PrinterState::PaperOut,
+            Ok(s) if s.cover_open => PrinterState::CoverOpen,
+            Ok(s) if !s.online => PrinterState::Offline,
+            Ok(s) if s.paper_near_end => PrinterState::PaperLow,
+            Ok(_) => PrinterState::Ready,
+            Err(e) => match e.as_ref() {
+                PrintError::StatusUnsupported { .. } => PrinterState::Ready,
+                PrintError::NoReply { .. }
+                | PrintError::Read { .. }
+                | PrintError::Timeout {
+                    during: Operation::WaitingForStatus,
+                    ..
+                } => PrinterState::NoStatus,
+                other => PrinterState::from_error(other, i18n),
+            },
+        }
+    }
+
+    /// What a job's outcome says. A job that went through proves the printer takes
+    /// bytes, not that it has paper: paper and cover states wait for the next poll.
+    pub fn after_job(&self, result: &Result<(), Arc<PrintError>>, i18n: I18n) -> Self {
+        match result {
+            Ok(()) => match self {
+                PrinterState::PaperLow | PrinterState::PaperOut | PrinterState::CoverOpen => {
+                    self.clone()
+                }
+                _ => PrinterState::Ready,
+            },
+            Err(e) => PrinterState::from_error(e, i18n),
+        }
+    }
+
+    fn from_error(error: &PrintError, i18n: I18n) -> Self {
+        match error {
+            PrintError::PaperOut { .. } => PrinterState::PaperOut,
+            PrintError::CoverOpen { .. } => PrinterState::CoverOpen,
+            PrintError::Offline { .. }
+            | PrintError::Connect { .. }
+            | PrintError::Timeout { .. }
+            | PrintError::NoReply { .. } => PrinterState::Offline,
+            other => PrinterState::Failed(error_text::print_error(i18n, other)),
+        }
+    }
+
+    /// The status bar's words and colour.
+    fn label(&self, i18n: I18n) -> (&'static str, Color) {
+        let (key, color) = match self {
+            PrinterState::NotConfigured => ("status.printer_none", ui::MUTED),
+            PrinterState::Checking => ("printer_state.checking", ui::MUTED),
+            PrinterState::Ready => ("status.printer_ready", ui::OK),
+            PrinterState::PaperLow => ("printer_state.paper_low", ui::WARN),
+            PrinterState::PaperOut => ("printer_state.paper_out", ui::ERROR),
+            PrinterState::CoverOpen => ("printer_state.cover_open", ui::ERROR),
+            PrinterState::Offline => ("printer_state.offline", ui::ERROR),
+            PrinterState::NoStatus => ("printer_state.no_status", ui::WARN),
+            PrinterState::Failed(_) => ("status.printer_failed", ui::ERROR),
+        };
+        (i18n.t(key), color)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -81,11 +162,7 @@ impl Status {
         } else {
             i18n.f("status.waiting", &[("n", &self.outbox.waiting)])
         };
-        let (printer, printer_color) = match &self.printer {
-            PrinterState::NotConfigured => (i18n.t("status.printer_none").to_string(), ui::MUTED),
-            PrinterState::Ready => (i18n.t("status.printer_ready").to_string(), ui::OK),
-            PrinterState::Failed(_) => (i18n.t("status.printer_failed").to_string(), ui::ERROR),
-        };
+        let (printer, printer_color) = self.printer.label(i18n);
         let (scanner, scanner_color) = match &self.scanner {
             ScannerState::WedgeOnly => (i18n.t("status.scanner_wedge").to_string(), ui::MUTED),
             ScannerState::Connected => (i18n.t("status.scanner_ready").to_string(), ui::OK),
@@ -124,7 +201,7 @@ impl Status {
                     ui::MUTED
                 }
             ),
-            item(printer, printer_color),
+            item(printer.to_string(), printer_color),
             item(scanner, scanner_color),
             item(operator, Color::BLACK),
             item(shift.to_string(), Color::BLACK),

@@ -109,7 +109,7 @@ impl CapturingPrinter {
 /// Whether a connection carried only `DLE EOT n` status queries.
 pub fn is_status_poll(bytes: &[u8]) -> bool {
     !bytes.is_empty()
-        && bytes.len() % 3 == 0
+        && bytes.len().is_multiple_of(3)
         && bytes
             .chunks(3)
             .all(|q| q[0] == 0x10 && q[1] == 0x04 && matches!(q[2], 1..=4))

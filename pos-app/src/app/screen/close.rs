@@ -10,7 +10,7 @@ use super::count::{self, Count};
 use super::{Ctx, Event, Go, error_or_approval};
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
-use crate::app::receipt;
+use crate::app::reports;
 use crate::app::ui;
 
 #[derive(Debug, Clone)]
@@ -84,12 +84,9 @@ impl State {
                 let DocumentBody::ZReport(z) = doc.body else {
                     return None;
                 };
-                let lines = z_lines(&z, ctx.i18n);
-                let title = ctx.i18n.f("close.z_title", &[("no", &z.z_no)]);
+                let report = reports::z_report(ctx, &z, doc.business_date);
                 self.z = Some(z);
-                Some(Event::PrintReport(Box::new(receipt::report(
-                    ctx, title, lines,
-                ))))
+                Some(Event::PrintReport(Box::new(report)))
             }
             Err(e) => Some(error_or_approval(e)),
         }
@@ -106,9 +103,7 @@ impl State {
                     .size(ui::TITLE)
                     .font(ui::BOLD),
                 text(i18n.t("close.stored")).size(ui::TEXT).color(ui::OK),
-                z_lines(z, i18n)
-                    .into_iter()
-                    .fold(column![].spacing(4), |c, (l, v)| c.push(ui::pair(l, v))),
+                reports::sections_view(reports::z_sections(z, i18n)),
                 ui::primary_button(i18n.t("close.done"), "Enter", Some(Message::Done)),
             ]
             .spacing(14)
@@ -137,7 +132,7 @@ impl State {
                 .size(ui::TOTAL)
                 .font(ui::BOLD)
                 .color(variance_color),
-            super::report::totals_view(&self.expected, i18n),
+            reports::sections_view(reports::x_sections(&self.expected, i18n)),
         ]
         .spacing(8);
         let body = column![
@@ -162,15 +157,4 @@ impl State {
         .width(960);
         container(ui::panel(body)).center_x(Fill).padding(20).into()
     }
-}
-
-/// The Z report as label-value lines.
-pub fn z_lines(z: &ZReport, i18n: I18n) -> Vec<(String, String)> {
-    let mut lines = super::report::totals_lines(&z.totals, i18n);
-    lines.push((
-        i18n.t("close.counted").to_string(),
-        ui::money(z.counted_cash),
-    ));
-    lines.push((i18n.t("close.variance").to_string(), ui::money(z.variance)));
-    lines
 }

@@ -25,7 +25,7 @@ use pos_core::data_dir::AppConfig;
 use pos_core::document::Document;
 use pos_core::operator::ManagerAction;
 use pos_core::till::{Till, TillError};
-use printer::Receipt;
+use printer::Report;
 
 use super::i18n::I18n;
 
@@ -52,8 +52,8 @@ pub enum Event {
     NeedApproval(ManagerAction),
     /// A sale or return is on disk: print its receipt, open the drawer for cash.
     Completed(Box<Document>),
-    /// Print a report (X or Z) laid out as a receipt.
-    PrintReport(Box<Receipt>),
+    /// Print a report (X or Z) on the receipt printer.
+    PrintReport(Box<Report>),
     /// Reprint an earlier sale or return.
     Reprint(Box<Document>),
     /// Open the cash drawer (no-sale, paid in and out).
