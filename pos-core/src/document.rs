@@ -179,8 +179,14 @@ pub struct Return {
     /// Sum of line refunds.
     pub total: Decimal,
     pub vat: Vec<VatAmount>,
-    /// How the money goes back; amounts are positive.
+    /// How the money goes back; amounts are positive and add up to `total + cash_rounding`.
     pub tenders: Vec<Tender>,
+    /// The original sale's cash rounding (抹零) settled by this return: a rounded cash
+    /// sale took `total + cash_rounding`, so no return gives back more than it took and
+    /// the return that completes the sale settles the rest. 0 (and not written, so older
+    /// documents keep their bytes and content hash) for every other return.
+    #[serde(default, skip_serializing_if = "Decimal::is_zero")]
+    pub cash_rounding: Decimal,
     pub member: Option<SaleMember>,
     /// Points earned on the original sale that are taken back.
     pub points_reversed: i64,

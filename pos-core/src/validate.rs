@@ -137,7 +137,7 @@ fn check_sale(sale: &Sale) -> Checked {
     check_vat(&nets_by_rate, &sale.vat)?;
 
     not_negative("change", sale.change)?;
-    whole_fen("cash_rounding", sale.cash_rounding)?;
+    check_cash_rounding("cash_rounding", sale.cash_rounding)?;
     let tendered = tender_sum(&sale.tenders)?;
     equal(
         "tenders - change",
@@ -172,6 +172,20 @@ fn check_sale(sale: &Sale) -> Checked {
     Ok(())
 }
 
+/// Rounding to the jiao moves an amount by half a jiao at most.
+const CASH_ROUNDING_MAX: Decimal = Decimal::from_parts(5, 0, 0, false, 2);
+
+fn check_cash_rounding(what: &str, rounding: Decimal) -> Checked {
+    whole_fen(what, rounding)?;
+    if rounding.abs() > CASH_ROUNDING_MAX {
+        return Err(invalid(
+            what,
+            format!("{rounding} is more than a rounding to the jiao"),
+        ));
+    }
+    Ok(())
+}
+
 fn check_return(ret: &Return) -> Checked {
     if ret.lines.is_empty() {
         return Err(DocumentInvalid::Empty {
@@ -195,7 +209,12 @@ fn check_return(ret: &Return) -> Checked {
     }
     equal("return total", total, ret.total)?;
     check_vat(&refunds_by_rate, &ret.vat)?;
-    equal("return tenders", ret.total, tender_sum(&ret.tenders)?)?;
+    check_cash_rounding("return cash_rounding", ret.cash_rounding)?;
+    equal(
+        "return tenders",
+        ret.total + ret.cash_rounding,
+        tender_sum(&ret.tenders)?,
+    )?;
     not_negative("points_reversed", Decimal::from(ret.points_reversed))?;
     not_negative("points_refunded", Decimal::from(ret.points_refunded))?;
     if (ret.points_reversed > 0 || ret.points_refunded > 0) && ret.member.is_none() {
@@ -602,6 +621,7 @@ mod tests {
                 reference: None,
                 points: 0,
             }],
+            cash_rounding: Decimal::ZERO,
             member: None,
             points_reversed: 0,
             points_refunded: 0,
@@ -613,9 +633,20 @@ mod tests {
         );
         let short = Return {
             total: dec!(100.00),
-            ..ret
+            ..ret.clone()
         };
         assert!(validate_document(&envelope(DocumentBody::Return(short))).is_err());
+        // A rounded cash sale's last return gives back 0.03 less than its lines.
+        let mut rounded = ret.clone();
+        rounded.cash_rounding = dec!(-0.03);
+        rounded.tenders[0].amount = dec!(102.97);
+        assert_eq!(
+            validate_document(&envelope(DocumentBody::Return(rounded.clone()))),
+            Ok(())
+        );
+        rounded.cash_rounding = dec!(-0.13);
+        rounded.tenders[0].amount = dec!(102.87);
+        assert!(validate_document(&envelope(DocumentBody::Return(rounded))).is_err());
     }
 
     #[test]

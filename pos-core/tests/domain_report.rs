@@ -86,6 +86,7 @@ fn day() -> Vec<Document> {
             total: dec!(40),
             vat: vat_of_amounts([(dec!(0.13), dec!(40))]),
             tenders: vec![cash(dec!(40))],
+            cash_rounding: Decimal::ZERO,
             member: None,
             points_reversed: 40,
             points_refunded: 0,

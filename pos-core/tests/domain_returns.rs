@@ -25,6 +25,7 @@ fn recorded(plan: ReturnPlan) -> Return {
         total: plan.total,
         vat: plan.vat,
         tenders: plan.tenders,
+        cash_rounding: plan.cash_rounding,
         member: None,
         points_reversed: plan.points_reversed,
         points_refunded: plan.points_refunded,
@@ -313,21 +314,73 @@ fn original_tenders_share_in_proportion_and_cash_stays_within_what_was_kept() {
     assert_eq!((card_back, cash_back), (dec!(99.99), dec!(0.01)));
 }
 
+/// (lines refunded, cash given back, cash rounding) of each return.
+fn rounding_of(goes: &[Return]) -> Vec<(Decimal, Decimal, Decimal)> {
+    goes.iter()
+        .map(|r| {
+            let back: Decimal = r.tenders.iter().map(|t| t.amount).sum();
+            assert_eq!(back, r.total + r.cash_rounding);
+            (r.total, back, r.cash_rounding)
+        })
+        .collect()
+}
+
 #[test]
-fn cash_rounding_is_not_part_of_any_line_so_returns_refund_the_line_prices() {
+fn a_rounded_down_cash_sale_never_gives_back_more_than_it_took() {
+    // 12.34 rounded down to 12.30 (抹零): two returns give back 6.17 and 6.13.
     let priced = price(&cart(vec![line(1, "A", "bp", dec!(6.17), 2)]), &[]);
     let mut sale = sale_of(&priced, vec![cash(dec!(20))], dec!(7.70), 0);
-    sale.cash_rounding = dec!(-0.04); // 12.34 was rounded down to 12.30
+    sale.cash_rounding = dec!(-0.04);
+    let goes = returns_in_goes(&sale, &[&[ask(1, 1)], &[ask(1, 1)]], RefundTo::Cash);
+    assert_eq!(
+        rounding_of(&goes),
+        vec![
+            (dec!(6.17), dec!(6.17), dec!(0)),
+            (dec!(6.17), dec!(6.13), dec!(-0.04)),
+        ]
+    );
+
+    // 10.02 + 0.02 rounded down to 10.00: the big line alone already takes all of it.
+    let priced = price(
+        &cart(vec![
+            line(1, "A", "bp", dec!(10.02), 1),
+            line(2, "B", "swab", dec!(0.02), 1),
+        ]),
+        &[],
+    );
+    let mut sale = sale_of(&priced, vec![cash(dec!(10))], dec!(0), 0);
+    sale.cash_rounding = dec!(-0.04);
+    let goes = returns_in_goes(
+        &sale,
+        &[&[ask(1, 1)], &[ask(2, 1)]],
+        RefundTo::OriginalTenders,
+    );
+    assert_eq!(
+        rounding_of(&goes),
+        vec![
+            (dec!(10.02), dec!(10.00), dec!(-0.02)),
+            (dec!(0.02), dec!(0), dec!(-0.02)),
+        ]
+    );
+    assert!(goes[1].tenders.is_empty(), "nothing left to give back");
+}
+
+#[test]
+fn a_rounded_up_cash_sale_gives_the_extra_back_on_the_last_return() {
+    // 10.06 rounded up to 10.10: the return that completes the sale gives back 5.07.
+    let priced = price(&cart(vec![line(1, "A", "bp", dec!(5.03), 2)]), &[]);
+    let mut sale = sale_of(&priced, vec![cash(dec!(20))], dec!(9.90), 0);
+    sale.cash_rounding = dec!(0.04);
     let goes = returns_in_goes(
         &sale,
         &[&[ask(1, 1)], &[ask(1, 1)]],
         RefundTo::OriginalTenders,
     );
-    for ret in &goes {
-        assert_eq!(money(&ret.tenders), vec![(TenderKind::Cash, dec!(6.17), 0)]);
-        assert_eq!(
-            ret.tenders.iter().map(|t| t.amount).sum::<Decimal>(),
-            ret.total
-        );
-    }
+    assert_eq!(
+        rounding_of(&goes),
+        vec![
+            (dec!(5.03), dec!(5.03), dec!(0)),
+            (dec!(5.03), dec!(5.07), dec!(0.04)),
+        ]
+    );
 }

@@ -415,6 +415,7 @@ pub fn return_of(
             reference: None,
             points: 0,
         }],
+        cash_rounding: Decimal::ZERO,
         member: member.map(|id| SaleMember {
             member_id: id.into(),
             card_no: format!("card-{id}"),

@@ -167,7 +167,8 @@ fn return_receipt(doc: &Document, ret: &Return, till: &Till, header: &Header<'_>
             })
             .collect(),
         subtotal: ret.total,
-        total: ret.total,
+        // What goes back, as a sale's receipt shows what was paid: cash rounding included.
+        total: ret.total + ret.cash_rounding,
         vat: receipt_vat(&ret.vat),
         tenders: receipt_tenders(&ret.tenders, i18n),
         member: ret

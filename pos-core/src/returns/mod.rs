@@ -41,10 +41,11 @@ pub struct ReturnPlan {
     /// Sum of line refunds.
     pub total: Decimal,
     pub vat: Vec<VatAmount>,
-    /// How the money goes back, amounts positive; they add up exactly to `total`. The part
-    /// paid with points goes back as points; a sale's cash rounding (抹零, at most 0.05) is
-    /// not part of any line, so it is not refunded or charged back.
+    /// How the money goes back, amounts positive; they add up exactly to
+    /// `total + cash_rounding`. The part paid with points goes back as points.
     pub tenders: Vec<Tender>,
+    /// The sale's cash rounding (抹零) this return settles; see [`Return::cash_rounding`].
+    pub cash_rounding: Decimal,
     /// Earned points taken back.
     pub points_reversed: i64,
     /// Redeemed points given back (also on the points tender).
@@ -114,8 +115,9 @@ pub fn plan_return(
         .filter(|t| t.kind == TenderKind::Points)
         .map(|t| t.amount)
         .sum();
+    let money = money_back(sale, &before, total, completes);
     let points_money =
-        (shares.of_money(points_money_paid) - before.points_money).clamp(Decimal::ZERO, total);
+        (shares.of_money(points_money_paid) - before.points_money).clamp(Decimal::ZERO, money);
     let points_refunded = (shares.of_points(sale.points_redeemed) - before.points_refunded).max(0);
     let points_reversed = (shares.of_points(sale.points_earned) - before.points_reversed).max(0);
 
@@ -128,7 +130,7 @@ pub fn plan_return(
             points: points_refunded,
         });
     }
-    let rest = total - points_money;
+    let rest = money - points_money;
     match refund_to {
         RefundTo::Cash => tenders.extend(cash(rest)),
         RefundTo::OriginalTenders => {
@@ -142,9 +144,26 @@ pub fn plan_return(
         total,
         vat,
         tenders,
+        cash_rounding: money - total,
         points_reversed,
         points_refunded,
     })
+}
+
+/// The money this return gives back. Without cash rounding it is the lines' refund. A
+/// rounded cash sale took `total + cash_rounding`: returns together never give back more
+/// than that, and the one that completes the sale gives back exactly the rest.
+fn money_back(sale: &Sale, before: &Earlier, total: Decimal, completes: bool) -> Decimal {
+    if sale.cash_rounding.is_zero() {
+        return total;
+    }
+    let paid = sale.total + sale.cash_rounding;
+    let after = if completes {
+        paid
+    } else {
+        (before.line_refunds + total).min(paid)
+    };
+    (after - before.money).max(Decimal::ZERO)
 }
 
 fn check_request(sale: &Sale, request: &[ReturnRequestLine]) -> Result<(), ReturnError> {

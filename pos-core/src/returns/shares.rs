@@ -14,6 +14,8 @@ pub(super) struct Earlier {
     /// Per original line: (units, refund).
     pub by_line: BTreeMap<u32, (u32, Decimal)>,
     pub line_refunds: Decimal,
+    /// Money given back: line refunds with their cash rounding.
+    pub money: Decimal,
     pub points_money: Decimal,
     pub points_refunded: i64,
     pub points_reversed: i64,
@@ -31,6 +33,7 @@ impl Earlier {
                 }
             }
             earlier.line_refunds += ret.total;
+            earlier.money += ret.total + ret.cash_rounding;
             earlier.points_money += ret
                 .tenders
                 .iter()
