@@ -355,6 +355,9 @@ pub struct Document {
 impl Document {
     /// The bytes the journal hashes and head office stores: compact JSON in field
     /// declaration order. Nothing here uses a map, so the bytes are deterministic.
+    /// A field added later must be left out when at its default (`skip_serializing_if`):
+    /// the journal's chain and head office's duplicate check compare these bytes, and a
+    /// document written before the field existed must keep them.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         serde_json::to_vec(self).expect("documents hold only serialisable data")
     }
