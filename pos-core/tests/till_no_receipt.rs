@@ -70,10 +70,13 @@ fn the_planned_refund_of_several_items_is_the_one_recorded() {
     assert_eq!(store.stock("ST01", Some("L-OK")).unwrap(), 21);
 }
 
+/// What a refusal must be.
+type Expected = fn(&TillError) -> bool;
+
 #[test]
 fn bad_lists_are_refused_before_anything_is_stored() {
     let mut t = selling_till();
-    let cases: Vec<(Vec<ReturnItem>, fn(&TillError) -> bool)> = vec![
+    let cases: Vec<(Vec<ReturnItem>, Expected)> = vec![
         (vec![item(&masks_barcode(), 0)], |e| {
             matches!(e, TillError::ZeroQuantity)
         }),

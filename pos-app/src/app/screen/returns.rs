@@ -1,17 +1,20 @@
 //! Returns (F4): scan the receipt's QR code (the sale id) or type the sale number, pick
 //! lines and quantities, refund to the original tenders or in cash. Without a receipt,
 //! or to void a sale of today, a manager approves. Any found sale can be reprinted.
+//!
+//! Without a receipt, items are scanned or typed into a list ([`no_receipt`]); F12 asks
+//! for the manager and records the return.
 
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Length};
 use pos_core::document::{Approval, Document, Sale};
 use pos_core::returns::{RefundTo, ReturnPlan, ReturnRequestLine};
-use pos_core::till::{ItemInput, ReturnItem};
 
+use super::no_receipt::{self, List};
 use super::{Ctx, Event, Go, error_or_approval};
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
-use crate::app::ui;
+use crate::app::{scanning, ui};
 
 pub const KEY_INPUT: &str = "return-key";
 
@@ -35,9 +38,9 @@ pub enum Message {
     Reprint,
     /// Void the found sale (manager; same business day only).
     Void,
-    /// Code of an item brought back without a receipt.
-    NoReceiptCode(String),
-    /// Take the item back without a receipt (manager).
+    /// The list of items brought back without a receipt.
+    NoReceiptList(no_receipt::Message),
+    /// Take the listed items back without a receipt (manager; F12).
     NoReceipt,
     /// Back to the sale.
     Back,
@@ -58,7 +61,7 @@ pub struct State {
     refund_to: RefundTo,
     reason: String,
     plan: Option<ReturnPlan>,
-    no_receipt_code: String,
+    no_receipt: List,
     pending: Option<Pending>,
 }
 
@@ -83,7 +86,7 @@ impl State {
             Message::Confirm => self.confirm(ctx),
             Message::Reprint => self.reprint(),
             Message::Void => self.void(None, ctx),
-            Message::NoReceiptCode(c) => self.set(|s| s.no_receipt_code = c),
+            Message::NoReceiptList(m) => self.no_receipt.update(m, ctx),
             Message::NoReceipt => self.no_receipt(None, ctx),
             Message::Back => Some(Event::Go(Go::Sale)),
         }
@@ -91,8 +94,13 @@ impl State {
 
     pub fn key(&mut self, key: &Pressed, ctx: &mut Ctx<'_>) -> Option<Event> {
         match key {
+            // Enter acts on the box that has text: the sale to find, or an item to add.
+            Pressed::Enter if self.found.is_none() && self.key.trim().is_empty() => {
+                self.no_receipt.update(no_receipt::Message::Add, ctx)
+            }
             Pressed::Enter if self.found.is_none() => self.find(ctx),
             Pressed::Enter => self.confirm(ctx),
+            Pressed::F(12) if self.found.is_none() => self.no_receipt(None, ctx),
             Pressed::Escape => Some(Event::Go(Go::Sale)),
             _ => None,
         }
@@ -103,9 +111,27 @@ impl State {
         None
     }
 
-    /// A scanned receipt QR code: look that sale up.
+    /// A scan: a receipt's QR code (or number) looks the sale up; with no sale found, a
+    /// product goes on the list of a return without a receipt. The scanner's keys may
+    /// have landed in either box: they are taken out again.
     pub fn scanned(&mut self, code: &str, ctx: &mut Ctx<'_>) -> Option<Event> {
-        self.key = code.trim().to_string();
+        let code = code.trim();
+        self.no_receipt.take_scanned_keys(code);
+        if let Some(rest) = self.key.strip_suffix(code) {
+            self.key = rest.to_string();
+        }
+        let is_product = || {
+            ctx.till
+                .store()
+                .product_by_code(&scanning::item_input(code).code)
+                .ok()
+                .flatten()
+                .is_some()
+        };
+        if self.found.is_none() && !scanning::is_receipt_code(code) && is_product() {
+            return self.no_receipt.add(code, ctx);
+        }
+        self.key = code.to_string();
         self.find(ctx)
     }
 
@@ -234,22 +260,13 @@ impl State {
         }
     }
 
+    /// Records the listed items as a return without a receipt; the till asks for the
+    /// reason and the manager, and checks the list again.
     fn no_receipt(&mut self, approval: Option<&Approval>, ctx: &mut Ctx<'_>) -> Option<Event> {
-        let code = self.no_receipt_code.trim();
-        if code.is_empty() {
-            return None;
-        }
-        let items = [ReturnItem {
-            item: ItemInput::code(code),
-        }];
-        let reason = if self.reason.trim().is_empty() {
-            ctx.i18n.t("return.default_reason").to_string()
-        } else {
-            self.reason.clone()
-        };
+        let items = self.no_receipt.items();
         match ctx
             .till
-            .return_without_receipt(&items, &reason, approval, ctx.now)
+            .return_without_receipt(&items, &self.reason, approval, ctx.now)
         {
             Ok(doc) => Some(Event::Completed(Box::new(doc))),
             Err(e) => {
@@ -257,6 +274,11 @@ impl State {
                 Some(error_or_approval(e))
             }
         }
+    }
+
+    /// The list of a return without a receipt.
+    pub fn no_receipt_list(&self) -> &List {
+        &self.no_receipt
     }
 
     pub fn approved(&mut self, approval: &Approval, ctx: &mut Ctx<'_>) -> Option<Event> {
@@ -393,6 +415,7 @@ impl State {
     }
 
     fn no_receipt_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
+        let can_confirm = self.no_receipt.plan().map(|_| Message::NoReceipt);
         ui::panel(
             column![
                 text(i18n.t("return.no_receipt_title"))
@@ -401,17 +424,14 @@ impl State {
                 text(i18n.t("return.no_receipt_hint"))
                     .size(ui::SMALL)
                     .color(ui::MUTED),
-                row![
-                    ui::field(
-                        i18n.t("return.code"),
-                        "",
-                        &self.no_receipt_code,
-                        Message::NoReceiptCode
-                    ),
-                    ui::field(i18n.t("return.reason"), "", &self.reason, Message::Reason),
-                ]
-                .spacing(10),
-                ui::key_button(i18n.t("return.no_receipt"), "", Some(Message::NoReceipt)),
+                self.no_receipt.view(i18n).map(Message::NoReceiptList),
+                ui::field(
+                    i18n.t("return.reason"),
+                    i18n.t("no_receipt.reason_hint"),
+                    &self.reason,
+                    Message::Reason
+                ),
+                ui::primary_button(i18n.t("return.no_receipt"), "F12", can_confirm),
             ]
             .spacing(10),
         )

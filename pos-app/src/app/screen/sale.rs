@@ -2,7 +2,8 @@
 //! quantities, remove lines, change a price; the member and the total on the right.
 //!
 //! Entry box grammar (Enter): a code or SKU adds it; `3*code` adds 3; `*3` or `x3` sets
-//! the selected line to 3; anything else searches.
+//! the selected line to 3; anything else searches. F1 chooses the selected line's lot
+//! ([`lot_pick`](super::lot_pick)).
 
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Length};
@@ -10,9 +11,10 @@ use pos_core::catalog::Product;
 use pos_core::document::{Approval, SaleLine};
 use pos_core::member::mask_phone;
 use pos_core::pricing::PricedCart;
-use pos_core::till::{ItemInput, Till, TillError};
+use pos_core::till::{ItemInput, ScanOutcome, Till, TillError};
 use rust_decimal::Decimal;
 
+use super::lot_pick::{self, LotPick};
 use super::price_edit::{self, Outcome, PriceEdit};
 use super::{Ctx, Event, Go};
 use crate::app::i18n::I18n;
@@ -44,6 +46,10 @@ pub enum Message {
     Remove,
     /// Open the price panel for the selected line (F6).
     EditPrice,
+    /// Open the lot picker for the selected line (F1).
+    ChooseLot,
+    /// A message of the lot picker.
+    Lot(lot_pick::Message),
     /// A message of the price panel.
     Price(price_edit::Message),
     /// Park the sale (F3).
@@ -82,6 +88,8 @@ pub struct State {
     edit: Option<PriceEdit>,
     /// Serials of a serial-tracked product typed or picked without its UDI.
     serials: Option<SerialPick>,
+    /// The lots the selected line may take, while the cashier chooses one.
+    lots: Option<LotPick>,
     pub done: Option<Done>,
 }
 
@@ -115,6 +123,8 @@ impl State {
             Message::Minus => self.step_quantity(-1, ctx),
             Message::Remove => self.remove(ctx),
             Message::EditPrice => self.open_price_panel(),
+            Message::ChooseLot => self.open_lot_pick(ctx),
+            Message::Lot(lot_pick::Message::Choose(lot_no)) => self.choose_lot(&lot_no, ctx),
             Message::Price(m) => self.price_panel(m, ctx),
             Message::Hold => self.hold(ctx),
             Message::DetachMember => self.detach_member(ctx),
@@ -131,6 +141,16 @@ impl State {
                 self.price_panel(price_edit::Message::Apply, ctx)
             }
             Pressed::Enter if self.serials.is_some() => self.pick_serial_at_cursor(ctx),
+            Pressed::Enter if self.lots.is_some() => self.choose_lot_at_cursor(ctx),
+            // As with serials: the digit also reached the entry box, and was a pick.
+            Pressed::Char(c @ '1'..='9')
+                if self.lots.is_some() && self.entry.chars().count() <= 1 =>
+            {
+                self.entry.clear();
+                let n = (*c as u8 - b'0') as usize;
+                let lot_no = self.lots.as_ref()?.numbered(n)?.to_string();
+                self.choose_lot(&lot_no, ctx)
+            }
             // The digit may also have reached the focused entry box: it was a pick, not text.
             Pressed::Char(c @ '1'..='9')
                 if self.serials.is_some() && self.entry.chars().count() <= 1 =>
@@ -147,6 +167,7 @@ impl State {
             Pressed::Down => self.move_cursor(1),
             Pressed::Char('+') if self.entry.is_empty() => self.step_quantity(1, ctx),
             Pressed::Char('-') if self.entry.is_empty() => self.step_quantity(-1, ctx),
+            Pressed::F(1) => self.open_lot_pick(ctx),
             Pressed::F(2) => Some(Event::Go(Go::Member)),
             Pressed::F(3) => self.hold(ctx),
             Pressed::F(4) => Some(Event::Go(Go::Return(None))),
@@ -190,6 +211,13 @@ impl State {
         }
         if !lines.is_empty() {
             self.done = None;
+        }
+        if self
+            .lots
+            .as_ref()
+            .is_some_and(|p| !lines.iter().any(|l| l.line_no == p.line_no))
+        {
+            self.lots = None;
         }
     }
 
@@ -317,22 +345,13 @@ impl State {
         self.entry.clear();
         self.hits.clear();
         self.search_due = false;
+        self.lots = None;
         match result {
             Ok(outcome) => {
                 self.last_scanned = Some(outcome.line_no);
                 self.selected = Some(outcome.line_no);
                 self.refresh(ctx);
-                outcome.near_expiry.map(|(lot, expiry, days)| {
-                    Event::Warning(ctx.i18n.f(
-                        "sale.near_expiry",
-                        &[
-                            ("name", &outcome.name),
-                            ("lot", &lot),
-                            ("expiry", &expiry),
-                            ("days", &days),
-                        ],
-                    ))
-                })
+                near_expiry_warning(&outcome, ctx)
             }
             Err(TillError::SerialRequired { sku, name }) => self.offer_serials(sku, name, ctx),
             Err(e) => Some(Event::Error(e)),
@@ -356,6 +375,58 @@ impl State {
             cursor: 0,
         });
         None
+    }
+
+    /// The selected line's lots, to choose one (F1).
+    fn open_lot_pick(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let Some(line_no) = self.selected else {
+            return Some(Event::Warning(
+                ctx.i18n.t("lot_pick.select_line").to_string(),
+            ));
+        };
+        match LotPick::open(line_no, ctx) {
+            Ok(pick) if pick.choices.is_empty() => Some(Event::Warning(
+                ctx.i18n.f("lot_pick.none", &[("name", &pick.name)]),
+            )),
+            Ok(pick) => {
+                self.serials = None;
+                self.edit = None;
+                self.hits.clear();
+                self.lots = Some(pick);
+                None
+            }
+            Err(e) => Some(Event::Error(e)),
+        }
+    }
+
+    /// The lot picker, when one is open.
+    pub fn lot_pick(&self) -> Option<&LotPick> {
+        self.lots.as_ref()
+    }
+
+    /// Puts the picker's line on a lot. A refusal (an expired lot) keeps the picker
+    /// open; a near-expiry lot warns as a scan does.
+    fn choose_lot(&mut self, lot_no: &str, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let result = self.lots.as_mut()?.choose(lot_no, ctx);
+        match result {
+            Ok(outcome) => {
+                self.lots = None;
+                self.selected = Some(outcome.line_no);
+                self.refresh(ctx);
+                near_expiry_warning(&outcome, ctx).or_else(|| {
+                    Some(Event::Info(ctx.i18n.f(
+                        "lot_pick.chosen",
+                        &[("line", &outcome.line_no), ("lot", &lot_no)],
+                    )))
+                })
+            }
+            Err(e) => Some(Event::Error(e)),
+        }
+    }
+
+    fn choose_lot_at_cursor(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
+        let lot_no = self.lots.as_ref()?.at_cursor()?.to_string();
+        self.choose_lot(&lot_no, ctx)
     }
 
     /// The serial picker, when one is open.
@@ -384,6 +455,10 @@ impl State {
     }
 
     fn move_cursor(&mut self, step: i32) -> Option<Event> {
+        if let Some(pick) = self.lots.as_mut() {
+            pick.move_cursor(step);
+            return None;
+        }
         if let Some(pick) = self.serials.as_mut() {
             let last = pick.serials.len() as i32 - 1;
             pick.cursor = (pick.cursor as i32 + step).clamp(0, last.max(0)) as usize;
@@ -470,7 +545,7 @@ impl State {
     }
 
     fn escape(&mut self) -> Option<Event> {
-        if self.serials.take().is_some() {
+        if self.serials.take().is_some() || self.lots.take().is_some() {
             return None;
         }
         if self.edit.take().is_none() {
@@ -564,6 +639,9 @@ impl State {
     }
 
     fn hits_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
+        if let Some(pick) = &self.lots {
+            return pick.view(i18n).map(Message::Lot);
+        }
         if let Some(pick) = &self.serials {
             return self.serials_view(pick, i18n);
         }
@@ -828,6 +906,7 @@ impl State {
             ]
             .spacing(6),
             row![
+                b(i18n.t("lot_pick.button"), "F1", Message::ChooseLot),
                 b(i18n.t("sale.clear"), "", Message::Clear),
                 b(i18n.t("sale.settings"), "", Message::Go(Go::Settings)),
                 b(i18n.t("common.logout"), "", Message::Logout),
@@ -837,6 +916,20 @@ impl State {
         .spacing(6)
         .into()
     }
+}
+
+/// The warning a near-expiry lot gives, whether scanned or chosen by hand.
+fn near_expiry_warning(outcome: &ScanOutcome, ctx: &Ctx<'_>) -> Option<Event> {
+    let (lot, expiry, days) = outcome.near_expiry.as_ref()?;
+    Some(Event::Warning(ctx.i18n.f(
+        "sale.near_expiry",
+        &[
+            ("name", &outcome.name),
+            ("lot", lot),
+            ("expiry", expiry),
+            ("days", days),
+        ],
+    )))
 }
 
 /// `*3` or `x3`: set the selected line's quantity.
