@@ -516,6 +516,7 @@ impl State {
     }
 
     fn open_price_panel(&mut self) -> Option<Event> {
+        self.lots = None;
         self.edit = self.selected.map(PriceEdit::new);
         None
     }
