@@ -5,28 +5,15 @@
 mod ui_support;
 
 use pos_app::app::keys::Pressed;
-use pos_app::app::screen::{approval, count, drawer, login, member, payment, shift_open};
+use pos_app::app::screen::{approval, drawer, login, member, payment};
 use pos_app::app::{Message, Screen};
 use pos_core::document::{DocumentBody, TenderKind};
 use rust_decimal::Decimal;
 use ui_support::*;
 
-fn at_sale_screen() -> (tempfile::TempDir, Driver) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut d = Driver::new(demo_data_dir(dir.path(), None));
-    d.send(Message::Login(login::Message::Operator("cashier".into())));
-    d.send(Message::Login(login::Message::Pin(CASHIER_PIN.into())));
-    d.key(Pressed::Enter);
-    d.send(Message::ShiftOpen(shift_open::Message::Count(
-        count::Message::Count(0, "2".into()),
-    )));
-    d.key(Pressed::Enter);
-    (dir, d)
-}
-
 #[test]
 fn hold_two_sales_and_resume_one() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(2);
     d.scan("6921345626875");
     d.key(Pressed::F(3));
     assert!(
@@ -63,7 +50,7 @@ fn hold_two_sales_and_resume_one() {
 
 #[test]
 fn register_a_member_offline_and_see_the_balance_marked() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(2);
     d.scan("6921345626875");
     d.key(Pressed::F(2));
     d.send(Message::Member(member::Message::Phone(
@@ -106,7 +93,7 @@ fn register_a_member_offline_and_see_the_balance_marked() {
 
 #[test]
 fn enter_on_an_empty_amount_pays_exactly_the_rest_by_wallet() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(2);
     d.scan("6921345626875");
     d.key(Pressed::F(12));
     d.key(Pressed::F(3));
@@ -130,7 +117,7 @@ fn enter_on_an_empty_amount_pays_exactly_the_rest_by_wallet() {
 
 #[test]
 fn points_beyond_the_cap_are_refused_with_the_reason() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(2);
     d.scan("6921345626875");
     d.key(Pressed::F(2));
     d.send(Message::Member(member::Message::Key("886000000017".into())));
@@ -160,7 +147,7 @@ fn points_beyond_the_cap_are_refused_with_the_reason() {
 
 #[test]
 fn a_large_redemption_asks_the_manager_then_completes() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(2);
     d.scan("6921345626875");
     d.key(Pressed::F(2));
     d.send(Message::Member(member::Message::Key("886000000002".into())));

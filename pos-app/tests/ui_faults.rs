@@ -4,7 +4,7 @@
 mod ui_support;
 
 use pos_app::app::keys::Pressed;
-use pos_app::app::screen::{count, login, payment, setup, shift_open};
+use pos_app::app::screen::{login, payment, setup};
 use pos_app::app::{App, Clock, Level, Message, Screen};
 use pos_core::data_dir::DataDir;
 use ui_support::*;
@@ -18,13 +18,7 @@ fn a_dead_printer_shows_a_banner_and_the_sale_stays() {
     };
     let dir = tempfile::tempdir().unwrap();
     let mut d = Driver::new(demo_data_dir(dir.path(), Some(uri)));
-    d.send(Message::Login(login::Message::Operator("cashier".into())));
-    d.send(Message::Login(login::Message::Pin(CASHIER_PIN.into())));
-    d.key(Pressed::Enter);
-    d.send(Message::ShiftOpen(shift_open::Message::Count(
-        count::Message::Count(0, "1".into()),
-    )));
-    d.key(Pressed::Enter);
+    d.log_in_and_open_shift(1);
     d.scan("6921345626875");
     d.key(Pressed::F(12));
     d.send(Message::Payment(payment::Message::Amount("50".into())));

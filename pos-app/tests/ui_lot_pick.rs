@@ -6,7 +6,7 @@
 mod ui_support;
 
 use pos_app::app::keys::{KeyPress, Pressed};
-use pos_app::app::screen::{count, login, payment, sale, shift_open};
+use pos_app::app::screen::{payment, sale};
 use pos_app::app::{Level, Message, Screen};
 use pos_core::document::DocumentBody;
 use ui_support::*;
@@ -16,20 +16,6 @@ use ui_support::*;
 const STRIPS: &str = "6921345628145";
 /// A blood-pressure cuff, not lot-tracked.
 const CUFF: &str = "6921345626875";
-
-fn at_sale_screen() -> (tempfile::TempDir, Driver) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut d = Driver::new(demo_data_dir(dir.path(), None));
-    d.send(Message::Login(login::Message::Operator("cashier".into())));
-    d.send(Message::Login(login::Message::Pin(CASHIER_PIN.into())));
-    d.key(Pressed::Enter);
-    d.send(Message::ShiftOpen(shift_open::Message::Count(
-        count::Message::Count(0, "2".into()),
-    )));
-    d.key(Pressed::Enter);
-    assert!(matches!(d.app.screen(), Screen::Sale));
-    (dir, d)
-}
 
 /// A digit typed by a person: the focused entry box gets it and the key listener too.
 fn press_digit(d: &mut Driver, c: char) {
@@ -45,7 +31,7 @@ fn strips_lot(d: &Driver) -> Option<String> {
 
 #[test]
 fn choose_a_lot_by_keys_and_sell_it() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(2);
     d.scan(STRIPS);
     assert_eq!(
         strips_lot(&d).as_deref(),
@@ -119,7 +105,7 @@ fn choose_a_lot_by_keys_and_sell_it() {
 
 #[test]
 fn an_expired_lot_is_refused_and_a_near_expiry_lot_warns() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(2);
     d.scan(STRIPS);
     d.key(Pressed::F(1));
     d.key(Pressed::Down);
@@ -173,7 +159,7 @@ fn an_expired_lot_is_refused_and_a_near_expiry_lot_warns() {
 
 #[test]
 fn a_line_without_lots_says_so() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(2);
     d.key(Pressed::F(1));
     assert_eq!(d.banner(), d.t("lot_pick.select_line"));
     d.scan(CUFF);

@@ -6,7 +6,7 @@
 mod ui_support;
 
 use pos_app::app::keys::{KeyPress, Pressed};
-use pos_app::app::screen::{approval, count, login, no_receipt, returns, shift_open};
+use pos_app::app::screen::{approval, no_receipt, returns};
 use pos_app::app::{Level, Message, Screen};
 use pos_core::document::DocumentBody;
 use pos_core::operator::ManagerAction;
@@ -21,13 +21,7 @@ const STRIPS: &str = "6921345628145";
 fn at_returns_screen(printer: &CapturingPrinter) -> (tempfile::TempDir, Driver) {
     let dir = tempfile::tempdir().unwrap();
     let mut d = Driver::new(demo_data_dir(dir.path(), Some(printer.uri.clone())));
-    d.send(Message::Login(login::Message::Operator("cashier".into())));
-    d.send(Message::Login(login::Message::Pin(CASHIER_PIN.into())));
-    d.key(Pressed::Enter);
-    d.send(Message::ShiftOpen(shift_open::Message::Count(
-        count::Message::Count(0, "5".into()),
-    )));
-    d.key(Pressed::Enter);
+    d.log_in_and_open_shift(5);
     d.key(Pressed::F(4));
     assert!(matches!(d.app.screen(), Screen::Return(_)));
     (dir, d)

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use pos_app::app::keys::Pressed;
 use pos_app::app::printing::{Outcome, PrinterWorker, Printout};
-use pos_app::app::screen::{approval, close, count, login, payment, shift_open};
+use pos_app::app::screen::{approval, close, count, payment};
 use pos_app::app::status_bar::PrinterState;
 use pos_app::app::{Message, Screen};
 use pos_core::data_dir::PrinterConfig;
@@ -170,17 +170,6 @@ fn assert_a_report(lines: &[String], title: &str) {
     }
 }
 
-fn log_in_and_open_shift(d: &mut Driver) {
-    d.send(Message::Login(login::Message::Operator("cashier".into())));
-    d.send(Message::Login(login::Message::Pin(CASHIER_PIN.into())));
-    d.key(Pressed::Enter);
-    d.send(Message::ShiftOpen(shift_open::Message::Count(
-        count::Message::Count(0, "1".into()),
-    )));
-    d.key(Pressed::Enter);
-    assert!(matches!(d.app.screen(), Screen::Sale));
-}
-
 fn sell_cuff_for_cash(d: &mut Driver) {
     d.scan(CUFF);
     d.key(Pressed::F(12));
@@ -202,7 +191,7 @@ fn x_and_z_reports_print_their_rows_in_gb18030() {
     let printer = FakePrinter::start(READY);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut d = Driver::new(demo_data_dir(dir.path(), Some(printer.uri())));
-    log_in_and_open_shift(&mut d);
+    d.log_in_and_open_shift(1);
     sell_cuff_for_cash(&mut d);
     let sale_job = printer.next_job();
     let (title, _, _) = encoding_rs::GB18030.encode("销售小票");
@@ -267,7 +256,7 @@ fn a_report_that_failed_to_print_is_reprinted_marked() {
     let addr = printer.addr;
     let dir = tempfile::tempdir().expect("temp dir");
     let mut d = Driver::new(demo_data_dir(dir.path(), Some(printer.uri())));
-    log_in_and_open_shift(&mut d);
+    d.log_in_and_open_shift(1);
     printer.close();
     d.key(Pressed::F(8));
     d.key(Pressed::Enter);
@@ -297,7 +286,7 @@ fn the_status_bar_follows_the_printer_while_the_sale_goes_on() {
     assert_eq!(d.app.status().printer, PrinterState::PaperOut);
     assert!(d.shows(&d.t("printer_state.paper_out")));
 
-    log_in_and_open_shift(&mut d);
+    d.log_in_and_open_shift(1);
     d.scan(CUFF);
     assert_eq!(d.till().cart().lines.len(), 1, "selling with no paper");
 

@@ -75,7 +75,7 @@ fn the_counter_syncs_through_its_own_agent_and_never_waits_for_the_line() {
     });
     data.save_config(&config).expect("config saved");
     let mut d = Driver::new(data);
-    d.log_in_and_open_shift();
+    d.log_in_and_open_shift(1);
 
     // Online: the sale is pushed and the bar says so, with the time of the sync.
     sell_a_cuff(&mut d);

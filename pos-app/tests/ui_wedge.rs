@@ -5,26 +5,11 @@ mod ui_support;
 
 use pos_app::app::Message;
 use pos_app::app::keys::Pressed;
-use pos_app::app::screen::{count, login, shift_open};
 use ui_support::*;
-
-fn at_sale_screen() -> (tempfile::TempDir, Driver) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut d = Driver::new(demo_data_dir(dir.path(), None));
-    d.send(Message::Login(login::Message::Operator("cashier".into())));
-    d.send(Message::Login(login::Message::Pin(CASHIER_PIN.into())));
-    d.key(Pressed::Enter);
-    d.send(Message::ShiftOpen(shift_open::Message::Count(
-        count::Message::Count(0, "1".into()),
-    )));
-    d.key(Pressed::Enter);
-    assert!(matches!(d.app.screen(), pos_app::app::Screen::Sale));
-    (dir, d)
-}
 
 #[test]
 fn scanner_speed_keys_are_one_scan_even_in_the_search_box() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(1);
     d.type_into_entry("6921345626875", SCANNER_GAP);
     let lines = &d.till().cart().lines;
     assert_eq!(lines.len(), 1, "one scan, one line");
@@ -39,7 +24,7 @@ fn scanner_speed_keys_are_one_scan_even_in_the_search_box() {
 
 #[test]
 fn slow_typing_stays_text_and_searches_by_pinyin_initials() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(1);
     d.type_into_entry("xyj", PERSON_GAP);
     assert!(d.till().cart().lines.is_empty(), "typing is not a scan");
     assert_eq!(d.app.sale().entry, "xyj", "the typed text stays in the box");
@@ -79,7 +64,7 @@ fn slow_typing_stays_text_and_searches_by_pinyin_initials() {
 
 #[test]
 fn a_slow_burst_of_digits_with_enter_is_a_typed_code() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(1);
     // A cashier keying the barcode by hand: not a scan, but Enter still adds it.
     d.type_into_entry("6921345626875", PERSON_GAP);
     assert_eq!(d.till().cart().lines.len(), 1);
@@ -88,7 +73,7 @@ fn a_slow_burst_of_digits_with_enter_is_a_typed_code() {
 
 #[test]
 fn quantity_and_remove_by_keyboard() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(1);
     d.scan("6921345626875");
     d.type_into_entry("*3", PERSON_GAP);
     assert_eq!(
@@ -107,7 +92,7 @@ fn quantity_and_remove_by_keyboard() {
 
 #[test]
 fn a_burst_whose_first_key_came_late_is_still_one_scan() {
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(1);
     // The app was drawing a frame when the first key came, so its stamp is 80 ms early.
     let code = "010692134562472721YW2602701823";
     let mut entry = String::new();
@@ -159,7 +144,7 @@ fn a_slow_bluetooth_scanner_is_a_scan_once_settings_widen_the_key_gap() {
     let not_here = |d: &Driver| d.banner() == d.t("scan.not_here");
 
     // Out of the box, keys 80 ms apart are a person typing: the drawer screen ignores them.
-    let (_dir, mut d) = at_sale_screen();
+    let (_dir, mut d) = at_sale_screen(1);
     d.key(Pressed::F(7));
     burst(&mut d, "6921345626875", slow);
     assert!(!not_here(&d), "80 ms apart is typing by default");
@@ -185,7 +170,7 @@ fn a_slow_bluetooth_scanner_is_a_scan_once_settings_widen_the_key_gap() {
     );
 
     // The same keys are now one scan, wherever they land.
-    d.log_in_and_open_shift();
+    d.log_in_and_open_shift(1);
     d.key(Pressed::F(7));
     burst(&mut d, "6921345626875", slow);
     assert!(not_here(&d), "{}", d.banner());

@@ -129,14 +129,15 @@ impl Driver {
         }
     }
 
-    /// Logs the cashier in and opens the shift with a 100-yuan float: the sale screen.
-    pub fn log_in_and_open_shift(&mut self) {
+    /// Logs the cashier in and opens the shift with a float of `hundreds` 100-yuan
+    /// notes: the sale screen.
+    pub fn log_in_and_open_shift(&mut self, hundreds: u32) {
         use pos_app::app::screen::{count, login, shift_open};
         self.send(Message::Login(login::Message::Operator("cashier".into())));
         self.send(Message::Login(login::Message::Pin(CASHIER_PIN.into())));
         self.key(Pressed::Enter);
         self.send(Message::ShiftOpen(shift_open::Message::Count(
-            count::Message::Count(0, "1".into()),
+            count::Message::Count(0, hundreds.to_string()),
         )));
         self.key(Pressed::Enter);
         assert!(matches!(self.app.screen(), pos_app::app::Screen::Sale));
@@ -207,6 +208,15 @@ impl Driver {
     pub fn till(&self) -> &Till {
         self.app.till().expect("the till is open")
     }
+}
+
+/// A demo till with no printer, the cashier at the sale screen with a float of
+/// `hundreds` 100-yuan notes.
+pub fn at_sale_screen(hundreds: u32) -> (tempfile::TempDir, Driver) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut d = Driver::new(demo_data_dir(dir.path(), None));
+    d.log_in_and_open_shift(hundreds);
+    (dir, d)
 }
 
 /// GTIN-14 of an EAN-13: a leading zero.
