@@ -166,13 +166,13 @@ fn a_unit_with_a_serial_stays_on_its_own_lot() {
         ..CatalogImport::default()
     };
     t.till.store_mut().import_catalog(&unit).unwrap();
-    // Scanned without its lot: first expiry first out put it on L-NEAR.
+    // Scanned without its lot, it goes on its own lot, not the first-expiring L-NEAR.
     let input = ItemInput {
         serial: Some("ST-0001".into()),
         ..ItemInput::code(strips_barcode())
     };
     t.till.scan(&input, now()).unwrap();
-    assert_eq!(line_lot(&t, 1).0.as_deref(), Some("L-NEAR"));
+    assert_eq!(line_lot(&t, 1).0.as_deref(), Some("L-OK"));
 
     for other_lot in ["L-NEAR", "L-EXP"] {
         match t.till.set_line_lot(1, other_lot, now()).unwrap_err() {
@@ -185,6 +185,28 @@ fn a_unit_with_a_serial_stays_on_its_own_lot() {
     t.till.set_line_lot(1, "L-OK", now()).unwrap();
     assert_eq!(line_lot(&t, 1).0.as_deref(), Some("L-OK"));
     assert_eq!(t.till.cart().lines[0].quantity, 1);
+
+    // A unit of an expired lot is refused at the scan, as the lot would be.
+    let expired_unit = CatalogImport {
+        serials: vec![SerialRecord {
+            sku: "ST01".into(),
+            serial: "ST-0003".into(),
+            lot_no: Some("L-EXP".into()),
+        }],
+        ..CatalogImport::default()
+    };
+    t.till.store_mut().import_catalog(&expired_unit).unwrap();
+    let input = ItemInput {
+        serial: Some("ST-0003".into()),
+        ..ItemInput::code(strips_barcode())
+    };
+    let lines_before = t.till.cart().lines.len();
+    let e = t.till.scan(&input, now()).unwrap_err();
+    assert!(
+        matches!(e, TillError::ExpiredLot { ref lot_no, .. } if lot_no == "L-EXP"),
+        "{e}"
+    );
+    assert_eq!(t.till.cart().lines.len(), lines_before);
 
     // A unit head office names no lot for may go on any sellable lot.
     let input = ItemInput {

@@ -145,6 +145,17 @@ impl Till {
                 }),
             };
         }
+        // A unit head office lists under a lot is sold on that lot (recalls trace it),
+        // whatever first expiry, first out would pick; its expiry is then checked as any.
+        if let Some(serial) = input.serial.as_deref().map(str::trim)
+            && let Some(lot_no) = self.store.serial_lot(&product.sku, serial)?
+        {
+            let expiry = self.store.lot(&product.sku, &lot_no)?;
+            return Ok((
+                Some(lot_no),
+                expiry.map(|l| l.expiry_date).or(input.expiry_date),
+            ));
+        }
         if product.tracking != Tracking::Lot {
             return Ok((None, input.expiry_date));
         }
