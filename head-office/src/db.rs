@@ -9,7 +9,10 @@ use tokio_postgres::NoTls;
 use crate::error::DbError;
 
 /// Migrations in order; the number is the schema version the file brings the database to.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_feed_change_json.sql")),
+];
 
 /// Advisory lock key that serialises migrations of one database across processes.
 const MIGRATION_LOCK_KEY: i64 = 0x4845_4144_4f46_4d31;

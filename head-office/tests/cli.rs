@@ -67,7 +67,7 @@ fn every_command_has_help() {
 #[tokio::test]
 async fn migrate_enroll_import_export_report_and_serve() {
     let url = PgCluster::shared().create_database().await.unwrap();
-    assert!(stdout(&run(&url, &["migrate"])).contains("applied now: [1]"));
+    assert!(stdout(&run(&url, &["migrate"])).contains("applied now: [1, 2]"));
     assert!(
         stdout(&run(&url, &["migrate"])).contains("applied now: []"),
         "migrating twice applies nothing"

@@ -77,12 +77,56 @@ pub struct FeedPage {
     pub more: bool,
 }
 
-/// One change with its place in the feed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One change with its place in the feed: `{"cursor":..,"entity":..,"data":..}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FeedChange {
     pub cursor: i64,
     #[serde(flatten)]
     pub change: Change,
+}
+
+/// Reads the members in any order, like `#[serde(flatten)]` would, but without its
+/// buffering when `cursor` comes first (as head office writes it): the rest of the
+/// object is then read straight as a [`Change`]. A full feed is 868,067 changes.
+impl<'de> Deserialize<'de> for FeedChange {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FeedChangeVisitor)
+    }
+}
+
+struct FeedChangeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FeedChangeVisitor {
+    type Value = FeedChange;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a feed change: cursor, entity and data")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FeedChange, A::Error> {
+        use serde::de::Error;
+        use serde_json::{Map, Value};
+        let first: Option<String> = map.next_key()?;
+        if first.as_deref() == Some("cursor") {
+            let cursor = map.next_value()?;
+            let change = Change::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            return Ok(FeedChange { cursor, change });
+        }
+        let mut members = Map::new();
+        if let Some(key) = first {
+            members.insert(key, map.next_value()?);
+        }
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            members.insert(key, value);
+        }
+        let cursor = members
+            .remove("cursor")
+            .ok_or_else(|| A::Error::missing_field("cursor"))?;
+        Ok(FeedChange {
+            cursor: i64::deserialize(cursor).map_err(A::Error::custom)?,
+            change: Change::deserialize(Value::Object(members)).map_err(A::Error::custom)?,
+        })
+    }
 }
 
 /// What changed. A till applying a page replaces what it had for the same key.
@@ -207,6 +251,38 @@ mod tests {
         );
         let back: FeedChange = serde_json::from_value(json).unwrap();
         assert_eq!(back, change);
+    }
+
+    #[test]
+    fn a_feed_change_reads_in_any_member_order() {
+        let expected = FeedChange {
+            cursor: 7,
+            change: Change::Barcode {
+                sku: "BP-1".into(),
+                barcode: "6901234567892".into(),
+            },
+        };
+        let data = r#""data":{"sku":"BP-1","barcode":"6901234567892"}"#;
+        for json in [
+            format!(r#"{{"cursor":7,"entity":"barcode",{data}}}"#),
+            format!(r#"{{"cursor":7,{data},"entity":"barcode"}}"#),
+            format!(r#"{{"entity":"barcode",{data},"cursor":7}}"#),
+            format!(r#"{{{data},"cursor":7,"entity":"barcode"}}"#),
+            format!(r#"{{"cursor":7,"later":[1],"entity":"barcode",{data}}}"#),
+            format!(r#"{{"later":{{"x":1}},"entity":"barcode","cursor":7,{data}}}"#),
+        ] {
+            let change: FeedChange = serde_json::from_str(&json).expect(&json);
+            assert_eq!(change, expected, "{json}");
+        }
+        for bad in [
+            r#"{"entity":"barcode","data":{"sku":"A","barcode":"1"}}"#,
+            r#"{"cursor":7,"entity":"barcode"}"#,
+            r#"{"cursor":"7","entity":"barcode","data":{"sku":"A","barcode":"1"}}"#,
+            r#"{"cursor":7,"entity":"spaceship","data":{}}"#,
+            r#"[7]"#,
+        ] {
+            assert!(serde_json::from_str::<FeedChange>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! change, so a crash loses nothing (changes are replacements: reading one again is
 //! harmless).
 
-use pos_core::store::{FeedTransaction, Store, StoreError};
+use pos_core::store::{FeedTransaction, Placed, Store, StoreError};
 use tokio::sync::mpsc;
 
 use crate::client::HeadOfficeClient;
@@ -155,17 +155,13 @@ pub fn apply_page(
         .iter()
         .partition(|c| matches!(c.change, Change::Product(_) | Change::ProductDeleted { .. }));
     for change in products {
-        apply_change(&tx, &change.change)?;
+        let _ = apply_change(&tx, &change.change)?;
     }
     let mut still_held = Vec::new();
     for change in held_back.iter().chain(others) {
-        if let Some(sku) = needs_product(&change.change)
-            && !tx.knows_product(sku)?
-        {
+        if apply_change(&tx, &change.change)? == Placed::ProductMissing {
             still_held.push(change.clone());
-            continue;
         }
-        apply_change(&tx, &change.change)?;
     }
     let mut cursor = page.next_cursor;
     if reflect.is_some() || still_held.len() > HELD_BACK_MAX {
@@ -190,21 +186,14 @@ pub fn apply_page(
     Ok(still_held)
 }
 
-fn needs_product(change: &Change) -> Option<&str> {
+/// Writes one change; a barcode or lot whose product has no row yet is not written.
+fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, StoreError> {
     match change {
-        Change::Barcode { sku, .. } => Some(sku),
-        Change::Lot(lot) => Some(&lot.sku),
-        _ => None,
-    }
-}
-
-fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<(), StoreError> {
-    match change {
+        Change::Barcode { sku, barcode } => return tx.upsert_barcode(sku, barcode),
+        Change::Lot(lot) => return tx.upsert_lot(lot),
         Change::Product(p) => tx.upsert_product(p),
         Change::ProductDeleted { sku } => tx.delete_product(sku),
-        Change::Barcode { sku, barcode } => tx.upsert_barcode(sku, barcode),
         Change::BarcodeDeleted { barcode } => tx.delete_barcode(barcode),
-        Change::Lot(lot) => tx.upsert_lot(lot),
         Change::Stock {
             sku,
             lot_no,
@@ -223,7 +212,8 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<(), StoreEr
         Change::Promotion(p) => tx.upsert_promotion(p),
         Change::PromotionDeleted { id } => tx.delete_promotion(id),
         Change::LoyaltyRules(rules) => tx.set_loyalty_rules(rules),
-    }
+    }?;
+    Ok(Placed::Written)
 }
 
 #[cfg(test)]

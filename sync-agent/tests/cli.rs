@@ -214,7 +214,7 @@ fn once_waits_for_the_lock_another_process_holds_and_gives_up_after_the_bound() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn once_sends_everything_to_a_real_head_office_and_exits_0() {
     let url = PgCluster::shared().create_database().await.unwrap();
-    let pool = db::pool(&url, 4).unwrap();
+    let pool = db::pool(&url, 4, None).unwrap();
     db::migrate(&mut pool.get().await.unwrap()).await.unwrap();
     let catalog =
         pos_core::import::parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).unwrap();

@@ -162,12 +162,13 @@ fn feed(c: &mut Criterion) {
             }
         }
     });
+    let fetched = started.elapsed();
     let changes: usize = pages.iter().map(|p| p.changes.len()).sum();
     eprintln!(
-        "feed: {skus} SKUs, {changes} changes in {} pages, set up in {:?}",
+        "feed: {skus} SKUs, {changes} changes in {} pages, set up in {fetched:?}",
         pages.len(),
-        started.elapsed()
     );
+    feed_diagnostics(&rt, &ho, &server, &pages);
 
     let mut group = configure(c, "feed");
     group.throughput(criterion::Throughput::Elements(skus as u64));
@@ -177,6 +178,10 @@ fn feed(c: &mut Criterion) {
             for _ in 0..iters {
                 let till = TestTill::init("S1", "T1", Some(server.clone()));
                 let mut store = till.store();
+                // As the agent's own connection does.
+                store
+                    .set_page_cache_mib(sync_agent::agent::FEED_PAGE_CACHE_MIB)
+                    .unwrap();
                 let client = HeadOfficeClient::new(&server, Timeouts::default()).unwrap();
                 let started = Instant::now();
                 let report = rt
@@ -212,6 +217,59 @@ fn feed(c: &mut Criterion) {
     });
     group.finish();
     rt.block_on(ho.stop());
+}
+
+/// Where one full feed's time goes outside the till's SQLite, printed once (not measured
+/// by criterion): head office's page queries alone, the pages fetched one after another
+/// over loopback (query, body, transfer, decoding), and decoding alone.
+fn feed_diagnostics(
+    rt: &tokio::runtime::Runtime,
+    ho: &TestHeadOffice,
+    server: &ServerConfig,
+    pages: &[FeedPage],
+) {
+    rt.block_on(async {
+        let mut client = ho.client().await;
+        let started = Instant::now();
+        let mut cursor = 0;
+        for page in pages {
+            head_office::feed::read_page(&mut client, "S1", cursor, FEED_LIMIT_MAX)
+                .await
+                .expect("a page");
+            cursor = page.next_cursor;
+        }
+        eprintln!(
+            "feed: head office's page queries and bodies alone: {:?}",
+            started.elapsed()
+        );
+        let client = HeadOfficeClient::new(server, Timeouts::default()).unwrap();
+        let started = Instant::now();
+        let mut cursor = 0;
+        for _ in pages {
+            let page = client
+                .feed_page(cursor, FEED_LIMIT_MAX)
+                .await
+                .expect("a page");
+            cursor = page.next_cursor;
+        }
+        eprintln!(
+            "feed: every page fetched over loopback and decoded, one after another: {:?}",
+            started.elapsed()
+        );
+    });
+    let bodies: Vec<Vec<u8>> = pages
+        .iter()
+        .map(|p| serde_json::to_vec(p).unwrap())
+        .collect();
+    let started = Instant::now();
+    for body in &bodies {
+        let _: FeedPage = serde_json::from_slice(body).expect("a page");
+    }
+    eprintln!(
+        "feed: decoding alone: {:?} ({} MB of JSON)",
+        started.elapsed(),
+        bodies.iter().map(Vec::len).sum::<usize>() / 1_000_000
+    );
 }
 
 criterion_group!(benches, drain, feed);

@@ -14,6 +14,31 @@ use crate::catalog::{Lot, Product};
 use crate::member::{LoyaltyRules, Member};
 use crate::promotion::Promotion;
 
+/// What became of a barcode or lot in a feed page.
+#[must_use]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placed {
+    Written,
+    /// Its product has no row, active or not: nothing was written. The feed holds the
+    /// latest change per key, so a product changed after its barcodes comes later.
+    ProductMissing,
+}
+
+/// A barcode's or lot's only foreign key is its product: a violation means the product
+/// has no row. SQLite undoes just the failed statement; the transaction goes on.
+fn placed(written: Result<(), StoreError>) -> Result<Placed, StoreError> {
+    match written {
+        Ok(()) => Ok(Placed::Written),
+        Err(StoreError::Sqlite(e))
+            if e.sqlite_error().map(|e| e.extended_code)
+                == Some(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY) =>
+        {
+            Ok(Placed::ProductMissing)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// An open page of feed changes. Dropped without `commit`, nothing is applied.
 pub struct FeedTransaction<'a> {
     tx: Transaction<'a>,
@@ -60,9 +85,10 @@ impl FeedTransaction<'_> {
         Ok(())
     }
 
-    pub fn upsert_barcode(&self, sku: &str, barcode: &str) -> Result<(), StoreError> {
-        self.ensure_product_row(sku)?;
-        upsert_barcode(&self.tx, sku, barcode)
+    /// Writes a barcode unless its product has no row (yet), which the foreign key finds
+    /// out: the statement is then undone and the page goes on.
+    pub fn upsert_barcode(&self, sku: &str, barcode: &str) -> Result<Placed, StoreError> {
+        placed(upsert_barcode(&self.tx, sku, barcode))
     }
 
     pub fn delete_barcode(&self, barcode: &str) -> Result<(), StoreError> {
@@ -71,9 +97,9 @@ impl FeedTransaction<'_> {
         Ok(())
     }
 
-    pub fn upsert_lot(&self, lot: &Lot) -> Result<(), StoreError> {
-        self.ensure_product_row(&lot.sku)?;
-        upsert_lot(&self.tx, lot)
+    /// Writes a lot unless its product has no row (yet), as [`Self::upsert_barcode`].
+    pub fn upsert_lot(&self, lot: &Lot) -> Result<Placed, StoreError> {
+        placed(upsert_lot(&self.tx, lot))
     }
 
     pub fn set_stock(
@@ -118,16 +144,6 @@ impl FeedTransaction<'_> {
         Ok(())
     }
 
-    /// Whether the product has a row (active or not): a barcode or lot of a product not
-    /// yet known is held back by the agent until the product arrives in a later page.
-    pub fn knows_product(&self, sku: &str) -> Result<bool, StoreError> {
-        // Cached: a full feed asks this for every barcode and lot.
-        Ok(self
-            .tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM product WHERE sku = ?1)")?
-            .query_row([sku], |r| r.get(0))?)
-    }
-
     /// [`Store::mark_reflected`] inside this page, so head office's new stock and
     /// balances and the end of the local overlay become visible together.
     pub fn mark_reflected(&self, watermark: u64) -> Result<u64, StoreError> {
@@ -135,16 +151,6 @@ impl FeedTransaction<'_> {
             "UPDATE document SET reflected = 1 WHERE acked = 1 AND reflected = 0 AND sequence <= ?1",
             [watermark as i64],
         )? as u64)
-    }
-
-    /// Feed order puts a product before its barcodes, but a product deleted and re-added
-    /// across pages must not break the foreign key: fail with a clear error instead.
-    fn ensure_product_row(&self, sku: &str) -> Result<(), StoreError> {
-        if self.knows_product(sku)? {
-            Ok(())
-        } else {
-            Err(StoreError::corrupt("feed change for unknown product", sku))
-        }
     }
 
     /// Applies the page: the changes and the new cursor together.
@@ -155,5 +161,86 @@ impl FeedTransaction<'_> {
         )?;
         self.tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::catalog::Tracking;
+
+    fn product(sku: &str) -> Product {
+        Product {
+            sku: sku.into(),
+            name: format!("血糖试纸 {sku}"),
+            pinyin: "xtsz".into(),
+            category: "glucose".into(),
+            unit: "盒".into(),
+            price: Decimal::new(8950, 2),
+            vat_rate: Decimal::new(13, 2),
+            device_class: None,
+            registration_no: None,
+            tracking: Tracking::Lot,
+            safety_stock: 0,
+        }
+    }
+
+    fn lot(sku: &str, lot_no: &str) -> Lot {
+        Lot {
+            sku: sku.into(),
+            lot_no: lot_no.into(),
+            expiry_date: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_barcode_or_lot_of_a_product_not_there_is_not_written_and_the_page_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("till.sqlite")).unwrap();
+        let page = store.begin_feed_page().unwrap();
+        page.upsert_product(&product("A")).unwrap();
+        let cases = [
+            (
+                page.upsert_barcode("B", "6901234567892").unwrap(),
+                Placed::ProductMissing,
+            ),
+            (
+                page.upsert_lot(&lot("B", "L1")).unwrap(),
+                Placed::ProductMissing,
+            ),
+            (
+                page.upsert_barcode("A", "96385074").unwrap(),
+                Placed::Written,
+            ),
+            (page.upsert_lot(&lot("A", "L1")).unwrap(), Placed::Written),
+            // A barcode moving to a product not there keeps where it was.
+            (
+                page.upsert_barcode("B", "96385074").unwrap(),
+                Placed::ProductMissing,
+            ),
+        ];
+        for (i, (got, expected)) in cases.into_iter().enumerate() {
+            assert_eq!(got, expected, "case {i}");
+        }
+        page.set_stock("A", Some("L1"), 5).unwrap();
+        page.commit(9).unwrap();
+
+        assert_eq!(store.feed_cursor().unwrap(), 9);
+        assert_eq!(store.product_by_code("96385074").unwrap().unwrap().sku, "A");
+        assert!(store.product_by_code("6901234567892").unwrap().is_none());
+        assert!(store.lot("B", "L1").unwrap().is_none());
+        assert!(store.lot("A", "L1").unwrap().is_some());
+        assert_eq!(store.stock("A", Some("L1")).unwrap(), 5);
+        assert!(store.integrity_problems().unwrap().is_empty());
+        let orphans: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(orphans, 0);
     }
 }

@@ -27,7 +27,7 @@ mod stock;
 pub use catalog::{ProductHit, StockLevel};
 pub use documents::{CommitError, DocumentEffects, PointEffect, StockEffect};
 pub use error::StoreError;
-pub use feed::FeedTransaction;
+pub use feed::{FeedTransaction, Placed};
 pub use held::{HELD_SALES_MAX, HeldSale};
 pub use journal::ChainReport;
 pub use operators::OperatorRow;
