@@ -1,5 +1,5 @@
-//! Operators (操作员): roles, PINs hashed with argon2id, lock-out after wrong PINs, and
-//! which actions need a manager.
+//! Operators (操作员): roles, PINs hashed with argon2id, lock-out after wrong PINs,
+//! which actions need a manager, and the rules for adding and deactivating operators.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -100,6 +100,85 @@ pub fn verify_pin(pin: &str, pin_hash: &str) -> bool {
     Argon2::default()
         .verify_password(pin.as_bytes(), &parsed)
         .is_ok()
+}
+
+/// Characters in an operator id (工号): ASCII letters, digits, `-` and `_`.
+pub const OPERATOR_ID_CHARS_MAX: usize = 16;
+/// Characters in an operator's name, as shown on screen and receipts.
+pub const OPERATOR_NAME_CHARS_MAX: usize = 20;
+
+/// Why a change to the till's operators is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OperatorError {
+    #[error("an operator id is 1 to 16 letters, digits, '-' or '_'")]
+    BadId,
+    #[error("a name is 1 to 20 characters")]
+    BadName,
+    #[error("the two PINs differ")]
+    PinMismatch,
+    #[error("operator {operator_id} exists already")]
+    DuplicateId { operator_id: String },
+    #[error("operator {operator_id} is deactivated")]
+    Inactive { operator_id: String },
+    #[error("an operator cannot deactivate themself")]
+    SelfDeactivation,
+    #[error("{operator_id} is the last active manager")]
+    LastManager { operator_id: String },
+}
+
+/// Checks a new operator's id and name (the PIN is checked when it is hashed).
+pub fn check_new_operator(id: &str, name: &str) -> Result<(), OperatorError> {
+    let id_ok = (1..=OPERATOR_ID_CHARS_MAX).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !id_ok {
+        return Err(OperatorError::BadId);
+    }
+    let name_chars = name.chars().count();
+    let name_ok = (1..=OPERATOR_NAME_CHARS_MAX).contains(&name_chars)
+        && name.trim() == name
+        && !name.chars().any(char::is_control);
+    if !name_ok {
+        return Err(OperatorError::BadName);
+    }
+    Ok(())
+}
+
+/// An operator as the managers' list shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorStatus {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    /// A deactivated operator cannot log in or approve; their documents keep their id.
+    pub active: bool,
+    /// The end of a lock-out in force at the time asked about.
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// Whether `actor_id` may deactivate `target`, with `active_managers` active managers on
+/// the till (the target included): never oneself, never the last active manager, and an
+/// operator only once.
+pub fn check_deactivation(
+    actor_id: &str,
+    target: &OperatorStatus,
+    active_managers: usize,
+) -> Result<(), OperatorError> {
+    if !target.active {
+        return Err(OperatorError::Inactive {
+            operator_id: target.id.clone(),
+        });
+    }
+    if target.id == actor_id {
+        return Err(OperatorError::SelfDeactivation);
+    }
+    if target.role == Role::Manager && active_managers <= 1 {
+        return Err(OperatorError::LastManager {
+            operator_id: target.id.clone(),
+        });
+    }
+    Ok(())
 }
 
 /// How many wrong PINs lock an operator out, and for how long.

@@ -2,6 +2,7 @@
 //! variant, with its details filled in.
 
 use pos_core::loyalty::RedemptionError;
+use pos_core::operator::OperatorError;
 use pos_core::returns::ReturnError;
 use pos_core::store::StoreError;
 use pos_core::tender::TenderError;
@@ -96,6 +97,7 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
         E::Tender(e) => tender_error(i18n, e),
         E::Redemption(e) => redemption_error(i18n, e),
         E::Return(e) => return_error(i18n, e),
+        E::Operator(e) => operator_error(i18n, e),
         E::Store(e) => store_error(i18n, e),
     }
 }
@@ -160,6 +162,24 @@ fn return_error(i18n: I18n, error: &ReturnError) -> String {
             ],
         ),
         other => i18n.f("error.return", &[("detail", other)]),
+    }
+}
+
+fn operator_error(i18n: I18n, error: &OperatorError) -> String {
+    match error {
+        OperatorError::BadId => i18n.t("operators.bad_id").into(),
+        OperatorError::BadName => i18n.t("operators.bad_name").into(),
+        OperatorError::PinMismatch => i18n.t("operators.pin_mismatch").into(),
+        OperatorError::DuplicateId { operator_id } => {
+            i18n.f("operators.duplicate_id", &[("id", operator_id)])
+        }
+        OperatorError::Inactive { operator_id } => {
+            i18n.f("operators.inactive", &[("id", operator_id)])
+        }
+        OperatorError::SelfDeactivation => i18n.t("operators.self_deactivation").into(),
+        OperatorError::LastManager { operator_id } => {
+            i18n.f("operators.last_manager", &[("id", operator_id)])
+        }
     }
 }
 

@@ -52,7 +52,7 @@ impl App {
         // After a command key the cursor goes where the next typing belongs: the tender's
         // box on the payment screen, the price panel or the entry box on the sale screen.
         match self.screen {
-            Screen::Payment(_) => Task::batch([acted, self.focus_task()]),
+            Screen::Payment(_) | Screen::Operators(_) => Task::batch([acted, self.focus_task()]),
             Screen::Sale => self.after_sale_action(acted, was_editing),
             _ => acted,
         }
@@ -76,6 +76,7 @@ impl App {
             Screen::Close(x) => x.key(&key, ctx),
             Screen::Review(x) => x.key(&key),
             Screen::Alerts(x) => x.key(&key),
+            Screen::Operators(x) => x.key(&key, ctx),
             _ => None,
         })
     }

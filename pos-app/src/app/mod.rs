@@ -43,8 +43,8 @@ use keys::KeyPress;
 use printing::{PrinterWorker, Printout};
 use screen::{Ctx, Event, Go};
 use screen::{
-    alerts, approval, close, drawer, held, login, member, payment, report, returns, review, sale,
-    settings, setup, shift_open,
+    alerts, approval, close, drawer, held, login, member, operators, payment, report, returns,
+    review, sale, settings, setup, shift_open,
 };
 use status_bar::{PrinterState, ScannerState, Status};
 
@@ -100,6 +100,8 @@ pub enum Message {
     Review(review::Message),
     /// Alerts screen.
     Alerts(alerts::Message),
+    /// Operators screen (manager).
+    Operators(operators::Message),
     /// The manager PIN prompt.
     Approval(approval::Message),
     /// A key pressed anywhere in the window.
@@ -134,6 +136,7 @@ pub enum Screen {
     Close(Box<close::State>),
     Review(review::State),
     Alerts(alerts::State),
+    Operators(operators::State),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -340,6 +343,7 @@ impl App {
                     None
                 }
             }),
+            Message::Operators(m) => self.on_operators(m),
             Message::Approval(m) => self.on_approval(m),
             Message::Key(key) => self.on_key(key),
             Message::Tick(at) => self.on_tick(at),
@@ -522,6 +526,13 @@ impl App {
             Go::Settings => Some(Event::Warning(
                 self.i18n.t("settings.manager_only").to_string(),
             )),
+            Go::Operators if manager => self.ctx_event(|ctx| {
+                let (state, event) = operators::State::new(ctx);
+                (Screen::Operators(state), event)
+            }),
+            Go::Operators => Some(Event::Warning(
+                self.i18n.t("operators.manager_only").to_string(),
+            )),
         };
         if matches!(self.screen, Screen::Sale) {
             self.refresh_sale();
@@ -567,6 +578,7 @@ impl App {
             Screen::Member(_) => iced::widget::operation::focus(member::KEY_INPUT),
             Screen::Return(_) => iced::widget::operation::focus(returns::KEY_INPUT),
             Screen::Payment(ref p) => iced::widget::operation::focus(p.focus_input()),
+            Screen::Operators(ref o) => iced::widget::operation::focus(o.focus_input()),
             _ => Task::none(),
         }
     }
@@ -676,6 +688,24 @@ impl App {
                 next
             }
             settings::Outcome::Back => self.leave_settings(),
+            settings::Outcome::Operators => self.go(Go::Operators),
+        }
+    }
+
+    /// The operators screen; the cursor moves to the form only when the form changes.
+    fn on_operators(&mut self, message: operators::Message) -> Task<Message> {
+        let refocus = message.moves_focus();
+        let acted = self.dispatch(|s, _, ctx| {
+            if let Screen::Operators(x) = s {
+                x.update(message, ctx)
+            } else {
+                None
+            }
+        });
+        if refocus {
+            Task::batch([acted, self.focus_task()])
+        } else {
+            acted
         }
     }
 
@@ -764,6 +794,7 @@ impl App {
             Screen::Close(s) => s.view(i18n).map(Message::Close),
             Screen::Review(s) => s.view(i18n).map(Message::Review),
             Screen::Alerts(s) => s.view(i18n).map(Message::Alerts),
+            Screen::Operators(s) => s.view(i18n).map(Message::Operators),
         };
         let main = column![
             self.banner_view(),

@@ -42,13 +42,17 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("migrations/001_init.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("migrations/001_init.sql")),
+        M::up(include_str!("migrations/002_operator_active.sql")),
+    ])
+});
 
 /// How many migrations this build knows; a file with a higher `user_version` was written
 /// by a newer build and is not touched.
 fn known_schema_version() -> i64 {
-    1
+    2
 }
 
 /// An open till database.

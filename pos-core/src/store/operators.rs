@@ -1,7 +1,8 @@
-//! Operators (操作员) and their failed-login state.
+//! Operators (操作员) and their failed-login state. Operators are never deleted: a
+//! deactivated one keeps their row, so documents keep their name.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError};
 
@@ -14,6 +15,24 @@ pub struct OperatorRow {
     pub pin_hash: String,
     pub failures: u32,
     pub locked_until: Option<DateTime<Utc>>,
+    /// False once a manager deactivated the operator (停用).
+    pub active: bool,
+}
+
+const COLUMNS: &str = "id, name, role, pin_hash, failures, locked_until, active";
+
+type RawRow = (String, String, String, String, u32, Option<String>, bool);
+
+fn raw(r: &Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
 }
 
 impl Store {
@@ -31,22 +50,12 @@ impl Store {
         Ok(())
     }
 
+    /// Every operator, deactivated ones included, by id.
     pub fn operators(&self) -> Result<Vec<OperatorRow>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, name, role, pin_hash, failures, locked_until FROM operator ORDER BY id",
-        )?;
-        let rows: Vec<(String, String, String, String, u32, Option<String>)> = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?
-            .collect::<Result<_, _>>()?;
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {COLUMNS} FROM operator ORDER BY id"))?;
+        let rows: Vec<RawRow> = stmt.query_map([], raw)?.collect::<Result<_, _>>()?;
         rows.into_iter().map(row_to_operator).collect()
     }
 
@@ -54,9 +63,9 @@ impl Store {
         let row = self
             .conn()
             .query_row(
-                "SELECT id, name, role, pin_hash, failures, locked_until FROM operator WHERE id = ?1",
+                &format!("SELECT {COLUMNS} FROM operator WHERE id = ?1"),
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                raw,
             )
             .optional()?;
         row.map(row_to_operator).transpose()
@@ -74,17 +83,36 @@ impl Store {
         )?;
         Ok(())
     }
+
+    /// A new PIN hash; it also clears wrong PINs counted and any lock-out.
+    pub fn set_pin_hash(&self, id: &str, pin_hash: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE operator SET pin_hash = ?2, failures = 0, locked_until = NULL WHERE id = ?1",
+            params![id, pin_hash],
+        )?;
+        Ok(())
+    }
+
+    /// Marks the operator deactivated; the row stays for the documents that name them.
+    pub fn deactivate_operator(&self, id: &str) -> Result<(), StoreError> {
+        self.conn()
+            .execute("UPDATE operator SET active = 0 WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Active operators with the manager role.
+    pub fn active_managers(&self) -> Result<usize, StoreError> {
+        let n: i64 = self.conn().query_row(
+            "SELECT count(*) FROM operator WHERE role = 'manager' AND active = 1",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
 }
 
 fn row_to_operator(
-    (id, name, role, pin_hash, failures, locked): (
-        String,
-        String,
-        String,
-        String,
-        u32,
-        Option<String>,
-    ),
+    (id, name, role, pin_hash, failures, locked, active): RawRow,
 ) -> Result<OperatorRow, StoreError> {
     let locked_until = locked
         .map(|t| {
@@ -100,5 +128,6 @@ fn row_to_operator(
         pin_hash,
         failures,
         locked_until,
+        active,
     })
 }

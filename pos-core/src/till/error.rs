@@ -3,6 +3,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::loyalty::RedemptionError;
+use crate::operator::OperatorError;
 use crate::pricing::PricingError;
 use crate::returns::ReturnError;
 use crate::store::StoreError;
@@ -111,6 +112,9 @@ pub enum TillError {
     Redemption(#[from] RedemptionError),
     #[error(transparent)]
     Return(#[from] ReturnError),
+    /// Adding, resetting or deactivating an operator was refused.
+    #[error(transparent)]
+    Operator(#[from] OperatorError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -1,29 +1,112 @@
-//! Login with lock-out, and manager approvals recorded on the documents they approve.
+//! Login with lock-out, manager approvals recorded on the documents they approve, and
+//! the managers' list of operators: add, reset a PIN, deactivate.
 
 use chrono::{DateTime, Utc};
 
 use super::{NewOperator, Till, TillError};
 use crate::document::Approval;
 use crate::operator::{
-    LockoutPolicy, LoginState, ManagerAction, Operator, Role, check_lock, hash_pin, permits,
-    record_failure, verify_pin,
+    LockoutPolicy, LoginState, ManagerAction, Operator, OperatorError, OperatorStatus, Role,
+    check_deactivation, check_lock, check_new_operator, hash_pin, permits, record_failure,
+    verify_pin,
 };
 use crate::store::OperatorRow;
 
 impl Till {
+    /// Adds an operator without asking who is logged in: the till's first manager at
+    /// set-up and `pos init`. From the till window use [`Till::add_operator_as_manager`].
+    /// Refuses a malformed id, name or PIN and an id already used (deactivated operators
+    /// keep theirs, so an id always means one person in the documents).
     pub fn add_operator(&mut self, new: NewOperator<'_>) -> Result<(), TillError> {
+        check_new_operator(new.id, new.name)?;
+        if self.store.operator(new.id)?.is_some() {
+            return Err(OperatorError::DuplicateId {
+                operator_id: new.id.to_string(),
+            }
+            .into());
+        }
         let hash = hash_pin(new.pin, new.salt).map_err(|_| TillError::BadPinFormat)?;
         self.store
             .add_operator(new.id, new.name, new.role.code(), &hash)?;
         Ok(())
     }
 
+    /// A logged-in manager adds an operator.
+    pub fn add_operator_as_manager(&mut self, new: NewOperator<'_>) -> Result<(), TillError> {
+        self.logged_in_manager()?;
+        self.add_operator(new)
+    }
+
+    /// A logged-in manager gives an active operator a new PIN, hashed with `salt`; this
+    /// also ends a lock-out and forgets wrong PINs counted.
+    pub fn reset_pin(
+        &mut self,
+        operator_id: &str,
+        pin: &str,
+        salt: [u8; 16],
+    ) -> Result<(), TillError> {
+        self.logged_in_manager()?;
+        let row = self.existing_operator(operator_id)?;
+        if !row.active {
+            return Err(OperatorError::Inactive {
+                operator_id: row.id,
+            }
+            .into());
+        }
+        let hash = hash_pin(pin, salt).map_err(|_| TillError::BadPinFormat)?;
+        self.store.set_pin_hash(operator_id, &hash)?;
+        Ok(())
+    }
+
+    /// A logged-in manager deactivates an operator (停用): they can no longer log in or
+    /// approve, and keep their name on the documents they made. Never oneself, never the
+    /// last active manager.
+    pub fn deactivate_operator(&mut self, operator_id: &str) -> Result<(), TillError> {
+        let actor_id = self.logged_in_manager()?.id.clone();
+        let row = self.existing_operator(operator_id)?;
+        let target = to_status(row, None)?;
+        check_deactivation(&actor_id, &target, self.store.active_managers()?)?;
+        self.store.deactivate_operator(operator_id)?;
+        Ok(())
+    }
+
+    /// The operators who may log in, by id.
     pub fn operators(&self) -> Result<Vec<Operator>, TillError> {
         self.store
             .operators()?
             .into_iter()
+            .filter(|row| row.active)
             .map(to_operator)
             .collect()
+    }
+
+    /// Every operator, deactivated ones included, with any lock-out in force at `now`:
+    /// the managers' list.
+    pub fn operator_statuses(&self, now: DateTime<Utc>) -> Result<Vec<OperatorStatus>, TillError> {
+        self.store
+            .operators()?
+            .into_iter()
+            .map(|row| to_status(row, Some(now)))
+            .collect()
+    }
+
+    /// The logged-in operator when they are a manager.
+    fn logged_in_manager(&self) -> Result<&Operator, TillError> {
+        let operator = self.logged_in()?;
+        if operator.role != Role::Manager {
+            return Err(TillError::NotAManager {
+                operator_id: operator.id.clone(),
+            });
+        }
+        Ok(operator)
+    }
+
+    fn existing_operator(&self, operator_id: &str) -> Result<OperatorRow, TillError> {
+        self.store
+            .operator(operator_id)?
+            .ok_or_else(|| TillError::UnknownOperator {
+                operator_id: operator_id.to_string(),
+            })
     }
 
     /// Checks the PIN; after too many wrong ones the operator is locked for a while.
@@ -33,12 +116,14 @@ impl Till {
         pin: &str,
         now: DateTime<Utc>,
     ) -> Result<Operator, TillError> {
-        let row = self
-            .store
-            .operator(operator_id)?
-            .ok_or_else(|| TillError::UnknownOperator {
-                operator_id: operator_id.to_string(),
-            })?;
+        let row = self.existing_operator(operator_id)?;
+        // Refused before the PIN is checked: a deactivated operator has no tries to count.
+        if !row.active {
+            return Err(OperatorError::Inactive {
+                operator_id: row.id,
+            }
+            .into());
+        }
         let state = LoginState {
             failures: row.failures,
             locked_until: row.locked_until,
@@ -139,5 +224,29 @@ fn to_operator(row: OperatorRow) -> Result<Operator, TillError> {
         name: row.name,
         role,
         pin_hash: row.pin_hash,
+    })
+}
+
+/// The list's view of a row; `now` decides whether a lock is still in force.
+fn to_status(row: OperatorRow, now: Option<DateTime<Utc>>) -> Result<OperatorStatus, TillError> {
+    let locked_until = match (row.locked_until, now) {
+        (Some(until), Some(now)) => {
+            let state = LoginState {
+                failures: row.failures,
+                locked_until: Some(until),
+            };
+            check_lock(&state, now).is_err().then_some(until)
+        }
+        (until, None) => until,
+        (None, Some(_)) => None,
+    };
+    let active = row.active;
+    let operator = to_operator(row)?;
+    Ok(OperatorStatus {
+        id: operator.id,
+        name: operator.name,
+        role: operator.role,
+        active,
+        locked_until,
     })
 }

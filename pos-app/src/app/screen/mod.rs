@@ -12,6 +12,7 @@ pub mod login;
 pub mod lot_pick;
 pub mod member;
 pub mod no_receipt;
+pub mod operators;
 pub mod payment;
 pub mod price_edit;
 pub mod report;
@@ -81,6 +82,8 @@ pub enum Go {
     Review,
     Alerts,
     Settings,
+    /// The operators list (manager).
+    Operators,
 }
 
 /// The till's answer as an event: nothing on success, its error otherwise.

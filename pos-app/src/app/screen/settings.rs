@@ -1,5 +1,5 @@
 //! Settings (manager): store name, language, head office, printer and paper width,
-//! serial scanner and keyboard-wedge timing, thresholds. Saved to `config.toml` in the
+//! serial scanner and keyboard-wedge timing, thresholds; F2 opens the operators list. Saved to `config.toml` in the
 //! data dir. A config that cannot be read opens this screen with the reason, instead of
 //! stopping the till.
 
@@ -42,6 +42,8 @@ pub enum Message {
     DiscountLimit(String),
     /// Write the file.
     Save,
+    /// The operators screen (F2).
+    Operators,
     /// Leave without saving.
     Back,
 }
@@ -54,6 +56,8 @@ pub enum Outcome {
     /// Could not save; the reason.
     Failed(String),
     Back,
+    /// Show the operators screen (unsaved changes here are dropped).
+    Operators,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +136,7 @@ impl State {
             Message::DiscountLimit(v) => self.set(|s| s.discount_limit = v),
             Message::Save => self.save(data),
             Message::Back => Outcome::Back,
+            Message::Operators => Outcome::Operators,
         }
     }
 
@@ -139,6 +144,7 @@ impl State {
         match key {
             Pressed::Escape => Outcome::Back,
             Pressed::F(12) => self.save(data),
+            Pressed::F(2) => Outcome::Operators,
             _ => Outcome::Stay,
         }
     }
@@ -330,6 +336,7 @@ impl State {
             .push(
                 row![
                     ui::primary_button(i18n.t("settings.save"), "F12", Some(Message::Save)),
+                    ui::key_button(i18n.t("settings.operators"), "F2", Some(Message::Operators)),
                     ui::key_button(i18n.t("common.back"), "Esc", Some(Message::Back)),
                 ]
                 .spacing(10),

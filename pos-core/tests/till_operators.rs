@@ -1,0 +1,344 @@
+//! The managers' list of operators: add, reset a PIN (which ends a lock-out), deactivate.
+//! Only a logged-in manager may, and every refusal leaves the operators as they were.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use pos_core::operator::{
+    OperatorError, OperatorStatus, Role, check_deactivation, check_new_operator,
+};
+use pos_core::store::OperatorRow;
+use pos_core::till::{NewOperator, Till, TillError};
+
+fn new_cashier<'a>(id: &'a str, name: &'a str, pin: &'a str) -> NewOperator<'a> {
+    NewOperator {
+        id,
+        name,
+        role: Role::Cashier,
+        pin,
+        salt: [9; 16],
+    }
+}
+
+/// Everything stored about the operators, hashes and lock state included.
+fn snapshot(till: &Till) -> Vec<OperatorRow> {
+    till.store().operators().unwrap()
+}
+
+/// Whether a refusal is the one a case expects.
+type Expected = fn(&TillError) -> bool;
+
+fn as_manager() -> TestTill {
+    let mut t = new_till();
+    t.till.login("manager", MANAGER_PIN, now()).unwrap();
+    t
+}
+
+#[test]
+fn a_manager_adds_a_cashier_who_then_logs_in() {
+    let mut t = as_manager();
+    t.till
+        .add_operator_as_manager(new_cashier("c2", "李娜", "2468"))
+        .unwrap();
+    let listed = t.till.operator_statuses(now()).unwrap();
+    assert!(listed.contains(&OperatorStatus {
+        id: "c2".into(),
+        name: "李娜".into(),
+        role: Role::Cashier,
+        active: true,
+        locked_until: None,
+    }));
+    assert!(t.till.operators().unwrap().iter().any(|o| o.id == "c2"));
+    t.till.logout();
+    let who = t.till.login("c2", "2468", now()).unwrap();
+    assert_eq!((who.name.as_str(), who.role), ("李娜", Role::Cashier));
+}
+
+#[test]
+fn refused_additions_change_nothing() {
+    let mut t = as_manager();
+    let before = snapshot(&t.till);
+    let cases: Vec<(NewOperator<'_>, Expected)> = vec![
+        (new_cashier("", "李娜", "2468"), |e| {
+            matches!(e, TillError::Operator(OperatorError::BadId))
+        }),
+        (new_cashier("c 2", "李娜", "2468"), |e| {
+            matches!(e, TillError::Operator(OperatorError::BadId))
+        }),
+        (new_cashier("c2345678901234567", "李娜", "2468"), |e| {
+            matches!(e, TillError::Operator(OperatorError::BadId))
+        }),
+        (new_cashier("c2", "", "2468"), |e| {
+            matches!(e, TillError::Operator(OperatorError::BadName))
+        }),
+        (new_cashier("c2", " 李娜", "2468"), |e| {
+            matches!(e, TillError::Operator(OperatorError::BadName))
+        }),
+        (new_cashier("c2", "李娜", "246"), |e| {
+            matches!(e, TillError::BadPinFormat)
+        }),
+        (new_cashier("c2", "李娜", "24a8"), |e| {
+            matches!(e, TillError::BadPinFormat)
+        }),
+        (new_cashier("c2", "李娜", "123456789"), |e| {
+            matches!(e, TillError::BadPinFormat)
+        }),
+        (
+            new_cashier("cashier", "另一个", "2468"),
+            |e| matches!(e, TillError::Operator(OperatorError::DuplicateId { operator_id }) if operator_id == "cashier"),
+        ),
+    ];
+    for (new, expected) in cases {
+        let e = t.till.add_operator_as_manager(new).unwrap_err();
+        assert!(expected(&e), "{new:?}: {e}");
+        assert_eq!(snapshot(&t.till), before, "{new:?} changed nothing");
+    }
+}
+
+#[test]
+fn only_a_logged_in_manager_manages_operators() {
+    let mut t = new_till();
+    let before = snapshot(&t.till);
+    let nobody = t
+        .till
+        .add_operator_as_manager(new_cashier("c2", "李娜", "2468"))
+        .unwrap_err();
+    assert!(matches!(nobody, TillError::NotLoggedIn), "{nobody}");
+
+    t.till.login("cashier", CASHIER_PIN, now()).unwrap();
+    let refusals = [
+        t.till
+            .add_operator_as_manager(new_cashier("c2", "李娜", "2468"))
+            .unwrap_err(),
+        t.till.reset_pin("manager", "9999", [3; 16]).unwrap_err(),
+        t.till.deactivate_operator("manager").unwrap_err(),
+    ];
+    for e in refusals {
+        assert!(
+            matches!(&e, TillError::NotAManager { operator_id } if operator_id == "cashier"),
+            "{e}"
+        );
+    }
+    assert_eq!(snapshot(&t.till), before);
+}
+
+#[test]
+fn a_pin_reset_replaces_the_pin_and_ends_a_lock_out() {
+    let mut t = new_till();
+    for _ in 0..5 {
+        let _ = t.till.login("cashier", "0000", now());
+    }
+    let locked = t.till.operator_statuses(now()).unwrap();
+    let cashier = locked.iter().find(|o| o.id == "cashier").unwrap();
+    assert_eq!(cashier.locked_until, Some(now() + Duration::minutes(15)));
+    let later = t
+        .till
+        .operator_statuses(now() + Duration::minutes(16))
+        .unwrap();
+    assert_eq!(
+        later
+            .iter()
+            .find(|o| o.id == "cashier")
+            .unwrap()
+            .locked_until,
+        None,
+        "a lock that ended is not shown"
+    );
+
+    t.till.login("manager", MANAGER_PIN, now()).unwrap();
+    t.till.reset_pin("cashier", "8642", [4; 16]).unwrap();
+    let listed = t.till.operator_statuses(now()).unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .find(|o| o.id == "cashier")
+            .unwrap()
+            .locked_until,
+        None
+    );
+    t.till.logout();
+    let e = t.till.login("cashier", CASHIER_PIN, now()).unwrap_err();
+    assert!(matches!(e, TillError::WrongPin { .. }), "the old PIN: {e}");
+    t.till.login("cashier", "8642", now()).unwrap();
+}
+
+#[test]
+fn refused_pin_resets_change_nothing() {
+    let mut t = as_manager();
+    let before = snapshot(&t.till);
+    for (id, pin) in [("cashier", "12"), ("cashier", "abcd"), ("cashier", "")] {
+        let e = t.till.reset_pin(id, pin, [5; 16]).unwrap_err();
+        assert!(matches!(e, TillError::BadPinFormat), "{pin:?}: {e}");
+    }
+    let e = t.till.reset_pin("nobody", "2468", [5; 16]).unwrap_err();
+    assert!(matches!(e, TillError::UnknownOperator { .. }), "{e}");
+    assert_eq!(snapshot(&t.till), before);
+
+    t.till.deactivate_operator("cashier").unwrap();
+    let before = snapshot(&t.till);
+    let e = t.till.reset_pin("cashier", "2468", [5; 16]).unwrap_err();
+    assert!(
+        matches!(e, TillError::Operator(OperatorError::Inactive { .. })),
+        "{e}"
+    );
+    assert_eq!(snapshot(&t.till), before);
+}
+
+#[test]
+fn a_deactivated_operator_cannot_log_in_or_approve_and_keeps_their_name() {
+    let mut t = as_manager();
+    t.till
+        .add_operator_as_manager(NewOperator {
+            role: Role::Manager,
+            ..new_cashier("m2", "赵敏", "97531")
+        })
+        .unwrap();
+    t.till.deactivate_operator("cashier").unwrap();
+    t.till.deactivate_operator("m2").unwrap();
+
+    let listed = t.till.operator_statuses(now()).unwrap();
+    let cashier = listed.iter().find(|o| o.id == "cashier").unwrap();
+    assert_eq!((cashier.name.as_str(), cashier.active), ("收银员", false));
+    let may_log_in: Vec<_> = t
+        .till
+        .operators()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(may_log_in, ["manager"]);
+
+    t.till.logout();
+    let e = t.till.login("cashier", CASHIER_PIN, now()).unwrap_err();
+    assert!(
+        matches!(&e, TillError::Operator(OperatorError::Inactive { operator_id }) if operator_id == "cashier"),
+        "{e}"
+    );
+    let e = t
+        .till
+        .approve(
+            "m2",
+            "97531",
+            pos_core::operator::ManagerAction::NoSale,
+            now(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(e, TillError::Operator(OperatorError::Inactive { .. })),
+        "{e}"
+    );
+    let row = t.till.store().operator("cashier").unwrap().unwrap();
+    assert_eq!(
+        row.failures, 0,
+        "a refused login of a deactivated operator counts nothing"
+    );
+}
+
+#[test]
+fn refused_deactivations_change_nothing() {
+    let mut t = as_manager();
+    let before = snapshot(&t.till);
+    let e = t.till.deactivate_operator("manager").unwrap_err();
+    assert!(
+        matches!(e, TillError::Operator(OperatorError::SelfDeactivation)),
+        "{e}"
+    );
+    let e = t.till.deactivate_operator("nobody").unwrap_err();
+    assert!(matches!(e, TillError::UnknownOperator { .. }), "{e}");
+    assert_eq!(snapshot(&t.till), before);
+
+    t.till.deactivate_operator("cashier").unwrap();
+    let before = snapshot(&t.till);
+    let e = t.till.deactivate_operator("cashier").unwrap_err();
+    assert!(
+        matches!(e, TillError::Operator(OperatorError::Inactive { .. })),
+        "deactivated once: {e}"
+    );
+    assert_eq!(snapshot(&t.till), before);
+}
+
+#[test]
+fn the_deactivation_rule() {
+    let status = |id: &str, role, active| OperatorStatus {
+        id: id.into(),
+        name: "某人".into(),
+        role,
+        active,
+        locked_until: None,
+    };
+    let cases = [
+        // (actor, target, active managers, answer)
+        ("m1", status("c1", Role::Cashier, true), 1, Ok(())),
+        ("m1", status("m2", Role::Manager, true), 2, Ok(())),
+        (
+            "m1",
+            status("m1", Role::Manager, true),
+            2,
+            Err(OperatorError::SelfDeactivation),
+        ),
+        (
+            "m1",
+            status("m2", Role::Manager, true),
+            1,
+            Err(OperatorError::LastManager {
+                operator_id: "m2".into(),
+            }),
+        ),
+        (
+            "m1",
+            status("c1", Role::Cashier, false),
+            1,
+            Err(OperatorError::Inactive {
+                operator_id: "c1".into(),
+            }),
+        ),
+    ];
+    for (actor, target, managers, expected) in cases {
+        assert_eq!(
+            check_deactivation(actor, &target, managers),
+            expected,
+            "{actor} deactivates {} with {managers} managers",
+            target.id
+        );
+    }
+}
+
+#[test]
+fn ids_and_names() {
+    for (id, name, ok) in [
+        ("c1", "王芳", true),
+        ("store-01_a", "Li Na", true),
+        ("c2345678901234567", "王芳", false),
+        ("王", "王芳", false),
+        ("c1", "", false),
+        ("c1", "王芳 ", false),
+        ("c1", "一二三四五六七八九十一二三四五六七八九十", true),
+        ("c1", "一二三四五六七八九十一二三四五六七八九十一", false),
+        ("c1", "王\t芳", false),
+    ] {
+        assert_eq!(check_new_operator(id, name).is_ok(), ok, "{id:?} {name:?}");
+    }
+}
+
+#[test]
+fn operators_of_a_till_made_before_deactivation_are_active() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("till.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("../src/store/migrations/001_init.sql"))
+            .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        let hash = pos_core::operator::hash_pin(CASHIER_PIN, [6; 16]).unwrap();
+        conn.execute(
+            "INSERT INTO operator (id, name, role, pin_hash) VALUES ('old', '老员工', 'cashier', ?1)",
+            [hash],
+        )
+        .unwrap();
+    }
+    let store = pos_core::store::Store::open(&path).unwrap();
+    let row = store.operator("old").unwrap().unwrap();
+    assert!(row.active);
+    assert_eq!(row.name, "老员工");
+}
