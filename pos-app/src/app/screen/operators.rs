@@ -97,6 +97,8 @@ pub struct State {
     confirming: Option<String>,
     /// The box the cursor belongs in.
     focus: &'static str,
+    /// The manager using the screen, who cannot deactivate themself.
+    me: String,
 }
 
 impl State {
@@ -112,6 +114,11 @@ impl State {
             pin_again: String::new(),
             confirming: None,
             focus: ID_INPUT,
+            me: ctx
+                .till
+                .operator()
+                .map(|o| o.id.clone())
+                .unwrap_or_default(),
         };
         let event = state.reload(ctx);
         (state, event)
@@ -250,7 +257,12 @@ impl State {
     }
 
     fn ask_deactivate(&mut self) -> Option<Event> {
-        self.confirming = Some(self.selected()?.id.clone());
+        let id = self.selected()?.id.clone();
+        if id == self.me {
+            // The till refuses it too; no point asking first.
+            return Some(Event::Error(OperatorError::SelfDeactivation.into()));
+        }
+        self.confirming = Some(id);
         None
     }
 
@@ -355,11 +367,12 @@ impl State {
         let list = column![self.list_view(i18n), self.actions_view(i18n)]
             .spacing(12)
             .width(Fill);
-        let side = column![]
-            .push(self.confirm_view(i18n))
-            .push(self.form_view(i18n))
-            .spacing(12)
-            .width(440);
+        // A pending deactivation takes the form's place: one question at a time.
+        let side = container(
+            self.confirm_view(i18n)
+                .unwrap_or_else(|| self.form_view(i18n)),
+        )
+        .width(440);
         let body = column![
             ui::title(i18n.t("operators.title")),
             row![list, side].spacing(20)
@@ -398,9 +411,20 @@ impl State {
                     ui::cell(i18n.t(role_key(o.role)), 100.0),
                     text(state).size(ui::TEXT).color(color).width(Fill),
                 ]
-                .spacing(8);
+                .spacing(8)
+                .align_y(iced::Center);
+                let chosen = at == self.cursor;
+                let line = container(content)
+                    .width(Fill)
+                    .height(Fill)
+                    .align_y(iced::Center)
+                    .padding([0, 8])
+                    .style(move |_: &iced::Theme| container::Style {
+                        background: chosen.then_some(ui::HIGHLIGHT.into()),
+                        ..container::Style::default()
+                    });
                 col.push(
-                    button(ui::highlighted(content, at == self.cursor))
+                    button(line)
                         .padding(0)
                         .height(Length::Fixed(ui::BUTTON_HEIGHT))
                         .width(Fill)
@@ -415,6 +439,7 @@ impl State {
 
     fn actions_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         let chosen_active = self.selected().is_some_and(|o| o.active);
+        let may_deactivate = self.selected().is_some_and(|o| o.active && o.id != self.me);
         row![
             ui::key_button(i18n.t("operators.new"), "F2", Some(Message::NewOperator)),
             ui::key_button(
@@ -425,7 +450,7 @@ impl State {
             ui::key_button(
                 i18n.t("operators.deactivate"),
                 "F4",
-                chosen_active.then_some(Message::Deactivate)
+                may_deactivate.then_some(Message::Deactivate)
             ),
             ui::key_button(i18n.t("common.back"), "Esc", Some(Message::Back)),
         ]
