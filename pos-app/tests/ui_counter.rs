@@ -211,3 +211,20 @@ fn paid_out_needs_a_manager_and_opens_the_drawer() {
         "the drawer opens"
     );
 }
+
+#[test]
+fn ctrl_keys_clear_the_sale_guard_settings_and_log_out() {
+    let (_dir, mut d) = at_sale_screen(1);
+    d.scan("6921345626875");
+    assert_eq!(d.till().cart().lines.len(), 1);
+    d.key(Pressed::Ctrl('n'));
+    assert!(d.till().cart().lines.is_empty(), "Ctrl+N clears the sale");
+    d.key(Pressed::Ctrl('s'));
+    assert_eq!(d.banner(), d.t("settings.manager_only"));
+    assert!(matches!(d.app.screen(), Screen::Sale));
+    d.key(Pressed::Ctrl('l'));
+    assert!(
+        matches!(d.app.screen(), Screen::Login(_)),
+        "Ctrl+L logs out"
+    );
+}

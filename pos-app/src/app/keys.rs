@@ -27,6 +27,8 @@ pub enum Pressed {
     Tab,
     /// F1 to F12.
     F(u8),
+    /// A letter with Ctrl held (lower case): the few actions F-keys cannot cover.
+    Ctrl(char),
 }
 
 impl KeyPress {
@@ -60,6 +62,11 @@ pub fn from_event(
 pub fn pressed(key: &Key, modifiers: keyboard::Modifiers, text: Option<&str>) -> Option<Pressed> {
     match key {
         Key::Named(named) => named_key(*named),
+        Key::Character(c) if modifiers.control() && !modifiers.alt() && !modifiers.logo() => c
+            .chars()
+            .next()
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| Pressed::Ctrl(c.to_ascii_lowercase())),
         Key::Character(_) if modifiers.control() || modifiers.alt() || modifiers.logo() => None,
         Key::Character(c) => text.unwrap_or(c.as_str()).chars().next().map(Pressed::Char),
         Key::Unidentified => None,
@@ -89,5 +96,31 @@ fn named_key(named: Named) -> Option<Pressed> {
         Named::F11 => f(11),
         Named::F12 => f(12),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iced::keyboard::Modifiers;
+
+    #[test]
+    fn ctrl_with_a_letter_is_a_command_and_other_chords_are_ignored() {
+        let s = Key::Character("S".into());
+        assert_eq!(
+            pressed(&s, Modifiers::CTRL, Some("\u{13}")),
+            Some(Pressed::Ctrl('s'))
+        );
+        assert_eq!(pressed(&s, Modifiers::CTRL | Modifiers::ALT, None), None);
+        assert_eq!(pressed(&s, Modifiers::ALT, None), None);
+        // Ctrl+] is how some wedge scanners send the GS1 separator: not a command.
+        assert_eq!(
+            pressed(&Key::Character("]".into()), Modifiers::CTRL, None),
+            None
+        );
+        assert_eq!(
+            pressed(&s, Modifiers::SHIFT, Some("S")),
+            Some(Pressed::Char('S'))
+        );
     }
 }

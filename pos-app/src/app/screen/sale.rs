@@ -179,6 +179,9 @@ impl State {
             Pressed::F(10) => Some(Event::Go(Go::Alerts)),
             Pressed::F(11) => Some(Event::Go(Go::Review)),
             Pressed::F(12) => self.pay(ctx),
+            Pressed::Ctrl('n') => self.clear(ctx),
+            Pressed::Ctrl('s') => Some(Event::Go(Go::Settings)),
+            Pressed::Ctrl('l') => Some(Event::LoggedOut),
             _ => None,
         }
     }
@@ -908,9 +911,9 @@ impl State {
             .spacing(6),
             row![
                 b(i18n.t("lot_pick.button"), "F1", Message::ChooseLot),
-                b(i18n.t("sale.clear"), "", Message::Clear),
-                b(i18n.t("sale.settings"), "", Message::Go(Go::Settings)),
-                b(i18n.t("common.logout"), "", Message::Logout),
+                b(i18n.t("sale.clear"), "Ctrl+N", Message::Clear),
+                b(i18n.t("sale.settings"), "Ctrl+S", Message::Go(Go::Settings)),
+                b(i18n.t("common.logout"), "Ctrl+L", Message::Logout),
             ]
             .spacing(6),
         ]
