@@ -228,3 +228,15 @@ fn ctrl_keys_clear_the_sale_guard_settings_and_log_out() {
         "Ctrl+L logs out"
     );
 }
+
+#[test]
+fn the_login_screen_picks_the_operator_with_arrow_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Driver::new(demo_data_dir(dir.path(), None));
+    // The cashier is preselected; one arrow (either way, it wraps) picks the manager.
+    d.key(Pressed::Up);
+    d.send(Message::Login(login::Message::Pin(MANAGER_PIN.into())));
+    d.key(Pressed::Enter);
+    let operator = d.till().operator().expect("logged in");
+    assert_eq!(operator.role, pos_core::operator::Role::Manager);
+}

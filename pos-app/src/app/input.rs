@@ -60,7 +60,12 @@ impl App {
 
     pub(super) fn screen_key_action(&mut self, key: Pressed) -> Task<Message> {
         self.dispatch(|screen, sale, ctx| match screen {
-            Screen::Login(x) if key == Pressed::Enter => x.update(login::Message::Submit, ctx),
+            Screen::Login(x) => match key {
+                Pressed::Enter => x.update(login::Message::Submit, ctx),
+                Pressed::Up => x.step(-1),
+                Pressed::Down => x.step(1),
+                _ => None,
+            },
             Screen::ShiftOpen(x) => match key {
                 Pressed::Enter => x.update(shift_open::Message::Confirm, ctx),
                 Pressed::Escape => x.update(shift_open::Message::Logout, ctx),

@@ -57,6 +57,21 @@ impl State {
         None
     }
 
+    /// ↑/↓: the operator before or after the one picked, so nobody needs the mouse.
+    pub fn step(&mut self, delta: isize) -> Option<Event> {
+        let count = self.operators.len();
+        if count == 0 {
+            return None;
+        }
+        let at = self
+            .operators
+            .iter()
+            .position(|o| Some(&o.id) == self.operator_id.as_ref())
+            .unwrap_or(0);
+        let next = (at as isize + delta).rem_euclid(count as isize) as usize;
+        self.pick(self.operators[next].id.clone())
+    }
+
     fn type_pin(&mut self, pin: String) -> Option<Event> {
         self.pin = pin.chars().filter(char::is_ascii_digit).take(8).collect();
         None
