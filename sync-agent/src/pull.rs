@@ -9,9 +9,15 @@
 //!
 //! The feed holds the latest change per key, so a product changed after its barcodes
 //! comes later in the feed than they do. A barcode or lot whose product has not arrived
-//! yet is held back until it does; the stored cursor stays before the oldest held-back
-//! change, so a crash loses nothing (changes are replacements: reading one again is
-//! harmless).
+//! yet is held back until it does (the foreign key refuses it: no lookup first); the
+//! stored cursor stays before the oldest held-back change, so a crash loses nothing
+//! (changes are replacements: reading one again is harmless). A held-back barcode that
+//! a later page changes again is dropped: the later change is the newer.
+//!
+//! The last page of a pull also checkpoints the WAL, which the pull lets grow (see
+//! [`Store::checkpoint_after_feed`]).
+
+use std::collections::HashSet;
 
 use pos_core::store::{FeedTransaction, Placed, Store, StoreError};
 use tokio::sync::mpsc;
@@ -141,7 +147,8 @@ pub fn check_page(cursor: i64, page: &FeedPage) -> Result<(), SyncError> {
 
 /// Applies one page in one transaction, with the changes `held_back` from earlier
 /// pages; returns what is still held back. `reflect` (on the last page of a pull) ends
-/// the local overlay of documents acknowledged up to that watermark.
+/// the local overlay of documents acknowledged up to that watermark, and the WAL the
+/// pull let grow is then copied into the database file.
 pub fn apply_page(
     store: &mut Store,
     page: &FeedPage,
@@ -157,6 +164,7 @@ pub fn apply_page(
     for change in products {
         let _ = apply_change(&tx, &change.change)?;
     }
+    let held_back = superseded_dropped(held_back, &others);
     let mut still_held = Vec::new();
     for change in held_back.iter().chain(others) {
         if apply_change(&tx, &change.change)? == Placed::ProductMissing {
@@ -183,7 +191,28 @@ pub fn apply_page(
         tx.mark_reflected(watermark)?;
     }
     tx.commit(cursor)?;
+    if reflect.is_some() {
+        store.checkpoint_after_feed()?;
+    }
     Ok(still_held)
+}
+
+/// A held-back barcode that this page changes again (to another product, or deleted)
+/// must not come back when its first product arrives: the page's change is the newer.
+/// A lot's key names its product, so a newer change of it is held back behind it.
+fn superseded_dropped(mut held_back: Vec<FeedChange>, page: &[&FeedChange]) -> Vec<FeedChange> {
+    fn barcode_of(change: &Change) -> Option<&str> {
+        match change {
+            Change::Barcode { barcode, .. } | Change::BarcodeDeleted { barcode } => Some(barcode),
+            _ => None,
+        }
+    }
+    if held_back.is_empty() {
+        return held_back;
+    }
+    let newer: HashSet<&str> = page.iter().filter_map(|c| barcode_of(&c.change)).collect();
+    held_back.retain(|c| barcode_of(&c.change).is_none_or(|b| !newer.contains(b)));
+    held_back
 }
 
 /// Writes one change; a barcode or lot whose product has no row yet is not written.
@@ -237,6 +266,68 @@ mod tests {
             changes,
             next_cursor,
             more,
+        }
+    }
+
+    fn product(sku: &str) -> FeedChange {
+        let p = pos_core::demo::generate_catalog(
+            1,
+            1,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        )
+        .products
+        .remove(0);
+        FeedChange {
+            cursor: 0,
+            change: Change::Product(pos_core::catalog::Product {
+                sku: sku.into(),
+                ..p
+            }),
+        }
+    }
+
+    fn at(cursor: i64, mut change: FeedChange) -> FeedChange {
+        change.cursor = cursor;
+        change
+    }
+
+    fn barcode(sku: &str) -> FeedChange {
+        FeedChange {
+            cursor: 0,
+            change: Change::Barcode {
+                sku: sku.into(),
+                barcode: "6901234567892".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_held_back_barcode_changed_again_later_does_not_come_back() {
+        let deleted = FeedChange {
+            cursor: 0,
+            change: Change::BarcodeDeleted {
+                barcode: "6901234567892".into(),
+            },
+        };
+        // (the newer change of the barcode, the product it then names)
+        let cases = [(barcode("B"), Some("B")), (deleted, None)];
+        for (newer, expected) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Store::open(&dir.path().join("till.sqlite")).unwrap();
+            let pages = [
+                page(vec![at(1, barcode("A"))], 1, true),
+                page(vec![at(2, newer), at(3, product("B"))], 3, true),
+                page(vec![at(4, product("A"))], 4, false),
+            ];
+            let mut held = Vec::new();
+            for (i, p) in pages.iter().enumerate() {
+                held = apply_page(&mut store, p, held, (i == 2).then_some(0)).unwrap();
+                let cursor = store.feed_cursor().unwrap();
+                assert_eq!(cursor, [0, 3, 4][i], "{expected:?}: the cursor waits for A");
+            }
+            assert!(held.is_empty());
+            let found = store.product_by_code("6901234567892").unwrap();
+            assert_eq!(found.map(|p| p.sku).as_deref(), expected);
         }
     }
 

@@ -7,6 +7,10 @@
 //! - `feed`: the full feed of a 200,000-SKU catalog applied at an empty till, pulled
 //!   over HTTP, and applied from pages already in memory. Goal: under 3 s.
 //!
+//!   Setup also prints, once, where the fetching side's time goes: head office's page
+//!   queries and bodies alone, every page fetched and decoded one after another, and the
+//!   decoding alone.
+//!
 //! `cargo bench -p tests --bench sync`; `BENCH_SALES` and `BENCH_SKUS` shrink the runs.
 //! Setup (ringing up the backlog, importing the catalog) takes a few minutes and is
 //! not measured; each measured run starts from a fresh database and a fresh till file.
