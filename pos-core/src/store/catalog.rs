@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{OptionalExtension, Row, Statement, Transaction, params};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -115,18 +115,23 @@ fn barcode_candidates(code: &str) -> Vec<String> {
     out
 }
 
+pub(crate) const UPSERT_PRODUCT: &str =
+    "INSERT INTO product (sku, name, pinyin, category, unit, price, vat_rate, device_class,
+         registration_no, tracking, safety_stock, active)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)
+     ON CONFLICT (sku) DO UPDATE SET name = excluded.name, pinyin = excluded.pinyin,
+         category = excluded.category, unit = excluded.unit, price = excluded.price,
+         vat_rate = excluded.vat_rate, device_class = excluded.device_class,
+         registration_no = excluded.registration_no, tracking = excluded.tracking,
+         safety_stock = excluded.safety_stock, active = 1";
+
 pub(crate) fn upsert_product(tx: &Transaction<'_>, p: &Product) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO product (sku, name, pinyin, category, unit, price, vat_rate, device_class,
-             registration_no, tracking, safety_stock, active)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1)
-         ON CONFLICT (sku) DO UPDATE SET name = excluded.name, pinyin = excluded.pinyin,
-             category = excluded.category, unit = excluded.unit, price = excluded.price,
-             vat_rate = excluded.vat_rate, device_class = excluded.device_class,
-             registration_no = excluded.registration_no, tracking = excluded.tracking,
-             safety_stock = excluded.safety_stock, active = 1",
-    )?
-    .execute(params![
+    write_product(&mut *tx.prepare_cached(UPSERT_PRODUCT)?, p)
+}
+
+/// Runs [`UPSERT_PRODUCT`] prepared by the caller.
+pub(crate) fn write_product(upsert: &mut Statement<'_>, p: &Product) -> Result<(), StoreError> {
+    upsert.execute(params![
         p.sku,
         p.name,
         p.pinyin,
@@ -142,25 +147,37 @@ pub(crate) fn upsert_product(tx: &Transaction<'_>, p: &Product) -> Result<(), St
     Ok(())
 }
 
+pub(crate) const UPSERT_BARCODE: &str = "INSERT INTO barcode (barcode, sku) VALUES (?1, ?2)
+     ON CONFLICT (barcode) DO UPDATE SET sku = excluded.sku";
+
 pub(crate) fn upsert_barcode(
     tx: &Transaction<'_>,
     sku: &str,
     barcode: &str,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO barcode (barcode, sku) VALUES (?1, ?2)
-         ON CONFLICT (barcode) DO UPDATE SET sku = excluded.sku",
-    )?
-    .execute(params![barcode, sku])?;
+    write_barcode(&mut *tx.prepare_cached(UPSERT_BARCODE)?, sku, barcode)
+}
+
+/// Runs [`UPSERT_BARCODE`] prepared by the caller.
+pub(crate) fn write_barcode(
+    upsert: &mut Statement<'_>,
+    sku: &str,
+    barcode: &str,
+) -> Result<(), StoreError> {
+    upsert.execute(params![barcode, sku])?;
     Ok(())
 }
 
+pub(crate) const UPSERT_LOT: &str = "INSERT INTO lot (sku, lot_no, expiry_date) VALUES (?1, ?2, ?3)
+     ON CONFLICT (sku, lot_no) DO UPDATE SET expiry_date = excluded.expiry_date";
+
 pub(crate) fn upsert_lot(tx: &Transaction<'_>, lot: &Lot) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO lot (sku, lot_no, expiry_date) VALUES (?1, ?2, ?3)
-         ON CONFLICT (sku, lot_no) DO UPDATE SET expiry_date = excluded.expiry_date",
-    )?
-    .execute(params![lot.sku, lot.lot_no, lot.expiry_date.to_string()])?;
+    write_lot(&mut *tx.prepare_cached(UPSERT_LOT)?, lot)
+}
+
+/// Runs [`UPSERT_LOT`] prepared by the caller.
+pub(crate) fn write_lot(upsert: &mut Statement<'_>, lot: &Lot) -> Result<(), StoreError> {
+    upsert.execute(params![lot.sku, lot.lot_no, lot.expiry_date.to_string()])?;
     Ok(())
 }
 

@@ -2,11 +2,15 @@
 //! own documents that head office has not yet reflected.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Statement, Transaction, params};
 
 use super::catalog::{PRODUCT_COLUMNS, finish_product, parse_date, product_from_row};
 use super::{Store, StoreError};
 use crate::catalog::{Lot, Product};
+
+pub(crate) const SET_STOCK_BASE: &str =
+    "INSERT INTO stock_base (sku, lot_no, quantity) VALUES (?1, ?2, ?3)
+     ON CONFLICT (sku, lot_no) DO UPDATE SET quantity = excluded.quantity";
 
 pub(crate) fn set_stock_base(
     tx: &Transaction<'_>,
@@ -14,13 +18,27 @@ pub(crate) fn set_stock_base(
     lot_no: Option<&str>,
     quantity: i64,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO stock_base (sku, lot_no, quantity) VALUES (?1, ?2, ?3)
-         ON CONFLICT (sku, lot_no) DO UPDATE SET quantity = excluded.quantity",
-    )?
-    .execute(params![sku, lot_no.unwrap_or(""), quantity])?;
+    write_stock_base(
+        &mut *tx.prepare_cached(SET_STOCK_BASE)?,
+        sku,
+        lot_no,
+        quantity,
+    )
+}
+
+/// Runs [`SET_STOCK_BASE`] prepared by the caller.
+pub(crate) fn write_stock_base(
+    set: &mut Statement<'_>,
+    sku: &str,
+    lot_no: Option<&str>,
+    quantity: i64,
+) -> Result<(), StoreError> {
+    set.execute(params![sku, lot_no.unwrap_or(""), quantity])?;
     Ok(())
 }
+
+pub(crate) const SET_SERIAL: &str = "INSERT INTO serial_unit (sku, serial, lot_no, available) VALUES (?1, ?2, ?3, ?4)
+     ON CONFLICT (sku, serial) DO UPDATE SET lot_no = excluded.lot_no, available = excluded.available";
 
 pub(crate) fn set_serial(
     tx: &Transaction<'_>,
@@ -29,11 +47,24 @@ pub(crate) fn set_serial(
     lot_no: Option<&str>,
     available: bool,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO serial_unit (sku, serial, lot_no, available) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (sku, serial) DO UPDATE SET lot_no = excluded.lot_no, available = excluded.available",
-    )?
-    .execute(params![sku, serial, lot_no, available])?;
+    write_serial(
+        &mut *tx.prepare_cached(SET_SERIAL)?,
+        sku,
+        serial,
+        lot_no,
+        available,
+    )
+}
+
+/// Runs [`SET_SERIAL`] prepared by the caller.
+pub(crate) fn write_serial(
+    set: &mut Statement<'_>,
+    sku: &str,
+    serial: &str,
+    lot_no: Option<&str>,
+    available: bool,
+) -> Result<(), StoreError> {
+    set.execute(params![sku, serial, lot_no, available])?;
     Ok(())
 }
 
