@@ -98,6 +98,10 @@ key Return
 scan 6921345626875
 scan 01069213456281451726112410L2411B12
 shot sale-near-expiry
+# The strips' lot chosen by hand: F1 lists the product's lots, earliest expiry first.
+key F1
+shot lot-pick
+key Escape
 scan 010692134562472721YW2602701823
 scan 0106923652013423172611211024112207
 shot sale-expired-refused
@@ -130,6 +134,14 @@ key Return
 key F1; typed 500; key Return
 shot sale-done
 
+# A return without a receipt: items scanned straight onto the returns screen's list
+# (a manager's PIN is asked when it is confirmed).
+key F4
+scan 6921345626875
+scan 01069213456281451726112410L2411B12
+shot return-no-receipt
+key Escape
+
 # Returns: the screen for finding a sale (the receipt QR or its number).
 key F4
 typed 2; key Return
@@ -149,6 +161,17 @@ shot close
 key Escape
 key F11
 shot review
+key Escape
+
+# The manager: log out (Ctrl+L), pick the manager with an arrow, open settings (Ctrl+S)
+# and the operators screen (F2).
+key ctrl+l
+key Up
+typed 123456; key Return
+key ctrl+s
+shot settings
+key F2
+shot operators
 key Escape
 stop
 
