@@ -40,10 +40,7 @@ fn a_discount_above_the_cashier_limit_needs_a_manager_and_is_recorded() {
         .approve("cashier", CASHIER_PIN, ManagerAction::LineDiscount, now())
         .unwrap_err();
     assert!(matches!(e, TillError::NotAManager { .. }), "{e}");
-    let approval = t
-        .till
-        .approve("manager", MANAGER_PIN, ManagerAction::LineDiscount, now())
-        .unwrap();
+    let approval = t.manager_approves(ManagerAction::LineDiscount);
     t.till
         .set_manual_price(1, Some(big), Some(&approval), now())
         .unwrap();
@@ -99,10 +96,7 @@ fn a_void_needs_a_manager_reverses_the_sale_and_happens_once() {
     let key = sale.sequence.to_string();
     let e = t.till.void_sale(&key, "收错了", None, now()).unwrap_err();
     assert!(matches!(e, TillError::ApprovalRequired { .. }), "{e}");
-    let ok = t
-        .till
-        .approve("manager", MANAGER_PIN, ManagerAction::Void, now())
-        .unwrap();
+    let ok = t.manager_approves(ManagerAction::Void);
     t.till.void_sale(&key, "收错了", Some(&ok), now()).unwrap();
     assert_eq!(t.till.store().stock("MK01", None).unwrap(), 100);
     let e = t
@@ -230,15 +224,7 @@ fn a_return_without_receipt_needs_a_manager() {
         .return_without_receipt(&items, "无小票", None, now())
         .unwrap_err();
     assert!(matches!(e, TillError::ApprovalRequired { .. }), "{e}");
-    let ok = t
-        .till
-        .approve(
-            "manager",
-            MANAGER_PIN,
-            ManagerAction::RefundWithoutReceipt,
-            now(),
-        )
-        .unwrap();
+    let ok = t.manager_approves(ManagerAction::RefundWithoutReceipt);
     let doc = t
         .till
         .return_without_receipt(&items, "无小票", Some(&ok), now())
@@ -341,10 +327,7 @@ fn x_changes_nothing_and_z_numbers_have_no_gaps() {
 
     let e = t.till.z_report(vec![], None, now()).unwrap_err();
     assert!(matches!(e, TillError::ApprovalRequired { .. }), "{e}");
-    let ok = t
-        .till
-        .approve("manager", MANAGER_PIN, ManagerAction::DailyClose, now())
-        .unwrap();
+    let ok = t.manager_approves(ManagerAction::DailyClose);
     let counted = vec![
         DenominationCount {
             denomination: dec("100"),
@@ -366,10 +349,7 @@ fn x_changes_nothing_and_z_numbers_have_no_gaps() {
     assert!(!t.till.has_open_shift().unwrap(), "the Z closed the shift");
 
     t.till.open_shift(vec![], now()).unwrap();
-    let ok = t
-        .till
-        .approve("manager", MANAGER_PIN, ManagerAction::DailyClose, now())
-        .unwrap();
+    let ok = t.manager_approves(ManagerAction::DailyClose);
     let z2 = t
         .till
         .z_report(vec![], Some(&ok), now() + Duration::days(1))

@@ -45,15 +45,7 @@ fn the_planned_refund_of_several_items_is_the_one_recorded() {
     assert_eq!(plan.total, dec("134.00"));
     assert_eq!(t.till.store().last_sequence().unwrap(), 1, "nothing stored");
 
-    let ok = t
-        .till
-        .approve(
-            "manager",
-            MANAGER_PIN,
-            ManagerAction::RefundWithoutReceipt,
-            now(),
-        )
-        .unwrap();
+    let ok = t.manager_approves(ManagerAction::RefundWithoutReceipt);
     let doc = t
         .till
         .return_without_receipt(&items, "顾客无小票", Some(&ok), now())
@@ -119,15 +111,7 @@ fn bad_lists_are_refused_before_anything_is_stored() {
     for (items, expected) in cases {
         let e = t.till.plan_return_without_receipt(&items).unwrap_err();
         assert!(expected(&e), "plan of {items:?}: {e}");
-        let ok = t
-            .till
-            .approve(
-                "manager",
-                MANAGER_PIN,
-                ManagerAction::RefundWithoutReceipt,
-                now(),
-            )
-            .unwrap();
+        let ok = t.manager_approves(ManagerAction::RefundWithoutReceipt);
         let e = t
             .till
             .return_without_receipt(&items, "无小票", Some(&ok), now())

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use pos_core::catalog::{Lot, Product, Tracking, gs1_check_digit};
-use pos_core::document::{DenominationCount, Tender, TenderKind};
+use pos_core::document::{Approval, DenominationCount, Tender, TenderKind};
 use pos_core::import::{CatalogImport, SerialRecord, StockRecord};
 use pos_core::member::{Member, Tier};
-use pos_core::operator::Role;
+use pos_core::operator::{ManagerAction, Role};
 use pos_core::store::TillIdentity;
 use pos_core::till::{NewOperator, Till, TillConfig};
 use rust_decimal::Decimal;
@@ -133,6 +133,13 @@ pub struct TestTill {
 impl TestTill {
     pub fn path(&self) -> PathBuf {
         self.dir.path().join("till.sqlite")
+    }
+
+    /// The manager's PIN typed for `action`, now.
+    pub fn manager_approves(&mut self, action: ManagerAction) -> Approval {
+        self.till
+            .approve("manager", MANAGER_PIN, action, now())
+            .expect("the manager's PIN is right")
     }
 }
 
