@@ -27,12 +27,7 @@ impl Till {
         line_no: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<LotChoice>, TillError> {
-        let line = self
-            .cart
-            .lines
-            .iter()
-            .find(|l| l.line_no == line_no)
-            .ok_or(TillError::UnknownLine { line_no })?;
+        let line = self.line(line_no)?;
         if line.product.tracking != Tracking::Lot {
             return Err(TillError::NotLotTracked {
                 sku: line.product.sku.clone(),
@@ -65,12 +60,7 @@ impl Till {
         now: DateTime<Utc>,
     ) -> Result<ScanOutcome, TillError> {
         self.logged_in()?;
-        let line = self
-            .cart
-            .lines
-            .iter()
-            .find(|l| l.line_no == line_no)
-            .ok_or(TillError::UnknownLine { line_no })?;
+        let line = self.line(line_no)?;
         let (sku, name) = (line.product.sku.clone(), line.product.name.clone());
         if line.product.tracking != Tracking::Lot {
             return Err(TillError::NotLotTracked { sku, name });

@@ -263,6 +263,14 @@ impl Till {
         Ok(line_no)
     }
 
+    pub(super) fn line(&self, line_no: u32) -> Result<&CartLine, TillError> {
+        self.cart
+            .lines
+            .iter()
+            .find(|l| l.line_no == line_no)
+            .ok_or(TillError::UnknownLine { line_no })
+    }
+
     pub(super) fn line_mut(&mut self, line_no: u32) -> Result<&mut CartLine, TillError> {
         self.cart
             .lines
@@ -309,13 +317,7 @@ impl Till {
         {
             return Err(TillError::ReasonRequired);
         }
-        let mut candidate = self
-            .cart
-            .lines
-            .iter()
-            .find(|l| l.line_no == line_no)
-            .cloned()
-            .ok_or(TillError::UnknownLine { line_no })?;
+        let mut candidate = self.line(line_no)?.clone();
         candidate.manual = manual;
         let action = match candidate.manual {
             Some(ManualPrice::Override { .. }) => ManagerAction::PriceOverride,
