@@ -65,7 +65,8 @@ pub enum PinError {
     Hashing(String),
 }
 
-fn pin_is_well_formed(pin: &str) -> bool {
+/// 4 to 8 digits.
+pub fn pin_is_well_formed(pin: &str) -> bool {
     (PIN_DIGITS_MIN..=PIN_DIGITS_MAX).contains(&pin.len())
         && pin.bytes().all(|b| b.is_ascii_digit())
 }

@@ -9,7 +9,7 @@ use pos_core::operator::{
     OperatorError, OperatorStatus, Role, check_deactivation, check_new_operator,
 };
 use pos_core::store::OperatorRow;
-use pos_core::till::{NewOperator, Till, TillError};
+use pos_core::till::{NewOperator, Till, TillConfig, TillError};
 
 fn new_cashier<'a>(id: &'a str, name: &'a str, pin: &'a str) -> NewOperator<'a> {
     NewOperator {
@@ -341,4 +341,26 @@ fn operators_of_a_till_made_before_deactivation_are_active() {
     let row = store.operator("old").unwrap().unwrap();
     assert!(row.active);
     assert_eq!(row.name, "老员工");
+}
+
+#[test]
+fn a_refused_first_manager_leaves_no_till_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("till.sqlite");
+    let identity = pos_core::store::TillIdentity {
+        store_id: "S001".into(),
+        terminal_id: "T01".into(),
+    };
+    for (id, pin) in [("manager", "12"), ("manager", "12ab56"), ("", "123456")] {
+        let manager = NewOperator {
+            id,
+            name: "店长",
+            role: Role::Manager,
+            pin,
+            salt: [1; 16],
+        };
+        let refused = Till::init(&path, identity.clone(), manager, TillConfig::default());
+        assert!(refused.is_err(), "{id:?} / {pin:?} was accepted");
+        assert!(!path.exists(), "{id:?} / {pin:?} left a till file");
+    }
 }

@@ -47,6 +47,12 @@ pub fn init(data: &DataDir, a: InitArgs) -> anyhow::Result<()> {
             );
         }
     } else {
+        // Every PIN is checked before the till file is created, so a typo leaves nothing.
+        if let Some(pin) = &a.cashier_pin
+            && !pos_core::operator::pin_is_well_formed(pin)
+        {
+            bail!("--cashier-pin must be 4 to 8 digits");
+        }
         let identity = TillIdentity {
             store_id: a.store.clone(),
             terminal_id: a.terminal.clone(),
@@ -89,13 +95,26 @@ pub fn init(data: &DataDir, a: InitArgs) -> anyhow::Result<()> {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The catalog CSV (see assets/demo/catalog.csv for the format).
-    pub file: PathBuf,
+    #[arg(required_unless_present = "generate")]
+    pub file: Option<PathBuf>,
+    /// Instead of a file: a generated catalog of this many realistic products, for load
+    /// tests (e.g. 200000).
+    #[arg(long, conflicts_with = "file")]
+    pub generate: Option<usize>,
 }
 
 pub fn import(data: &DataDir, a: ImportArgs) -> anyhow::Result<()> {
-    let file = File::open(&a.file).with_context(|| format!("opening {}", a.file.display()))?;
-    let catalog = parse_catalog_csv(BufReader::new(file))
-        .with_context(|| format!("reading {}", a.file.display()))?;
+    let catalog = match (&a.file, a.generate) {
+        (Some(path), _) => {
+            let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+            parse_catalog_csv(BufReader::new(file))
+                .with_context(|| format!("reading {}", path.display()))?
+        }
+        (None, Some(products)) => {
+            pos_core::demo::generate_catalog(products, 7, chrono::Local::now().date_naive())
+        }
+        (None, None) => anyhow::bail!("name a catalog file or --generate N"),
+    };
     let mut till = super::open_till(data)?;
     till.store_mut().import_catalog(&catalog)?;
     println!(

@@ -31,7 +31,7 @@ use uuid::Uuid;
 
 use crate::cart::Cart;
 use crate::document::{Approval, Document, DocumentBody};
-use crate::operator::Operator;
+use crate::operator::{Operator, check_new_operator, pin_is_well_formed};
 use crate::store::{Store, TillIdentity};
 
 /// The till: its file, who is logged in and the sale in progress.
@@ -72,6 +72,12 @@ impl Till {
         manager: NewOperator<'_>,
         config: TillConfig,
     ) -> Result<Till, TillError> {
+        // Refused before anything is written: a bad PIN must not leave a till file that
+        // nobody can log in to (and that a second `init` would find "already there").
+        check_new_operator(manager.id, manager.name)?;
+        if !pin_is_well_formed(manager.pin) {
+            return Err(TillError::BadPinFormat);
+        }
         let store = Store::open(path)?;
         if store.identity()?.is_some() {
             return Err(TillError::AlreadyInitialised {
