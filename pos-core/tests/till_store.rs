@@ -189,3 +189,42 @@ fn a_file_that_is_not_a_till_says_where_it_is() {
         .unwrap();
     assert!(e.to_string().contains("pos init"), "{e}");
 }
+
+#[test]
+fn an_import_giving_a_member_another_members_card_is_refused_whole() {
+    let mut t = new_till();
+    let holder = catalog().members[0].clone();
+    let mut clash = holder.clone();
+    clash.id = "M-OTHER".into();
+    clash.phone = "13900000000".into();
+    let mut import = pos_core::import::CatalogImport {
+        members: vec![clash],
+        ..Default::default()
+    };
+    import.products.push(catalog().products[0].clone());
+    import.products[0].name = "renamed by the refused import".into();
+
+    let e = t.till.store_mut().import_catalog(&import).unwrap_err();
+    assert!(
+        matches!(&e, StoreError::CardTaken { holder_id, .. } if *holder_id == holder.id),
+        "{e}"
+    );
+    assert!(e.to_string().contains(&holder.card_no), "{e}");
+    let kept = t
+        .till
+        .store()
+        .find_member(&holder.card_no)
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.id, holder.id);
+    let product = t
+        .till
+        .store()
+        .product_by_code(&monitor_barcode())
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        product.name, "renamed by the refused import",
+        "half an import"
+    );
+}

@@ -24,6 +24,14 @@ pub enum StoreError {
     Locked,
     #[error("the till database holds a value it cannot read ({what}: {value})")]
     Corrupt { what: &'static str, value: String },
+    #[error(
+        "member {member_id}'s card {card_no} already belongs to member {holder_id}; correct the member list and import again"
+    )]
+    CardTaken {
+        card_no: String,
+        member_id: String,
+        holder_id: String,
+    },
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
 }

@@ -12,13 +12,34 @@ pub(crate) fn upsert_member(tx: &Transaction<'_>, m: &Member) -> Result<(), Stor
     // id (merged by phone); the local stand-in row gives way to it.
     tx.prepare_cached("DELETE FROM member WHERE phone = ?1 AND id <> ?2 AND card_no LIKE 'L%'")?
         .execute(params![m.phone, m.id])?;
-    tx.prepare_cached(
-        "INSERT INTO member (id, card_no, phone, name, tier, points_base) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (id) DO UPDATE SET card_no = excluded.card_no, phone = excluded.phone,
-             name = excluded.name, tier = excluded.tier, points_base = excluded.points_base",
-    )?
-    .execute(params![m.id, m.card_no, m.phone, m.name, m.tier.code(), m.points_balance])?;
-    Ok(())
+    let written = tx
+        .prepare_cached(
+            "INSERT INTO member (id, card_no, phone, name, tier, points_base) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (id) DO UPDATE SET card_no = excluded.card_no, phone = excluded.phone,
+                 name = excluded.name, tier = excluded.tier, points_base = excluded.points_base",
+        )?
+        .execute(params![m.id, m.card_no, m.phone, m.name, m.tier.code(), m.points_balance]);
+    match written {
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            // The only other unique key is the card number: name who holds it.
+            let holder: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM member WHERE card_no = ?1 AND id <> ?2",
+                    params![m.card_no, m.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match holder {
+                Some(holder_id) => Err(StoreError::CardTaken {
+                    card_no: m.card_no.clone(),
+                    member_id: m.id.clone(),
+                    holder_id,
+                }),
+                None => Err(e.into()),
+            }
+        }
+        written => written.map(|_| ()).map_err(Into::into),
+    }
 }
 
 impl Store {
