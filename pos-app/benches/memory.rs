@@ -23,13 +23,19 @@ fn resident_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// Three scans and a cash payment on the payment screen; the sale is on disk after.
+/// Three scans and the exact amount in cash on the payment screen (the till refuses
+/// change above 1,000 yuan as a typing slip); the sale is on disk after.
 fn ring_up(app: &mut App, codes: &[String], n: usize, at: &mut Instant) {
     for k in 0..3 {
         wedge_scan(app, &codes[(n * 3 + k) % codes.len()], at);
     }
+    let due = app
+        .till()
+        .and_then(|till| till.priced(app.clock().now()).ok())
+        .map(|priced| priced.total)
+        .expect("the sale prices");
     let _ = app.update(Message::Key(KeyPress::new(Pressed::F(12), *at)));
-    let _ = app.update(Message::Payment(payment::Message::Amount("10000".into())));
+    let _ = app.update(Message::Payment(payment::Message::Amount(due.to_string())));
     let _ = app.update(Message::Payment(payment::Message::Add));
 }
 
