@@ -5,7 +5,7 @@
 mod ui_support;
 
 use pos_app::app::keys::Pressed;
-use pos_app::app::screen::{approval, drawer, login, member, payment};
+use pos_app::app::screen::{approval, drawer, login, member, payment, returns};
 use pos_app::app::{Message, Screen};
 use pos_core::document::{DocumentBody, TenderKind};
 use rust_decimal::Decimal;
@@ -189,7 +189,7 @@ fn paid_out_needs_a_manager_and_opens_the_drawer() {
     d.key(Pressed::F(7));
     d.send(Message::Drawer(drawer::Message::Amount("20".into())));
     d.send(Message::Drawer(drawer::Message::Reason("快递费".into())));
-    d.click(&d.t("drawer.paid_out"));
+    d.key(Pressed::F(2));
     assert!(
         d.app.approval().is_some(),
         "a cashier's paid-out asks for the manager"
@@ -239,4 +239,36 @@ fn the_login_screen_picks_the_operator_with_arrow_keys() {
     d.key(Pressed::Enter);
     let operator = d.till().operator().expect("logged in");
     assert_eq!(operator.role, pos_core::operator::Role::Manager);
+}
+
+#[test]
+fn a_whole_sale_comes_back_by_keys_alone() {
+    let (_dir, mut d) = at_sale_screen(1);
+    d.scan("6921345626875");
+    d.key(Pressed::F(12));
+    d.key(Pressed::F(1));
+    d.key(Pressed::Enter);
+    let sold = d
+        .till()
+        .store()
+        .recent_documents("sale", 1)
+        .unwrap()
+        .remove(0);
+    d.key(Pressed::F(4));
+    d.send(Message::Return(returns::Message::Key(
+        sold.sequence.to_string(),
+    )));
+    d.key(Pressed::Enter);
+    d.key(Pressed::F(1));
+    d.send(Message::Return(returns::Message::Reason("不合适".into())));
+    d.key(Pressed::Enter);
+    let back = d.till().store().recent_documents("return", 1).unwrap();
+    let DocumentBody::Return(ret) = &back[0].body else {
+        panic!("a return")
+    };
+    let DocumentBody::Sale(sale) = &sold.body else {
+        panic!("a sale")
+    };
+    assert_eq!(ret.lines.len(), sale.lines.len(), "F1 took every line");
+    assert_eq!(ret.total, sale.total);
 }

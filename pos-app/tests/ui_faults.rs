@@ -88,7 +88,7 @@ fn first_start_sets_up_the_till_with_demo_data() {
     };
     assert!(matches!(d.app.screen(), Screen::Setup(_)));
     d.send(Message::Setup(setup::Message::ManagerPin("2468".into())));
-    d.click(&d.t("setup.create"));
+    d.key(Pressed::Enter);
     assert!(
         matches!(d.app.screen(), Screen::Login(_)),
         "{:?}",

@@ -43,6 +43,9 @@ impl App {
             let outcome = state.key(&key, &self.data);
             return self.after_settings(outcome);
         }
+        if matches!(self.screen, Screen::Setup(_)) && key == Pressed::Enter {
+            return self.on_setup(super::screen::setup::Message::Create);
+        }
         let typed = matches!(key, Pressed::Char(_));
         let was_editing = self.sale.editing_price();
         let acted = self.screen_key_action(key);
@@ -76,7 +79,7 @@ impl App {
             Screen::Member(x) => x.key(&key, ctx),
             Screen::Held(x) => x.key(&key, ctx),
             Screen::Return(x) => x.key(&key, ctx),
-            Screen::Drawer(x) => x.key(&key),
+            Screen::Drawer(x) => x.key(&key, ctx),
             Screen::XReport(x) => x.key(&key, ctx),
             Screen::Close(x) => x.key(&key, ctx),
             Screen::Review(x) => x.key(&key),

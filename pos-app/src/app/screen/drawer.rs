@@ -57,8 +57,11 @@ impl State {
         }
     }
 
-    pub fn key(&mut self, key: &Pressed) -> Option<Event> {
+    pub fn key(&mut self, key: &Pressed, ctx: &mut Ctx<'_>) -> Option<Event> {
         match key {
+            Pressed::F(1) => self.paid_in(ctx),
+            Pressed::F(2) => self.paid_out(None, ctx),
+            Pressed::F(3) => self.no_sale(None, ctx),
             Pressed::Escape => Some(Event::Go(Go::Sale)),
             _ => None,
         }
@@ -132,9 +135,9 @@ impl State {
                 Message::Reason
             ),
             row![
-                ui::key_button(i18n.t("drawer.paid_in"), "", Some(Message::PaidIn)),
-                ui::key_button(i18n.t("drawer.paid_out"), "", Some(Message::PaidOut)),
-                ui::key_button(i18n.t("drawer.no_sale"), "", Some(Message::NoSale)),
+                ui::key_button(i18n.t("drawer.paid_in"), "F1", Some(Message::PaidIn)),
+                ui::key_button(i18n.t("drawer.paid_out"), "F2", Some(Message::PaidOut)),
+                ui::key_button(i18n.t("drawer.no_sale"), "F3", Some(Message::NoSale)),
             ]
             .spacing(10),
             ui::key_button(i18n.t("common.back"), "Esc", Some(Message::Back)),

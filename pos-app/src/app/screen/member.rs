@@ -113,7 +113,8 @@ impl State {
                 Message::Phone
             ),
             ui::field(i18n.t("member.name"), "", &self.name, Message::Name),
-            ui::key_button(i18n.t("member.register"), "", Some(Message::Register)),
+            // Enter registers once a phone is typed (and attaches otherwise).
+            ui::key_button(i18n.t("member.register"), "Enter", Some(Message::Register)),
         ]
         .spacing(10);
         let body = column![

@@ -101,6 +101,9 @@ impl State {
             Pressed::Enter if self.found.is_none() => self.find(ctx),
             Pressed::Enter => self.confirm(ctx),
             Pressed::F(12) if self.found.is_none() => self.no_receipt(None, ctx),
+            Pressed::F(1) if self.found.is_some() => self.all(ctx),
+            Pressed::F(2) if self.found.is_some() => self.reprint(),
+            Pressed::F(3) if self.found.is_some() => self.void(None, ctx),
             Pressed::Escape => Some(Event::Go(Go::Sale)),
             _ => None,
         }
@@ -394,9 +397,9 @@ impl State {
                 "Enter",
                 self.plan.as_ref().map(|_| Message::Confirm)
             ),
-            ui::key_button(i18n.t("return.all"), "", Some(Message::All)),
-            ui::key_button(i18n.t("return.reprint"), "", Some(Message::Reprint)),
-            ui::key_button(i18n.t("return.void"), "", Some(Message::Void)),
+            ui::key_button(i18n.t("return.all"), "F1", Some(Message::All)),
+            ui::key_button(i18n.t("return.reprint"), "F2", Some(Message::Reprint)),
+            ui::key_button(i18n.t("return.void"), "F3", Some(Message::Void)),
         ]
         .spacing(10);
         ui::panel(

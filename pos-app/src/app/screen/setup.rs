@@ -213,7 +213,7 @@ impl State {
                 .on_toggle(Message::Demo)
                 .size(22)
                 .text_size(ui::TEXT),
-            ui::primary_button(i18n.t("setup.create"), "", Some(Message::Create)),
+            ui::primary_button(i18n.t("setup.create"), "Enter", Some(Message::Create)),
         ]
         .spacing(14)
         .width(720);
