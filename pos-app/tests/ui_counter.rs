@@ -246,7 +246,8 @@ fn a_whole_sale_comes_back_by_keys_alone() {
     let (_dir, mut d) = at_sale_screen(1);
     d.scan("6921345626875");
     d.key(Pressed::F(12));
-    d.key(Pressed::F(1));
+    d.key(Pressed::F(3));
+    d.send(Message::Payment(payment::Message::Reference("WX7".into())));
     d.key(Pressed::Enter);
     let sold = d
         .till()
@@ -260,6 +261,7 @@ fn a_whole_sale_comes_back_by_keys_alone() {
     )));
     d.key(Pressed::Enter);
     d.key(Pressed::F(1));
+    d.key(Pressed::F(6));
     d.send(Message::Return(returns::Message::Reason("不合适".into())));
     d.key(Pressed::Enter);
     let back = d.till().store().recent_documents("return", 1).unwrap();
@@ -271,4 +273,9 @@ fn a_whole_sale_comes_back_by_keys_alone() {
     };
     assert_eq!(ret.lines.len(), sale.lines.len(), "F1 took every line");
     assert_eq!(ret.total, sale.total);
+    assert!(
+        ret.tenders.iter().all(|t| t.kind == TenderKind::Cash),
+        "F6 refunds in cash: {:?}",
+        ret.tenders
+    );
 }

@@ -104,6 +104,10 @@ impl State {
             Pressed::F(1) if self.found.is_some() => self.all(ctx),
             Pressed::F(2) if self.found.is_some() => self.reprint(),
             Pressed::F(3) if self.found.is_some() => self.void(None, ctx),
+            Pressed::F(5) if self.found.is_some() => {
+                self.set_refund_to(RefundTo::OriginalTenders, ctx)
+            }
+            Pressed::F(6) if self.found.is_some() => self.set_refund_to(RefundTo::Cash, ctx),
             Pressed::Escape => Some(Event::Go(Go::Sale)),
             _ => None,
         }
@@ -355,13 +359,13 @@ impl State {
             )
         });
         let refund_to = [
-            (RefundTo::OriginalTenders, "return.to_original"),
-            (RefundTo::Cash, "return.to_cash"),
+            (RefundTo::OriginalTenders, "return.to_original", "F5"),
+            (RefundTo::Cash, "return.to_cash", "F6"),
         ]
         .into_iter()
-        .fold(row![].spacing(8), |r, (to, key)| {
+        .fold(row![].spacing(8), |r, (to, key, shortcut)| {
             r.push(
-                button(text(i18n.t(key)).size(ui::TEXT))
+                button(text(format!("{} {shortcut}", i18n.t(key))).size(ui::TEXT))
                     .padding([10, 14])
                     .on_press(Message::RefundTo(to))
                     .style(if to == self.refund_to {
