@@ -14,8 +14,10 @@
 //! (changes are replacements: reading one again is harmless). A held-back barcode that
 //! a later page changes again is dropped: the later change is the newer.
 //!
-//! The last page of a pull also checkpoints the WAL, which the pull lets grow (see
-//! [`Store::checkpoint_after_feed`]).
+//! The pull lets the WAL grow while it applies pages and checkpoints it when it ends,
+//! however it ends (see [`Store::checkpoint_after_feed`]). A sale the till commits
+//! meanwhile on its own connection may do a larger checkpoint than usual; that costs
+//! the full first load of a catalog, not the small pulls of a normal day.
 
 use std::collections::HashSet;
 
@@ -69,18 +71,31 @@ pub async fn pull_all(
         sender,
     )));
     let mut held_back: Vec<FeedChange> = Vec::new();
-    while let Some(page) = pages.recv().await {
-        let page = page?;
-        let reflect = (!page.more).then_some(watermark);
-        held_back = apply_page(store, &page, held_back, reflect)?;
-        report.pages += 1;
-        report.changes += page.changes.len() as u64;
-        report.cursor = page.next_cursor;
-        report.drained = !page.more;
-        progress(&report);
-        if report.drained {
-            break;
+    let applied: Result<(), SyncError> = async {
+        while let Some(page) = pages.recv().await {
+            let page = page?;
+            let reflect = (!page.more).then_some(watermark);
+            held_back = apply_page(store, &page, held_back, reflect)?;
+            report.pages += 1;
+            report.changes += page.changes.len() as u64;
+            report.cursor = page.next_cursor;
+            report.drained = !page.more;
+            progress(&report);
+            if report.drained {
+                break;
+            }
         }
+        Ok(())
+    }
+    .await;
+    // However the pull ended (drained, failed, or cut at the page cap), the connection
+    // goes back to checkpointing at SQLite's default and the feed's WAL is copied now.
+    if report.pages > 0 {
+        let checkpointed = store.checkpoint_after_feed();
+        applied?;
+        checkpointed?;
+    } else {
+        applied?;
     }
     Ok(report)
 }
@@ -191,9 +206,6 @@ pub fn apply_page(
         tx.mark_reflected(watermark)?;
     }
     tx.commit(cursor)?;
-    if reflect.is_some() {
-        store.checkpoint_after_feed()?;
-    }
     Ok(still_held)
 }
 
