@@ -77,6 +77,23 @@ impl WedgeTiming {
     /// person's fast typing would be taken for a scan.
     pub const GAP_MS: std::ops::RangeInclusive<u64> = 5..=200;
     pub const MIN_LENGTH: std::ops::RangeInclusive<usize> = 1..=20;
+
+    /// The same ranges for a file written by hand or by an installer's script.
+    pub fn check(&self) -> Result<(), String> {
+        if !Self::GAP_MS.contains(&self.max_inter_key_ms) {
+            return Err(format!(
+                "wedge.max_inter_key_ms = {} is outside 5-200",
+                self.max_inter_key_ms
+            ));
+        }
+        if !Self::MIN_LENGTH.contains(&self.min_length) {
+            return Err(format!(
+                "wedge.min_length = {} is outside 1-20",
+                self.min_length
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for WedgeTiming {
@@ -151,10 +168,18 @@ impl DataDir {
     pub fn load_config(&self) -> Result<AppConfig, ConfigError> {
         let path = self.config_path();
         match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Invalid {
-                path,
-                message: e.to_string(),
-            }),
+            Ok(text) => {
+                let config: AppConfig =
+                    toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
+                config
+                    .wedge
+                    .check()
+                    .map_err(|message| ConfigError::Invalid { path, message })?;
+                Ok(config)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AppConfig::default()),
             Err(source) => Err(ConfigError::Read { path, source }),
         }
@@ -212,6 +237,25 @@ mod tests {
         std::fs::write(data.config_path(), "store_name = [unclosed").unwrap();
         let err = data.load_config().unwrap_err();
         assert!(err.to_string().contains("config.toml"), "{err}");
+    }
+
+    #[test]
+    fn wedge_timing_out_of_range_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path());
+        for (text, field) in [
+            ("[wedge]\nmax_inter_key_ms = 2000\n", "max_inter_key_ms"),
+            ("[wedge]\nmin_length = 0\n", "min_length"),
+        ] {
+            std::fs::write(data.config_path(), text).unwrap();
+            let err = data.load_config().unwrap_err();
+            assert!(
+                matches!(err, ConfigError::Invalid { .. }) && err.to_string().contains(field),
+                "{err}"
+            );
+        }
+        std::fs::write(data.config_path(), "[wedge]\nmax_inter_key_ms = 80\n").unwrap();
+        assert_eq!(data.load_config().unwrap().wedge.max_inter_key_ms, 80);
     }
 
     /// A configuration written by this version must stay readable by later ones.
