@@ -32,9 +32,12 @@ xvfb=
 cleanup() {
   if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; fi
   if [ -n "$xvfb" ]; then kill "$xvfb" 2>/dev/null || true; fi
-  # The till and the window's output stay for a look when the figures surprise.
-  mkdir -p "${TMPDIR:-/tmp}/measure-window"
-  cp -r "$data" "$work/pos.log" "${TMPDIR:-/tmp}/measure-window/" 2>/dev/null || true
+  # KEEP=1 keeps the till and the window's output for a look when the figures surprise.
+  if [ -n "${KEEP:-}" ]; then
+    rm -rf "${TMPDIR:-/tmp}/measure-window"
+    mkdir -p "${TMPDIR:-/tmp}/measure-window"
+    cp -r "$data" "$work/pos.log" "${TMPDIR:-/tmp}/measure-window/" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT

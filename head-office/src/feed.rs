@@ -126,7 +126,7 @@ pub async fn read_page(
     let limit = i64::from(limit.clamp(1, FEED_LIMIT_MAX));
     let tx = client.build_transaction().read_only(true).start().await?;
     // Two ordered index range scans merged, so other stores' rows are never walked
-    // over and no more than `limit` rows of each are read. Right after a large import
+    // over and no more than `limit + 1` rows of each are read (the one past says `more`). Right after a large import
     // the table has no statistics yet; the planner then guesses a few hundred rows and
     // prefers a bitmap scan that reads and sorts every row after the cursor, for every
     // page (20 s instead of 1 s for a 200,000-SKU feed): these two settings rule that out.

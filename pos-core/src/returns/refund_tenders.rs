@@ -44,8 +44,8 @@ pub(super) fn to_original_tenders(
             *share += extra;
             excess -= extra;
         }
-        // Money over comes only from a rounded-down all-cash sale (at most 0.04) or an
-        // inconsistent history; it still goes back, in cash.
+        // Money over comes only from an inconsistent history (returns settle a sale's
+        // cash rounding themselves); it still goes back, in cash.
         cash_share += excess;
     }
 

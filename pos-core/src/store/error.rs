@@ -25,7 +25,7 @@ pub enum StoreError {
     #[error("the till database holds a value it cannot read ({what}: {value})")]
     Corrupt { what: &'static str, value: String },
     #[error(
-        "member {member_id}'s card {card_no} already belongs to member {holder_id}; correct the member list and import again"
+        "member {member_id}'s card {card_no} already belongs to member {holder_id}; one card number cannot belong to two members (check the catalog file or head office's member list)"
     )]
     CardTaken {
         card_no: String,
