@@ -32,6 +32,21 @@ fn ok(output: Output) -> String {
     stdout(&output)
 }
 
+/// `pos init` of store S001's `terminal` with the manager's PIN and any `more` flags.
+fn init(data: &Path, terminal: &str, manager_pin: &str, more: &[&str]) -> Output {
+    let mut args = vec![
+        "init",
+        "--store",
+        "S001",
+        "--terminal",
+        terminal,
+        "--manager-pin",
+        manager_pin,
+    ];
+    args.extend_from_slice(more);
+    pos(data, &args)
+}
+
 fn verify(data: &Path) -> serde_json::Value {
     let out = pos(data, &["verify"]);
     serde_json::from_str(stdout(&out).trim()).expect("verify prints one JSON line")
@@ -41,37 +56,13 @@ fn verify(data: &Path) -> serde_json::Value {
 fn init_import_simulate_report_and_verify() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("till");
-    ok(pos(
-        &data,
-        &[
-            "init",
-            "--store",
-            "S001",
-            "--terminal",
-            "T01",
-            "--manager-pin",
-            "123456",
-            "--cashier-pin",
-            "1111",
-        ],
-    ));
+    ok(init(&data, "T01", "123456", &["--cashier-pin", "1111"]));
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo/catalog.csv");
     let imported = ok(pos(&data, &["import", demo.to_str().unwrap()]));
     assert!(imported.contains("imported 243 products"), "{imported}");
     // A load-test till: a generated catalog instead of a file.
     let load = dir.path().join("load");
-    ok(pos(
-        &load,
-        &[
-            "init",
-            "--store",
-            "S001",
-            "--terminal",
-            "T02",
-            "--manager-pin",
-            "123456",
-        ],
-    ));
+    ok(init(&load, "T02", "123456", &[]));
     let generated = ok(pos(&load, &["import", "--generate", "500"]));
     assert!(generated.contains("imported 500 products"), "{generated}");
 
@@ -112,36 +103,14 @@ fn bad_input_is_refused_with_the_reason_and_changes_nothing() {
         stderr(&missing)
     );
 
-    let short_pin = pos(
-        &data,
-        &[
-            "init",
-            "--store",
-            "S001",
-            "--terminal",
-            "T01",
-            "--manager-pin",
-            "12",
-        ],
-    );
+    let short_pin = init(&data, "T01", "12", &[]);
     assert!(!short_pin.status.success());
     assert!(
         !data.join("till.sqlite").exists(),
         "a refused init leaves no till"
     );
 
-    ok(pos(
-        &data,
-        &[
-            "init",
-            "--store",
-            "S001",
-            "--terminal",
-            "T01",
-            "--manager-pin",
-            "123456",
-        ],
-    ));
+    ok(init(&data, "T01", "123456", &[]));
     let before = verify(&data);
     let broken = dir.path().join("broken.csv");
     std::fs::write(&broken, "# product\nthis,is,not,a,catalog\n").unwrap();
