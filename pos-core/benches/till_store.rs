@@ -12,9 +12,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use criterion::{BatchSize, Criterion, criterion_group};
 use pos_core::document::{DenominationCount, Tender, TenderKind};
 use pos_core::import::CatalogImport;
-use pos_core::operator::Role;
-use pos_core::store::{Store, TillIdentity};
-use pos_core::till::{ItemInput, NewOperator, Till};
+use pos_core::store::Store;
+use pos_core::till::{ItemInput, Till};
 use rust_decimal::Decimal;
 
 const SKUS: usize = 200_000;
@@ -33,26 +32,7 @@ fn catalog() -> CatalogImport {
 }
 
 fn new_till(dir: &Path, catalog: &CatalogImport) -> Till {
-    let identity = TillIdentity {
-        store_id: "S001".into(),
-        terminal_id: "T01".into(),
-    };
-    let manager = NewOperator {
-        id: "manager",
-        name: "店长",
-        role: Role::Manager,
-        pin: "123456",
-        salt: [3; 16],
-    };
-    let mut till = Till::init(
-        &dir.join("till.sqlite"),
-        identity,
-        manager,
-        Default::default(),
-    )
-    .unwrap();
-    till.store_mut().import_catalog(catalog).unwrap();
-    till
+    pos_core::demo::demo_till(&dir.join("till.sqlite"), Default::default(), catalog).unwrap()
 }
 
 fn lookups(c: &mut Criterion, till: &Till, catalog: &CatalogImport) {

@@ -6,9 +6,50 @@ mod parts;
 mod promotions;
 mod rng;
 
+use std::path::Path;
+
 use chrono::NaiveDate;
 
 use crate::import::CatalogImport;
+use crate::operator::Role;
+use crate::store::TillIdentity;
+use crate::till::{NewOperator, Till, TillConfig, TillError};
+
+/// PIN of the demo till's manager (operator `manager`).
+pub const DEMO_MANAGER_PIN: &str = "123456";
+/// PIN of the demo till's cashier (operator `cashier`).
+pub const DEMO_CASHIER_PIN: &str = "1111";
+
+/// A new till at `path` for demos, tests and benchmarks: store S001, terminal T01, the
+/// manager and the cashier with the demo PINs, and `catalog` imported. The PINs' salts
+/// are fixed, so this is never a real store's till.
+pub fn demo_till(
+    path: &Path,
+    config: TillConfig,
+    catalog: &CatalogImport,
+) -> Result<Till, TillError> {
+    let identity = TillIdentity {
+        store_id: "S001".into(),
+        terminal_id: "T01".into(),
+    };
+    let manager = NewOperator {
+        id: "manager",
+        name: "店长",
+        role: Role::Manager,
+        pin: DEMO_MANAGER_PIN,
+        salt: [1; 16],
+    };
+    let mut till = Till::init(path, identity, manager, config)?;
+    till.add_operator(NewOperator {
+        id: "cashier",
+        name: "收银员",
+        role: Role::Cashier,
+        pin: DEMO_CASHIER_PIN,
+        salt: [2; 16],
+    })?;
+    till.store_mut().import_catalog(catalog)?;
+    Ok(till)
+}
 
 /// A catalog of `skus` products, the same for the same `seed` and `today`.
 ///

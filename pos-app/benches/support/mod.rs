@@ -15,9 +15,7 @@ use pos_app::app::keys::{KeyPress, Pressed};
 use pos_app::app::screen::{count, login, sale, shift_open};
 use pos_app::app::{App, Message, Screen};
 use pos_core::data_dir::{AppConfig, DataDir};
-use pos_core::operator::Role;
-use pos_core::store::TillIdentity;
-use pos_core::till::{NewOperator, Till};
+use pos_core::till::Till;
 
 pub const SKUS: usize = 200_000;
 pub const SALES: usize = 1_000;
@@ -38,29 +36,8 @@ pub fn data_dir(name: &str, skus: usize) -> DataDir {
     }
     std::fs::create_dir_all(&path).expect("bench data dir");
     let started = Instant::now();
-    let identity = TillIdentity {
-        store_id: "S001".into(),
-        terminal_id: "T01".into(),
-    };
-    let manager = NewOperator {
-        id: "manager",
-        name: "店长",
-        role: Role::Manager,
-        pin: "123456",
-        salt: [1; 16],
-    };
-    let mut till =
-        Till::init(&data.till_path(), identity, manager, Default::default()).expect("till");
-    till.add_operator(NewOperator {
-        id: "cashier",
-        name: "收银员",
-        role: Role::Cashier,
-        pin: "1111",
-        salt: [2; 16],
-    })
-    .expect("cashier");
     let catalog = pos_core::demo::generate_catalog(skus, 7, now().date_naive());
-    till.store_mut().import_catalog(&catalog).expect("import");
+    pos_core::demo::demo_till(&data.till_path(), Default::default(), &catalog).expect("bench till");
     data.save_config(&AppConfig::default()).expect("config");
     eprintln!(
         "built {name}: {skus} SKUs in {:.1} s",

@@ -17,12 +17,10 @@ use pos_app::app::screen::sale;
 use pos_app::app::{App, Clock, Message};
 use pos_core::data_dir::{AppConfig, DataDir, PrinterConfig};
 use pos_core::import::parse_catalog_csv;
-use pos_core::operator::Role;
-use pos_core::store::TillIdentity;
-use pos_core::till::{NewOperator, Till};
+use pos_core::till::Till;
 
-pub const MANAGER_PIN: &str = "123456";
-pub const CASHIER_PIN: &str = "1111";
+pub const MANAGER_PIN: &str = pos_core::demo::DEMO_MANAGER_PIN;
+pub const CASHIER_PIN: &str = pos_core::demo::DEMO_CASHIER_PIN;
 /// Scanner keys arrive this far apart; people type far slower.
 pub const SCANNER_GAP: Duration = Duration::from_millis(4);
 pub const PERSON_GAP: Duration = Duration::from_millis(180);
@@ -35,32 +33,11 @@ pub fn demo_now() -> DateTime<Utc> {
 /// A till with the demo catalog, a manager and a cashier.
 pub fn demo_data_dir(dir: &std::path::Path, printer: Option<String>) -> DataDir {
     let data = DataDir::new(dir);
-    let identity = TillIdentity {
-        store_id: "S001".into(),
-        terminal_id: "T01".into(),
-    };
-    let manager = NewOperator {
-        id: "manager",
-        name: "店长",
-        role: Role::Manager,
-        pin: MANAGER_PIN,
-        salt: [1; 16],
-    };
-    let mut till =
-        Till::init(&data.till_path(), identity, manager, Default::default()).expect("till created");
-    till.add_operator(NewOperator {
-        id: "cashier",
-        name: "收银员",
-        role: Role::Cashier,
-        pin: CASHIER_PIN,
-        salt: [2; 16],
-    })
-    .expect("cashier added");
+    std::fs::create_dir_all(dir).expect("the data dir");
     let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes())
         .expect("demo catalog parses");
-    till.store_mut()
-        .import_catalog(&catalog)
-        .expect("demo catalog imported");
+    pos_core::demo::demo_till(&data.till_path(), Default::default(), &catalog)
+        .expect("demo till created");
     let config = AppConfig {
         printer: printer.map(|uri| PrinterConfig { uri, width_mm: 80 }),
         ..AppConfig::default()

@@ -8,14 +8,13 @@ use pos_core::catalog::{Lot, Product, Tracking, gs1_check_digit};
 use pos_core::document::{Approval, DenominationCount, Tender, TenderKind};
 use pos_core::import::{CatalogImport, SerialRecord, StockRecord};
 use pos_core::member::{Member, Tier};
-use pos_core::operator::{ManagerAction, Role};
-use pos_core::store::TillIdentity;
-use pos_core::till::{NewOperator, Till, TillConfig};
+use pos_core::operator::ManagerAction;
+use pos_core::till::{Till, TillConfig};
 use rust_decimal::Decimal;
 use tempfile::TempDir;
 
-pub const MANAGER_PIN: &str = "123456";
-pub const CASHIER_PIN: &str = "1111";
+pub const MANAGER_PIN: &str = pos_core::demo::DEMO_MANAGER_PIN;
+pub const CASHIER_PIN: &str = pos_core::demo::DEMO_CASHIER_PIN;
 
 /// 10:00 in Beijing on 2026-11-22.
 pub fn now() -> DateTime<Utc> {
@@ -146,33 +145,12 @@ impl TestTill {
 /// A till with the catalog, a manager and a cashier; nobody logged in.
 pub fn new_till() -> TestTill {
     let dir = tempfile::tempdir().unwrap();
-    let identity = TillIdentity {
-        store_id: "S001".into(),
-        terminal_id: "T01".into(),
-    };
-    let manager = NewOperator {
-        id: "manager",
-        name: "店长",
-        role: Role::Manager,
-        pin: MANAGER_PIN,
-        salt: [1; 16],
-    };
-    let mut till = Till::init(
+    let till = pos_core::demo::demo_till(
         &dir.path().join("till.sqlite"),
-        identity,
-        manager,
         TillConfig::default(),
+        &catalog(),
     )
     .unwrap();
-    till.add_operator(NewOperator {
-        id: "cashier",
-        name: "收银员",
-        role: Role::Cashier,
-        pin: CASHIER_PIN,
-        salt: [2; 16],
-    })
-    .unwrap();
-    till.store_mut().import_catalog(&catalog()).unwrap();
     TestTill { dir, till }
 }
 
