@@ -8,7 +8,10 @@ use deadpool_postgres::Pool;
 use head_office::server::AppState;
 use head_office::testing::PgCluster;
 use head_office::{auth, catalog, db, server};
+use pos_core::data_dir::ServerConfig;
 use pos_core::import::CatalogImport;
+
+use crate::tills::TestTill;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
@@ -55,6 +58,32 @@ impl TestHeadOffice {
             stop: Some(stop),
             server: Some(server),
         }
+    }
+
+    /// A head office with the demo catalog for the chain and its stock in each of
+    /// `stores`. A serial unit belongs to one store: only the first gets them.
+    pub async fn start_with_demo_catalog(stores: &[&str]) -> TestHeadOffice {
+        let ho = TestHeadOffice::start().await;
+        let catalog = crate::demo_catalog();
+        for (i, store) in stores.iter().enumerate() {
+            let catalog = if i == 0 {
+                catalog.clone()
+            } else {
+                CatalogImport {
+                    serials: vec![],
+                    ..catalog.clone()
+                }
+            };
+            ho.import(&catalog, Some(store)).await;
+        }
+        ho
+    }
+
+    /// A till enrolled here for `store` and `terminal`, reaching head office at `url`
+    /// (this server's, or a proxy's in front of it).
+    pub async fn enrolled_till(&self, store: &str, terminal: &str, url: String) -> TestTill {
+        let token = self.enroll(store, terminal).await;
+        TestTill::init(store, terminal, Some(ServerConfig { url, token }))
     }
 
     pub fn url(&self) -> String {

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use pos_core::data_dir::ServerConfig;
 use pos_core::import::CatalogImport;
 use sync_agent::client::{HeadOfficeClient, Timeouts};
 use sync_agent::{Agent, CycleReport, SyncHandle, SyncStatus};
@@ -58,44 +57,14 @@ async fn wait_for(
     }
 }
 
-async fn head_office_with_demo_catalog(stores: &[&str]) -> TestHeadOffice {
-    let ho = TestHeadOffice::start().await;
-    let catalog = demo_catalog();
-    for (i, store) in stores.iter().enumerate() {
-        // A serial unit belongs to one store: only the first gets them.
-        let catalog = if i == 0 {
-            catalog.clone()
-        } else {
-            CatalogImport {
-                serials: vec![],
-                ..catalog.clone()
-            }
-        };
-        ho.import(&catalog, Some(store)).await;
-    }
-    ho
-}
-
-async fn till_of(ho: &TestHeadOffice, store: &str, terminal: &str) -> TestTill {
-    let token = ho.enroll(store, terminal).await;
-    TestTill::init(
-        store,
-        terminal,
-        Some(ServerConfig {
-            url: ho.url(),
-            token,
-        }),
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_tills_sell_offline_then_head_office_ends_with_exactly_their_documents_stock_and_points()
  {
-    let ho = head_office_with_demo_catalog(&["S1", "S2"]).await;
+    let ho = TestHeadOffice::start_with_demo_catalog(&["S1", "S2"]).await;
     let tills = [
-        till_of(&ho, "S1", "T1").await,
-        till_of(&ho, "S1", "T2").await,
-        till_of(&ho, "S2", "T1").await,
+        ho.enrolled_till("S1", "T1", ho.url()).await,
+        ho.enrolled_till("S1", "T2", ho.url()).await,
+        ho.enrolled_till("S2", "T1", ho.url()).await,
     ];
     for till in &tills {
         assert!(
@@ -258,15 +227,15 @@ async fn three_tills_sell_offline_then_head_office_ends_with_exactly_their_docum
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_document_stays_at_the_till_and_later_ones_still_sync() {
-    let ho = head_office_with_demo_catalog(&["S1"]).await;
+    let ho = TestHeadOffice::start_with_demo_catalog(&["S1"]).await;
     // The terminal's old PC sold and synced; its replacement starts a new file, so its
     // first sequences are taken at head office by other documents.
-    let old = till_of(&ho, "S1", "T1").await;
+    let old = ho.enrolled_till("S1", "T1", ho.url()).await;
     drain(&old).await;
     old.sell(3, 1, start());
     drain(&old).await;
     let taken = old.documents().len() as u64;
-    let replacement = till_of(&ho, "S1", "T1").await;
+    let replacement = ho.enrolled_till("S1", "T1", ho.url()).await;
     drain(&replacement).await;
     replacement.sell(8, 2, start() + chrono::Duration::days(1));
     let report = drain(&replacement).await;
@@ -320,8 +289,8 @@ async fn a_rejected_document_stays_at_the_till_and_later_ones_still_sync() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pull_never_forgets_a_sale_head_office_has_not_acknowledged() {
-    let ho = head_office_with_demo_catalog(&["S1"]).await;
-    let till = till_of(&ho, "S1", "T1").await;
+    let ho = TestHeadOffice::start_with_demo_catalog(&["S1"]).await;
+    let till = ho.enrolled_till("S1", "T1", ho.url()).await;
     drain(&till).await;
     till.sell(30, 4, start());
     let mut own = Effects::default();
@@ -377,7 +346,7 @@ async fn a_pull_never_forgets_a_sale_head_office_has_not_acknowledged() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_till_from_zero_gets_every_barcode_even_when_products_changed_after_them() {
-    let ho = head_office_with_demo_catalog(&["S1"]).await;
+    let ho = TestHeadOffice::start_with_demo_catalog(&["S1"]).await;
     // A price change moves each product behind its barcodes in the feed.
     let mut repriced = demo_catalog();
     for p in &mut repriced.products {
@@ -393,7 +362,7 @@ async fn a_till_from_zero_gets_every_barcode_even_when_products_changed_after_th
         ..repriced.clone()
     };
     ho.import(&catalog, None).await;
-    let till = till_of(&ho, "S1", "T1").await;
+    let till = ho.enrolled_till("S1", "T1", ho.url()).await;
     let mut agent = Agent::new(
         till.data.clone(),
         &till.server(),

@@ -7,14 +7,12 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use pos_core::data_dir::ServerConfig;
-use pos_core::import::CatalogImport;
 use sync_agent::{Agent, AgentConfig, SyncHandle, SyncStatus};
+use tests::fast_agent_config;
 use tests::head_office::TestHeadOffice;
 use tests::ledger::{Effects, apply};
 use tests::proxy::{self, Fault, FaultProxy};
 use tests::tills::TestTill;
-use tests::{demo_catalog, fast_agent_config};
 
 /// Sales per till, rung up in chunks while the agents sync.
 const CHUNKS: u64 = 20;
@@ -33,31 +31,11 @@ fn nonzero<K: Ord + Clone>(map: &BTreeMap<K, i64>) -> BTreeMap<K, i64> {
 }
 
 async fn setup(stores: &[&str]) -> (TestHeadOffice, FaultProxy, Vec<TestTill>) {
-    let ho = TestHeadOffice::start().await;
-    let catalog = demo_catalog();
-    for (i, store) in stores.iter().enumerate() {
-        let catalog = if i == 0 {
-            catalog.clone()
-        } else {
-            CatalogImport {
-                serials: vec![],
-                ..catalog.clone()
-            }
-        };
-        ho.import(&catalog, Some(store)).await;
-    }
+    let ho = TestHeadOffice::start_with_demo_catalog(stores).await;
     let proxy = FaultProxy::start(ho.addr).await;
     let mut tills = Vec::new();
     for store in stores {
-        let token = ho.enroll(store, "T1").await;
-        tills.push(TestTill::init(
-            store,
-            "T1",
-            Some(ServerConfig {
-                url: proxy.url(),
-                token,
-            }),
-        ));
+        tills.push(ho.enrolled_till(store, "T1", proxy.url()).await);
     }
     for till in &tills {
         let mut agent = Agent::new(till.data.clone(), &till.server(), fast_agent_config()).unwrap();
