@@ -8,7 +8,7 @@ use head_office::{catalog, reports};
 use pos_core::document::{DocumentBody, PointAdjustment};
 use pos_core::import::CatalogImport;
 use pos_core::member::{Member, Tier};
-use sync_agent::protocol::{Change, DocumentStatus, FeedPage};
+use sync_agent::protocol::{Change, FeedPage};
 
 async fn import_member(ho: &HeadOffice, id: &str, phone: &str, points: i64) {
     let member = Member {
@@ -26,17 +26,6 @@ async fn import_member(ho: &HeadOffice, id: &str, phone: &str, points: i64) {
     catalog::import_catalog(&mut *ho.client().await, &file, None)
         .await
         .unwrap();
-}
-
-fn all_accepted(response: &sync_agent::protocol::BatchResponse) {
-    assert!(
-        response
-            .results
-            .iter()
-            .all(|r| r.status == DocumentStatus::Accepted),
-        "{:?}",
-        response.results
-    );
 }
 
 #[tokio::test]

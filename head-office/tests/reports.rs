@@ -6,7 +6,7 @@ use common::*;
 use head_office::export::{self, DateRange, ExportKind};
 use pos_core::document::DocumentBody;
 use rust_decimal::Decimal;
-use sync_agent::protocol::{DailyClose, DocumentStatus};
+use sync_agent::protocol::DailyClose;
 
 async fn export_rows(ho: &HeadOffice, kind: ExportKind) -> Vec<csv::StringRecord> {
     let mut out = Vec::new();
@@ -76,14 +76,7 @@ async fn a_day_of_trade(ho: &HeadOffice) -> (uuid::Uuid, uuid::Uuid) {
             &batch(STORE, "T1", vec![first, second, back, void, z1]),
         )
         .await;
-    assert!(
-        response
-            .results
-            .iter()
-            .all(|r| r.status == DocumentStatus::Accepted),
-        "{:?}",
-        response.results
-    );
+    all_accepted(&response);
     let sold = document(
         STORE,
         "T2",
@@ -97,14 +90,7 @@ async fn a_day_of_trade(ho: &HeadOffice) -> (uuid::Uuid, uuid::Uuid) {
         DocumentBody::ZReport(z_report(1, "5.00", "4.50")),
     );
     let response = ho.submit(&t2, &batch(STORE, "T2", vec![sold, z2])).await;
-    assert!(
-        response
-            .results
-            .iter()
-            .all(|r| r.status == DocumentStatus::Accepted),
-        "{:?}",
-        response.results
-    );
+    all_accepted(&response);
     (first_id, second_id)
 }
 

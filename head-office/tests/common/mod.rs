@@ -474,3 +474,15 @@ pub fn z_report(z_no: u64, cash_sales: &str, counted: &str) -> ZReport {
         variance: counted - cash,
     }
 }
+
+/// Asserts head office accepted every document of a batch.
+pub fn all_accepted(response: &BatchResponse) {
+    assert!(
+        response
+            .results
+            .iter()
+            .all(|r| r.status == sync_agent::protocol::DocumentStatus::Accepted),
+        "{:?}",
+        response.results
+    );
+}
