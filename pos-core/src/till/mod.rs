@@ -53,7 +53,12 @@ impl Till {
     pub fn open(path: &Path, config: TillConfig) -> Result<Till, TillError> {
         let store = Store::open_existing(path)?;
         let identity = store.identity()?.ok_or(TillError::NotInitialised)?;
-        Ok(Till {
+        Ok(Till::over(store, identity, config))
+    }
+
+    /// A till over an opened store: nobody logged in, an empty cart, offline.
+    fn over(store: Store, identity: TillIdentity, config: TillConfig) -> Till {
+        Till {
             store,
             identity,
             config,
@@ -62,7 +67,7 @@ impl Till {
             member: None,
             sale_approvals: Vec::new(),
             online: false,
-        })
+        }
     }
 
     /// Creates a till file for a store and terminal, with its first manager.
@@ -85,16 +90,7 @@ impl Till {
             });
         }
         store.set_identity(&identity)?;
-        let mut till = Till {
-            store,
-            identity,
-            config,
-            operator: None,
-            cart: Cart::default(),
-            member: None,
-            sale_approvals: Vec::new(),
-            online: false,
-        };
+        let mut till = Till::over(store, identity, config);
         till.add_operator(manager)?;
         Ok(till)
     }
