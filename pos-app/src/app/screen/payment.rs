@@ -361,6 +361,19 @@ fn digits(text: &str) -> String {
         .collect()
 }
 
+/// "现金 ¥20.40 + 银行卡 ¥9.14": each tender's name and amount, joined by `separator`.
+pub fn tender_summary(
+    i18n: I18n,
+    tenders: impl IntoIterator<Item = (TenderKind, Decimal)>,
+    separator: &str,
+) -> String {
+    tenders
+        .into_iter()
+        .map(|(kind, amount)| format!("{} {}", i18n.t(tender_key(kind)), ui::money(amount)))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 pub fn tender_key(kind: TenderKind) -> &'static str {
     match kind {
         TenderKind::Cash => "tender.cash",

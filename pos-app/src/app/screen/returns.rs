@@ -376,18 +376,11 @@ impl State {
             )
         });
         let plan = self.plan.as_ref().map(|p| {
-            let tenders = p
-                .tenders
-                .iter()
-                .map(|t| {
-                    format!(
-                        "{} {}",
-                        i18n.t(super::payment::tender_key(t.kind)),
-                        ui::money(t.amount)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" + ");
+            let tenders = super::payment::tender_summary(
+                i18n,
+                p.tenders.iter().map(|t| (t.kind, t.amount)),
+                " + ",
+            );
             column![
                 text(i18n.f("return.refund", &[("amount", &ui::money(p.total))]))
                     .size(ui::TITLE)

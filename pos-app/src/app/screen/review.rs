@@ -61,19 +61,11 @@ impl State {
             .zs
             .iter()
             .fold(column![].spacing(10), |col, (terminal, date, z)| {
-                let tenders = z
-                    .totals
-                    .tenders
-                    .iter()
-                    .map(|t| {
-                        format!(
-                            "{} {}",
-                            i18n.t(super::payment::tender_key(t.kind)),
-                            ui::money(t.amount)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("  ");
+                let tenders = super::payment::tender_summary(
+                    i18n,
+                    z.totals.tenders.iter().map(|t| (t.kind, t.amount)),
+                    "  ",
+                );
                 col.push(ui::panel(
                     column![
                         text(i18n.f(
