@@ -52,16 +52,7 @@ impl Store {
                 "SELECT id, card_no, phone, name, tier, points_base FROM member
                  WHERE card_no = ?1 OR phone = ?1 OR id = ?1 ORDER BY (card_no = ?1) DESC LIMIT 1",
             )?
-            .query_row([key], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })
+            .query_row([key], |r| r.try_into())
             .optional()?;
         let Some((id, card_no, phone, name, tier, base)) = row else {
             return Ok(None);

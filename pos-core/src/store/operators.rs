@@ -24,15 +24,7 @@ const COLUMNS: &str = "id, name, role, pin_hash, failures, locked_until, active"
 type RawRow = (String, String, String, String, u32, Option<String>, bool);
 
 fn raw(r: &Row<'_>) -> rusqlite::Result<RawRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-    ))
+    r.try_into()
 }
 
 impl Store {
