@@ -13,11 +13,16 @@ pub mod ledger;
 pub mod proxy;
 pub mod tills;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use sync_agent::AgentConfig;
+use chrono::{DateTime, TimeZone, Utc};
 use sync_agent::backoff::Backoff;
 use sync_agent::client::Timeouts;
+use sync_agent::{AgentConfig, SyncHandle, SyncStatus};
+
+/// Bound on any wait for the agents.
+pub const WAIT_MAX: Duration = Duration::from_secs(120);
 
 /// An agent tuned for tests: short timeouts and backoff, small batches and pages so
 /// that a few thousand sales make many requests.
@@ -41,4 +46,35 @@ pub fn fast_agent_config() -> AgentConfig {
 pub fn demo_catalog() -> pos_core::import::CatalogImport {
     pos_core::import::parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes())
         .expect("the demo catalog parses")
+}
+
+/// When the tests' first sale is rung up: 09:30 in Beijing on the demo business date.
+pub fn first_sale_at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 1, 30, 0)
+        .single()
+        .expect("a valid time")
+}
+
+/// Entries that are not zero (a row at zero and no row mean the same stock).
+pub fn nonzero<K: Ord + Clone>(map: &BTreeMap<K, i64>) -> BTreeMap<K, i64> {
+    map.iter()
+        .filter(|(_, v)| **v != 0)
+        .map(|(k, v)| (k.clone(), *v))
+        .collect()
+}
+
+/// Waits until `handle` reports a status for which `done` holds, at most [`WAIT_MAX`].
+pub async fn wait_for(
+    handle: &SyncHandle,
+    what: &str,
+    done: impl FnMut(&SyncStatus) -> bool,
+) -> SyncStatus {
+    let mut status = handle.subscribe();
+    match tokio::time::timeout(WAIT_MAX, status.wait_for(done)).await {
+        Ok(Ok(s)) => s.clone(),
+        _ => panic!(
+            "{what}: not within {WAIT_MAX:?}; last status {:?}",
+            handle.status()
+        ),
+    }
 }

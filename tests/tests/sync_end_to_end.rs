@@ -5,18 +5,16 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use pos_core::import::CatalogImport;
 use sync_agent::client::{HeadOfficeClient, Timeouts};
 use sync_agent::{Agent, CycleReport, SyncHandle, SyncStatus};
 use tests::head_office::TestHeadOffice;
 use tests::ledger::{Effects, apply};
 use tests::tills::{PIN, TestTill};
-use tests::{demo_catalog, fast_agent_config};
+use tests::{demo_catalog, fast_agent_config, first_sale_at, nonzero, wait_for};
 
 const SALES_PER_TILL: u64 = 150;
-/// Bound on any wait for the agents.
-const WAIT_MAX: Duration = Duration::from_secs(120);
 
 async fn drain(till: &TestTill) -> CycleReport {
     let mut agent =
@@ -27,34 +25,6 @@ async fn drain(till: &TestTill) -> CycleReport {
         .expect("sync runs");
     assert!(report.is_complete(), "{report:?}");
     report
-}
-
-fn start() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 1, 30, 0).unwrap()
-}
-
-/// Entries that are not zero (a row at zero and no row mean the same stock).
-fn nonzero<K: Ord + Clone>(map: &BTreeMap<K, i64>) -> BTreeMap<K, i64> {
-    map.iter()
-        .filter(|(_, v)| **v != 0)
-        .map(|(k, v)| (k.clone(), *v))
-        .collect()
-}
-
-/// Waits until `handle` reports a status for which `done` holds.
-async fn wait_for(
-    handle: &SyncHandle,
-    what: &str,
-    done: impl FnMut(&SyncStatus) -> bool,
-) -> SyncStatus {
-    let mut status = handle.subscribe();
-    match tokio::time::timeout(WAIT_MAX, status.wait_for(done)).await {
-        Ok(Ok(s)) => s.clone(),
-        _ => panic!(
-            "{what}: not within {WAIT_MAX:?}; last status {:?}",
-            handle.status()
-        ),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,12 +68,12 @@ async fn three_tills_sell_offline_then_head_office_ends_with_exactly_their_docum
         (&tills[1], "13900000002"),
     ] {
         let mut t = till.open();
-        t.login("manager", PIN, start()).unwrap();
-        t.register_member(phone, "王五", start()).unwrap();
+        t.login("manager", PIN, first_sale_at()).unwrap();
+        t.register_member(phone, "王五", first_sale_at()).unwrap();
     }
     std::thread::scope(|s| {
         for (i, till) in tills.iter().enumerate() {
-            s.spawn(move || till.sell(SALES_PER_TILL, 100 + i as u64, start()));
+            s.spawn(move || till.sell(SALES_PER_TILL, 100 + i as u64, first_sale_at()));
         }
     });
     let documents: Vec<_> = tills.iter().map(TestTill::documents).collect();
@@ -232,12 +202,12 @@ async fn a_rejected_document_stays_at_the_till_and_later_ones_still_sync() {
     // first sequences are taken at head office by other documents.
     let old = ho.enrolled_till("S1", "T1", ho.url()).await;
     drain(&old).await;
-    old.sell(3, 1, start());
+    old.sell(3, 1, first_sale_at());
     drain(&old).await;
     let taken = old.documents().len() as u64;
     let replacement = ho.enrolled_till("S1", "T1", ho.url()).await;
     drain(&replacement).await;
-    replacement.sell(8, 2, start() + chrono::Duration::days(1));
+    replacement.sell(8, 2, first_sale_at() + chrono::Duration::days(1));
     let report = drain(&replacement).await;
     assert_eq!(report.push.rejected, taken, "{report:?}");
     assert_eq!(
@@ -264,7 +234,7 @@ async fn a_rejected_document_stays_at_the_till_and_later_ones_still_sync() {
     assert_eq!(ho.documents("S1", "T1").await, expected);
 
     // Later sales still go; the rejected ones stay visible.
-    replacement.sell(2, 3, start() + chrono::Duration::days(2));
+    replacement.sell(2, 3, first_sale_at() + chrono::Duration::days(2));
     let connected = Utc::now();
     let handle = SyncHandle::spawn_with(
         replacement.data.path().to_path_buf(),
@@ -292,7 +262,7 @@ async fn a_pull_never_forgets_a_sale_head_office_has_not_acknowledged() {
     let ho = TestHeadOffice::start_with_demo_catalog(&["S1"]).await;
     let till = ho.enrolled_till("S1", "T1", ho.url()).await;
     drain(&till).await;
-    till.sell(30, 4, start());
+    till.sell(30, 4, first_sale_at());
     let mut own = Effects::default();
     own.add_till(&till.documents());
     let moves = own.stock_of("S1");

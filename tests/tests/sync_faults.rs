@@ -6,29 +6,17 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
-use sync_agent::{Agent, AgentConfig, SyncHandle, SyncStatus};
-use tests::fast_agent_config;
+use chrono::Utc;
+use sync_agent::{Agent, AgentConfig, SyncHandle};
 use tests::head_office::TestHeadOffice;
 use tests::ledger::{Effects, apply};
 use tests::proxy::{self, Fault, FaultProxy};
 use tests::tills::TestTill;
+use tests::{fast_agent_config, first_sale_at, nonzero, wait_for};
 
 /// Sales per till, rung up in chunks while the agents sync.
 const CHUNKS: u64 = 20;
 const SALES_PER_CHUNK: u64 = 50;
-const WAIT_MAX: Duration = Duration::from_secs(120);
-
-fn start() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 1, 30, 0).unwrap()
-}
-
-fn nonzero<K: Ord + Clone>(map: &BTreeMap<K, i64>) -> BTreeMap<K, i64> {
-    map.iter()
-        .filter(|(_, v)| **v != 0)
-        .map(|(k, v)| (k.clone(), *v))
-        .collect()
-}
 
 async fn setup(stores: &[&str]) -> (TestHeadOffice, FaultProxy, Vec<TestTill>) {
     let ho = TestHeadOffice::start_with_demo_catalog(stores).await;
@@ -57,21 +45,6 @@ fn spawn(till: &TestTill) -> SyncHandle {
     SyncHandle::spawn_with(till.data.path().to_path_buf(), till.server(), config())
 }
 
-async fn wait_for(
-    handle: &SyncHandle,
-    what: &str,
-    done: impl FnMut(&SyncStatus) -> bool,
-) -> SyncStatus {
-    let mut status = handle.subscribe();
-    match tokio::time::timeout(WAIT_MAX, status.wait_for(done)).await {
-        Ok(Ok(s)) => s.clone(),
-        _ => panic!(
-            "{what}: not within {WAIT_MAX:?}; last status {:?}",
-            handle.status()
-        ),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousands_of_sales_under_faults_arrive_once_each_and_no_balance_differs() {
     let (ho, proxy, tills) = setup(&["S1", "S2"]).await;
@@ -89,7 +62,7 @@ async fn thousands_of_sales_under_faults_arrive_once_each_and_no_balance_differs
             let handles = &handles;
             s.spawn(move || {
                 for chunk in 0..CHUNKS {
-                    let at = start() + chrono::Duration::hours(6 * chunk as i64);
+                    let at = first_sale_at() + chrono::Duration::hours(6 * chunk as i64);
                     till.sell(SALES_PER_CHUNK, 1_000 * i as u64 + chunk, at);
                     handles.iter().for_each(SyncHandle::nudge);
                 }
@@ -203,7 +176,7 @@ async fn thousands_of_sales_under_faults_arrive_once_each_and_no_balance_differs
 async fn retry_after_is_honoured_and_a_stall_is_cut_by_the_timeout() {
     let (ho, proxy, tills) = setup(&["S1"]).await;
     let till = &tills[0];
-    till.sell(5, 7, start());
+    till.sell(5, 7, first_sale_at());
     proxy.set_plan(proxy::scripted([
         Fault::TooManyRequests {
             retry_after_secs: 2,
@@ -257,7 +230,7 @@ async fn two_agents_on_one_till_never_push_at_the_same_time() {
         till.sell(
             20,
             50 + chunk,
-            start() + chrono::Duration::hours(6 * chunk as i64),
+            first_sale_at() + chrono::Duration::hours(6 * chunk as i64),
         );
         handles.iter().for_each(SyncHandle::nudge);
     }
