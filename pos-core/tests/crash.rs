@@ -22,7 +22,7 @@ use rand::{Rng, SeedableRng};
 
 const CHILD_ENV: &str = "CRASH_CHILD_DATA_DIR";
 const SEED_ENV: &str = "CRASH_CHILD_SEED";
-const PIN: &str = "123456";
+const PIN: &str = pos_core::demo::DEMO_MANAGER_PIN;
 const KILLS: usize = 60;
 /// A child that prints nothing for this long is stuck, not slow.
 const CHILD_SILENCE_MAX: Duration = Duration::from_secs(60);
@@ -37,7 +37,7 @@ fn committed_sales_survive_sigkill_and_nothing_is_half_written() {
     let dir = tempfile::tempdir().unwrap();
     let data = DataDir::new(dir.path());
     let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).unwrap();
-    init_till(&data, &catalog);
+    pos_core::demo::demo_till(&data.till_path(), Default::default(), &catalog).unwrap();
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261122);
     let mut traced: Vec<(u64, String)> = Vec::new();
@@ -60,24 +60,6 @@ fn committed_sales_survive_sigkill_and_nothing_is_half_written() {
         "{KILLS} kills, {} sales seen committed, all intact",
         traced.len()
     );
-}
-
-fn init_till(data: &DataDir, catalog: &CatalogImport) {
-    use pos_core::operator::Role;
-    use pos_core::till::{NewOperator, Till};
-    let identity = pos_core::store::TillIdentity {
-        store_id: "S001".into(),
-        terminal_id: "T01".into(),
-    };
-    let manager = NewOperator {
-        id: "manager",
-        name: "店长",
-        role: Role::Manager,
-        pin: PIN,
-        salt: [7; 16],
-    };
-    let mut till = Till::init(&data.till_path(), identity, manager, Default::default()).unwrap();
-    till.store_mut().import_catalog(catalog).unwrap();
 }
 
 fn child(dir: &Path, seed: u64) {
