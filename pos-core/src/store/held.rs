@@ -19,6 +19,18 @@ pub struct HeldSale {
 /// A till may park only so many carts; beyond it the cashier must finish one.
 pub const HELD_SALES_MAX: usize = 20;
 
+const HELD_COLUMNS: &str = "id, held_at, operator_id, label, cart_json";
+
+fn held_sale(r: &rusqlite::Row<'_>) -> rusqlite::Result<HeldSale> {
+    Ok(HeldSale {
+        id: r.get(0)?,
+        held_at: r.get(1)?,
+        operator_id: r.get(2)?,
+        label: r.get(3)?,
+        cart_json: r.get(4)?,
+    })
+}
+
 impl Store {
     pub fn hold_sale(
         &self,
@@ -36,18 +48,10 @@ impl Store {
     }
 
     pub fn held_sales(&self) -> Result<Vec<HeldSale>, StoreError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, held_at, operator_id, label, cart_json FROM held_sale ORDER BY held_at, id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(HeldSale {
-                id: r.get(0)?,
-                held_at: r.get(1)?,
-                operator_id: r.get(2)?,
-                label: r.get(3)?,
-                cart_json: r.get(4)?,
-            })
-        })?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {HELD_COLUMNS} FROM held_sale ORDER BY held_at, id"
+        ))?;
+        let rows = stmt.query_map([], held_sale)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -56,17 +60,9 @@ impl Store {
         let tx = self.conn_mut().transaction()?;
         let held = tx
             .query_row(
-                "SELECT id, held_at, operator_id, label, cart_json FROM held_sale WHERE id = ?1",
+                &format!("SELECT {HELD_COLUMNS} FROM held_sale WHERE id = ?1"),
                 [id],
-                |r| {
-                    Ok(HeldSale {
-                        id: r.get(0)?,
-                        held_at: r.get(1)?,
-                        operator_id: r.get(2)?,
-                        label: r.get(3)?,
-                        cart_json: r.get(4)?,
-                    })
-                },
+                held_sale,
             )
             .optional()?;
         tx.execute("DELETE FROM held_sale WHERE id = ?1", [id])?;
