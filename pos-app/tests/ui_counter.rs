@@ -64,7 +64,7 @@ fn register_a_member_offline_and_see_the_balance_marked() {
         .expect("the new member is attached")
         .clone();
     assert!(
-        attached.card_no.starts_with("LT01"),
+        attached.card_no.starts_with("LS001-T01-"),
         "a till-issued card: {}",
         attached.card_no
     );

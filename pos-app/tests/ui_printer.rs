@@ -384,7 +384,7 @@ fn the_idle_printer_thread_polls_again_and_again_and_still_prints() {
                 assert!(status.expect("the fake answers").online);
                 polls += 1;
                 if polls == 3 {
-                    worker.submit(None, true);
+                    worker.submit(None, true, None);
                 }
             }
             Some(Outcome::Printed(finished)) => {
@@ -398,5 +398,93 @@ fn the_idle_printer_thread_polls_again_and_again_and_still_prints() {
         printer.next_job(),
         [0x1B, b'p', 0, 50, 50],
         "the drawer kick"
+    );
+}
+
+#[test]
+fn a_receipt_that_never_printed_is_offered_for_reprint_after_a_restart() {
+    let printer = FakePrinter::start(READY);
+    let addr = printer.addr;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = demo_data_dir(dir.path(), Some(printer.uri()));
+    let sequence = {
+        let mut d = Driver::new(data.clone());
+        d.log_in_and_open_shift(1);
+        printer.close();
+        d.scan(CUFF);
+        let total = d.app.sale().priced.as_ref().expect("priced").total;
+        d.key(Pressed::F(12));
+        d.send(Message::Payment(payment::Message::Amount(
+            total.to_string(),
+        )));
+        d.key(Pressed::Enter);
+        let sale = d.till().store().recent_documents("sale", 1).expect("sales");
+        assert_eq!(sale.len(), 1, "the sale is committed");
+        // The till stops here, as in a power cut: nothing of the window's memory is left.
+        sale[0].sequence
+    };
+
+    let mut d = Driver::new(data.clone());
+    let waiting = d.till().unprinted_receipts().expect("the print queue");
+    assert_eq!(
+        waiting
+            .iter()
+            .map(|w| w.document.sequence)
+            .collect::<Vec<_>>(),
+        [sequence]
+    );
+    assert_eq!(d.app.unprinted_count(), 1);
+    let offer = d.app.i18n().f("print.unprinted_waiting", &[("count", &1)]);
+    assert!(
+        d.shows(&offer),
+        "the banner offers the reprint: {}",
+        d.banner()
+    );
+
+    let back = FakePrinter::start_at(addr, READY);
+    d.click(&d.t("print.reprint"));
+    let lines = printed_lines(&back.next_job());
+    assert!(
+        lines.iter().any(|l| l.contains("重打印 / REPRINT")),
+        "{lines:?}"
+    );
+    assert!(d.app.wait_for_printer(WAIT));
+    assert_eq!(d.app.unprinted_count(), 0);
+    assert!(
+        d.till().unprinted_receipts().expect("the queue").is_empty(),
+        "printed: it leaves the queue in the till file"
+    );
+    drop(d);
+    let again = Driver::new(data);
+    assert_eq!(again.app.unprinted_count(), 0, "nothing offered twice");
+}
+
+#[test]
+fn a_printed_receipt_leaves_the_queue_and_a_failed_one_keeps_its_reason() {
+    let printer = FakePrinter::start(READY);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut d = Driver::new(demo_data_dir(dir.path(), Some(printer.uri())));
+    d.log_in_and_open_shift(1);
+    let pay_a_cuff = |d: &mut Driver| {
+        d.scan(CUFF);
+        let total = d.app.sale().priced.as_ref().expect("priced").total;
+        d.key(Pressed::F(12));
+        d.send(Message::Payment(payment::Message::Amount(
+            total.to_string(),
+        )));
+        d.key(Pressed::Enter);
+        assert!(d.app.wait_for_printer(WAIT));
+    };
+    pay_a_cuff(&mut d);
+    printer.next_job();
+    assert!(d.till().unprinted_receipts().expect("queue").is_empty());
+
+    printer.close();
+    pay_a_cuff(&mut d);
+    let waiting = d.till().unprinted_receipts().expect("queue");
+    assert_eq!(waiting.len(), 1);
+    assert!(
+        !waiting[0].error.is_empty(),
+        "the printer's failure is kept"
     );
 }

@@ -301,6 +301,39 @@ pub struct PointAdjustment {
     pub reason: String,
 }
 
+/// What a manager did to an operator (操作员变更) at this till. Who did it is the
+/// document's `operator_id`, when is its `created_at`. The PIN itself never leaves the
+/// till.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OperatorChange {
+    /// The operator changed (工号).
+    pub subject_id: String,
+    pub subject_name: String,
+    pub subject_role: crate::operator::Role,
+    pub action: OperatorAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperatorAction {
+    /// A new operator (新增).
+    Added,
+    /// A new PIN, which also ends a lock-out (重置密码).
+    PinReset,
+    /// Can no longer log in or approve (停用).
+    Deactivated,
+}
+
+impl OperatorAction {
+    pub fn code(self) -> &'static str {
+        match self {
+            OperatorAction::Added => "added",
+            OperatorAction::PinReset => "pin_reset",
+            OperatorAction::Deactivated => "deactivated",
+        }
+    }
+}
+
 /// The kind-specific content of a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "body", rename_all = "snake_case")]
@@ -315,6 +348,7 @@ pub enum DocumentBody {
     ZReport(ZReport),
     MemberRegistration(MemberRegistration),
     PointAdjustment(PointAdjustment),
+    OperatorChange(OperatorChange),
 }
 
 impl DocumentBody {
@@ -331,6 +365,7 @@ impl DocumentBody {
             DocumentBody::ZReport(_) => "z_report",
             DocumentBody::MemberRegistration(_) => "member_registration",
             DocumentBody::PointAdjustment(_) => "point_adjustment",
+            DocumentBody::OperatorChange(_) => "operator_change",
         }
     }
 }

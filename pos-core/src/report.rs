@@ -67,7 +67,8 @@ pub fn report_totals(documents: &[Document], float: Decimal) -> ReportTotals {
             | DocumentBody::ShiftClose(_)
             | DocumentBody::ZReport(_)
             | DocumentBody::MemberRegistration(_)
-            | DocumentBody::PointAdjustment(_) => {}
+            | DocumentBody::PointAdjustment(_)
+            | DocumentBody::OperatorChange(_) => {}
         }
     }
     let cash = sum.tender_amount(TenderKind::Cash);

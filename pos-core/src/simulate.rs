@@ -89,6 +89,8 @@ pub fn simulate(
             recent_sales.remove(0);
         }
     }
+    // Simulated customers take no receipt: nothing is left for the window to reprint.
+    till.forget_unprinted_receipts()?;
     Ok(summary)
 }
 

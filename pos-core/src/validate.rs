@@ -72,6 +72,10 @@ pub fn validate_document(doc: &Document) -> Checked {
             }
             Ok(())
         }
+        DocumentBody::OperatorChange(change) => {
+            not_empty("operator change subject_id", &change.subject_id)?;
+            not_empty("operator change subject_name", &change.subject_name)
+        }
     }
 }
 

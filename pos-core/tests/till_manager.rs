@@ -294,7 +294,7 @@ fn members_register_offline_and_a_phone_is_used_once() {
         .till
         .register_member("13900001111", "李雷", now())
         .unwrap();
-    assert!(m.card_no.starts_with("LT01"), "{}", m.card_no);
+    assert!(m.card_no.starts_with("LS001-T01-"), "{}", m.card_no);
     assert_eq!(t.till.member().unwrap().id, m.id);
     assert!(matches!(
         t.till

@@ -39,7 +39,7 @@ fn as_manager() -> TestTill {
 fn a_manager_adds_a_cashier_who_then_logs_in() {
     let mut t = as_manager();
     t.till
-        .add_operator_as_manager(new_cashier("c2", "李娜", "2468"))
+        .add_operator_as_manager(new_cashier("c2", "李娜", "2468"), now())
         .unwrap();
     let listed = t.till.operator_statuses(now()).unwrap();
     assert!(listed.contains(&OperatorStatus {
@@ -90,7 +90,7 @@ fn refused_additions_change_nothing() {
         ),
     ];
     for (new, expected) in cases {
-        let e = t.till.add_operator_as_manager(new).unwrap_err();
+        let e = t.till.add_operator_as_manager(new, now()).unwrap_err();
         assert!(expected(&e), "{new:?}: {e}");
         assert_eq!(snapshot(&t.till), before, "{new:?} changed nothing");
     }
@@ -102,17 +102,19 @@ fn only_a_logged_in_manager_manages_operators() {
     let before = snapshot(&t.till);
     let nobody = t
         .till
-        .add_operator_as_manager(new_cashier("c2", "李娜", "2468"))
+        .add_operator_as_manager(new_cashier("c2", "李娜", "2468"), now())
         .unwrap_err();
     assert!(matches!(nobody, TillError::NotLoggedIn), "{nobody}");
 
     t.till.login("cashier", CASHIER_PIN, now()).unwrap();
     let refusals = [
         t.till
-            .add_operator_as_manager(new_cashier("c2", "李娜", "2468"))
+            .add_operator_as_manager(new_cashier("c2", "李娜", "2468"), now())
             .unwrap_err(),
-        t.till.reset_pin("manager", "9999", [3; 16]).unwrap_err(),
-        t.till.deactivate_operator("manager").unwrap_err(),
+        t.till
+            .reset_pin("manager", "9999", [3; 16], now())
+            .unwrap_err(),
+        t.till.deactivate_operator("manager", now()).unwrap_err(),
     ];
     for e in refusals {
         assert!(
@@ -147,7 +149,7 @@ fn a_pin_reset_replaces_the_pin_and_ends_a_lock_out() {
     );
 
     t.till.login("manager", MANAGER_PIN, now()).unwrap();
-    t.till.reset_pin("cashier", "8642", [4; 16]).unwrap();
+    t.till.reset_pin("cashier", "8642", [4; 16], now()).unwrap();
     let listed = t.till.operator_statuses(now()).unwrap();
     assert_eq!(
         listed
@@ -168,16 +170,22 @@ fn refused_pin_resets_change_nothing() {
     let mut t = as_manager();
     let before = snapshot(&t.till);
     for (id, pin) in [("cashier", "12"), ("cashier", "abcd"), ("cashier", "")] {
-        let e = t.till.reset_pin(id, pin, [5; 16]).unwrap_err();
+        let e = t.till.reset_pin(id, pin, [5; 16], now()).unwrap_err();
         assert!(matches!(e, TillError::BadPinFormat), "{pin:?}: {e}");
     }
-    let e = t.till.reset_pin("nobody", "2468", [5; 16]).unwrap_err();
+    let e = t
+        .till
+        .reset_pin("nobody", "2468", [5; 16], now())
+        .unwrap_err();
     assert!(matches!(e, TillError::UnknownOperator { .. }), "{e}");
     assert_eq!(snapshot(&t.till), before);
 
-    t.till.deactivate_operator("cashier").unwrap();
+    t.till.deactivate_operator("cashier", now()).unwrap();
     let before = snapshot(&t.till);
-    let e = t.till.reset_pin("cashier", "2468", [5; 16]).unwrap_err();
+    let e = t
+        .till
+        .reset_pin("cashier", "2468", [5; 16], now())
+        .unwrap_err();
     assert!(
         matches!(e, TillError::Operator(OperatorError::Inactive { .. })),
         "{e}"
@@ -189,13 +197,16 @@ fn refused_pin_resets_change_nothing() {
 fn a_deactivated_operator_cannot_log_in_or_approve_and_keeps_their_name() {
     let mut t = as_manager();
     t.till
-        .add_operator_as_manager(NewOperator {
-            role: Role::Manager,
-            ..new_cashier("m2", "赵敏", "97531")
-        })
+        .add_operator_as_manager(
+            NewOperator {
+                role: Role::Manager,
+                ..new_cashier("m2", "赵敏", "97531")
+            },
+            now(),
+        )
         .unwrap();
-    t.till.deactivate_operator("cashier").unwrap();
-    t.till.deactivate_operator("m2").unwrap();
+    t.till.deactivate_operator("cashier", now()).unwrap();
+    t.till.deactivate_operator("m2", now()).unwrap();
 
     let listed = t.till.operator_statuses(now()).unwrap();
     let cashier = listed.iter().find(|o| o.id == "cashier").unwrap();
@@ -239,18 +250,18 @@ fn a_deactivated_operator_cannot_log_in_or_approve_and_keeps_their_name() {
 fn refused_deactivations_change_nothing() {
     let mut t = as_manager();
     let before = snapshot(&t.till);
-    let e = t.till.deactivate_operator("manager").unwrap_err();
+    let e = t.till.deactivate_operator("manager", now()).unwrap_err();
     assert!(
         matches!(e, TillError::Operator(OperatorError::SelfDeactivation)),
         "{e}"
     );
-    let e = t.till.deactivate_operator("nobody").unwrap_err();
+    let e = t.till.deactivate_operator("nobody", now()).unwrap_err();
     assert!(matches!(e, TillError::UnknownOperator { .. }), "{e}");
     assert_eq!(snapshot(&t.till), before);
 
-    t.till.deactivate_operator("cashier").unwrap();
+    t.till.deactivate_operator("cashier", now()).unwrap();
     let before = snapshot(&t.till);
-    let e = t.till.deactivate_operator("cashier").unwrap_err();
+    let e = t.till.deactivate_operator("cashier", now()).unwrap_err();
     assert!(
         matches!(e, TillError::Operator(OperatorError::Inactive { .. })),
         "deactivated once: {e}"
@@ -362,5 +373,79 @@ fn a_refused_first_manager_leaves_no_till_file() {
         let refused = Till::init(&path, identity.clone(), manager, TillConfig::default());
         assert!(refused.is_err(), "{id:?} / {pin:?} was accepted");
         assert!(!path.exists(), "{id:?} / {pin:?} left a till file");
+    }
+}
+
+#[test]
+fn every_operator_change_is_a_document_naming_who_whom_and_when() {
+    use pos_core::document::{DocumentBody, OperatorAction};
+    let mut t = as_manager();
+    let later = now() + Duration::minutes(5);
+    t.till
+        .add_operator_as_manager(new_cashier("c2", "李娜", "2468"), now())
+        .unwrap();
+    t.till.reset_pin("c2", "8642", [4; 16], later).unwrap();
+    t.till.deactivate_operator("c2", later).unwrap();
+    // Refused changes write no document.
+    t.till.deactivate_operator("manager", later).unwrap_err();
+    t.till
+        .add_operator_as_manager(new_cashier("c2", "又一个", "2468"), later)
+        .unwrap_err();
+
+    let docs = t
+        .till
+        .store()
+        .documents_after(0, Some("operator_change"))
+        .unwrap();
+    let seen: Vec<_> = docs
+        .iter()
+        .map(|d| match &d.body {
+            DocumentBody::OperatorChange(c) => (
+                d.operator_id.as_str(),
+                c.subject_id.as_str(),
+                c.subject_name.as_str(),
+                c.subject_role,
+                c.action,
+                d.created_at,
+            ),
+            other => panic!("not an operator change: {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "manager",
+                "c2",
+                "李娜",
+                Role::Cashier,
+                OperatorAction::Added,
+                now()
+            ),
+            (
+                "manager",
+                "c2",
+                "李娜",
+                Role::Cashier,
+                OperatorAction::PinReset,
+                later
+            ),
+            (
+                "manager",
+                "c2",
+                "李娜",
+                Role::Cashier,
+                OperatorAction::Deactivated,
+                later
+            ),
+        ]
+    );
+    // They wait in the outbox like any document, and the journal still verifies.
+    assert_eq!(t.till.store().outbox_stats().unwrap().waiting, 3);
+    assert!(t.till.store().verify_journal().unwrap().chain_ok);
+    // The PIN hash stays at the till.
+    for d in &docs {
+        let bytes = String::from_utf8(d.canonical_bytes()).unwrap();
+        assert!(!bytes.contains("argon2"), "{bytes}");
     }
 }

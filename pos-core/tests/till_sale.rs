@@ -274,3 +274,47 @@ fn search_follows_catalog_changes() {
         "deleted products are not offered"
     );
 }
+
+#[test]
+fn a_receipt_waits_in_the_file_until_printed_and_survives_a_restart() {
+    let mut t = selling_till();
+    t.till
+        .scan(&ItemInput::code(masks_barcode()), now())
+        .unwrap();
+    let first = t.till.pay(&[cash("50")], None, now()).unwrap();
+    t.till
+        .scan(&ItemInput::code(masks_barcode()), now())
+        .unwrap();
+    let second = t.till.pay(&[cash("50")], None, now()).unwrap();
+    // Queued in the sale's own transaction: both wait, oldest first; the shift open
+    // prints nothing and is not there.
+    let waiting = |till: &pos_core::till::Till| -> Vec<(u64, String)> {
+        till.unprinted_receipts()
+            .unwrap()
+            .into_iter()
+            .map(|w| (w.document.sequence, w.error))
+            .collect()
+    };
+    assert_eq!(
+        waiting(&t.till),
+        [
+            (first.sequence, String::new()),
+            (second.sequence, String::new())
+        ]
+    );
+    t.till.receipt_done(first.sequence).unwrap();
+    t.till
+        .receipt_failed(second.sequence, "打印机缺纸")
+        .unwrap();
+
+    // A power cut: the process is gone, the file is what is left.
+    let path = t.path();
+    drop(t.till);
+    let till = pos_core::till::Till::open(&path, Default::default()).unwrap();
+    assert_eq!(
+        waiting(&till),
+        [(second.sequence, "打印机缺纸".to_string())]
+    );
+    assert_eq!(till.forget_unprinted_receipts().unwrap(), 1);
+    assert!(waiting(&till).is_empty());
+}

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use pos_core::data_dir::ServerConfig;
@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::backoff::parse_retry_after;
 use crate::error::SyncError;
-use crate::protocol::{ApiError, BatchResponse, FeedPage};
+use crate::protocol::{ApiError, BatchResponse, DailyClose, FeedPage};
 
 /// Largest answer read from head office (a full feed page is a few MB).
 pub const RESPONSE_BYTES_MAX: usize = 64 * 1024 * 1024;
@@ -102,6 +102,27 @@ impl HeadOfficeClient {
             .http
             .get(format!("{}/v1/feed", self.base_url))
             .query(&[("cursor", cursor.to_string()), ("limit", limit.to_string())])
+            .header(AUTHORIZATION, self.authorization.clone());
+        let response = request.send().await.map_err(|e| self.transport(e))?;
+        self.decode(response).await
+    }
+
+    /// `GET /v1/stores/{store}/closes?business_date=D`: every terminal's Z report of the
+    /// store's business day, for the manager's store review.
+    pub async fn daily_close(
+        &self,
+        store_id: &str,
+        business_date: NaiveDate,
+    ) -> Result<DailyClose, SyncError> {
+        let mut url = reqwest::Url::parse(&self.base_url)
+            .map_err(|e| SyncError::Protocol(format!("base url: {e}")))?;
+        url.path_segments_mut()
+            .map_err(|()| SyncError::Protocol("base url cannot take a path".into()))?
+            .extend(["v1", "stores", store_id, "closes"]);
+        let request = self
+            .http
+            .get(url)
+            .query(&[("business_date", business_date.to_string())])
             .header(AUTHORIZATION, self.authorization.clone());
         let response = request.send().await.map_err(|e| self.transport(e))?;
         self.decode(response).await

@@ -21,7 +21,7 @@
 
 use std::collections::HashSet;
 
-use pos_core::store::{FeedTransaction, Placed, Store, StoreError};
+use pos_core::store::{FeedTransaction, Placed, SetAside, Store, StoreError};
 use tokio::sync::mpsc;
 
 use crate::client::HeadOfficeClient;
@@ -182,8 +182,18 @@ pub fn apply_page(
     let held_back = superseded_dropped(held_back, &others);
     let mut still_held = Vec::new();
     for change in held_back.iter().chain(others) {
-        if apply_change(&tx, &change.change)? == Placed::ProductMissing {
-            still_held.push(change.clone());
+        if is_hot(&change.change) {
+            if apply_change(&tx, &change.change)? == Placed::ProductMissing {
+                still_held.push(change.clone());
+            }
+            continue;
+        }
+        let text = serde_json::to_string(&change.change).unwrap_or_default();
+        let outcome = tx.apply_or_set_aside(change.cursor, &text, |tx| {
+            apply_change(tx, &change.change).map(|_| ())
+        })?;
+        if let SetAside::Yes(error) = outcome {
+            tracing::warn!(cursor = change.cursor, change = %text, %error, "feed change set aside; the pull goes on");
         }
     }
     let mut cursor = page.next_cursor;
@@ -207,6 +217,21 @@ pub fn apply_page(
     }
     tx.commit(cursor)?;
     Ok(still_held)
+}
+
+/// The changes a full catalog brings by the hundred thousand. They come from head
+/// office's own catalog, and a savepoint each would slow the first load; every other
+/// change (members, promotions, rules) is applied in a savepoint and set aside if the
+/// till cannot take it.
+fn is_hot(change: &Change) -> bool {
+    matches!(
+        change,
+        Change::Product(_)
+            | Change::Barcode { .. }
+            | Change::Lot(_)
+            | Change::Stock { .. }
+            | Change::Serial { .. }
+    )
 }
 
 /// A held-back barcode that this page changes again (to another product, or deleted)

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use iced::Task;
 use pos_core::document::{Document, DocumentBody, TenderKind};
 
-use super::printing::{Outcome, Printout};
+use super::printing::{Outcome, Printout, Unprinted};
 use super::screen::{Go, sale};
 use super::status_bar::PrinterState;
 use super::{App, Banner, Level, Message, error_text, receipt, ui};
@@ -44,7 +44,7 @@ impl App {
             ),
             _ => String::new(),
         };
-        let printed = self.print(receipt.map(Printout::Receipt), cash);
+        let printed = self.print(receipt.map(Printout::Receipt), cash, Some(doc.sequence));
         let shown = self.go(Go::Sale);
         if self.banner.as_ref().is_none_or(|b| b.level == Level::Info) {
             self.banner = Some(Banner {
@@ -55,24 +55,98 @@ impl App {
         Task::batch([printed, shown])
     }
 
-    /// Sends a receipt or report (and a drawer kick) to the printer thread.
-    pub(super) fn print(&mut self, paper: Option<Printout>, kick_drawer: bool) -> Task<Message> {
-        // Without a printer there is nothing to print on (the status bar says so); any
-        // receipt can be reprinted from the returns screen once one is set up.
-        if let Some(printer) = self.printer.as_mut() {
-            printer.submit(paper, kick_drawer);
+    /// Sends a receipt or report (and a drawer kick) to the printer thread; `sequence`
+    /// names the document whose receipt it is.
+    pub(super) fn print(
+        &mut self,
+        paper: Option<Printout>,
+        kick_drawer: bool,
+        sequence: Option<u64>,
+    ) -> Task<Message> {
+        match self.printer.as_mut() {
+            Some(printer) => {
+                printer.submit(paper, kick_drawer, sequence);
+            }
+            // Without a printer there is nothing to print on (the status bar says so):
+            // the receipt leaves the queue, and the returns screen can reprint it once a
+            // printer is set up.
+            None => {
+                if let Some(sequence) = sequence {
+                    self.settle_receipt(sequence, None);
+                }
+            }
         }
         Task::none()
     }
 
+    /// Prints again everything that did not print, marked as a reprint.
     pub(super) fn reprint(&mut self) -> Task<Message> {
-        let paper = self.unprinted.take().map(Printout::reprinted);
-        if paper.is_some() && self.printer.is_none() {
-            self.unprinted = paper;
+        if !self.unprinted.is_empty() && self.printer.is_none() {
             return self.show(Level::Warning, self.i18n.t("print.no_printer").to_string());
         }
         self.banner = None;
-        self.print(paper, false)
+        for waiting in std::mem::take(&mut self.unprinted) {
+            let _ = self.print(Some(waiting.paper.reprinted()), false, waiting.sequence);
+        }
+        Task::none()
+    }
+
+    /// Receipts the till file says never printed (the till stopped, or the printer
+    /// failed, before they did): waiting for the reprint button, with a banner.
+    pub(super) fn offer_unprinted_receipts(&mut self) {
+        let Some(till) = self.till.as_ref() else {
+            return;
+        };
+        let waiting = match till.unprinted_receipts() {
+            Ok(waiting) => waiting,
+            Err(e) => {
+                self.banner = Some(Banner {
+                    level: Level::Error,
+                    text: error_text::till_error(self.i18n, &e),
+                });
+                return;
+            }
+        };
+        if waiting.is_empty() {
+            return;
+        }
+        let header =
+            receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
+        self.unprinted = waiting
+            .iter()
+            .filter_map(|w| {
+                let paper = receipt::for_document(&w.document, till, &header)?;
+                Some(Unprinted {
+                    sequence: Some(w.document.sequence),
+                    paper: Printout::Receipt(paper),
+                })
+            })
+            .collect();
+        self.banner = Some(Banner {
+            level: Level::Warning,
+            text: self.i18n.f(
+                "print.unprinted_waiting",
+                &[("count", &self.unprinted.len())],
+            ),
+        });
+    }
+
+    /// The receipt of `sequence` printed (`error` is `None`) or failed: the till file's
+    /// print queue follows.
+    fn settle_receipt(&mut self, sequence: u64, error: Option<&str>) {
+        let Some(till) = self.till.as_ref() else {
+            return;
+        };
+        let written = match error {
+            None => till.receipt_done(sequence),
+            Some(error) => till.receipt_failed(sequence, error),
+        };
+        if let Err(e) = written {
+            self.banner = Some(Banner {
+                level: Level::Error,
+                text: error_text::till_error(self.i18n, &e),
+            });
+        }
     }
 
     pub(super) fn reprint_document(&mut self, doc: &Document) -> Task<Message> {
@@ -83,14 +157,17 @@ impl App {
             receipt::for_document(doc, till, &header).map(Printout::Receipt)
         });
         if self.printer.is_none() {
-            self.unprinted = paper;
+            self.unprinted.extend(paper.map(|paper| Unprinted {
+                sequence: Some(doc.sequence),
+                paper,
+            }));
             return self.show(Level::Warning, self.i18n.t("print.no_printer").to_string());
         }
-        self.print(paper, false)
+        self.print(paper, false, Some(doc.sequence))
     }
 
     pub(super) fn kick_drawer(&mut self) -> Task<Message> {
-        let _ = self.print(None, true);
+        let _ = self.print(None, true, None);
         self.refresh_status();
         self.show(Level::Info, self.i18n.t("drawer.opened").to_string())
     }
@@ -149,10 +226,23 @@ impl App {
                 Outcome::Printed(finished) => *finished,
             };
             self.status.printer = self.status.printer.after_job(&finished.result, self.i18n);
-            if let Err(e) = finished.result {
-                let text = error_text::print_error(self.i18n, &e);
-                if finished.paper.is_some() {
-                    self.unprinted = finished.paper;
+            let text = finished
+                .result
+                .as_ref()
+                .err()
+                .map(|e| error_text::print_error(self.i18n, e));
+            if let Some(sequence) = finished.sequence {
+                self.settle_receipt(sequence, text.as_deref());
+            }
+            if let Some(text) = text {
+                if let Some(paper) = finished.paper {
+                    // One entry per document, however often its reprint failed.
+                    self.unprinted
+                        .retain(|u| u.sequence.is_none() || u.sequence != finished.sequence);
+                    self.unprinted.push(Unprinted {
+                        sequence: finished.sequence,
+                        paper,
+                    });
                 }
                 self.banner = Some(Banner {
                     level: Level::Error,

@@ -7,6 +7,7 @@
 //! - `input` (keys, scans, the timer) and `documents` (receipts, the drawer): the rest
 //!   of [`App`]'s handlers, so this file keeps the state, `update` and `view`.
 //! - [`printing`]: the printer thread; receipts never hold up the counter.
+//! - `store_closes`: the store review's question to head office.
 //! - [`receipt`]: documents to printed receipts, in one place; [`reports`]: the X and Z
 //!   reports, on screen and on paper.
 //! - [`status_bar`], [`ui`], [`i18n`], [`error_text`], [`clock`].
@@ -26,6 +27,8 @@ pub mod reports;
 pub mod scanning;
 pub mod screen;
 pub mod status_bar;
+mod store_closes;
+pub use store_closes::ask_store_closes;
 pub mod ui;
 
 use std::time::{Duration, Instant};
@@ -167,8 +170,9 @@ pub struct App {
     printer: Option<PrinterWorker>,
     /// The embedded sync agent, when a head office is configured.
     sync: Option<sync_agent::SyncHandle>,
-    /// A receipt or report whose printing failed, waiting for the reprint button.
-    unprinted: Option<Printout>,
+    /// Receipts and reports that did not print, oldest first, waiting for the reprint
+    /// button; each receipt also waits in the till file's print queue.
+    unprinted: Vec<printing::Unprinted>,
     status: Status,
     ticks: u32,
 }
@@ -234,11 +238,12 @@ impl App {
             wedge: WedgeClassifier::new(wedge_config(&config.wedge)),
             printer: None,
             sync: None,
-            unprinted: None,
+            unprinted: Vec::new(),
             status: Status::default(),
             ticks: 0,
         };
         app.apply_config(config);
+        app.offer_unprinted_receipts();
         app
     }
 
@@ -387,8 +392,14 @@ impl App {
         &self.clock
     }
 
+    /// The newest paper waiting for a reprint.
     pub fn unprinted(&self) -> Option<&Printout> {
-        self.unprinted.as_ref()
+        self.unprinted.last().map(|u| &u.paper)
+    }
+
+    /// How many receipts and reports wait for a reprint.
+    pub fn unprinted_count(&self) -> usize {
+        self.unprinted.len()
     }
 
     /// The sync agent's word on head office, when one runs.
@@ -425,7 +436,7 @@ impl App {
         // banner stays, for its reprint button).
         let sale_moved = self.sale.last_scanned != scanned_before
             || self.sale.priced.as_ref().map(|p| p.lines.len()) != lines_before;
-        if event.is_none() && sale_moved && self.unprinted.is_none() {
+        if event.is_none() && sale_moved && self.unprinted.is_empty() {
             self.banner = None;
         }
         self.handle(event)
@@ -442,10 +453,11 @@ impl App {
             Event::Go(go) => self.go(go),
             Event::NeedApproval(action) => self.ask_manager(action),
             Event::Completed(doc) => self.completed(*doc),
-            Event::PrintReport(report) => self.print(Some(Printout::Report(*report)), false),
+            Event::PrintReport(report) => self.print(Some(Printout::Report(*report)), false, None),
             Event::Reprint(doc) => self.reprint_document(&doc),
             Event::KickDrawer => self.kick_drawer(),
             Event::LoggedOut => self.log_out(),
+            Event::FetchStoreCloses(date) => self.fetch_store_closes(date),
         }
     }
 
@@ -478,7 +490,7 @@ impl App {
     /// Shows another screen, built from the till's current state.
     fn go(&mut self, go: Go) -> Task<Message> {
         // A new screen starts clean; a failed print keeps its banner (and reprint button).
-        if self.unprinted.is_none() {
+        if self.unprinted.is_empty() {
             self.banner = None;
         }
         let manager = self
@@ -820,7 +832,7 @@ impl App {
             Level::Warning => ui::WARN,
             Level::Error => ui::ERROR,
         };
-        let reprint = self.unprinted.as_ref().map(|_| {
+        let reprint = (!self.unprinted.is_empty()).then(|| {
             button(text(self.i18n.t("print.reprint")).size(ui::TEXT))
                 .on_press(Message::Reprint)
                 .style(ui::key_style)

@@ -1,6 +1,8 @@
 //! The receipt printer, driven from a named thread so a slow or dead printer never
 //! holds up the counter. Jobs go in over a channel; outcomes come back over another and
-//! the app collects them on its timer tick. A failed job keeps its paper for reprint.
+//! the app collects them on its timer tick. A failed job keeps its paper for reprint;
+//! a receipt also stays in the till file's print queue until it prints (see
+//! `Till::unprinted_receipts`), so a crash or power cut does not forget it.
 //!
 //! While no job is waiting the thread asks the printer for its status (`DLE EOT`) at
 //! start and then every `poll_every`, so paper out or a dead cable shows in the status
@@ -50,10 +52,20 @@ impl Printout {
     }
 }
 
+/// Paper that did not print yet, with the document whose receipt it is (none for a
+/// report): that document's row in the till's print queue goes when it prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unprinted {
+    pub sequence: Option<u64>,
+    pub paper: Printout,
+}
+
 /// One thing to print: a receipt or report, a drawer kick, or both.
 #[derive(Debug, Clone)]
 pub struct Job {
     pub id: u64,
+    /// The document whose receipt this is, if any.
+    pub sequence: Option<u64>,
     pub paper: Option<Printout>,
     pub kick_drawer: bool,
 }
@@ -62,6 +74,7 @@ pub struct Job {
 #[derive(Debug, Clone)]
 pub struct Finished {
     pub id: u64,
+    pub sequence: Option<u64>,
     pub paper: Option<Printout>,
     pub result: Result<(), Arc<PrintError>>,
 }
@@ -111,14 +124,20 @@ impl PrinterWorker {
         })
     }
 
-    /// Queues a job; returns its id.
-    pub fn submit(&mut self, paper: Option<Printout>, kick_drawer: bool) -> u64 {
+    /// Queues a job (the receipt of document `sequence`, if any); returns its id.
+    pub fn submit(
+        &mut self,
+        paper: Option<Printout>,
+        kick_drawer: bool,
+        sequence: Option<u64>,
+    ) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
         // The thread only stops when this worker is dropped, so the send cannot fail
         // while we hold it; if it ever did, the job's outcome simply never arrives.
         let _ = self.commands.send(Command::Print(Box::new(Job {
             id,
+            sequence,
             paper,
             kick_drawer,
         })));
@@ -158,6 +177,7 @@ fn serve(
                 next_poll = Instant::now() + poll_every;
                 Outcome::Printed(Box::new(Finished {
                     id: job.id,
+                    sequence: job.sequence,
                     paper: job.paper,
                     result,
                 }))

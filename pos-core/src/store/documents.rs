@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
-use super::{Store, StoreError, journal};
+use super::{Store, StoreError, journal, pending_print};
 use crate::document::{Document, DocumentBody};
 
 /// A change of stock a document makes at this till (negative for a sale).
@@ -287,6 +287,10 @@ fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result
     journal::append(tx, doc.sequence, &journal::hash_bytes(&body))?;
     tx.prepare_cached("INSERT INTO outbox (sequence) VALUES (?1)")?
         .execute([seq])?;
+    if matches!(doc.body, DocumentBody::Sale(_) | DocumentBody::Return(_)) {
+        // Its receipt waits in the file until printed, so a crash cannot forget it.
+        pending_print::queue(tx, doc.sequence)?;
+    }
 
     let voided = match &doc.body {
         DocumentBody::Void(v) => {

@@ -11,7 +11,7 @@ use super::catalog::{
     UPSERT_BARCODE, UPSERT_LOT, UPSERT_PRODUCT, upsert_promotion, write_barcode, write_lot,
     write_product,
 };
-use super::members::upsert_member;
+use super::members::upsert_member_from_head_office;
 use super::settings::{FEED_CURSOR_KEY, LOYALTY_RULES_KEY};
 use super::stock::{SET_SERIAL, SET_STOCK_BASE, write_serial, write_stock_base};
 use super::{Store, StoreError};
@@ -28,6 +28,40 @@ pub enum Placed {
     /// latest change per key, so a product changed after its barcodes comes later.
     ProductMissing,
 }
+
+/// Whether [`FeedTransaction::apply_or_set_aside`] had to set a change aside, and why.
+#[must_use]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetAside {
+    No,
+    Yes(String),
+}
+
+/// A failure that lies in the row itself (a constraint it breaks, a value SQLite will not
+/// store), not in the file or the disk: those stop the page, to be retried.
+fn is_fault_of_the_row(e: &StoreError) -> bool {
+    use rusqlite::ErrorCode::{ConstraintViolation, TooBig, TypeMismatch};
+    match e {
+        StoreError::CardTaken { .. } => true,
+        StoreError::Sqlite(e) => matches!(
+            e.sqlite_error_code(),
+            Some(ConstraintViolation | TooBig | TypeMismatch)
+        ),
+        _ => false,
+    }
+}
+
+/// A feed change the till could not apply, kept for the manager.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAsideChange {
+    pub cursor: i64,
+    pub change: String,
+    pub error: String,
+    pub set_aside_at: String,
+}
+
+/// The newest set-aside changes listed at most.
+pub const SET_ASIDE_LISTED_MAX: usize = 200;
 
 /// A barcode's or lot's only foreign key is its product: a violation means the product
 /// has no row. SQLite undoes just the failed statement; the transaction goes on.
@@ -103,6 +137,22 @@ impl Store {
         self.conn()
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// Feed changes set aside, newest first (at most [`SET_ASIDE_LISTED_MAX`]).
+    pub fn set_aside_changes(&self) -> Result<Vec<SetAsideChange>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT cursor, change, error, set_aside_at FROM feed_set_aside ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([SET_ASIDE_LISTED_MAX as i64], |r| {
+            Ok(SetAsideChange {
+                cursor: r.get(0)?,
+                change: r.get(1)?,
+                error: r.get(2)?,
+                set_aside_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The highest acknowledged sequence now; pass it to `mark_reflected` once a pull
@@ -188,8 +238,44 @@ impl FeedTransaction<'_> {
         )
     }
 
+    /// Writes a member as head office sends it; a card head office moved to this member
+    /// is taken from its previous holder here.
     pub fn upsert_member(&self, m: &Member) -> Result<(), StoreError> {
-        upsert_member(&self.tx, m)
+        upsert_member_from_head_office(&self.tx, m)
+    }
+
+    /// Runs `apply` in a savepoint. When it fails, what it wrote is undone, the change
+    /// is kept in `feed_set_aside` with the reason (shown in the store review), and the
+    /// page goes on: one row the till cannot take never stops the pull.
+    pub fn apply_or_set_aside(
+        &self,
+        cursor: i64,
+        change: &str,
+        apply: impl FnOnce(&Self) -> Result<(), StoreError>,
+    ) -> Result<SetAside, StoreError> {
+        self.tx.execute_batch("SAVEPOINT feed_change")?;
+        match apply(self) {
+            Ok(()) => {
+                self.tx.execute_batch("RELEASE feed_change")?;
+                Ok(SetAside::No)
+            }
+            Err(e) if is_fault_of_the_row(&e) => {
+                self.tx
+                    .execute_batch("ROLLBACK TO feed_change; RELEASE feed_change")?;
+                let error = e.to_string();
+                self.tx.execute(
+                    "INSERT INTO feed_set_aside (cursor, change, error, set_aside_at)
+                     VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                    params![cursor, change, error],
+                )?;
+                Ok(SetAside::Yes(error))
+            }
+            Err(e) => {
+                self.tx
+                    .execute_batch("ROLLBACK TO feed_change; RELEASE feed_change")?;
+                Err(e)
+            }
+        }
     }
 
     pub fn upsert_promotion(&self, p: &Promotion) -> Result<(), StoreError> {
@@ -311,5 +397,80 @@ mod tests {
             })
             .unwrap();
         assert_eq!(orphans, 0);
+    }
+
+    fn member(id: &str, card_no: &str) -> Member {
+        Member {
+            id: id.into(),
+            card_no: card_no.into(),
+            phone: format!("1390000{:04}", id.len()),
+            name: format!("会员 {id}"),
+            tier: crate::member::Tier::Standard,
+            points_balance: 0,
+        }
+    }
+
+    #[test]
+    fn a_card_moved_from_one_member_to_another_applies_in_either_order() {
+        // Head office moved card C1 from A to B and gave A card C2; the feed may send
+        // either member first.
+        for b_first in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Store::open(&dir.path().join("till.sqlite")).unwrap();
+            let page = store.begin_feed_page().unwrap();
+            page.upsert_member(&member("A", "C1")).unwrap();
+            page.commit(1).unwrap();
+
+            let page = store.begin_feed_page().unwrap();
+            let (a, b) = (member("A", "C2"), member("B", "C1"));
+            let order = if b_first { [&b, &a] } else { [&a, &b] };
+            for m in order {
+                page.upsert_member(m).unwrap();
+            }
+            page.commit(3).unwrap();
+
+            let holder = |card: &str| store.find_member(card).unwrap().map(|m| m.id);
+            assert_eq!(holder("C1").as_deref(), Some("B"), "b_first={b_first}");
+            assert_eq!(holder("C2").as_deref(), Some("A"), "b_first={b_first}");
+        }
+    }
+
+    #[test]
+    fn a_change_the_till_cannot_take_is_set_aside_and_the_page_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("till.sqlite")).unwrap();
+        // A row this till refuses, whatever the reason: here a trigger says no.
+        store
+            .conn()
+            .execute_batch(
+                "CREATE TRIGGER refuse_bad BEFORE INSERT ON member WHEN NEW.id = 'BAD'
+                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+            )
+            .unwrap();
+        let page = store.begin_feed_page().unwrap();
+        page.upsert_product(&product("A")).unwrap();
+        let bad = page
+            .apply_or_set_aside(7, "{\"member\":\"BAD\"}", |tx| {
+                tx.upsert_member(&member("BAD", "C9"))
+            })
+            .unwrap();
+        let good = page
+            .apply_or_set_aside(8, "{\"member\":\"OK\"}", |tx| {
+                tx.upsert_member(&member("OK", "C8"))
+            })
+            .unwrap();
+        page.set_stock("A", None, 3).unwrap();
+        page.commit(8).unwrap();
+
+        assert!(matches!(bad, SetAside::Yes(ref e) if e.contains("refused by the test")));
+        assert_eq!(good, SetAside::No);
+        assert_eq!(store.feed_cursor().unwrap(), 8);
+        assert_eq!(store.stock("A", None).unwrap(), 3);
+        assert!(store.find_member("C8").unwrap().is_some());
+        assert!(store.find_member("C9").unwrap().is_none());
+        let aside = store.set_aside_changes().unwrap();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(aside[0].cursor, 7);
+        assert!(aside[0].change.contains("BAD"));
     }
 }

@@ -42,6 +42,25 @@ pub(crate) fn upsert_member(tx: &Transaction<'_>, m: &Member) -> Result<(), Stor
     }
 }
 
+/// A member as head office sends it. Head office is authoritative for card numbers: a
+/// card it now gives this member is taken from whoever held it here (that member's own
+/// change, with its new card, comes in the same pull), so a card moved from one member
+/// to another applies in either order.
+pub(crate) fn upsert_member_from_head_office(
+    tx: &Transaction<'_>,
+    m: &Member,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(&format!(
+        "UPDATE member SET card_no = '{CARD_RELEASED_PREFIX}' || id WHERE card_no = ?1 AND id <> ?2"
+    ))?
+    .execute(params![m.card_no, m.id])?;
+    upsert_member(tx, m)
+}
+
+/// Marks a card number taken away by head office until the member's new card arrives;
+/// no scanned or typed code starts with it.
+pub const CARD_RELEASED_PREFIX: &str = "~";
+
 impl Store {
     /// A member by card number, phone or id, with the balance the till believes.
     pub fn find_member(&self, key: &str) -> Result<Option<Member>, StoreError> {

@@ -18,8 +18,9 @@ mod feed;
 mod held;
 mod journal;
 mod members;
-mod operators;
+pub(crate) mod operators;
 mod outbox;
+mod pending_print;
 mod settings;
 mod shifts;
 mod stock;
@@ -27,11 +28,13 @@ mod stock;
 pub use catalog::{ProductHit, StockLevel};
 pub use documents::{CommitError, DocumentEffects, PointEffect, StockEffect};
 pub use error::StoreError;
-pub use feed::{FeedTransaction, Placed};
+pub use feed::{FeedTransaction, Placed, SET_ASIDE_LISTED_MAX, SetAside, SetAsideChange};
 pub use held::{HELD_SALES_MAX, HeldSale};
 pub use journal::ChainReport;
+pub use members::CARD_RELEASED_PREFIX;
 pub use operators::OperatorRow;
 pub use outbox::{Ack, AckStatus, OutboxRow, OutboxStats, RejectedDocument};
+pub use pending_print::{UNPRINTED_LISTED_MAX, UnprintedReceipt};
 pub use settings::TillIdentity;
 pub use shifts::OpenShift;
 
@@ -46,13 +49,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("migrations/001_init.sql")),
         M::up(include_str!("migrations/002_operator_active.sql")),
+        M::up(include_str!("migrations/003_feed_set_aside.sql")),
     ])
 });
 
 /// How many migrations this build knows; a file with a higher `user_version` was written
 /// by a newer build and is not touched.
 fn known_schema_version() -> i64 {
-    2
+    3
 }
 
 /// An open till database.

@@ -2,7 +2,7 @@
 //! deactivated one keeps their row, so documents keep their name.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Store, StoreError};
 
@@ -35,11 +35,7 @@ impl Store {
         role: &str,
         pin_hash: &str,
     ) -> Result<(), StoreError> {
-        self.conn().execute(
-            "INSERT INTO operator (id, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4)",
-            params![id, name, role, pin_hash],
-        )?;
-        Ok(())
+        insert(self.conn(), id, name, role, pin_hash)
     }
 
     /// Every operator, deactivated ones included, by id.
@@ -76,22 +72,6 @@ impl Store {
         Ok(())
     }
 
-    /// A new PIN hash; it also clears wrong PINs counted and any lock-out.
-    pub fn set_pin_hash(&self, id: &str, pin_hash: &str) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE operator SET pin_hash = ?2, failures = 0, locked_until = NULL WHERE id = ?1",
-            params![id, pin_hash],
-        )?;
-        Ok(())
-    }
-
-    /// Marks the operator deactivated; the row stays for the documents that name them.
-    pub fn deactivate_operator(&self, id: &str) -> Result<(), StoreError> {
-        self.conn()
-            .execute("UPDATE operator SET active = 0 WHERE id = ?1", [id])?;
-        Ok(())
-    }
-
     /// Active operators with the manager role.
     pub fn active_managers(&self) -> Result<usize, StoreError> {
         let n: i64 = self.conn().query_row(
@@ -101,6 +81,37 @@ impl Store {
         )?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
+}
+
+/// The writes behind a manager's operator changes, on the transaction of the
+/// `operator_change` document that records them.
+pub(crate) fn insert(
+    conn: &Connection,
+    id: &str,
+    name: &str,
+    role: &str,
+    pin_hash: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO operator (id, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4)",
+        params![id, name, role, pin_hash],
+    )?;
+    Ok(())
+}
+
+/// A new PIN hash; it also clears wrong PINs counted and any lock-out.
+pub(crate) fn set_pin_hash(conn: &Connection, id: &str, pin_hash: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE operator SET pin_hash = ?2, failures = 0, locked_until = NULL WHERE id = ?1",
+        params![id, pin_hash],
+    )?;
+    Ok(())
+}
+
+/// Marks the operator deactivated; the row stays for the documents that name them.
+pub(crate) fn deactivate(conn: &Connection, id: &str) -> Result<(), StoreError> {
+    conn.execute("UPDATE operator SET active = 0 WHERE id = ?1", [id])?;
+    Ok(())
 }
 
 fn row_to_operator(

@@ -9,6 +9,7 @@
 //! - `lots`: the lots a line may take, and choosing one by hand.
 //! - `after_sale`: voids and returns.
 //! - `drawer`: shifts, paid in/out, X and Z reports.
+//! - `receipts`: the durable queue of receipts waiting to print.
 
 mod after_sale;
 mod config;
@@ -16,6 +17,7 @@ mod drawer;
 mod error;
 mod lots;
 mod operators;
+mod receipts;
 mod sale;
 
 pub use after_sale::{NO_RECEIPT_ITEMS_MAX, NoReceiptPlan, ReturnItem};

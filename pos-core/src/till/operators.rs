@@ -4,47 +4,52 @@
 use chrono::{DateTime, Utc};
 
 use super::{NewOperator, Till, TillError};
-use crate::document::Approval;
+use crate::document::{Approval, Document, DocumentBody, OperatorAction, OperatorChange};
 use crate::operator::{
     LockoutPolicy, LoginState, ManagerAction, Operator, OperatorError, OperatorStatus, Role,
     check_deactivation, check_lock, check_new_operator, hash_pin, permits, record_failure,
     verify_pin,
 };
 use crate::store::OperatorRow;
+use crate::store::operators;
 
 impl Till {
     /// Adds an operator without asking who is logged in: the till's first manager at
-    /// set-up and `pos init`. From the till window use [`Till::add_operator_as_manager`].
-    /// Refuses a malformed id, name or PIN and an id already used (deactivated operators
-    /// keep theirs, so an id always means one person in the documents).
+    /// set-up and `pos init` (no document: nobody is logged in to have done it). From
+    /// the till window use [`Till::add_operator_as_manager`]. Refuses a malformed id,
+    /// name or PIN and an id already used (deactivated operators keep theirs, so an id
+    /// always means one person in the documents).
     pub fn add_operator(&mut self, new: NewOperator<'_>) -> Result<(), TillError> {
-        check_new_operator(new.id, new.name)?;
-        if self.store.operator(new.id)?.is_some() {
-            return Err(OperatorError::DuplicateId {
-                operator_id: new.id.to_string(),
-            }
-            .into());
-        }
-        let hash = hash_pin(new.pin, new.salt).map_err(|_| TillError::BadPinFormat)?;
+        let hash = self.checked_new_operator(&new)?;
         self.store
             .add_operator(new.id, new.name, new.role.code(), &hash)?;
         Ok(())
     }
 
-    /// A logged-in manager adds an operator.
-    pub fn add_operator_as_manager(&mut self, new: NewOperator<'_>) -> Result<(), TillError> {
+    /// A logged-in manager adds an operator; an `operator_change` document records who
+    /// added whom and when, in the same transaction.
+    pub fn add_operator_as_manager(
+        &mut self,
+        new: NewOperator<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Document, TillError> {
         self.logged_in_manager()?;
-        self.add_operator(new)
+        let hash = self.checked_new_operator(&new)?;
+        self.commit(now, Vec::new(), |tx, _, _| {
+            operators::insert(tx, new.id, new.name, new.role.code(), &hash)?;
+            Ok(change_of(new.id, new.name, new.role, OperatorAction::Added))
+        })
     }
 
     /// A logged-in manager gives an active operator a new PIN, hashed with `salt`; this
-    /// also ends a lock-out and forgets wrong PINs counted.
+    /// also ends a lock-out and forgets wrong PINs counted. Recorded as a document.
     pub fn reset_pin(
         &mut self,
         operator_id: &str,
         pin: &str,
         salt: [u8; 16],
-    ) -> Result<(), TillError> {
+        now: DateTime<Utc>,
+    ) -> Result<Document, TillError> {
         self.logged_in_manager()?;
         let row = self.existing_operator(operator_id)?;
         if !row.active {
@@ -54,20 +59,51 @@ impl Till {
             .into());
         }
         let hash = hash_pin(pin, salt).map_err(|_| TillError::BadPinFormat)?;
-        self.store.set_pin_hash(operator_id, &hash)?;
-        Ok(())
+        let subject = to_operator(row)?;
+        self.commit(now, Vec::new(), |tx, _, _| {
+            operators::set_pin_hash(tx, operator_id, &hash)?;
+            Ok(change_of(
+                &subject.id,
+                &subject.name,
+                subject.role,
+                OperatorAction::PinReset,
+            ))
+        })
     }
 
     /// A logged-in manager deactivates an operator (停用): they can no longer log in or
     /// approve, and keep their name on the documents they made. Never oneself, never the
-    /// last active manager.
-    pub fn deactivate_operator(&mut self, operator_id: &str) -> Result<(), TillError> {
+    /// last active manager. Recorded as a document.
+    pub fn deactivate_operator(
+        &mut self,
+        operator_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Document, TillError> {
         let actor_id = self.logged_in_manager()?.id.clone();
         let row = self.existing_operator(operator_id)?;
         let target = to_status(row, None)?;
         check_deactivation(&actor_id, &target, self.store.active_managers()?)?;
-        self.store.deactivate_operator(operator_id)?;
-        Ok(())
+        self.commit(now, Vec::new(), |tx, _, _| {
+            operators::deactivate(tx, operator_id)?;
+            Ok(change_of(
+                &target.id,
+                &target.name,
+                target.role,
+                OperatorAction::Deactivated,
+            ))
+        })
+    }
+
+    /// The new operator's PIN hash, once id, name and PIN pass and the id is free.
+    fn checked_new_operator(&self, new: &NewOperator<'_>) -> Result<String, TillError> {
+        check_new_operator(new.id, new.name)?;
+        if self.store.operator(new.id)?.is_some() {
+            return Err(OperatorError::DuplicateId {
+                operator_id: new.id.to_string(),
+            }
+            .into());
+        }
+        hash_pin(new.pin, new.salt).map_err(|_| TillError::BadPinFormat)
     }
 
     /// The operators who may log in, by id.
@@ -210,6 +246,15 @@ impl Till {
             }),
         }
     }
+}
+
+fn change_of(id: &str, name: &str, role: Role, action: OperatorAction) -> DocumentBody {
+    DocumentBody::OperatorChange(OperatorChange {
+        subject_id: id.to_string(),
+        subject_name: name.to_string(),
+        subject_role: role,
+        action,
+    })
 }
 
 fn to_operator(row: OperatorRow) -> Result<Operator, TillError> {

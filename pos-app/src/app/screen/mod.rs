@@ -63,6 +63,8 @@ pub enum Event {
     KickDrawer,
     /// The operator logged out.
     LoggedOut,
+    /// Ask head office for the store's daily closes of a business day (store review).
+    FetchStoreCloses(chrono::NaiveDate),
 }
 
 /// Where to go.

@@ -268,7 +268,7 @@ impl State {
 
     fn deactivate(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
         let id = self.confirming.take()?;
-        if let Err(e) = ctx.till.deactivate_operator(&id) {
+        if let Err(e) = ctx.till.deactivate_operator(&id, ctx.now) {
             return Some(Event::Error(e));
         }
         let name = self.name_of(&id);
@@ -319,7 +319,7 @@ impl State {
             pin: &pin,
             salt: rand::random(),
         };
-        if let Err(e) = ctx.till.add_operator_as_manager(new) {
+        if let Err(e) = ctx.till.add_operator_as_manager(new, ctx.now) {
             self.focus = match &e {
                 TillError::BadPinFormat => {
                     self.clear_pins();
@@ -350,7 +350,7 @@ impl State {
             Ok(pin) => pin,
             Err(e) => return Some(Event::Error(e)),
         };
-        if let Err(e) = ctx.till.reset_pin(id, &pin, rand::random()) {
+        if let Err(e) = ctx.till.reset_pin(id, &pin, rand::random(), ctx.now) {
             self.clear_pins();
             return Some(Event::Error(e));
         }
