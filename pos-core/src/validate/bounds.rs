@@ -17,9 +17,11 @@ use crate::document::{
 pub const ID_CHARS_MAX: usize = 64;
 /// Names, reasons and references: at most this many characters.
 pub const TEXT_CHARS_MAX: usize = 200;
-/// A unit price above 10,000,000.00 yuan is a typing or data error.
+/// A unit price above 10,000,000.00 yuan is a typing or data error. The cart is
+/// stricter (`pricing::UNIT_PRICE_MAX_YUAN`); this is what any document may hold.
 pub const UNIT_PRICE_MAX: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 2);
-/// Units on one line.
+/// Units on one line of a document. The cart is stricter
+/// (`pricing::LINE_QUANTITY_MAX`); this is what any document may hold.
 pub const LINE_QUANTITY_MAX: u32 = 100_000;
 /// Any money amount (a line, a total, a tender, a cash count), in absolute value:
 /// 1,000,000,000,000.00 yuan, the dearest unit times the most units.
