@@ -12,6 +12,10 @@ use crate::error::DbError;
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_feed_change_json.sql")),
+    (
+        3,
+        include_str!("../migrations/0003_unique_cards_one_z_per_day.sql"),
+    ),
 ];
 
 /// Advisory lock key that serialises migrations of one database across processes.

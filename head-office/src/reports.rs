@@ -15,6 +15,8 @@ use uuid::Uuid;
 use crate::error::DbError;
 
 /// Every terminal's Z report of `business_date` in `store_id`, with totals by tender.
+/// Sums are checked: reports past what a total can hold (stored before validation
+/// bounded them) are a typed error, never a panic.
 pub async fn daily_close(
     client: &impl GenericClient,
     store_id: &str,
@@ -31,6 +33,11 @@ pub async fn daily_close(
     let mut terminals = Vec::with_capacity(rows.len());
     let mut tenders: BTreeMap<TenderKind, TenderTotal> = BTreeMap::new();
     let mut variance = Decimal::ZERO;
+    let overflow = |what: &str| {
+        DbError::Corrupt(format!(
+            "the Z reports of store {store_id} on {business_date} add up past what a total can hold ({what})"
+        ))
+    };
     for row in rows {
         let Json(doc): Json<Document> = row
             .try_get(0)
@@ -44,10 +51,18 @@ pub async fn daily_close(
                 amount: Decimal::ZERO,
                 count: 0,
             });
-            sum.amount += t.amount;
-            sum.count += t.count;
+            sum.amount = sum
+                .amount
+                .checked_add(t.amount)
+                .ok_or_else(|| overflow(&format!("{} amount", t.kind.code())))?;
+            sum.count = sum
+                .count
+                .checked_add(t.count)
+                .ok_or_else(|| overflow(&format!("{} count", t.kind.code())))?;
         }
-        variance += z.variance;
+        variance = variance
+            .checked_add(z.variance)
+            .ok_or_else(|| overflow("variance"))?;
         terminals.push(TerminalClose {
             terminal_id: doc.terminal_id,
             document_id: doc.id,

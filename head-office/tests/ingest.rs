@@ -109,6 +109,13 @@ async fn an_id_resent_with_other_content_is_rejected_not_called_a_duplicate() {
     assert_eq!(statuses(&later), vec![DocumentStatus::Rejected]);
     let reason = later.results[0].reason.clone().unwrap_or_default();
     assert!(reason.contains("different content"), "{reason}");
+    // Head office keeps one copy only; the answer says so and what the manager does.
+    assert!(!reason.contains("both are kept"), "{reason}");
+    assert!(
+        reason.contains("keeps only the copy it received first")
+            && reason.contains("record any difference as a new document"),
+        "{reason}"
+    );
     assert_eq!(
         ho.snapshot().await,
         before,

@@ -1,9 +1,14 @@
 //! Does a document add up? A pure check the till runs before it commits a document and
 //! head office runs before it stores one, so both sides agree on what is well formed.
 //!
-//! It checks arithmetic and signs only: line nets, totals, VAT per rate, tenders,
-//! change and cash rounding, points, refunds and the cash count. It does not know the
-//! catalog, prices or balances; those are head office's business.
+//! It checks bounds first ([`bounds`]: text, dates and numbers a store could really
+//! hold, so nothing after can overflow and head office can store whatever passes),
+//! then arithmetic and signs: line nets, totals, VAT per rate, tenders, change and cash
+//! rounding, points, refunds and the cash count. It does not know the catalog, prices
+//! or balances; those are head office's business. Every sum is checked: a document
+//! never panics the check.
+
+mod bounds;
 
 use std::collections::BTreeMap;
 
@@ -14,6 +19,10 @@ use crate::document::{
     TenderKind, VatAmount, ZReport,
 };
 use crate::money::{round_cny, vat_included};
+pub use bounds::{
+    AMOUNT_MAX, COUNT_MAX, ID_CHARS_MAX, LINE_QUANTITY_MAX, POINTS_MAX, POINTS_MULTIPLIER_MAX,
+    SEQUENCE_MAX, TEXT_CHARS_MAX, UNIT_PRICE_MAX, VAT_RATE_MAX, date_window,
+};
 
 /// Why a document does not add up. The message names the field and both values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,6 +46,7 @@ type Checked = Result<(), DocumentInvalid>;
 /// Checks that `doc` is well formed and adds up; the first problem found is returned.
 pub fn validate_document(doc: &Document) -> Checked {
     check_envelope(doc)?;
+    bounds::check_bounds(doc)?;
     match &doc.body {
         DocumentBody::Sale(sale) => check_sale(sale),
         DocumentBody::Return(ret) => check_return(ret),
@@ -114,28 +124,41 @@ fn check_sale(sale: &Sale) -> Checked {
         not_negative(&what("points_multiplier"), line.points_multiplier)?;
         equal(
             &what("gross"),
-            line.unit_price * Decimal::from(line.quantity),
+            product(
+                &what("gross"),
+                line.unit_price,
+                Decimal::from(line.quantity),
+            )?,
             line.gross,
         )?;
         let mut discounts = Decimal::ZERO;
         for d in &line.discounts {
             not_negative(&what("discount"), d.amount)?;
-            discounts += d.amount;
+            discounts = sum(&what("discounts"), discounts, d.amount)?;
         }
-        equal(&what("net"), line.gross - discounts, line.net)?;
+        equal(
+            &what("net"),
+            difference(&what("net"), line.gross, discounts)?,
+            line.net,
+        )?;
         not_negative(&what("net"), line.net)?;
         whole_fen(&what("net"), line.net)?;
-        *nets_by_rate.entry(line.vat_rate).or_insert(Decimal::ZERO) += line.net;
-        subtotal += line.gross;
-        discount_total += discounts;
-        total += line.net;
+        let at_rate = nets_by_rate.entry(line.vat_rate).or_insert(Decimal::ZERO);
+        *at_rate = sum("vat gross", *at_rate, line.net)?;
+        subtotal = sum("subtotal", subtotal, line.gross)?;
+        discount_total = sum("discount_total", discount_total, discounts)?;
+        total = sum("total", total, line.net)?;
     }
     equal("subtotal", subtotal, sale.subtotal)?;
     equal("discount_total", discount_total, sale.discount_total)?;
     equal("total", total, sale.total)?;
     equal(
         "subtotal - discount_total",
-        sale.subtotal - sale.discount_total,
+        difference(
+            "subtotal - discount_total",
+            sale.subtotal,
+            sale.discount_total,
+        )?,
         sale.total,
     )?;
     check_vat(&nets_by_rate, &sale.vat)?;
@@ -145,15 +168,13 @@ fn check_sale(sale: &Sale) -> Checked {
     let tendered = tender_sum(&sale.tenders)?;
     equal(
         "tenders - change",
-        sale.total + sale.cash_rounding,
-        tendered - sale.change,
+        sum("total + cash_rounding", sale.total, sale.cash_rounding)?,
+        difference("tenders - change", tendered, sale.change)?,
     )?;
-    let cash: Decimal = sale
-        .tenders
-        .iter()
-        .filter(|t| t.kind == TenderKind::Cash)
-        .map(|t| t.amount)
-        .sum();
+    let mut cash = Decimal::ZERO;
+    for t in sale.tenders.iter().filter(|t| t.kind == TenderKind::Cash) {
+        cash = sum("cash tenders", cash, t.amount)?;
+    }
     if sale.change > cash {
         return Err(invalid(
             "change",
@@ -164,7 +185,7 @@ fn check_sale(sale: &Sale) -> Checked {
     not_negative("points_redeemed", Decimal::from(sale.points_redeemed))?;
     equal_points(
         "points_redeemed",
-        points_tendered(&sale.tenders),
+        points_tendered(&sale.tenders)?,
         sale.points_redeemed,
     )?;
     if (sale.points_earned > 0 || sale.points_redeemed > 0) && sale.member.is_none() {
@@ -206,17 +227,18 @@ fn check_return(ret: &Return) -> Checked {
         not_negative(&what("refund"), line.refund)?;
         whole_fen(&what("refund"), line.refund)?;
         not_negative(&what("vat_rate"), line.vat_rate)?;
-        *refunds_by_rate
+        let at_rate = refunds_by_rate
             .entry(line.vat_rate)
-            .or_insert(Decimal::ZERO) += line.refund;
-        total += line.refund;
+            .or_insert(Decimal::ZERO);
+        *at_rate = sum("vat gross", *at_rate, line.refund)?;
+        total = sum("return total", total, line.refund)?;
     }
     equal("return total", total, ret.total)?;
     check_vat(&refunds_by_rate, &ret.vat)?;
     check_cash_rounding("return cash_rounding", ret.cash_rounding)?;
     equal(
         "return tenders",
-        ret.total + ret.cash_rounding,
+        sum("return total + cash_rounding", ret.total, ret.cash_rounding)?,
         tender_sum(&ret.tenders)?,
     )?;
     not_negative("points_reversed", Decimal::from(ret.points_reversed))?;
@@ -243,7 +265,7 @@ fn check_shift_close(close: &ShiftClose) -> Checked {
     check_cash_count(&close.counted, close.counted_cash)?;
     equal(
         "variance",
-        close.counted_cash - close.totals.expected_cash,
+        difference("variance", close.counted_cash, close.totals.expected_cash)?,
         close.variance,
     )
 }
@@ -255,7 +277,7 @@ fn check_z_report(z: &ZReport) -> Checked {
     check_cash_count(&z.counted, z.counted_cash)?;
     equal(
         "variance",
-        z.counted_cash - z.totals.expected_cash,
+        difference("variance", z.counted_cash, z.totals.expected_cash)?,
         z.variance,
     )
 }
@@ -273,7 +295,8 @@ fn counted_sum(counted: &[DenominationCount]) -> Result<Decimal, DocumentInvalid
     let mut sum = Decimal::ZERO;
     for c in counted {
         positive("denomination", c.denomination)?;
-        sum += c.denomination * Decimal::from(c.count);
+        let value = product("counted_cash", c.denomination, Decimal::from(c.count))?;
+        sum = self::sum("counted_cash", sum, value)?;
     }
     Ok(sum)
 }
@@ -283,6 +306,7 @@ fn counted_sum(counted: &[DenominationCount]) -> Result<Decimal, DocumentInvalid
 fn check_vat(amounts_by_rate: &BTreeMap<Decimal, Decimal>, stated: &[VatAmount]) -> Checked {
     let mut seen = BTreeMap::new();
     for v in stated {
+        not_negative(&format!("vat rate {}", v.rate), v.rate)?;
         if seen.insert(v.rate.normalize(), ()).is_some() {
             return Err(invalid("vat", format!("rate {} appears twice", v.rate)));
         }
@@ -321,17 +345,38 @@ fn tender_sum(tenders: &[Tender]) -> Result<Decimal, DocumentInvalid> {
                 "carries points".into(),
             ));
         }
-        sum += t.amount;
+        sum = self::sum("tenders", sum, t.amount)?;
     }
     Ok(sum)
 }
 
-fn points_tendered(tenders: &[Tender]) -> i64 {
-    tenders
-        .iter()
-        .filter(|t| t.kind == TenderKind::Points)
-        .map(|t| t.points)
-        .sum()
+fn points_tendered(tenders: &[Tender]) -> Result<i64, DocumentInvalid> {
+    let mut points: i64 = 0;
+    for t in tenders.iter().filter(|t| t.kind == TenderKind::Points) {
+        points = points
+            .checked_add(t.points)
+            .ok_or_else(|| overflow("points tenders"))?;
+    }
+    Ok(points)
+}
+
+fn sum(what: &str, a: Decimal, b: Decimal) -> Result<Decimal, DocumentInvalid> {
+    a.checked_add(b).ok_or_else(|| overflow(what))
+}
+
+fn difference(what: &str, a: Decimal, b: Decimal) -> Result<Decimal, DocumentInvalid> {
+    a.checked_sub(b).ok_or_else(|| overflow(what))
+}
+
+fn product(what: &str, a: Decimal, b: Decimal) -> Result<Decimal, DocumentInvalid> {
+    a.checked_mul(b).ok_or_else(|| overflow(what))
+}
+
+fn overflow(what: &str) -> DocumentInvalid {
+    invalid(
+        what,
+        "adds up past the largest amount a document can hold".into(),
+    )
 }
 
 fn equal(what: &str, expected: Decimal, found: Decimal) -> Checked {
@@ -651,6 +696,113 @@ mod tests {
         rounded.cash_rounding = dec!(-0.13);
         rounded.tenders[0].amount = dec!(102.87);
         assert!(validate_document(&envelope(DocumentBody::Return(rounded))).is_err());
+    }
+
+    /// The field named first in the message, for every bound.
+    fn named(doc: &Document) -> String {
+        validate_document(doc)
+            .expect_err("out of bounds")
+            .to_string()
+    }
+
+    #[test]
+    fn numbers_past_their_limits_are_refused_by_field_without_a_panic() {
+        type Break = fn(&mut Sale);
+        let cases: [(&str, Break); 10] = [
+            ("line 1 unit_price", |s| {
+                s.lines[0].unit_price = Decimal::MAX;
+                s.lines[0].quantity = 2;
+            }),
+            ("line 1 unit_price", |s| {
+                s.lines[0].unit_price = dec!(10000000.01)
+            }),
+            ("line 1 quantity", |s| s.lines[0].quantity = 100_001),
+            ("line 1 gross", |s| s.lines[0].gross = Decimal::MIN),
+            ("line 1 discount 1 amount", |s| {
+                s.lines[0].discounts[0].amount = Decimal::MAX
+            }),
+            ("cash tender amount", |s| s.tenders[0].amount = Decimal::MAX),
+            ("vat rate", |s| s.vat[0].rate = Decimal::MAX),
+            ("points_earned", |s| s.points_earned = i64::MAX),
+            ("points_redeemed", |s| s.points_redeemed = i64::MIN),
+            ("cash tender points", |s| s.tenders[0].points = i64::MIN),
+        ];
+        for (field, break_it) in cases {
+            let mut s = sale();
+            break_it(&mut s);
+            let message = named(&envelope(DocumentBody::Sale(s)));
+            assert!(message.starts_with(field), "{field}: {message}");
+        }
+        let mut adjust = envelope(DocumentBody::PointAdjustment(
+            crate::document::PointAdjustment {
+                member_id: "M1".into(),
+                points: i64::MAX,
+                reason: "typo".into(),
+            },
+        ));
+        assert!(named(&adjust).starts_with("point adjustment points"));
+        adjust.body = DocumentBody::PointAdjustment(crate::document::PointAdjustment {
+            member_id: "M1".into(),
+            points: -POINTS_MAX,
+            reason: "typo".into(),
+        });
+        assert_eq!(
+            validate_document(&adjust),
+            Ok(()),
+            "the limit itself passes"
+        );
+        let mut doc = envelope(DocumentBody::Sale(sale()));
+        doc.sequence = SEQUENCE_MAX + 1;
+        assert!(named(&doc).starts_with("sequence"));
+        doc.sequence = SEQUENCE_MAX;
+        assert_eq!(validate_document(&doc), Ok(()));
+    }
+
+    #[test]
+    fn a_negative_vat_rate_is_refused_not_divided_by_zero() {
+        let mut s = sale();
+        s.vat.push(VatAmount {
+            rate: -Decimal::ONE,
+            gross: Decimal::ZERO,
+            vat: Decimal::ZERO,
+        });
+        assert!(named(&envelope(DocumentBody::Sale(s))).starts_with("vat rate"));
+    }
+
+    #[test]
+    fn text_with_control_characters_or_past_its_length_is_refused_by_field() {
+        let mut s = sale();
+        s.lines[1].sku = "BP\0-1".into();
+        assert_eq!(
+            named(&envelope(DocumentBody::Sale(s))),
+            "line 2 sku: holds the control character U+0000"
+        );
+        let mut s = sale();
+        s.lines[0].name = "血".repeat(TEXT_CHARS_MAX);
+        s.lines[0].lot = Some("L".repeat(ID_CHARS_MAX));
+        assert_eq!(validate_document(&envelope(DocumentBody::Sale(s))), Ok(()));
+        let mut s = sale();
+        s.lines[0].lot = Some("L".repeat(ID_CHARS_MAX + 1));
+        assert_eq!(
+            named(&envelope(DocumentBody::Sale(s))),
+            "line 1 lot: is 65 characters long, more than the limit of 64"
+        );
+        let mut doc = envelope(DocumentBody::Sale(sale()));
+        doc.operator_id = "op\n1".into();
+        assert!(named(&doc).starts_with("operator_id"));
+    }
+
+    #[test]
+    fn dates_outside_the_window_are_refused_by_field() {
+        let mut doc = envelope(DocumentBody::Sale(sale()));
+        doc.business_date = NaiveDate::from_ymd_opt(-10_000, 1, 1).unwrap();
+        assert!(named(&doc).starts_with("business_date"));
+        doc.business_date = NaiveDate::from_ymd_opt(2199, 12, 31).unwrap();
+        assert_eq!(validate_document(&doc), Ok(()));
+        doc.created_at = Utc.with_ymd_and_hms(262_000, 1, 1, 0, 0, 0).unwrap();
+        assert!(named(&doc).starts_with("created_at"));
+        let (first, _) = date_window();
+        assert_eq!(first, NaiveDate::from_ymd_opt(2000, 1, 1).unwrap());
     }
 
     #[test]

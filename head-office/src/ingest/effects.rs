@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use pos_core::document::{Document, DocumentBody, Sale, SaleMember};
 use uuid::Uuid;
 
+use super::fault::Fault;
+
 /// Sales a void may name, by document id: from the database or from the same batch.
 pub type SaleMap = HashMap<Uuid, KnownSale>;
 
@@ -19,6 +21,8 @@ pub struct KnownSale {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMember {
     pub id: String,
+    /// The till's card, or head office's own when the till's belongs to another member
+    /// (see [`CardClash`]; the caller issues it).
     pub card_no: String,
     /// `None` for a member first seen on a sale rather than through a registration.
     pub phone: Option<String>,
@@ -35,6 +39,18 @@ pub struct NewAlias {
     pub document_id: Uuid,
 }
 
+/// A new member whose till-issued card already belongs to another member (two stores'
+/// tills can issue the same number): the member is stored with a card head office
+/// issues, and the feed sends it to the tills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardClash {
+    /// Index into [`MemberPlan::new_members`].
+    pub new_member: usize,
+    pub till_card_no: String,
+    pub holder_id: String,
+    pub document_id: Uuid,
+}
+
 /// What is already stored about the members a batch touches.
 #[derive(Debug, Default)]
 pub struct MemberLookups {
@@ -44,6 +60,8 @@ pub struct MemberLookups {
     pub aliases: HashMap<String, String>,
     /// Member ids that exist, among those the batch names.
     pub existing: std::collections::HashSet<String>,
+    /// Holder by card number, for the cards the batch names.
+    pub cards: HashMap<String, String>,
 }
 
 #[derive(Debug, Default)]
@@ -52,11 +70,33 @@ pub struct MemberPlan {
     pub aliases: Vec<NewAlias>,
     /// The till's member id -> head office's member id, for every id the batch names.
     pub resolved: HashMap<String, String>,
+    /// New members that need a card of head office's own.
+    pub clashes: Vec<CardClash>,
+}
+
+impl MemberPlan {
+    /// Adds a new member; a card another member holds makes a clash to reconcile.
+    fn add(&mut self, member: NewMember, document_id: Uuid, cards: &mut HashMap<String, String>) {
+        match cards.get(&member.card_no) {
+            Some(holder) if *holder != member.id => self.clashes.push(CardClash {
+                new_member: self.new_members.len(),
+                till_card_no: member.card_no.clone(),
+                holder_id: holder.clone(),
+                document_id,
+            }),
+            _ => {
+                cards.insert(member.card_no.clone(), member.id.clone());
+            }
+        }
+        self.new_members.push(member);
+    }
 }
 
 /// Registrations in order: a phone already known makes an alias, otherwise a new
 /// member. Any other member id the documents name resolves through the aliases; an
 /// id nobody knows becomes a member with that id (its registration went elsewhere).
+/// A new member whose card another member holds is a [`CardClash`]: the document is
+/// still accepted (a sale is never lost over a card number).
 pub fn plan_members(
     accepted: &[&Document],
     sales: &SaleMap,
@@ -64,6 +104,7 @@ pub fn plan_members(
 ) -> MemberPlan {
     let mut plan = MemberPlan::default();
     let mut by_phone = lookups.by_phone.clone();
+    let mut cards = lookups.cards.clone();
     for doc in accepted {
         if let DocumentBody::MemberRegistration(reg) = &doc.body {
             if lookups.existing.contains(&reg.member_id)
@@ -84,20 +125,21 @@ pub fn plan_members(
                 }
                 None => {
                     by_phone.insert(reg.phone.clone(), reg.member_id.clone());
-                    plan.new_members.push(NewMember {
+                    let member = NewMember {
                         id: reg.member_id.clone(),
                         card_no: reg.card_no.clone(),
                         phone: Some(reg.phone.clone()),
                         name: reg.name.clone(),
                         registered_document_id: Some(doc.id),
-                    });
+                    };
+                    plan.add(member, doc.id, &mut cards);
                     plan.resolved
                         .insert(reg.member_id.clone(), reg.member_id.clone());
                 }
             }
         }
     }
-    for (till_id, card_no) in referenced_members(accepted, sales) {
+    for (document_id, till_id, card_no) in referenced_members(accepted, sales) {
         if plan.resolved.contains_key(&till_id) {
             continue;
         }
@@ -105,13 +147,14 @@ pub fn plan_members(
             Some(canonical) => canonical.clone(),
             None => {
                 if !lookups.existing.contains(&till_id) {
-                    plan.new_members.push(NewMember {
+                    let member = NewMember {
                         id: till_id.clone(),
                         card_no,
                         phone: None,
                         name: String::new(),
                         registered_document_id: None,
-                    });
+                    };
+                    plan.add(member, document_id, &mut cards);
                 }
                 till_id.clone()
             }
@@ -121,22 +164,43 @@ pub fn plan_members(
     plan
 }
 
-/// Member ids (with a card number) that documents charge points to, in order.
-pub fn referenced_members(accepted: &[&Document], sales: &SaleMap) -> Vec<(String, String)> {
-    let from = |m: &SaleMember| (m.member_id.clone(), m.card_no.clone());
+/// Member ids (with a card number) that documents charge points to, in order, with
+/// the document that names them.
+pub fn referenced_members(accepted: &[&Document], sales: &SaleMap) -> Vec<(Uuid, String, String)> {
     accepted
         .iter()
-        .filter_map(|doc| match &doc.body {
-            DocumentBody::Sale(s) => s.member.as_ref().map(from),
-            DocumentBody::Return(r) => r.member.as_ref().map(from),
-            DocumentBody::Void(v) => sales
-                .get(&v.sale_id)
-                .and_then(|k| k.sale.member.as_ref())
-                .map(from),
-            DocumentBody::PointAdjustment(a) => Some((a.member_id.clone(), a.member_id.clone())),
-            _ => None,
+        .filter_map(|doc| {
+            let from = |m: &SaleMember| (doc.id, m.member_id.clone(), m.card_no.clone());
+            match &doc.body {
+                DocumentBody::Sale(s) => s.member.as_ref().map(from),
+                DocumentBody::Return(r) => r.member.as_ref().map(from),
+                DocumentBody::Void(v) => sales
+                    .get(&v.sale_id)
+                    .and_then(|k| k.sale.member.as_ref())
+                    .map(from),
+                DocumentBody::PointAdjustment(a) => {
+                    Some((doc.id, a.member_id.clone(), a.member_id.clone()))
+                }
+                _ => None,
+            }
         })
         .collect()
+}
+
+/// Card numbers new members of the batch may take: registrations' and those the
+/// documents name.
+pub fn named_cards(accepted: &[&Document], sales: &SaleMap) -> Vec<String> {
+    let mut cards: Vec<String> = referenced_members(accepted, sales)
+        .into_iter()
+        .map(|(_, _, card)| card)
+        .collect();
+    cards.extend(accepted.iter().filter_map(|doc| match &doc.body {
+        DocumentBody::MemberRegistration(r) => Some(r.card_no.clone()),
+        _ => None,
+    }));
+    cards.sort();
+    cards.dedup();
+    cards
 }
 
 /// Member ids registrations in the batch use, and the phones they register.
@@ -182,21 +246,30 @@ pub struct PointsPlan {
 
 /// Applies each document's point effects in order to `balances` (current balances of
 /// every resolved member). A redemption is always recorded; one that overdraws is also
-/// flagged.
+/// flagged. A balance that would pass the largest number head office stores fails the
+/// document that moves it, never wraps.
 pub fn plan_points(
     accepted: &[&Document],
     sales: &SaleMap,
     resolved: &HashMap<String, String>,
     balances: &HashMap<String, i64>,
-) -> PointsPlan {
+) -> Result<PointsPlan, Fault> {
     let mut plan = PointsPlan::default();
     let mut current = balances.clone();
     for doc in accepted {
+        let negate = |points: i64, what: &str| {
+            points.checked_neg().ok_or_else(|| {
+                Fault::document(doc.id, format!("{what} {points} cannot be taken back"))
+            })
+        };
         let (till_member_id, moves): (&str, Vec<(&'static str, i64)>) = match &doc.body {
             DocumentBody::Sale(s) => match &s.member {
                 Some(m) => (
                     &m.member_id,
-                    vec![("redeem", -s.points_redeemed), ("earn", s.points_earned)],
+                    vec![
+                        ("redeem", negate(s.points_redeemed, "points_redeemed")?),
+                        ("earn", s.points_earned),
+                    ],
                 ),
                 None => continue,
             },
@@ -205,7 +278,10 @@ pub fn plan_points(
                     &m.member_id,
                     vec![
                         ("refund_redeem", r.points_refunded),
-                        ("reverse_earn", -r.points_reversed),
+                        (
+                            "reverse_earn",
+                            negate(r.points_reversed, "points_reversed")?,
+                        ),
                     ],
                 ),
                 None => continue,
@@ -224,7 +300,7 @@ pub fn plan_points(
                     &m.member_id,
                     vec![
                         ("void_redeem", *points_redeemed),
-                        ("void_earn", -*points_earned),
+                        ("void_earn", negate(*points_earned, "points_earned")?),
                     ],
                 ),
                 _ => continue,
@@ -238,12 +314,20 @@ pub fn plan_points(
         let balance = current.entry(member_id.clone()).or_insert(0);
         for (entry, points) in moves.into_iter().filter(|(_, p)| *p != 0) {
             let before = *balance;
-            *balance += points;
+            *balance = before.checked_add(points).ok_or_else(|| {
+                Fault::document(
+                    doc.id,
+                    format!(
+                        "points: member {member_id}'s balance {before} and {points} add up past the largest balance head office stores"
+                    ),
+                )
+            })?;
             if entry == "redeem" && *balance < 0 {
                 plan.overdrafts.push(Overdraft {
                     document_id: doc.id,
                     member_id: member_id.clone(),
-                    points_redeemed: -points,
+                    // `points` is a negated redemption, so it negates back.
+                    points_redeemed: points.saturating_neg(),
                     balance_before: before,
                     balance_after: *balance,
                 });
@@ -259,7 +343,7 @@ pub fn plan_points(
             plan.balances.insert(member_id.clone(), *balance);
         }
     }
-    plan
+    Ok(plan)
 }
 
 /// Stock key: (sku, lot_no), with '' for no lot.
@@ -281,31 +365,41 @@ pub struct StockPlan {
 }
 
 /// Sales take stock out and mark serials sold; returns and voids put them back.
-pub fn plan_stock(accepted: &[&Document], sales: &SaleMap) -> StockPlan {
+pub fn plan_stock(accepted: &[&Document], sales: &SaleMap) -> Result<StockPlan, Fault> {
     let mut plan = StockPlan::default();
-    let mut moved = |sku: &str, lot: &Option<String>, serial: &Option<String>, quantity: i64| {
-        let key = (sku.to_owned(), lot.clone().unwrap_or_default());
-        *plan.deltas.entry(key).or_insert(0) += quantity;
-        if let Some(serial) = serial {
-            plan.serials.insert(
-                (sku.to_owned(), serial.clone()),
-                SerialState {
-                    lot_no: lot.clone(),
-                    available: quantity > 0,
-                },
-            );
-        }
-    };
     for doc in accepted {
+        let mut moved = |sku: &str,
+                         lot: &Option<String>,
+                         serial: &Option<String>,
+                         quantity: i64| {
+            let key = (sku.to_owned(), lot.clone().unwrap_or_default());
+            let delta = plan.deltas.entry(key).or_insert(0);
+            *delta = delta.checked_add(quantity).ok_or_else(|| {
+                Fault::document(
+                    doc.id,
+                    format!("quantity of {sku} adds up past the largest stock head office stores"),
+                )
+            })?;
+            if let Some(serial) = serial {
+                plan.serials.insert(
+                    (sku.to_owned(), serial.clone()),
+                    SerialState {
+                        lot_no: lot.clone(),
+                        available: quantity > 0,
+                    },
+                );
+            }
+            Ok::<(), Fault>(())
+        };
         match &doc.body {
             DocumentBody::Sale(s) => {
                 for l in &s.lines {
-                    moved(&l.sku, &l.lot, &l.serial, -i64::from(l.quantity));
+                    moved(&l.sku, &l.lot, &l.serial, -i64::from(l.quantity))?;
                 }
             }
             DocumentBody::Return(r) => {
                 for l in &r.lines {
-                    moved(&l.sku, &l.lot, &l.serial, i64::from(l.quantity));
+                    moved(&l.sku, &l.lot, &l.serial, i64::from(l.quantity))?;
                 }
             }
             DocumentBody::Void(v) => {
@@ -314,14 +408,14 @@ pub fn plan_stock(accepted: &[&Document], sales: &SaleMap) -> StockPlan {
                     .map(|k| k.sale.lines.as_slice())
                     .unwrap_or_default()
                 {
-                    moved(&l.sku, &l.lot, &l.serial, i64::from(l.quantity));
+                    moved(&l.sku, &l.lot, &l.serial, i64::from(l.quantity))?;
                 }
             }
             _ => {}
         }
     }
     plan.deltas.retain(|_, delta| *delta != 0);
-    plan
+    Ok(plan)
 }
 
 #[cfg(test)]

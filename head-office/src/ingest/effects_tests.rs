@@ -94,6 +94,7 @@ fn registrations_merge_by_phone_and_unknown_ids_become_members() {
         by_phone: [("222".to_owned(), "HQ".to_owned())].into(),
         aliases: [("old-alias".to_owned(), "HQ".to_owned())].into(),
         existing: Default::default(),
+        cards: Default::default(),
     };
     let plan = plan_members(&accepted, &SaleMap::new(), &lookups);
     let new_ids: Vec<&str> = plan.new_members.iter().map(|m| m.id.as_str()).collect();
@@ -130,7 +131,8 @@ fn points_apply_in_order_and_only_overdrawing_redemptions_are_flagged() {
         &SaleMap::new(),
         &resolved,
         &[("m".to_owned(), 120)].into(),
-    );
+    )
+    .unwrap();
     let moves: Vec<(&str, i64, i64)> = plan
         .entries
         .iter()
@@ -190,16 +192,69 @@ fn a_void_reverses_its_sales_points_stock_and_serials() {
     .into();
     let resolved = [("m".to_owned(), "m".to_owned())].into();
 
-    let only_void = plan_points(&[&void], &sales, &resolved, &[("m".to_owned(), 4)].into());
+    let only_void =
+        plan_points(&[&void], &sales, &resolved, &[("m".to_owned(), 4)].into()).unwrap();
     assert_eq!(only_void.balances["m"], 0, "4 + 3 refunded - 7 taken back");
-    let stock = plan_stock(&[&void], &sales);
+    let stock = plan_stock(&[&void], &sales).unwrap();
     assert_eq!(stock.deltas[&("MASK".to_owned(), String::new())], 4);
     assert!(stock.serials[&("BP".to_owned(), "SN1".to_owned())].available);
 
-    let both = plan_stock(&[&sold, &void], &sales);
+    let both = plan_stock(&[&sold, &void], &sales).unwrap();
     assert!(
         both.deltas.is_empty(),
         "a sale and its void leave stock as it was"
     );
     assert!(both.serials[&("BP".to_owned(), "SN1".to_owned())].available);
+}
+
+#[test]
+fn a_new_members_card_held_by_another_is_a_clash_and_the_document_still_counts() {
+    let docs = [
+        doc(1, registration("mine", "111")),
+        doc(2, registration("also-mine", "333")),
+        doc(3, DocumentBody::Sale(sale(Some("stranger"), 5, 0, &[]))),
+    ];
+    let DocumentBody::MemberRegistration(first) = &docs[0].body else {
+        unreachable!()
+    };
+    let accepted: Vec<&Document> = docs.iter().collect();
+    let lookups = MemberLookups {
+        // Another store's member already holds the first registration's card.
+        cards: [(first.card_no.clone(), "theirs".to_owned())].into(),
+        ..MemberLookups::default()
+    };
+    let plan = plan_members(&accepted, &SaleMap::new(), &lookups);
+    assert_eq!(plan.new_members.len(), 3, "every member is still stored");
+    assert_eq!(
+        plan.clashes,
+        [CardClash {
+            new_member: 0,
+            till_card_no: first.card_no.clone(),
+            holder_id: "theirs".into(),
+            document_id: docs[0].id,
+        }]
+    );
+}
+
+#[test]
+fn a_balance_past_i64_fails_its_document_instead_of_wrapping() {
+    let adjust = doc(
+        1,
+        DocumentBody::PointAdjustment(PointAdjustment {
+            member_id: "m".into(),
+            points: 10,
+            reason: "r".into(),
+        }),
+    );
+    let resolved = [("m".to_owned(), "m".to_owned())].into();
+    let result = plan_points(
+        &[&adjust],
+        &SaleMap::new(),
+        &resolved,
+        &[("m".to_owned(), i64::MAX - 5)].into(),
+    );
+    assert!(
+        matches!(&result, Err(Fault::Document { id, reason }) if *id == adjust.id && reason.starts_with("points")),
+        "{result:?}"
+    );
 }

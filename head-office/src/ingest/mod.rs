@@ -1,19 +1,23 @@
 //! Ingest of a batch of documents from one terminal (`POST /v1/batches`).
 //!
-//! 1. Screen (pure): each document must add up ([`validate_document`]); an id twice in
-//!    the batch is a duplicate (rejected if its content differs), a sequence twice is
-//!    rejected.
+//! 1. Screen (pure): each document must be within bounds and add up
+//!    ([`validate_document`]); an id twice in the batch is answered like its first copy
+//!    (rejected if its content differs), a sequence twice is rejected.
 //! 2. In one transaction, holding the terminal's row lock: insert every candidate with
 //!    `ON CONFLICT DO NOTHING`. The database decides what is new; what it skipped is a
 //!    duplicate (same id, same content hash) or rejected (same id with other content,
-//!    sequence or voided sale taken by another id).
+//!    sequence, voided sale or the day's Z report taken by another id).
 //! 3. Apply the effects of the new documents only (members, points, stock, serials,
 //!    gaps) and publish the changes to the feed. A resend inserts nothing, so it has no
 //!    effect; a rejected document is never stored, so it has none either.
 //!
-//! A deadlock or a race on a unique key between terminals retries the transaction.
+//! A deadlock or a race on a unique key between terminals retries the transaction. If
+//! the database refuses the batch's data (a value it cannot store, a sum past its
+//! range), the candidates are stored one document per transaction, so the one it
+//! refuses is rejected with the cause and the others are stored.
 
 mod effects;
+mod fault;
 mod gaps;
 mod store;
 
@@ -28,6 +32,7 @@ use uuid::Uuid;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
 use effects::{KnownSale, SaleMap};
+use fault::Fault;
 pub(crate) use store::member_from_row;
 
 /// Attempts of a batch's transaction when it loses a race with another one.
@@ -35,8 +40,14 @@ const ATTEMPTS_MAX: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Verdict {
+    /// Passed the screen; the database decides.
     Candidate,
+    /// Stored now; the note says what head office reconciled (a card it issued).
+    Accepted(Option<String>),
     Duplicate,
+    /// The same content as the document at this index, earlier in the batch: answered
+    /// as that one is once it is decided.
+    Copy(usize),
     Rejected(String),
 }
 
@@ -46,10 +57,30 @@ pub async fn ingest_batch(
     client: &mut Client,
     batch: &BatchRequest,
 ) -> Result<BatchResponse, DbError> {
-    let screened = screen(&batch.documents);
+    let (store_id, terminal_id) = (batch.store_id.as_str(), batch.terminal_id.as_str());
+    let docs = &batch.documents;
+    let screened = screen(docs);
+    let verdicts = match apply_with_retries(client, store_id, terminal_id, docs, &screened).await {
+        Ok(verdicts) => verdicts,
+        Err(e) if e.is_document_fault() => {
+            tracing::warn!(store = store_id, terminal = terminal_id, error = %e, "the database refused the batch; storing its documents one at a time");
+            one_at_a_time(client, batch, screened).await?
+        }
+        Err(e) => return Err(e.into_db()),
+    };
+    Ok(answer(docs, verdicts))
+}
+
+async fn apply_with_retries(
+    client: &mut Client,
+    store_id: &str,
+    terminal_id: &str,
+    docs: &[Document],
+    screened: &[Verdict],
+) -> Result<Vec<Verdict>, Fault> {
     let mut attempt = 1;
     loop {
-        match apply(client, batch, screened.clone()).await {
+        match apply(client, store_id, terminal_id, docs, screened.to_vec()).await {
             Err(e) if e.is_retryable() && attempt < ATTEMPTS_MAX => {
                 tracing::warn!(attempt, error = %e, "batch lost a race; retrying");
                 attempt += 1;
@@ -59,6 +90,41 @@ pub async fn ingest_batch(
     }
 }
 
+/// Each candidate in its own transaction, in the batch's order: the document the
+/// database refuses is rejected with the cause, the others are stored with their
+/// effects. A failure that is no document's fault (the connection, a timeout) still
+/// fails the request, so the till sends the batch again.
+async fn one_at_a_time(
+    client: &mut Client,
+    batch: &BatchRequest,
+    mut verdicts: Vec<Verdict>,
+) -> Result<Vec<Verdict>, DbError> {
+    let (store_id, terminal_id) = (batch.store_id.as_str(), batch.terminal_id.as_str());
+    for (doc, verdict) in batch.documents.iter().zip(verdicts.iter_mut()) {
+        if *verdict != Verdict::Candidate {
+            continue;
+        }
+        let single = std::slice::from_ref(doc);
+        *verdict = match apply_with_retries(
+            client,
+            store_id,
+            terminal_id,
+            single,
+            &[Verdict::Candidate],
+        )
+        .await
+        {
+            Ok(mut decided) => decided.pop().unwrap_or(Verdict::Candidate),
+            Err(e) if e.is_document_fault() => {
+                tracing::error!(store = store_id, terminal = terminal_id, document = %doc.id, sequence = doc.sequence, error = %e, "the database refused a document; rejected");
+                Verdict::Rejected(e.reason())
+            }
+            Err(e) => return Err(e.into_db()),
+        };
+    }
+    Ok(verdicts)
+}
+
 /// The checks that need no database.
 fn screen(docs: &[Document]) -> Vec<Verdict> {
     let mut first_by_id: HashMap<Uuid, usize> = HashMap::new();
@@ -66,15 +132,13 @@ fn screen(docs: &[Document]) -> Vec<Verdict> {
     let mut verdicts: Vec<Verdict> = Vec::with_capacity(docs.len());
     for (i, doc) in docs.iter().enumerate() {
         let verdict = if let Some(&first) = first_by_id.get(&doc.id) {
-            match &verdicts[first] {
-                _ if docs[first].content_hash() != doc.content_hash() => {
-                    resent_with_other_content(doc)
-                }
-                Verdict::Rejected(reason) => Verdict::Rejected(reason.clone()),
-                _ => Verdict::Duplicate,
+            if docs[first].content_hash() != doc.content_hash() {
+                resent_with_other_content(doc)
+            } else {
+                Verdict::Copy(first)
             }
         } else if let Err(invalid) = validate_document(doc) {
-            Verdict::Rejected(format!("does not add up: {invalid}"))
+            Verdict::Rejected(format!("is not valid: {invalid}"))
         } else if !sequences.insert(doc.sequence) {
             Verdict::Rejected(format!(
                 "sequence {} appears twice in the batch",
@@ -89,13 +153,50 @@ fn screen(docs: &[Document]) -> Vec<Verdict> {
     verdicts
 }
 
+/// One result per document, in order. A copy is answered as its first: a duplicate
+/// when that was stored (now or before), the same rejection when it was refused.
+fn answer(docs: &[Document], verdicts: Vec<Verdict>) -> BatchResponse {
+    let decided = |v: &Verdict| -> (DocumentStatus, Option<String>) {
+        match v {
+            Verdict::Accepted(note) => (DocumentStatus::Accepted, note.clone()),
+            Verdict::Duplicate => (DocumentStatus::Duplicate, None),
+            Verdict::Rejected(reason) => (DocumentStatus::Rejected, Some(reason.clone())),
+            // Never left undecided; if it were, the till keeps the document.
+            Verdict::Candidate | Verdict::Copy(_) => (
+                DocumentStatus::Rejected,
+                Some("head office did not decide on this document; send it again".into()),
+            ),
+        }
+    };
+    let results = docs
+        .iter()
+        .zip(&verdicts)
+        .map(|(doc, verdict)| {
+            let (status, reason) = match verdict {
+                Verdict::Copy(first) => match decided(&verdicts[*first]) {
+                    (DocumentStatus::Rejected, reason) => (DocumentStatus::Rejected, reason),
+                    _ => (DocumentStatus::Duplicate, None),
+                },
+                v => decided(v),
+            };
+            DocumentResult {
+                id: doc.id,
+                sequence: doc.sequence,
+                status,
+                reason,
+            }
+        })
+        .collect();
+    BatchResponse { results }
+}
+
 async fn apply(
     client: &mut Client,
-    batch: &BatchRequest,
+    store_id: &str,
+    terminal_id: &str,
+    docs: &[Document],
     mut verdicts: Vec<Verdict>,
-) -> Result<BatchResponse, DbError> {
-    let (store_id, terminal_id) = (batch.store_id.as_str(), batch.terminal_id.as_str());
-    let docs = &batch.documents;
+) -> Result<Vec<Verdict>, Fault> {
     let tx = client.transaction().await?;
     let last_sequence = store::lock_terminal(&tx, store_id, terminal_id).await?;
 
@@ -112,21 +213,18 @@ async fn apply(
         .copied()
         .filter(|d| !inserted.contains(&d.id))
         .collect();
-    if !skipped.is_empty() {
-        let found = store::conflicts(&tx, store_id, terminal_id, &skipped).await?;
-        for (doc, verdict) in docs.iter().zip(verdicts.iter_mut()) {
-            if *verdict == Verdict::Candidate && !inserted.contains(&doc.id) {
-                *verdict = explain_skip(doc, &found);
-            }
-        }
-    }
+    let found = if skipped.is_empty() {
+        store::Conflicts::default()
+    } else {
+        store::conflicts(&tx, store_id, terminal_id, &skipped).await?
+    };
     let mut accepted: Vec<&Document> = candidates
         .into_iter()
         .filter(|d| inserted.contains(&d.id))
         .collect();
     accepted.sort_by_key(|d| d.sequence);
 
-    let mut feed_entries =
+    let (mut feed_entries, notes) =
         apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales).await?;
     feed_entries.extend(apply_stock(&tx, store_id, &accepted, &sales).await?);
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;
@@ -136,24 +234,17 @@ async fn apply(
     feed::publish(&tx, feed_entries).await?;
     tx.commit().await?;
 
-    let results: Vec<DocumentResult> = docs
-        .iter()
-        .zip(verdicts)
-        .map(|(doc, verdict)| {
-            let (status, reason) = match verdict {
-                Verdict::Candidate => (DocumentStatus::Accepted, None),
-                Verdict::Duplicate => (DocumentStatus::Duplicate, None),
-                Verdict::Rejected(reason) => (DocumentStatus::Rejected, Some(reason)),
-            };
-            DocumentResult {
-                id: doc.id,
-                sequence: doc.sequence,
-                status,
-                reason,
-            }
-        })
-        .collect();
-    Ok(BatchResponse { results })
+    for (doc, verdict) in docs.iter().zip(verdicts.iter_mut()) {
+        if *verdict != Verdict::Candidate {
+            continue;
+        }
+        *verdict = if inserted.contains(&doc.id) {
+            Verdict::Accepted(notes.get(&doc.id).cloned())
+        } else {
+            explain_skip(doc, &found)
+        };
+    }
+    Ok(verdicts)
 }
 
 /// A void must name a sale of the same store that head office has (or that comes
@@ -206,11 +297,12 @@ async fn check_voids(
 
 /// An id head office already has, with other content: answering "duplicate" would let
 /// the till drop a document head office never stored, so it is rejected and stays at the
-/// till, visible to the manager, until someone looks at both.
+/// till, visible to the manager. Head office keeps only the copy it received first.
 fn resent_with_other_content(doc: &Document) -> Verdict {
     tracing::warn!(document = %doc.id, sequence = doc.sequence, "document id resent with other content; rejected");
     Verdict::Rejected(format!(
-        "document {} was already received with different content; both are kept for review",
+        "document {} was already received with different content; head office keeps only the copy it received first and did not store this one. \
+         A manager should compare this copy with head office's and record any difference as a new document (a return, a void or a point adjustment)",
         doc.id
     ))
 }
@@ -238,8 +330,19 @@ fn explain_skip(doc: &Document, found: &store::Conflicts) -> Verdict {
             v.sale_id
         ));
     }
+    if let DocumentBody::ZReport(_) = &doc.body
+        && let Some((other, z_no)) = found.z_reports.get(&doc.business_date)
+    {
+        return Verdict::Rejected(format!(
+            "business date {} of terminal {}/{} is already closed by Z report {other} (z_no {z_no}); head office takes one Z report per terminal and day",
+            doc.business_date, doc.store_id, doc.terminal_id
+        ));
+    }
     Verdict::Rejected("conflicts with a document head office already has".into())
 }
+
+/// Notes for accepted documents, by document id: what head office reconciled.
+type Notes = HashMap<Uuid, String>;
 
 async fn apply_members_and_points(
     tx: &tokio_postgres::Transaction<'_>,
@@ -247,26 +350,29 @@ async fn apply_members_and_points(
     terminal_id: &str,
     accepted: &[&Document],
     sales: &SaleMap,
-) -> Result<Vec<FeedEntry>, DbError> {
+) -> Result<(Vec<FeedEntry>, Notes), Fault> {
     let (registered_ids, phones) = effects::registrations(accepted);
     let mut named: Vec<String> = effects::referenced_members(accepted, sales)
         .into_iter()
-        .map(|(id, _)| id)
+        .map(|(_, id, _)| id)
         .collect();
     named.extend(registered_ids);
     if named.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Notes::new()));
     }
-    let lookups = store::member_lookups(tx, &phones, &named).await?;
-    let members = effects::plan_members(accepted, sales, &lookups);
+    let cards = effects::named_cards(accepted, sales);
+    let lookups = store::member_lookups(tx, &phones, &named, &cards).await?;
+    let mut members = effects::plan_members(accepted, sales, &lookups);
+    let notes = reissue_clashing_cards(tx, &mut members).await?;
     store::insert_members(tx, &members.new_members).await?;
+    store::record_card_clashes(tx, &members.clashes, &members.new_members).await?;
     store::insert_aliases(tx, &members.aliases).await?;
 
     let mut canonical: Vec<String> = members.resolved.values().cloned().collect();
     canonical.sort();
     canonical.dedup();
     let balances = store::lock_balances(tx, &canonical).await?;
-    let points = effects::plan_points(accepted, sales, &members.resolved, &balances);
+    let points = effects::plan_points(accepted, sales, &members.resolved, &balances)?;
     store::write_points(tx, store_id, &points.entries, &points.balances).await?;
     store::flag_overdrafts(tx, store_id, terminal_id, &points.overdrafts).await?;
     for o in &points.overdrafts {
@@ -288,7 +394,34 @@ async fn apply_members_and_points(
             member_id: a.member_id.clone(),
         })
     }));
-    Ok(entries)
+    Ok((entries, notes))
+}
+
+/// Gives each new member whose till card another member holds a card of head
+/// office's own, and says so in the answer to the document that brought the member.
+async fn reissue_clashing_cards(
+    tx: &tokio_postgres::Transaction<'_>,
+    members: &mut effects::MemberPlan,
+) -> Result<Notes, DbError> {
+    let mut notes = Notes::new();
+    if members.clashes.is_empty() {
+        return Ok(notes);
+    }
+    let cards = store::issue_cards(tx, members.clashes.len()).await?;
+    for (clash, card) in members.clashes.iter().zip(cards) {
+        let member = &mut members.new_members[clash.new_member];
+        tracing::warn!(document = %clash.document_id, member = %member.id, till_card = %clash.till_card_no, holder = %clash.holder_id, card = %card, "card already held by another member; head office issued its own");
+        let note = format!(
+            "accepted; card {} already belongs to member {}, so head office gave member {} card {card} (every till receives it with its next pull)",
+            clash.till_card_no, clash.holder_id, member.id
+        );
+        notes
+            .entry(clash.document_id)
+            .and_modify(|n| n.push_str(&format!("; {note}")))
+            .or_insert(note);
+        member.card_no = card;
+    }
+    Ok(notes)
 }
 
 async fn apply_stock(
@@ -296,8 +429,8 @@ async fn apply_stock(
     store_id: &str,
     accepted: &[&Document],
     sales: &SaleMap,
-) -> Result<Vec<FeedEntry>, DbError> {
-    let plan = effects::plan_stock(accepted, sales);
+) -> Result<Vec<FeedEntry>, Fault> {
+    let plan = effects::plan_stock(accepted, sales)?;
     let stock = store::apply_stock(tx, store_id, &plan.deltas).await?;
     store::apply_serials(tx, store_id, &plan.serials).await?;
     let mut entries: Vec<FeedEntry> = stock

@@ -13,14 +13,26 @@ use tokio_postgres::types::Json;
 use uuid::Uuid;
 
 use super::effects::{
-    KnownSale, LedgerEntry, MemberLookups, NewAlias, NewMember, Overdraft, SaleMap, SerialState,
-    StockKey,
+    CardClash, KnownSale, LedgerEntry, MemberLookups, NewAlias, NewMember, Overdraft, SaleMap,
+    SerialState, StockKey,
 };
+use super::fault::Fault;
 use super::gaps::{GapChanges, OpenGap};
 use crate::error::DbError;
 
-fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
+/// A sequence as PostgreSQL stores it. Validation keeps sequences within `bigint`; one
+/// past it fails its document rather than being clamped onto another number.
+fn to_i64(id: Uuid, n: u64) -> Result<i64, Fault> {
+    i64::try_from(n).map_err(|_| {
+        Fault::document(
+            id,
+            format!("sequence {n} is more than the largest head office stores"),
+        )
+    })
+}
+
+fn sequences_of(docs: &[&Document]) -> Result<Vec<i64>, Fault> {
+    docs.iter().map(|d| to_i64(d.id, d.sequence)).collect()
 }
 
 fn to_u64(n: i64) -> u64 {
@@ -82,14 +94,14 @@ pub async fn load_sales(
 pub async fn insert_documents(
     tx: &Transaction<'_>,
     docs: &[&Document],
-) -> Result<HashSet<Uuid>, DbError> {
+) -> Result<HashSet<Uuid>, Fault> {
     if docs.is_empty() {
         return Ok(HashSet::new());
     }
     let ids: Vec<Uuid> = docs.iter().map(|d| d.id).collect();
     let stores: Vec<&str> = docs.iter().map(|d| d.store_id.as_str()).collect();
     let terminals: Vec<&str> = docs.iter().map(|d| d.terminal_id.as_str()).collect();
-    let sequences: Vec<i64> = docs.iter().map(|d| to_i64(d.sequence)).collect();
+    let sequences = sequences_of(docs)?;
     let kinds: Vec<&str> = docs.iter().map(|d| d.body.kind()).collect();
     let dates: Vec<NaiveDate> = docs.iter().map(|d| d.business_date).collect();
     let created: Vec<DateTime<Utc>> = docs.iter().map(|d| d.created_at).collect();
@@ -136,6 +148,8 @@ pub struct Conflicts {
     pub sequences: HashMap<u64, Uuid>,
     /// Voided sale -> the void that voided it.
     pub voided: HashMap<Uuid, Uuid>,
+    /// Business date -> the terminal's Z report of that day (its id and Z number).
+    pub z_reports: HashMap<NaiveDate, (Uuid, i64)>,
 }
 
 pub async fn conflicts(
@@ -143,9 +157,9 @@ pub async fn conflicts(
     store: &str,
     terminal: &str,
     docs: &[&Document],
-) -> Result<Conflicts, DbError> {
+) -> Result<Conflicts, Fault> {
     let ids: Vec<Uuid> = docs.iter().map(|d| d.id).collect();
-    let sequences: Vec<i64> = docs.iter().map(|d| to_i64(d.sequence)).collect();
+    let sequences = sequences_of(docs)?;
     let voided: Vec<Uuid> = docs
         .iter()
         .filter_map(|d| match &d.body {
@@ -163,7 +177,8 @@ pub async fn conflicts(
                 OR voided_sale_id = ANY($5)",
             &[&ids, &store, &terminal, &sequences, &voided],
         )
-        .await?;
+        .await
+        .map_err(DbError::from)?;
     let mut found = Conflicts::default();
     for row in rows {
         let id: Uuid = row.get(0);
@@ -175,16 +190,48 @@ pub async fn conflicts(
             found.voided.insert(sale, id);
         }
     }
+    let z_dates: Vec<NaiveDate> = docs
+        .iter()
+        .filter(|d| matches!(d.body, DocumentBody::ZReport(_)))
+        .map(|d| d.business_date)
+        .collect();
+    if !z_dates.is_empty() {
+        for row in tx
+            .query(
+                "SELECT business_date, id, coalesce((document->'body'->>'z_no')::bigint, 0)
+                 FROM documents
+                 WHERE store_id = $1 AND terminal_id = $2 AND kind = 'z_report'
+                   AND z_duplicate_of IS NULL AND business_date = ANY($3)",
+                &[&store, &terminal, &z_dates],
+            )
+            .await
+            .map_err(DbError::from)?
+        {
+            found.z_reports.insert(row.get(0), (row.get(1), row.get(2)));
+        }
+    }
     Ok(found)
 }
 
-/// Existing members by the phones registered and by the ids named in a batch.
+/// Existing members by the phones registered, the ids and the cards named in a batch.
 pub async fn member_lookups(
     tx: &Transaction<'_>,
     phones: &[String],
     ids: &[String],
+    cards: &[String],
 ) -> Result<MemberLookups, DbError> {
     let mut lookups = MemberLookups::default();
+    if !cards.is_empty() {
+        for row in tx
+            .query(
+                "SELECT card_no, id FROM members WHERE card_no = ANY($1)",
+                &[&cards],
+            )
+            .await?
+        {
+            lookups.cards.insert(row.get(0), row.get(1));
+        }
+    }
     if !phones.is_empty() {
         for row in tx
             .query(
@@ -230,6 +277,55 @@ pub async fn insert_members(tx: &Transaction<'_>, members: &[NewMember]) -> Resu
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[])
          ON CONFLICT (id) DO NOTHING",
         &[&ids, &cards, &phones, &names, &docs],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Issues `count` card numbers of head office's own (`H` and nine digits or more) that
+/// no member holds.
+pub async fn issue_cards(tx: &Transaction<'_>, count: usize) -> Result<Vec<String>, DbError> {
+    let mut cards = Vec::with_capacity(count);
+    while cards.len() < count {
+        let row = tx
+            .query_one(
+                "SELECT c, EXISTS (SELECT 1 FROM members WHERE card_no = c)
+                 FROM (SELECT 'H' || lpad(nextval('member_card_no')::text, 9, '0') AS c) AS n",
+                &[],
+            )
+            .await?;
+        // A card imported with the same number is skipped.
+        if !row.get::<_, bool>(1) {
+            cards.push(row.get(0));
+        }
+    }
+    Ok(cards)
+}
+
+/// Records which new members were given head office's card instead of their till's.
+pub async fn record_card_clashes(
+    tx: &Transaction<'_>,
+    clashes: &[CardClash],
+    members: &[NewMember],
+) -> Result<(), DbError> {
+    if clashes.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = clashes
+        .iter()
+        .map(|c| members[c.new_member].id.as_str())
+        .collect();
+    let till_cards: Vec<&str> = clashes.iter().map(|c| c.till_card_no.as_str()).collect();
+    let cards: Vec<&str> = clashes
+        .iter()
+        .map(|c| members[c.new_member].card_no.as_str())
+        .collect();
+    let holders: Vec<&str> = clashes.iter().map(|c| c.holder_id.as_str()).collect();
+    let docs: Vec<Uuid> = clashes.iter().map(|c| c.document_id).collect();
+    tx.execute(
+        "INSERT INTO member_card_reissues (member_id, till_card_no, card_no, holder_id, document_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[])",
+        &[&ids, &till_cards, &cards, &holders, &docs],
     )
     .await?;
     Ok(())
@@ -435,33 +531,49 @@ pub async fn write_gaps(
     store: &str,
     terminal: &str,
     changes: &GapChanges,
-) -> Result<(), DbError> {
+) -> Result<(), Fault> {
     if !changes.close.is_empty() {
         tx.execute(
             "UPDATE sequence_gaps SET closed_at = now() WHERE id = ANY($1)",
             &[&changes.close],
         )
-        .await?;
+        .await
+        .map_err(DbError::from)?;
     }
     if !changes.open.is_empty() {
-        let from: Vec<i64> = changes
+        let gap = |n: u64| {
+            i64::try_from(n).map_err(|_| DbError::Corrupt(format!("gap sequence {n} past bigint")))
+        };
+        let from = changes
             .open
             .iter()
-            .map(|g| to_i64(g.from_sequence))
-            .collect();
-        let to: Vec<i64> = changes.open.iter().map(|g| to_i64(g.to_sequence)).collect();
+            .map(|g| gap(g.from_sequence))
+            .collect::<Result<Vec<i64>, _>>()?;
+        let to = changes
+            .open
+            .iter()
+            .map(|g| gap(g.to_sequence))
+            .collect::<Result<Vec<i64>, _>>()?;
         let at: Vec<Option<DateTime<Utc>>> = changes.open.iter().map(|g| g.detected_at).collect();
         tx.execute(
             "INSERT INTO sequence_gaps (store_id, terminal_id, from_sequence, to_sequence, detected_at)
              SELECT $1, $2, f, t, coalesce(a, now()) FROM unnest($3::int8[], $4::int8[], $5::timestamptz[]) AS g (f, t, a)",
             &[&store, &terminal, &from, &to, &at],
         )
-        .await?;
+        .await
+        .map_err(DbError::from)?;
     }
+    let last = i64::try_from(changes.last_sequence).map_err(|_| {
+        DbError::Corrupt(format!(
+            "last sequence {} past bigint",
+            changes.last_sequence
+        ))
+    })?;
     tx.execute(
         "UPDATE terminals SET last_sequence = $3 WHERE store_id = $1 AND terminal_id = $2",
-        &[&store, &terminal, &to_i64(changes.last_sequence)],
+        &[&store, &terminal, &last],
     )
-    .await?;
+    .await
+    .map_err(DbError::from)?;
     Ok(())
 }
