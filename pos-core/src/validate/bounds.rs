@@ -98,6 +98,10 @@ pub(super) fn check_bounds(doc: &Document) -> Checked {
             points("point adjustment points", a.points)?;
             text("point adjustment reason", &a.reason)
         }
+        DocumentBody::OperatorChange(c) => {
+            id("operator change subject_id", &c.subject_id)?;
+            text("operator change subject_name", &c.subject_name)
+        }
     }
 }
 
