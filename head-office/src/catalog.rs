@@ -22,6 +22,14 @@ pub enum CatalogError {
     StoreRequired,
     #[error("store id {0:?} must be 1 to 64 letters, digits, '-' or '_'")]
     BadStore(String),
+    #[error(
+        "member {member_id}'s card {card_no} already belongs to member {holder_id}; one card number cannot belong to two members (give one of them another card in the file)"
+    )]
+    CardTaken {
+        card_no: String,
+        member_id: String,
+        holder_id: String,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -227,12 +235,33 @@ async fn add_serials(
 async fn upsert_members(
     tx: &Transaction<'_>,
     members: &[Member],
-) -> Result<Vec<FeedEntry>, DbError> {
+) -> Result<Vec<FeedEntry>, CatalogError> {
     if members.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
     let cards: Vec<&str> = members.iter().map(|m| m.card_no.as_str()).collect();
+    // A card held by a member the file does not mention stays theirs: the whole import
+    // is refused with both names rather than a bare unique-key error.
+    if let Some(held) = tx
+        .query_opt(
+            "SELECT card_no, id FROM members WHERE card_no = ANY($1) AND NOT (id = ANY($2)) LIMIT 1",
+            &[&cards, &ids],
+        )
+        .await?
+    {
+        let card_no: String = held.get(0);
+        let member_id = members
+            .iter()
+            .find(|m| m.card_no == card_no)
+            .map(|m| m.id.clone())
+            .unwrap_or_default();
+        return Err(CatalogError::CardTaken {
+            card_no,
+            member_id,
+            holder_id: held.get(1),
+        });
+    }
     let phones: Vec<Option<&str>> = members
         .iter()
         .map(|m| Some(m.phone.as_str()).filter(|p| !p.is_empty()))

@@ -287,3 +287,40 @@ async fn concurrent_batches_on_one_member_lose_no_points() {
     assert_eq!(ho.stock(STORE, "A", "").await, Some(-200));
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn an_import_giving_a_card_another_member_holds_is_refused_whole_by_name() {
+    let ho = HeadOffice::start().await;
+    import_member(&ho, "HQ-1", "13700000001", 10).await;
+    let clash = Member {
+        id: "HQ-2".into(),
+        card_no: "C-HQ-1".into(),
+        phone: "13700000002".into(),
+        name: "李四".into(),
+        tier: Tier::Standard,
+        points_balance: 0,
+    };
+    let file = CatalogImport {
+        members: vec![clash],
+        ..CatalogImport::default()
+    };
+    let refused = catalog::import_catalog(&mut *ho.client().await, &file, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &refused,
+            catalog::CatalogError::CardTaken { card_no, member_id, holder_id }
+                if card_no == "C-HQ-1" && member_id == "HQ-2" && holder_id == "HQ-1"
+        ),
+        "{refused}"
+    );
+    let count: i64 = ho
+        .client()
+        .await
+        .query_one("SELECT count(*) FROM members", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(count, 1, "nothing of the refused file was written");
+}
