@@ -2,12 +2,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use head_office::export::{DateRange, ExportKind};
-use head_office::server::AppState;
+use head_office::server::{AppState, ConnectionLimits};
 use head_office::{auth, catalog, db, export, reports, server, tls};
 
 #[derive(Parser)]
@@ -40,6 +41,18 @@ enum Command {
         /// Most database connections.
         #[arg(long, default_value_t = 16)]
         pool_size_max: usize,
+        /// Seconds a client may take to send a request's headers (and a TLS handshake).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        header_read_timeout_secs: u64,
+        /// Seconds a connection may stay open with no request and no traffic.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        idle_timeout_secs: u64,
+        /// Most client connections open at once; more wait in the listen backlog.
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+        connections_max: u64,
+        /// Seconds requests in flight get to finish on SIGTERM before connections close.
+        #[arg(long, default_value_t = 10)]
+        shutdown_grace_secs: u64,
     },
     /// Enrol a terminal and print its token once (only its hash is stored).
     Enroll {
@@ -133,6 +146,10 @@ async fn main() -> anyhow::Result<()> {
             listen,
             tls_cert,
             tls_key,
+            header_read_timeout_secs,
+            idle_timeout_secs,
+            connections_max,
+            shutdown_grace_secs,
             ..
         } => {
             let applied = db::migrate(&mut client).await?;
@@ -142,12 +159,20 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("listen on {listen}"))?;
             let state = AppState::new(pool);
+            let limits = ConnectionLimits {
+                header_read_timeout: Duration::from_secs(header_read_timeout_secs),
+                idle_timeout: Duration::from_secs(idle_timeout_secs),
+                connections_max: usize::try_from(connections_max)
+                    .context("--connections-max is too large")?,
+                shutdown_grace: Duration::from_secs(shutdown_grace_secs),
+            };
             match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => {
                     let config = tls::server_config(&cert, &key)?;
-                    server::run_tls(listener, state, config, shutdown_signal()).await?;
+                    server::run_tls_with_limits(listener, state, config, limits, shutdown_signal())
+                        .await?;
                 }
-                _ => server::run(listener, state, shutdown_signal()).await?,
+                _ => server::run_with_limits(listener, state, limits, shutdown_signal()).await?,
             }
         }
         Command::Enroll { store, terminal } => {
