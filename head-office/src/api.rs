@@ -1,17 +1,19 @@
 //! Request handlers. Each checks the token's store and terminal, reads its input within
 //! limits, and answers JSON; every error is an [`ApiError`](sync_agent::protocol::ApiError).
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sync_agent::protocol::{
     BATCH_DOCUMENTS_MAX, BatchRequest, BatchResponse, DailyClose, DocumentStatus,
-    FEED_LIMIT_DEFAULT, GapsResponse,
+    FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX, GapsResponse,
 };
 
 use crate::auth::Terminal;
@@ -20,16 +22,53 @@ use crate::error::{DbError, HttpError};
 use crate::server::AppState;
 use crate::{feed, ingest, reports};
 
+/// Longest the health check waits for the database (a connection and `SELECT 1`).
+pub const HEALTH_DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The answer of `GET /v1/health`: `status` is "ok" or "degraded"; `database` is "ok",
+/// "unreachable" (no connection or the query failed) or "timeout" (no answer within
+/// [`HEALTH_DATABASE_TIMEOUT`]).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Health {
     pub status: String,
+    pub database: String,
 }
 
-/// `GET /v1/health`: no token needed; tells a till the server is up.
-pub async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok".into(),
-    })
+/// `GET /v1/health`: no token needed; 200 when the server and its database answer,
+/// 503 (with Retry-After) saying what is down otherwise.
+pub async fn health(State(state): State<AppState>) -> Response {
+    let check = async {
+        let client = state.pool.get().await.map_err(DbError::from)?;
+        client.query_one("SELECT 1", &[]).await?;
+        Ok::<(), DbError>(())
+    };
+    let database = match tokio::time::timeout(HEALTH_DATABASE_TIMEOUT, check).await {
+        Ok(Ok(())) => "ok",
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health check: the database is unreachable");
+            "unreachable"
+        }
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = HEALTH_DATABASE_TIMEOUT.as_millis() as u64,
+                "health check: the database did not answer in time"
+            );
+            "timeout"
+        }
+    };
+    let (status, code) = match database {
+        "ok" => ("ok", StatusCode::OK),
+        _ => ("degraded", StatusCode::SERVICE_UNAVAILABLE),
+    };
+    let body = Json(Health {
+        status: status.into(),
+        database: database.into(),
+    });
+    if code == StatusCode::OK {
+        return body.into_response();
+    }
+    let retry_after = [(header::RETRY_AFTER, HeaderValue::from_static("5"))];
+    (code, retry_after, body).into_response()
 }
 
 /// `POST /v1/batches`.
@@ -89,8 +128,13 @@ pub async fn get_feed(
     if params.cursor < 0 {
         return Err(HttpError::BadRequest("cursor must not be negative".into()));
     }
-    let mut client = state.pool.get().await.map_err(DbError::from)?;
     let limit = params.limit.unwrap_or(FEED_LIMIT_DEFAULT);
+    if !(1..=FEED_LIMIT_MAX).contains(&limit) {
+        return Err(HttpError::BadRequest(format!(
+            "limit must be between 1 and {FEED_LIMIT_MAX}, not {limit}"
+        )));
+    }
+    let mut client = state.pool.get().await.map_err(DbError::from)?;
     // A `FeedPage` written straight from the stored JSON (see `feed::read_page`).
     let page = feed::read_page(&mut client, &terminal.store_id, params.cursor, limit).await?;
     Ok((
