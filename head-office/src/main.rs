@@ -127,7 +127,12 @@ async fn main() -> anyhow::Result<()> {
         bail!("no database: pass --database-url or set DATABASE_URL");
     };
     let (pool_size, statement_timeout) = match &cli.command {
-        Command::Serve { pool_size_max, .. } => {
+        Command::Serve {
+            pool_size_max,
+            connections_max,
+            ..
+        } => {
+            warn_if_descriptors_run_out_first(*connections_max);
             (*pool_size_max, Some(db::REQUEST_STATEMENT_TIMEOUT))
         }
         _ => (2, None),
@@ -238,6 +243,33 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Descriptors kept for the database pool, the listener, logs and migrations.
+const DESCRIPTORS_BESIDES_CLIENTS: u64 = 256;
+
+/// Warns when the process may open fewer files than `--connections-max` needs: accept
+/// would then fail (and pause) before the cap is reached. Raise `ulimit -n` (systemd:
+/// `LimitNOFILE=`) or lower the cap.
+fn warn_if_descriptors_run_out_first(connections_max: u64) {
+    let Ok(limits) = std::fs::read_to_string("/proc/self/limits") else {
+        return;
+    };
+    let soft = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(soft) = soft
+        && soft < connections_max.saturating_add(DESCRIPTORS_BESIDES_CLIENTS)
+    {
+        tracing::warn!(
+            open_files_max = soft,
+            connections_max,
+            "the open-file limit is below --connections-max plus {DESCRIPTORS_BESIDES_CLIENTS}: \
+             raise `ulimit -n` or lower --connections-max"
+        );
+    }
 }
 
 /// Ctrl-C or SIGTERM.
