@@ -171,6 +171,7 @@ async fn serve(
         });
     }
     drop(listener);
+    while connections.try_join_next().is_some() {}
     let open = connections.len();
     closing_tx.send_replace(true);
     let drained = tokio::time::timeout(limits.shutdown_grace, async {
