@@ -25,13 +25,29 @@ use crate::{feed, ingest, reports};
 /// Longest the health check waits for the database (a connection and `SELECT 1`).
 pub const HEALTH_DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The answer of `GET /v1/health`: `status` is "ok" or "degraded"; `database` is "ok",
-/// "unreachable" (no connection or the query failed) or "timeout" (no answer within
-/// [`HEALTH_DATABASE_TIMEOUT`]).
-#[derive(Debug, Serialize, Deserialize)]
+/// The answer of `GET /v1/health`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
-    pub status: String,
-    pub database: String,
+    pub status: HealthStatus,
+    pub database: DatabaseHealth,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Ok,
+    /// Up, but something it needs is down.
+    Degraded,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatabaseHealth {
+    Ok,
+    /// No connection, or `SELECT 1` failed.
+    Unreachable,
+    /// No answer within [`HEALTH_DATABASE_TIMEOUT`].
+    Timeout,
 }
 
 /// `GET /v1/health`: no token needed; 200 when the server and its database answer,
@@ -43,32 +59,32 @@ pub async fn health(State(state): State<AppState>) -> Response {
         Ok::<(), DbError>(())
     };
     let database = match tokio::time::timeout(HEALTH_DATABASE_TIMEOUT, check).await {
-        Ok(Ok(())) => "ok",
+        Ok(Ok(())) => DatabaseHealth::Ok,
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "health check: the database is unreachable");
-            "unreachable"
+            DatabaseHealth::Unreachable
         }
         Err(_) => {
             tracing::warn!(
                 timeout_ms = HEALTH_DATABASE_TIMEOUT.as_millis() as u64,
                 "health check: the database did not answer in time"
             );
-            "timeout"
+            DatabaseHealth::Timeout
         }
     };
-    let (status, code) = match database {
-        "ok" => ("ok", StatusCode::OK),
-        _ => ("degraded", StatusCode::SERVICE_UNAVAILABLE),
-    };
-    let body = Json(Health {
-        status: status.into(),
-        database: database.into(),
-    });
-    if code == StatusCode::OK {
-        return body.into_response();
+    if database == DatabaseHealth::Ok {
+        let ok = Health {
+            status: HealthStatus::Ok,
+            database,
+        };
+        return Json(ok).into_response();
     }
+    let degraded = Health {
+        status: HealthStatus::Degraded,
+        database,
+    };
     let retry_after = [(header::RETRY_AFTER, HeaderValue::from_static("5"))];
-    (code, retry_after, body).into_response()
+    (StatusCode::SERVICE_UNAVAILABLE, retry_after, Json(degraded)).into_response()
 }
 
 /// `POST /v1/batches`.
