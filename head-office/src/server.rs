@@ -127,8 +127,21 @@ async fn serve(
     let (closing_tx, closing) = watch::channel(false);
     let mut connections = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    // Said once each time the cap is reached, not once per waiting connection.
+    let mut at_cap = false;
     loop {
         while connections.try_join_next().is_some() {}
+        match (slots.available_permits(), at_cap) {
+            (0, false) => {
+                tracing::warn!(
+                    connections_max = limits.connections_max,
+                    "connection cap reached; new connections wait in the listen backlog"
+                );
+                at_cap = true;
+            }
+            (1.., true) => at_cap = false,
+            _ => {}
+        }
         let slot = tokio::select! {
             slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
             () = &mut shutdown => break,
