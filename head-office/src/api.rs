@@ -1,17 +1,19 @@
 //! Request handlers. Each checks the token's store and terminal, reads its input within
 //! limits, and answers JSON; every error is an [`ApiError`](sync_agent::protocol::ApiError).
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sync_agent::protocol::{
     BATCH_DOCUMENTS_MAX, BatchRequest, BatchResponse, DailyClose, DocumentStatus,
-    FEED_LIMIT_DEFAULT, GapsResponse,
+    FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX, GapsResponse,
 };
 
 use crate::auth::Terminal;
@@ -20,16 +22,69 @@ use crate::error::{DbError, HttpError};
 use crate::server::AppState;
 use crate::{feed, ingest, reports};
 
-#[derive(Debug, Serialize, Deserialize)]
+/// Longest the health check waits for the database (a connection and `SELECT 1`).
+pub const HEALTH_DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The answer of `GET /v1/health`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
-    pub status: String,
+    pub status: HealthStatus,
+    pub database: DatabaseHealth,
 }
 
-/// `GET /v1/health`: no token needed; tells a till the server is up.
-pub async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok".into(),
-    })
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Ok,
+    /// Up, but something it needs is down.
+    Degraded,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatabaseHealth {
+    Ok,
+    /// No connection, or `SELECT 1` failed.
+    Unreachable,
+    /// No answer within [`HEALTH_DATABASE_TIMEOUT`].
+    Timeout,
+}
+
+/// `GET /v1/health`: no token needed; 200 when the server and its database answer,
+/// 503 (with Retry-After) saying what is down otherwise.
+pub async fn health(State(state): State<AppState>) -> Response {
+    let check = async {
+        let client = state.pool.get().await.map_err(DbError::from)?;
+        client.query_one("SELECT 1", &[]).await?;
+        Ok::<(), DbError>(())
+    };
+    let database = match tokio::time::timeout(HEALTH_DATABASE_TIMEOUT, check).await {
+        Ok(Ok(())) => DatabaseHealth::Ok,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health check: the database is unreachable");
+            DatabaseHealth::Unreachable
+        }
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = HEALTH_DATABASE_TIMEOUT.as_millis() as u64,
+                "health check: the database did not answer in time"
+            );
+            DatabaseHealth::Timeout
+        }
+    };
+    if database == DatabaseHealth::Ok {
+        let ok = Health {
+            status: HealthStatus::Ok,
+            database,
+        };
+        return Json(ok).into_response();
+    }
+    let degraded = Health {
+        status: HealthStatus::Degraded,
+        database,
+    };
+    let retry_after = [(header::RETRY_AFTER, HeaderValue::from_static("5"))];
+    (StatusCode::SERVICE_UNAVAILABLE, retry_after, Json(degraded)).into_response()
 }
 
 /// `POST /v1/batches`.
@@ -89,8 +144,13 @@ pub async fn get_feed(
     if params.cursor < 0 {
         return Err(HttpError::BadRequest("cursor must not be negative".into()));
     }
-    let mut client = state.pool.get().await.map_err(DbError::from)?;
     let limit = params.limit.unwrap_or(FEED_LIMIT_DEFAULT);
+    if !(1..=FEED_LIMIT_MAX).contains(&limit) {
+        return Err(HttpError::BadRequest(format!(
+            "limit must be between 1 and {FEED_LIMIT_MAX}, not {limit}"
+        )));
+    }
+    let mut client = state.pool.get().await.map_err(DbError::from)?;
     // A `FeedPage` written straight from the stored JSON (see `feed::read_page`).
     let page = feed::read_page(&mut client, &terminal.store_id, params.cursor, limit).await?;
     Ok((

@@ -82,8 +82,9 @@ pub async fn read_body(
         return Ok(wire.to_vec());
     }
     let mut decoded = Vec::with_capacity((wire.len() * 4).min(limits.decoded_bytes_max));
-    // One byte past the limit tells "exactly at the limit" from "over it".
-    flate2::read::GzDecoder::new(&wire[..])
+    // One byte past the limit tells "exactly at the limit" from "over it". A gzip
+    // stream may hold several members back to back (RFC 1952 §2.2); all are read.
+    flate2::read::MultiGzDecoder::new(&wire[..])
         .take(limits.decoded_bytes_max as u64 + 1)
         .read_to_end(&mut decoded)
         .map_err(|e| {

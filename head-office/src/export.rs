@@ -1,6 +1,10 @@
 //! CSV files for an ERP: sales and returns one row per document line, closes one row
 //! per Z report, members one row each with balance, stock one row per store, SKU, lot.
 //! Rows stream from the database to the file; memory does not grow with the data.
+//!
+//! Every text cell that came from a till or an import goes through [`text_cell`], so a
+//! spreadsheet opening the file never reads it as a formula; numbers head office writes
+//! itself (amounts, quantities, counts) are written as they are, minus sign included.
 
 use std::io::Write;
 use std::pin::pin;
@@ -140,6 +144,24 @@ pub async fn export<W: Write>(
     Ok(rows)
 }
 
+/// First characters that make a spreadsheet (Excel, LibreOffice, WPS) read a cell as a
+/// formula or a DDE command; the full-width forms are taken as such by some CJK set-ups.
+const FORMULA_STARTS: &[char] = &[
+    '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+];
+
+/// A text cell an ERP's spreadsheet reads as text: a leading formula character gets a
+/// `'` in front (the spreadsheet convention for "this is text"), and a NUL byte, which
+/// cuts a cell short in some readers, becomes U+FFFD.
+pub fn text_cell(value: &str) -> String {
+    let value = value.replace('\0', "\u{FFFD}");
+    if value.starts_with(FORMULA_STARTS) {
+        format!("'{value}")
+    } else {
+        value
+    }
+}
+
 async fn documents<W: Write>(
     client: &Client,
     kind: &str,
@@ -182,29 +204,29 @@ fn write_document<W: Write>(
 ) -> Result<u64, ExportError> {
     let head = [
         doc.id.to_string(),
-        doc.store_id.clone(),
-        doc.terminal_id.clone(),
+        text_cell(&doc.store_id),
+        text_cell(&doc.terminal_id),
         doc.sequence.to_string(),
         doc.business_date.to_string(),
         doc.created_at.to_rfc3339(),
-        doc.operator_id.clone(),
+        text_cell(&doc.operator_id),
     ];
-    let text = |o: &Option<String>| o.clone().unwrap_or_default();
+    let text = |o: &Option<String>| text_cell(o.as_deref().unwrap_or_default());
     let mut rows = 0;
     match &doc.body {
         DocumentBody::Sale(sale) => {
             let member = sale
                 .member
                 .as_ref()
-                .map(|m| m.member_id.clone())
+                .map(|m| text_cell(&m.member_id))
                 .unwrap_or_default();
             for l in &sale.lines {
                 let discount: Decimal = l.discounts.iter().map(|d| d.amount).sum();
                 let mut record = head.to_vec();
                 record.extend([
                     l.line_no.to_string(),
-                    l.sku.clone(),
-                    l.name.clone(),
+                    text_cell(&l.sku),
+                    text_cell(&l.name),
                     l.quantity.to_string(),
                     text(&l.lot),
                     text(&l.serial),
@@ -224,7 +246,7 @@ fn write_document<W: Write>(
             let member = ret
                 .member
                 .as_ref()
-                .map(|m| m.member_id.clone())
+                .map(|m| text_cell(&m.member_id))
                 .unwrap_or_default();
             let original = ret
                 .original_sale_id
@@ -237,15 +259,15 @@ fn write_document<W: Write>(
                     l.original_line_no
                         .map(|n| n.to_string())
                         .unwrap_or_default(),
-                    l.sku.clone(),
-                    l.name.clone(),
+                    text_cell(&l.sku),
+                    text_cell(&l.name),
                     l.quantity.to_string(),
                     text(&l.lot),
                     text(&l.serial),
                     l.refund.to_string(),
                     l.vat_rate.to_string(),
                     member.clone(),
-                    ret.reason.clone(),
+                    text_cell(&ret.reason),
                 ]);
                 csv.write_record(&record)?;
                 rows += 1;
@@ -264,8 +286,8 @@ fn write_document<W: Write>(
             };
             let t = &z.totals;
             csv.write_record([
-                doc.store_id.clone(),
-                doc.terminal_id.clone(),
+                text_cell(&doc.store_id),
+                text_cell(&doc.terminal_id),
                 doc.business_date.to_string(),
                 z.z_no.to_string(),
                 doc.id.to_string(),
@@ -298,13 +320,13 @@ async fn members<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<
                GROUP BY m.id ORDER BY m.id";
     rows_to_csv(client, csv, MEMBERS_HEADER, sql, |row| {
         vec![
-            row.get::<_, String>(0),
-            row.get(1),
-            row.get(2),
-            row.get(3),
-            row.get(4),
+            text_cell(row.get(0)),
+            text_cell(row.get(1)),
+            text_cell(row.get(2)),
+            text_cell(row.get(3)),
+            text_cell(row.get(4)),
             row.get::<_, i64>(5).to_string(),
-            row.get(6),
+            text_cell(row.get(6)),
         ]
     })
     .await
@@ -314,9 +336,9 @@ async fn stock<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<u6
     let sql = "SELECT store_id, sku, lot_no, quantity FROM stock ORDER BY store_id, sku, lot_no";
     rows_to_csv(client, csv, STOCK_HEADER, sql, |row| {
         vec![
-            row.get::<_, String>(0),
-            row.get(1),
-            row.get(2),
+            text_cell(row.get(0)),
+            text_cell(row.get(1)),
+            text_cell(row.get(2)),
             row.get::<_, i64>(3).to_string(),
         ]
     })
@@ -343,4 +365,29 @@ async fn rows_to_csv<W: Write>(
         count += 1;
     }
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_cell;
+
+    #[test]
+    fn formula_starts_get_a_quote_and_nul_is_replaced() {
+        for dangerous in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "\u{FF1D}1+1",
+        ] {
+            assert_eq!(text_cell(dangerous), format!("'{dangerous}"));
+        }
+        assert_eq!(text_cell("a\0b"), "a\u{FFFD}b");
+        assert_eq!(text_cell("\0=1"), "\u{FFFD}=1");
+        for safe in ["", "BP-1", "张三", "a=b", "12.50", "'quoted"] {
+            assert_eq!(text_cell(safe), safe);
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //!
 //! # Layout
 //! - [`server`]: state, routes, [`server::run`] and [`server::run_tls`] on a given listener.
+//! - [`connection`]: one client connection: HTTP/1.1, its time limits, shutdown.
 //! - [`api`]: the request handlers.
 //! - [`auth`]: terminal tokens (enrolment, hashing, the bearer extractor).
 //! - [`body`]: request bodies within limits, gzip.
@@ -24,6 +25,7 @@ pub mod api;
 pub mod auth;
 pub mod body;
 pub mod catalog;
+pub mod connection;
 pub mod db;
 pub mod error;
 pub mod export;

@@ -2,12 +2,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use head_office::export::{DateRange, ExportKind};
-use head_office::server::AppState;
+use head_office::server::{AppState, ConnectionLimits};
 use head_office::{auth, catalog, db, export, reports, server, tls};
 
 #[derive(Parser)]
@@ -40,6 +41,18 @@ enum Command {
         /// Most database connections.
         #[arg(long, default_value_t = 16)]
         pool_size_max: usize,
+        /// Seconds a client may take to send a request's headers (and a TLS handshake).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        header_read_timeout_secs: u64,
+        /// Seconds a connection may stay open with no request and no traffic.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        idle_timeout_secs: u64,
+        /// Most client connections open at once; more wait in the listen backlog.
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+        connections_max: u64,
+        /// Seconds requests in flight get to finish on SIGTERM before connections close.
+        #[arg(long, default_value_t = 10)]
+        shutdown_grace_secs: u64,
     },
     /// Enrol a terminal and print its token once (only its hash is stored).
     Enroll {
@@ -114,7 +127,12 @@ async fn main() -> anyhow::Result<()> {
         bail!("no database: pass --database-url or set DATABASE_URL");
     };
     let (pool_size, statement_timeout) = match &cli.command {
-        Command::Serve { pool_size_max, .. } => {
+        Command::Serve {
+            pool_size_max,
+            connections_max,
+            ..
+        } => {
+            warn_if_descriptors_run_out_first(*connections_max);
             (*pool_size_max, Some(db::REQUEST_STATEMENT_TIMEOUT))
         }
         _ => (2, None),
@@ -133,6 +151,10 @@ async fn main() -> anyhow::Result<()> {
             listen,
             tls_cert,
             tls_key,
+            header_read_timeout_secs,
+            idle_timeout_secs,
+            connections_max,
+            shutdown_grace_secs,
             ..
         } => {
             let applied = db::migrate(&mut client).await?;
@@ -142,12 +164,20 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("listen on {listen}"))?;
             let state = AppState::new(pool);
+            let limits = ConnectionLimits {
+                header_read_timeout: Duration::from_secs(header_read_timeout_secs),
+                idle_timeout: Duration::from_secs(idle_timeout_secs),
+                connections_max: usize::try_from(connections_max)
+                    .context("--connections-max is too large")?,
+                shutdown_grace: Duration::from_secs(shutdown_grace_secs),
+            };
             match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => {
                     let config = tls::server_config(&cert, &key)?;
-                    server::run_tls(listener, state, config, shutdown_signal()).await?;
+                    server::run_tls_with_limits(listener, state, config, limits, shutdown_signal())
+                        .await?;
                 }
-                _ => server::run(listener, state, shutdown_signal()).await?,
+                _ => server::run_with_limits(listener, state, limits, shutdown_signal()).await?,
             }
         }
         Command::Enroll { store, terminal } => {
@@ -213,6 +243,33 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Descriptors kept for the database pool, the listener, logs and migrations.
+const DESCRIPTORS_BESIDES_CLIENTS: u64 = 256;
+
+/// Warns when the process may open fewer files than `--connections-max` needs: accept
+/// would then fail (and pause) before the cap is reached. Raise `ulimit -n` (systemd:
+/// `LimitNOFILE=`) or lower the cap.
+fn warn_if_descriptors_run_out_first(connections_max: u64) {
+    let Ok(limits) = std::fs::read_to_string("/proc/self/limits") else {
+        return;
+    };
+    let soft = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(soft) = soft
+        && soft < connections_max.saturating_add(DESCRIPTORS_BESIDES_CLIENTS)
+    {
+        tracing::warn!(
+            open_files_max = soft,
+            connections_max,
+            "the open-file limit is below --connections-max plus {DESCRIPTORS_BESIDES_CLIENTS}: \
+             raise `ulimit -n` or lower --connections-max"
+        );
+    }
 }
 
 /// Ctrl-C or SIGTERM.

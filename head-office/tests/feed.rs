@@ -239,7 +239,12 @@ async fn limit_is_bounded_and_a_negative_cursor_is_refused() {
     let (status, body) = ho.get(Some(&token), "/v1/feed?cursor=-1").await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"], "bad_request");
+    // Past the documented maximum is refused, naming it, not silently cut.
     let (status, body) = ho.get(Some(&token), "/v1/feed?limit=999999&cursor=0").await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "bad_request");
+    assert!(body["message"].as_str().unwrap().contains("5000"), "{body}");
+    let (status, body) = ho.get(Some(&token), "/v1/feed?limit=5000&cursor=0").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         body,

@@ -229,6 +229,29 @@ async fn gzip_bodies_are_accepted_and_huge_bodies_are_413() {
 }
 
 #[tokio::test]
+async fn a_gzip_body_of_two_members_is_read_whole_within_the_decoded_limit() {
+    let limits = head_office::body::BodyLimits {
+        decoded_bytes_max: 64 * 1024,
+        ..Default::default()
+    };
+    let ho = HeadOffice::start_with(limits).await;
+    let token = ho.enroll(STORE, TERMINAL).await;
+    // RFC 1952 allows members back to back; the JSON is cut between the two.
+    let json = serde_json::to_vec(&one_sale(STORE, TERMINAL)).unwrap();
+    let (head, tail) = json.split_at(json.len() / 2);
+    let two_members = [gzip(head), gzip(tail)].concat();
+    let (status, body) = ho.post_raw(&token, two_members, Some("gzip")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["results"][0]["status"], "accepted");
+    // The limit counts every member: the second one pushes the body past it.
+    let padding = vec![b' '; 40 * 1024];
+    let over = [gzip(&json), gzip(&padding), gzip(&padding)].concat();
+    let (status, body) = ho.post_raw(&token, over, Some("gzip")).await;
+    assert_error(status, &body, 413, "body_too_large");
+    ho.stop().await;
+}
+
+#[tokio::test]
 async fn a_body_that_stalls_is_408_once_the_read_timeout_runs_out() {
     let limits = head_office::body::BodyLimits {
         read_timeout: std::time::Duration::from_millis(300),
