@@ -25,7 +25,7 @@ use uuid::Uuid;
 pub const BATCH_DOCUMENTS_MAX: usize = 500;
 /// Most bytes a batch's JSON may take before compression.
 pub const BATCH_BYTES_MAX: usize = 4 * 1024 * 1024;
-/// Most changes one feed page holds; a larger `limit` is cut to this.
+/// Most changes one feed page holds; head office refuses a larger `limit` (400).
 pub const FEED_LIMIT_MAX: u32 = 5_000;
 /// Feed page size when the request names none.
 pub const FEED_LIMIT_DEFAULT: u32 = 1_000;
@@ -51,7 +51,9 @@ pub struct DocumentResult {
     pub id: Uuid,
     pub sequence: u64,
     pub status: DocumentStatus,
-    /// Why a document was rejected; `None` otherwise.
+    /// Why a document was rejected. On an accepted one, a note when head office changed
+    /// something on the way in (a member given head office's own card because the
+    /// till's was taken); `None` otherwise.
     pub reason: Option<String>,
 }
 
