@@ -228,3 +228,49 @@ fn an_import_giving_a_member_another_members_card_is_refused_whole() {
         "half an import"
     );
 }
+
+#[test]
+fn a_sale_waits_for_one_feed_page_at_most_not_for_the_whole_pull() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::{Arc, Barrier};
+
+    let mut t = selling_till();
+    let path = t.path();
+    let pages = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(Barrier::new(2));
+    // The sync agent's connection applies page after page, each holding the write lock
+    // a while, as a full catalog pull does.
+    let agent = {
+        let (pages, stop, started) = (pages.clone(), stop.clone(), started.clone());
+        std::thread::spawn(move || {
+            let mut store = pos_core::store::Store::open_existing(&path).unwrap();
+            let mut first = true;
+            while !stop.load(Ordering::SeqCst) {
+                let page = store.begin_feed_page().unwrap();
+                for i in 0..2_000 {
+                    page.set_stock(&format!("FEED-{i}"), None, i).unwrap();
+                }
+                page.commit(1).unwrap();
+                pages.fetch_add(1, Ordering::SeqCst);
+                if first {
+                    started.wait();
+                    first = false;
+                }
+            }
+            store.checkpoint_after_feed().unwrap();
+        })
+    };
+    started.wait();
+    for _ in 0..20 {
+        let before = pages.load(Ordering::SeqCst);
+        sell_masks(&mut t, 1);
+        let during = pages.load(Ordering::SeqCst) - before;
+        // The page in progress when the sale asked, and at most one that began in the
+        // instant before the sale said it was waiting.
+        assert!(during <= 2, "the sale waited for {during} feed pages");
+    }
+    stop.store(true, Ordering::SeqCst);
+    agent.join().unwrap();
+    assert_eq!(t.till.store().outbox_stats().unwrap().waiting, 21);
+}

@@ -4,6 +4,8 @@
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
+use super::feed::DEFAULT_WAL_CHECKPOINT_PAGES;
+use super::write_lock::{self, DocumentWaiting};
 use super::{Store, StoreError, journal, pending_print};
 use crate::document::{Document, DocumentBody};
 
@@ -169,10 +171,22 @@ impl Store {
         build: impl FnOnce(&Transaction<'_>, u64) -> Result<Document, E>,
     ) -> Result<Document, CommitError<E>> {
         // IMMEDIATE takes the write lock up front, so the sequence read below cannot race.
+        // While this waits for the lock, feed pages let it go first.
+        let waiting = DocumentWaiting::new();
+        // During a pull the WAL is the pull's to copy into the file, not this sale's.
+        let autocheckpoint_pages = if write_lock::feed_active() {
+            0
+        } else {
+            DEFAULT_WAL_CHECKPOINT_PAGES
+        };
+        self.conn()
+            .pragma_update(None, "wal_autocheckpoint", autocheckpoint_pages)
+            .map_err(StoreError::from)?;
         let tx = self
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
+        drop(waiting);
         let sequence = next_sequence(&tx)?;
         let doc = build(&tx, sequence).map_err(CommitError::Rejected)?;
         assert_eq!(

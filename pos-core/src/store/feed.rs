@@ -83,7 +83,7 @@ fn placed(written: Result<(), StoreError>) -> Result<Placed, StoreError> {
 /// the same index pages page after page, and with the default every page's commit
 /// copied all of them again: a 200,000-SKU feed applied about 25% faster with this.
 const FEED_WAL_CHECKPOINT_PAGES: i64 = 16_384;
-const DEFAULT_WAL_CHECKPOINT_PAGES: i64 = 1_000;
+pub(super) const DEFAULT_WAL_CHECKPOINT_PAGES: i64 = 1_000;
 
 /// An open page of feed changes. Dropped without `commit`, nothing is applied.
 pub struct FeedTransaction<'a> {
@@ -118,6 +118,9 @@ impl Store {
     /// Starts a page. The connection then checkpoints only every
     /// [`FEED_WAL_CHECKPOINT_PAGES`] until [`Store::checkpoint_after_feed`].
     pub fn begin_feed_page(&mut self) -> Result<FeedTransaction<'_>, StoreError> {
+        // A sale waiting for the write lock goes first: it waits for one page at most.
+        super::write_lock::let_documents_go_first();
+        super::write_lock::feed_page_begun();
         // `&mut self` keeps anything else off this connection while the page is open.
         let conn = self.conn();
         conn.pragma_update(None, "wal_autocheckpoint", FEED_WAL_CHECKPOINT_PAGES)?;
@@ -132,6 +135,7 @@ impl Store {
     /// SQLite's default again: the end of a pull, so the till's next sale does not find
     /// the feed's pages still to copy. Only what no reader still needs is copied.
     pub fn checkpoint_after_feed(&self) -> Result<(), StoreError> {
+        super::write_lock::feed_ended();
         self.conn()
             .pragma_update(None, "wal_autocheckpoint", DEFAULT_WAL_CHECKPOINT_PAGES)?;
         self.conn()

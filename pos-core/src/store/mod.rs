@@ -24,6 +24,7 @@ mod pending_print;
 mod settings;
 mod shifts;
 mod stock;
+mod write_lock;
 
 pub use catalog::{ProductHit, StockLevel};
 pub use documents::{CommitError, DocumentEffects, PointEffect, StockEffect};
@@ -40,7 +41,6 @@ pub use shifts::OpenShift;
 
 use std::path::Path;
 use std::sync::LazyLock;
-use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
@@ -86,8 +86,9 @@ impl Store {
     }
 
     fn prepare(mut conn: Connection, path: &Path) -> Result<Store, StoreError> {
-        // Another process (the sync agent) may hold the write lock briefly.
-        conn.busy_timeout(Duration::from_secs(5))
+        // Another connection (the sync agent's) may hold the write lock briefly; see
+        // `write_lock` for why the retries are a millisecond apart.
+        conn.busy_handler(Some(write_lock::retry_busy))
             .map_err(|e| StoreError::open(path, e))?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
