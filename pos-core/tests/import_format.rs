@@ -206,7 +206,22 @@ fn each_mistake_names_its_line_and_field() {
             "rule_json",
         ),
     ];
-    for &(file, line, field) in cases {
+    // What could never go on a document: a sale of it would be refused forever.
+    let long_name = format!(
+        "product,1,{},,体温监测,支,19.90,0.13,,,none,5",
+        "温".repeat(201)
+    );
+    let long_sku = format!(
+        "product,{},体温计,,体温监测,支,19.90,0.13,,,none,5",
+        "S".repeat(65)
+    );
+    let control = "member,M1,886\u{0}1,13812345678,王芳,gold,0";
+    let bounded: Vec<(&str, u64, &str)> = vec![
+        (long_name.as_str(), 1, "name"),
+        (long_sku.as_str(), 1, "sku"),
+        (control, 1, "card_no"),
+    ];
+    for &(file, line, field) in cases.iter().chain(&bounded) {
         match parse(file) {
             Err(ImportError::Field {
                 line: l, field: f, ..

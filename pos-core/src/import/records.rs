@@ -17,7 +17,7 @@ const PHONE_DIGITS_MAX: usize = 15;
 pub(crate) fn product(row: &Row) -> Result<Product, ImportError> {
     let sku = row.required(0)?;
     let name = row.required(1)?;
-    let pinyin = match row.optional(2) {
+    let pinyin = match row.optional(2)? {
         None => pinyin_initials(&name),
         Some(given) if is_search_key(&given) => given,
         Some(_) => {
@@ -36,7 +36,7 @@ pub(crate) fn product(row: &Row) -> Result<Product, ImportError> {
         price: price(row, 5)?,
         vat_rate: vat_rate(row, 6)?,
         device_class: device_class(row, 7)?,
-        registration_no: row.optional(8),
+        registration_no: row.optional(8)?,
         tracking: tracking(row, 9)?,
         safety_stock: non_negative(row, 10)?,
     })
@@ -69,7 +69,7 @@ pub(crate) fn lot(row: &Row) -> Result<Lot, ImportError> {
 pub(crate) fn stock(row: &Row) -> Result<StockRecord, ImportError> {
     Ok(StockRecord {
         sku: row.required(0)?,
-        lot_no: row.optional(1),
+        lot_no: row.optional(1)?,
         quantity: row.integer(2)?,
     })
 }
@@ -78,7 +78,7 @@ pub(crate) fn serial(row: &Row) -> Result<SerialRecord, ImportError> {
     Ok(SerialRecord {
         sku: row.required(0)?,
         serial: row.required(1)?,
-        lot_no: row.optional(2),
+        lot_no: row.optional(2)?,
     })
 }
 

@@ -7,6 +7,13 @@ use rust_decimal::Decimal;
 
 use super::error::ImportError;
 use super::kind::RecordKind;
+use crate::validate::{ID_CHARS_MAX, TEXT_CHARS_MAX};
+
+/// Columns that hold ids and codes, bounded like ids on documents; every other text
+/// column is bounded like names.
+const ID_FIELDS: [&str; 7] = [
+    "sku", "barcode", "lot_no", "serial", "id", "card_no", "phone",
+];
 
 /// Dates may come as 2026-11-22 or, after a round through Excel, 2026/11/22.
 const DATE_FORMATS: [&str; 2] = ["%Y-%m-%d", "%Y/%m/%d"];
@@ -59,14 +66,35 @@ impl<'a> Row<'a> {
     pub(crate) fn required(&self, index: usize) -> Result<String, ImportError> {
         match self.text(index) {
             "" => Err(self.field_error(index, "must not be empty")),
-            text => Ok(text.to_owned()),
+            text => self.fits_a_document(index, text).map(|()| text.to_owned()),
         }
     }
 
-    pub(crate) fn optional(&self, index: usize) -> Option<String> {
-        Some(self.text(index))
-            .filter(|text| !text.is_empty())
-            .map(str::to_owned)
+    pub(crate) fn optional(&self, index: usize) -> Result<Option<String>, ImportError> {
+        match self.text(index) {
+            "" => Ok(None),
+            text => self
+                .fits_a_document(index, text)
+                .map(|()| Some(text.to_owned())),
+        }
+    }
+
+    /// Text that ends up on documents (a SKU, a lot, a name) must pass the same bounds
+    /// documents are validated with, or a sale of it could never be committed.
+    fn fits_a_document(&self, index: usize, text: &str) -> Result<(), ImportError> {
+        if text.chars().any(char::is_control) {
+            return Err(self.field_error(index, "must not hold control characters"));
+        }
+        let field = self.kind.fields()[index];
+        let max = if ID_FIELDS.contains(&field) {
+            ID_CHARS_MAX
+        } else {
+            TEXT_CHARS_MAX
+        };
+        if text.chars().count() > max {
+            return Err(self.field_error(index, format!("must be at most {max} characters")));
+        }
+        Ok(())
     }
 
     pub(crate) fn integer<T: std::str::FromStr>(&self, index: usize) -> Result<T, ImportError> {
