@@ -217,3 +217,46 @@ fn plus_and_minus_on_an_empty_entry_box_step_the_quantity_and_leave_no_text() {
     assert_eq!(lines[0].quantity, 2, "+ + - from 1");
     assert_eq!(d.app.sale().entry, "", "the keys were commands, not text");
 }
+
+#[test]
+fn a_click_in_a_box_makes_typing_go_there() {
+    use pos_app::app::screen::member;
+    let (_dir, _data, mut d) = typed_by_a_person();
+    d.window(login_keys().key(Named::F2));
+    d.click_box(member::PHONE_INPUT);
+    d.window(Keys::new().text("13912345678"));
+    d.click_box(member::NAME_INPUT);
+    d.window(Keys::new().text("Li").key(Named::Enter));
+    let registered = d
+        .till()
+        .store()
+        .find_member("13912345678")
+        .expect("members read")
+        .expect("the member typed in is registered");
+    assert_eq!(registered.name, "Li");
+}
+
+#[test]
+fn a_scan_on_the_payment_screen_is_taken_back_out_of_the_amount_box() {
+    let (_dir, data, mut d) = at_sale();
+    d.window(
+        Keys::new()
+            .scan(BASKET[0].0)
+            .key(Named::F12)
+            .scan(BASKET[1].0)
+            .text(TENDERED)
+            .key(Named::Enter),
+    );
+    let sales = sales(&data);
+    assert_eq!(sales.len(), 1, "{}", d.banner());
+    assert_eq!(
+        sales[0].lines.len(),
+        1,
+        "the scan was not for the payment screen"
+    );
+    assert_eq!(
+        sales[0].tenders[0].amount,
+        TENDERED.parse::<Decimal>().unwrap(),
+        "none of the scan's digits stayed in the amount box"
+    );
+}

@@ -164,6 +164,20 @@ impl Driver {
         count
     }
 
+    /// Clicks the text box with this id in the real view, and feeds back its messages.
+    pub fn click_box(&mut self, id: &'static str) {
+        let messages: Vec<Message> = {
+            let mut ui =
+                Simulator::with_size(Settings::default(), (1366.0, 768.0), self.app.view());
+            ui.click(iced::widget::Id::new(id))
+                .unwrap_or_else(|e| panic!("no box {id} to click: {e:?}"));
+            ui.into_messages().collect()
+        };
+        for m in messages {
+            self.send(m);
+        }
+    }
+
     /// Clicks the widget showing `label` in the real view, and feeds back its messages.
     pub fn click(&mut self, label: &str) {
         let messages: Vec<Message> = {
