@@ -123,10 +123,10 @@ expected_fen=$((sales * basket_fen))
 paid_exactly=unchecked
 if command -v sqlite3 >/dev/null; then
   paid_exactly=$(sqlite3 "$data/till.sqlite" "SELECT count(*) FROM document
-    WHERE kind = 'sale' AND json_array_length(CAST(body AS TEXT), '$.tenders') = 1
-      AND json_extract(CAST(body AS TEXT), '$.tenders[0].kind') = 'cash'
-      AND json_extract(CAST(body AS TEXT), '$.tenders[0].amount') = '$tendered'
-      AND json_array_length(CAST(body AS TEXT), '$.lines') = 3")
+    WHERE kind = 'sale' AND json_array_length(CAST(body AS TEXT), '$.body.tenders') = 1
+      AND json_extract(CAST(body AS TEXT), '$.body.tenders[0].kind') = 'cash'
+      AND json_extract(CAST(body AS TEXT), '$.body.tenders[0].amount') = '$tendered'
+      AND json_array_length(CAST(body AS TEXT), '$.body.lines') = 3")
 fi
 
 echo "window exists after launch: ${window_ms} ms ($skus SKUs)"
