@@ -6,7 +6,7 @@
 mod ui_support;
 
 use pos_app::app::keys::{KeyPress, Pressed};
-use pos_app::app::screen::{payment, sale};
+use pos_app::app::screen::payment;
 use pos_app::app::{Level, Message, Screen};
 use pos_core::document::DocumentBody;
 use ui_support::*;
@@ -17,11 +17,8 @@ const STRIPS: &str = "6921345628145";
 /// A blood-pressure cuff, not lot-tracked.
 const CUFF: &str = "6921345626875";
 
-/// A digit typed by a person: the focused entry box gets it and the key listener too.
+/// A digit typed by a person: it goes into the entry box, and the picker takes it.
 fn press_digit(d: &mut Driver, c: char) {
-    let mut entry = d.app.sale().entry.clone();
-    entry.push(c);
-    d.send(Message::Sale(sale::Message::Entry(entry)));
     d.key(Pressed::Char(c));
 }
 

@@ -34,14 +34,11 @@ fn list(d: &Driver) -> &no_receipt::List {
     }
 }
 
-/// A keyboard-wedge scan on the returns screen: the keys land in its focused box (the
-/// receipt box) and reach the key listener, fast, then Enter.
+/// A keyboard-wedge scan on the returns screen: the keys land in its active box (the
+/// receipt box), fast, then Enter.
 fn scan_on_returns(d: &mut Driver, code: &str) {
-    let mut typed = String::new();
     d.at += PERSON_GAP;
     for c in code.chars() {
-        typed.push(c);
-        d.send(Message::Return(returns::Message::Key(typed.clone())));
         d.send(Message::Key(KeyPress::new(Pressed::Char(c), d.at)));
         d.at += SCANNER_GAP;
     }

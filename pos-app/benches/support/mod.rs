@@ -12,7 +12,7 @@ use iced_test::core::{Color, mouse};
 use iced_test::renderer::Renderer;
 use iced_test::runtime::user_interface::{Cache, UserInterface};
 use pos_app::app::keys::{KeyPress, Pressed};
-use pos_app::app::screen::{count, login, sale, shift_open};
+use pos_app::app::screen::{count, login, shift_open};
 use pos_app::app::{App, Message, Screen};
 use pos_core::data_dir::{AppConfig, DataDir};
 use pos_core::till::Till;
@@ -102,9 +102,6 @@ pub fn log_in(app: &mut App) {
 /// Keys of a wedge scan, 4 ms apart, then Enter.
 pub fn wedge_scan(app: &mut App, code: &str, at: &mut Instant) {
     for c in code.chars() {
-        let mut entry = app.sale().entry.clone();
-        entry.push(c);
-        let _ = app.update(Message::Sale(sale::Message::Entry(entry)));
         let _ = app.update(Message::Key(KeyPress::new(Pressed::Char(c), *at)));
         *at += Duration::from_millis(4);
     }

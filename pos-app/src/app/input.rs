@@ -1,33 +1,96 @@
 //! The app's input: keys from the window, scans from the wedge and the serial scanner,
 //! the timer, and the sync agent's status read on it.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use iced::Task;
 use scanner::{ScannerEvent, WedgeEvent};
 
+use super::fields::FieldId;
 use super::keys::{KeyPress, Pressed};
 use super::screen::{Event, Go, login, member, shift_open};
 use super::status_bar::ScannerState;
 use super::{App, Message, STATUS_EVERY_TICKS, SYNC_EVERY_TICKS, Screen, scanning};
 
+/// The active box's text before the run of fast keys now coming in: a run the wedge
+/// turns out to be a scan is taken back out of a box where it was typed as text.
+#[derive(Debug, Default)]
+pub(super) struct KeyRun {
+    last_at: Option<Instant>,
+    before: Option<(FieldId, String)>,
+}
+
 impl App {
+    /// Every key of the window, in the order pressed. A character goes into the active
+    /// box first (a scanner's too: the wedge only knows it was a scan at its Enter, and
+    /// then takes the code back out), then the screen may act on it as well.
     pub(super) fn on_key(&mut self, press: KeyPress) -> Task<Message> {
         let KeyPress { key, at } = press;
-        let key = match key {
+        let (typed, key) = match key {
             Pressed::Char(c) => {
-                // Typed keys already reached the focused box; only scans need acting on.
+                self.note_run(at);
                 let _ = self.wedge.key(c, at);
-                Pressed::Char(c)
+                (
+                    self.type_into_field(|field| field.typed(c)),
+                    Pressed::Char(c),
+                )
             }
-            Pressed::Enter => match self.wedge.enter(at) {
-                WedgeEvent::Scan(code) => return self.on_scan(code),
-                _ => Pressed::Enter,
-            },
+            Pressed::Backspace => return self.type_into_field(|field| field.erased()),
+            Pressed::Enter => {
+                let before = self.key_run.before.take();
+                self.key_run.last_at = None;
+                match self.wedge.enter(at) {
+                    WedgeEvent::Scan(code) => {
+                        let untyped = self.untype_scan(before);
+                        return Task::batch([untyped, self.on_scan(code)]);
+                    }
+                    _ => (Task::none(), Pressed::Enter),
+                }
+            }
             // Tab walks the boxes of a form, so a count can be typed without the mouse.
-            Pressed::Tab => return iced::widget::operation::focus_next(),
-            other => other,
+            Pressed::Tab => return self.focus_next_field(),
+            other => (Task::none(), other),
         };
+        let acted = self.act_on_key(key);
+        Task::batch([typed, acted])
+    }
+
+    /// Keeps the active box's text as it was before a new run of keys (one more than the
+    /// wedge's gap after the last key, as the wedge counts runs).
+    fn note_run(&mut self, at: Instant) {
+        let gap = Duration::from_millis(self.config.wedge.max_inter_key_ms);
+        let new_run = self
+            .key_run
+            .last_at
+            .is_none_or(|last| at.saturating_duration_since(last) > gap);
+        if new_run {
+            self.key_run.before = self.active_field().map(|f| (f.id, f.value.to_string()));
+        }
+        self.key_run.last_at = Some(at);
+    }
+
+    /// A scan's keys went into the active box as they came: out of it again, except on
+    /// the sale screen, whose entry box sorts them out itself (see
+    /// `sale::State::take_scanned_keys`).
+    fn untype_scan(&mut self, before: Option<(FieldId, String)>) -> Task<Message> {
+        let Some((id, text)) = before else {
+            return Task::none();
+        };
+        if matches!(self.screen, Screen::Sale) && self.approval.is_none() {
+            return Task::none();
+        }
+        let restore = self
+            .active_field()
+            .filter(|f| f.id == id)
+            .map(|f| f.set(text));
+        match restore {
+            Some(message) => self.update(message),
+            None => Task::none(),
+        }
+    }
+
+    /// What a key does beyond typing: the manager's prompt or the screen acts on it.
+    fn act_on_key(&mut self, key: Pressed) -> Task<Message> {
         if let (Some(prompt), Some(till)) = (self.approval.as_mut(), self.till.as_mut()) {
             let outcome = prompt.key(&key, till, self.clock.now());
             return self.after_approval(outcome);
@@ -55,7 +118,7 @@ impl App {
         // After a command key the cursor goes where the next typing belongs: the tender's
         // box on the payment screen, the price panel or the entry box on the sale screen.
         match self.screen {
-            Screen::Payment(_) | Screen::Operators(_) => Task::batch([acted, self.focus_task()]),
+            Screen::Payment(_) | Screen::Operators(_) => Task::batch([acted, self.refocus()]),
             Screen::Sale => self.after_sale_action(acted, was_editing),
             _ => acted,
         }

@@ -1,9 +1,12 @@
-//! Keyboard input: every key the window sees, whether or not a text box took it, so a
-//! keyboard-wedge scan is recognised wherever the focus is and F-keys work everywhere.
+//! Keyboard input: every key the window sees goes through one place, [`route`], in the
+//! order it was pressed. No text box takes keys on its own: the app types each character
+//! into the box its screen says is active (see [`fields`](super::fields)), so a key
+//! pressed just after a command key lands where that command put the cursor, however
+//! many keys the window hands over at once and whenever a focus task runs.
 
 use std::time::Instant;
 
-use iced::event::{self, Event};
+use iced::Event;
 use iced::keyboard::{self, Key, key::Named};
 
 /// One key press as the till cares about it.
@@ -21,6 +24,8 @@ pub enum Pressed {
     Char(char),
     Enter,
     Escape,
+    /// Erases the last character of the active box.
+    Backspace,
     Delete,
     Up,
     Down,
@@ -37,12 +42,21 @@ impl KeyPress {
     }
 }
 
-/// Turns a window event into a key press; the keyboard subscription runs this.
-pub fn from_event(
-    event: Event,
-    _status: event::Status,
-    _window: iced::window::Id,
-) -> Option<KeyPress> {
+/// What the router does with a window event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Routed {
+    /// A key the till acts on: the app gets it, no widget does.
+    Key(Pressed),
+    /// A key the till ignores (arrows sideways, Shift alone): no widget gets it either,
+    /// so no text box edits itself behind the app's back.
+    Swallowed,
+    /// Not a key press, or a clipboard chord (Ctrl+C/V/X/A) for the box the mouse put
+    /// the cursor in: the widgets get it as usual.
+    Widgets,
+}
+
+/// Sorts a window event: see [`Routed`].
+pub fn route_event(event: &Event) -> Routed {
     let Event::Keyboard(keyboard::Event::KeyPressed {
         key,
         modifiers,
@@ -50,12 +64,25 @@ pub fn from_event(
         ..
     }) = event
     else {
-        return None;
+        return Routed::Widgets;
     };
-    pressed(&key, modifiers, text.as_deref()).map(|key| KeyPress {
-        key,
-        at: Instant::now(),
-    })
+    if is_clipboard_chord(key, *modifiers) {
+        return Routed::Widgets;
+    }
+    match pressed(key, *modifiers, text.as_deref()) {
+        Some(pressed) => Routed::Key(pressed),
+        None => Routed::Swallowed,
+    }
+}
+
+/// Copy, paste, cut and select-all, which the focused text box handles itself.
+fn is_clipboard_chord(key: &Key, modifiers: keyboard::Modifiers) -> bool {
+    let Key::Character(c) = key else {
+        return false;
+    };
+    modifiers.command()
+        && !modifiers.alt()
+        && matches!(c.to_ascii_lowercase().as_str(), "c" | "v" | "x" | "a")
 }
 
 /// What a key is, from iced's description of it.
@@ -78,6 +105,7 @@ fn named_key(named: Named) -> Option<Pressed> {
     match named {
         Named::Enter => Some(Pressed::Enter),
         Named::Escape => Some(Pressed::Escape),
+        Named::Backspace => Some(Pressed::Backspace),
         Named::Delete => Some(Pressed::Delete),
         Named::ArrowUp => Some(Pressed::Up),
         Named::ArrowDown => Some(Pressed::Down),
@@ -98,6 +126,10 @@ fn named_key(named: Named) -> Option<Pressed> {
         _ => None,
     }
 }
+
+pub use router::{KeyRouter, route};
+
+mod router;
 
 #[cfg(test)]
 mod tests {
@@ -121,6 +153,48 @@ mod tests {
         assert_eq!(
             pressed(&s, Modifiers::SHIFT, Some("S")),
             Some(Pressed::Char('S'))
+        );
+    }
+
+    #[test]
+    fn clipboard_chords_go_to_the_widgets_and_other_keys_to_the_app() {
+        let press = |key: Key, modifiers: Modifiers, text: Option<&str>| {
+            Event::Keyboard(keyboard::Event::KeyPressed {
+                modified_key: key.clone(),
+                key,
+                physical_key: keyboard::key::Physical::Unidentified(
+                    keyboard::key::NativeCode::Unidentified,
+                ),
+                location: keyboard::Location::Standard,
+                modifiers,
+                text: text.map(Into::into),
+                repeat: false,
+            })
+        };
+        let v = Key::Character("v".into());
+        assert_eq!(
+            route_event(&press(v.clone(), Modifiers::CTRL, None)),
+            Routed::Widgets
+        );
+        assert_eq!(
+            route_event(&press(v, Modifiers::empty(), Some("v"))),
+            Routed::Key(Pressed::Char('v'))
+        );
+        assert_eq!(
+            route_event(&press(
+                Key::Named(Named::Backspace),
+                Modifiers::empty(),
+                None
+            )),
+            Routed::Key(Pressed::Backspace)
+        );
+        assert_eq!(
+            route_event(&press(
+                Key::Named(Named::ArrowLeft),
+                Modifiers::empty(),
+                None
+            )),
+            Routed::Swallowed
         );
     }
 }

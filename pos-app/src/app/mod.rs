@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //! - [`screen`]: one file per screen, each with its `Message`, state, `update`, `view`.
-//! - [`keys`]: key presses from the window, seen even when a text box has the focus.
+//! - [`keys`]: key presses from the window, all of them, in order, before any widget.
+//! - [`fields`]: the text boxes of each screen; the app types keys into the active one.
 //! - [`scanning`]: what a scan means; the serial scanner as a subscription.
 //! - `input` (keys, scans, the timer) and `documents` (receipts, the drawer): the rest
 //!   of [`App`]'s handlers, so this file keeps the state, `update` and `view`.
@@ -18,6 +19,7 @@
 pub mod clock;
 mod documents;
 pub mod error_text;
+pub mod fields;
 pub mod i18n;
 mod input;
 pub mod keys;
@@ -41,6 +43,7 @@ use pos_core::till::Till;
 use scanner::{ScannerEvent, WedgeClassifier, WedgeConfig};
 
 pub use clock::Clock;
+use fields::{Field, FieldId};
 use i18n::{I18n, Language};
 use keys::KeyPress;
 use printing::{PrinterWorker, Printout};
@@ -109,6 +112,8 @@ pub enum Message {
     Approval(approval::Message),
     /// A key pressed anywhere in the window.
     Key(KeyPress),
+    /// A click put the cursor in this text box: typing goes there.
+    FieldClicked(iced::widget::Id),
     /// The timer.
     Tick(Instant),
     /// The serial scanner read a code or lost or found its port.
@@ -165,6 +170,9 @@ pub struct App {
     screen: Screen,
     sale: sale::State,
     approval: Option<approval::Prompt>,
+    /// The box typed keys go to (see [`App::active_field`]).
+    focus: Option<FieldId>,
+    key_run: input::KeyRun,
     banner: Option<Banner>,
     wedge: WedgeClassifier,
     printer: Option<PrinterWorker>,
@@ -194,10 +202,10 @@ pub fn run(data: &DataDir) -> iced::Result {
 }
 
 impl App {
-    /// The app and its first task (focus the first input).
+    /// The app and its first task (the cursor in the first box).
     pub fn boot(data: DataDir, clock: Clock) -> (App, Task<Message>) {
-        let app = App::new(data, clock);
-        let focus = app.focus_task();
+        let mut app = App::new(data, clock);
+        let focus = app.refocus();
         (app, focus)
     }
 
@@ -234,6 +242,8 @@ impl App {
             screen,
             sale: sale::State::default(),
             approval: None,
+            focus: None,
+            key_run: input::KeyRun::default(),
             banner: None,
             wedge: WedgeClassifier::new(wedge_config(&config.wedge)),
             printer: None,
@@ -244,6 +254,7 @@ impl App {
         };
         app.apply_config(config);
         app.offer_unprinted_receipts();
+        app.focus = app.preferred_field();
         app
     }
 
@@ -256,10 +267,8 @@ impl App {
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
-        let mut subscriptions = vec![
-            iced::event::listen_with(keys::from_event).map(Message::Key),
-            iced::time::every(TICK).map(Message::Tick),
-        ];
+        // Keys come from the view's root widget (`keys::route`), not from a subscription.
+        let mut subscriptions = vec![iced::time::every(TICK).map(Message::Tick)];
         if let Some(scanner) = &self.config.scanner {
             subscriptions.push(scanning::serial(scanner).map(Message::Scanner));
         }
@@ -351,6 +360,7 @@ impl App {
             Message::Operators(m) => self.on_operators(m),
             Message::Approval(m) => self.on_approval(m),
             Message::Key(key) => self.on_key(key),
+            Message::FieldClicked(id) => self.field_clicked(&id),
             Message::Tick(at) => self.on_tick(at),
             Message::Scanner(event) => self.on_scanner(event),
             Message::Reprint => self.reprint(),
@@ -551,7 +561,9 @@ impl App {
         }
         self.refresh_status();
         let follow_up = self.handle(event);
-        Task::batch([follow_up, self.focus_task()])
+        // The new screen's box is active before the next key is handled, whenever the
+        // cursor's task runs.
+        Task::batch([follow_up, self.refocus()])
     }
 
     fn refresh_sale(&mut self) {
@@ -576,22 +588,106 @@ impl App {
         }
     }
 
-    /// Puts the cursor where the cashier types next on this screen.
-    fn focus_task(&self) -> Task<Message> {
-        if self.approval.is_some() {
-            return iced::widget::operation::focus(approval::PIN_INPUT);
+    /// The boxes typed keys may go to: the manager's PIN while it is asked for, else
+    /// the screen's, in the order Tab walks them.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        if let Some(prompt) = &self.approval {
+            return fields::map_all(prompt.fields(), Message::Approval);
         }
-        match self.screen {
-            Screen::Sale => iced::widget::operation::focus(sale::ENTRY_INPUT),
-            Screen::Login(_) => iced::widget::operation::focus(login::PIN_INPUT),
-            Screen::ShiftOpen(_) | Screen::Close(_) => {
-                iced::widget::operation::focus(screen::count::COUNT_INPUTS[0])
+        match &self.screen {
+            Screen::Setup(s) => fields::map_all(s.fields(), Message::Setup),
+            Screen::Settings(s) => fields::map_all(s.fields(), Message::Settings),
+            Screen::Login(s) => fields::map_all(s.fields(), Message::Login),
+            Screen::ShiftOpen(s) => fields::map_all(s.fields(), Message::ShiftOpen),
+            Screen::Sale => fields::map_all(self.sale.fields(), Message::Sale),
+            Screen::Payment(s) => fields::map_all(s.fields(), Message::Payment),
+            Screen::Member(s) => fields::map_all(s.fields(), Message::Member),
+            Screen::Return(s) => fields::map_all(s.fields(), Message::Return),
+            Screen::Drawer(s) => fields::map_all(s.fields(), Message::Drawer),
+            Screen::Close(s) => fields::map_all(s.fields(), Message::Close),
+            Screen::Operators(s) => fields::map_all(s.fields(), Message::Operators),
+            Screen::Fatal(_)
+            | Screen::Held(_)
+            | Screen::XReport(_)
+            | Screen::Review(_)
+            | Screen::Alerts(_) => Vec::new(),
+        }
+    }
+
+    /// The box typed keys go to now: the one made active last (by a screen change, a
+    /// command key, Tab or a click) while it is on screen, else the screen's first.
+    pub fn active_field(&self) -> Option<Field<'_, Message>> {
+        let mut all = self.fields();
+        let at = all
+            .iter()
+            .position(|f| Some(&f.id) == self.focus.as_ref())
+            .unwrap_or(0);
+        (at < all.len()).then(|| all.swap_remove(at))
+    }
+
+    /// Where the cashier types next on this screen: the manager's PIN, the tender's box
+    /// on the payment screen, the form's box on the operators screen, the price panel's
+    /// value, else the screen's first box.
+    fn preferred_field(&self) -> Option<FieldId> {
+        if self.approval.is_none() {
+            match &self.screen {
+                Screen::Payment(p) => return Some(p.focus_input().into()),
+                Screen::Operators(o) => return Some(o.focus_input().into()),
+                _ => {}
             }
-            Screen::Member(_) => iced::widget::operation::focus(member::KEY_INPUT),
-            Screen::Return(_) => iced::widget::operation::focus(returns::KEY_INPUT),
-            Screen::Payment(ref p) => iced::widget::operation::focus(p.focus_input()),
-            Screen::Operators(ref o) => iced::widget::operation::focus(o.focus_input()),
-            _ => Task::none(),
+        }
+        self.fields().into_iter().next().map(|f| f.id)
+    }
+
+    /// Makes the screen's preferred box the active one, at once, and returns the task
+    /// that shows the cursor there. Typing does not wait for that task: keys go to
+    /// [`App::active_field`] whether or not it has run.
+    fn refocus(&mut self) -> Task<Message> {
+        self.focus = self.preferred_field();
+        self.cursor_task()
+    }
+
+    /// Shows the cursor in the active box (and lets an input method type into it).
+    fn cursor_task(&self) -> Task<Message> {
+        match self.active_field() {
+            Some(field) => iced::widget::operation::focus(field.id.to_string()),
+            None => Task::none(),
+        }
+    }
+
+    /// A click put the cursor in a box: typing follows it.
+    fn field_clicked(&mut self, id: &iced::widget::Id) -> Task<Message> {
+        let clicked = self.fields().into_iter().find(|f| f.is(id)).map(|f| f.id);
+        if clicked.is_some() {
+            self.focus = clicked;
+        }
+        Task::none()
+    }
+
+    /// Tab: the next box of the screen (after the last, the first again).
+    pub(super) fn focus_next_field(&mut self) -> Task<Message> {
+        let ids: Vec<FieldId> = self.fields().into_iter().map(|f| f.id).collect();
+        if ids.is_empty() {
+            return Task::none();
+        }
+        let at = ids
+            .iter()
+            .position(|id| Some(id) == self.focus.as_ref())
+            .map_or(0, |i| (i + 1) % ids.len());
+        self.focus = Some(ids[at].clone());
+        self.cursor_task()
+    }
+
+    /// Types into the active box through its own "text changed" message, so the text
+    /// goes through the screen's checks as if typed into the widget.
+    pub(super) fn type_into_field(
+        &mut self,
+        edit: impl FnOnce(&Field<'_, Message>) -> Message,
+    ) -> Task<Message> {
+        let typed = self.active_field().map(|field| edit(&field));
+        match typed {
+            Some(message) => self.update(message),
+            None => Task::none(),
         }
     }
 
@@ -600,7 +696,7 @@ impl App {
             return Task::none();
         };
         self.approval = Some(approval::Prompt::new(action, till));
-        self.focus_task()
+        self.refocus()
     }
 
     fn on_approval(&mut self, message: approval::Message) -> Task<Message> {
@@ -616,7 +712,7 @@ impl App {
             approval::Outcome::Waiting => Task::none(),
             approval::Outcome::Cancelled => {
                 self.approval = None;
-                self.focus_task()
+                self.refocus()
             }
             approval::Outcome::Refused(e) => {
                 self.show(Level::Error, error_text::till_error(self.i18n, &e))
@@ -631,7 +727,7 @@ impl App {
                     Screen::Close(x) => x.approved(&approval, ctx),
                     _ => None,
                 });
-                Task::batch([retried, self.focus_task()])
+                Task::batch([retried, self.refocus()])
             }
         }
     }
@@ -646,14 +742,12 @@ impl App {
 
     /// Where the cursor goes after an action on the sale screen: the price panel's value
     /// when it just opened, nowhere new while it is being filled in, else the entry box.
-    fn after_sale_action(&self, acted: Task<Message>, was_editing: bool) -> Task<Message> {
+    fn after_sale_action(&mut self, acted: Task<Message>, was_editing: bool) -> Task<Message> {
         match (was_editing, self.sale.editing_price()) {
-            (false, true) => Task::batch([
-                acted,
-                iced::widget::operation::focus(screen::price_edit::VALUE_INPUT),
-            ]),
             (true, true) => acted,
-            _ => Task::batch([acted, self.focus_task()]),
+            // Also when the action left the sale screen: `go` has set the new screen's box.
+            _ if !matches!(self.screen, Screen::Sale) => acted,
+            _ => Task::batch([acted, self.refocus()]),
         }
     }
 
@@ -715,7 +809,7 @@ impl App {
             }
         });
         if refocus {
-            Task::batch([acted, self.focus_task()])
+            Task::batch([acted, self.refocus()])
         } else {
             acted
         }
@@ -813,14 +907,15 @@ impl App {
             container(body).height(Fill),
             self.status.view(self.till.as_ref(), self.clock.now(), i18n)
         ];
-        match &self.approval {
+        let window: Element<'_, Message> = match &self.approval {
             Some(prompt) => stack![
                 main,
                 iced::widget::opaque(prompt.view(i18n).map(Message::Approval))
             ]
             .into(),
             None => main.into(),
-        }
+        };
+        keys::route(window, Message::Key, Message::FieldClicked).into()
     }
 
     fn banner_view(&self) -> Element<'_, Message> {

@@ -92,22 +92,13 @@ pub fn primary_button<'a, M: Clone + 'a>(
         .into()
 }
 
-/// A labelled text box.
+/// A labelled text box. It shows its screen's text; the id is how the app types into it
+/// and moves the cursor there (see `app::fields`).
 pub fn field<'a, M: Clone + 'a>(
     label: &'a str,
     placeholder: &'a str,
     value: &'a str,
-    on_input: impl Fn(String) -> M + 'a,
-) -> Element<'a, M> {
-    labelled(label, text_input(placeholder, value).on_input(on_input))
-}
-
-/// A labelled text box the app can focus by `id`.
-pub fn field_with_id<'a, M: Clone + 'a>(
-    label: &'a str,
-    placeholder: &'a str,
-    value: &'a str,
-    id: &'static str,
+    id: impl Into<iced::widget::Id>,
     on_input: impl Fn(String) -> M + 'a,
 ) -> Element<'a, M> {
     labelled(

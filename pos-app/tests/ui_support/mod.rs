@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod basket;
+
 use std::io::Read;
 use std::net::TcpListener;
 use std::sync::mpsc::{Receiver, channel};
@@ -13,7 +15,6 @@ use chrono::{DateTime, Utc};
 use iced::Settings;
 use iced_test::Simulator;
 use pos_app::app::keys::{KeyPress, Pressed};
-use pos_app::app::screen::sale;
 use pos_app::app::{App, Clock, Message};
 use pos_core::data_dir::{AppConfig, DataDir, PrinterConfig};
 use pos_core::import::parse_catalog_csv;
@@ -130,14 +131,11 @@ impl Driver {
         self.send(Message::Key(press));
     }
 
-    /// Keys into the sale screen's entry box, `gap` apart, then Enter: the box gets
-    /// each key (it has the focus) and the key listener sees it too.
+    /// Keys `gap` apart, then Enter, as the window's key router hands them over: the app
+    /// types each into the active box (the sale screen's entry box) and acts on it.
     pub fn type_into_entry(&mut self, text: &str, gap: Duration) {
         self.at += PERSON_GAP;
         for c in text.chars() {
-            let mut entry = self.app.sale().entry.clone();
-            entry.push(c);
-            self.send(Message::Sale(sale::Message::Entry(entry)));
             self.send(Message::Key(KeyPress::new(Pressed::Char(c), self.at)));
             self.at += gap;
         }
@@ -147,6 +145,37 @@ impl Driver {
     /// A keyboard-wedge scan on whatever screen is showing.
     pub fn scan(&mut self, code: &str) {
         self.type_into_entry(code, SCANNER_GAP);
+    }
+
+    /// The window when keys come faster than it draws: every event goes through the view
+    /// as it stands (one pass, as iced hands over all events waiting), then the app
+    /// handles the messages that pass published, in order. Returns how many there were.
+    pub fn window(&mut self, events: Keys) -> usize {
+        let messages: Vec<Message> = {
+            let mut ui =
+                Simulator::with_size(Settings::default(), (1366.0, 768.0), self.app.view());
+            let _ = ui.simulate(events.0);
+            ui.into_messages().collect()
+        };
+        let count = messages.len();
+        for m in messages {
+            self.send(m);
+        }
+        count
+    }
+
+    /// Clicks the text box with this id in the real view, and feeds back its messages.
+    pub fn click_box(&mut self, id: &'static str) {
+        let messages: Vec<Message> = {
+            let mut ui =
+                Simulator::with_size(Settings::default(), (1366.0, 768.0), self.app.view());
+            ui.click(iced::widget::Id::new(id))
+                .unwrap_or_else(|e| panic!("no box {id} to click: {e:?}"));
+            ui.into_messages().collect()
+        };
+        for m in messages {
+            self.send(m);
+        }
     }
 
     /// Clicks the widget showing `label` in the real view, and feeds back its messages.
@@ -194,6 +223,46 @@ pub fn at_sale_screen(hundreds: u32) -> (tempfile::TempDir, Driver) {
     let mut d = Driver::new(demo_data_dir(dir.path(), None));
     d.log_in_and_open_shift(hundreds);
     (dir, d)
+}
+
+/// Key presses as the window gets them from the keyboard (press and release each).
+#[derive(Debug, Clone, Default)]
+pub struct Keys(pub Vec<iced::Event>);
+
+impl Keys {
+    pub fn new() -> Keys {
+        Keys::default()
+    }
+
+    /// Types `text`, a key per character.
+    pub fn text(mut self, text: &str) -> Keys {
+        self.0.extend(iced_test::simulator::typewrite(text));
+        self
+    }
+
+    /// A named key: Enter, F12, Tab...
+    pub fn key(mut self, key: iced::keyboard::key::Named) -> Keys {
+        self.0.extend(iced_test::simulator::tap_key(
+            iced::keyboard::Key::Named(key),
+            None,
+        ));
+        self
+    }
+
+    /// A keyboard-wedge scan: the code's keys, then Enter.
+    pub fn scan(self, code: &str) -> Keys {
+        self.text(code).key(iced::keyboard::key::Named::Enter)
+    }
+
+    pub fn then(mut self, more: Keys) -> Keys {
+        self.0.extend(more.0);
+        self
+    }
+
+    /// The presses one by one (with their releases), to hand over in separate passes.
+    pub fn presses(&self) -> Vec<Keys> {
+        self.0.chunks(2).map(|pair| Keys(pair.to_vec())).collect()
+    }
 }
 
 /// GTIN-14 of an EAN-13: a leading zero.

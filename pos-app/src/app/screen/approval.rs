@@ -7,6 +7,7 @@ use pos_core::document::Approval;
 use pos_core::operator::{ManagerAction, Operator, Role};
 use pos_core::till::{Till, TillError};
 
+use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
 use crate::app::ui;
@@ -84,6 +85,11 @@ impl Prompt {
             Pressed::Escape => Outcome::Cancelled,
             _ => Outcome::Waiting,
         }
+    }
+
+    /// The PIN box.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        vec![Field::new(PIN_INPUT, &self.pin, Message::Pin)]
     }
 
     fn pick(&mut self, id: String) -> Outcome {

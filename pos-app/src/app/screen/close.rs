@@ -8,6 +8,7 @@ use pos_core::report::z_report;
 
 use super::count::{self, Count};
 use super::{Ctx, Event, Go, error_or_approval};
+use crate::app::fields::{self, Field};
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
 use crate::app::reports;
@@ -54,6 +55,14 @@ impl State {
             Message::Done => Some(Event::Go(Go::ShiftOpen)),
             Message::Back => Some(Event::Go(Go::Sale)),
         }
+    }
+
+    /// The count boxes, until the Z is taken.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        if self.z.is_some() {
+            return Vec::new();
+        }
+        fields::map_all(self.count.fields(), Message::Count)
     }
 
     pub fn key(&mut self, key: &Pressed, ctx: &mut Ctx<'_>) -> Option<Event> {

@@ -6,6 +6,7 @@ use pos_core::document::DenominationCount;
 use pos_core::report::cash_counted;
 use rust_decimal::Decimal;
 
+use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::ui;
 
@@ -34,6 +35,19 @@ impl Count {
         if let Some(slot) = self.counts.get_mut(index) {
             *slot = value.chars().filter(char::is_ascii_digit).take(5).collect();
         }
+    }
+
+    /// One box per denomination, largest first.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        self.counts
+            .iter()
+            .enumerate()
+            .map(|(i, count)| {
+                Field::new(COUNT_INPUTS[i], count.as_str(), move |v| {
+                    Message::Count(i, v)
+                })
+            })
+            .collect()
     }
 
     /// Sets a count directly (keyboard entry and tests).

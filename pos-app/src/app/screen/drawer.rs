@@ -7,9 +7,13 @@ use pos_core::document::Approval;
 use rust_decimal::Decimal;
 
 use super::{Ctx, Event, Go, error_or_approval};
+use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
 use crate::app::ui;
+
+pub const AMOUNT_INPUT: &str = "drawer-amount";
+pub const REASON_INPUT: &str = "drawer-reason";
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -65,6 +69,14 @@ impl State {
             Pressed::Escape => Some(Event::Go(Go::Sale)),
             _ => None,
         }
+    }
+
+    /// The amount, then why.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        vec![
+            Field::new(AMOUNT_INPUT, &self.amount, Message::Amount),
+            Field::new(REASON_INPUT, &self.reason, Message::Reason),
+        ]
     }
 
     fn set(&mut self, change: impl FnOnce(&mut State)) -> Option<Event> {
@@ -126,12 +138,14 @@ impl State {
                 i18n.t("drawer.amount"),
                 "0.00",
                 &self.amount,
+                AMOUNT_INPUT,
                 Message::Amount
             ),
             ui::field(
                 i18n.t("drawer.reason"),
                 i18n.t("drawer.reason_hint"),
                 &self.reason,
+                REASON_INPUT,
                 Message::Reason
             ),
             row![

@@ -6,6 +6,7 @@ use pos_core::operator::{Operator, Role};
 use pos_core::till::Till;
 
 use super::{Ctx, Event, Go};
+use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::ui;
 
@@ -50,6 +51,11 @@ impl State {
             Message::Pin(pin) => self.type_pin(pin),
             Message::Submit => self.submit(ctx),
         }
+    }
+
+    /// The PIN box.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        vec![Field::new(PIN_INPUT, &self.pin, Message::Pin)]
     }
 
     fn pick(&mut self, id: String) -> Option<Event> {

@@ -6,11 +6,14 @@ use iced::{Element, Fill};
 use pos_core::member::Tier;
 
 use super::{Ctx, Event, Go};
+use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
 use crate::app::ui;
 
 pub const KEY_INPUT: &str = "member-key";
+pub const PHONE_INPUT: &str = "member-phone";
+pub const NAME_INPUT: &str = "member-name";
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -56,6 +59,15 @@ impl State {
         }
     }
 
+    /// The card or phone to attach, then the new member's phone and name.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        vec![
+            Field::new(KEY_INPUT, &self.key, Message::Key),
+            Field::new(PHONE_INPUT, &self.phone, Message::Phone),
+            Field::new(NAME_INPUT, &self.name, Message::Name),
+        ]
+    }
+
     fn set(&mut self, change: impl FnOnce(&mut State)) -> Option<Event> {
         change(self);
         None
@@ -89,7 +101,7 @@ impl State {
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         let find = column![
             ui::title(i18n.t("member.title")),
-            ui::field_with_id(
+            ui::field(
                 i18n.t("member.key"),
                 i18n.t("member.key_hint"),
                 &self.key,
@@ -110,9 +122,16 @@ impl State {
                 i18n.t("member.phone"),
                 "1xxxxxxxxxx",
                 &self.phone,
+                PHONE_INPUT,
                 Message::Phone
             ),
-            ui::field(i18n.t("member.name"), "", &self.name, Message::Name),
+            ui::field(
+                i18n.t("member.name"),
+                "",
+                &self.name,
+                NAME_INPUT,
+                Message::Name
+            ),
             // Enter registers once a phone is typed (and attaches otherwise).
             ui::key_button(i18n.t("member.register"), "Enter", Some(Message::Register)),
         ]

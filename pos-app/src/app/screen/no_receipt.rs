@@ -8,11 +8,17 @@ use iced::{Element, Fill, Length};
 use pos_core::till::{NoReceiptPlan, ReturnItem};
 
 use super::{Ctx, Event};
+use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::scanning;
 use crate::app::ui;
 
 pub const CODE_INPUT: &str = "no-receipt-code";
+
+/// The id of the quantity box of the item at this position.
+pub fn quantity_input(index: usize) -> String {
+    format!("no-receipt-qty-{index}")
+}
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -57,6 +63,17 @@ impl List {
             Message::Quantity(index, quantity) => self.set_quantity(index, quantity, ctx),
             Message::Remove(index) => self.remove(index, ctx),
         }
+    }
+
+    /// The code box, then each item's quantity.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        let mut all = vec![Field::new(CODE_INPUT, &self.code, Message::Code)];
+        all.extend(self.items.iter().enumerate().map(|(index, item)| {
+            Field::new(quantity_input(index), item.quantity.as_str(), move |q| {
+                Message::Quantity(index, q)
+            })
+        }));
+        all
     }
 
     /// The code being typed.
@@ -257,6 +274,7 @@ impl List {
             ]
             .width(Fill),
             text_input("1", &item.quantity)
+                .id(quantity_input(index))
                 .on_input(move |q| Message::Quantity(index, q))
                 .padding(8)
                 .width(Length::Fixed(80.0)),

@@ -13,6 +13,7 @@ use pos_core::till::{NewOperator, TillError};
 
 use super::login::role_key;
 use super::{Ctx, Event, Go};
+use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
 use crate::app::ui;
@@ -127,6 +128,22 @@ impl State {
     /// The box the app focuses.
     pub fn focus_input(&self) -> &'static str {
         self.focus
+    }
+
+    /// The form's boxes: id and name for a new operator, then the PIN twice.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        let mut all = Vec::new();
+        if self.form == Form::Add {
+            all.push(Field::new(ID_INPUT, &self.id, Message::Id));
+            all.push(Field::new(NAME_INPUT, &self.name, Message::Name));
+        }
+        all.push(Field::new(PIN_INPUT, &self.pin, Message::Pin));
+        all.push(Field::new(
+            PIN_AGAIN_INPUT,
+            &self.pin_again,
+            Message::PinAgain,
+        ));
+        all
     }
 
     /// The operator the cursor is on.
@@ -520,14 +537,14 @@ impl State {
                     text(i18n.t("operators.add_title"))
                         .size(ui::TEXT)
                         .font(ui::BOLD),
-                    ui::field_with_id(
+                    ui::field(
                         i18n.t("operators.id"),
                         i18n.t("operators.id_hint"),
                         &self.id,
                         ID_INPUT,
                         Message::Id
                     ),
-                    ui::field_with_id(
+                    ui::field(
                         i18n.t("operators.name"),
                         "",
                         &self.name,

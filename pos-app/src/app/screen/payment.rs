@@ -10,12 +10,14 @@ use pos_core::till::{Till, TillError};
 use rust_decimal::Decimal;
 
 use super::{Ctx, Event, Go, error_or_approval};
+use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
 use crate::app::ui;
 
 pub const AMOUNT_INPUT: &str = "pay-amount";
 pub const POINTS_INPUT: &str = "pay-points";
+pub const REFERENCE_INPUT: &str = "pay-reference";
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -113,6 +115,19 @@ impl State {
             POINTS_INPUT
         } else {
             AMOUNT_INPUT
+        }
+    }
+
+    /// The boxes of the chosen tender, the one typed into first listed first.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        let amount = Field::new(AMOUNT_INPUT, &self.amount, Message::Amount);
+        match self.kind {
+            TenderKind::Points => vec![Field::new(POINTS_INPUT, &self.points, Message::Points)],
+            TenderKind::Cash => vec![amount],
+            _ => vec![
+                amount,
+                Field::new(REFERENCE_INPUT, &self.reference, Message::Reference),
+            ],
         }
     }
 
@@ -258,7 +273,7 @@ impl State {
                         .size(ui::SMALL)
                         .color(ui::MUTED)
                 });
-                column![ui::field_with_id(
+                column![ui::field(
                     i18n.t("pay.points"),
                     "0",
                     &self.points,
@@ -269,7 +284,7 @@ impl State {
                 .spacing(6)
                 .into()
             }
-            TenderKind::Cash => ui::field_with_id(
+            TenderKind::Cash => ui::field(
                 i18n.t("pay.amount"),
                 &self.rest,
                 &self.amount,
@@ -277,7 +292,7 @@ impl State {
                 Message::Amount,
             ),
             _ => row![
-                ui::field_with_id(
+                ui::field(
                     i18n.t("pay.amount"),
                     &self.rest,
                     &self.amount,
@@ -288,6 +303,7 @@ impl State {
                     i18n.t("pay.reference"),
                     i18n.t("pay.reference_hint"),
                     &self.reference,
+                    REFERENCE_INPUT,
                     Message::Reference
                 ),
             ]

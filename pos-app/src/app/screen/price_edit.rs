@@ -9,10 +9,12 @@ use pos_core::document::Approval;
 use rust_decimal::Decimal;
 
 use super::{Ctx, Event, error_or_approval};
+use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::ui;
 
 pub const VALUE_INPUT: &str = "price-value";
+pub const REASON_INPUT: &str = "price-reason";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
@@ -168,6 +170,14 @@ impl PriceEdit {
         }
     }
 
+    /// The value, then the reason.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        vec![
+            Field::new(VALUE_INPUT, &self.value, Message::Value),
+            Field::new(REASON_INPUT, &self.reason, Message::Reason),
+        ]
+    }
+
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         let modes = Mode::ALL.iter().fold(row![].spacing(6), |r, &m| {
             r.push(
@@ -186,7 +196,7 @@ impl PriceEdit {
             text(heading).size(ui::TEXT).font(ui::BOLD),
             modes,
             row![
-                ui::field_with_id(
+                ui::field(
                     i18n.t("price.value"),
                     "0.00",
                     &self.value,
@@ -197,6 +207,7 @@ impl PriceEdit {
                     i18n.t("price.reason"),
                     i18n.t("price.reason_hint"),
                     &self.reason,
+                    REASON_INPUT,
                     Message::Reason
                 ),
             ]

@@ -12,11 +12,18 @@ use pos_core::returns::{RefundTo, ReturnPlan, ReturnRequestLine};
 
 use super::no_receipt::{self, List};
 use super::{Ctx, Event, Go, error_or_approval};
+use crate::app::fields::{self, Field};
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
 use crate::app::{scanning, ui};
 
 pub const KEY_INPUT: &str = "return-key";
+pub const REASON_INPUT: &str = "return-reason";
+
+/// The id of the box of the units to take back of an original line.
+pub fn quantity_input(line_no: u32) -> String {
+    format!("return-qty-{line_no}")
+}
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -111,6 +118,27 @@ impl State {
             Pressed::Escape => Some(Event::Go(Go::Sale)),
             _ => None,
         }
+    }
+
+    /// The sale to find, then the found sale's quantities or the list without a
+    /// receipt, then the reason.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        let mut all = vec![Field::new(KEY_INPUT, &self.key, Message::Key)];
+        if self.found.is_some() {
+            all.extend(self.quantities.iter().map(|(line_no, q)| {
+                let line_no = *line_no;
+                Field::new(quantity_input(line_no), q.as_str(), move |v| {
+                    Message::Quantity(line_no, v)
+                })
+            }));
+        } else {
+            all.extend(fields::map_all(
+                self.no_receipt.fields(),
+                Message::NoReceiptList,
+            ));
+        }
+        all.push(Field::new(REASON_INPUT, &self.reason, Message::Reason));
+        all
     }
 
     fn set(&mut self, change: impl FnOnce(&mut State)) -> Option<Event> {
@@ -350,6 +378,7 @@ impl State {
                     ui::cell(format!("×{}", line.quantity), 60.0),
                     ui::cell(ui::money(line.net), 110.0),
                     text_input("0", q)
+                        .id(quantity_input(line_no))
                         .on_input(move |v| Message::Quantity(line_no, v))
                         .padding(8)
                         .width(Length::Fixed(80.0)),
@@ -404,7 +433,13 @@ impl State {
                 text(heading).size(ui::TEXT).font(ui::BOLD),
                 lines,
                 refund_to,
-                ui::field(i18n.t("return.reason"), "", &self.reason, Message::Reason),
+                ui::field(
+                    i18n.t("return.reason"),
+                    "",
+                    &self.reason,
+                    REASON_INPUT,
+                    Message::Reason
+                ),
             ]
             .push(plan)
             .push(actions)
@@ -429,6 +464,7 @@ impl State {
                     i18n.t("return.reason"),
                     i18n.t("no_receipt.reason_hint"),
                     &self.reason,
+                    REASON_INPUT,
                     Message::Reason
                 ),
                 ui::primary_button(i18n.t("return.no_receipt"), "F12", can_confirm),

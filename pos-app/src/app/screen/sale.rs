@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 use super::lot_pick::{self, LotPick};
 use super::price_edit::{self, Outcome, PriceEdit};
 use super::{Ctx, Event, Go};
+use crate::app::fields::{self, Field};
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
 use crate::app::scanning;
@@ -165,8 +166,11 @@ impl State {
             Pressed::Delete => self.remove(ctx),
             Pressed::Up => self.move_cursor(-1),
             Pressed::Down => self.move_cursor(1),
-            Pressed::Char('+') if self.entry.is_empty() => self.step_quantity(1, ctx),
-            Pressed::Char('-') if self.entry.is_empty() => self.step_quantity(-1, ctx),
+            // Typed into an empty entry box, + and - step the selected line's quantity.
+            Pressed::Char(c @ ('+' | '-')) if self.entry == c.to_string() => {
+                self.entry.clear();
+                self.step_quantity(if *c == '+' { 1 } else { -1 }, ctx)
+            }
             Pressed::F(1) => self.open_lot_pick(ctx),
             Pressed::F(2) => Some(Event::Go(Go::Member)),
             Pressed::F(3) => self.hold(ctx),
@@ -221,6 +225,14 @@ impl State {
             .is_some_and(|p| !lines.iter().any(|l| l.line_no == p.line_no))
         {
             self.lots = None;
+        }
+    }
+
+    /// The price panel's boxes while it is open, else the entry box.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        match &self.edit {
+            Some(edit) => fields::map_all(edit.fields(), Message::Price),
+            None => vec![Field::new(ENTRY_INPUT, &self.entry, Message::Entry)],
         }
     }
 

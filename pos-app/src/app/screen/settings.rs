@@ -10,9 +10,21 @@ use pos_core::data_dir::{
 };
 use rust_decimal::Decimal;
 
+use crate::app::fields::Field;
 use crate::app::i18n::{I18n, Language};
 use crate::app::keys::Pressed;
 use crate::app::ui;
+
+pub const STORE_NAME_INPUT: &str = "settings-store-name";
+pub const SERVER_URL_INPUT: &str = "settings-server-url";
+pub const TOKEN_INPUT: &str = "settings-token";
+pub const PRINTER_URI_INPUT: &str = "settings-printer-uri";
+pub const SCANNER_PORT_INPUT: &str = "settings-scanner-port";
+pub const BAUD_INPUT: &str = "settings-baud";
+pub const WEDGE_GAP_MS_INPUT: &str = "settings-wedge-gap-ms";
+pub const WEDGE_MIN_LENGTH_INPUT: &str = "settings-wedge-min-length";
+pub const NEAR_EXPIRY_DAYS_INPUT: &str = "settings-near-expiry-days";
+pub const DISCOUNT_LIMIT_INPUT: &str = "settings-discount-limit";
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -219,6 +231,34 @@ impl State {
         }
     }
 
+    /// The boxes in the order Tab walks them.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        vec![
+            Field::new(STORE_NAME_INPUT, &self.store_name, Message::StoreName),
+            Field::new(SERVER_URL_INPUT, &self.server_url, Message::ServerUrl),
+            Field::new(TOKEN_INPUT, &self.token, Message::Token),
+            Field::new(PRINTER_URI_INPUT, &self.printer_uri, Message::PrinterUri),
+            Field::new(SCANNER_PORT_INPUT, &self.scanner_port, Message::ScannerPort),
+            Field::new(BAUD_INPUT, &self.baud, Message::Baud),
+            Field::new(WEDGE_GAP_MS_INPUT, &self.wedge_gap_ms, Message::WedgeGap),
+            Field::new(
+                WEDGE_MIN_LENGTH_INPUT,
+                &self.wedge_min_length,
+                Message::WedgeMinLength,
+            ),
+            Field::new(
+                NEAR_EXPIRY_DAYS_INPUT,
+                &self.near_expiry_days,
+                Message::NearExpiryDays,
+            ),
+            Field::new(
+                DISCOUNT_LIMIT_INPUT,
+                &self.discount_limit,
+                Message::DiscountLimit,
+            ),
+        ]
+    }
+
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         let language = Language::ALL.iter().fold(row![].spacing(8), |r, &l| {
             r.push(
@@ -260,6 +300,7 @@ impl State {
                 i18n.t("settings.store_name"),
                 "",
                 &self.store_name,
+                STORE_NAME_INPUT,
                 Message::StoreName,
             ))
             .push(
@@ -274,9 +315,16 @@ impl State {
                         i18n.t("settings.server"),
                         "https://",
                         &self.server_url,
+                        SERVER_URL_INPUT,
                         Message::ServerUrl
                     ),
-                    ui::field(i18n.t("settings.token"), "", &self.token, Message::Token),
+                    ui::field(
+                        i18n.t("settings.token"),
+                        "",
+                        &self.token,
+                        TOKEN_INPUT,
+                        Message::Token
+                    ),
                 ]
                 .spacing(10),
             )
@@ -284,6 +332,7 @@ impl State {
                 i18n.t("settings.printer"),
                 "tcp://192.168.1.50:9100",
                 &self.printer_uri,
+                PRINTER_URI_INPUT,
                 Message::PrinterUri,
             ))
             .push(width)
@@ -293,9 +342,16 @@ impl State {
                         i18n.t("settings.scanner"),
                         "/dev/ttyUSB0",
                         &self.scanner_port,
+                        SCANNER_PORT_INPUT,
                         Message::ScannerPort
                     ),
-                    ui::field(i18n.t("settings.baud"), "9600", &self.baud, Message::Baud),
+                    ui::field(
+                        i18n.t("settings.baud"),
+                        "9600",
+                        &self.baud,
+                        BAUD_INPUT,
+                        Message::Baud
+                    ),
                 ]
                 .spacing(10),
             )
@@ -305,12 +361,14 @@ impl State {
                         i18n.t("settings.wedge_gap"),
                         "45",
                         &self.wedge_gap_ms,
+                        WEDGE_GAP_MS_INPUT,
                         Message::WedgeGap
                     ),
                     ui::field(
                         i18n.t("settings.wedge_min_length"),
                         "4",
                         &self.wedge_min_length,
+                        WEDGE_MIN_LENGTH_INPUT,
                         Message::WedgeMinLength
                     ),
                 ]
@@ -322,12 +380,14 @@ impl State {
                         i18n.t("settings.near_expiry"),
                         "30",
                         &self.near_expiry_days,
+                        NEAR_EXPIRY_DAYS_INPUT,
                         Message::NearExpiryDays
                     ),
                     ui::field(
                         i18n.t("settings.discount_limit"),
                         "0.10",
                         &self.discount_limit,
+                        DISCOUNT_LIMIT_INPUT,
                         Message::DiscountLimit
                     ),
                 ]

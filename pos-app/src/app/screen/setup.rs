@@ -9,8 +9,17 @@ use pos_core::operator::Role;
 use pos_core::store::TillIdentity;
 use pos_core::till::{NewOperator, Till};
 
+use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::ui;
+
+pub const STORE_INPUT: &str = "setup-store";
+pub const TERMINAL_INPUT: &str = "setup-terminal";
+pub const STORE_NAME_INPUT: &str = "setup-store-name";
+pub const SERVER_INPUT: &str = "setup-server";
+pub const TOKEN_INPUT: &str = "setup-token";
+pub const MANAGER_PIN_INPUT: &str = "setup-manager-pin";
+pub const CASHIER_PIN_INPUT: &str = "setup-cashier-pin";
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -158,16 +167,36 @@ impl State {
         }
     }
 
+    /// The boxes in the order Tab walks them.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        vec![
+            Field::new(STORE_INPUT, &self.store, Message::Store),
+            Field::new(TERMINAL_INPUT, &self.terminal, Message::Terminal),
+            Field::new(STORE_NAME_INPUT, &self.store_name, Message::StoreName),
+            Field::new(SERVER_INPUT, &self.server, Message::Server),
+            Field::new(TOKEN_INPUT, &self.token, Message::Token),
+            Field::new(MANAGER_PIN_INPUT, &self.manager_pin, Message::ManagerPin),
+            Field::new(CASHIER_PIN_INPUT, &self.cashier_pin, Message::CashierPin),
+        ]
+    }
+
     pub fn view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
         let body = column![
             ui::title(i18n.t("setup.title")),
             text(i18n.t("setup.hint")).size(ui::SMALL).color(ui::MUTED),
             row![
-                ui::field(i18n.t("setup.store"), "S001", &self.store, Message::Store),
+                ui::field(
+                    i18n.t("setup.store"),
+                    "S001",
+                    &self.store,
+                    STORE_INPUT,
+                    Message::Store
+                ),
                 ui::field(
                     i18n.t("setup.terminal"),
                     "T01",
                     &self.terminal,
+                    TERMINAL_INPUT,
                     Message::Terminal
                 ),
             ]
@@ -176,6 +205,7 @@ impl State {
                 i18n.t("settings.store_name"),
                 "",
                 &self.store_name,
+                STORE_NAME_INPUT,
                 Message::StoreName
             ),
             row![
@@ -183,12 +213,14 @@ impl State {
                     i18n.t("settings.server"),
                     i18n.t("setup.optional"),
                     &self.server,
+                    SERVER_INPUT,
                     Message::Server
                 ),
                 ui::field(
                     i18n.t("settings.token"),
                     i18n.t("setup.optional"),
                     &self.token,
+                    TOKEN_INPUT,
                     Message::Token
                 ),
             ]
@@ -197,13 +229,13 @@ impl State {
                 ui::pin_field(
                     i18n.t("setup.manager_pin"),
                     &self.manager_pin,
-                    "setup-manager-pin",
+                    MANAGER_PIN_INPUT,
                     Message::ManagerPin
                 ),
                 ui::pin_field(
                     i18n.t("setup.cashier_pin"),
                     &self.cashier_pin,
-                    "setup-cashier-pin",
+                    CASHIER_PIN_INPUT,
                     Message::CashierPin
                 ),
             ]

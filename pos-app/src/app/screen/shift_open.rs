@@ -5,6 +5,7 @@ use iced::{Element, Fill};
 
 use super::count::{self, Count};
 use super::{Ctx, Event, Go};
+use crate::app::fields::{self, Field};
 use crate::app::i18n::I18n;
 use crate::app::ui;
 
@@ -30,6 +31,11 @@ impl State {
             Message::Confirm => self.confirm(ctx),
             Message::Logout => Some(Event::LoggedOut),
         }
+    }
+
+    /// The count boxes.
+    pub fn fields(&self) -> Vec<Field<'_, Message>> {
+        fields::map_all(self.count.fields(), Message::Count)
     }
 
     fn count_changed(&mut self, message: count::Message) -> Option<Event> {
