@@ -1,5 +1,6 @@
 //! The `head-office` binary: every command has --help; migrate, enroll, import, export,
-//! report and serve work against a real database.
+//! report and serve work against a real database; on SIGTERM serve ends within its grace
+//! period whatever its clients do.
 
 mod common;
 
@@ -9,7 +10,9 @@ use std::time::Duration;
 use head_office::testing::PgCluster;
 use pos_core::catalog::Tracking;
 use pos_core::import::{CatalogImport, StockRecord};
-use tokio::io::AsyncBufReadExt;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
 
 const BIN: &str = env!("CARGO_BIN_EXE_head-office");
 /// Bound on waiting for the server to start or stop.
@@ -121,26 +124,7 @@ async fn migrate_enroll_import_export_report_and_serve() {
     assert_eq!(stdout(&run(&url, &["report", "gaps"])).trim(), "[]");
 
     // serve on a port the OS picks; the log line says which.
-    let mut server = tokio::process::Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("DATABASE_URL", &url)
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(server.stderr.take().unwrap()).lines();
-    let listening = async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(at) = line.find("addr=") {
-                return line[at + 5..].split_whitespace().next().unwrap().to_owned();
-            }
-        }
-        panic!("serve exited before listening");
-    };
-    let addr = tokio::time::timeout(WAIT, listening)
-        .await
-        .expect("serve listens");
+    let (mut server, addr) = serve(&url, &[]).await;
     let response = reqwest::Client::new()
         .get(format!("http://{addr}/v1/feed?cursor=0"))
         .bearer_auth(&token)
@@ -159,6 +143,35 @@ async fn migrate_enroll_import_export_report_and_serve() {
     assert!(exit.success(), "serve exits cleanly on SIGTERM: {exit:?}");
 }
 
+/// Starts `head-office serve` on a port the OS picks, with `extra` arguments; returns the
+/// child and the address its log says it listens on. The log keeps being read, so the
+/// server never blocks on a full pipe.
+async fn serve(url: &str, extra: &[&str]) -> (tokio::process::Child, String) {
+    let mut server = tokio::process::Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("DATABASE_URL", url)
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(server.stderr.take().unwrap()).lines();
+    let listening = async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(at) = line.find("addr=") {
+                return line[at + 5..].split_whitespace().next().unwrap().to_owned();
+            }
+        }
+        panic!("serve exited before listening");
+    };
+    let addr = tokio::time::timeout(WAIT, listening)
+        .await
+        .expect("serve listens");
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (server, addr)
+}
+
 fn feed_product(sku: &str) -> pos_core::catalog::Product {
     pos_core::catalog::Product {
         sku: sku.into(),
@@ -173,4 +186,82 @@ fn feed_product(sku: &str) -> pos_core::catalog::Product {
         tracking: Tracking::None,
         safety_stock: 10,
     }
+}
+
+/// With a half-sent and an idle connection open and a request in flight that never ends,
+/// `serve` exits cleanly on SIGTERM within its `--shutdown-grace-secs`.
+#[tokio::test]
+async fn sigterm_ends_serve_within_the_grace_period_whatever_the_clients_do() {
+    let url = PgCluster::shared().create_database().await.unwrap();
+    let status = std::process::Command::new(BIN)
+        .arg("migrate")
+        .env("DATABASE_URL", &url)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let token = std::process::Command::new(BIN)
+        .args(["enroll", "--store", "S1", "--terminal", "T1"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();
+    let (mut server, addr) = serve(
+        &url,
+        &[
+            "--shutdown-grace-secs",
+            "1",
+            "--header-read-timeout-secs",
+            "600",
+            "--idle-timeout-secs",
+            "600",
+        ],
+    )
+    .await;
+
+    let mut half_sent = TcpStream::connect(&addr).await.unwrap();
+    half_sent
+        .write_all(b"GET /v1/health HTTP/1.1\r\nHost: ho")
+        .await
+        .unwrap();
+    let mut idle = TcpStream::connect(&addr).await.unwrap();
+    idle.write_all(b"GET /v1/health HTTP/1.1\r\nHost: ho\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = [0u8; 12];
+    tokio::time::timeout(WAIT, idle.read_exact(&mut answer))
+        .await
+        .expect("an answer")
+        .unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    // A batch whose body never comes; `100 Continue` says its handler is reading it.
+    let mut hanging = TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /v1/batches HTTP/1.1\r\nHost: ho\r\nAuthorization: Bearer {token}\r\n\
+         Expect: 100-continue\r\nContent-Length: 100\r\n\r\n"
+    );
+    hanging.write_all(head.as_bytes()).await.unwrap();
+    let mut interim = [0u8; 12];
+    tokio::time::timeout(WAIT, hanging.read_exact(&mut interim))
+        .await
+        .expect("100 Continue")
+        .unwrap();
+    assert_eq!(&interim, b"HTTP/1.1 100");
+
+    let pid = server.id().unwrap().to_string();
+    let signalled = Instant::now();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let exit = tokio::time::timeout(WAIT, server.wait())
+        .await
+        .expect("serve stops on SIGTERM")
+        .unwrap();
+    let took = signalled.elapsed();
+    assert!(exit.success(), "serve exits cleanly: {exit:?}");
+    // The request in flight had its grace second; nothing waited longer.
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(10),
+        "stopped {took:?} after SIGTERM with a 1 s grace period"
+    );
 }

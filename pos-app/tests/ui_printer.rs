@@ -411,13 +411,7 @@ fn a_receipt_that_never_printed_is_offered_for_reprint_after_a_restart() {
         let mut d = Driver::new(data.clone());
         d.log_in_and_open_shift(1);
         printer.close();
-        d.scan(CUFF);
-        let total = d.app.sale().priced.as_ref().expect("priced").total;
-        d.key(Pressed::F(12));
-        d.send(Message::Payment(payment::Message::Amount(
-            total.to_string(),
-        )));
-        d.key(Pressed::Enter);
+        sell_a_cuff_in_cash(&mut d);
         let sale = d.till().store().recent_documents("sale", 1).expect("sales");
         assert_eq!(sale.len(), 1, "the sale is committed");
         // The till stops here, as in a power cut: nothing of the window's memory is left.
@@ -466,13 +460,7 @@ fn a_printed_receipt_leaves_the_queue_and_a_failed_one_keeps_its_reason() {
     let mut d = Driver::new(demo_data_dir(dir.path(), Some(printer.uri())));
     d.log_in_and_open_shift(1);
     let pay_a_cuff = |d: &mut Driver| {
-        d.scan(CUFF);
-        let total = d.app.sale().priced.as_ref().expect("priced").total;
-        d.key(Pressed::F(12));
-        d.send(Message::Payment(payment::Message::Amount(
-            total.to_string(),
-        )));
-        d.key(Pressed::Enter);
+        sell_a_cuff_in_cash(d);
         assert!(d.app.wait_for_printer(WAIT));
     };
     pay_a_cuff(&mut d);
@@ -487,4 +475,15 @@ fn a_printed_receipt_leaves_the_queue_and_a_failed_one_keeps_its_reason() {
         !waiting[0].error.is_empty(),
         "the printer's failure is kept"
     );
+}
+
+/// Scans the cuff and pays exactly its price in cash.
+fn sell_a_cuff_in_cash(d: &mut Driver) {
+    d.scan(CUFF);
+    let total = d.app.sale().priced.as_ref().expect("priced").total;
+    d.key(Pressed::F(12));
+    d.send(Message::Payment(payment::Message::Amount(
+        total.to_string(),
+    )));
+    d.key(Pressed::Enter);
 }

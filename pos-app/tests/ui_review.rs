@@ -5,8 +5,6 @@
 
 mod ui_support;
 
-use std::time::Duration;
-
 use pos_app::app::Message;
 use pos_app::app::Screen;
 use pos_app::app::keys::Pressed;
@@ -14,10 +12,9 @@ use pos_app::app::screen::review::{self, StoreCloses};
 use pos_core::data_dir::ServerConfig;
 use pos_core::document::DenominationCount;
 use rust_decimal::Decimal;
-use sync_agent::Agent;
+use tests::first_sale_at;
 use tests::head_office::TestHeadOffice;
 use tests::tills::{PIN, TestTill};
-use tests::{fast_agent_config, first_sale_at};
 use ui_support::*;
 
 /// A terminal of store S001 that takes its Z report and hands it to head office.
@@ -31,14 +28,20 @@ async fn closed_terminal(ho: &TestHeadOffice, terminal: &str) -> TestTill {
     }];
     open.z_report(counted, None, first_sale_at())
         .expect("the daily close");
-    let mut agent =
-        Agent::new(till.data.clone(), &till.server(), fast_agent_config()).expect("an agent");
-    let report = agent
-        .drain(20, Duration::from_secs(30), &mut |_| {})
-        .await
-        .expect("sync runs");
-    assert_eq!(report.waiting_after_push, 0, "{report:?}");
+    till.drain().await;
     till
+}
+
+/// The demo till talking to `server`, the cashier at the sale screen.
+fn at_sale_screen_of(server: &ServerConfig) -> (tempfile::TempDir, Driver) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo_data_dir(dir.path(), None);
+    let mut config = data.load_config().expect("config");
+    config.server = Some(server.clone());
+    data.save_config(&config).expect("config saved");
+    let mut d = Driver::new(data);
+    d.log_in_and_open_shift(1);
+    (dir, d)
 }
 
 fn review_state(d: &Driver) -> &review::State {
@@ -78,13 +81,7 @@ fn online_the_review_shows_every_terminal_of_the_store() {
         url: ho.url(),
         token: rt.block_on(ho.enroll("S001", "T03")),
     };
-    let dir = tempfile::tempdir().unwrap();
-    let data = demo_data_dir(dir.path(), None);
-    let mut config = data.load_config().expect("config");
-    config.server = Some(server.clone());
-    data.save_config(&config).expect("config saved");
-    let mut d = Driver::new(data);
-    d.log_in_and_open_shift(1);
+    let (_dir, mut d) = at_sale_screen_of(&server);
 
     review_with(&mut d, Some(&server), &rt);
     let StoreCloses::Known(close) = review_state(&d).store_closes().clone() else {
@@ -163,13 +160,7 @@ fn with_head_office_unreachable_the_review_says_why_and_shows_only_this_till() {
         url,
         token: "t".into(),
     };
-    let dir = tempfile::tempdir().unwrap();
-    let data = demo_data_dir(dir.path(), None);
-    let mut config = data.load_config().expect("config");
-    config.server = Some(server.clone());
-    data.save_config(&config).expect("config saved");
-    let mut d = Driver::new(data);
-    d.log_in_and_open_shift(1);
+    let (_dir, mut d) = at_sale_screen_of(&server);
     review_with(&mut d, Some(&server), &rt);
     let StoreCloses::Unreachable(reason) = review_state(&d).store_closes().clone() else {
         panic!("{:?}", review_state(&d).store_closes());

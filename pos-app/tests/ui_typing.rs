@@ -260,3 +260,27 @@ fn a_scan_on_the_payment_screen_is_taken_back_out_of_the_amount_box() {
         "none of the scan's digits stayed in the amount box"
     );
 }
+
+#[test]
+fn an_amount_of_four_digits_typed_in_a_burst_is_an_amount_not_a_scan() {
+    // At the wedge's usual settings "1000" and Enter, arriving at once, look like a
+    // scan; off the sale screen only a code as long as a barcode is taken for one.
+    let (_dir, data, mut d) = at_sale();
+    let keys = BASKET
+        .iter()
+        .fold(Keys::new(), |keys, (code, _)| keys.scan(code))
+        .key(Named::F12)
+        .key(Named::F1)
+        .text("1000")
+        .key(Named::Enter);
+    d.window(keys);
+    let sales = sales(&data);
+    assert_eq!(sales.len(), 1, "{}", d.banner());
+    let cash: Decimal = sales[0].tenders.iter().map(|t| t.amount).sum();
+    assert_eq!(
+        cash,
+        Decimal::from(1000),
+        "every digit of the tendered amount"
+    );
+    assert!(matches!(d.app.screen(), Screen::Sale));
+}

@@ -352,6 +352,21 @@ pub enum DocumentBody {
 }
 
 impl DocumentBody {
+    /// Every kind's wire name, in the order of the variants: what `kind` answers.
+    pub const KINDS: [&'static str; 11] = [
+        "sale",
+        "return",
+        "void",
+        "paid_in",
+        "paid_out",
+        "shift_open",
+        "shift_close",
+        "z_report",
+        "member_registration",
+        "point_adjustment",
+        "operator_change",
+    ];
+
     /// The kind's wire name, as in the `type` tag.
     pub fn kind(&self) -> &'static str {
         match self {

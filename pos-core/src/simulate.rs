@@ -60,6 +60,7 @@ pub fn simulate(
             now,
         )?;
     }
+    let first_sequence = till.store().last_sequence()? + 1;
     let pool = load_pool(till)?;
     if pool.products.is_empty() {
         return Err(TillError::EmptyCart);
@@ -89,8 +90,10 @@ pub fn simulate(
             recent_sales.remove(0);
         }
     }
-    // Simulated customers take no receipt: nothing is left for the window to reprint.
-    till.forget_unprinted_receipts()?;
+    // Simulated customers take no receipt: nothing of theirs is left for the window to
+    // reprint (a real receipt still waiting from before stays).
+    till.store()
+        .forget_unprinted_receipts_from(first_sequence)?;
     Ok(summary)
 }
 

@@ -349,6 +349,15 @@ fn x_changes_nothing_and_z_numbers_have_no_gaps() {
     assert!(!t.till.has_open_shift().unwrap(), "the Z closed the shift");
 
     t.till.open_shift(vec![], now()).unwrap();
+    // A second daily close of the same business day is refused (head office would
+    // refuse it for good), before any approval is asked, and writes nothing.
+    let before = t.till.store().last_sequence().unwrap();
+    let again = t.till.z_report(vec![], None, now()).unwrap_err();
+    assert!(
+        matches!(again, TillError::DayAlreadyClosed { z_no: 1, .. }),
+        "{again}"
+    );
+    assert_eq!(t.till.store().last_sequence().unwrap(), before);
     let ok = t.manager_approves(ManagerAction::DailyClose);
     let z2 = t
         .till

@@ -188,12 +188,13 @@ pub fn apply_page(
             }
             continue;
         }
-        let text = serde_json::to_string(&change.change).unwrap_or_default();
-        let outcome = tx.apply_or_set_aside(change.cursor, &text, |tx| {
+        // Written out only when it has to be kept.
+        let describe = || serde_json::to_string(&change.change).unwrap_or_default();
+        let outcome = tx.apply_or_set_aside(change.cursor, describe, |tx| {
             apply_change(tx, &change.change).map(|_| ())
         })?;
         if let SetAside::Yes(error) = outcome {
-            tracing::warn!(cursor = change.cursor, change = %text, %error, "feed change set aside; the pull goes on");
+            tracing::warn!(cursor = change.cursor, change = %describe(), %error, "feed change set aside; the pull goes on");
         }
     }
     let mut cursor = page.next_cursor;

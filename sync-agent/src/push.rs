@@ -141,7 +141,14 @@ pub fn acks_for(rows: &[OutboxRow], response: &BatchResponse) -> Result<Vec<Ack>
                         .clone()
                         .unwrap_or_else(|| "rejected without a reason".into()),
                 ),
-                _ => None,
+                _ => {
+                    // Head office took it but changed something on the way in (a member
+                    // given a card of its own): the change itself comes down the feed.
+                    if let Some(note) = &result.reason {
+                        tracing::warn!(document = %row.id, sequence = row.sequence, %note, "accepted with a note from head office");
+                    }
+                    None
+                }
             };
             Ok(Ack {
                 sequence: row.sequence,

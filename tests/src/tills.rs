@@ -94,6 +94,28 @@ impl TestTill {
         simulate(&mut till, &options, |_| {}).expect("ring up sales");
     }
 
+    /// Pushes and pulls with a fast agent until nothing waits either way (20 cycles and
+    /// 30 s at most), and checks that it got there.
+    pub async fn drain(&self) -> sync_agent::CycleReport {
+        let mut agent = sync_agent::Agent::new(
+            self.data.clone(),
+            &self.server(),
+            crate::fast_agent_config(),
+        )
+        .expect("an agent");
+        let report = agent
+            .drain(20, std::time::Duration::from_secs(30), &mut |_| {})
+            .await
+            .expect("sync runs");
+        assert!(
+            report.is_complete(),
+            "{}/{}: {report:?}",
+            self.store_id,
+            self.terminal_id
+        );
+        report
+    }
+
     /// Every document of this till, in sequence order.
     pub fn documents(&self) -> Vec<Document> {
         self.store()

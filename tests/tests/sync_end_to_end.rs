@@ -8,24 +8,13 @@ use std::time::Duration;
 use chrono::Utc;
 use pos_core::import::CatalogImport;
 use sync_agent::client::{HeadOfficeClient, Timeouts};
-use sync_agent::{Agent, CycleReport, SyncHandle, SyncStatus};
+use sync_agent::{Agent, SyncHandle, SyncStatus};
 use tests::head_office::TestHeadOffice;
 use tests::ledger::{Effects, apply};
 use tests::tills::{PIN, TestTill};
 use tests::{demo_catalog, fast_agent_config, first_sale_at, nonzero, wait_for};
 
 const SALES_PER_TILL: u64 = 150;
-
-async fn drain(till: &TestTill) -> CycleReport {
-    let mut agent =
-        Agent::new(till.data.clone(), &till.server(), fast_agent_config()).expect("an agent");
-    let report = agent
-        .drain(20, Duration::from_secs(30), &mut |_| {})
-        .await
-        .expect("sync runs");
-    assert!(report.is_complete(), "{report:?}");
-    report
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_tills_sell_offline_then_head_office_ends_with_exactly_their_documents_stock_and_points()
@@ -38,7 +27,7 @@ async fn three_tills_sell_offline_then_head_office_ends_with_exactly_their_docum
     ];
     for till in &tills {
         assert!(
-            drain(till).await.pull.changes > 100,
+            till.drain().await.pull.changes > 100,
             "the first pull brings the catalog"
         );
     }
@@ -201,14 +190,14 @@ async fn a_rejected_document_stays_at_the_till_and_later_ones_still_sync() {
     // The terminal's old PC sold and synced; its replacement starts a new file, so its
     // first sequences are taken at head office by other documents.
     let old = ho.enrolled_till("S1", "T1", ho.url()).await;
-    drain(&old).await;
+    old.drain().await;
     old.sell(3, 1, first_sale_at());
-    drain(&old).await;
+    old.drain().await;
     let taken = old.documents().len() as u64;
     let replacement = ho.enrolled_till("S1", "T1", ho.url()).await;
-    drain(&replacement).await;
+    replacement.drain().await;
     replacement.sell(8, 2, first_sale_at() + chrono::Duration::days(1));
-    let report = drain(&replacement).await;
+    let report = replacement.drain().await;
     assert_eq!(report.push.rejected, taken, "{report:?}");
     assert_eq!(
         report.waiting_after_push, 0,
@@ -261,7 +250,7 @@ async fn a_rejected_document_stays_at_the_till_and_later_ones_still_sync() {
 async fn a_pull_never_forgets_a_sale_head_office_has_not_acknowledged() {
     let ho = TestHeadOffice::start_with_demo_catalog(&["S1"]).await;
     let till = ho.enrolled_till("S1", "T1", ho.url()).await;
-    drain(&till).await;
+    till.drain().await;
     till.sell(30, 4, first_sale_at());
     let mut own = Effects::default();
     own.add_till(&till.documents());
@@ -299,7 +288,7 @@ async fn a_pull_never_forgets_a_sale_head_office_has_not_acknowledged() {
         "restocked, and the unsent sales still count"
     );
 
-    drain(&till).await;
+    till.drain().await;
     let after = ho.stock("S1").await;
     assert_eq!(
         nonzero(&after),

@@ -57,6 +57,13 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
         E::WrongPin { attempts_left } => i18n.f("error.wrong_pin", &[("left", attempts_left)]),
         E::Locked { until } => i18n.f("error.locked", &[("until", &until.format("%H:%M"))]),
         E::BadPinFormat => i18n.t("error.bad_pin").into(),
+        E::DayAlreadyClosed {
+            business_date,
+            z_no,
+        } => i18n.f(
+            "error.day_already_closed",
+            &[("date", business_date), ("no", z_no)],
+        ),
         E::ApprovalRequired { action } => {
             let label = pos_core::operator::ManagerAction::from_code(action)
                 .map(action_key)

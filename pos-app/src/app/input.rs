@@ -20,6 +20,9 @@ pub(super) struct KeyRun {
     before: Option<(FieldId, String)>,
 }
 
+/// EAN-8, the shortest code the scanner reads.
+const SHORTEST_BARCODE_CHARS: usize = 8;
+
 impl App {
     /// Every key of the window, in the order pressed. A character goes into the active
     /// box first (a scanner's too: the wedge only knows it was a scan at its Enter, and
@@ -40,6 +43,11 @@ impl App {
                 let before = self.key_run.before.take();
                 self.key_run.last_at = None;
                 match self.wedge.enter(at) {
+                    // Off the sale screen a short burst is typing that arrived while the
+                    // till was busy (an amount, a PIN), not a barcode: it stays typed.
+                    WedgeEvent::Scan(code) if !self.is_barcode_here(&code) => {
+                        (Task::none(), Pressed::Enter)
+                    }
                     WedgeEvent::Scan(code) => {
                         let untyped = self.untype_scan(before);
                         return Task::batch([untyped, self.on_scan(code)]);
@@ -67,6 +75,15 @@ impl App {
             self.key_run.before = self.active_field().map(|f| (f.id, f.value.to_string()));
         }
         self.key_run.last_at = Some(at);
+    }
+
+    /// Whether a run of keys fast enough to be a scan is one. On the sale screen it is
+    /// (the entry box sorts scans from typing itself); elsewhere keys queued while the
+    /// till was busy arrive just as fast, so only a code as long as the shortest barcode
+    /// (EAN-8) counts: a tendered "1000" typed quickly stays an amount.
+    fn is_barcode_here(&self, code: &str) -> bool {
+        matches!(self.screen, Screen::Sale) && self.approval.is_none()
+            || code.chars().count() >= SHORTEST_BARCODE_CHARS
     }
 
     /// A scan's keys went into the active box as they came: out of it again, except on

@@ -254,7 +254,7 @@ impl FeedTransaction<'_> {
     pub fn apply_or_set_aside(
         &self,
         cursor: i64,
-        change: &str,
+        describe: impl FnOnce() -> String,
         apply: impl FnOnce(&Self) -> Result<(), StoreError>,
     ) -> Result<SetAside, StoreError> {
         self.tx.execute_batch("SAVEPOINT feed_change")?;
@@ -270,7 +270,7 @@ impl FeedTransaction<'_> {
                 self.tx.execute(
                     "INSERT INTO feed_set_aside (cursor, change, error, set_aside_at)
                      VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-                    params![cursor, change, error],
+                    params![cursor, describe(), error],
                 )?;
                 Ok(SetAside::Yes(error))
             }
@@ -454,14 +454,18 @@ mod tests {
         let page = store.begin_feed_page().unwrap();
         page.upsert_product(&product("A")).unwrap();
         let bad = page
-            .apply_or_set_aside(7, "{\"member\":\"BAD\"}", |tx| {
-                tx.upsert_member(&member("BAD", "C9"))
-            })
+            .apply_or_set_aside(
+                7,
+                || "{\"member\":\"BAD\"}".into(),
+                |tx| tx.upsert_member(&member("BAD", "C9")),
+            )
             .unwrap();
         let good = page
-            .apply_or_set_aside(8, "{\"member\":\"OK\"}", |tx| {
-                tx.upsert_member(&member("OK", "C8"))
-            })
+            .apply_or_set_aside(
+                8,
+                || "{\"member\":\"OK\"}".into(),
+                |tx| tx.upsert_member(&member("OK", "C8")),
+            )
             .unwrap();
         page.set_stock("A", None, 3).unwrap();
         page.commit(8).unwrap();

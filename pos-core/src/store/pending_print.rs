@@ -66,6 +66,15 @@ impl Store {
         Ok(receipts)
     }
 
+    /// Forgets the waiting receipts of documents from `first_sequence` on (the
+    /// simulator's, whose customers take none).
+    pub fn forget_unprinted_receipts_from(&self, first_sequence: u64) -> Result<u64, StoreError> {
+        Ok(self.conn().execute(
+            "DELETE FROM pending_print WHERE sequence >= ?1",
+            [first_sequence as i64],
+        )? as u64)
+    }
+
     /// Forgets every waiting receipt (the manager chose not to reprint them).
     pub fn forget_unprinted_receipts(&self) -> Result<u64, StoreError> {
         Ok(self.conn().execute("DELETE FROM pending_print", [])? as u64)

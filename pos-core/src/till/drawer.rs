@@ -139,6 +139,17 @@ impl Till {
         approval: Option<&Approval>,
         now: DateTime<Utc>,
     ) -> Result<Document, TillError> {
+        // One Z per terminal and business day: head office refuses a second one for good.
+        let business_date = self.business_date(now);
+        if let Some(last) = self.store.recent_documents("z_report", 1)?.first()
+            && last.business_date == business_date
+            && let DocumentBody::ZReport(z) = &last.body
+        {
+            return Err(TillError::DayAlreadyClosed {
+                business_date,
+                z_no: z.z_no,
+            });
+        }
         let approvals = self.require(ManagerAction::DailyClose, approval, now)?;
         if self.store.open_shift()?.is_some() {
             self.close_shift(counted.clone(), now)?;

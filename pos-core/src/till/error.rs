@@ -56,6 +56,10 @@ pub enum TillError {
     Locked { until: DateTime<Utc> },
     #[error("PIN must be 4 to 8 digits")]
     BadPinFormat,
+    #[error(
+        "the business day {business_date} is already closed (Z{z_no}); the next daily close is for the next business day"
+    )]
+    DayAlreadyClosed { business_date: NaiveDate, z_no: u64 },
     #[error("this needs a manager's approval ({action})")]
     ApprovalRequired { action: &'static str },
     #[error("{operator_id} is not a manager")]

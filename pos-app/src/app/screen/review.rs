@@ -6,8 +6,9 @@
 use chrono::NaiveDate;
 use iced::widget::{column, container, row, scrollable, text};
 use iced::{Element, Fill};
-use pos_core::document::{Document, DocumentBody, OperatorChange, ZReport};
+use pos_core::document::{Document, DocumentBody, OperatorChange, TenderTotal, ZReport};
 use pos_core::store::{RejectedDocument, SetAsideChange};
+use rust_decimal::Decimal;
 use sync_agent::protocol::DailyClose;
 
 use super::{Ctx, Event, Go};
@@ -15,7 +16,7 @@ use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
 use crate::app::ui;
 
-/// This till's Z reports and operator changes listed.
+/// This till's latest Z reports (one a business day) and operator changes listed.
 const LOCAL_SHOWN: usize = 14;
 
 #[derive(Debug, Clone)]
@@ -209,7 +210,7 @@ impl State {
                 self.local_zs_view(i18n),
             ]
             .push(
-                (self.zs.is_empty())
+                (self.zs_of_the_day().next().is_none())
                     .then(|| text(i18n.t("review.none")).size(ui::TEXT).color(ui::MUTED)),
             )
             .spacing(8)
@@ -232,28 +233,23 @@ impl State {
         }
     }
 
+    /// This till's Z reports of the business day shown.
+    fn zs_of_the_day(&self) -> impl Iterator<Item = &(String, NaiveDate, ZReport)> {
+        self.zs.iter().filter(|(_, date, _)| *date == self.date)
+    }
+
     fn local_zs_view<'a>(&'a self, i18n: I18n) -> Element<'a, Message> {
-        self.zs
-            .iter()
+        self.zs_of_the_day()
             .fold(column![].spacing(10), |col, (terminal, date, z)| {
-                let tenders = super::payment::tender_summary(
+                col.push(z_panel(
                     i18n,
-                    z.totals.tenders.iter().map(|t| (t.kind, t.amount)),
-                    "  ",
-                );
-                col.push(ui::panel(
-                    column![
-                        text(i18n.f(
-                            "review.z",
-                            &[("no", &z.z_no), ("terminal", terminal), ("date", date)]
-                        ))
-                        .size(ui::TEXT)
-                        .font(ui::BOLD),
-                        ui::pair(i18n.t("report.sales"), ui::money(z.totals.sales_total)),
-                        ui::pair(i18n.t("close.variance"), ui::money(z.variance)),
-                        text(tenders).size(ui::SMALL),
-                    ]
-                    .spacing(4),
+                    i18n.f(
+                        "review.z",
+                        &[("no", &z.z_no), ("terminal", terminal), ("date", date)],
+                    ),
+                    z.totals.sales_total,
+                    z.variance,
+                    &z.totals.tenders,
                 ))
             })
             .into()
@@ -326,28 +322,19 @@ fn store_close_view<'a>(
         .terminals
         .iter()
         .fold(column![].spacing(10), |col, t| {
-            let tenders = super::payment::tender_summary(
+            col.push(z_panel(
                 i18n,
-                t.tenders.iter().map(|x| (x.kind, x.amount)),
-                "  ",
-            );
-            col.push(ui::panel(
-                column![
-                    text(i18n.f(
-                        "review.z",
-                        &[
-                            ("no", &t.z_no),
-                            ("terminal", &t.terminal_id),
-                            ("date", &close.business_date)
-                        ]
-                    ))
-                    .size(ui::TEXT)
-                    .font(ui::BOLD),
-                    ui::pair(i18n.t("report.sales"), ui::money(t.sales_total)),
-                    ui::pair(i18n.t("close.variance"), ui::money(t.variance)),
-                    text(tenders).size(ui::SMALL),
-                ]
-                .spacing(4),
+                i18n.f(
+                    "review.z",
+                    &[
+                        ("no", &t.z_no),
+                        ("terminal", &t.terminal_id),
+                        ("date", &close.business_date),
+                    ],
+                ),
+                t.sales_total,
+                t.variance,
+                &t.tenders,
             ))
         });
     let store_tenders = super::payment::tender_summary(
@@ -373,4 +360,26 @@ fn store_close_view<'a>(
         }))
         .spacing(8)
         .into()
+}
+
+/// One terminal's daily close: its heading, takings, cash variance and tenders.
+fn z_panel<'a>(
+    i18n: I18n,
+    heading: String,
+    sales_total: Decimal,
+    variance: Decimal,
+    tenders: &[TenderTotal],
+) -> Element<'a, Message> {
+    let tenders =
+        super::payment::tender_summary(i18n, tenders.iter().map(|t| (t.kind, t.amount)), "  ");
+    ui::panel(
+        column![
+            text(heading).size(ui::TEXT).font(ui::BOLD),
+            ui::pair(i18n.t("report.sales"), ui::money(sales_total)),
+            ui::pair(i18n.t("close.variance"), ui::money(variance)),
+            text(tenders).size(ui::SMALL),
+        ]
+        .spacing(4),
+    )
+    .into()
 }
