@@ -6,10 +6,8 @@ mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use common::*;
-use head_office::{catalog, reports};
+use head_office::reports;
 use pos_core::document::{Document, DocumentBody, PointAdjustment, TenderKind, TenderTotal};
-use pos_core::import::CatalogImport;
-use pos_core::member::{Member, Tier};
 use rust_decimal::Decimal;
 use sync_agent::protocol::{BatchResponse, DocumentStatus};
 
@@ -50,24 +48,6 @@ async fn documents_stored(ho: &HeadOffice, docs: &[&Document]) -> Vec<bool> {
         stored.push(row.is_some());
     }
     stored
-}
-
-async fn import_member(ho: &HeadOffice, id: &str, points: i64) {
-    let member = Member {
-        id: id.into(),
-        card_no: format!("C-{id}"),
-        phone: String::new(),
-        name: "王五".into(),
-        tier: Tier::Standard,
-        points_balance: points,
-    };
-    let file = CatalogImport {
-        members: vec![member],
-        ..CatalogImport::default()
-    };
-    catalog::import_catalog(&mut *ho.client().await, &file, None)
-        .await
-        .unwrap();
 }
 
 #[tokio::test]
@@ -308,8 +288,8 @@ async fn a_price_past_the_limit_is_rejected_by_field_not_a_dropped_connection() 
 async fn points_past_the_limit_or_past_i64_never_wrap_a_balance() {
     let ho = HeadOffice::start().await;
     let token = ho.enroll(STORE, TERMINAL).await;
-    import_member(&ho, "M-1", 100).await;
-    import_member(&ho, "M-FULL", i64::MAX - 5).await;
+    ho.import_member("M-1", "", 100).await;
+    ho.import_member("M-FULL", "", i64::MAX - 5).await;
     let adjust = |sequence, member: &str, points| {
         document(
             STORE,

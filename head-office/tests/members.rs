@@ -10,29 +10,11 @@ use pos_core::import::CatalogImport;
 use pos_core::member::{Member, Tier};
 use sync_agent::protocol::{Change, FeedPage};
 
-async fn import_member(ho: &HeadOffice, id: &str, phone: &str, points: i64) {
-    let member = Member {
-        id: id.into(),
-        card_no: format!("C-{id}"),
-        phone: phone.into(),
-        name: "王五".into(),
-        tier: Tier::Standard,
-        points_balance: points,
-    };
-    let file = CatalogImport {
-        members: vec![member],
-        ..CatalogImport::default()
-    };
-    catalog::import_catalog(&mut *ho.client().await, &file, None)
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn an_offline_registration_with_a_known_phone_merges_into_the_member() {
     let ho = HeadOffice::start().await;
     let token = ho.enroll(STORE, TERMINAL).await;
-    import_member(&ho, "HQ-1", "13700000001", 1_000).await;
+    ho.import_member("HQ-1", "13700000001", 1_000).await;
     let cursor: i64 = {
         let (_, body) = ho.get(Some(&token), "/v1/feed?cursor=0").await;
         body["next_cursor"].as_i64().unwrap()
@@ -178,7 +160,7 @@ async fn an_overdrawn_redemption_is_stored_and_flagged() {
     let ho = HeadOffice::start().await;
     let store_a = ho.enroll("A", "T1").await;
     let store_b = ho.enroll("B", "T1").await;
-    import_member(&ho, "M-7", "13500000003", 1_000).await;
+    ho.import_member("M-7", "13500000003", 1_000).await;
     // Both stores saw 1,000 points offline and each let the member redeem 800.
     let redeem = |store: &'static str| {
         document(
@@ -259,7 +241,7 @@ async fn an_overdrawn_redemption_is_stored_and_flagged() {
 #[tokio::test]
 async fn concurrent_batches_on_one_member_lose_no_points() {
     let ho = HeadOffice::start().await;
-    import_member(&ho, "M-busy", "13400000004", 0).await;
+    ho.import_member("M-busy", "13400000004", 0).await;
     let mut tokens = Vec::new();
     for t in 0..4 {
         tokens.push(ho.enroll(STORE, &format!("T{t}")).await);
@@ -291,7 +273,7 @@ async fn concurrent_batches_on_one_member_lose_no_points() {
 #[tokio::test]
 async fn an_import_giving_a_card_another_member_holds_is_refused_whole_by_name() {
     let ho = HeadOffice::start().await;
-    import_member(&ho, "HQ-1", "13700000001", 10).await;
+    ho.import_member("HQ-1", "13700000001", 10).await;
     let clash = Member {
         id: "HQ-2".into(),
         card_no: "C-HQ-1".into(),

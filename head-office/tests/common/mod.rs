@@ -31,6 +31,25 @@ pub struct HeadOffice {
 }
 
 impl HeadOffice {
+    /// Imports one member (card `C-{id}`, name 王五) as head office's catalog import does.
+    pub async fn import_member(&self, id: &str, phone: &str, points: i64) {
+        let member = pos_core::member::Member {
+            id: id.into(),
+            card_no: format!("C-{id}"),
+            phone: phone.into(),
+            name: "王五".into(),
+            tier: Tier::Standard,
+            points_balance: points,
+        };
+        let file = pos_core::import::CatalogImport {
+            members: vec![member],
+            ..Default::default()
+        };
+        head_office::catalog::import_catalog(&mut *self.client().await, &file, None)
+            .await
+            .unwrap();
+    }
+
     pub async fn start() -> HeadOffice {
         HeadOffice::start_with(BodyLimits::default()).await
     }
