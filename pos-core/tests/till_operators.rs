@@ -377,6 +377,56 @@ fn a_refused_first_manager_leaves_no_till_file() {
 }
 
 #[test]
+fn store_and_terminal_ids_that_would_break_documents_or_cards_leave_no_till_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("till.sqlite");
+    let long = "S".repeat(pos_core::till::IDENTITY_CHARS_MAX);
+    for (store, terminal) in [
+        ("", "T01"),
+        ("S 001", "T01"),
+        ("S001", "T\u{0}1"),
+        (long.as_str(), "T1"),
+    ] {
+        let identity = pos_core::store::TillIdentity {
+            store_id: store.into(),
+            terminal_id: terminal.into(),
+        };
+        let manager = NewOperator {
+            id: "manager",
+            name: "店长",
+            role: Role::Manager,
+            pin: "123456",
+            salt: [1; 16],
+        };
+        let refused = Till::init(&path, identity, manager, TillConfig::default());
+        assert!(
+            matches!(refused, Err(TillError::BadIdentity { .. })),
+            "{store:?}/{terminal:?}"
+        );
+        assert!(!path.exists(), "{store:?}/{terminal:?} left a till file");
+    }
+    // The longest ids allowed still give cards within the documents' bound.
+    let store = "S".repeat(pos_core::till::IDENTITY_CHARS_MAX - 3);
+    let identity = pos_core::store::TillIdentity {
+        store_id: store.clone(),
+        terminal_id: "T01".into(),
+    };
+    let manager = NewOperator {
+        id: "manager",
+        name: "店长",
+        role: Role::Manager,
+        pin: "123456",
+        salt: [1; 16],
+    };
+    let mut till = Till::init(&path, identity, manager, TillConfig::default()).unwrap();
+    till.login("manager", "123456", now()).unwrap();
+    let member = till
+        .register_member("13900002222", "韩梅梅", now())
+        .unwrap();
+    assert!(member.card_no.starts_with(&format!("L{store}-T01-")));
+}
+
+#[test]
 fn every_operator_change_is_a_document_naming_who_whom_and_when() {
     use pos_core::document::{DocumentBody, OperatorAction};
     let mut t = as_manager();

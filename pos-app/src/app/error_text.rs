@@ -94,6 +94,7 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
         E::PointsTenderValue { .. } => i18n.t("error.points_value").into(),
         E::ReasonRequired => i18n.t("error.reason_required").into(),
         E::NotInitialised => i18n.t("error.not_initialised").into(),
+        E::BadIdentity { max, .. } => i18n.f("error.bad_identity", &[("max", max)]),
         E::AlreadyInitialised { path } => {
             i18n.f("error.already_initialised", &[("path", &path.display())])
         }

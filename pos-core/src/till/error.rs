@@ -106,6 +106,14 @@ pub enum TillError {
     NotInitialised,
     #[error("{path} is already a till; it is never overwritten")]
     AlreadyInitialised { path: std::path::PathBuf },
+    #[error(
+        "store {store_id:?} / terminal {terminal_id:?}: each must be letters, digits, '-' or '_', and both together at most {max} characters (the till's member cards carry them)"
+    )]
+    BadIdentity {
+        store_id: String,
+        terminal_id: String,
+        max: usize,
+    },
     #[error("the document {id} does not add up: {reason}")]
     InvalidDocument { id: Uuid, reason: String },
     #[error(transparent)]

@@ -81,6 +81,7 @@ impl Till {
     ) -> Result<Till, TillError> {
         // Refused before anything is written: a bad PIN must not leave a till file that
         // nobody can log in to (and that a second `init` would find "already there").
+        check_identity(&identity)?;
         check_new_operator(manager.id, manager.name)?;
         if !pin_is_well_formed(manager.pin) {
             return Err(TillError::BadPinFormat);
@@ -175,6 +176,33 @@ impl Till {
         })?;
         Ok(doc)
     }
+}
+
+/// Most characters a store id and a terminal id may take together: a card this till
+/// issues, `L{store}-{terminal}-{seq:07}`, must stay within the documents' id bound.
+pub const IDENTITY_CHARS_MAX: usize = crate::validate::ID_CHARS_MAX - 10;
+
+/// Store and terminal ids as head office takes them (letters, digits, '-', '_'), short
+/// enough together for the cards this till issues.
+fn check_identity(identity: &TillIdentity) -> Result<(), TillError> {
+    let well_formed = |id: &str| {
+        !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let (store, terminal) = (&identity.store_id, &identity.terminal_id);
+    if well_formed(store)
+        && well_formed(terminal)
+        && store.len() + terminal.len() <= IDENTITY_CHARS_MAX
+    {
+        return Ok(());
+    }
+    Err(TillError::BadIdentity {
+        store_id: store.clone(),
+        terminal_id: terminal.clone(),
+        max: IDENTITY_CHARS_MAX,
+    })
 }
 
 /// The first operator of a till, or one a manager adds.
