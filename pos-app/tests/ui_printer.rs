@@ -487,3 +487,43 @@ fn sell_a_cuff_in_cash(d: &mut Driver) {
     )));
     d.key(Pressed::Enter);
 }
+
+#[test]
+fn only_a_manager_may_choose_not_to_reprint_what_waits() {
+    let printer = FakePrinter::start(READY);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = demo_data_dir(dir.path(), Some(printer.uri()));
+    {
+        let mut d = Driver::new(data.clone());
+        d.log_in_and_open_shift(1);
+        printer.close();
+        sell_a_cuff_in_cash(&mut d);
+    }
+
+    let mut cashier = Driver::new(data.clone());
+    cashier.log_in_and_open_shift(1);
+    assert_eq!(cashier.app.unprinted_count(), 1);
+    assert!(
+        !cashier.shows(&cashier.t("print.forget")),
+        "not for a cashier"
+    );
+    cashier.send(Message::ForgetUnprinted);
+    assert_eq!(cashier.till().unprinted_receipts().expect("queue").len(), 1);
+    drop(cashier);
+
+    let mut manager = Driver::new(data);
+    use pos_app::app::screen::login;
+    manager.send(Message::Login(login::Message::Operator("manager".into())));
+    manager.send(Message::Login(login::Message::Pin(MANAGER_PIN.into())));
+    manager.key(Pressed::Enter);
+    manager.click(&manager.t("print.forget"));
+    assert_eq!(manager.app.unprinted_count(), 0);
+    assert!(
+        manager
+            .till()
+            .unprinted_receipts()
+            .expect("queue")
+            .is_empty(),
+        "the file's queue is empty too"
+    );
+}

@@ -91,6 +91,26 @@ impl App {
         Task::none()
     }
 
+    /// A manager chose not to reprint what waits: the till file's queue and the list are
+    /// emptied; any receipt can still be reprinted from the returns screen.
+    pub(super) fn forget_unprinted(&mut self) -> Task<Message> {
+        let Some(till) = self.till.as_ref() else {
+            return Task::none();
+        };
+        let manager = till
+            .operator()
+            .is_some_and(|o| o.role == pos_core::operator::Role::Manager);
+        if !manager {
+            return Task::none();
+        }
+        if let Err(e) = till.forget_unprinted_receipts() {
+            return self.show(Level::Error, error_text::till_error(self.i18n, &e));
+        }
+        self.unprinted.clear();
+        self.banner = None;
+        Task::none()
+    }
+
     /// Receipts the till file says never printed (the till stopped, or the printer
     /// failed, before they did): waiting for the reprint button, with a banner.
     pub(super) fn offer_unprinted_receipts(&mut self) {

@@ -122,6 +122,8 @@ pub enum Message {
     Reprint,
     /// Close the banner.
     DismissBanner,
+    /// A manager chose not to reprint what waits (the returns screen still can).
+    ForgetUnprinted,
 }
 
 /// The screen on show.
@@ -365,6 +367,7 @@ impl App {
             Message::Scanner(event) => self.on_scanner(event),
             Message::Reprint => self.reprint(),
             Message::DismissBanner => self.dismiss_banner(),
+            Message::ForgetUnprinted => self.forget_unprinted(),
         }
     }
 
@@ -932,6 +935,17 @@ impl App {
                 .on_press(Message::Reprint)
                 .style(ui::key_style)
         });
+        // Only a manager may decide receipts will not be printed.
+        let manager = self
+            .till
+            .as_ref()
+            .and_then(Till::operator)
+            .is_some_and(|o| o.role == pos_core::operator::Role::Manager);
+        let forget = (manager && !self.unprinted.is_empty()).then(|| {
+            button(text(self.i18n.t("print.forget")).size(ui::TEXT))
+                .on_press(Message::ForgetUnprinted)
+                .style(ui::key_style)
+        });
         let content = row![
             text(banner.text.as_str())
                 .size(ui::TEXT)
@@ -939,6 +953,7 @@ impl App {
                 .width(Fill)
         ]
         .push(reprint)
+        .push(forget)
         .push(
             button(text("✕").size(ui::TEXT))
                 .on_press(Message::DismissBanner)
