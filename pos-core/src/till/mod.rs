@@ -5,7 +5,7 @@
 //! # Layout
 //! - `config`: thresholds and the store's clock rules.
 //! - `operators`: login, lock-out and manager approvals.
-//! - `sale`: the cart, members, holding and payment.
+//! - `sale`: the cart, holding and payment; `members`: the member on the sale.
 //! - `lots`: the lots a line may take, and choosing one by hand.
 //! - `after_sale`: voids and returns.
 //! - `drawer`: shifts, paid in/out, X and Z reports.
@@ -16,6 +16,7 @@ mod config;
 mod drawer;
 mod error;
 mod lots;
+mod members;
 mod operators;
 mod receipts;
 mod sale;

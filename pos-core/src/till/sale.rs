@@ -7,13 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::{Till, TillError};
 use crate::cart::{Cart, CartLine, LineProduct, ManualPrice, OrderDiscount};
 use crate::catalog::{ExpiryCheck, Product, Tracking, check_expiry};
-use crate::document::{
-    Document, DocumentBody, MemberRegistration, Sale, SaleMember, Tender, TenderKind,
-};
-use crate::loyalty::{
-    RedemptionCheck, RedemptionLimits, check_redemption, points_earned, points_value,
-};
-use crate::member::Member;
+use crate::document::{Document, DocumentBody, Sale, SaleMember, Tender, TenderKind};
+use crate::loyalty::{RedemptionCheck, check_redemption, points_earned, points_value};
 use crate::operator::ManagerAction;
 use crate::pricing::{PricedCart, PricingContext, manual_discount_fraction, price_cart};
 use crate::store::HeldSale;
@@ -59,10 +54,6 @@ struct HeldCart {
 impl Till {
     pub fn cart(&self) -> &Cart {
         &self.cart
-    }
-
-    pub fn member(&self) -> Option<&Member> {
-        self.member.as_ref()
     }
 
     /// Adds a scanned or typed item. Lot-tracked products take the lot from the UDI, or
@@ -379,83 +370,6 @@ impl Till {
     /// The current sale priced: lines with their promotions, totals and VAT.
     pub fn priced(&self, now: DateTime<Utc>) -> Result<PricedCart, TillError> {
         self.price(&self.cart, now)
-    }
-
-    pub fn attach_member(&mut self, key: &str) -> Result<Member, TillError> {
-        let member = self
-            .store
-            .find_member(key)?
-            .ok_or_else(|| TillError::MemberNotFound {
-                key: key.trim().to_string(),
-            })?;
-        self.cart.member_tier = Some(member.tier);
-        self.member = Some(member.clone());
-        Ok(member)
-    }
-
-    pub fn detach_member(&mut self) {
-        self.cart.member_tier = None;
-        self.member = None;
-    }
-
-    /// Registers a member at the counter, online or not, and attaches them.
-    pub fn register_member(
-        &mut self,
-        phone: &str,
-        name: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Member, TillError> {
-        let phone = phone.trim();
-        if phone.len() != 11
-            || !phone.starts_with('1')
-            || !phone.chars().all(|c| c.is_ascii_digit())
-        {
-            return Err(TillError::BadPhone);
-        }
-        if let Some(existing) = self.store.find_member(phone)? {
-            return Err(TillError::MemberExists {
-                phone: phone.to_string(),
-                card_no: existing.card_no,
-            });
-        }
-        let issuer = format!("{}-{}", self.identity.store_id, self.identity.terminal_id);
-        let name = name.trim().to_string();
-        self.commit(now, Vec::new(), |_, sequence, id| {
-            Ok(DocumentBody::MemberRegistration(MemberRegistration {
-                member_id: id.to_string(),
-                // "L" marks a card issued at a till, until head office confirms the member.
-                // The store and terminal make it unique across the chain: terminal ids
-                // repeat from store to store, and the dashes keep "S1"+"T01" apart from
-                // "S1T"+"01".
-                card_no: format!("L{issuer}-{sequence:07}"),
-                phone: phone.to_string(),
-                name: name.clone(),
-            }))
-        })?;
-        self.attach_member(phone)
-    }
-
-    /// What the attached member may redeem now, under the offline rules when offline.
-    pub fn redemption_limits(&self, now: DateTime<Utc>) -> Result<RedemptionLimits, TillError> {
-        let member = self.member.as_ref().ok_or(TillError::NoMember)?;
-        Ok(RedemptionLimits {
-            available: member.points_balance,
-            online: self.online,
-            redeemed_offline_today: self
-                .store
-                .offline_points_redeemed(&member.id, self.business_date(now))?,
-        })
-    }
-
-    /// A points tender worth `points` (积分抵扣).
-    pub fn points_tender(&self, points: i64) -> Result<Tender, TillError> {
-        let rules = self.store.loyalty_rules()?;
-        Ok(Tender {
-            kind: TenderKind::Points,
-            amount: points_value(points, &rules),
-            reference: None,
-            points,
-        })
     }
 
     pub fn hold(&mut self, now: DateTime<Utc>) -> Result<(), TillError> {

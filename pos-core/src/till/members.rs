@@ -1,0 +1,92 @@
+//! The member on the sale: attaching one by card, phone or id, registering one at the
+//! counter (offline too), and what they may redeem.
+
+use chrono::{DateTime, Utc};
+
+use super::{Till, TillError};
+use crate::document::{DocumentBody, MemberRegistration, Tender, TenderKind};
+use crate::loyalty::{RedemptionLimits, points_value};
+use crate::member::Member;
+
+impl Till {
+    pub fn member(&self) -> Option<&Member> {
+        self.member.as_ref()
+    }
+
+    pub fn attach_member(&mut self, key: &str) -> Result<Member, TillError> {
+        let member = self
+            .store
+            .find_member(key)?
+            .ok_or_else(|| TillError::MemberNotFound {
+                key: key.trim().to_string(),
+            })?;
+        self.cart.member_tier = Some(member.tier);
+        self.member = Some(member.clone());
+        Ok(member)
+    }
+
+    pub fn detach_member(&mut self) {
+        self.cart.member_tier = None;
+        self.member = None;
+    }
+
+    /// Registers a member at the counter, online or not, and attaches them.
+    pub fn register_member(
+        &mut self,
+        phone: &str,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Member, TillError> {
+        let phone = phone.trim();
+        if phone.len() != 11
+            || !phone.starts_with('1')
+            || !phone.chars().all(|c| c.is_ascii_digit())
+        {
+            return Err(TillError::BadPhone);
+        }
+        if let Some(existing) = self.store.find_member(phone)? {
+            return Err(TillError::MemberExists {
+                phone: phone.to_string(),
+                card_no: existing.card_no,
+            });
+        }
+        let issuer = format!("{}-{}", self.identity.store_id, self.identity.terminal_id);
+        let name = name.trim().to_string();
+        self.commit(now, Vec::new(), |_, sequence, id| {
+            Ok(DocumentBody::MemberRegistration(MemberRegistration {
+                member_id: id.to_string(),
+                // "L" marks a card issued at a till, until head office confirms the member.
+                // The store and terminal make it unique across the chain: terminal ids
+                // repeat from store to store, and the dashes keep "S1"+"T01" apart from
+                // "S1T"+"01".
+                card_no: format!("L{issuer}-{sequence:07}"),
+                phone: phone.to_string(),
+                name: name.clone(),
+            }))
+        })?;
+        self.attach_member(phone)
+    }
+
+    /// What the attached member may redeem now, under the offline rules when offline.
+    pub fn redemption_limits(&self, now: DateTime<Utc>) -> Result<RedemptionLimits, TillError> {
+        let member = self.member.as_ref().ok_or(TillError::NoMember)?;
+        Ok(RedemptionLimits {
+            available: member.points_balance,
+            online: self.online,
+            redeemed_offline_today: self
+                .store
+                .offline_points_redeemed(&member.id, self.business_date(now))?,
+        })
+    }
+
+    /// A points tender worth `points` (积分抵扣).
+    pub fn points_tender(&self, points: i64) -> Result<Tender, TillError> {
+        let rules = self.store.loyalty_rules()?;
+        Ok(Tender {
+            kind: TenderKind::Points,
+            amount: points_value(points, &rules),
+            reference: None,
+            points,
+        })
+    }
+}
