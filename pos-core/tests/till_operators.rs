@@ -376,6 +376,17 @@ fn a_refused_first_manager_leaves_no_till_file() {
     }
 }
 
+/// A till's first manager, PIN 123456.
+fn first_manager() -> NewOperator<'static> {
+    NewOperator {
+        id: "manager",
+        name: "店长",
+        role: Role::Manager,
+        pin: "123456",
+        salt: [1; 16],
+    }
+}
+
 #[test]
 fn store_and_terminal_ids_that_would_break_documents_or_cards_leave_no_till_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -391,13 +402,7 @@ fn store_and_terminal_ids_that_would_break_documents_or_cards_leave_no_till_file
             store_id: store.into(),
             terminal_id: terminal.into(),
         };
-        let manager = NewOperator {
-            id: "manager",
-            name: "店长",
-            role: Role::Manager,
-            pin: "123456",
-            salt: [1; 16],
-        };
+        let manager = first_manager();
         let refused = Till::init(&path, identity, manager, TillConfig::default());
         assert!(
             matches!(refused, Err(TillError::BadIdentity { .. })),
@@ -411,13 +416,7 @@ fn store_and_terminal_ids_that_would_break_documents_or_cards_leave_no_till_file
         store_id: store.clone(),
         terminal_id: "T01".into(),
     };
-    let manager = NewOperator {
-        id: "manager",
-        name: "店长",
-        role: Role::Manager,
-        pin: "123456",
-        salt: [1; 16],
-    };
+    let manager = first_manager();
     let mut till = Till::init(&path, identity, manager, TillConfig::default()).unwrap();
     till.login("manager", "123456", now()).unwrap();
     let member = till
