@@ -12,13 +12,13 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use head_office::server::{self, AppState};
 use head_office::testing::PgCluster;
 use head_office::{auth, db};
-use pos_core::document::{
+use pos_domain::document::{
     Document, DocumentBody, Sale, SaleLine, SaleMember, Tender, TenderKind, VatAmount,
 };
-use pos_core::member::Tier;
-use pos_core::money::vat_included;
+use pos_domain::member::Tier;
+use pos_domain::money::vat_included;
+use pos_domain::protocol::{BATCH_DOCUMENTS_MAX, BatchRequest, BatchResponse, DocumentStatus};
 use rust_decimal::Decimal;
-use sync_agent::protocol::{BATCH_DOCUMENTS_MAX, BatchRequest, BatchResponse, DocumentStatus};
 use uuid::Uuid;
 
 const STORE: &str = "BENCH";

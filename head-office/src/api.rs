@@ -1,5 +1,5 @@
 //! Request handlers. Each checks the token's store and terminal, reads its input within
-//! limits, and answers JSON; every error is an [`ApiError`](sync_agent::protocol::ApiError).
+//! limits, and answers JSON; every error is an [`ApiError`](pos_domain::protocol::ApiError).
 
 use std::time::Duration;
 
@@ -10,11 +10,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use sync_agent::protocol::{
+use pos_domain::protocol::{
     BATCH_DOCUMENTS_MAX, BatchRequest, BatchResponse, DailyClose, DocumentStatus,
     FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX, GapsResponse,
 };
+use serde::{Deserialize, Serialize};
 
 use crate::auth::Terminal;
 use crate::body::read_body;

@@ -3,11 +3,11 @@
 //! to the feed in the same transaction.
 
 use chrono::NaiveDate;
-use pos_core::catalog::{Lot, Product};
-use pos_core::import::CatalogImport;
-use pos_core::member::{LoyaltyRules, Member};
-use pos_core::promotion::Promotion;
-use sync_agent::protocol::Change;
+use pos_domain::catalog::{Lot, Product};
+use pos_domain::import::CatalogImport;
+use pos_domain::member::{LoyaltyRules, Member};
+use pos_domain::promotion::Promotion;
+use pos_domain::protocol::Change;
 use tokio_postgres::types::Json;
 use tokio_postgres::{Client, Transaction};
 use uuid::Uuid;
@@ -172,7 +172,7 @@ async fn upsert_promotions(
 async fn set_stock(
     tx: &Transaction<'_>,
     store: &str,
-    stock: &[pos_core::import::StockRecord],
+    stock: &[pos_domain::import::StockRecord],
 ) -> Result<Vec<FeedEntry>, DbError> {
     let skus: Vec<&str> = stock.iter().map(|s| s.sku.as_str()).collect();
     let lots: Vec<&str> = stock
@@ -203,7 +203,7 @@ async fn set_stock(
 async fn add_serials(
     tx: &Transaction<'_>,
     store: &str,
-    serials: &[pos_core::import::SerialRecord],
+    serials: &[pos_domain::import::SerialRecord],
 ) -> Result<Vec<FeedEntry>, DbError> {
     let skus: Vec<&str> = serials.iter().map(|s| s.sku.as_str()).collect();
     let numbers: Vec<&str> = serials.iter().map(|s| s.serial.as_str()).collect();

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sync_agent::protocol::ApiError;
+use pos_domain::protocol::ApiError;
 
 /// A database failure: the pool could not give a connection, or a statement failed.
 #[derive(Debug, thiserror::Error)]

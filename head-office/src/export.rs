@@ -11,7 +11,7 @@ use std::pin::pin;
 
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
-use pos_core::document::{Document, DocumentBody, TenderKind};
+use pos_domain::document::{Document, DocumentBody, TenderKind};
 use rust_decimal::Decimal;
 use tokio_postgres::Client;
 use tokio_postgres::types::{Json, ToSql};

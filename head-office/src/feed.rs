@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use sync_agent::protocol::{Change, FEED_LIMIT_MAX};
+use pos_domain::protocol::{Change, FEED_LIMIT_MAX};
 use tokio_postgres::Transaction;
 use tokio_postgres::types::Json;
 
@@ -101,7 +101,7 @@ pub async fn publish(tx: &Transaction<'_>, entries: Vec<FeedEntry>) -> Result<()
     Ok(())
 }
 
-/// One page of the feed as the JSON body of a [`FeedPage`](sync_agent::protocol::FeedPage), written from the stored
+/// One page of the feed as the JSON body of a [`FeedPage`](pos_domain::protocol::FeedPage), written from the stored
 /// change texts without decoding them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedPageJson {
@@ -112,11 +112,11 @@ pub struct FeedPageJson {
 }
 
 /// Up to `limit` changes after `cursor` for `store_id` (chain-wide and the store's own),
-/// in cursor order, as the JSON of a [`FeedPage`](sync_agent::protocol::FeedPage). `limit` is cut to [`FEED_LIMIT_MAX`].
+/// in cursor order, as the JSON of a [`FeedPage`](pos_domain::protocol::FeedPage). `limit` is cut to [`FEED_LIMIT_MAX`].
 ///
 /// Each stored change is the JSON of a [`Change`] (`{"entity":..,"data":..}`); a page
 /// change is that object with `"cursor"` put first, which is what
-/// [`FeedChange`](sync_agent::protocol::FeedChange) flattens to, so the bytes are spliced rather than decoded and encoded again.
+/// [`FeedChange`](pos_domain::protocol::FeedChange) flattens to, so the bytes are spliced rather than decoded and encoded again.
 pub async fn read_page(
     client: &mut tokio_postgres::Client,
     store_id: &str,
@@ -185,7 +185,7 @@ fn page_json(changes: &[(i64, &str)], next_cursor: i64, more: bool) -> Result<Ve
 
 #[cfg(test)]
 mod tests {
-    use sync_agent::protocol::{FeedChange, FeedPage};
+    use pos_domain::protocol::{FeedChange, FeedPage};
 
     use super::*;
 

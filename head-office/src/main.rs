@@ -63,7 +63,7 @@ enum Command {
     },
     /// Import a catalog CSV (products, barcodes, lots, stock, serials, members, promotions).
     Import {
-        /// The CSV file (format: pos-core's catalog file).
+        /// The CSV file (format: pos-domain's catalog file).
         file: PathBuf,
         /// Store the file's stock and serial rows belong to.
         #[arg(long)]
@@ -188,7 +188,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { file, store } => {
             let reader =
                 std::fs::File::open(&file).with_context(|| format!("open {}", file.display()))?;
-            let parsed = pos_core::import::parse_catalog_csv(std::io::BufReader::new(reader))
+            let parsed = pos_domain::import::parse_catalog_csv(std::io::BufReader::new(reader))
                 .with_context(|| format!("read {}", file.display()))?;
             let summary = catalog::import_catalog(&mut client, &parsed, store.as_deref()).await?;
             println!("{summary:?}");

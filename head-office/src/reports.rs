@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pos_core::document::{Document, DocumentBody, TenderKind, TenderTotal};
+use pos_domain::document::{Document, DocumentBody, TenderKind, TenderTotal};
+use pos_domain::protocol::{DailyClose, SequenceGap, TerminalClose};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use sync_agent::protocol::{DailyClose, SequenceGap, TerminalClose};
 use tokio_postgres::GenericClient;
 use tokio_postgres::types::Json;
 use uuid::Uuid;

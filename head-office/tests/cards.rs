@@ -7,9 +7,9 @@ mod common;
 use std::collections::HashMap;
 
 use common::*;
-use pos_core::document::{DocumentBody, MemberRegistration, PointAdjustment};
-use pos_core::member::Member;
-use sync_agent::protocol::{BatchResponse, Change, DocumentStatus, FeedPage};
+use pos_domain::document::{DocumentBody, MemberRegistration, PointAdjustment};
+use pos_domain::member::Member;
+use pos_domain::protocol::{BatchResponse, Change, DocumentStatus, FeedPage};
 
 const CARD: &str = "LT01000001";
 
@@ -18,7 +18,7 @@ fn register(
     sequence: u64,
     member_id: &str,
     phone: &str,
-) -> pos_core::document::Document {
+) -> pos_domain::document::Document {
     document(
         store,
         "T01",
@@ -38,7 +38,7 @@ fn sale_to(
     sequence: u64,
     member_id: &str,
     points: i64,
-) -> pos_core::document::Document {
+) -> pos_domain::document::Document {
     let mut s = sale(&[item("A", 1, "30.00")], Some(member_id), points, 0);
     if let Some(m) = &mut s.member {
         m.card_no = CARD.into();

@@ -8,8 +8,8 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use head_office::testing::PgCluster;
-use pos_core::catalog::Tracking;
-use pos_core::import::{CatalogImport, StockRecord};
+use pos_domain::catalog::Tracking;
+use pos_domain::import::{CatalogImport, StockRecord};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -99,7 +99,7 @@ async fn migrate_enroll_import_export_report_and_serve() {
         }],
         ..CatalogImport::default()
     };
-    pos_core::import::write_catalog_csv(&catalog, std::fs::File::create(&catalog_file).unwrap())
+    pos_domain::import::write_catalog_csv(&catalog, std::fs::File::create(&catalog_file).unwrap())
         .unwrap();
     let without_store = Command::new(BIN)
         .args(["import", catalog_file.to_str().unwrap()])
@@ -172,8 +172,8 @@ async fn serve(url: &str, extra: &[&str]) -> (tokio::process::Child, String) {
     (server, addr)
 }
 
-fn feed_product(sku: &str) -> pos_core::catalog::Product {
-    pos_core::catalog::Product {
+fn feed_product(sku: &str) -> pos_domain::catalog::Product {
+    pos_domain::catalog::Product {
         sku: sku.into(),
         name: "口罩".into(),
         pinyin: "kz".into(),

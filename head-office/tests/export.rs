@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use head_office::export::{self, DateRange, ExportKind};
-use pos_core::document::DocumentBody;
+use pos_domain::document::DocumentBody;
 use rust_decimal::Decimal;
 
 const FORMULA: &str = "=HYPERLINK(\"http://evil.example/\",\"click\")";

@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 
 use common::*;
 use head_office::catalog;
-use pos_core::catalog::{Lot, Product, Tracking};
-use pos_core::document::DocumentBody;
-use pos_core::import::{CatalogImport, SerialRecord, StockRecord};
-use pos_core::member::{Member, Tier};
-use pos_core::promotion::{Promotion, PromotionKind, Target};
+use pos_domain::catalog::{Lot, Product, Tracking};
+use pos_domain::document::DocumentBody;
+use pos_domain::import::{CatalogImport, SerialRecord, StockRecord};
+use pos_domain::member::{Member, Tier};
+use pos_domain::promotion::{Promotion, PromotionKind, Target};
+use pos_domain::protocol::{Change, FeedPage};
 use rust_decimal::Decimal;
-use sync_agent::protocol::{Change, FeedPage};
 
 pub fn product(sku: &str, price: &str, tracking: Tracking) -> Product {
     Product {

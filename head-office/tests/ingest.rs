@@ -4,11 +4,11 @@
 mod common;
 
 use common::*;
-use pos_core::document::DocumentBody;
+use pos_domain::document::DocumentBody;
+use pos_domain::protocol::DocumentStatus;
 use rust_decimal::Decimal;
-use sync_agent::protocol::DocumentStatus;
 
-fn statuses(response: &sync_agent::protocol::BatchResponse) -> Vec<DocumentStatus> {
+fn statuses(response: &pos_domain::protocol::BatchResponse) -> Vec<DocumentStatus> {
     response.results.iter().map(|r| r.status).collect()
 }
 

@@ -12,12 +12,12 @@ use std::cell::RefCell;
 
 use chrono::NaiveDate;
 use common::*;
-use pos_core::document::{CashMovement, Document, DocumentBody, PointAdjustment, ShiftOpen};
+use pos_domain::document::{CashMovement, Document, DocumentBody, PointAdjustment, ShiftOpen};
+use pos_domain::protocol::{BatchResponse, DocumentStatus};
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use rust_decimal::Decimal;
-use sync_agent::protocol::{BatchResponse, DocumentStatus};
 use uuid::Uuid;
 
 /// Cases run; each posts one batch of up to seven documents (about 5 s in a debug

@@ -7,9 +7,9 @@ mod common;
 use chrono::{NaiveDate, TimeZone, Utc};
 use common::*;
 use head_office::reports;
-use pos_core::document::{Document, DocumentBody, PointAdjustment, TenderKind, TenderTotal};
+use pos_domain::document::{Document, DocumentBody, PointAdjustment, TenderKind, TenderTotal};
+use pos_domain::protocol::{BatchResponse, DocumentStatus};
 use rust_decimal::Decimal;
-use sync_agent::protocol::{BatchResponse, DocumentStatus};
 
 fn statuses(response: &BatchResponse) -> Vec<DocumentStatus> {
     response.results.iter().map(|r| r.status).collect()

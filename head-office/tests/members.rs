@@ -5,10 +5,10 @@ mod common;
 
 use common::*;
 use head_office::{catalog, reports};
-use pos_core::document::{DocumentBody, PointAdjustment};
-use pos_core::import::CatalogImport;
-use pos_core::member::{Member, Tier};
-use sync_agent::protocol::{Change, FeedPage};
+use pos_domain::document::{DocumentBody, PointAdjustment};
+use pos_domain::import::CatalogImport;
+use pos_domain::member::{Member, Tier};
+use pos_domain::protocol::{Change, FeedPage};
 
 #[tokio::test]
 async fn an_offline_registration_with_a_known_phone_merges_into_the_member() {

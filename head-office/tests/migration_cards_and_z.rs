@@ -7,8 +7,8 @@ mod common;
 use common::*;
 use head_office::testing::PgCluster;
 use head_office::{db, feed, ingest};
-use pos_core::document::DocumentBody;
-use sync_agent::protocol::{Change, DocumentStatus, FeedPage};
+use pos_domain::document::DocumentBody;
+use pos_domain::protocol::{Change, DocumentStatus, FeedPage};
 
 /// A database at schema version 2, as head office left it before migration 3.
 async fn database_at_version_2() -> deadpool_postgres::Pool {

@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use common::*;
 use head_office::server::ROUTES;
-use pos_core::document::{Document, DocumentBody};
+use pos_domain::document::{Document, DocumentBody};
 use serde_json::{Value, json};
 
 fn spec() -> Value {
@@ -708,7 +708,7 @@ async fn the_feed_takes_exactly_the_documented_limit_range() {
     let limit = parameters.iter().find(|p| p["name"] == "limit").unwrap();
     let min = integer(&limit["schema"]["minimum"]).unwrap();
     let max = integer(&limit["schema"]["maximum"]).unwrap();
-    assert_eq!(max, i128::from(sync_agent::protocol::FEED_LIMIT_MAX));
+    assert_eq!(max, i128::from(pos_domain::protocol::FEED_LIMIT_MAX));
     let ho = HeadOffice::start().await;
     let token = ho.enroll(STORE, TERMINAL).await;
     for (n, expected) in [(min - 1, 400), (min, 200), (max, 200), (max + 1, 400)] {

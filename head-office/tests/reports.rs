@@ -4,9 +4,9 @@ mod common;
 
 use common::*;
 use head_office::export::{self, DateRange, ExportKind};
-use pos_core::document::DocumentBody;
+use pos_domain::document::DocumentBody;
+use pos_domain::protocol::DailyClose;
 use rust_decimal::Decimal;
-use sync_agent::protocol::DailyClose;
 
 async fn export_rows(ho: &HeadOffice, kind: ExportKind) -> Vec<csv::StringRecord> {
     let mut out = Vec::new();

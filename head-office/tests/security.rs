@@ -6,7 +6,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use common::*;
-use pos_core::document::DocumentBody;
+use pos_domain::document::DocumentBody;
 use serde_json::Value;
 
 fn assert_error(status: u16, body: &Value, expected_status: u16, code: &str) {
@@ -18,7 +18,7 @@ fn assert_error(status: u16, body: &Value, expected_status: u16, code: &str) {
     );
 }
 
-fn one_sale(store: &str, terminal: &str) -> sync_agent::protocol::BatchRequest {
+fn one_sale(store: &str, terminal: &str) -> pos_domain::protocol::BatchRequest {
     let doc = document(
         store,
         terminal,
@@ -316,7 +316,7 @@ async fn logs_hold_neither_phone_numbers_nor_tokens() {
         response
             .results
             .iter()
-            .all(|r| r.status == sync_agent::protocol::DocumentStatus::Accepted)
+            .all(|r| r.status == pos_domain::protocol::DocumentStatus::Accepted)
     );
     let (status, _) = ho.get(Some(&token), "/v1/feed").await;
     assert_eq!(status, 200);

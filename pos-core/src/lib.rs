@@ -1,34 +1,22 @@
-//! The till's domain and its durable store.
+//! The till: its durable SQLite store and the `Till` facade every caller uses.
 //!
 //! # Layout
-//! - [`money`]: CNY amounts, rounding, VAT included in a price.
-//! - [`catalog`]: products, lots, the expiry rule, GS1 check digits.
-//! - [`member`]: members, tiers, loyalty settings.
-//! - [`promotion`]: promotion rules as data.
-//! - [`cart`]: the cart being rung up.
-//! - [`document`]: documents (sale, return, ...) and their canonical bytes.
+//! - [`store`]: the till's SQLite file: the one write path for documents, the journal,
+//!   the outbox, the print queue, the feed.
+//! - [`till`]: the `Till` facade: sales, returns, drawer, operators, members, lots.
+//! - [`data_dir`]: the data folder and its `config.toml`.
+//! - [`demo`], [`simulate`]: demo data and the simulator.
 //!
-//! # Architecture invariant
-//! Everything outside `store` and `till` is pure: no I/O, no clock. Time comes in as an
-//! argument, so every money rule is a plain deterministic test.
+//! The domain lives in `pos-domain`; its modules are re-exported here under their old
+//! paths (`pos_core::document`, ...) so callers of the till need one dependency.
 
-pub mod cart;
-pub mod catalog;
+pub use pos_domain::{
+    cart, catalog, document, effects, hanzi, import, loyalty, member, money, operator, pricing,
+    promotion, report, returns, tender, validate,
+};
+
 pub mod data_dir;
 pub mod demo;
-pub mod document;
-pub mod hanzi;
-pub mod import;
-pub mod loyalty;
-pub mod member;
-pub mod money;
-pub mod operator;
-pub mod pricing;
-pub mod promotion;
-pub mod report;
-pub mod returns;
 pub mod simulate;
 pub mod store;
-pub mod tender;
 pub mod till;
-pub mod validate;

@@ -18,7 +18,7 @@
 //! ```
 //!
 //! # Layout
-//! - [`protocol`]: the wire types both sides speak.
+//! - [`protocol`]: the wire types both sides speak (defined in `pos-domain`).
 //! - [`client`]: the HTTP client (timeouts, gzip, size limits).
 //! - [`push`]: the outbox to head office, batch by batch.
 //! - [`pull`]: head office's change feed into the till file, page by page.
@@ -39,7 +39,8 @@ pub mod client;
 mod error;
 pub mod handle;
 pub mod lock;
-pub mod protocol;
+/// The wire types, defined once in the domain so head office needs no client crate.
+pub use pos_domain::protocol;
 pub mod pull;
 pub mod push;
 pub mod run;

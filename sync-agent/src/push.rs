@@ -207,7 +207,8 @@ mod tests {
             terminal_id: "T1".into(),
         };
         let doc: pos_core::document::Document =
-            serde_json::from_str(include_str!("../tests/fixtures/sale_v1.json")).unwrap();
+            serde_json::from_str(include_str!("../../pos-domain/tests/fixtures/sale_v1.json"))
+                .unwrap();
         let rows = vec![OutboxRow {
             sequence: doc.sequence,
             id: doc.id,

@@ -1,10 +1,10 @@
 //! What the tills' documents do to stock and points, as the till computes it
-//! (`DocumentEffects`), added up over tills: what head office must end with.
+//! (`pos_domain::effects`), added up over tills: what head office must end with.
 
 use std::collections::{BTreeMap, HashMap};
 
 use pos_core::document::{Document, DocumentBody};
-use pos_core::store::DocumentEffects;
+use pos_core::effects::effects_of;
 use uuid::Uuid;
 
 /// Stock moves by (store, sku, lot_no) and point moves by member id.
@@ -20,10 +20,13 @@ impl Effects {
         let by_id: HashMap<Uuid, &Document> = documents.iter().map(|d| (d.id, d)).collect();
         for doc in documents {
             let voided = match &doc.body {
-                DocumentBody::Void(v) => by_id.get(&v.sale_id).copied(),
+                DocumentBody::Void(v) => match by_id.get(&v.sale_id).map(|d| &d.body) {
+                    Some(DocumentBody::Sale(sale)) => Some(sale),
+                    _ => None,
+                },
                 _ => None,
             };
-            let fx = DocumentEffects::of(doc, voided);
+            let fx = effects_of(doc, voided).expect("a till's documents have effects");
             for s in fx.stock {
                 let key = (doc.store_id.clone(), s.sku, s.lot_no.unwrap_or_default());
                 *self.stock.entry(key).or_default() += s.quantity;

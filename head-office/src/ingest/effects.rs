@@ -1,9 +1,12 @@
 //! What newly accepted documents do to members, points, stock and serials. Pure: the
-//! caller loads what is needed, these functions decide, the caller writes.
+//! caller loads what is needed, these functions decide, the caller writes. What each
+//! document moves is pos-domain's `effects_of`, the function the till applies too; here
+//! it is resolved against head office's members and summed over the batch.
 
 use std::collections::{BTreeMap, HashMap};
 
-use pos_core::document::{Document, DocumentBody, Sale, SaleMember};
+use pos_domain::document::{Document, DocumentBody, Sale, SaleMember};
+use pos_domain::effects::{DocumentEffects, PointMove, PointReason, SerialState, effects_of};
 use uuid::Uuid;
 
 use super::fault::Fault;
@@ -244,7 +247,27 @@ pub struct PointsPlan {
     pub overdrafts: Vec<Overdraft>,
 }
 
-/// Applies each document's point effects in order to `balances` (current balances of
+/// The effects of each accepted document, as the domain defines them for the till and
+/// head office alike. A void's effects are its sale's, reversed.
+fn document_effects<'a>(
+    accepted: &'a [&'a Document],
+    sales: &SaleMap,
+) -> Result<Vec<(&'a Document, DocumentEffects)>, Fault> {
+    accepted
+        .iter()
+        .map(|doc| {
+            let voided = match &doc.body {
+                DocumentBody::Void(v) => sales.get(&v.sale_id).map(|k| &k.sale),
+                _ => None,
+            };
+            effects_of(doc, voided)
+                .map(|fx| (*doc, fx))
+                .map_err(|e| Fault::document(doc.id, e.to_string()))
+        })
+        .collect()
+}
+
+/// Applies each document's point moves in order to `balances` (current balances of
 /// every resolved member). A redemption is always recorded; one that overdraws is also
 /// flagged. A balance that would pass the largest number head office stores fails the
 /// document that moves it, never wraps.
@@ -256,63 +279,17 @@ pub fn plan_points(
 ) -> Result<PointsPlan, Fault> {
     let mut plan = PointsPlan::default();
     let mut current = balances.clone();
-    for doc in accepted {
-        let negate = |points: i64, what: &str| {
-            points.checked_neg().ok_or_else(|| {
-                Fault::document(doc.id, format!("{what} {points} cannot be taken back"))
-            })
-        };
-        let (till_member_id, moves): (&str, Vec<(&'static str, i64)>) = match &doc.body {
-            DocumentBody::Sale(s) => match &s.member {
-                Some(m) => (
-                    &m.member_id,
-                    vec![
-                        ("redeem", negate(s.points_redeemed, "points_redeemed")?),
-                        ("earn", s.points_earned),
-                    ],
-                ),
-                None => continue,
-            },
-            DocumentBody::Return(r) => match &r.member {
-                Some(m) => (
-                    &m.member_id,
-                    vec![
-                        ("refund_redeem", r.points_refunded),
-                        (
-                            "reverse_earn",
-                            negate(r.points_reversed, "points_reversed")?,
-                        ),
-                    ],
-                ),
-                None => continue,
-            },
-            DocumentBody::Void(v) => match sales.get(&v.sale_id) {
-                Some(KnownSale {
-                    sale:
-                        Sale {
-                            member: Some(m),
-                            points_earned,
-                            points_redeemed,
-                            ..
-                        },
-                    ..
-                }) => (
-                    &m.member_id,
-                    vec![
-                        ("void_redeem", *points_redeemed),
-                        ("void_earn", negate(*points_earned, "points_earned")?),
-                    ],
-                ),
-                _ => continue,
-            },
-            DocumentBody::PointAdjustment(a) => (&a.member_id, vec![("adjust", a.points)]),
-            _ => continue,
-        };
-        let Some(member_id) = resolved.get(till_member_id) else {
-            continue;
-        };
-        let balance = current.entry(member_id.clone()).or_insert(0);
-        for (entry, points) in moves.into_iter().filter(|(_, p)| *p != 0) {
+    for (doc, fx) in document_effects(accepted, sales)? {
+        for PointMove {
+            member_id: till_member_id,
+            points,
+            reason,
+        } in fx.points
+        {
+            let Some(member_id) = resolved.get(&till_member_id) else {
+                continue;
+            };
+            let balance = current.entry(member_id.clone()).or_insert(0);
             let before = *balance;
             *balance = before.checked_add(points).ok_or_else(|| {
                 Fault::document(
@@ -322,7 +299,7 @@ pub fn plan_points(
                     ),
                 )
             })?;
-            if entry == "redeem" && *balance < 0 {
+            if reason == PointReason::Redeem && *balance < 0 {
                 plan.overdrafts.push(Overdraft {
                     document_id: doc.id,
                     member_id: member_id.clone(),
@@ -334,9 +311,9 @@ pub fn plan_points(
             }
             plan.entries.push(LedgerEntry {
                 document_id: doc.id,
-                entry,
+                entry: reason.as_str(),
                 member_id: member_id.clone(),
-                till_member_id: till_member_id.to_owned(),
+                till_member_id,
                 points,
                 balance_after: *balance,
             });
@@ -346,12 +323,13 @@ pub fn plan_points(
     Ok(plan)
 }
 
-/// Stock key: (sku, lot_no), with '' for no lot.
-pub type StockKey = (String, String);
+/// Stock key: (store_id, sku, lot_no), with '' for no lot.
+pub type StockKey = (String, String, String);
 
-/// A serial-tracked unit's new state.
+/// A serial-tracked unit's new row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SerialState {
+pub struct SerialRow {
+    pub store_id: String,
     pub lot_no: Option<String>,
     pub available: bool,
 }
@@ -361,57 +339,37 @@ pub struct StockPlan {
     /// Quantity change per key; zero sums are dropped.
     pub deltas: BTreeMap<StockKey, i64>,
     /// Final state per (sku, serial) after the batch, in key order.
-    pub serials: BTreeMap<(String, String), SerialState>,
+    pub serials: BTreeMap<(String, String), SerialRow>,
 }
 
-/// Sales take stock out and mark serials sold; returns and voids put them back.
+/// The stock and serial moves of the batch, summed per store, SKU and lot.
 pub fn plan_stock(accepted: &[&Document], sales: &SaleMap) -> Result<StockPlan, Fault> {
     let mut plan = StockPlan::default();
-    for doc in accepted {
-        let mut moved = |sku: &str,
-                         lot: &Option<String>,
-                         serial: &Option<String>,
-                         quantity: i64| {
-            let key = (sku.to_owned(), lot.clone().unwrap_or_default());
-            let delta = plan.deltas.entry(key).or_insert(0);
-            *delta = delta.checked_add(quantity).ok_or_else(|| {
+    for (doc, fx) in document_effects(accepted, sales)? {
+        for m in fx.stock {
+            let delta = plan
+                .deltas
+                .entry((m.store_id, m.sku.clone(), m.lot_no.unwrap_or_default()))
+                .or_insert(0);
+            *delta = delta.checked_add(m.quantity).ok_or_else(|| {
                 Fault::document(
                     doc.id,
-                    format!("quantity of {sku} adds up past the largest stock head office stores"),
+                    format!(
+                        "quantity of {} adds up past the largest stock head office stores",
+                        m.sku
+                    ),
                 )
             })?;
-            if let Some(serial) = serial {
-                plan.serials.insert(
-                    (sku.to_owned(), serial.clone()),
-                    SerialState {
-                        lot_no: lot.clone(),
-                        available: quantity > 0,
-                    },
-                );
-            }
-            Ok::<(), Fault>(())
-        };
-        match &doc.body {
-            DocumentBody::Sale(s) => {
-                for l in &s.lines {
-                    moved(&l.sku, &l.lot, &l.serial, -i64::from(l.quantity))?;
-                }
-            }
-            DocumentBody::Return(r) => {
-                for l in &r.lines {
-                    moved(&l.sku, &l.lot, &l.serial, i64::from(l.quantity))?;
-                }
-            }
-            DocumentBody::Void(v) => {
-                for l in sales
-                    .get(&v.sale_id)
-                    .map(|k| k.sale.lines.as_slice())
-                    .unwrap_or_default()
-                {
-                    moved(&l.sku, &l.lot, &l.serial, i64::from(l.quantity))?;
-                }
-            }
-            _ => {}
+        }
+        for m in fx.serials {
+            plan.serials.insert(
+                (m.sku, m.serial),
+                SerialRow {
+                    store_id: m.store_id,
+                    lot_no: m.lot_no,
+                    available: m.state == SerialState::Available,
+                },
+            );
         }
     }
     plan.deltas.retain(|_, delta| *delta != 0);

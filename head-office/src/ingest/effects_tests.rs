@@ -1,10 +1,10 @@
 //! The pure planning of ingest effects, table by table.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use pos_core::document::{
+use pos_domain::document::{
     Document, DocumentBody, MemberRegistration, PointAdjustment, Sale, SaleLine, SaleMember, Void,
 };
-use pos_core::member::Tier;
+use pos_domain::member::Tier;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -196,7 +196,10 @@ fn a_void_reverses_its_sales_points_stock_and_serials() {
         plan_points(&[&void], &sales, &resolved, &[("m".to_owned(), 4)].into()).unwrap();
     assert_eq!(only_void.balances["m"], 0, "4 + 3 refunded - 7 taken back");
     let stock = plan_stock(&[&void], &sales).unwrap();
-    assert_eq!(stock.deltas[&("MASK".to_owned(), String::new())], 4);
+    assert_eq!(
+        stock.deltas[&("S1".to_owned(), "MASK".to_owned(), String::new())],
+        4
+    );
     assert!(stock.serials[&("BP".to_owned(), "SN1".to_owned())].available);
 
     let both = plan_stock(&[&sold, &void], &sales).unwrap();

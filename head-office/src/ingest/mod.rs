@@ -23,9 +23,9 @@ mod store;
 
 use std::collections::{HashMap, HashSet};
 
-use pos_core::document::{Document, DocumentBody};
-use pos_core::validate::validate_document;
-use sync_agent::protocol::{BatchRequest, BatchResponse, Change, DocumentResult, DocumentStatus};
+use pos_domain::document::{Document, DocumentBody};
+use pos_domain::protocol::{BatchRequest, BatchResponse, Change, DocumentResult, DocumentStatus};
+use pos_domain::validate::validate_document;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
@@ -226,7 +226,7 @@ async fn apply(
 
     let (mut feed_entries, notes) =
         apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales).await?;
-    feed_entries.extend(apply_stock(&tx, store_id, &accepted, &sales).await?);
+    feed_entries.extend(apply_stock(&tx, &accepted, &sales).await?);
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;
     let arrived: Vec<u64> = accepted.iter().map(|d| d.sequence).collect();
     let gap_changes = gaps::track(last_sequence, &open, &arrived);
@@ -426,19 +426,18 @@ async fn reissue_clashing_cards(
 
 async fn apply_stock(
     tx: &tokio_postgres::Transaction<'_>,
-    store_id: &str,
     accepted: &[&Document],
     sales: &SaleMap,
 ) -> Result<Vec<FeedEntry>, Fault> {
     let plan = effects::plan_stock(accepted, sales)?;
-    let stock = store::apply_stock(tx, store_id, &plan.deltas).await?;
-    store::apply_serials(tx, store_id, &plan.serials).await?;
+    let stock = store::apply_stock(tx, &plan.deltas).await?;
+    store::apply_serials(tx, &plan.serials).await?;
     let mut entries: Vec<FeedEntry> = stock
         .into_iter()
-        .map(|(sku, lot, quantity)| {
+        .map(|(store_id, sku, lot, quantity)| {
             let lot_no = (!lot.is_empty()).then_some(lot);
             FeedEntry::store(
-                store_id,
+                &store_id,
                 Change::Stock {
                     sku,
                     lot_no,
@@ -447,14 +446,14 @@ async fn apply_stock(
             )
         })
         .collect();
-    entries.extend(plan.serials.into_iter().map(|((sku, serial), state)| {
+    entries.extend(plan.serials.into_iter().map(|((sku, serial), row)| {
         FeedEntry::store(
-            store_id,
+            &row.store_id,
             Change::Serial {
                 sku,
                 serial,
-                lot_no: state.lot_no,
-                available: state.available,
+                lot_no: row.lot_no,
+                available: row.available,
             },
         )
     }));

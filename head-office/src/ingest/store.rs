@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pos_core::document::{Document, DocumentBody};
-use pos_core::member::{Member, Tier};
+use pos_domain::document::{Document, DocumentBody};
+use pos_domain::member::{Member, Tier};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use tokio_postgres::Transaction;
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::effects::{
     CardClash, KnownSale, LedgerEntry, MemberLookups, NewAlias, NewMember, Overdraft, SaleMap,
-    SerialState, StockKey,
+    SerialRow, StockKey,
 };
 use super::fault::Fault;
 use super::gaps::{GapChanges, OpenGap};
@@ -452,52 +452,53 @@ pub fn member_from_row(row: &tokio_postgres::Row) -> Result<Member, DbError> {
     })
 }
 
-/// Adds the deltas to the store's stock and returns the new quantities.
+/// Adds the deltas to the stores' stock and returns the new quantities by (store, sku,
+/// lot).
 pub async fn apply_stock(
     tx: &Transaction<'_>,
-    store: &str,
     deltas: &std::collections::BTreeMap<StockKey, i64>,
-) -> Result<Vec<(String, String, i64)>, DbError> {
+) -> Result<Vec<(String, String, String, i64)>, DbError> {
     if deltas.is_empty() {
         return Ok(Vec::new());
     }
-    let skus: Vec<&str> = deltas.keys().map(|(s, _)| s.as_str()).collect();
-    let lots: Vec<&str> = deltas.keys().map(|(_, l)| l.as_str()).collect();
+    let stores: Vec<&str> = deltas.keys().map(|(s, _, _)| s.as_str()).collect();
+    let skus: Vec<&str> = deltas.keys().map(|(_, s, _)| s.as_str()).collect();
+    let lots: Vec<&str> = deltas.keys().map(|(_, _, l)| l.as_str()).collect();
     let quantities: Vec<i64> = deltas.values().copied().collect();
     let rows = tx
         .query(
             "INSERT INTO stock (store_id, sku, lot_no, quantity)
-             SELECT $1, s, l, q FROM unnest($2::text[], $3::text[], $4::int8[]) AS d (s, l, q)
+             SELECT st, s, l, q FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS d (st, s, l, q)
              ON CONFLICT (store_id, sku, lot_no) DO UPDATE SET quantity = stock.quantity + excluded.quantity
-             RETURNING sku, lot_no, quantity",
-            &[&store, &skus, &lots, &quantities],
+             RETURNING store_id, sku, lot_no, quantity",
+            &[&stores, &skus, &lots, &quantities],
         )
         .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
         .collect())
 }
 
 pub async fn apply_serials(
     tx: &Transaction<'_>,
-    store: &str,
-    serials: &std::collections::BTreeMap<(String, String), SerialState>,
+    serials: &std::collections::BTreeMap<(String, String), SerialRow>,
 ) -> Result<(), DbError> {
     if serials.is_empty() {
         return Ok(());
     }
+    let stores: Vec<&str> = serials.values().map(|s| s.store_id.as_str()).collect();
     let skus: Vec<&str> = serials.keys().map(|(s, _)| s.as_str()).collect();
     let numbers: Vec<&str> = serials.keys().map(|(_, n)| n.as_str()).collect();
     let lots: Vec<Option<&str>> = serials.values().map(|s| s.lot_no.as_deref()).collect();
     let available: Vec<bool> = serials.values().map(|s| s.available).collect();
     tx.execute(
         "INSERT INTO serials (store_id, sku, serial, lot_no, available)
-         SELECT $1, s, n, l, a FROM unnest($2::text[], $3::text[], $4::text[], $5::bool[]) AS u (s, n, l, a)
+         SELECT st, s, n, l, a FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[]) AS u (st, s, n, l, a)
          ON CONFLICT (sku, serial) DO UPDATE
              SET store_id = excluded.store_id, available = excluded.available,
                  lot_no = coalesce(excluded.lot_no, serials.lot_no)",
-        &[&store, &skus, &numbers, &lots, &available],
+        &[&stores, &skus, &numbers, &lots, &available],
     )
     .await?;
     Ok(())

@@ -10,15 +10,15 @@ use head_office::body::BodyLimits;
 use head_office::server::AppState;
 use head_office::testing::PgCluster;
 use head_office::{auth, db, server};
-use pos_core::document::{
+use pos_domain::document::{
     Document, DocumentBody, MemberRegistration, ReportTotals, Return, ReturnLine, Sale, SaleLine,
     SaleMember, Tender, TenderKind, VatAmount, Void, ZReport,
 };
-use pos_core::member::Tier;
-use pos_core::money::vat_included;
+use pos_domain::member::Tier;
+use pos_domain::money::vat_included;
+use pos_domain::protocol::{BatchRequest, BatchResponse};
 use rust_decimal::Decimal;
 use serde_json::Value;
-use sync_agent::protocol::{BatchRequest, BatchResponse};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
@@ -33,7 +33,7 @@ pub struct HeadOffice {
 impl HeadOffice {
     /// Imports one member (card `C-{id}`, name 王五) as head office's catalog import does.
     pub async fn import_member(&self, id: &str, phone: &str, points: i64) {
-        let member = pos_core::member::Member {
+        let member = pos_domain::member::Member {
             id: id.into(),
             card_no: format!("C-{id}"),
             phone: phone.into(),
@@ -41,7 +41,7 @@ impl HeadOffice {
             tier: Tier::Standard,
             points_balance: points,
         };
-        let file = pos_core::import::CatalogImport {
+        let file = pos_domain::import::CatalogImport {
             members: vec![member],
             ..Default::default()
         };
@@ -477,7 +477,7 @@ pub fn z_report(z_no: u64, cash_sales: &str, counted: &str) -> ZReport {
         last_sequence: Some(9),
         sales_count: 3,
         sales_total: cash,
-        tenders: vec![pos_core::document::TenderTotal {
+        tenders: vec![pos_domain::document::TenderTotal {
             kind: TenderKind::Cash,
             amount: cash,
             count: 3,
@@ -500,7 +500,7 @@ pub fn all_accepted(response: &BatchResponse) {
         response
             .results
             .iter()
-            .all(|r| r.status == sync_agent::protocol::DocumentStatus::Accepted),
+            .all(|r| r.status == pos_domain::protocol::DocumentStatus::Accepted),
         "{:?}",
         response.results
     );

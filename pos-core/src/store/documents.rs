@@ -8,127 +8,7 @@ use super::feed::DEFAULT_WAL_CHECKPOINT_PAGES;
 use super::write_lock::{self, DocumentWaiting};
 use super::{Store, StoreError, journal, pending_print};
 use crate::document::{Document, DocumentBody};
-
-/// A change of stock a document makes at this till (negative for a sale).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StockEffect {
-    pub sku: String,
-    pub lot_no: Option<String>,
-    pub quantity: i64,
-}
-
-/// A change of a member's points a document makes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PointEffect {
-    pub member_id: String,
-    pub points: i64,
-    /// earn, redeem, reverse_earn, refund_redeem, adjust.
-    pub reason: &'static str,
-}
-
-/// What a document changes besides itself, derived from its body.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct DocumentEffects {
-    pub stock: Vec<StockEffect>,
-    pub points: Vec<PointEffect>,
-}
-
-impl DocumentEffects {
-    /// Stock and points effects of a document. A void reverses its sale's effects, so it
-    /// needs the sale.
-    pub fn of(doc: &Document, voided_sale: Option<&Document>) -> DocumentEffects {
-        let mut fx = DocumentEffects::default();
-        match &doc.body {
-            DocumentBody::Sale(sale) => {
-                for l in &sale.lines {
-                    fx.stock.push(StockEffect {
-                        sku: l.sku.clone(),
-                        lot_no: l.lot.clone(),
-                        quantity: -(l.quantity as i64),
-                    });
-                }
-                if let Some(m) = &sale.member {
-                    fx.push_points(&m.member_id, sale.points_earned, "earn");
-                    fx.push_points(&m.member_id, -sale.points_redeemed, "redeem");
-                }
-            }
-            DocumentBody::Return(ret) => {
-                for l in &ret.lines {
-                    fx.stock.push(StockEffect {
-                        sku: l.sku.clone(),
-                        lot_no: l.lot.clone(),
-                        quantity: l.quantity as i64,
-                    });
-                }
-                if let Some(m) = &ret.member {
-                    fx.push_points(&m.member_id, -ret.points_reversed, "reverse_earn");
-                    fx.push_points(&m.member_id, ret.points_refunded, "refund_redeem");
-                }
-            }
-            DocumentBody::Void(_) => {
-                if let Some(sale) = voided_sale {
-                    let original = DocumentEffects::of(sale, None);
-                    fx.stock = original
-                        .stock
-                        .into_iter()
-                        .map(|s| StockEffect {
-                            quantity: -s.quantity,
-                            ..s
-                        })
-                        .collect();
-                    fx.points = original
-                        .points
-                        .into_iter()
-                        .map(|p| PointEffect {
-                            points: -p.points,
-                            reason: "void",
-                            ..p
-                        })
-                        .collect();
-                }
-            }
-            DocumentBody::PointAdjustment(adj) => {
-                fx.push_points(&adj.member_id, adj.points, "adjust")
-            }
-            _ => {}
-        }
-        fx
-    }
-
-    fn push_points(&mut self, member_id: &str, points: i64, reason: &'static str) {
-        if points != 0 {
-            self.points.push(PointEffect {
-                member_id: member_id.to_string(),
-                points,
-                reason,
-            });
-        }
-    }
-}
-
-/// (sku, serial) pairs.
-type Serials = Vec<(String, String)>;
-
-/// Serials a document sells or takes back, for the "sold once" rule.
-fn serial_changes(doc: &Document) -> (Serials, Serials) {
-    match &doc.body {
-        DocumentBody::Sale(s) => (
-            s.lines
-                .iter()
-                .filter_map(|l| Some((l.sku.clone(), l.serial.clone()?)))
-                .collect(),
-            vec![],
-        ),
-        DocumentBody::Return(r) => (
-            vec![],
-            r.lines
-                .iter()
-                .filter_map(|l| Some((l.sku.clone(), l.serial.clone()?)))
-                .collect(),
-        ),
-        _ => (vec![], vec![]),
-    }
-}
+use crate::effects::{SerialState, effects_of};
 
 fn shift_id_of(body: &DocumentBody) -> Option<Uuid> {
     match body {
@@ -313,11 +193,21 @@ fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result
                 [v.sale_id.to_string()],
                 |r| r.get(0),
             )?;
-            Some(parse_body(&body)?)
+            match parse_body(&body)?.body {
+                DocumentBody::Sale(sale) => Some(sale),
+                _ => {
+                    return Err(StoreError::corrupt(
+                        "document",
+                        format!("void {} names no sale", doc.id),
+                    ));
+                }
+            }
         }
         _ => None,
     };
-    let fx = DocumentEffects::of(doc, voided.as_ref());
+    // The same effects head office applies (pos-domain's `effects`), written here.
+    let fx = effects_of(doc, voided.as_ref())
+        .map_err(|e| StoreError::corrupt("document", format!("{}: {e}", doc.id)))?;
     for s in &fx.stock {
         tx.prepare_cached(
             "INSERT INTO stock_movement (sequence, sku, lot_no, quantity) VALUES (?1, ?2, ?3, ?4)",
@@ -338,27 +228,24 @@ fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result
             seq,
             p.member_id,
             p.points,
-            p.reason,
+            p.reason.as_str(),
             doc.business_date.to_string(),
             offline
         ])?;
     }
-    let (sold, returned) = serial_changes(doc);
-    for (sku, serial) in sold {
-        tx.prepare_cached(
-            "INSERT INTO serial_sale (sku, serial, sale_sequence) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![sku, serial, seq])?;
-    }
-    for (sku, serial) in returned {
-        tx.prepare_cached(
-            "UPDATE serial_sale SET return_sequence = ?3 WHERE sku = ?1 AND serial = ?2 AND return_sequence IS NULL",
-        )?
-        .execute(params![sku, serial, seq])?;
-    }
-    if let DocumentBody::Void(v) = &doc.body {
-        tx.prepare_cached("UPDATE serial_sale SET return_sequence = ?2 WHERE sale_sequence = ?1 AND return_sequence IS NULL")?
-            .execute(params![v.sale_sequence as i64, seq])?;
+    for s in &fx.serials {
+        match s.state {
+            SerialState::Sold => tx
+                .prepare_cached(
+                    "INSERT INTO serial_sale (sku, serial, sale_sequence) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![s.sku, s.serial, seq])?,
+            SerialState::Available => tx
+                .prepare_cached(
+                    "UPDATE serial_sale SET return_sequence = ?3 WHERE sku = ?1 AND serial = ?2 AND return_sequence IS NULL",
+                )?
+                .execute(params![s.sku, s.serial, seq])?,
+        };
     }
     match &doc.body {
         DocumentBody::ShiftOpen(o) => {

@@ -27,7 +27,7 @@ mod stock;
 mod write_lock;
 
 pub use catalog::{ProductHit, StockLevel};
-pub use documents::{CommitError, DocumentEffects, PointEffect, StockEffect};
+pub use documents::CommitError;
 pub use error::StoreError;
 pub use feed::{FeedTransaction, Placed, SET_ASIDE_LISTED_MAX, SetAside, SetAsideChange};
 pub use held::{HELD_SALES_MAX, HeldSale};

@@ -1,9 +1,7 @@
 //! Returns without a receipt of several items: the refund shown before the manager
 //! approves is the refund recorded, and bad lists are refused before anything is stored.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pos_core::document::DocumentBody;
 use pos_core::operator::ManagerAction;
 use pos_core::till::{ItemInput, NO_RECEIPT_ITEMS_MAX, ReturnItem, TillError};

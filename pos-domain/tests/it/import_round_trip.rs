@@ -1,12 +1,12 @@
 //! Whatever a catalog holds, the writer's file reads back as the same catalog.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use pos_core::catalog::{DeviceClass, Lot, Product, Tracking};
-use pos_core::import::{
+use pos_domain::catalog::{DeviceClass, Lot, Product, Tracking};
+use pos_domain::import::{
     CatalogImport, SerialRecord, StockRecord, parse_catalog_csv, write_catalog_csv,
 };
-use pos_core::member::{Member, Tier};
-use pos_core::promotion::{Promotion, PromotionKind, Target};
+use pos_domain::member::{Member, Tier};
+use pos_domain::promotion::{Promotion, PromotionKind, Target};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -246,7 +246,7 @@ fn catalog() -> impl Strategy<Value = CatalogImport> {
 /// A different valid GTIN-13 for each `i` below 1000.
 fn gtin13(i: usize) -> String {
     let body = format!("690123456{i:03}");
-    let check = pos_core::catalog::gs1_check_digit(&body).unwrap();
+    let check = pos_domain::catalog::gs1_check_digit(&body).unwrap();
     format!("{body}{check}")
 }
 

@@ -1,10 +1,8 @@
 //! Table tests for taking payment: change, short payment, overpay on card, cash rounding.
 
-mod domain_support;
-
-use domain_support::{card, cash, points, tender};
-use pos_core::document::{Tender, TenderKind};
-use pos_core::tender::{CashRounding, Settlement, TenderError, settle};
+use crate::support::{card, cash, points, tender};
+use pos_domain::document::{Tender, TenderKind};
+use pos_domain::tender::{CashRounding, Settlement, TenderError, settle};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 

@@ -1,7 +1,7 @@
 //! Table tests for operators: PIN hashing, lock-out and manager actions.
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use pos_core::operator::{
+use pos_domain::operator::{
     LockoutPolicy, LoginError, LoginState, ManagerAction, PinError, Role, attempts_left,
     check_lock, hash_pin, permits, record_failure, record_success, verify_pin,
 };

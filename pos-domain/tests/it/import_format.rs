@@ -1,10 +1,12 @@
 //! The catalog file format: what it reads, and the error a person gets for each mistake.
 
 use chrono::NaiveDate;
-use pos_core::catalog::{DeviceClass, Lot, Tracking};
-use pos_core::import::{CatalogImport, ImportError, SerialRecord, StockRecord, parse_catalog_csv};
-use pos_core::member::Tier;
-use pos_core::promotion::{PromotionKind, Target};
+use pos_domain::catalog::{DeviceClass, Lot, Tracking};
+use pos_domain::import::{
+    CatalogImport, ImportError, SerialRecord, StockRecord, parse_catalog_csv,
+};
+use pos_domain::member::Tier;
+use pos_domain::promotion::{PromotionKind, Target};
 use rust_decimal_macros::dec;
 
 const SAMPLE: &str = "\

@@ -10,7 +10,7 @@ use crate::member::Tier;
 
 fn envelope(body: DocumentBody) -> Document {
     Document {
-        id: Uuid::now_v7(),
+        id: Uuid::from_u128(0x0191_0000_0000_7000_8000_0000_0000_0001),
         store_id: "S1".into(),
         terminal_id: "T1".into(),
         sequence: 5,
@@ -52,7 +52,7 @@ fn sale() -> Sale {
         points_multiplier: Decimal::ONE,
     };
     Sale {
-        shift_id: Uuid::now_v7(),
+        shift_id: Uuid::from_u128(0x0191_0000_0000_7000_8000_0000_0000_0001),
         lines: vec![line(1, dec!(10.00)), line(2, Decimal::ZERO)],
         subtotal: dec!(226.00),
         discount_total: dec!(10.00),
@@ -204,7 +204,7 @@ fn z_variance_is_counted_minus_expected() {
 #[test]
 fn return_refunds_sum_to_total_and_tenders() {
     let ret = Return {
-        shift_id: Uuid::now_v7(),
+        shift_id: Uuid::from_u128(0x0191_0000_0000_7000_8000_0000_0000_0001),
         original_sale_id: None,
         lines: vec![crate::document::ReturnLine {
             original_line_no: Some(1),

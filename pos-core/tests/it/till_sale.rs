@@ -1,9 +1,7 @@
 //! Ringing up sales through the `Till` on a real SQLite file: what is stored, and what
 //! bad input is refused without changing anything.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pos_core::document::DocumentBody;
 use pos_core::till::{ItemInput, TillError};
 

@@ -1,14 +1,12 @@
 //! Table tests for pricing: list and override prices, manual discounts, the order
 //! discount, VAT per rate and the errors a cashier sees.
 
-mod domain_support;
-
-use domain_support::{at, cart, line, named, nets, price, promo, sku, with_manual};
-use pos_core::cart::{ManualPrice, OrderDiscount};
-use pos_core::pricing::{
+use crate::support::{at, cart, line, named, nets, price, promo, sku, with_manual};
+use pos_domain::cart::{ManualPrice, OrderDiscount};
+use pos_domain::pricing::{
     PricingContext, PricingError, manual_discount_fraction, price_cart, spread_largest_remainder,
 };
-use pos_core::promotion::PromotionKind;
+use pos_domain::promotion::PromotionKind;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 

@@ -1,9 +1,7 @@
 //! The till file itself: the journal chain catches tampering, the outbox keeps rejected
 //! documents, a feed page never forgets a local sale, a locked file is a clear error.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pos_core::store::{Ack, AckStatus, StoreError};
 use pos_core::till::{ItemInput, TillError};
 use rusqlite::Connection;

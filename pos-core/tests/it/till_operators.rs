@@ -1,10 +1,8 @@
 //! The managers' list of operators: add, reset a PIN (which ends a lock-out), deactivate.
 //! Only a logged-in manager may, and every refusal leaves the operators as they were.
 
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use pos_core::operator::{
     OperatorError, OperatorStatus, Role, check_deactivation, check_new_operator,
 };
@@ -338,7 +336,7 @@ fn operators_of_a_till_made_before_deactivation_are_active() {
     let path = dir.path().join("till.sqlite");
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(include_str!("../src/store/migrations/001_init.sql"))
+        conn.execute_batch(include_str!("../../src/store/migrations/001_init.sql"))
             .unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         let hash = pos_core::operator::hash_pin(CASHIER_PIN, [6; 16]).unwrap();

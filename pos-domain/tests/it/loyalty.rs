@@ -1,14 +1,12 @@
 //! Table tests for points: value, redemption caps, limits and approval, and earning.
 
-mod domain_support;
-
-use domain_support::{cart, line, price, promo};
-use pos_core::loyalty::{
+use crate::support::{cart, line, price, promo};
+use pos_domain::loyalty::{
     RedemptionCheck, RedemptionError, RedemptionLimits, check_redemption, points_earned,
     points_needed, points_value,
 };
-use pos_core::member::{LoyaltyRules, Tier};
-use pos_core::promotion::{PromotionKind, Target};
+use pos_domain::member::{LoyaltyRules, Tier};
+use pos_domain::promotion::{PromotionKind, Target};
 use rust_decimal_macros::dec;
 
 fn online(available: i64) -> RedemptionLimits {

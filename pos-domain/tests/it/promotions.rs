@@ -1,12 +1,10 @@
 //! Table tests for promotions: each kind, validity, priority and stacking, tier prices,
 //! buy N get M, spend X save Y (满减) and points multipliers.
 
-mod domain_support;
-
-use domain_support::{at, cart, line, named, nets, price, promo, sku};
-use pos_core::member::Tier;
-use pos_core::pricing::validate_promotion;
-use pos_core::promotion::{PromotionKind, Target};
+use crate::support::{at, cart, line, named, nets, price, promo, sku};
+use pos_domain::member::Tier;
+use pos_domain::pricing::validate_promotion;
+use pos_domain::promotion::{PromotionKind, Target};
 use rust_decimal_macros::dec;
 
 #[test]

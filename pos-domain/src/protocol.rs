@@ -12,11 +12,11 @@
 //! store and terminal (`head-office enroll`). Fields may be added later with serde
 //! defaults; none is ever renamed.
 
+use crate::catalog::{Lot, Product};
+use crate::document::{Document, TenderTotal};
+use crate::member::{LoyaltyRules, Member};
+use crate::promotion::Promotion;
 use chrono::NaiveDate;
-use pos_core::catalog::{Lot, Product};
-use pos_core::document::{Document, TenderTotal};
-use pos_core::member::{LoyaltyRules, Member};
-use pos_core::promotion::Promotion;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

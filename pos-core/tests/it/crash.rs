@@ -15,9 +15,10 @@ use std::time::Duration;
 
 use pos_core::data_dir::DataDir;
 use pos_core::document::{Document, DocumentBody};
+use pos_core::effects::effects_of;
 use pos_core::import::{CatalogImport, parse_catalog_csv};
 use pos_core::simulate::{SimulateOptions, simulate};
-use pos_core::store::{DocumentEffects, Store};
+use pos_core::store::Store;
 use rand::{Rng, SeedableRng};
 
 const CHILD_ENV: &str = "CRASH_CHILD_DATA_DIR";
@@ -89,7 +90,7 @@ fn run_child_and_kill(
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "committed_sales_survive_sigkill_and_nothing_is_half_written",
+            "crash::committed_sales_survive_sigkill_and_nothing_is_half_written",
             "--nocapture",
         ])
         .env(CHILD_ENV, dir)
@@ -171,10 +172,13 @@ fn check_effects(store: &Store, catalog: &CatalogImport, documents: &[Document])
         .collect();
     for doc in documents {
         let voided = match &doc.body {
-            DocumentBody::Void(v) => by_id.get(&v.sale_id).copied(),
+            DocumentBody::Void(v) => match by_id.get(&v.sale_id).map(|d| &d.body) {
+                Some(DocumentBody::Sale(sale)) => Some(sale),
+                _ => None,
+            },
             _ => None,
         };
-        let fx = DocumentEffects::of(doc, voided);
+        let fx = effects_of(doc, voided).expect("a till's documents have effects");
         for s in fx.stock {
             *stock.entry(s.sku).or_default() += s.quantity;
         }

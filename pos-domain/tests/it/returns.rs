@@ -1,11 +1,9 @@
 //! Table tests for returns: partial and repeated returns, serials, points, refund tenders.
 
-mod domain_support;
-
-use domain_support::{card, cart, cash, line, points, price, sale_of};
-use pos_core::cart::OrderDiscount;
-use pos_core::document::{Return, Sale, Tender, TenderKind};
-use pos_core::returns::{RefundTo, ReturnError, ReturnPlan, ReturnRequestLine, plan_return};
+use crate::support::{card, cart, cash, line, points, price, sale_of};
+use pos_domain::cart::OrderDiscount;
+use pos_domain::document::{Return, Sale, Tender, TenderKind};
+use pos_domain::returns::{RefundTo, ReturnError, ReturnPlan, ReturnRequestLine, plan_return};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use uuid::Uuid;

@@ -1,14 +1,12 @@
 //! Table tests for X/Z reports: sales, returns, voids, paid in/out and expected cash.
 
-mod domain_support;
-
-use domain_support::{card, cash, document, document_id, points};
-use pos_core::document::{
+use crate::support::{card, cash, document, document_id, points};
+use pos_domain::document::{
     CashMovement, DenominationCount, Document, DocumentBody, Return, Sale, ShiftOpen, Tender,
     TenderKind, TenderTotal, VatAmount, Void,
 };
-use pos_core::pricing::vat_of_amounts;
-use pos_core::report::{cash_counted, report_totals, z_report};
+use pos_domain::pricing::vat_of_amounts;
+use pos_domain::report::{cash_counted, report_totals, z_report};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use uuid::Uuid;

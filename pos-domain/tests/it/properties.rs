@@ -1,22 +1,20 @@
 //! Property tests of the money rules: for random carts, promotions, tenders and returns,
 //! the totals always add up to the fen.
 
-mod domain_support;
-
+use crate::support::{at, document, line};
 use chrono::TimeDelta;
-use domain_support::{at, document, line};
-use pos_core::cart::{Cart, CartLine, ManualPrice, OrderDiscount};
-use pos_core::document::{DocumentBody, Return, Sale, SaleMember, Tender, TenderKind};
-use pos_core::loyalty::{RedemptionCheck, RedemptionLimits, check_redemption, points_earned};
-use pos_core::member::{LoyaltyRules, Tier};
-use pos_core::money::{round_cny, vat_included};
-use pos_core::pricing::{
+use pos_domain::cart::{Cart, CartLine, ManualPrice, OrderDiscount};
+use pos_domain::document::{DocumentBody, Return, Sale, SaleMember, Tender, TenderKind};
+use pos_domain::loyalty::{RedemptionCheck, RedemptionLimits, check_redemption, points_earned};
+use pos_domain::member::{LoyaltyRules, Tier};
+use pos_domain::money::{round_cny, vat_included};
+use pos_domain::pricing::{
     PricedCart, PricingContext, PricingError, price_cart, spread_largest_remainder,
 };
-use pos_core::promotion::{Promotion, PromotionKind, Target};
-use pos_core::returns::{RefundTo, ReturnRequestLine, plan_return};
-use pos_core::tender::{CashRounding, TenderError, settle};
-use pos_core::validate::validate_document;
+use pos_domain::promotion::{Promotion, PromotionKind, Target};
+use pos_domain::returns::{RefundTo, ReturnRequestLine, plan_return};
+use pos_domain::tender::{CashRounding, TenderError, settle};
+use pos_domain::validate::validate_document;
 use proptest::prelude::*;
 use proptest::sample::select;
 use rust_decimal::Decimal;
@@ -388,7 +386,7 @@ fn check_valid(body: DocumentBody) -> Result<(), TestCaseError> {
     validate_document(&document(2, body)).map_err(|e| TestCaseError::fail(e.to_string()))
 }
 
-fn as_return(plan: pos_core::returns::ReturnPlan, sale: &Sale) -> Return {
+fn as_return(plan: pos_domain::returns::ReturnPlan, sale: &Sale) -> Return {
     Return {
         shift_id: Uuid::nil(),
         original_sale_id: Some(Uuid::nil()),

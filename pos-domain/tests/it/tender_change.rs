@@ -1,7 +1,7 @@
 //! A cash amount with an extra zero is refused rather than paid out as change.
 
-use pos_core::document::{Tender, TenderKind};
-use pos_core::tender::{CHANGE_MAX_YUAN, CashRounding, TenderError, settle};
+use pos_domain::document::{Tender, TenderKind};
+use pos_domain::tender::{CHANGE_MAX_YUAN, CashRounding, TenderError, settle};
 use rust_decimal::Decimal;
 
 fn cash(amount: &str) -> Tender {

@@ -2,11 +2,11 @@
 #![allow(dead_code)]
 
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
-use pos_core::cart::{Cart, CartLine, LineProduct, ManualPrice};
-use pos_core::catalog::Tracking;
-use pos_core::document::{Document, DocumentBody, Sale, SaleLine, Tender, TenderKind};
-use pos_core::pricing::{PricedCart, PricingContext, price_cart};
-use pos_core::promotion::{Promotion, PromotionKind, Target};
+use pos_domain::cart::{Cart, CartLine, LineProduct, ManualPrice};
+use pos_domain::catalog::Tracking;
+use pos_domain::document::{Document, DocumentBody, Sale, SaleLine, Tender, TenderKind};
+use pos_domain::pricing::{PricedCart, PricingContext, price_cart};
+use pos_domain::promotion::{Promotion, PromotionKind, Target};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use uuid::Uuid;

@@ -1,10 +1,8 @@
 //! What needs a manager, and the drawer's documents: approvals recorded on documents,
 //! PIN lock-out, voids, returns without a receipt, X and Z.
 
-mod common;
-
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use pos_core::cart::ManualPrice;
 use pos_core::document::{DenominationCount, DocumentBody};
 use pos_core::operator::ManagerAction;

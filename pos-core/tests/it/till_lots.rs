@@ -1,10 +1,8 @@
 //! Choosing a line's lot by hand: the lots offered, the expiry rule a scan has, the lot
 //! a serial unit belongs to, and what is refused without changing the sale.
 
-mod common;
-
+use crate::common::*;
 use chrono::NaiveDate;
-use common::*;
 use pos_core::catalog::ExpiryCheck;
 use pos_core::document::DocumentBody;
 use pos_core::import::{CatalogImport, SerialRecord};

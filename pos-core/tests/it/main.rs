@@ -1,0 +1,12 @@
+//! pos-core's integration tests, one binary (one link on two cores).
+
+mod common;
+mod crash;
+mod import_demo_catalog;
+mod import_generator;
+mod till_lots;
+mod till_manager;
+mod till_no_receipt;
+mod till_operators;
+mod till_sale;
+mod till_store;

@@ -1,0 +1,17 @@
+//! pos-domain's integration tests, one binary (one link on two cores).
+
+mod effects;
+mod fixtures;
+mod import_format;
+mod import_round_trip;
+mod loyalty;
+mod operator;
+mod pricing;
+mod promotions;
+mod properties;
+mod purity;
+mod report;
+mod returns;
+mod support;
+mod tender;
+mod tender_change;
