@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Crates the domain must not depend on, directly or through another crate.
-const FORBIDDEN_CRATES: [&str; 8] = [
+const FORBIDDEN_CRATES: [&str; 9] = [
     "rusqlite",
     "libsqlite3-sys",
     "tokio",
@@ -14,6 +14,7 @@ const FORBIDDEN_CRATES: [&str; 8] = [
     "hyper",
     "axum",
     "rand",
+    "getrandom",
     "postgres",
 ];
 
