@@ -1,11 +1,9 @@
 //! The change feed over HTTP: everything from zero, only changes later, paging by
 //! cursor, the latest state per key, and changes caused by ingest.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 use head_office::catalog;
 use pos_domain::catalog::{Lot, Product, Tracking};
 use pos_domain::document::DocumentBody;

@@ -2,8 +2,6 @@
 //! report and serve work against a real database; on SIGTERM serve ends within its grace
 //! period whatever its clients do.
 
-mod common;
-
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -180,7 +178,7 @@ fn feed_product(sku: &str) -> pos_domain::catalog::Product {
         category: "masks".into(),
         unit: "盒".into(),
         price: "12.50".parse().unwrap(),
-        vat_rate: common::vat_13(),
+        vat_rate: crate::common::vat_13(),
         device_class: None,
         registration_no: None,
         tracking: Tracking::None,

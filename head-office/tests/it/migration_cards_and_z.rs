@@ -2,9 +2,7 @@
 //! card and two Z reports of one terminal and day. Nothing is deleted; later
 //! duplicates get head office's cards (recorded and published) or are marked.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use head_office::testing::PgCluster;
 use head_office::{db, feed, ingest};
 use pos_domain::document::DocumentBody;
@@ -17,8 +15,8 @@ async fn database_at_version_2() -> deadpool_postgres::Pool {
     let client = pool.get().await.unwrap();
     client
         .batch_execute(concat!(
-            include_str!("../migrations/0001_init.sql"),
-            include_str!("../migrations/0002_feed_change_json.sql"),
+            include_str!("../../migrations/0001_init.sql"),
+            include_str!("../../migrations/0002_feed_change_json.sql"),
             "CREATE TABLE schema_version (version integer PRIMARY KEY,
                                           applied_at timestamptz NOT NULL DEFAULT now());
              INSERT INTO schema_version (version) VALUES (1), (2);"

@@ -1,8 +1,6 @@
 //! The daily close over HTTP, and the CSV exports an ERP takes in.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use head_office::export::{self, DateRange, ExportKind};
 use pos_domain::document::DocumentBody;
 use pos_domain::protocol::DailyClose;

@@ -2,11 +2,9 @@
 //! and every schema is used, and real answers of a running server (every status each
 //! route can be made to give here) match the schemas the file names for them.
 
-mod common;
-
 use std::collections::{BTreeSet, HashMap};
 
-use common::*;
+use crate::common::*;
 use head_office::server::ROUTES;
 use pos_domain::document::{Document, DocumentBody};
 use serde_json::{Value, json};

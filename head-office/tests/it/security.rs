@@ -1,11 +1,9 @@
 //! Tokens, stores, limits and bad input: each gets a clear JSON error and changes nothing.
 
-mod common;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use common::*;
+use crate::common::*;
 use pos_domain::document::DocumentBody;
 use serde_json::Value;
 

@@ -1,6 +1,6 @@
 //! A head office on a fresh database of this test binary's own PostgreSQL cluster,
 //! served over real HTTP on 127.0.0.1, and builders of documents that add up.
-#![allow(dead_code)] // each test binary uses a different part
+#![allow(dead_code)] // not every helper is used by a test today
 
 use std::collections::BTreeMap;
 

@@ -2,10 +2,8 @@
 //! limits are rejected by name, never a panic, a wrap or a clamp (item 8). Real HTTP,
 //! real PostgreSQL.
 
-mod common;
-
+use crate::common::*;
 use chrono::{NaiveDate, TimeZone, Utc};
-use common::*;
 use head_office::reports;
 use pos_domain::document::{Document, DocumentBody, PointAdjustment, TenderKind, TenderTotal};
 use pos_domain::protocol::{BatchResponse, DocumentStatus};

@@ -6,12 +6,10 @@
 //! other content, a SKU the database refuses. Real HTTP, real PostgreSQL, a real
 //! terminal token.
 
-mod common;
-
 use std::cell::RefCell;
 
+use crate::common::*;
 use chrono::NaiveDate;
-use common::*;
 use pos_domain::document::{CashMovement, Document, DocumentBody, PointAdjustment, ShiftOpen};
 use pos_domain::protocol::{BatchResponse, DocumentStatus};
 use proptest::prelude::*;

@@ -3,13 +3,11 @@
 //! connection after the idle timeout; connections past the cap wait until one closes;
 //! and shutdown finishes within the grace period whatever the clients do.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{STORE, TERMINAL};
+use crate::common::{STORE, TERMINAL};
 use head_office::body::BodyLimits;
 use head_office::server::{self, AppState, ConnectionLimits};
 use head_office::testing::PgCluster;

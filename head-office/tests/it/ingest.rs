@@ -1,9 +1,7 @@
 //! Ingest over real HTTP against a real PostgreSQL: per-document answers, resends,
 //! rejected documents among good ones, gaps, stock, serials and voids.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pos_domain::document::DocumentBody;
 use pos_domain::protocol::DocumentStatus;
 use rust_decimal::Decimal;

@@ -1,9 +1,7 @@
 //! CSV exports are safe to open in a spreadsheet: text that came from a till and starts
 //! like a formula is written as text, and the numbers head office writes stay numbers.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use head_office::export::{self, DateRange, ExportKind};
 use pos_domain::document::DocumentBody;
 use rust_decimal::Decimal;

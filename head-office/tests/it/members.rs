@@ -1,9 +1,7 @@
 //! The member ledger: offline registrations merged by phone with both histories kept,
 //! overdrawn redemptions stored and flagged, concurrent batches on one member.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use head_office::{catalog, reports};
 use pos_domain::document::{DocumentBody, PointAdjustment};
 use pos_domain::import::CatalogImport;

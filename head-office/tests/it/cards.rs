@@ -2,11 +2,9 @@
 //! whose tills both issue `LT01000001` end with two members and two cards, every
 //! document accepted, and the feed every till pulls holds no card twice.
 
-mod common;
-
 use std::collections::HashMap;
 
-use common::*;
+use crate::common::*;
 use pos_domain::document::{DocumentBody, MemberRegistration, PointAdjustment};
 use pos_domain::member::Member;
 use pos_domain::protocol::{BatchResponse, Change, DocumentStatus, FeedPage};

@@ -1,0 +1,20 @@
+//! head-office's integration tests, one binary (one link on two cores). Each test
+//! starts its own PostgreSQL cluster through `head_office::testing`.
+
+mod cards;
+mod cli;
+mod common;
+mod connections;
+mod export;
+mod feed;
+mod fixtures;
+mod health;
+mod ingest;
+mod ingest_fuzz;
+mod ingest_limits;
+mod members;
+mod migration_cards_and_z;
+mod openapi;
+mod reports;
+mod security;
+mod tls;
