@@ -4,9 +4,8 @@
 #[allow(dead_code)]
 mod common;
 
-use common::{
-    assert_golden, collect, contains, find, fixed_time, hex_dump, pty_printer, tcp_printer,
-};
+use common::{assert_golden, fixed_time, hex_dump};
+use printer::testing::{collect, contains, find, pty_printer, tcp_printer};
 use printer::{
     DrawerPin, PaperWidth, Printer, PrinterUri, SAMPLE_SALE_ID, Timeouts, kick_drawer_bytes,
     render_escpos, render_text, sample_receipt,

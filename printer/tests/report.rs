@@ -4,8 +4,9 @@
 #[allow(dead_code)]
 mod common;
 
-use common::{assert_golden, collect, contains, find, fixed_time, hex_dump, tcp_printer};
+use common::{assert_golden, fixed_time, hex_dump};
 use encoding_rs::GB18030;
+use printer::testing::{collect, contains, find, tcp_printer};
 use printer::{
     PaperWidth, Printer, PrinterUri, ReportRow, ReportSection, Timeouts, display_width,
     render_report_escpos, render_report_text, sample_z_report,
