@@ -1,0 +1,5 @@
+//! The end-to-end tests, in one binary so they link once.
+
+mod member_cards;
+mod sync_end_to_end;
+mod sync_faults;
