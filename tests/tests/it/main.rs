@@ -1,5 +1,6 @@
 //! The end-to-end tests, in one binary so they link once.
 
+mod import_cycles;
 mod member_cards;
 mod sync_end_to_end;
 mod sync_faults;
