@@ -5,10 +5,13 @@
 //! Two modules are compared when they have the same parent: the top-level modules of a
 //! crate root (`api`, `auth`, `server` of head office), or siblings inside one folder
 //! (`store::catalog` and `store::stock`). A module depends on a sibling when any code
-//! inside it (its submodules, test modules and function bodies included) names a path
-//! into that sibling. A parent using its children, or a child using its parent's own
-//! items, is not a cycle; a child using an item its parent only re-exports (`super::X`
-//! where the parent has `pub use sibling::X`) depends on that sibling.
+//! inside it (its submodules and function bodies included) names a path into that
+//! sibling. A parent using its children, or a child using its parent's own items, is not
+//! a cycle; a child using an item its parent only re-exports (`super::X` where the parent
+//! has `pub use sibling::X`) depends on that sibling. Unit tests (`#[cfg(test)]` items and
+//! modules) are left out: a test may take its data from any module (`till`'s tests use
+//! `demo`'s catalog while `demo` builds a till) without the product's modules depending on
+//! each other. Integration tests (`tests/`) are crates of their own and are read whole.
 //!
 //! # What is read
 //! Every crate root of every workspace member (`src/lib.rs`, `src/main.rs`, `src/bin/`,

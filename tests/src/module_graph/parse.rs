@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use proc_macro2::{TokenStream, TokenTree};
+use syn::punctuated::Punctuated;
 use syn::visit::Visit;
-use syn::{Item, ItemMod, UseTree};
+use syn::{Attribute, Item, ItemMod, Meta, Token, UseTree};
 
 /// One module as written: where, its child modules, what it imports and references.
 #[derive(Debug)]
@@ -37,7 +38,12 @@ pub fn module_tree(root: &Path) -> Vec<ModuleSource> {
 fn load_file(file: &Path, path: Vec<String>, child_dir: &Path, out: &mut Vec<ModuleSource>) {
     let text = super::read(file);
     let parsed = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    load_items(&parsed.items, path, file, child_dir, out);
+    // A file that is all `#![cfg(test)]` still names a module, but nothing in it counts.
+    let items = match test_only(&parsed.attrs) {
+        true => &[][..],
+        false => &parsed.items[..],
+    };
+    load_items(items, path, file, child_dir, out);
 }
 
 fn load_items(
@@ -54,7 +60,7 @@ fn load_items(
         imports: BTreeMap::new(),
         refs: Vec::new(),
     };
-    for item in items {
+    for item in items.iter().filter(|item| !test_only(item_attrs(item))) {
         match item {
             Item::Mod(child) => {
                 module.children.insert(child.ident.to_string());
@@ -129,6 +135,44 @@ fn path_attribute(module: &ItemMod) -> Option<String> {
     })
 }
 
+/// Whether `attrs` hold a `#[cfg(...)]` that needs `test`: unit tests may use any module
+/// to set up their data without the modules depending on each other.
+fn test_only(attrs: &[Attribute]) -> bool {
+    fn needs_test(predicate: &Meta) -> bool {
+        match predicate {
+            Meta::Path(p) => p.is_ident("test"),
+            Meta::List(list) if list.path.is_ident("all") => list
+                .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+                .is_ok_and(|all| all.iter().any(needs_test)),
+            _ => false,
+        }
+    }
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("cfg") && attr.parse_args::<Meta>().is_ok_and(|p| needs_test(&p))
+    })
+}
+
+fn item_attrs(item: &Item) -> &[Attribute] {
+    match item {
+        Item::Const(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::ExternCrate(i) => &i.attrs,
+        Item::Fn(i) => &i.attrs,
+        Item::ForeignMod(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::TraitAlias(i) => &i.attrs,
+        Item::Type(i) => &i.attrs,
+        Item::Union(i) => &i.attrs,
+        Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
 /// Each path a `use` tree names, with the name it binds (none for a glob).
 fn use_leaves(tree: &UseTree) -> Vec<(Vec<String>, Option<String>)> {
     fn walk(
@@ -198,6 +242,18 @@ impl<'ast> Visit<'ast> for PathCollector {
 
     // A module inside a function body is rare; its paths are not followed.
     fn visit_item_mod(&mut self, _: &'ast ItemMod) {}
+
+    fn visit_item(&mut self, item: &'ast Item) {
+        if !test_only(item_attrs(item)) {
+            syn::visit::visit_item(self, item);
+        }
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        if !test_only(&f.attrs) {
+            syn::visit::visit_impl_item_fn(self, f);
+        }
+    }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         macro_paths(mac.tokens.clone(), &mut self.refs);

@@ -115,7 +115,7 @@ fn an_item_the_parent_reexports_counts_as_its_sibling() {
 }
 
 #[test]
-fn paths_in_macros_test_modules_and_path_attributes_count() {
+fn paths_in_macros_submodules_and_path_attributes_count() {
     let (_dir, root) = crate_with(&[
         (
             "src/lib.rs",
@@ -123,18 +123,46 @@ fn paths_in_macros_test_modules_and_path_attributes_count() {
         ),
         (
             "src/a.rs",
-            "pub fn f() {}\n#[cfg(test)]\n#[path = \"a_tests.rs\"]\nmod tests;\n",
+            "pub fn f() {}\n#[path = \"a_helpers.rs\"]\nmod helpers;\n",
         ),
-        (
-            "src/a_tests.rs",
-            "#[test]\nfn t() { super::super::b::g(); }\n",
-        ),
+        ("src/a_helpers.rs", "fn h() { super::super::b::g(); }\n"),
         (
             "src/b.rs",
             "pub fn g() { assert!(matches!(Some(1), Some(_)), \"{:?}\", crate::a::f()); }\n",
         ),
     ]);
     assert_eq!(described(&root_cycles(&root)), ["[] a->b b->a"]);
+}
+
+#[test]
+fn unit_tests_may_use_any_module() {
+    let (_dir, root) = crate_with(&[
+        ("src/lib.rs", "mod demo;\nmod till;\n"),
+        (
+            "src/demo.rs",
+            "pub fn catalog() {}\nfn f() { crate::till::open(); }\n",
+        ),
+        (
+            "src/till/mod.rs",
+            "pub fn open() {}\n#[cfg(test)]\nmod tests;\n#[cfg(all(test, unix))]\nfn g() { crate::demo::catalog(); }\nstruct T;\nimpl T {\n    #[cfg(test)]\n    fn h() { crate::demo::catalog(); }\n}\n",
+        ),
+        ("src/till/tests.rs", "use crate::demo::catalog;\n"),
+    ]);
+    assert_eq!(described(&root_cycles(&root)), Vec::<String>::new());
+    // The same use outside a test is a cycle.
+    let (_dir, root) = crate_with(&[
+        ("src/lib.rs", "mod demo;\nmod till;\n"),
+        (
+            "src/demo.rs",
+            "pub fn catalog() {}\nfn f() { crate::till::open(); }\n",
+        ),
+        (
+            "src/till/mod.rs",
+            "pub fn open() {}\n#[cfg(not(test))]\nmod tests;\n",
+        ),
+        ("src/till/tests.rs", "use crate::demo::catalog;\n"),
+    ]);
+    assert_eq!(described(&root_cycles(&root)), ["[] demo->till till->demo"]);
 }
 
 #[test]
