@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Terminal;
 use crate::body::read_body;
 use crate::error::{DbError, HttpError};
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::{feed, ingest, reports};
 
 /// Longest the health check waits for the database (a connection and `SELECT 1`).

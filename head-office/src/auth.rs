@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::{DbError, HttpError};
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// Random bytes in a token.
 pub const TOKEN_BYTES: usize = 32;

@@ -2,7 +2,8 @@
 //! ledger, stock and catalog on PostgreSQL, and sends changes down as a feed.
 //!
 //! # Layout
-//! - [`server`]: state, routes, [`server::run`] and [`server::run_tls`] on a given listener.
+//! - [`server`]: routes, [`server::run`] and [`server::run_tls`] on a given listener.
+//! - [`state`]: [`state::AppState`], what every handler shares (also `server::AppState`).
 //! - [`connection`]: one client connection: HTTP/1.1, its time limits, shutdown.
 //! - [`api`]: the request handlers.
 //! - [`auth`]: terminal tokens (enrolment, hashing, the bearer extractor).
@@ -33,6 +34,7 @@ pub mod feed;
 pub mod ingest;
 pub mod reports;
 pub mod server;
+pub mod state;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tls;

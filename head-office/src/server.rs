@@ -1,4 +1,4 @@
-//! The HTTP server: shared state, routes, and [`run`] / [`run_tls`], which serve on a
+//! The HTTP server: routes, and [`run`] / [`run_tls`], which serve on a
 //! listener the caller bound (tests bind `127.0.0.1:0`) until `shutdown` resolves, within
 //! [`ConnectionLimits`] (`run_with_limits` / `run_tls_with_limits` set them).
 
@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
-use deadpool_postgres::Pool;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
@@ -16,28 +15,12 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 
 use crate::api;
-use crate::body::BodyLimits;
 use crate::connection;
 pub use crate::connection::ConnectionLimits;
+pub use crate::state::AppState;
 
 /// Pause after a failed accept (out of file descriptors): the loop must not spin.
 const ACCEPT_ERROR_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
-
-/// What every request handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: Pool,
-    pub body_limits: BodyLimits,
-}
-
-impl AppState {
-    pub fn new(pool: Pool) -> AppState {
-        AppState {
-            pool,
-            body_limits: BodyLimits::default(),
-        }
-    }
-}
 
 /// Every route, as listed in `openapi.yaml`: (method, path).
 pub const ROUTES: &[(&str, &str)] = &[

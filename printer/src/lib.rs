@@ -31,6 +31,8 @@
 //! - `error`: [`PrintError`], worded for the cashier ([`PrintError::hint_zh`]).
 //! - `sample`: the installer's test receipt ([`sample_receipt`]) and a Z report
 //!   ([`sample_z_report`]).
+//! - `testing` (feature `testing`, Unix): fake printers on real sockets and
+//!   pseudo-terminals for tests.
 //!
 //! Text is GB18030 via `encoding_rs`. Characters GB18030 encodes in four bytes
 //! (rare CJK extensions, emoji) need a printer with the GB18030 font.
@@ -57,6 +59,8 @@ mod report;
 mod report_layout;
 mod sample;
 mod status;
+#[cfg(all(unix, feature = "testing"))]
+pub mod testing;
 mod transport;
 mod uri;
 mod width;

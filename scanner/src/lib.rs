@@ -6,10 +6,10 @@
 //! - [`parse`](mod@parse): [`parse()`] and [`parse_with_aim()`], scanned text to a [`Scan`].
 //! - `aim` (private): AIM symbology identifiers (`]E0`, `]C1`, `]d2`, `]Q3` ...).
 //! - `retail` (private): EAN-13, EAN-8, UPC-A, UPC-E; [`expand_upc_e`].
-//! - [`gs1`]: GS1 element strings: the AI table, raw (GS-separated) and
+//! - [`gs1`]: GS1 element strings: [`Element`], the AI table, raw (GS-separated) and
 //!   human-readable (`(01)...`) forms, YYMMDD dates.
 //! - [`check_digit`]: GS1 modulo-10 check digits and [`normalize_gtin14`].
-//! - [`scan`]: [`Scan`] and [`Element`], the parsed result.
+//! - [`scan`]: [`Scan`], the parsed result.
 //! - [`error`]: [`ParseError`], one variant per thing that can be wrong.
 //! - [`wedge`]: [`WedgeClassifier`], a pure classifier that tells a keyboard-wedge
 //!   scanner's keystroke burst from a person typing.

@@ -8,14 +8,8 @@ use crate::symbology::Symbology;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-/// One GS1 element: an application identifier and its value, as read.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Element {
-    /// The AI, 2 to 4 digits (`"01"`, `"3103"`, `"7003"`).
-    pub ai: String,
-    /// The value, checked against the AI's format.
-    pub value: String,
-}
+// Defined with the GS1 parsing that produces it; also reachable here, where it always was.
+pub use crate::gs1::Element;
 
 /// A code that parsed.
 ///

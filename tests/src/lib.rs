@@ -6,10 +6,12 @@
 //! - [`proxy`]: a fault-injecting TCP proxy between agents and head office.
 //! - [`ledger`]: what the tills' documents do to stock and points, added up.
 //! - [`bench`]: helpers of the sync benchmarks.
+//! - [`module_graph`]: import cycles between sibling modules, read from the sources.
 
 pub mod bench;
 pub mod head_office;
 pub mod ledger;
+pub mod module_graph;
 pub mod proxy;
 pub mod tills;
 

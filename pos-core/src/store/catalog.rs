@@ -7,11 +7,8 @@ use rusqlite::{OptionalExtension, Row, Statement, Transaction, params};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::members::upsert_member;
-use super::stock::{set_serial, set_stock_base};
 use super::{Store, StoreError};
 use crate::catalog::{DeviceClass, Lot, Product, Tracking};
-use crate::import::CatalogImport;
 use crate::promotion::Promotion;
 
 /// A product found by a search, with the stock the till believes it has.
@@ -192,34 +189,6 @@ pub(crate) fn upsert_promotion(tx: &Transaction<'_>, p: &Promotion) -> Result<()
 }
 
 impl Store {
-    /// Loads an import (the demo catalog, or head office's CSV) in one transaction.
-    pub fn import_catalog(&mut self, catalog: &CatalogImport) -> Result<(), StoreError> {
-        let tx = self.conn_mut().transaction()?;
-        for p in &catalog.products {
-            upsert_product(&tx, p)?;
-        }
-        for (sku, barcode) in &catalog.barcodes {
-            upsert_barcode(&tx, sku, barcode)?;
-        }
-        for lot in &catalog.lots {
-            upsert_lot(&tx, lot)?;
-        }
-        for s in &catalog.stock {
-            set_stock_base(&tx, &s.sku, s.lot_no.as_deref(), s.quantity)?;
-        }
-        for s in &catalog.serials {
-            set_serial(&tx, &s.sku, &s.serial, s.lot_no.as_deref(), true)?;
-        }
-        for m in &catalog.members {
-            upsert_member(&tx, m)?;
-        }
-        for p in &catalog.promotions {
-            upsert_promotion(&tx, p)?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
     pub fn product(&self, sku: &str) -> Result<Option<Product>, StoreError> {
         let sql = format!("SELECT {PRODUCT_COLUMNS} FROM product WHERE sku = ?1 AND active = 1");
         let raw = self

@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
 use super::feed::DEFAULT_WAL_CHECKPOINT_PAGES;
+use super::stored::parse_body;
 use super::write_lock::{self, DocumentWaiting};
 use super::{Store, StoreError, journal, pending_print};
 use crate::document::{Document, DocumentBody};
@@ -138,18 +139,6 @@ impl Store {
                 r.get::<_, i64>(0)
             })? as u64)
     }
-}
-
-pub(crate) fn parse_body(bytes: &[u8]) -> Result<Document, StoreError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        StoreError::corrupt(
-            "document",
-            format!(
-                "{e}: {}",
-                String::from_utf8_lossy(&bytes[..bytes.len().min(80)])
-            ),
-        )
-    })
 }
 
 fn next_sequence(tx: &Transaction<'_>) -> Result<u64, StoreError> {

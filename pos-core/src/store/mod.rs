@@ -4,7 +4,9 @@
 //! (they are connection settings, not schema, so they live outside the migrations).
 //!
 //! # Layout
-//! - `catalog`: products, barcodes, lots, stock, members, promotions; import and search.
+//! - `catalog`: products, barcodes, lots, promotions; search (with stock levels).
+//! - `stock`: stock and serials (uses `catalog` to read products).
+//! - `catalog_import`: a whole catalog import in one transaction.
 //! - `documents`: the one write path for documents (journal, outbox, effects).
 //! - `journal`: the hash chain and `verify`.
 //! - `outbox`: what waits for head office and what it answered.
@@ -12,6 +14,7 @@
 //! - `operators`, `shifts`, `held`: the rest of the till's state.
 
 mod catalog;
+mod catalog_import;
 mod documents;
 mod error;
 mod feed;
@@ -24,6 +27,7 @@ mod pending_print;
 mod settings;
 mod shifts;
 mod stock;
+mod stored;
 mod write_lock;
 
 pub use catalog::{ProductHit, StockLevel};

@@ -4,7 +4,7 @@
 
 use rusqlite::params;
 
-use super::documents::parse_body;
+use super::stored::parse_body;
 use super::{Store, StoreError};
 use crate::document::Document;
 

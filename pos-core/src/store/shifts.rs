@@ -47,7 +47,7 @@ impl Store {
             .conn()
             .prepare("SELECT body FROM document WHERE shift_id = ?1 ORDER BY sequence")?;
         let rows = stmt.query_map(params![shift_id.to_string()], |r| r.get::<_, Vec<u8>>(0))?;
-        rows.map(|r| super::documents::parse_body(&r?)).collect()
+        rows.map(|r| super::stored::parse_body(&r?)).collect()
     }
 
     /// The floats of shifts opened after `after_sequence` (for a Z over several shifts).

@@ -2,9 +2,8 @@
 //! Spaces around the parentheses are allowed, since labels often print them.
 
 use super::ai_table;
-use super::value;
+use super::{Element, value};
 use crate::error::ParseError;
-use crate::scan::Element;
 
 pub(crate) fn parse_human_readable(text: &str) -> Result<Vec<Element>, ParseError> {
     let chars: Vec<char> = text.chars().collect();

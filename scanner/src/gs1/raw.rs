@@ -2,9 +2,8 @@
 //! (0x1D, the transmitted FNC1) after every value whose length GS1 does not predefine.
 
 use super::ai_table;
-use super::{GS, value};
+use super::{Element, GS, value};
 use crate::error::ParseError;
-use crate::scan::Element;
 
 /// Parses `data` (without AIM identifier); a leading GS (FNC1 in first position, which
 /// some scanners transmit) is skipped.

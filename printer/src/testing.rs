@@ -1,27 +1,23 @@
-//! Fake printers on real sockets and real pseudo-terminals, and golden files.
+//! Fake printers on real sockets and real pseudo-terminals (feature `testing`), for the
+//! tests of this crate and of the programs that print (`pos-devices`).
+//!
+//! A fake printer passes on every byte it receives and answers each `DLE EOT n` status
+//! query with the byte its [`Replies`] name, or stays silent.
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::os::fd::OwnedFd;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, NaiveDateTime};
 use nix::pty::openpty;
 use nix::sys::termios::{SetArg, cfmakeraw, tcgetattr, tcsetattr};
 
 /// How long a test waits for bytes that should come at once.
 pub const WAIT: Duration = Duration::from_secs(10);
-
-/// The time printed on the golden receipts.
-pub fn fixed_time() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2024, 5, 17)
-        .and_then(|d| d.and_hms_opt(14, 30, 5))
-        .expect("a valid date")
-}
 
 /// Status bytes a fake printer answers to DLE EOT 1, 2 and 4.
 #[derive(Debug, Clone, Copy)]
@@ -146,30 +142,6 @@ pub fn pty_printer(replies: Option<Replies>) -> PtyPrinter {
     }
 }
 
-/// Runs the built `pos-devices` with `args`, killing it if it runs past `WAIT`.
-pub fn pos_devices(args: &[&str]) -> std::process::Output {
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_pos-devices"))
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start pos-devices");
-    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("pid fits i32"));
-    let (tx, rx) = channel();
-    thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(WAIT) {
-        Ok(output) => output.expect("pos-devices output"),
-        Err(_) => {
-            // Our own child, by its id: it overran the bound.
-            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-            panic!("pos-devices {args:?} did not finish within {WAIT:?}");
-        }
-    }
-}
-
 /// Collects chunks until `len` bytes arrived or the sender hung up, at most `WAIT`.
 pub fn collect(rx: &Receiver<Vec<u8>>, len: usize) -> Vec<u8> {
     let deadline = Instant::now() + WAIT;
@@ -197,46 +169,4 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// Position of `needle` in `haystack`.
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Bytes as 16 hex pairs a line with the offset in front, for golden files.
-pub fn hex_dump(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for (i, chunk) in bytes.chunks(16).enumerate() {
-        let pairs: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-        out.push_str(&format!("{:06x}: {}\n", i * 16, pairs.join(" ")));
-    }
-    out
-}
-
-fn golden_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name)
-}
-
-/// Compares `actual` with the checked-in golden file; `UPDATE_GOLDEN=1` rewrites it.
-pub fn assert_golden(name: &str, actual: &str) {
-    let path = golden_path(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).expect("write the golden file");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run with UPDATE_GOLDEN=1 to create it",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b);
-        panic!(
-            "{} differs (first differing line {:?}); review and rerun with UPDATE_GOLDEN=1\n--- actual ---\n{actual}",
-            path.display(),
-            line.map(|l| l + 1)
-        );
-    }
 }

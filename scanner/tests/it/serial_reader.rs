@@ -2,10 +2,7 @@
 //! one `Disconnected` followed by bounded retries (no spin), a replug is `Reconnected`,
 //! and stopping is prompt even in the middle of a long backoff.
 
-#[path = "common/pty.rs"]
-mod pty;
-
-use pty::FakeScanner;
+use crate::common::pty::FakeScanner;
 use scanner::{ReaderOptions, ScannerEvent, SerialConfig, Suffix, spawn_reader};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};

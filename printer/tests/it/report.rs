@@ -1,11 +1,9 @@
 //! Golden X/Z reports for 58 mm and 80 mm paper, captured through a real TCP
 //! socket as a printer receives them, and their layout rules.
 
-#[allow(dead_code)]
-mod common;
-
-use common::{assert_golden, collect, contains, find, fixed_time, hex_dump, tcp_printer};
+use crate::common::{assert_golden, fixed_time, hex_dump};
 use encoding_rs::GB18030;
+use printer::testing::{collect, contains, find, tcp_printer};
 use printer::{
     PaperWidth, Printer, PrinterUri, ReportRow, ReportSection, Timeouts, display_width,
     render_report_escpos, render_report_text, sample_z_report,

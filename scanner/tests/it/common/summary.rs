@@ -1,6 +1,4 @@
 //! One line per scan, so data-driven tests compare every field at once.
-// Each test binary uses part of these helpers.
-#![allow(dead_code)]
 
 use scanner::Scan;
 

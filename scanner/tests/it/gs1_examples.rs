@@ -2,10 +2,7 @@
 //! variable AIs, GS separators, the human-readable form, and what is wrong when a code
 //! does not parse.
 
-#[path = "common/summary.rs"]
-mod summary;
-
-use summary::{gs, outcome};
+use crate::common::summary::{gs, outcome};
 
 fn check_table(cases: &[(&str, &str)]) {
     let mut failures = Vec::new();

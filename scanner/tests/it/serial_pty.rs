@@ -1,10 +1,7 @@
 //! A serial scanner through real pseudo-terminals: every suffix, AIM identifiers, a
 //! burst of codes in one write, bytes that are not UTF-8, a missing suffix, a hang-up.
 
-#[path = "common/pty.rs"]
-mod pty;
-
-use pty::FakeScanner;
+use crate::common::pty::FakeScanner;
 use scanner::{
     Parity, ParseError, ScanRead, ScannerError, SerialConfig, SerialScanner, Suffix, Symbology,
 };

@@ -1,11 +1,8 @@
 //! Medical-device UDI labels (GS1 issuing agency): GTIN, lot, dates, serial, as printed
 //! in the human-readable line and as scanners send the DataMatrix or GS1-128.
 
-#[path = "common/summary.rs"]
-mod summary;
-
+use crate::common::summary::{gs, outcome};
 use chrono::NaiveDate;
-use summary::{gs, outcome};
 
 fn check_table(cases: &[(&str, &str)]) {
     let mut failures = Vec::new();

@@ -1,12 +1,8 @@
 //! Golden receipts for 58 mm and 80 mm paper, captured as a printer receives
 //! them: through a real TCP socket and through a real pseudo-terminal.
 
-#[allow(dead_code)]
-mod common;
-
-use common::{
-    assert_golden, collect, contains, find, fixed_time, hex_dump, pty_printer, tcp_printer,
-};
+use crate::common::{assert_golden, fixed_time, hex_dump};
+use printer::testing::{collect, contains, find, pty_printer, tcp_printer};
 use printer::{
     DrawerPin, PaperWidth, Printer, PrinterUri, SAMPLE_SALE_ID, Timeouts, kick_drawer_bytes,
     render_escpos, render_text, sample_receipt,

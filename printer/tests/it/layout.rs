@@ -1,9 +1,6 @@
 //! Column layout: CJK takes two columns, names wrap whole, amounts align right.
 
-#[allow(dead_code)]
-mod common;
-
-use common::fixed_time;
+use crate::common::fixed_time;
 use printer::{PaperWidth, ReceiptLine, display_width, render_text, sample_receipt, wrap};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;

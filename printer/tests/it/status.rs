@@ -1,13 +1,10 @@
 //! Real-time status over a real TCP socket and a real pseudo-terminal, and the
 //! failures a cashier meets: paper out, cover open, no answer, refused.
 
-#[allow(dead_code)]
-mod common;
-
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use common::{COVER_OPEN, PAPER_OUT, READY, Replies, collect, pty_printer, tcp_printer};
+use printer::testing::{COVER_OPEN, PAPER_OUT, READY, Replies, collect, pty_printer, tcp_printer};
 use printer::{Operation, PrintError, Printer, PrinterStatus, PrinterUri, Timeouts};
 
 const STATUS_TIMEOUT_MS: u64 = 300;

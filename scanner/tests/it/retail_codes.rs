@@ -1,10 +1,7 @@
 //! EAN-13, EAN-8, UPC-A and UPC-E with right and wrong check digits, with and without
 //! AIM identifiers, and the plain codes that are neither.
 
-#[path = "common/summary.rs"]
-mod summary;
-
-use summary::outcome;
+use crate::common::summary::outcome;
 
 fn check_table(cases: &[(&str, &str)]) {
     let mut failures = Vec::new();

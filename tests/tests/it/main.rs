@@ -1,0 +1,7 @@
+//! The end-to-end tests, in one binary so they link once.
+
+mod effects_agree;
+mod import_cycles;
+mod member_cards;
+mod sync_end_to_end;
+mod sync_faults;
