@@ -2,14 +2,12 @@
 //! registering a member offline, paying the exact rest by wallet, points within the
 //! rules, the drawer's paid-out that a manager approves.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::keys::Pressed;
 use pos_app::app::screen::{approval, drawer, login, member, payment, returns};
 use pos_app::app::{Message, Screen};
 use pos_core::document::{DocumentBody, TenderKind};
 use rust_decimal::Decimal;
-use ui_support::*;
 
 #[test]
 fn hold_two_sales_and_resume_one() {

@@ -5,10 +5,9 @@
 //! with one document waiting; once the line is back it drains; a price changed at head
 //! office reaches the sale screen.
 
-mod ui_support;
-
 use std::time::{Duration, Instant};
 
+use crate::ui_support::*;
 use pos_app::app::Message;
 use pos_app::app::keys::Pressed;
 use pos_app::app::screen::payment;
@@ -17,7 +16,6 @@ use pos_core::import::{CatalogImport, parse_catalog_csv};
 use rust_decimal::Decimal;
 use tests::head_office::TestHeadOffice;
 use tests::proxy::{Fault, FaultProxy, pass, random};
-use ui_support::*;
 
 /// The demo's blood-pressure cuff (49.00).
 const CUFF: &str = "6921345626875";

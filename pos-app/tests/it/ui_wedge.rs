@@ -1,11 +1,9 @@
 //! The keyboard-wedge scanner: keys at scanner speed ending in Enter are one scan even
 //! though the entry box has the focus; a person typing slowly keeps their text.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::Message;
 use pos_app::app::keys::Pressed;
-use ui_support::*;
 
 #[test]
 fn scanner_speed_keys_are_one_scan_even_in_the_search_box() {

@@ -11,16 +11,14 @@
 //! reason) the wedge is set so that no run is long enough to be a scan, as when a person
 //! types them.
 
-mod ui_support;
-
+use crate::ui_support::basket::{BASKET, TENDERED, assert_complete, documents, sales};
+use crate::ui_support::*;
 use iced::keyboard::key::Named;
 use pos_app::app::Screen;
 use pos_core::data_dir::DataDir;
 use pos_core::document::DocumentBody;
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
-use ui_support::basket::{BASKET, TENDERED, assert_complete, documents, sales};
-use ui_support::*;
 
 /// One customer: three scans, F12, F1 (cash), the amount, Enter.
 fn sale_keys() -> Keys {

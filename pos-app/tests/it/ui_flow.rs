@@ -3,8 +3,7 @@
 //! approves, a member, points, a split payment, the receipt on a capturing printer, a
 //! return of one line from the receipt's QR code, the X report and a Z with a variance.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::keys::Pressed;
 use pos_app::app::screen::{
     close, count, login, member, payment, price_edit, returns, sale, shift_open,
@@ -12,7 +11,6 @@ use pos_app::app::screen::{
 use pos_app::app::{Level, Message, Screen};
 use pos_core::document::{DocumentBody, TenderKind};
 use rust_decimal::Decimal;
-use ui_support::*;
 
 /// 500 yuan float: five 100-yuan notes.
 fn open_shift_with_500(d: &mut Driver) {

@@ -1,13 +1,11 @@
 //! Faults the cashier must be able to work through: a printer that is not there, a
 //! configuration that cannot be read, an empty data dir, a database that cannot open.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::keys::Pressed;
 use pos_app::app::screen::{login, payment, setup};
 use pos_app::app::{App, Clock, Level, Message, Screen};
 use pos_core::data_dir::DataDir;
-use ui_support::*;
 
 #[test]
 fn a_dead_printer_shows_a_banner_and_the_sale_stays() {

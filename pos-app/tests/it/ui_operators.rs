@@ -1,13 +1,11 @@
 //! A manager manages operators from the till window (settings, F2): adds a cashier who
 //! then logs in, resets a locked-out PIN, deactivates; cashiers are refused the screen.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::keys::Pressed;
 use pos_app::app::screen::{Go, count, login, operators, sale, shift_open};
 use pos_app::app::{Message, Screen};
 use pos_core::operator::Role;
-use ui_support::*;
 
 fn log_in(d: &mut Driver, id: &str, pin: &str) {
     d.send(Message::Login(login::Message::Operator(id.into())));

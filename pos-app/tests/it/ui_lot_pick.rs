@@ -3,13 +3,11 @@
 //! or a number and Enter choose; an expired lot is refused as a scan is; a near-expiry
 //! lot warns; Esc cancels; the sale is recorded with the chosen lot.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::keys::{KeyPress, Pressed};
 use pos_app::app::screen::payment;
 use pos_app::app::{Level, Message, Screen};
 use pos_core::document::DocumentBody;
-use ui_support::*;
 
 /// 鱼跃血糖试纸 710 100片: lots L2410D15 (expired 2026-10-02, 2 in stock), L2411B12
 /// (2026-11-24, near expiry, 22) and L2606B08 (2028-06-24, 14).

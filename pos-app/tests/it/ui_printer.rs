@@ -3,8 +3,6 @@
 //! following a printer that answers `DLE EOT` like a real one: paper out, back to
 //! ready, gone; while the sale goes on.
 
-mod ui_support;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,6 +10,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::ui_support::*;
 use pos_app::app::keys::Pressed;
 use pos_app::app::printing::{Outcome, PrinterWorker, Printout};
 use pos_app::app::screen::{approval, close, count, payment};
@@ -19,7 +18,6 @@ use pos_app::app::status_bar::PrinterState;
 use pos_app::app::{Message, Screen};
 use pos_core::data_dir::PrinterConfig;
 use printer::{Report, display_width};
-use ui_support::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 /// The demo cuff the tests sell.

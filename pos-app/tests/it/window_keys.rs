@@ -6,16 +6,14 @@
 //! Xvfb and xdotool come from `scripts/setup.sh`. The test waits on the till's file (each
 //! wait bounded) and takes its X server and window down with it.
 
-mod ui_support;
-
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::ui_support::basket::{BASKET, TENDERED, assert_complete, documents, sales};
+use crate::ui_support::{CASHIER_PIN, demo_data_dir};
 use pos_core::data_dir::DataDir;
-use ui_support::basket::{BASKET, TENDERED, assert_complete, documents, sales};
-use ui_support::{CASHIER_PIN, demo_data_dir};
 
 const SALES: usize = 300;
 /// Bound on starting the X server and the window, and on logging in.
