@@ -8,9 +8,9 @@ use scanner::{ScannerEvent, WedgeEvent};
 
 use super::fields::FieldId;
 use super::keys::{KeyPress, Pressed};
-use super::screen::{Event, Go, login, member, shift_open};
+use super::screen::{Event, login, shift_open};
 use super::status_bar::ScannerState;
-use super::{App, Message, STATUS_EVERY_TICKS, SYNC_EVERY_TICKS, Screen, scanning};
+use super::{App, Message, STATUS_EVERY_TICKS, SYNC_EVERY_TICKS, Screen};
 
 /// The active box's text before the run of fast keys now coming in: a run the wedge
 /// turns out to be a scan is taken back out of a box where it was typed as text.
@@ -173,25 +173,8 @@ impl App {
     pub fn on_scan(&mut self, code: String) -> Task<Message> {
         let code = code.trim().to_string();
         self.dispatch(|screen, sale, ctx| match screen {
-            Screen::Sale => {
-                let known = |candidate: &str| scanning::is_known(ctx.till, candidate);
-                let code = sale.take_scanned_keys(&code, known);
-                if scanning::is_receipt_code(&code) {
-                    return Some(Event::Go(Go::Return(Some(code))));
-                }
-                let is_product = ctx
-                    .till
-                    .store()
-                    .product_by_code(&scanning::item_input(&code).code)
-                    .ok()
-                    .flatten()
-                    .is_some();
-                if !is_product && ctx.till.store().find_member(&code).ok().flatten().is_some() {
-                    return member::State::default().attach_key(&code, ctx);
-                }
-                sale.scan(scanning::item_input(&code), ctx)
-            }
-            Screen::Member(x) => x.attach_key(&code, ctx),
+            Screen::Sale => sale.scanned(&code, ctx),
+            Screen::Member(x) => x.scanned(&code, ctx),
             Screen::Return(x) => x.scanned(&code, ctx),
             _ => Some(Event::Warning(ctx.i18n.t("scan.not_here").to_string())),
         })

@@ -181,7 +181,7 @@ fn return_receipt(doc: &Document, ret: &Return, till: &Till, header: &Header<'_>
 }
 
 fn member(m: &SaleMember, earned: i64, redeemed: i64, till: &Till, i18n: I18n) -> ReceiptMember {
-    let known = till.store().find_member(&m.member_id).ok().flatten();
+    let known = till.find_member(&m.member_id).ok().flatten();
     ReceiptMember {
         card_no: m.card_no.clone(),
         phone: known.as_ref().map(|k| k.phone.clone()).unwrap_or_default(),

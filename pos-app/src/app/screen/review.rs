@@ -82,8 +82,8 @@ impl State {
     }
 
     fn load_local(&mut self, ctx: &Ctx<'_>) -> Result<(), pos_core::till::TillError> {
-        let store = ctx.till.store();
-        self.zs = store
+        let till = &*ctx.till;
+        self.zs = till
             .recent_documents("z_report", LOCAL_SHOWN)?
             .into_iter()
             .filter_map(|d| match d.body {
@@ -91,7 +91,7 @@ impl State {
                 _ => None,
             })
             .collect();
-        self.operator_changes = store
+        self.operator_changes = till
             .recent_documents("operator_change", LOCAL_SHOWN)?
             .into_iter()
             .filter_map(|d| match &d.body {
@@ -99,8 +99,8 @@ impl State {
                 _ => None,
             })
             .collect();
-        self.rejected = store.rejected_documents()?;
-        self.set_aside = store.set_aside_changes()?;
+        self.rejected = till.rejected_documents()?;
+        self.set_aside = till.set_aside_changes()?;
         Ok(())
     }
 

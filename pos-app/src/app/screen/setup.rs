@@ -152,11 +152,7 @@ impl State {
         if self.demo {
             let imported = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes())
                 .map_err(|e| e.to_string())
-                .and_then(|catalog| {
-                    till.store_mut()
-                        .import_catalog(&catalog)
-                        .map_err(|e| e.to_string())
-                });
+                .and_then(|catalog| till.import_catalog(&catalog).map_err(|e| e.to_string()));
             if let Err(reason) = imported {
                 return Outcome::Failed(i18n.f("setup.failed", &[("reason", &reason)]));
             }
