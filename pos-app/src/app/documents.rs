@@ -24,20 +24,20 @@ impl App {
                 receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
             receipt::for_document(&doc, till, &header)
         });
+        let done = match &doc.body {
+            DocumentBody::Sale(s) => Some(sale::Done {
+                sequence: doc.sequence,
+                total: s.total + s.cash_rounding,
+                paid: s.tenders.iter().map(|t| t.amount).sum(),
+                change: s.change,
+            }),
+            _ => None,
+        };
         let note = match &doc.body {
-            DocumentBody::Sale(s) => {
-                self.sale.done = Some(sale::Done {
-                    sequence: doc.sequence,
-                    total: s.total + s.cash_rounding,
-                    paid: s.tenders.iter().map(|t| t.amount).sum(),
-                    change: s.change,
-                });
-                self.sale.last_scanned = None;
-                self.i18n.f(
-                    "sale.completed",
-                    &[("no", &doc.sequence), ("change", &ui::money(s.change))],
-                )
-            }
+            DocumentBody::Sale(s) => self.i18n.f(
+                "sale.completed",
+                &[("no", &doc.sequence), ("change", &ui::money(s.change))],
+            ),
             DocumentBody::Return(r) => self.i18n.f(
                 "return.completed",
                 &[("no", &doc.sequence), ("amount", &ui::money(r.total))],
@@ -46,6 +46,11 @@ impl App {
         };
         let printed = self.print(receipt.map(Printout::Receipt), cash, Some(doc.sequence));
         let shown = self.go(Go::Sale);
+        // The sale screen shows the sale just paid until the next one starts.
+        if let (Some(done), Some(sale)) = (done, self.screen.sale_mut()) {
+            sale.done = Some(done);
+            sale.last_scanned = None;
+        }
         if self.banner.as_ref().is_none_or(|b| b.level == Level::Info) {
             self.banner = Some(Banner {
                 level: Level::Info,

@@ -8,7 +8,6 @@ use scanner::{ScannerEvent, WedgeEvent};
 
 use super::fields::FieldId;
 use super::keys::{KeyPress, Pressed};
-use super::screen::{Event, login, shift_open};
 use super::status_bar::ScannerState;
 use super::{App, Message, STATUS_EVERY_TICKS, SYNC_EVERY_TICKS, Screen};
 
@@ -82,7 +81,7 @@ impl App {
     /// till was busy arrive just as fast, so only a code as long as the shortest barcode
     /// (EAN-8) counts: a tendered "1000" typed quickly stays an amount.
     fn is_barcode_here(&self, code: &str) -> bool {
-        matches!(self.screen, Screen::Sale) && self.approval.is_none()
+        self.screen.is_sale() && self.approval.is_none()
             || code.chars().count() >= SHORTEST_BARCODE_CHARS
     }
 
@@ -93,7 +92,7 @@ impl App {
         let Some((id, text)) = before else {
             return Task::none();
         };
-        if matches!(self.screen, Screen::Sale) && self.approval.is_none() {
+        if self.screen.is_sale() && self.approval.is_none() {
             return Task::none();
         }
         let restore = self
@@ -112,72 +111,33 @@ impl App {
             let outcome = prompt.key(&key, till, self.clock.now());
             return self.after_approval(outcome);
         }
-        if key == Pressed::Escape && self.banner.is_some() && !matches!(self.screen, Screen::Sale) {
+        if key == Pressed::Escape && self.banner.is_some() && !self.screen.is_sale() {
             self.banner = None;
         }
         self.screen_key(key)
     }
 
+    /// A key the screen acts on; after a command key the cursor goes where the next
+    /// typing belongs: the tender's box on the payment screen, the form's box on the
+    /// operators screen, the price panel or the entry box on the sale screen.
     pub(super) fn screen_key(&mut self, key: Pressed) -> Task<Message> {
-        if let Screen::Settings(state) = &mut self.screen {
-            let outcome = state.key(&key, &self.data);
-            return self.after_settings(outcome);
-        }
-        if matches!(self.screen, Screen::Setup(_)) && key == Pressed::Enter {
-            return self.on_setup(super::screen::setup::Message::Create);
-        }
         let typed = matches!(key, Pressed::Char(_));
-        let was_editing = self.sale.editing_price();
-        let acted = self.screen_key_action(key);
+        let was_editing = self.editing_price();
+        let acted = self.dispatch(|screen, ctx| screen.key(&key, ctx));
         if typed {
             return acted;
         }
-        // After a command key the cursor goes where the next typing belongs: the tender's
-        // box on the payment screen, the price panel or the entry box on the sale screen.
         match self.screen {
             Screen::Payment(_) | Screen::Operators(_) => Task::batch([acted, self.refocus()]),
-            Screen::Sale => self.after_sale_action(acted, was_editing),
+            Screen::Sale(_) => self.after_sale_action(acted, was_editing),
             _ => acted,
         }
-    }
-
-    pub(super) fn screen_key_action(&mut self, key: Pressed) -> Task<Message> {
-        self.dispatch(|screen, sale, ctx| match screen {
-            Screen::Login(x) => match key {
-                Pressed::Enter => x.update(login::Message::Submit, ctx),
-                Pressed::Up => x.step(-1),
-                Pressed::Down => x.step(1),
-                _ => None,
-            },
-            Screen::ShiftOpen(x) => match key {
-                Pressed::Enter => x.update(shift_open::Message::Confirm, ctx),
-                Pressed::Escape => x.update(shift_open::Message::Logout, ctx),
-                _ => None,
-            },
-            Screen::Sale => sale.key(&key, ctx),
-            Screen::Payment(x) => x.key(&key, ctx),
-            Screen::Member(x) => x.key(&key, ctx),
-            Screen::Held(x) => x.key(&key, ctx),
-            Screen::Return(x) => x.key(&key, ctx),
-            Screen::Drawer(x) => x.key(&key, ctx),
-            Screen::XReport(x) => x.key(&key, ctx),
-            Screen::Close(x) => x.key(&key, ctx),
-            Screen::Review(x) => x.key(&key),
-            Screen::Alerts(x) => x.key(&key),
-            Screen::Operators(x) => x.key(&key, ctx),
-            _ => None,
-        })
     }
 
     /// A code from a scanner (wedge or serial): what it means depends on the screen.
     pub fn on_scan(&mut self, code: String) -> Task<Message> {
         let code = code.trim().to_string();
-        self.dispatch(|screen, sale, ctx| match screen {
-            Screen::Sale => sale.scanned(&code, ctx),
-            Screen::Member(x) => x.scanned(&code, ctx),
-            Screen::Return(x) => x.scanned(&code, ctx),
-            _ => Some(Event::Warning(ctx.i18n.t("scan.not_here").to_string())),
-        })
+        self.dispatch(|screen, ctx| ctx.with_till(|ctx| screen.scanned(&code, ctx)))
     }
 
     pub(super) fn on_scanner(&mut self, event: ScannerEvent) -> Task<Message> {
@@ -201,10 +161,12 @@ impl App {
 
     pub(super) fn on_tick(&mut self, at: Instant) -> Task<Message> {
         let _ = self.wedge.flush(at);
-        if matches!(self.screen, Screen::Sale) && self.approval.is_none() {
-            let _ = self.dispatch(|_, sale, ctx| {
-                sale.tick(ctx);
-                None
+        if self.approval.is_none() {
+            let _ = self.dispatch(|screen, ctx| {
+                ctx.with_till(|ctx| {
+                    screen.tick(ctx);
+                    None
+                })
             });
         }
         self.collect_prints();

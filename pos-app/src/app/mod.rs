@@ -44,7 +44,6 @@ use std::time::{Duration, Instant};
 
 use iced::{Subscription, Task, Theme};
 use pos_core::data_dir::{AppConfig, DataDir, WedgeTiming};
-use pos_core::operator::Role;
 use pos_core::till::Till;
 use scanner::{ScannerEvent, WedgeClassifier, WedgeConfig};
 
@@ -53,10 +52,10 @@ use fields::{Field, FieldId};
 use i18n::{I18n, Language};
 use keys::KeyPress;
 use printing::{PrinterWorker, Printout};
-use screen::{Ctx, Event, Go};
+pub use screen::Screen;
 use screen::{
-    alerts, approval, close, drawer, held, login, member, operators, payment, report, returns,
-    review, sale, settings, setup, shift_open,
+    Ctx, Event, Go, alerts, approval, close, drawer, held, login, member, operators, payment,
+    report, returns, review, sale, settings, setup, shift_open,
 };
 use status_bar::{PrinterState, ScannerState, Status};
 
@@ -132,29 +131,6 @@ pub enum Message {
     ForgetUnprinted,
 }
 
-/// The screen on show.
-#[derive(Debug)]
-pub enum Screen {
-    Setup(setup::State),
-    Settings(settings::State),
-    /// The till file cannot be opened: why, and where it is.
-    Fatal(String),
-    Login(login::State),
-    ShiftOpen(shift_open::State),
-    /// The sale screen; its state lives in `App::sale` so it survives a visit elsewhere.
-    Sale,
-    Payment(payment::State),
-    Member(member::State),
-    Held(held::State),
-    Return(returns::State),
-    Drawer(drawer::State),
-    XReport(report::State),
-    Close(Box<close::State>),
-    Review(review::State),
-    Alerts(alerts::State),
-    Operators(operators::State),
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     Info,
@@ -176,7 +152,6 @@ pub struct App {
     i18n: I18n,
     till: Option<Till>,
     screen: Screen,
-    sale: sale::State,
     approval: Option<approval::Prompt>,
     /// The box typed keys go to (see [`App::active_field`]).
     focus: Option<FieldId>,
@@ -248,7 +223,6 @@ impl App {
             i18n,
             till,
             screen,
-            sale: sale::State::default(),
             approval: None,
             focus: None,
             key_run: input::KeyRun::default(),
@@ -285,87 +259,6 @@ impl App {
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
-            Message::Setup(m) => self.on_setup(m),
-            Message::Settings(m) => self.on_settings(m),
-            Message::Login(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Login(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::ShiftOpen(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::ShiftOpen(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Sale(m) => self.on_sale(m),
-            Message::Payment(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Payment(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Member(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Member(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Held(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Held(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Return(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Return(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Drawer(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Drawer(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::XReport(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::XReport(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Close(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Close(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Review(m) => self.dispatch(|s, _, _| {
-                if let Screen::Review(x) = s {
-                    x.update(m)
-                } else {
-                    None
-                }
-            }),
-            Message::Alerts(m) => self.dispatch(|s, _, _| {
-                if let Screen::Alerts(x) = s {
-                    x.update(m)
-                } else {
-                    None
-                }
-            }),
-            Message::Operators(m) => self.on_operators(m),
             Message::Approval(m) => self.on_approval(m),
             Message::Key(key) => self.on_key(key),
             Message::FieldClicked(id) => self.field_clicked(&id),
@@ -374,6 +267,7 @@ impl App {
             Message::Reprint => self.reprint(),
             Message::DismissBanner => self.dismiss_banner(),
             Message::ForgetUnprinted => self.forget_unprinted(),
+            screen_message => self.on_screen_message(screen_message),
         }
     }
 
@@ -387,8 +281,9 @@ impl App {
         &self.screen
     }
 
-    pub fn sale(&self) -> &sale::State {
-        &self.sale
+    /// The sale screen's state, while it is on show.
+    pub fn sale(&self) -> Option<&sale::State> {
+        self.screen.sale()
     }
 
     pub fn banner(&self) -> Option<&Banner> {
@@ -434,31 +329,57 @@ impl App {
 
     // ----- handlers -----
 
-    /// Runs a screen's update with the till and the time, then acts on its event.
+    /// A screen's own message, then where the cursor goes: after an action on the sale
+    /// screen see [`App::after_sale_action`]; the operators screen moves it only when its
+    /// form changes.
+    fn on_screen_message(&mut self, message: Message) -> Task<Message> {
+        let refocus = matches!(&message, Message::Operators(m) if m.moves_focus());
+        let sale_message = matches!(message, Message::Sale(_));
+        let was_editing = self.editing_price();
+        let acted = self.dispatch(|screen, ctx| screen.update(message, ctx));
+        if sale_message {
+            self.after_sale_action(acted, was_editing)
+        } else if refocus {
+            Task::batch([acted, self.refocus()])
+        } else {
+            acted
+        }
+    }
+
+    /// Runs a call on the screen with its context, then acts on its event.
     fn dispatch(
         &mut self,
-        f: impl FnOnce(&mut Screen, &mut sale::State, &mut Ctx<'_>) -> Option<Event>,
+        f: impl FnOnce(&mut Screen, &mut Ctx<'_, Option<Till>>) -> Option<Event>,
     ) -> Task<Message> {
-        let Some(till) = self.till.as_mut() else {
-            return Task::none();
-        };
+        let before = self.sale_mark();
         let mut ctx = Ctx {
-            till,
+            till: &mut self.till,
             now: self.clock.now(),
             i18n: self.i18n,
             config: &self.config,
+            data: &self.data,
         };
-        let lines_before = self.sale.priced.as_ref().map(|p| p.lines.len());
-        let scanned_before = self.sale.last_scanned;
-        let event = f(&mut self.screen, &mut self.sale, &mut ctx);
+        let event = f(&mut self.screen, &mut ctx);
         // A line went in cleanly: an old warning no longer applies (a failed print's
         // banner stays, for its reprint button).
-        let sale_moved = self.sale.last_scanned != scanned_before
-            || self.sale.priced.as_ref().map(|p| p.lines.len()) != lines_before;
+        let sale_moved = before.is_some() && self.sale_mark() != before;
         if event.is_none() && sale_moved && self.unprinted.is_empty() {
             self.banner = None;
         }
         self.handle(event)
+    }
+
+    /// What says a line went in on the sale screen: the last line scanned, the lines.
+    fn sale_mark(&self) -> Option<(Option<u32>, Option<usize>)> {
+        let sale = self.screen.sale()?;
+        Some((
+            sale.last_scanned,
+            sale.priced.as_ref().map(|p| p.lines.len()),
+        ))
+    }
+
+    fn editing_price(&self) -> bool {
+        self.screen.sale().is_some_and(sale::State::editing_price)
     }
 
     fn handle(&mut self, event: Option<Event>) -> Task<Message> {
@@ -477,6 +398,11 @@ impl App {
             Event::KickDrawer => self.kick_drawer(),
             Event::LoggedOut => self.log_out(),
             Event::FetchStoreCloses(date) => self.fetch_store_closes(date),
+            Event::SetUp(config) => self.set_up(*config),
+            Event::ConfigSaved(config) => self.config_saved(*config),
+            Event::Refused(refusal) => {
+                self.show(Level::Error, error_text::refusal(self.i18n, &refusal))
+            }
         }
     }
 
@@ -490,40 +416,14 @@ impl App {
         Task::none()
     }
 
-    fn ctx_event(
-        &mut self,
-        f: impl FnOnce(&mut Ctx<'_>) -> (Screen, Option<Event>),
-    ) -> Option<Event> {
-        let till = self.till.as_mut()?;
-        let mut ctx = Ctx {
-            till,
-            now: self.clock.now(),
-            i18n: self.i18n,
-            config: &self.config,
-        };
-        let (screen, event) = f(&mut ctx);
-        self.screen = screen;
-        event
-    }
-
-    /// The sale screen keeps its entry box focused, so a wedge scan always lands there
-    /// (unless the price panel is being filled in).
-    fn on_sale(&mut self, message: sale::Message) -> Task<Message> {
-        let was_editing = self.sale.editing_price();
-        let acted = self.dispatch(|_, sale, ctx| sale.update(message, ctx));
-        self.after_sale_action(acted, was_editing)
-    }
-
     /// Where the cursor goes after an action on the sale screen: the price panel's value
     /// when it just opened, nowhere new while it is being filled in, else the entry box.
     fn after_sale_action(&mut self, acted: Task<Message>, was_editing: bool) -> Task<Message> {
-        match (was_editing, self.sale.editing_price()) {
+        match (was_editing, self.editing_price()) {
             (true, true) => acted,
             // Also when the action left the sale screen: `go` has set the new screen's box.
-            _ if !matches!(self.screen, Screen::Sale) => acted,
+            _ if !self.screen.is_sale() => acted,
             _ => Task::batch([acted, self.refocus()]),
         }
     }
-
-    // ----- view -----
 }

@@ -39,7 +39,7 @@ fn a_dead_printer_shows_a_banner_and_the_sale_stays() {
         "a reprint button is on the banner"
     );
     assert!(
-        matches!(d.app.screen(), Screen::Sale),
+        matches!(d.app.screen(), Screen::Sale(_)),
         "the cashier goes on selling"
     );
 }

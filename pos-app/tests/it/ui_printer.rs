@@ -174,7 +174,7 @@ fn sell_cuff_for_cash(d: &mut Driver) {
     d.send(Message::Payment(payment::Message::Amount("1000".into())));
     d.key(Pressed::Enter);
     assert!(
-        matches!(d.app.screen(), Screen::Sale),
+        matches!(d.app.screen(), Screen::Sale(_)),
         "{:?}",
         d.app.banner()
     );
@@ -301,7 +301,14 @@ fn the_status_bar_follows_the_printer_while_the_sale_goes_on() {
     assert!(d.shows(&d.t("printer_state.offline")));
     d.scan(CUFF);
     assert_eq!(d.till().cart().lines[0].quantity, 2, "still selling");
-    let total = d.app.sale().priced.as_ref().expect("priced").total;
+    let total = d
+        .app
+        .sale()
+        .expect("the sale screen")
+        .priced
+        .as_ref()
+        .expect("priced")
+        .total;
     d.key(Pressed::F(12));
     d.send(Message::Payment(payment::Message::Amount(
         total.to_string(),
@@ -478,7 +485,14 @@ fn a_printed_receipt_leaves_the_queue_and_a_failed_one_keeps_its_reason() {
 /// Scans the cuff and pays exactly its price in cash.
 fn sell_a_cuff_in_cash(d: &mut Driver) {
     d.scan(CUFF);
-    let total = d.app.sale().priced.as_ref().expect("priced").total;
+    let total = d
+        .app
+        .sale()
+        .expect("the sale screen")
+        .priced
+        .as_ref()
+        .expect("priced")
+        .total;
     d.key(Pressed::F(12));
     d.send(Message::Payment(payment::Message::Amount(
         total.to_string(),

@@ -94,7 +94,7 @@ fn the_counter_syncs_through_its_own_agent_and_never_waits_for_the_line() {
         waited < Duration::from_secs(2),
         "the cashier waited {waited:?} on a cut line"
     );
-    assert!(matches!(d.app.screen(), pos_app::app::Screen::Sale));
+    assert!(matches!(d.app.screen(), pos_app::app::Screen::Sale(_)));
     tick_until(&mut d, "the bar to say offline", |d| {
         !d.app.status().online && waiting(d) == 1
     });
