@@ -55,11 +55,13 @@ impl App {
         if !same_server {
             // Dropping the old handle stops its thread.
             self.sync = match (&config.server, &self.till) {
-                (Some(server), Some(_)) => Some(sync_agent::SyncHandle::spawn(
-                    self.data.path().to_path_buf(),
-                    server.clone(),
-                    SYNC_INTERVAL,
-                )),
+                (Some(server), Some(_)) => {
+                    Some(subscriptions::Agent::new(sync_agent::SyncHandle::spawn(
+                        self.data.path().to_path_buf(),
+                        server.clone(),
+                        SYNC_INTERVAL,
+                    )))
+                }
                 _ => None,
             };
         }

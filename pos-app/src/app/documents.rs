@@ -198,7 +198,8 @@ impl App {
     }
 
     /// Waits at most `timeout` for the printer's next job outcome and takes it in, as
-    /// the timer would, with the status polls that came before it; false when none came.
+    /// the window's subscription would, with the status polls that came before it;
+    /// false when none came. (Tests and benchmarks: nothing else may be listening.)
     pub fn wait_for_printer(&mut self, timeout: Duration) -> bool {
         self.wait_for_outcome(timeout, |o| matches!(o, Outcome::Printed(_)))
     }
@@ -217,7 +218,8 @@ impl App {
                 return false;
             };
             let found = wanted(&outcome);
-            self.take_print_outcomes(vec![outcome]);
+            // As the window's subscription delivers it.
+            let _ = self.update(Message::Printed(outcome));
             if found {
                 return true;
             }
@@ -231,50 +233,41 @@ impl App {
         }
     }
 
-    /// Printer outcomes: a failure shows a banner with a reprint button; the sale stays.
-    /// Status polls only change the status bar.
-    pub fn collect_prints(&mut self) {
-        let Some(printer) = &self.printer else {
-            return;
-        };
-        let outcomes = printer.outcomes();
-        self.take_print_outcomes(outcomes);
-    }
-
-    pub(super) fn take_print_outcomes(&mut self, outcomes: Vec<Outcome>) {
-        for outcome in outcomes {
-            let finished = match outcome {
-                Outcome::Checked(status) => {
-                    self.status.printer = PrinterState::from_check(&status, self.i18n);
-                    continue;
-                }
-                Outcome::Printed(finished) => *finished,
-            };
-            self.status.printer = self.status.printer.after_job(&finished.result, self.i18n);
-            let text = finished
-                .result
-                .as_ref()
-                .err()
-                .map(|e| error_text::print_error(self.i18n, e));
-            if let Some(sequence) = finished.sequence {
-                self.settle_receipt(sequence, text.as_deref());
+    /// A printer outcome: a failure shows a banner with a reprint button; the sale
+    /// stays. A status poll only changes the status bar.
+    pub(super) fn on_print_outcome(&mut self, outcome: Outcome) -> Task<Message> {
+        let finished = match outcome {
+            Outcome::Checked(status) => {
+                self.status.printer = PrinterState::from_check(&status, self.i18n);
+                return Task::none();
             }
-            if let Some(text) = text {
-                if let Some(paper) = finished.paper {
-                    // One entry per document, however often its reprint failed.
-                    self.unprinted
-                        .retain(|u| u.sequence.is_none() || u.sequence != finished.sequence);
-                    self.unprinted.push(Unprinted {
-                        sequence: finished.sequence,
-                        paper,
-                    });
-                }
-                self.banner = Some(Banner {
-                    level: Level::Error,
-                    text,
+            Outcome::Printed(finished) => *finished,
+        };
+        self.status.printer = self.status.printer.after_job(&finished.result, self.i18n);
+        let text = finished
+            .result
+            .as_ref()
+            .err()
+            .map(|e| error_text::print_error(self.i18n, e));
+        if let Some(sequence) = finished.sequence {
+            self.settle_receipt(sequence, text.as_deref());
+        }
+        if let Some(text) = text {
+            if let Some(paper) = finished.paper {
+                // One entry per document, however often its reprint failed.
+                self.unprinted
+                    .retain(|u| u.sequence.is_none() || u.sequence != finished.sequence);
+                self.unprinted.push(Unprinted {
+                    sequence: finished.sequence,
+                    paper,
                 });
             }
+            self.banner = Some(Banner {
+                level: Level::Error,
+                text,
+            });
         }
+        Task::none()
     }
 
     pub(super) fn log_out(&mut self) -> Task<Message> {

@@ -1,5 +1,5 @@
 //! The app's input: keys from the window, scans from the wedge and the serial scanner,
-//! the timer, and the sync agent's status read on it.
+//! the timer, and the sync agent's status.
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +9,7 @@ use scanner::{ScannerEvent, WedgeEvent};
 use super::fields::FieldId;
 use super::keys::{KeyPress, Pressed};
 use super::status_bar::ScannerState;
-use super::{App, Message, STATUS_EVERY_TICKS, SYNC_EVERY_TICKS, Screen};
+use super::{App, Message, STATUS_EVERY_TICKS, Screen};
 
 /// The active box's text before the run of fast keys now coming in: a run the wedge
 /// turns out to be a scan is taken back out of a box where it was typed as text.
@@ -169,11 +169,7 @@ impl App {
                 })
             });
         }
-        self.collect_prints();
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks.is_multiple_of(SYNC_EVERY_TICKS) {
-            self.read_sync_status();
-        }
         if self.ticks.is_multiple_of(STATUS_EVERY_TICKS) {
             self.refresh_status();
         }
@@ -181,19 +177,18 @@ impl App {
     }
 
     /// Takes the sync agent's word on head office; without an agent the till is offline.
-    pub(super) fn read_sync_status(&mut self) {
-        let Some(sync) = &self.sync else {
-            return;
-        };
-        let status = sync.status();
-        let last_sync = status.last_push_ok.max(status.last_pull_ok);
-        self.set_online(status.online, last_sync);
+    pub(super) fn on_sync_status(&mut self, status: &sync_agent::SyncStatus) -> Task<Message> {
+        if self.sync.is_some() {
+            let last_sync = status.last_push_ok.max(status.last_pull_ok);
+            self.set_online(status.online, last_sync);
+        }
+        Task::none()
     }
 
     /// A document was committed: the agent should push it soon.
     pub(super) fn nudge_sync(&self) {
-        if let Some(sync) = &self.sync {
-            sync.nudge();
+        if let Some(agent) = &self.sync {
+            agent.handle.nudge();
         }
     }
 }

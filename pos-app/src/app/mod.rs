@@ -10,6 +10,8 @@
 //!   `navigation` (screen changes), `approvals` (the manager's PIN), `config_flow`
 //!   (set-up, settings, operators), `documents` (receipts, the drawer), `view`.
 //! - [`printing`]: the printer thread; receipts never hold up the counter.
+//! - `subscriptions`: the timer, the serial scanner, the sync agent's status and the
+//!   printer's outcomes, as they happen.
 //! - `store_closes`: the store review's question to head office.
 //! - [`receipt`]: documents to printed receipts, in one place; [`reports`]: the X and Z
 //!   reports, on screen and on paper.
@@ -35,6 +37,8 @@ pub mod reports;
 pub mod scanning;
 pub mod screen;
 pub mod status_bar;
+mod subscriptions;
+pub use subscriptions::SyncFeed;
 mod store_closes;
 pub use store_closes::ask_store_closes;
 pub mod ui;
@@ -42,7 +46,7 @@ mod view;
 
 use std::time::{Duration, Instant};
 
-use iced::{Subscription, Task, Theme};
+use iced::{Task, Theme};
 use pos_core::data_dir::{AppConfig, DataDir, WedgeTiming};
 use pos_core::till::Till;
 use scanner::{ScannerEvent, WedgeClassifier, WedgeConfig};
@@ -69,13 +73,12 @@ fn wedge_config(timing: &WedgeTiming) -> WedgeConfig {
     }
 }
 
-/// How often the timer ticks: releases held wedge keys, runs the paused search,
-/// collects printer outcomes.
+/// How often the timer ticks: releases held wedge keys, runs the paused search.
 pub const TICK: Duration = Duration::from_millis(50);
-/// Ticks between re-reads of the status bar's figures (about two seconds).
+/// Ticks between re-reads of the status bar's figures from the till file (about two
+/// seconds). The sync agent's status and the printer's outcomes are not polled: they
+/// arrive as subscriptions.
 const STATUS_EVERY_TICKS: u32 = 40;
-/// Ticks between looks at the sync agent's status (about one second).
-const SYNC_EVERY_TICKS: u32 = 20;
 /// How often the idle printer thread asks the printer for its status.
 const PRINTER_POLL: Duration = Duration::from_secs(5);
 /// How often the sync agent pushes and pulls when nothing nudges it.
@@ -123,6 +126,10 @@ pub enum Message {
     Tick(Instant),
     /// The serial scanner read a code or lost or found its port.
     Scanner(ScannerEvent),
+    /// The sync agent published its status.
+    Synced(sync_agent::SyncStatus),
+    /// The printer thread finished a job or polled the printer.
+    Printed(printing::Outcome),
     /// Print again the receipt whose printing failed.
     Reprint,
     /// Close the banner.
@@ -160,7 +167,7 @@ pub struct App {
     wedge: WedgeClassifier,
     printer: Option<PrinterWorker>,
     /// The embedded sync agent, when a head office is configured.
-    sync: Option<sync_agent::SyncHandle>,
+    sync: Option<subscriptions::Agent>,
     /// Receipts and reports that did not print, oldest first, waiting for the reprint
     /// button; each receipt also waits in the till file's print queue.
     unprinted: Vec<printing::Unprinted>,
@@ -248,15 +255,6 @@ impl App {
         Theme::Light
     }
 
-    pub fn subscription(&self) -> Subscription<Message> {
-        // Keys come from the view's root widget (`keys::route`), not from a subscription.
-        let mut subscriptions = vec![iced::time::every(TICK).map(Message::Tick)];
-        if let Some(scanner) = &self.config.scanner {
-            subscriptions.push(scanning::serial(scanner).map(Message::Scanner));
-        }
-        Subscription::batch(subscriptions)
-    }
-
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
             Message::Approval(m) => self.on_approval(m),
@@ -264,6 +262,8 @@ impl App {
             Message::FieldClicked(id) => self.field_clicked(&id),
             Message::Tick(at) => self.on_tick(at),
             Message::Scanner(event) => self.on_scanner(event),
+            Message::Synced(status) => self.on_sync_status(&status),
+            Message::Printed(outcome) => self.on_print_outcome(outcome),
             Message::Reprint => self.reprint(),
             Message::DismissBanner => self.dismiss_banner(),
             Message::ForgetUnprinted => self.forget_unprinted(),

@@ -22,12 +22,15 @@ const CUFF: &str = "6921345626875";
 /// Longest a test waits for the agent to do something.
 const PATIENCE: Duration = Duration::from_secs(60);
 
-/// Feeds the app timer ticks, as the window does, until `done` holds.
+/// Feeds the app timer ticks and the sync agent's statuses, as the window's
+/// subscriptions do, until `done` holds.
 fn tick_until(d: &mut Driver, what: &str, mut done: impl FnMut(&mut Driver) -> bool) {
     let deadline = Instant::now() + PATIENCE;
     while !done(d) {
         assert!(Instant::now() < deadline, "waited {PATIENCE:?} for {what}");
         d.send(Message::Tick(Instant::now()));
+        let status = d.app.sync_feed().expect("the agent runs").latest();
+        d.send(Message::Synced(status));
         std::thread::sleep(Duration::from_millis(25));
     }
 }
@@ -44,11 +47,7 @@ fn sell_a_cuff(d: &mut Driver) -> Duration {
 }
 
 fn waiting(d: &Driver) -> u64 {
-    d.till()
-        .store()
-        .outbox_stats()
-        .expect("outbox stats")
-        .waiting
+    d.till().outbox_stats().expect("outbox stats").waiting
 }
 
 fn demo_catalog() -> CatalogImport {
