@@ -2,6 +2,7 @@
 //! file), a module per area.
 
 mod cli;
+mod entered_codes;
 mod ui_counter;
 mod ui_faults;
 mod ui_flow;

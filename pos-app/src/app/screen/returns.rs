@@ -304,6 +304,11 @@ impl State {
         }
     }
 
+    /// The sale found to return from, if any.
+    pub fn found(&self) -> Option<&Document> {
+        self.found.as_ref().map(|(doc, _)| doc.as_ref())
+    }
+
     /// The list of a return without a receipt.
     pub fn no_receipt_list(&self) -> &List {
         &self.no_receipt
