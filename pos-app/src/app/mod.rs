@@ -1,20 +1,23 @@
 //! The till window (iced): one [`App`] that `pos` runs and the tests drive directly.
 //!
 //! # Layout
-//! - [`screen`]: one file per screen, each with its `Message`, state, `update`, `view`.
+//! - [`screen`]: one file per screen, each with its `Message`, state, `update`, `view`,
+//!   all on one protocol (`Ctx` in, `Event` out); [`Screen`] is the one on show and
+//!   routes every call to it, one arm per screen.
 //! - [`keys`]: key presses from the window, all of them, in order, before any widget.
 //! - [`fields`]: the text boxes of each screen; the app types keys into the active one.
-//! - [`scanning`]: what a scan means; the serial scanner as a subscription.
+//! - [`scanning`]: what a scanned or typed code names (the till decides, for every
+//!   screen); the serial scanner as a subscription.
 //! - The rest of [`App`]'s handlers, so this file keeps the state and `update`:
 //!   `input` (keys, scans, the timer), `focus` (the active box, Tab, clicks),
 //!   `navigation` (screen changes), `approvals` (the manager's PIN), `config_flow`
-//!   (set-up, settings, operators), `documents` (receipts, the drawer), `view`.
+//!   (a new till or configuration applied), `documents` (receipts, the drawer), `view`.
 //! - [`printing`]: the printer thread; receipts never hold up the counter.
 //! - `subscriptions`: the timer, the serial scanner, the sync agent's status and the
 //!   printer's outcomes, as they happen.
 //! - `store_closes`: the store review's question to head office.
-//! - [`receipt`]: documents to printed receipts, in one place; [`reports`]: the X and Z
-//!   reports, on screen and on paper.
+//! - [`receipt`]: documents to printed receipts, in one place; the X and Z reports, on
+//!   screen and on paper, are `screen::reports`.
 //! - [`status_bar`], [`ui`], [`i18n`], [`error_text`], [`clock`].
 //!
 //! The app reads the time only through its [`Clock`] and key times from the key
@@ -33,7 +36,6 @@ pub mod keys;
 mod navigation;
 pub mod printing;
 pub mod receipt;
-pub mod reports;
 pub mod scanning;
 pub mod screen;
 pub mod status_bar;

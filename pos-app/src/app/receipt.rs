@@ -1,5 +1,5 @@
 //! The one place a document becomes a printed receipt: sales and returns, first print
-//! or reprint. The X and Z reports are built in [`super::reports`].
+//! or reprint. The X and Z reports are built in [`super::screen::reports`].
 
 use chrono::NaiveDateTime;
 use pos_core::document::{Document, DocumentBody, Return, Sale, SaleMember};

@@ -1,6 +1,6 @@
 //! What a scan means, and the serial scanner as a subscription.
 //!
-//! A scanned or typed text is parsed once ([`scanner::parse`]) and classified once, by
+//! A scanned or typed text is parsed once ([`scanner::parse()`]) and classified once, by
 //! the till: every screen acts on the same [`EnteredCode`].
 
 use iced::Subscription;

@@ -19,6 +19,7 @@ pub mod operators;
 pub mod payment;
 pub mod price_edit;
 pub mod report;
+pub mod reports;
 pub mod returns;
 pub mod review;
 pub mod sale;

@@ -1,9 +1,11 @@
 //! The sale screen: scan or type a code, search by name, pinyin initials or SKU, change
 //! quantities, remove lines, change a price; the member and the total on the right.
 //!
-//! Entry box grammar (Enter): a code or SKU adds it; `3*code` adds 3; `*3` or `x3` sets
-//! the selected line to 3; anything else searches. F1 chooses the selected line's lot
-//! ([`lot_pick`](super::lot_pick)).
+//! Entry box grammar (Enter): a code means what the till says it names (a barcode, SKU
+//! or UDI adds the product, a receipt's QR code opens its return, a card or phone
+//! attaches the member; see `entry`); `3*code` adds 3; `*3` or `x3` sets the selected
+//! line to 3; anything else searches. F1 chooses the selected line's lot
+//! ([`lot_pick`]).
 
 use pos_core::catalog::Product;
 use pos_core::document::Approval;
