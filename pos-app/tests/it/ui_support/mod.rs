@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod basket;
+pub mod fake_printer;
 
 use std::io::Read;
 use std::net::TcpListener;
