@@ -78,13 +78,14 @@ impl State {
         }
     }
 
-    pub fn update(&mut self, message: Message) -> Option<Event> {
+    /// Nothing here needs the till once the screen is open; the protocol is the same.
+    pub fn update(&mut self, message: Message, _ctx: &mut Ctx<'_>) -> Option<Event> {
         match message {
             Message::Back => Some(Event::Go(Go::Sale)),
         }
     }
 
-    pub fn key(&mut self, key: &Pressed) -> Option<Event> {
+    pub fn key(&mut self, key: &Pressed, _ctx: &mut Ctx<'_>) -> Option<Event> {
         matches!(key, Pressed::Escape).then_some(Event::Go(Go::Sale))
     }
 

@@ -110,8 +110,8 @@ impl Screen {
             (Screen::Drawer(s), Message::Drawer(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
             (Screen::XReport(s), Message::XReport(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
             (Screen::Close(s), Message::Close(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
-            (Screen::Review(s), Message::Review(m)) => s.update(m),
-            (Screen::Alerts(s), Message::Alerts(m)) => s.update(m),
+            (Screen::Review(s), Message::Review(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
+            (Screen::Alerts(s), Message::Alerts(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
             (Screen::Operators(s), Message::Operators(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
             // A message of a screen no longer on show (a click queued behind a key).
             _ => None,
@@ -134,8 +134,8 @@ impl Screen {
             Screen::Drawer(s) => ctx.with_till(|ctx| s.key(key, ctx)),
             Screen::XReport(s) => ctx.with_till(|ctx| s.key(key, ctx)),
             Screen::Close(s) => ctx.with_till(|ctx| s.key(key, ctx)),
-            Screen::Review(s) => s.key(key),
-            Screen::Alerts(s) => s.key(key),
+            Screen::Review(s) => ctx.with_till(|ctx| s.key(key, ctx)),
+            Screen::Alerts(s) => ctx.with_till(|ctx| s.key(key, ctx)),
             Screen::Operators(s) => ctx.with_till(|ctx| s.key(key, ctx)),
         }
     }

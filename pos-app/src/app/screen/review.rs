@@ -114,7 +114,8 @@ impl State {
         &self.store
     }
 
-    pub fn update(&mut self, message: Message) -> Option<Event> {
+    /// Nothing here needs the till once the screen is open; the protocol is the same.
+    pub fn update(&mut self, message: Message, _ctx: &mut Ctx<'_>) -> Option<Event> {
         match message {
             Message::Back => Some(Event::Go(Go::Sale)),
             Message::PreviousDay => self.move_day(-1),
@@ -141,7 +142,7 @@ impl State {
         Some(Event::FetchStoreCloses(self.date))
     }
 
-    pub fn key(&mut self, key: &Pressed) -> Option<Event> {
+    pub fn key(&mut self, key: &Pressed, _ctx: &mut Ctx<'_>) -> Option<Event> {
         match key {
             Pressed::Escape => Some(Event::Go(Go::Sale)),
             Pressed::F(1) => self.move_day(-1),
