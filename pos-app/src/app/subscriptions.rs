@@ -54,6 +54,11 @@ impl SyncFeed {
     pub fn latest(&self) -> SyncStatus {
         self.status.borrow().clone()
     }
+
+    /// A receiver of the agent's statuses of its own, to wait for the next one.
+    pub fn receiver(&self) -> watch::Receiver<SyncStatus> {
+        self.status.clone()
+    }
 }
 
 impl Hash for SyncFeed {
