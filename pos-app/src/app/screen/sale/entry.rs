@@ -4,6 +4,8 @@
 
 use pos_core::till::EnteredCode;
 
+use crate::app::screen;
+
 use super::*;
 
 /// Hits shown for a search.
@@ -132,7 +134,7 @@ impl State {
                 self.entry.clear();
                 let attached = ctx.till.attach_member(&member.id);
                 self.refresh(ctx);
-                super::super::refused(attached)
+                screen::refused(attached)
             }
             EnteredCode::Unknown(text) => Some(Event::Error(TillError::UnknownCode { code: text })),
         }
