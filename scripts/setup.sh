@@ -11,7 +11,7 @@ packages=(
   libxkbcommon-x11-0  # keyboard input for winit on X11
   libx11-xcb1 libxcursor1 libxrandr2 libxi6 libvulkan1 mesa-vulkan-drivers
   util-linux          # runuser, to run initdb as the postgres user when we are root
-  xdotool             # pos-app/tests/window_keys.rs and the scripts type into the real window
+  xdotool             # pos-app/tests/it/window_keys.rs and the scripts type into the real window
 )
 
 missing=()

@@ -59,7 +59,7 @@ fn rss_after_1000_sales(c: &mut Criterion) {
         ring_up(&mut app, &codes, n, &mut at);
         frame.draw(&app);
         assert!(
-            matches!(app.screen(), Screen::Sale),
+            matches!(app.screen(), Screen::Sale(_)),
             "sale {n}: {:?}",
             app.banner()
         );

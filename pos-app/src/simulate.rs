@@ -30,7 +30,7 @@ pub struct SimulateArgs {
 }
 
 pub fn run(data: &DataDir, a: SimulateArgs) -> anyhow::Result<()> {
-    let mut till = crate::cli::open_till(data)?;
+    let mut till = crate::till_file::open_till(data)?;
     let options = SimulateOptions {
         sales: a.sales,
         seed: a.seed,

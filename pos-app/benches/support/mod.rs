@@ -96,7 +96,10 @@ pub fn log_in(app: &mut App) {
         )));
         let _ = app.update(Message::ShiftOpen(shift_open::Message::Confirm));
     }
-    assert!(matches!(app.screen(), Screen::Sale), "at the sale screen");
+    assert!(
+        matches!(app.screen(), Screen::Sale(_)),
+        "at the sale screen"
+    );
 }
 
 /// Keys of a wedge scan, 4 ms apart, then Enter.

@@ -35,14 +35,8 @@ impl App {
             }
             approval::Outcome::Approved(approval) => {
                 self.approval = None;
-                let retried = self.dispatch(|screen, sale, ctx| match screen {
-                    Screen::Sale => sale.approved(&approval, ctx),
-                    Screen::Payment(x) => x.approved(&approval, ctx),
-                    Screen::Return(x) => x.approved(&approval, ctx),
-                    Screen::Drawer(x) => x.approved(&approval, ctx),
-                    Screen::Close(x) => x.approved(&approval, ctx),
-                    _ => None,
-                });
+                let retried = self
+                    .dispatch(|screen, ctx| ctx.with_till(|ctx| screen.approved(&approval, ctx)));
                 Task::batch([retried, self.refocus()])
             }
         }

@@ -1,76 +1,28 @@
-//! Set-up, settings and the operators screen: creating the till, changing and applying
-//! its configuration (devices, the sync agent, the wedge's timing), and going back.
+//! What set-up and settings lead to: a new till, a changed configuration applied
+//! (devices, the sync agent, the wedge's timing), and going on from there.
 
 use super::*;
 
 impl App {
-    pub(super) fn on_setup(&mut self, message: setup::Message) -> Task<Message> {
-        let Screen::Setup(state) = &mut self.screen else {
-            return Task::none();
-        };
-        match state.update(message, &self.data, &self.config, self.i18n) {
-            setup::Outcome::Stay => Task::none(),
-            setup::Outcome::Failed(reason) => self.show(Level::Error, reason),
-            setup::Outcome::Ready(till, config) => {
-                self.till = Some(*till);
-                // Set-up wrote a new server address: the agent starts with this config.
-                self.sync = None;
-                self.apply_config(*config);
-                self.go(Go::Login)
-            }
-        }
+    /// Set-up created the till: the agent starts with this configuration (it may name
+    /// a new server), then login.
+    pub(super) fn set_up(&mut self, config: AppConfig) -> Task<Message> {
+        self.sync = None;
+        self.apply_config(config);
+        self.go(Go::Login)
     }
 
-    pub(super) fn on_settings(&mut self, message: settings::Message) -> Task<Message> {
-        let Screen::Settings(state) = &mut self.screen else {
-            return Task::none();
-        };
-        let outcome = state.update(message, &self.data);
-        self.after_settings(outcome)
-    }
-
-    pub(super) fn after_settings(&mut self, outcome: settings::Outcome) -> Task<Message> {
-        match outcome {
-            settings::Outcome::Stay => Task::none(),
-            settings::Outcome::Failed(reason) => {
-                let text = self.i18n.t(&reason).to_string();
-                self.show(Level::Error, text)
-            }
-            settings::Outcome::Saved(config) => {
-                self.apply_config(*config);
-                let note = self.i18n.t("settings.saved").to_string();
-                let next = self.leave_settings();
-                self.banner = Some(Banner {
-                    level: Level::Info,
-                    text: note,
-                });
-                next
-            }
-            settings::Outcome::Back => self.leave_settings(),
-            settings::Outcome::Operators => self.go(Go::Operators),
-        }
-    }
-
-    /// The operators screen; the cursor moves to the form only when the form changes.
-    pub(super) fn on_operators(&mut self, message: operators::Message) -> Task<Message> {
-        let refocus = message.moves_focus();
-        let acted = self.dispatch(|s, _, ctx| {
-            if let Screen::Operators(x) = s {
-                x.update(message, ctx)
-            } else {
-                None
-            }
-        });
-        if refocus {
-            Task::batch([acted, self.refocus()])
-        } else {
-            acted
-        }
-    }
-
-    pub(super) fn leave_settings(&mut self) -> Task<Message> {
+    /// Settings were saved: used at once, and the manager is back where they were.
+    pub(super) fn config_saved(&mut self, config: AppConfig) -> Task<Message> {
+        self.apply_config(config);
+        let note = self.i18n.t("settings.saved").to_string();
         let logged_in = self.till.as_ref().and_then(Till::operator).is_some();
-        self.go(if logged_in { Go::Sale } else { Go::Login })
+        let next = self.go(if logged_in { Go::Sale } else { Go::Login });
+        self.banner = Some(Banner {
+            level: Level::Info,
+            text: note,
+        });
+        next
     }
 
     /// Uses a configuration: language, the till's rules, the printer.
@@ -103,11 +55,13 @@ impl App {
         if !same_server {
             // Dropping the old handle stops its thread.
             self.sync = match (&config.server, &self.till) {
-                (Some(server), Some(_)) => Some(sync_agent::SyncHandle::spawn(
-                    self.data.path().to_path_buf(),
-                    server.clone(),
-                    SYNC_INTERVAL,
-                )),
+                (Some(server), Some(_)) => {
+                    Some(subscriptions::Agent::new(sync_agent::SyncHandle::spawn(
+                        self.data.path().to_path_buf(),
+                        server.clone(),
+                        SYNC_INTERVAL,
+                    )))
+                }
                 _ => None,
             };
         }

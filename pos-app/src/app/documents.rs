@@ -24,20 +24,20 @@ impl App {
                 receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
             receipt::for_document(&doc, till, &header)
         });
+        let done = match &doc.body {
+            DocumentBody::Sale(s) => Some(sale::Done {
+                sequence: doc.sequence,
+                total: s.total + s.cash_rounding,
+                paid: s.tenders.iter().map(|t| t.amount).sum(),
+                change: s.change,
+            }),
+            _ => None,
+        };
         let note = match &doc.body {
-            DocumentBody::Sale(s) => {
-                self.sale.done = Some(sale::Done {
-                    sequence: doc.sequence,
-                    total: s.total + s.cash_rounding,
-                    paid: s.tenders.iter().map(|t| t.amount).sum(),
-                    change: s.change,
-                });
-                self.sale.last_scanned = None;
-                self.i18n.f(
-                    "sale.completed",
-                    &[("no", &doc.sequence), ("change", &ui::money(s.change))],
-                )
-            }
+            DocumentBody::Sale(s) => self.i18n.f(
+                "sale.completed",
+                &[("no", &doc.sequence), ("change", &ui::money(s.change))],
+            ),
             DocumentBody::Return(r) => self.i18n.f(
                 "return.completed",
                 &[("no", &doc.sequence), ("amount", &ui::money(r.total))],
@@ -46,6 +46,11 @@ impl App {
         };
         let printed = self.print(receipt.map(Printout::Receipt), cash, Some(doc.sequence));
         let shown = self.go(Go::Sale);
+        // The sale screen shows the sale just paid until the next one starts.
+        if let (Some(done), Some(sale)) = (done, self.screen.sale_mut()) {
+            sale.done = Some(done);
+            sale.last_scanned = None;
+        }
         if self.banner.as_ref().is_none_or(|b| b.level == Level::Info) {
             self.banner = Some(Banner {
                 level: Level::Info,
@@ -193,7 +198,8 @@ impl App {
     }
 
     /// Waits at most `timeout` for the printer's next job outcome and takes it in, as
-    /// the timer would, with the status polls that came before it; false when none came.
+    /// the window's subscription would, with the status polls that came before it;
+    /// false when none came. (Tests and benchmarks: nothing else may be listening.)
     pub fn wait_for_printer(&mut self, timeout: Duration) -> bool {
         self.wait_for_outcome(timeout, |o| matches!(o, Outcome::Printed(_)))
     }
@@ -212,7 +218,8 @@ impl App {
                 return false;
             };
             let found = wanted(&outcome);
-            self.take_print_outcomes(vec![outcome]);
+            // As the window's subscription delivers it.
+            let _ = self.update(Message::Printed(outcome));
             if found {
                 return true;
             }
@@ -226,50 +233,41 @@ impl App {
         }
     }
 
-    /// Printer outcomes: a failure shows a banner with a reprint button; the sale stays.
-    /// Status polls only change the status bar.
-    pub fn collect_prints(&mut self) {
-        let Some(printer) = &self.printer else {
-            return;
-        };
-        let outcomes = printer.outcomes();
-        self.take_print_outcomes(outcomes);
-    }
-
-    pub(super) fn take_print_outcomes(&mut self, outcomes: Vec<Outcome>) {
-        for outcome in outcomes {
-            let finished = match outcome {
-                Outcome::Checked(status) => {
-                    self.status.printer = PrinterState::from_check(&status, self.i18n);
-                    continue;
-                }
-                Outcome::Printed(finished) => *finished,
-            };
-            self.status.printer = self.status.printer.after_job(&finished.result, self.i18n);
-            let text = finished
-                .result
-                .as_ref()
-                .err()
-                .map(|e| error_text::print_error(self.i18n, e));
-            if let Some(sequence) = finished.sequence {
-                self.settle_receipt(sequence, text.as_deref());
+    /// A printer outcome: a failure shows a banner with a reprint button; the sale
+    /// stays. A status poll only changes the status bar.
+    pub(super) fn on_print_outcome(&mut self, outcome: Outcome) -> Task<Message> {
+        let finished = match outcome {
+            Outcome::Checked(status) => {
+                self.status.printer = PrinterState::from_check(&status, self.i18n);
+                return Task::none();
             }
-            if let Some(text) = text {
-                if let Some(paper) = finished.paper {
-                    // One entry per document, however often its reprint failed.
-                    self.unprinted
-                        .retain(|u| u.sequence.is_none() || u.sequence != finished.sequence);
-                    self.unprinted.push(Unprinted {
-                        sequence: finished.sequence,
-                        paper,
-                    });
-                }
-                self.banner = Some(Banner {
-                    level: Level::Error,
-                    text,
+            Outcome::Printed(finished) => *finished,
+        };
+        self.status.printer = self.status.printer.after_job(&finished.result, self.i18n);
+        let text = finished
+            .result
+            .as_ref()
+            .err()
+            .map(|e| error_text::print_error(self.i18n, e));
+        if let Some(sequence) = finished.sequence {
+            self.settle_receipt(sequence, text.as_deref());
+        }
+        if let Some(text) = text {
+            if let Some(paper) = finished.paper {
+                // One entry per document, however often its reprint failed.
+                self.unprinted
+                    .retain(|u| u.sequence.is_none() || u.sequence != finished.sequence);
+                self.unprinted.push(Unprinted {
+                    sequence: finished.sequence,
+                    paper,
                 });
             }
+            self.banner = Some(Banner {
+                level: Level::Error,
+                text,
+            });
         }
+        Task::none()
     }
 
     pub(super) fn log_out(&mut self) -> Task<Message> {

@@ -10,8 +10,19 @@ use pos_core::till::TillError;
 use printer::PrintError;
 
 use super::i18n::I18n;
+use super::screen::Refusal;
 use super::screen::approval::action_key;
 use super::ui::money;
+
+/// Why set-up or settings refused, for the banner.
+pub fn refusal(i18n: I18n, refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::Invalid(key) => i18n.t(key).to_string(),
+        Refusal::Till(e) => till_error(i18n, e),
+        Refusal::NotCreated(reason) => i18n.f("setup.failed", &[("reason", reason)]),
+        Refusal::NotSaved(reason) => reason.clone(),
+    }
+}
 
 pub fn till_error(i18n: I18n, error: &TillError) -> String {
     use TillError as E;

@@ -10,24 +10,7 @@ impl App {
         if let Some(prompt) = &self.approval {
             return fields::map_all(prompt.fields(), Message::Approval);
         }
-        match &self.screen {
-            Screen::Setup(s) => fields::map_all(s.fields(), Message::Setup),
-            Screen::Settings(s) => fields::map_all(s.fields(), Message::Settings),
-            Screen::Login(s) => fields::map_all(s.fields(), Message::Login),
-            Screen::ShiftOpen(s) => fields::map_all(s.fields(), Message::ShiftOpen),
-            Screen::Sale => fields::map_all(self.sale.fields(), Message::Sale),
-            Screen::Payment(s) => fields::map_all(s.fields(), Message::Payment),
-            Screen::Member(s) => fields::map_all(s.fields(), Message::Member),
-            Screen::Return(s) => fields::map_all(s.fields(), Message::Return),
-            Screen::Drawer(s) => fields::map_all(s.fields(), Message::Drawer),
-            Screen::Close(s) => fields::map_all(s.fields(), Message::Close),
-            Screen::Operators(s) => fields::map_all(s.fields(), Message::Operators),
-            Screen::Fatal(_)
-            | Screen::Held(_)
-            | Screen::XReport(_)
-            | Screen::Review(_)
-            | Screen::Alerts(_) => Vec::new(),
-        }
+        self.screen.fields()
     }
 
     /// The box typed keys go to now: the one made active last (by a screen change, a
@@ -45,14 +28,10 @@ impl App {
     /// on the payment screen, the form's box on the operators screen, the price panel's
     /// value, else the screen's first box.
     pub(super) fn preferred_field(&self) -> Option<FieldId> {
-        if self.approval.is_none() {
-            match &self.screen {
-                Screen::Payment(p) => return Some(p.focus_input().into()),
-                Screen::Operators(o) => return Some(o.focus_input().into()),
-                _ => {}
-            }
+        match &self.approval {
+            Some(_) => self.fields().into_iter().next().map(|f| f.id),
+            None => self.screen.preferred_field(),
         }
-        self.fields().into_iter().next().map(|f| f.id)
     }
 
     /// Makes the screen's preferred box the active one, at once, and returns the task

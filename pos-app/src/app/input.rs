@@ -1,5 +1,5 @@
 //! The app's input: keys from the window, scans from the wedge and the serial scanner,
-//! the timer, and the sync agent's status read on it.
+//! the timer, and the sync agent's status.
 
 use std::time::{Duration, Instant};
 
@@ -8,9 +8,8 @@ use scanner::{ScannerEvent, WedgeEvent};
 
 use super::fields::FieldId;
 use super::keys::{KeyPress, Pressed};
-use super::screen::{Event, Go, login, member, shift_open};
 use super::status_bar::ScannerState;
-use super::{App, Message, STATUS_EVERY_TICKS, SYNC_EVERY_TICKS, Screen, scanning};
+use super::{App, Message, STATUS_EVERY_TICKS, Screen};
 
 /// The active box's text before the run of fast keys now coming in: a run the wedge
 /// turns out to be a scan is taken back out of a box where it was typed as text.
@@ -82,7 +81,7 @@ impl App {
     /// till was busy arrive just as fast, so only a code as long as the shortest barcode
     /// (EAN-8) counts: a tendered "1000" typed quickly stays an amount.
     fn is_barcode_here(&self, code: &str) -> bool {
-        matches!(self.screen, Screen::Sale) && self.approval.is_none()
+        self.screen.is_sale() && self.approval.is_none()
             || code.chars().count() >= SHORTEST_BARCODE_CHARS
     }
 
@@ -93,7 +92,7 @@ impl App {
         let Some((id, text)) = before else {
             return Task::none();
         };
-        if matches!(self.screen, Screen::Sale) && self.approval.is_none() {
+        if self.screen.is_sale() && self.approval.is_none() {
             return Task::none();
         }
         let restore = self
@@ -112,89 +111,33 @@ impl App {
             let outcome = prompt.key(&key, till, self.clock.now());
             return self.after_approval(outcome);
         }
-        if key == Pressed::Escape && self.banner.is_some() && !matches!(self.screen, Screen::Sale) {
+        if key == Pressed::Escape && self.banner.is_some() && !self.screen.is_sale() {
             self.banner = None;
         }
         self.screen_key(key)
     }
 
+    /// A key the screen acts on; after a command key the cursor goes where the next
+    /// typing belongs: the tender's box on the payment screen, the form's box on the
+    /// operators screen, the price panel or the entry box on the sale screen.
     pub(super) fn screen_key(&mut self, key: Pressed) -> Task<Message> {
-        if let Screen::Settings(state) = &mut self.screen {
-            let outcome = state.key(&key, &self.data);
-            return self.after_settings(outcome);
-        }
-        if matches!(self.screen, Screen::Setup(_)) && key == Pressed::Enter {
-            return self.on_setup(super::screen::setup::Message::Create);
-        }
         let typed = matches!(key, Pressed::Char(_));
-        let was_editing = self.sale.editing_price();
-        let acted = self.screen_key_action(key);
+        let was_editing = self.editing_price();
+        let acted = self.dispatch(|screen, ctx| screen.key(&key, ctx));
         if typed {
             return acted;
         }
-        // After a command key the cursor goes where the next typing belongs: the tender's
-        // box on the payment screen, the price panel or the entry box on the sale screen.
         match self.screen {
             Screen::Payment(_) | Screen::Operators(_) => Task::batch([acted, self.refocus()]),
-            Screen::Sale => self.after_sale_action(acted, was_editing),
+            Screen::Sale(_) => self.after_sale_action(acted, was_editing),
             _ => acted,
         }
-    }
-
-    pub(super) fn screen_key_action(&mut self, key: Pressed) -> Task<Message> {
-        self.dispatch(|screen, sale, ctx| match screen {
-            Screen::Login(x) => match key {
-                Pressed::Enter => x.update(login::Message::Submit, ctx),
-                Pressed::Up => x.step(-1),
-                Pressed::Down => x.step(1),
-                _ => None,
-            },
-            Screen::ShiftOpen(x) => match key {
-                Pressed::Enter => x.update(shift_open::Message::Confirm, ctx),
-                Pressed::Escape => x.update(shift_open::Message::Logout, ctx),
-                _ => None,
-            },
-            Screen::Sale => sale.key(&key, ctx),
-            Screen::Payment(x) => x.key(&key, ctx),
-            Screen::Member(x) => x.key(&key, ctx),
-            Screen::Held(x) => x.key(&key, ctx),
-            Screen::Return(x) => x.key(&key, ctx),
-            Screen::Drawer(x) => x.key(&key, ctx),
-            Screen::XReport(x) => x.key(&key, ctx),
-            Screen::Close(x) => x.key(&key, ctx),
-            Screen::Review(x) => x.key(&key),
-            Screen::Alerts(x) => x.key(&key),
-            Screen::Operators(x) => x.key(&key, ctx),
-            _ => None,
-        })
     }
 
     /// A code from a scanner (wedge or serial): what it means depends on the screen.
     pub fn on_scan(&mut self, code: String) -> Task<Message> {
         let code = code.trim().to_string();
-        self.dispatch(|screen, sale, ctx| match screen {
-            Screen::Sale => {
-                let known = |candidate: &str| scanning::is_known(ctx.till, candidate);
-                let code = sale.take_scanned_keys(&code, known);
-                if scanning::is_receipt_code(&code) {
-                    return Some(Event::Go(Go::Return(Some(code))));
-                }
-                let is_product = ctx
-                    .till
-                    .store()
-                    .product_by_code(&scanning::item_input(&code).code)
-                    .ok()
-                    .flatten()
-                    .is_some();
-                if !is_product && ctx.till.store().find_member(&code).ok().flatten().is_some() {
-                    return member::State::default().attach_key(&code, ctx);
-                }
-                sale.scan(scanning::item_input(&code), ctx)
-            }
-            Screen::Member(x) => x.attach_key(&code, ctx),
-            Screen::Return(x) => x.scanned(&code, ctx),
-            _ => Some(Event::Warning(ctx.i18n.t("scan.not_here").to_string())),
-        })
+        self.dispatch(|screen, ctx| ctx.with_till(|ctx| screen.scanned(&code, ctx)))
     }
 
     pub(super) fn on_scanner(&mut self, event: ScannerEvent) -> Task<Message> {
@@ -218,17 +161,15 @@ impl App {
 
     pub(super) fn on_tick(&mut self, at: Instant) -> Task<Message> {
         let _ = self.wedge.flush(at);
-        if matches!(self.screen, Screen::Sale) && self.approval.is_none() {
-            let _ = self.dispatch(|_, sale, ctx| {
-                sale.tick(ctx);
-                None
+        if self.approval.is_none() {
+            let _ = self.dispatch(|screen, ctx| {
+                ctx.with_till(|ctx| {
+                    screen.tick(ctx);
+                    None
+                })
             });
         }
-        self.collect_prints();
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks.is_multiple_of(SYNC_EVERY_TICKS) {
-            self.read_sync_status();
-        }
         if self.ticks.is_multiple_of(STATUS_EVERY_TICKS) {
             self.refresh_status();
         }
@@ -236,19 +177,18 @@ impl App {
     }
 
     /// Takes the sync agent's word on head office; without an agent the till is offline.
-    pub(super) fn read_sync_status(&mut self) {
-        let Some(sync) = &self.sync else {
-            return;
-        };
-        let status = sync.status();
-        let last_sync = status.last_push_ok.max(status.last_pull_ok);
-        self.set_online(status.online, last_sync);
+    pub(super) fn on_sync_status(&mut self, status: &sync_agent::SyncStatus) -> Task<Message> {
+        if self.sync.is_some() {
+            let last_sync = status.last_push_ok.max(status.last_pull_ok);
+            self.set_online(status.online, last_sync);
+        }
+        Task::none()
     }
 
     /// A document was committed: the agent should push it soon.
     pub(super) fn nudge_sync(&self) {
-        if let Some(sync) = &self.sync {
-            sync.nudge();
+        if let Some(agent) = &self.sync {
+            agent.handle.nudge();
         }
     }
 }

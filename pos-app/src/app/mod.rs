@@ -1,18 +1,23 @@
 //! The till window (iced): one [`App`] that `pos` runs and the tests drive directly.
 //!
 //! # Layout
-//! - [`screen`]: one file per screen, each with its `Message`, state, `update`, `view`.
+//! - [`screen`]: one file per screen, each with its `Message`, state, `update`, `view`,
+//!   all on one protocol (`Ctx` in, `Event` out); [`Screen`] is the one on show and
+//!   routes every call to it, one arm per screen.
 //! - [`keys`]: key presses from the window, all of them, in order, before any widget.
 //! - [`fields`]: the text boxes of each screen; the app types keys into the active one.
-//! - [`scanning`]: what a scan means; the serial scanner as a subscription.
+//! - [`scanning`]: what a scanned or typed code names (the till decides, for every
+//!   screen); the serial scanner as a subscription.
 //! - The rest of [`App`]'s handlers, so this file keeps the state and `update`:
 //!   `input` (keys, scans, the timer), `focus` (the active box, Tab, clicks),
 //!   `navigation` (screen changes), `approvals` (the manager's PIN), `config_flow`
-//!   (set-up, settings, operators), `documents` (receipts, the drawer), `view`.
+//!   (a new till or configuration applied), `documents` (receipts, the drawer), `view`.
 //! - [`printing`]: the printer thread; receipts never hold up the counter.
+//! - `subscriptions`: the timer, the serial scanner, the sync agent's status and the
+//!   printer's outcomes, as they happen.
 //! - `store_closes`: the store review's question to head office.
-//! - [`receipt`]: documents to printed receipts, in one place; [`reports`]: the X and Z
-//!   reports, on screen and on paper.
+//! - [`receipt`]: documents to printed receipts, in one place; the X and Z reports, on
+//!   screen and on paper, are `screen::reports`.
 //! - [`status_bar`], [`ui`], [`i18n`], [`error_text`], [`clock`].
 //!
 //! The app reads the time only through its [`Clock`] and key times from the key
@@ -31,10 +36,11 @@ pub mod keys;
 mod navigation;
 pub mod printing;
 pub mod receipt;
-pub mod reports;
 pub mod scanning;
 pub mod screen;
 pub mod status_bar;
+mod subscriptions;
+pub use subscriptions::SyncFeed;
 mod store_closes;
 pub use store_closes::ask_store_closes;
 pub mod ui;
@@ -42,9 +48,8 @@ mod view;
 
 use std::time::{Duration, Instant};
 
-use iced::{Subscription, Task, Theme};
+use iced::{Task, Theme};
 use pos_core::data_dir::{AppConfig, DataDir, WedgeTiming};
-use pos_core::operator::Role;
 use pos_core::till::Till;
 use scanner::{ScannerEvent, WedgeClassifier, WedgeConfig};
 
@@ -53,10 +58,10 @@ use fields::{Field, FieldId};
 use i18n::{I18n, Language};
 use keys::KeyPress;
 use printing::{PrinterWorker, Printout};
-use screen::{Ctx, Event, Go};
+pub use screen::Screen;
 use screen::{
-    alerts, approval, close, drawer, held, login, member, operators, payment, report, returns,
-    review, sale, settings, setup, shift_open,
+    Ctx, Event, Go, alerts, approval, close, drawer, held, login, member, operators, payment,
+    report, returns, review, sale, settings, setup, shift_open,
 };
 use status_bar::{PrinterState, ScannerState, Status};
 
@@ -70,13 +75,12 @@ fn wedge_config(timing: &WedgeTiming) -> WedgeConfig {
     }
 }
 
-/// How often the timer ticks: releases held wedge keys, runs the paused search,
-/// collects printer outcomes.
+/// How often the timer ticks: releases held wedge keys, runs the paused search.
 pub const TICK: Duration = Duration::from_millis(50);
-/// Ticks between re-reads of the status bar's figures (about two seconds).
+/// Ticks between re-reads of the status bar's figures from the till file (about two
+/// seconds). The sync agent's status and the printer's outcomes are not polled: they
+/// arrive as subscriptions.
 const STATUS_EVERY_TICKS: u32 = 40;
-/// Ticks between looks at the sync agent's status (about one second).
-const SYNC_EVERY_TICKS: u32 = 20;
 /// How often the idle printer thread asks the printer for its status.
 const PRINTER_POLL: Duration = Duration::from_secs(5);
 /// How often the sync agent pushes and pulls when nothing nudges it.
@@ -124,35 +128,16 @@ pub enum Message {
     Tick(Instant),
     /// The serial scanner read a code or lost or found its port.
     Scanner(ScannerEvent),
+    /// The sync agent published its status.
+    Synced(sync_agent::SyncStatus),
+    /// The printer thread finished a job or polled the printer.
+    Printed(printing::Outcome),
     /// Print again the receipt whose printing failed.
     Reprint,
     /// Close the banner.
     DismissBanner,
     /// A manager chose not to reprint what waits (the returns screen still can).
     ForgetUnprinted,
-}
-
-/// The screen on show.
-#[derive(Debug)]
-pub enum Screen {
-    Setup(setup::State),
-    Settings(settings::State),
-    /// The till file cannot be opened: why, and where it is.
-    Fatal(String),
-    Login(login::State),
-    ShiftOpen(shift_open::State),
-    /// The sale screen; its state lives in `App::sale` so it survives a visit elsewhere.
-    Sale,
-    Payment(payment::State),
-    Member(member::State),
-    Held(held::State),
-    Return(returns::State),
-    Drawer(drawer::State),
-    XReport(report::State),
-    Close(Box<close::State>),
-    Review(review::State),
-    Alerts(alerts::State),
-    Operators(operators::State),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,7 +161,6 @@ pub struct App {
     i18n: I18n,
     till: Option<Till>,
     screen: Screen,
-    sale: sale::State,
     approval: Option<approval::Prompt>,
     /// The box typed keys go to (see [`App::active_field`]).
     focus: Option<FieldId>,
@@ -185,7 +169,7 @@ pub struct App {
     wedge: WedgeClassifier,
     printer: Option<PrinterWorker>,
     /// The embedded sync agent, when a head office is configured.
-    sync: Option<sync_agent::SyncHandle>,
+    sync: Option<subscriptions::Agent>,
     /// Receipts and reports that did not print, oldest first, waiting for the reprint
     /// button; each receipt also waits in the till file's print queue.
     unprinted: Vec<printing::Unprinted>,
@@ -248,7 +232,6 @@ impl App {
             i18n,
             till,
             screen,
-            sale: sale::State::default(),
             approval: None,
             focus: None,
             key_run: input::KeyRun::default(),
@@ -274,106 +257,19 @@ impl App {
         Theme::Light
     }
 
-    pub fn subscription(&self) -> Subscription<Message> {
-        // Keys come from the view's root widget (`keys::route`), not from a subscription.
-        let mut subscriptions = vec![iced::time::every(TICK).map(Message::Tick)];
-        if let Some(scanner) = &self.config.scanner {
-            subscriptions.push(scanning::serial(scanner).map(Message::Scanner));
-        }
-        Subscription::batch(subscriptions)
-    }
-
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
-            Message::Setup(m) => self.on_setup(m),
-            Message::Settings(m) => self.on_settings(m),
-            Message::Login(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Login(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::ShiftOpen(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::ShiftOpen(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Sale(m) => self.on_sale(m),
-            Message::Payment(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Payment(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Member(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Member(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Held(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Held(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Return(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Return(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Drawer(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Drawer(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::XReport(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::XReport(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Close(m) => self.dispatch(|s, _, ctx| {
-                if let Screen::Close(x) = s {
-                    x.update(m, ctx)
-                } else {
-                    None
-                }
-            }),
-            Message::Review(m) => self.dispatch(|s, _, _| {
-                if let Screen::Review(x) = s {
-                    x.update(m)
-                } else {
-                    None
-                }
-            }),
-            Message::Alerts(m) => self.dispatch(|s, _, _| {
-                if let Screen::Alerts(x) = s {
-                    x.update(m)
-                } else {
-                    None
-                }
-            }),
-            Message::Operators(m) => self.on_operators(m),
             Message::Approval(m) => self.on_approval(m),
             Message::Key(key) => self.on_key(key),
             Message::FieldClicked(id) => self.field_clicked(&id),
             Message::Tick(at) => self.on_tick(at),
             Message::Scanner(event) => self.on_scanner(event),
+            Message::Synced(status) => self.on_sync_status(&status),
+            Message::Printed(outcome) => self.on_print_outcome(outcome),
             Message::Reprint => self.reprint(),
             Message::DismissBanner => self.dismiss_banner(),
             Message::ForgetUnprinted => self.forget_unprinted(),
+            screen_message => self.on_screen_message(screen_message),
         }
     }
 
@@ -387,8 +283,9 @@ impl App {
         &self.screen
     }
 
-    pub fn sale(&self) -> &sale::State {
-        &self.sale
+    /// The sale screen's state, while it is on show.
+    pub fn sale(&self) -> Option<&sale::State> {
+        self.screen.sale()
     }
 
     pub fn banner(&self) -> Option<&Banner> {
@@ -434,31 +331,57 @@ impl App {
 
     // ----- handlers -----
 
-    /// Runs a screen's update with the till and the time, then acts on its event.
+    /// A screen's own message, then where the cursor goes: after an action on the sale
+    /// screen see [`App::after_sale_action`]; the operators screen moves it only when its
+    /// form changes.
+    fn on_screen_message(&mut self, message: Message) -> Task<Message> {
+        let refocus = matches!(&message, Message::Operators(m) if m.moves_focus());
+        let sale_message = matches!(message, Message::Sale(_));
+        let was_editing = self.editing_price();
+        let acted = self.dispatch(|screen, ctx| screen.update(message, ctx));
+        if sale_message {
+            self.after_sale_action(acted, was_editing)
+        } else if refocus {
+            Task::batch([acted, self.refocus()])
+        } else {
+            acted
+        }
+    }
+
+    /// Runs a call on the screen with its context, then acts on its event.
     fn dispatch(
         &mut self,
-        f: impl FnOnce(&mut Screen, &mut sale::State, &mut Ctx<'_>) -> Option<Event>,
+        f: impl FnOnce(&mut Screen, &mut Ctx<'_, Option<Till>>) -> Option<Event>,
     ) -> Task<Message> {
-        let Some(till) = self.till.as_mut() else {
-            return Task::none();
-        };
+        let before = self.sale_mark();
         let mut ctx = Ctx {
-            till,
+            till: &mut self.till,
             now: self.clock.now(),
             i18n: self.i18n,
             config: &self.config,
+            data: &self.data,
         };
-        let lines_before = self.sale.priced.as_ref().map(|p| p.lines.len());
-        let scanned_before = self.sale.last_scanned;
-        let event = f(&mut self.screen, &mut self.sale, &mut ctx);
+        let event = f(&mut self.screen, &mut ctx);
         // A line went in cleanly: an old warning no longer applies (a failed print's
         // banner stays, for its reprint button).
-        let sale_moved = self.sale.last_scanned != scanned_before
-            || self.sale.priced.as_ref().map(|p| p.lines.len()) != lines_before;
+        let sale_moved = before.is_some() && self.sale_mark() != before;
         if event.is_none() && sale_moved && self.unprinted.is_empty() {
             self.banner = None;
         }
         self.handle(event)
+    }
+
+    /// What says a line went in on the sale screen: the last line scanned, the lines.
+    fn sale_mark(&self) -> Option<(Option<u32>, Option<usize>)> {
+        let sale = self.screen.sale()?;
+        Some((
+            sale.last_scanned,
+            sale.priced.as_ref().map(|p| p.lines.len()),
+        ))
+    }
+
+    fn editing_price(&self) -> bool {
+        self.screen.sale().is_some_and(sale::State::editing_price)
     }
 
     fn handle(&mut self, event: Option<Event>) -> Task<Message> {
@@ -477,6 +400,11 @@ impl App {
             Event::KickDrawer => self.kick_drawer(),
             Event::LoggedOut => self.log_out(),
             Event::FetchStoreCloses(date) => self.fetch_store_closes(date),
+            Event::SetUp(config) => self.set_up(*config),
+            Event::ConfigSaved(config) => self.config_saved(*config),
+            Event::Refused(refusal) => {
+                self.show(Level::Error, error_text::refusal(self.i18n, &refusal))
+            }
         }
     }
 
@@ -490,40 +418,14 @@ impl App {
         Task::none()
     }
 
-    fn ctx_event(
-        &mut self,
-        f: impl FnOnce(&mut Ctx<'_>) -> (Screen, Option<Event>),
-    ) -> Option<Event> {
-        let till = self.till.as_mut()?;
-        let mut ctx = Ctx {
-            till,
-            now: self.clock.now(),
-            i18n: self.i18n,
-            config: &self.config,
-        };
-        let (screen, event) = f(&mut ctx);
-        self.screen = screen;
-        event
-    }
-
-    /// The sale screen keeps its entry box focused, so a wedge scan always lands there
-    /// (unless the price panel is being filled in).
-    fn on_sale(&mut self, message: sale::Message) -> Task<Message> {
-        let was_editing = self.sale.editing_price();
-        let acted = self.dispatch(|_, sale, ctx| sale.update(message, ctx));
-        self.after_sale_action(acted, was_editing)
-    }
-
     /// Where the cursor goes after an action on the sale screen: the price panel's value
     /// when it just opened, nowhere new while it is being filled in, else the entry box.
     fn after_sale_action(&mut self, acted: Task<Message>, was_editing: bool) -> Task<Message> {
-        match (was_editing, self.sale.editing_price()) {
+        match (was_editing, self.editing_price()) {
             (true, true) => acted,
             // Also when the action left the sale screen: `go` has set the new screen's box.
-            _ if !matches!(self.screen, Screen::Sale) => acted,
+            _ if !self.screen.is_sale() => acted,
             _ => Task::batch([acted, self.refocus()]),
         }
     }
-
-    // ----- view -----
 }

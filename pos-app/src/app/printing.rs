@@ -1,6 +1,6 @@
 //! The receipt printer, driven from a named thread so a slow or dead printer never
-//! holds up the counter. Jobs go in over a channel; outcomes come back over another and
-//! the app collects them on its timer tick. A failed job keeps its paper for reprint;
+//! holds up the counter. Jobs go in over a channel; outcomes come back over another,
+//! which the window listens to as a subscription (see `subscriptions`). A failed job keeps its paper for reprint;
 //! a receipt also stays in the till file's print queue until it prints (see
 //! `Till::unprinted_receipts`), so a crash or power cut does not forget it.
 //!
@@ -9,8 +9,9 @@
 //! bar before the next sale fails to print. A job never waits for more than the poll in
 //! progress (a few hundred milliseconds when the printer is silent).
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use pos_core::data_dir::PrinterConfig;
@@ -98,9 +99,36 @@ enum Command {
 #[derive(Debug)]
 pub struct PrinterWorker {
     commands: Sender<Command>,
-    outcomes: Receiver<Outcome>,
+    outcomes: Outcomes,
     next_id: u64,
 }
+
+/// The printer thread's outcomes, for whoever listens: the window's subscription, or a
+/// test or benchmark waiting for one. `id` tells one thread's outcomes from the next
+/// one's (a new printer configuration starts a new thread).
+#[derive(Debug, Clone)]
+pub struct Outcomes {
+    pub id: u64,
+    receiver: Arc<Mutex<Receiver<Outcome>>>,
+}
+
+impl Outcomes {
+    /// The next outcome, waiting at most `timeout` (`None`: none came, or the thread
+    /// ended).
+    pub fn next(&self, timeout: Duration) -> Option<Outcome> {
+        let receiver = self.receiver.lock().ok()?;
+        receiver.recv_timeout(timeout).ok()
+    }
+
+    /// The next outcome, however long it takes; `None` once the thread has ended.
+    pub fn next_blocking(&self) -> Option<Outcome> {
+        let receiver = self.receiver.lock().ok()?;
+        receiver.recv().ok()
+    }
+}
+
+/// Tells printer threads apart, across configurations.
+static NEXT_THREAD: AtomicU64 = AtomicU64::new(1);
 
 impl PrinterWorker {
     /// Starts the thread for the configured printer; it polls the status at once and
@@ -119,7 +147,10 @@ impl PrinterWorker {
             .spawn(move || serve(&uri, width, poll_every, &command_rx, &outcome_tx))?;
         Ok(PrinterWorker {
             commands,
-            outcomes,
+            outcomes: Outcomes {
+                id: NEXT_THREAD.fetch_add(1, Ordering::Relaxed),
+                receiver: Arc::new(Mutex::new(outcomes)),
+            },
             next_id: 1,
         })
     }
@@ -149,14 +180,14 @@ impl PrinterWorker {
         let _ = self.commands.send(Command::Check);
     }
 
-    /// Outcomes that arrived since the last call, oldest first.
-    pub fn outcomes(&self) -> Vec<Outcome> {
-        self.outcomes.try_iter().collect()
+    /// Where this thread's outcomes arrive.
+    pub fn outcomes(&self) -> &Outcomes {
+        &self.outcomes
     }
 
     /// Waits at most `timeout` for the next outcome (tests and benchmarks).
     pub fn wait(&self, timeout: Duration) -> Option<Outcome> {
-        self.outcomes.recv_timeout(timeout).ok()
+        self.outcomes.next(timeout)
     }
 }
 

@@ -1,5 +1,5 @@
 //! The one place a document becomes a printed receipt: sales and returns, first print
-//! or reprint. The X and Z reports are built in [`super::reports`].
+//! or reprint. The X and Z reports are built in [`super::screen::reports`].
 
 use chrono::NaiveDateTime;
 use pos_core::document::{Document, DocumentBody, Return, Sale, SaleMember};
@@ -181,7 +181,7 @@ fn return_receipt(doc: &Document, ret: &Return, till: &Till, header: &Header<'_>
 }
 
 fn member(m: &SaleMember, earned: i64, redeemed: i64, till: &Till, i18n: I18n) -> ReceiptMember {
-    let known = till.store().find_member(&m.member_id).ok().flatten();
+    let known = till.find_member(&m.member_id).ok().flatten();
     ReceiptMember {
         card_no: m.card_no.clone(),
         phone: known.as_ref().map(|k| k.phone.clone()).unwrap_or_default(),

@@ -1,44 +1,32 @@
 //! What a scan means, and the serial scanner as a subscription.
 //!
-//! A scanned text is parsed once ([`scanner::parse`]): a UDI fills GTIN, lot, expiry and
-//! serial; a retail code gives its GTIN; anything else is looked up as typed.
+//! A scanned or typed text is parsed once ([`scanner::parse()`]) and classified once, by
+//! the till: every screen acts on the same [`EnteredCode`].
 
 use iced::Subscription;
 use iced::futures::SinkExt;
 use pos_core::data_dir::ScannerConfig;
-use pos_core::till::ItemInput;
+use pos_core::till::{EnteredCode, ItemInput, Till, TillError};
 use scanner::{ReaderOptions, ScannerEvent, SerialConfig};
 
-/// The item a scanned text names. A code that does not parse (a SKU, a store label, a
-/// wrong check digit) is looked up as it is, so the till says what it does not know.
-pub fn item_input(text: &str) -> ItemInput {
-    match scanner::parse(text) {
-        Ok(scan) => ItemInput {
-            code: scan.gtin.clone().unwrap_or_else(|| scan.raw.clone()),
-            lot: scan.lot,
-            expiry_date: scan.expiry_date,
-            serial: scan.serial,
-            quantity: scan.quantity.filter(|&q| q > 0).unwrap_or(1),
-        },
-        Err(_) => ItemInput::code(text.trim()),
-    }
+/// What a scanned or typed text names, as the till decides it for every screen (see
+/// [`Till::classify`]); the scanner crate parses GS1 and retail codes first.
+pub fn classify(till: &Till, text: &str) -> Result<EnteredCode, TillError> {
+    till.classify(text, parsed(text))
 }
 
-/// Whether a scanned text means something to the till: a receipt, a product, a member.
-pub fn is_known(till: &pos_core::till::Till, text: &str) -> bool {
-    let store = till.store();
-    is_receipt_code(text)
-        || store
-            .product_by_code(&item_input(text).code)
-            .ok()
-            .flatten()
-            .is_some()
-        || store.find_member(text).ok().flatten().is_some()
-}
-
-/// Whether a scanned text is a receipt's QR code: the sale's document id.
-pub fn is_receipt_code(text: &str) -> bool {
-    text.trim().parse::<uuid::Uuid>().is_ok()
+/// The item a GS1 or retail code describes: a UDI fills GTIN, lot, expiry and serial; a
+/// retail code gives its GTIN. `None` when the text does not parse (a SKU, a store
+/// label, a wrong check digit, a card number): the till looks it up as it is.
+pub fn parsed(text: &str) -> Option<ItemInput> {
+    let scan = scanner::parse(text).ok()?;
+    Some(ItemInput {
+        code: scan.gtin.clone().unwrap_or_else(|| scan.raw.clone()),
+        lot: scan.lot,
+        expiry_date: scan.expiry_date,
+        serial: scan.serial,
+        quantity: scan.quantity.filter(|&q| q > 0).unwrap_or(1),
+    })
 }
 
 /// Events of the configured serial scanner. The reader thread reopens a lost port on its

@@ -126,7 +126,7 @@ pub struct Status {
 impl Status {
     /// Re-reads what the till file knows (waiting documents, the shift).
     pub fn refresh(&mut self, till: &Till) {
-        if let Ok(stats) = till.store().outbox_stats() {
+        if let Ok(stats) = till.outbox_stats() {
             self.outbox = stats;
         }
         self.shift_open = till.has_open_shift().unwrap_or(false);

@@ -6,47 +6,12 @@ use iced::{Element, Fill, Theme};
 
 use pos_core::till::Till;
 
-use super::{App, Level, Message, Screen, keys, ui};
+use super::{App, Level, Message, keys, ui};
 
 impl App {
     pub fn view(&self) -> Element<'_, Message> {
         let i18n = self.i18n;
-        let body: Element<'_, Message> = match &self.screen {
-            Screen::Setup(s) => s.view(i18n).map(Message::Setup),
-            Screen::Settings(s) => s.view(i18n).map(Message::Settings),
-            Screen::Fatal(reason) => container(
-                ui::panel(
-                    column![
-                        ui::title(i18n.t("fatal.title")),
-                        text(reason.as_str()).size(ui::TEXT)
-                    ]
-                    .spacing(12),
-                )
-                .width(800),
-            )
-            .center_x(Fill)
-            .center_y(Fill)
-            .into(),
-            Screen::Login(s) => s.view(i18n).map(Message::Login),
-            Screen::ShiftOpen(s) => s.view(i18n).map(Message::ShiftOpen),
-            Screen::Sale => match &self.till {
-                Some(till) => self.sale.view(till, i18n).map(Message::Sale),
-                None => column![].into(),
-            },
-            Screen::Payment(s) => match &self.till {
-                Some(till) => s.view(till, i18n).map(Message::Payment),
-                None => column![].into(),
-            },
-            Screen::Member(s) => s.view(i18n).map(Message::Member),
-            Screen::Held(s) => s.view(i18n).map(Message::Held),
-            Screen::Return(s) => s.view(i18n).map(Message::Return),
-            Screen::Drawer(s) => s.view(i18n).map(Message::Drawer),
-            Screen::XReport(s) => s.view(i18n).map(Message::XReport),
-            Screen::Close(s) => s.view(i18n).map(Message::Close),
-            Screen::Review(s) => s.view(i18n).map(Message::Review),
-            Screen::Alerts(s) => s.view(i18n).map(Message::Alerts),
-            Screen::Operators(s) => s.view(i18n).map(Message::Operators),
-        };
+        let body = self.screen.view(self.till.as_ref(), i18n);
         let main = column![
             self.banner_view(),
             container(body).height(Fill),

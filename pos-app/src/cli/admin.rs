@@ -115,8 +115,8 @@ pub fn import(data: &DataDir, a: ImportArgs) -> anyhow::Result<()> {
         }
         (None, None) => anyhow::bail!("name a catalog file or --generate N"),
     };
-    let mut till = super::open_till(data)?;
-    till.store_mut().import_catalog(&catalog)?;
+    let mut till = crate::till_file::open_till(data)?;
+    till.import_catalog(&catalog)?;
     println!(
         "imported {} products, {} barcodes, {} lots, {} stock rows, {} serials, {} members, {} promotions",
         catalog.products.len(),
@@ -131,9 +131,9 @@ pub fn import(data: &DataDir, a: ImportArgs) -> anyhow::Result<()> {
 }
 
 pub fn verify(data: &DataDir) -> anyhow::Result<()> {
-    let till = super::open_till(data)?;
-    let problems = till.store().integrity_problems()?;
-    let chain = till.store().verify_journal()?;
+    let till = crate::till_file::open_till(data)?;
+    let problems = till.integrity_problems()?;
+    let chain = till.verify_journal()?;
     let ok = problems.is_empty() && chain.chain_ok && chain.first_sequence_gap.is_none();
     let line = serde_json::json!({
         "ok": ok,

@@ -5,11 +5,11 @@ mod report;
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use pos_core::data_dir::DataDir;
-use pos_core::till::Till;
+
+use crate::till_file::open_till;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,24 +57,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// Opens the till of a data dir with its configured rules.
-pub fn open_till(data: &DataDir) -> anyhow::Result<Till> {
-    let config = data.load_config()?;
-    Till::open(&data.till_path(), config.till)
-        .with_context(|| format!("opening the till in {}", data.path().display()))
-}
-
 /// Without the window, show that the till works: who it is and what it holds.
 fn summary(data: &DataDir) -> anyhow::Result<()> {
     let till = open_till(data)?;
-    let store = till.store();
     let id = till.identity();
-    let stats = store.outbox_stats()?;
+    let stats = till.outbox_stats()?;
     println!("store {} terminal {}", id.store_id, id.terminal_id);
-    println!("products: {}", store.product_count()?);
+    println!("products: {}", till.product_count()?);
     println!(
         "documents: {} (waiting for head office: {})",
-        store.last_sequence()?,
+        till.last_sequence()?,
         stats.waiting
     );
     println!("business date: {}", till.business_date(Utc::now()));

@@ -34,7 +34,7 @@ pub struct ReportArgs {
 }
 
 pub fn run(data: &DataDir, a: ReportArgs) -> anyhow::Result<()> {
-    let mut till = super::open_till(data)?;
+    let mut till = crate::till_file::open_till(data)?;
     match a.kind {
         Kind::X => {
             let totals = till.x_report()?;

@@ -10,19 +10,26 @@
 //! - `after_sale`: voids and returns.
 //! - `drawer`: shifts, paid in/out, X and Z reports.
 //! - `receipts`: the durable queue of receipts waiting to print.
+//! - `catalog`: loading a catalog file.
+//! - `entered_code`: what a scanned or typed code names, for every screen.
+//! - `queries`: what the screens read (search, stock alerts, documents, the outbox).
 
 mod after_sale;
+mod catalog;
 mod config;
 mod drawer;
+mod entered_code;
 mod error;
 mod lots;
 mod members;
 mod operators;
+mod queries;
 mod receipts;
 mod sale;
 
 pub use after_sale::{NO_RECEIPT_ITEMS_MAX, NoReceiptPlan, ReturnItem};
 pub use config::TillConfig;
+pub use entered_code::{EnteredCode, EnteredItem};
 pub use error::TillError;
 pub use lots::LotChoice;
 pub use sale::{ItemInput, ScanOutcome};

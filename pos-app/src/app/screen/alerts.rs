@@ -40,12 +40,12 @@ impl State {
         let days = ctx.config.till.near_expiry_warn_days;
         let today = ctx.till.business_date(ctx.now);
         let until = today + chrono::Duration::days(days);
-        let store = ctx.till.store();
-        let expiring = store.lots_expiring(until).map(|lots| {
+        let till = &*ctx.till;
+        let expiring = till.lots_expiring(until).map(|lots| {
             lots.into_iter()
                 .take(ROWS_MAX)
                 .map(|(lot, quantity)| Expiring {
-                    name: store
+                    name: till
                         .product(&lot.sku)
                         .ok()
                         .flatten()
@@ -58,7 +58,7 @@ impl State {
                 })
                 .collect()
         });
-        let low = store.products_below_safety_stock().map(|rows| {
+        let low = till.products_below_safety_stock().map(|rows| {
             rows.into_iter()
                 .take(ROWS_MAX)
                 .map(|(p, stock)| (p.sku, p.name, stock, p.safety_stock))
@@ -74,17 +74,18 @@ impl State {
                 },
                 None,
             ),
-            (Err(e), _) | (_, Err(e)) => (State::default(), Some(Event::Error(e.into()))),
+            (Err(e), _) | (_, Err(e)) => (State::default(), Some(Event::Error(e))),
         }
     }
 
-    pub fn update(&mut self, message: Message) -> Option<Event> {
+    /// Nothing here needs the till once the screen is open; the protocol is the same.
+    pub fn update(&mut self, message: Message, _ctx: &mut Ctx<'_>) -> Option<Event> {
         match message {
             Message::Back => Some(Event::Go(Go::Sale)),
         }
     }
 
-    pub fn key(&mut self, key: &Pressed) -> Option<Event> {
+    pub fn key(&mut self, key: &Pressed, _ctx: &mut Ctx<'_>) -> Option<Event> {
         matches!(key, Pressed::Escape).then_some(Event::Go(Go::Sale))
     }
 

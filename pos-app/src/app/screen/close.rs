@@ -7,11 +7,11 @@ use pos_core::document::{Approval, DocumentBody, ReportTotals, ZReport};
 use pos_core::report::z_report;
 
 use super::count::{self, Count};
+use super::reports;
 use super::{Ctx, Event, Go, error_or_approval};
 use crate::app::fields::{self, Field};
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
-use crate::app::reports;
 use crate::app::ui;
 
 #[derive(Debug, Clone)]

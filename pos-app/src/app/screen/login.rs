@@ -8,6 +8,7 @@ use pos_core::till::Till;
 use super::{Ctx, Event, Go};
 use crate::app::fields::Field;
 use crate::app::i18n::I18n;
+use crate::app::keys::Pressed;
 use crate::app::ui;
 
 pub const PIN_INPUT: &str = "login-pin";
@@ -50,6 +51,16 @@ impl State {
             Message::Operator(id) => self.pick(id),
             Message::Pin(pin) => self.type_pin(pin),
             Message::Submit => self.submit(ctx),
+        }
+    }
+
+    /// Enter logs in; ↑/↓ pick the operator.
+    pub fn key(&mut self, key: &Pressed, ctx: &mut Ctx<'_>) -> Option<Event> {
+        match key {
+            Pressed::Enter => self.submit(ctx),
+            Pressed::Up => self.step(-1),
+            Pressed::Down => self.step(1),
+            _ => None,
         }
     }
 

@@ -4,12 +4,13 @@
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill};
 use pos_core::member::Tier;
+use pos_core::till::{EnteredCode, TillError};
 
 use super::{Ctx, Event, Go};
 use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
-use crate::app::ui;
+use crate::app::{scanning, ui};
 
 pub const KEY_INPUT: &str = "member-key";
 pub const PHONE_INPUT: &str = "member-phone";
@@ -73,7 +74,18 @@ impl State {
         None
     }
 
-    /// Attaches by card, phone or a scanned member code.
+    /// A scanned code: the member it names is attached; any other code is not a member.
+    pub fn scanned(&mut self, code: &str, ctx: &mut Ctx<'_>) -> Option<Event> {
+        match scanning::classify(ctx.till, code) {
+            Ok(EnteredCode::Member(member)) => self.attach_key(&member.id, ctx),
+            Ok(_) => Some(Event::Error(TillError::MemberNotFound {
+                key: code.trim().to_string(),
+            })),
+            Err(e) => Some(Event::Error(e)),
+        }
+    }
+
+    /// Attaches by card, phone or id.
     pub fn attach_key(&mut self, key: &str, ctx: &mut Ctx<'_>) -> Option<Event> {
         match ctx.till.attach_member(key) {
             Ok(_) => Some(Event::Go(Go::Sale)),

@@ -1,11 +1,14 @@
 //! The till's screens, one file each, each with its own `Message`, state, `update` and
-//! `view`. A screen's `update` gets what it needs in a [`Ctx`] and answers with an
-//! [`Event`] for the app to act on (navigate, show a message, print, ask a manager).
+//! `view`. Every screen, set-up and settings included, follows one protocol: its
+//! `update` and `key` get what they need in a [`Ctx`] and answer with an [`Event`] for
+//! the app to act on (navigate, show a message, print, ask a manager, use a new
+//! configuration). [`Screen`] holds the screen on show and routes to it (`dispatch`).
 
 pub mod alerts;
 pub mod approval;
 pub mod close;
 pub mod count;
+mod dispatch;
 pub mod drawer;
 pub mod held;
 pub mod login;
@@ -16,6 +19,7 @@ pub mod operators;
 pub mod payment;
 pub mod price_edit;
 pub mod report;
+pub mod reports;
 pub mod returns;
 pub mod review;
 pub mod sale;
@@ -24,7 +28,7 @@ pub mod setup;
 pub mod shift_open;
 
 use chrono::{DateTime, Utc};
-use pos_core::data_dir::AppConfig;
+use pos_core::data_dir::{AppConfig, DataDir};
 use pos_core::document::Document;
 use pos_core::operator::ManagerAction;
 use pos_core::till::{Till, TillError};
@@ -32,12 +36,31 @@ use printer::Report;
 
 use super::i18n::I18n;
 
-/// What a screen's update may use: the till, the time, the language and the settings.
-pub struct Ctx<'a> {
-    pub till: &'a mut Till,
+pub use dispatch::Screen;
+
+/// What a screen's update may use: the till, the time, the language, the settings and
+/// the data dir. Set-up, the one screen shown before a till exists, gets a
+/// `Ctx<Option<Till>>` and puts the till it creates there.
+pub struct Ctx<'a, T = Till> {
+    pub till: &'a mut T,
     pub now: DateTime<Utc>,
     pub i18n: I18n,
     pub config: &'a AppConfig,
+    pub data: &'a DataDir,
+}
+
+impl Ctx<'_, Option<Till>> {
+    /// The same context for a screen that needs the till; without one nothing happens.
+    pub fn with_till<R>(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> Option<R>) -> Option<R> {
+        let till = self.till.as_mut()?;
+        f(&mut Ctx {
+            till,
+            now: self.now,
+            i18n: self.i18n,
+            config: self.config,
+            data: self.data,
+        })
+    }
 }
 
 /// What a screen asks the app to do.
@@ -65,6 +88,26 @@ pub enum Event {
     LoggedOut,
     /// Ask head office for the store's daily closes of a business day (store review).
     FetchStoreCloses(chrono::NaiveDate),
+    /// Set-up created the till (now in the context) and saved this configuration.
+    SetUp(Box<AppConfig>),
+    /// Settings saved this configuration: use it from now on.
+    ConfigSaved(Box<AppConfig>),
+    /// Set-up or settings could not do what was asked.
+    Refused(Refusal),
+}
+
+/// Why set-up or settings could not do what was asked.
+#[derive(Debug)]
+pub enum Refusal {
+    /// A box holds what the screen cannot use; the translation key says which and why.
+    Invalid(&'static str),
+    /// The till refused (set-up: the store and terminal ids, a PIN).
+    Till(TillError),
+    /// Set-up could not create the till's folder, load the demo catalog or write the
+    /// configuration: the system's reason.
+    NotCreated(String),
+    /// Settings could not write the configuration file: the system's reason.
+    NotSaved(String),
 }
 
 /// Where to go.

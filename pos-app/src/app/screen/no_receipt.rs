@@ -123,15 +123,16 @@ impl List {
         if code.is_empty() {
             return None;
         }
-        let input = scanning::item_input(code);
-        let sku = match ctx.till.store().product_by_code(&input.code) {
-            Ok(Some(product)) => product.sku,
-            Ok(None) => {
-                return Some(Event::Error(pos_core::till::TillError::UnknownCode {
-                    code: code.to_string(),
-                }));
-            }
-            Err(e) => return Some(Event::Error(e.into())),
+        let (sku, input) = match scanning::classify(ctx.till, code) {
+            Ok(entered) => match entered.item() {
+                Some(item) => (item.product.sku.clone(), item.input.clone()),
+                None => {
+                    return Some(Event::Error(pos_core::till::TillError::UnknownCode {
+                        code: code.to_string(),
+                    }));
+                }
+            },
+            Err(e) => return Some(Event::Error(e)),
         };
         let mut candidate = self.items.clone();
         // Units with a serial are one line each; others of the same lot add up.

@@ -5,10 +5,10 @@ use iced::widget::{column, container, row, scrollable};
 use iced::{Element, Fill};
 use pos_core::document::ReportTotals;
 
+use super::reports;
 use super::{Ctx, Event, Go};
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
-use crate::app::reports;
 use crate::app::ui;
 
 #[derive(Debug, Clone)]

@@ -155,15 +155,8 @@ impl State {
         if let Some(rest) = self.key.strip_suffix(code) {
             self.key = rest.to_string();
         }
-        let is_product = || {
-            ctx.till
-                .store()
-                .product_by_code(&scanning::item_input(code).code)
-                .ok()
-                .flatten()
-                .is_some()
-        };
-        if self.found.is_none() && !scanning::is_receipt_code(code) && is_product() {
+        let entered = scanning::classify(ctx.till, code);
+        if self.found.is_none() && entered.is_ok_and(|e| e.item().is_some()) {
             return self.no_receipt.add(code, ctx);
         }
         self.key = code.to_string();
@@ -309,6 +302,11 @@ impl State {
                 Some(error_or_approval(e))
             }
         }
+    }
+
+    /// The sale found to return from, if any.
+    pub fn found(&self) -> Option<&Document> {
+        self.found.as_ref().map(|(doc, _)| doc.as_ref())
     }
 
     /// The list of a return without a receipt.

@@ -82,8 +82,8 @@ impl State {
     }
 
     fn load_local(&mut self, ctx: &Ctx<'_>) -> Result<(), pos_core::till::TillError> {
-        let store = ctx.till.store();
-        self.zs = store
+        let till = &*ctx.till;
+        self.zs = till
             .recent_documents("z_report", LOCAL_SHOWN)?
             .into_iter()
             .filter_map(|d| match d.body {
@@ -91,7 +91,7 @@ impl State {
                 _ => None,
             })
             .collect();
-        self.operator_changes = store
+        self.operator_changes = till
             .recent_documents("operator_change", LOCAL_SHOWN)?
             .into_iter()
             .filter_map(|d| match &d.body {
@@ -99,8 +99,8 @@ impl State {
                 _ => None,
             })
             .collect();
-        self.rejected = store.rejected_documents()?;
-        self.set_aside = store.set_aside_changes()?;
+        self.rejected = till.rejected_documents()?;
+        self.set_aside = till.set_aside_changes()?;
         Ok(())
     }
 
@@ -114,7 +114,8 @@ impl State {
         &self.store
     }
 
-    pub fn update(&mut self, message: Message) -> Option<Event> {
+    /// Nothing here needs the till once the screen is open; the protocol is the same.
+    pub fn update(&mut self, message: Message, _ctx: &mut Ctx<'_>) -> Option<Event> {
         match message {
             Message::Back => Some(Event::Go(Go::Sale)),
             Message::PreviousDay => self.move_day(-1),
@@ -141,7 +142,7 @@ impl State {
         Some(Event::FetchStoreCloses(self.date))
     }
 
-    pub fn key(&mut self, key: &Pressed) -> Option<Event> {
+    pub fn key(&mut self, key: &Pressed, _ctx: &mut Ctx<'_>) -> Option<Event> {
         match key {
             Pressed::Escape => Some(Event::Go(Go::Sale)),
             Pressed::F(1) => self.move_day(-1),

@@ -1,9 +1,11 @@
 //! The sale screen: scan or type a code, search by name, pinyin initials or SKU, change
 //! quantities, remove lines, change a price; the member and the total on the right.
 //!
-//! Entry box grammar (Enter): a code or SKU adds it; `3*code` adds 3; `*3` or `x3` sets
-//! the selected line to 3; anything else searches. F1 chooses the selected line's lot
-//! ([`lot_pick`](super::lot_pick)).
+//! Entry box grammar (Enter): a code means what the till says it names (a barcode, SKU
+//! or UDI adds the product, a receipt's QR code opens its return, a card or phone
+//! attaches the member; see `entry`); `3*code` adds 3; `*3` or `x3` sets the selected
+//! line to 3; anything else searches. F1 chooses the selected line's lot
+//! ([`lot_pick`]).
 
 use pos_core::catalog::Product;
 use pos_core::document::Approval;
@@ -18,12 +20,11 @@ use crate::app::fields::{self, Field};
 use crate::app::keys::Pressed;
 use crate::app::scanning;
 
+mod entry;
 mod picks;
 mod view;
 
 pub const ENTRY_INPUT: &str = "sale-entry";
-/// Hits shown for a search.
-const SEARCH_LIMIT: usize = 8;
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -244,110 +245,6 @@ impl State {
         &self.hits
     }
 
-    fn entry_changed(&mut self, text: String) -> Option<Event> {
-        self.entry = text;
-        self.search_due = true;
-        self.quiet_ticks = 0;
-        None
-    }
-
-    /// The wedge classifier found a scan that the entry box had also received: take its
-    /// keys out of the box, and say which code was scanned. When the first key of a burst
-    /// arrived late (the app was drawing), it is still in the box just before the code:
-    /// if the code alone means nothing but with those keys it does, they belong to it.
-    pub fn take_scanned_keys(&mut self, code: &str, is_known: impl Fn(&str) -> bool) -> String {
-        let mut scanned = code.to_string();
-        if let Some(rest) = self.entry.strip_suffix(code) {
-            let rest = rest.to_string();
-            let joined = format!("{rest}{code}");
-            self.entry = if !rest.is_empty() && !is_known(code) && is_known(&joined) {
-                scanned = joined;
-                String::new()
-            } else {
-                rest
-            };
-        }
-        if self.entry.is_empty() {
-            self.search_due = false;
-            self.hits.clear();
-        }
-        scanned
-    }
-
-    fn search(&mut self, till: &Till) {
-        self.search_due = false;
-        self.quiet_ticks = 0;
-        let query = self.entry.trim();
-        // A run of digits is a code being typed, not a name: wait for Enter.
-        if query.is_empty() || query.len() >= 6 && query.chars().all(|c| c.is_ascii_digit()) {
-            self.hits.clear();
-            return;
-        }
-        self.hits = till
-            .store()
-            .search_products(query, SEARCH_LIMIT)
-            .unwrap_or_default();
-        self.hit_cursor = 0;
-    }
-
-    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
-        let entry = self.entry.trim().to_string();
-        if entry.is_empty() {
-            return None;
-        }
-        if let Some(quantity) = quantity_command(&entry) {
-            self.entry.clear();
-            return self.set_quantity(quantity, ctx);
-        }
-        // Hits on screen for exactly this text: Enter takes the highlighted one.
-        if !self.hits.is_empty() && !self.search_due {
-            let sku = self.hits[self.hit_cursor.min(self.hits.len() - 1)]
-                .sku
-                .clone();
-            return self.pick(sku, ctx);
-        }
-        let (quantity, code) = split_quantity(&entry);
-        // Typed codes mean what scanned ones do: a UDI, a barcode or SKU, a receipt, a member.
-        let input = scanning::item_input(code);
-        if ctx
-            .till
-            .store()
-            .product_by_code(&input.code)
-            .ok()
-            .flatten()
-            .is_some()
-        {
-            return self.scan(
-                ItemInput {
-                    quantity: quantity * input.quantity,
-                    ..input
-                },
-                ctx,
-            );
-        }
-        if scanning::is_receipt_code(code) {
-            self.entry.clear();
-            return Some(Event::Go(Go::Return(Some(code.to_string()))));
-        }
-        if ctx.till.store().find_member(code).ok().flatten().is_some() {
-            self.entry.clear();
-            let attached = ctx.till.attach_member(code);
-            self.refresh(ctx);
-            return super::refused(attached);
-        }
-        self.search(ctx.till);
-        match self.hits.len() {
-            0 => Some(Event::Warning(
-                ctx.i18n.f("sale.nothing_found", &[("query", &entry)]),
-            )),
-            1 => {
-                let sku = self.hits[0].sku.clone();
-                self.pick(sku, ctx)
-            }
-            _ => None,
-        }
-    }
-
     fn pick(&mut self, sku: String, ctx: &mut Ctx<'_>) -> Option<Event> {
         self.scan(ItemInput::code(sku), ctx)
     }
@@ -522,39 +419,4 @@ fn near_expiry_warning(outcome: &ScanOutcome, ctx: &Ctx<'_>) -> Option<Event> {
             ("days", days),
         ],
     )))
-}
-
-/// `*3` or `x3`: set the selected line's quantity.
-fn quantity_command(entry: &str) -> Option<u32> {
-    let rest = entry
-        .strip_prefix('*')
-        .or_else(|| entry.strip_prefix(['x', 'X']))?;
-    rest.parse().ok().filter(|&q| q > 0)
-}
-
-/// `3*code`: that many of the code; a plain code is one.
-fn split_quantity(entry: &str) -> (u32, &str) {
-    match entry.split_once('*') {
-        Some((n, code)) if !code.is_empty() => match n.trim().parse() {
-            Ok(q) if q > 0 => (q, code.trim()),
-            _ => (1, entry),
-        },
-        _ => (1, entry),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn entry_grammar() {
-        assert_eq!(quantity_command("*3"), Some(3));
-        assert_eq!(quantity_command("x12"), Some(12));
-        assert_eq!(quantity_command("xyj"), None);
-        assert_eq!(quantity_command("*0"), None);
-        assert_eq!(split_quantity("3*6901234567892"), (3, "6901234567892"));
-        assert_eq!(split_quantity("6901234567892"), (1, "6901234567892"));
-        assert_eq!(split_quantity("a*b"), (1, "a*b"));
-    }
 }

@@ -5,11 +5,10 @@
 
 use iced::widget::{button, column, container, row, scrollable, text};
 use iced::{Element, Fill};
-use pos_core::data_dir::{
-    AppConfig, DataDir, PrinterConfig, ScannerConfig, ServerConfig, WedgeTiming,
-};
+use pos_core::data_dir::{AppConfig, PrinterConfig, ScannerConfig, ServerConfig, WedgeTiming};
 use rust_decimal::Decimal;
 
+use super::{Ctx, Event, Go, Refusal};
 use crate::app::fields::Field;
 use crate::app::i18n::{I18n, Language};
 use crate::app::keys::Pressed;
@@ -58,18 +57,6 @@ pub enum Message {
     Operators,
     /// Leave without saving.
     Back,
-}
-
-/// What the screen asks the app to do.
-pub enum Outcome {
-    Stay,
-    /// Saved: use this configuration from now on.
-    Saved(Box<AppConfig>),
-    /// Could not save; the reason.
-    Failed(String),
-    Back,
-    /// Show the operators screen (unsaved changes here are dropped).
-    Operators,
 }
 
 #[derive(Debug, Clone)]
@@ -132,7 +119,7 @@ impl State {
         }
     }
 
-    pub fn update(&mut self, message: Message, data: &DataDir) -> Outcome {
+    pub fn update(&mut self, message: Message, ctx: &mut Ctx<'_>) -> Option<Event> {
         match message {
             Message::StoreName(v) => self.set(|s| s.store_name = v),
             Message::Language(l) => self.set(|s| s.language = l),
@@ -146,24 +133,24 @@ impl State {
             Message::WedgeMinLength(v) => self.set(|s| s.wedge_min_length = v),
             Message::NearExpiryDays(v) => self.set(|s| s.near_expiry_days = v),
             Message::DiscountLimit(v) => self.set(|s| s.discount_limit = v),
-            Message::Save => self.save(data),
-            Message::Back => Outcome::Back,
-            Message::Operators => Outcome::Operators,
+            Message::Save => self.save(ctx),
+            Message::Back => back(ctx),
+            Message::Operators => Some(Event::Go(Go::Operators)),
         }
     }
 
-    pub fn key(&mut self, key: &Pressed, data: &DataDir) -> Outcome {
+    pub fn key(&mut self, key: &Pressed, ctx: &mut Ctx<'_>) -> Option<Event> {
         match key {
-            Pressed::Escape => Outcome::Back,
-            Pressed::F(12) => self.save(data),
-            Pressed::F(2) => Outcome::Operators,
-            _ => Outcome::Stay,
+            Pressed::Escape => back(ctx),
+            Pressed::F(12) => self.save(ctx),
+            Pressed::F(2) => Some(Event::Go(Go::Operators)),
+            _ => None,
         }
     }
 
-    fn set(&mut self, change: impl FnOnce(&mut State)) -> Outcome {
+    fn set(&mut self, change: impl FnOnce(&mut State)) -> Option<Event> {
         change(self);
-        Outcome::Stay
+        None
     }
 
     /// The configuration the form describes.
@@ -217,17 +204,17 @@ impl State {
         Ok(config)
     }
 
-    fn save(&mut self, data: &DataDir) -> Outcome {
+    fn save(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
         let config = match self.config() {
             Ok(config) => config,
-            Err(key) => return Outcome::Failed(key.to_string()),
+            Err(key) => return Some(Event::Refused(Refusal::Invalid(key))),
         };
-        match data.save_config(&config) {
+        match ctx.data.save_config(&config) {
             Ok(()) => {
                 self.load_error = None;
-                Outcome::Saved(Box::new(config))
+                Some(Event::ConfigSaved(Box::new(config)))
             }
-            Err(e) => Outcome::Failed(e.to_string()),
+            Err(e) => Some(Event::Refused(Refusal::NotSaved(e.to_string()))),
         }
     }
 
@@ -414,4 +401,10 @@ pub fn language_key(language: Language) -> &'static str {
         Language::ZhCn => "language.zh_cn",
         Language::En => "language.en",
     }
+}
+
+/// Back where the manager came from: the sale when someone is logged in, else login.
+fn back(ctx: &Ctx<'_>) -> Option<Event> {
+    let logged_in = ctx.till.operator().is_some();
+    Some(Event::Go(if logged_in { Go::Sale } else { Go::Login }))
 }

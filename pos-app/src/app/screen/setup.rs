@@ -9,8 +9,10 @@ use pos_core::operator::Role;
 use pos_core::store::TillIdentity;
 use pos_core::till::{NewOperator, Till};
 
+use super::{Ctx, Event, Refusal};
 use crate::app::fields::Field;
 use crate::app::i18n::I18n;
+use crate::app::keys::Pressed;
 use crate::app::ui;
 
 pub const STORE_INPUT: &str = "setup-store";
@@ -43,15 +45,6 @@ pub enum Message {
     Create,
 }
 
-/// What setting up produced.
-pub enum Outcome {
-    Stay,
-    /// The till exists; its configuration is saved.
-    Ready(Box<Till>, Box<AppConfig>),
-    /// It could not be created; the reason, translated.
-    Failed(String),
-}
-
 #[derive(Debug, Clone)]
 pub struct State {
     store: String,
@@ -78,13 +71,8 @@ impl State {
         }
     }
 
-    pub fn update(
-        &mut self,
-        message: Message,
-        data: &DataDir,
-        config: &AppConfig,
-        i18n: I18n,
-    ) -> Outcome {
+    /// Set-up's context has no till yet: creating one puts it there.
+    pub fn update(&mut self, message: Message, ctx: &mut Ctx<'_, Option<Till>>) -> Option<Event> {
         match message {
             Message::Store(v) => self.set(|s| s.store = v),
             Message::Terminal(v) => self.set(|s| s.terminal = v),
@@ -94,21 +82,45 @@ impl State {
             Message::ManagerPin(v) => self.set(|s| s.manager_pin = digits(&v)),
             Message::CashierPin(v) => self.set(|s| s.cashier_pin = digits(&v)),
             Message::Demo(on) => self.set(|s| s.demo = on),
-            Message::Create => self.create(data, config, i18n),
+            Message::Create => self.create(ctx),
         }
     }
 
-    fn set(&mut self, change: impl FnOnce(&mut State)) -> Outcome {
-        change(self);
-        Outcome::Stay
+    /// Enter creates the till.
+    pub fn key(&mut self, key: &Pressed, ctx: &mut Ctx<'_, Option<Till>>) -> Option<Event> {
+        match key {
+            Pressed::Enter => self.create(ctx),
+            _ => None,
+        }
     }
 
-    fn create(&self, data: &DataDir, config: &AppConfig, i18n: I18n) -> Outcome {
+    fn set(&mut self, change: impl FnOnce(&mut State)) -> Option<Event> {
+        change(self);
+        None
+    }
+
+    fn create(&self, ctx: &mut Ctx<'_, Option<Till>>) -> Option<Event> {
+        match self.created(ctx.data, ctx.config, ctx.i18n) {
+            Ok((till, config)) => {
+                *ctx.till = Some(till);
+                Some(Event::SetUp(Box::new(config)))
+            }
+            Err(refusal) => Some(Event::Refused(refusal)),
+        }
+    }
+
+    /// The till file and the configuration, written.
+    fn created(
+        &self,
+        data: &DataDir,
+        config: &AppConfig,
+        i18n: I18n,
+    ) -> Result<(Till, AppConfig), Refusal> {
         if self.store.trim().is_empty() || self.terminal.trim().is_empty() {
-            return Outcome::Failed(i18n.t("setup.need_ids").to_string());
+            return Err(Refusal::Invalid("setup.need_ids"));
         }
         if let Err(e) = std::fs::create_dir_all(data.path()) {
-            return Outcome::Failed(i18n.f("setup.failed", &[("reason", &e)]));
+            return Err(Refusal::NotCreated(e.to_string()));
         }
         let identity = TillIdentity {
             store_id: self.store.trim().to_string(),
@@ -146,24 +158,20 @@ impl State {
             Err(e) => {
                 // A half-made file would make the next start skip set-up: remove it.
                 let _ = std::fs::remove_file(data.till_path());
-                return Outcome::Failed(crate::app::error_text::till_error(i18n, &e));
+                return Err(Refusal::Till(e));
             }
         };
         if self.demo {
             let imported = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes())
                 .map_err(|e| e.to_string())
-                .and_then(|catalog| {
-                    till.store_mut()
-                        .import_catalog(&catalog)
-                        .map_err(|e| e.to_string())
-                });
+                .and_then(|catalog| till.import_catalog(&catalog).map_err(|e| e.to_string()));
             if let Err(reason) = imported {
-                return Outcome::Failed(i18n.f("setup.failed", &[("reason", &reason)]));
+                return Err(Refusal::NotCreated(reason));
             }
         }
         match data.save_config(&config) {
-            Ok(()) => Outcome::Ready(Box::new(till), Box::new(config)),
-            Err(e) => Outcome::Failed(i18n.f("setup.failed", &[("reason", &e)])),
+            Ok(()) => Ok((till, config)),
+            Err(e) => Err(Refusal::NotCreated(e.to_string())),
         }
     }
 

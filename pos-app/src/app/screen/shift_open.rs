@@ -7,6 +7,7 @@ use super::count::{self, Count};
 use super::{Ctx, Event, Go};
 use crate::app::fields::{self, Field};
 use crate::app::i18n::I18n;
+use crate::app::keys::Pressed;
 use crate::app::ui;
 
 #[derive(Debug, Clone)]
@@ -30,6 +31,15 @@ impl State {
             Message::Count(m) => self.count_changed(m),
             Message::Confirm => self.confirm(ctx),
             Message::Logout => Some(Event::LoggedOut),
+        }
+    }
+
+    /// Enter opens the shift; Esc logs out.
+    pub fn key(&mut self, key: &Pressed, ctx: &mut Ctx<'_>) -> Option<Event> {
+        match key {
+            Pressed::Enter => self.confirm(ctx),
+            Pressed::Escape => Some(Event::LoggedOut),
+            _ => None,
         }
     }
 

@@ -13,7 +13,6 @@ impl State {
     ) -> Option<Event> {
         let serials = ctx
             .till
-            .store()
             .available_serials(&sku, SERIALS_SHOWN)
             .unwrap_or_default();
         if serials.is_empty() {

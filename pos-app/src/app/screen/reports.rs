@@ -9,10 +9,10 @@ use pos_core::document::{ReportTotals, ZReport};
 use printer::{Report, ReportLabels, ReportRow, ReportSection, ReportValue, format_money};
 use rust_decimal::Decimal;
 
-use super::i18n::I18n;
-use super::screen::Ctx;
-use super::screen::payment::tender_key;
-use super::ui;
+use super::Ctx;
+use super::payment::tender_key;
+use crate::app::i18n::I18n;
+use crate::app::ui;
 
 /// The X report (交班) for the printer: the day so far at this terminal.
 pub fn x_report(ctx: &Ctx<'_>, totals: &ReportTotals) -> Report {

@@ -1,13 +1,12 @@
 //! Faults the cashier must be able to work through: a printer that is not there, a
-//! configuration that cannot be read, an empty data dir, a database that cannot open.
+//! configuration that cannot be read or written, an empty data dir, a set-up the till
+//! refuses, a database that cannot open.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::keys::Pressed;
 use pos_app::app::screen::{login, payment, setup};
 use pos_app::app::{App, Clock, Level, Message, Screen};
 use pos_core::data_dir::DataDir;
-use ui_support::*;
 
 #[test]
 fn a_dead_printer_shows_a_banner_and_the_sale_stays() {
@@ -41,7 +40,7 @@ fn a_dead_printer_shows_a_banner_and_the_sale_stays() {
         "a reprint button is on the banner"
     );
     assert!(
-        matches!(d.app.screen(), Screen::Sale),
+        matches!(d.app.screen(), Screen::Sale(_)),
         "the cashier goes on selling"
     );
 }
@@ -138,4 +137,67 @@ fn an_unplugged_serial_scanner_shows_and_the_sale_goes_on() {
         "the serial scanner's code (with its AIM id) adds one more"
     );
     assert!(d.shows(&d.t("status.scanner_ready")));
+}
+
+#[test]
+fn set_up_and_settings_say_why_they_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::new(dir.path().join("new-till"));
+    let mut d = Driver {
+        app: App::new(data.clone(), Clock::manual(demo_now())),
+        at: std::time::Instant::now(),
+    };
+    let refused = |d: &Driver| {
+        let banner = d.app.banner().cloned().expect("a banner says why");
+        assert_eq!(banner.level, Level::Error);
+        banner.text
+    };
+
+    // A box left empty: the set-up's own words.
+    d.send(Message::Setup(setup::Message::Store(" ".into())));
+    d.send(Message::Setup(setup::Message::ManagerPin("2468".into())));
+    d.key(Pressed::Enter);
+    assert_eq!(refused(&d), d.t("setup.need_ids"));
+    assert!(matches!(d.app.screen(), Screen::Setup(_)));
+    assert!(!data.till_path().exists(), "no till file");
+
+    // A PIN the till refuses: the till's words, and still no file.
+    d.send(Message::Setup(setup::Message::Store("S001".into())));
+    d.send(Message::Setup(setup::Message::ManagerPin("12".into())));
+    d.key(Pressed::Enter);
+    assert_eq!(refused(&d), d.t("error.bad_pin"));
+    assert!(!data.till_path().exists(), "no till file");
+
+    d.send(Message::Setup(setup::Message::ManagerPin("2468".into())));
+    d.key(Pressed::Enter);
+    assert!(matches!(d.app.screen(), Screen::Login(_)));
+    d.send(Message::Login(login::Message::Pin("2468".into())));
+    d.key(Pressed::Enter);
+    d.send(Message::ShiftOpen(
+        pos_app::app::screen::shift_open::Message::Count(
+            pos_app::app::screen::count::Message::Count(0, "1".into()),
+        ),
+    ));
+    d.key(Pressed::Enter);
+    d.key(Pressed::Ctrl('s'));
+    assert!(matches!(d.app.screen(), Screen::Settings(_)));
+
+    // The configuration file cannot be written: the system's reason, naming the file;
+    // the manager stays in settings.
+    let before = std::fs::read_to_string(data.config_path()).unwrap();
+    std::fs::remove_file(data.config_path()).unwrap();
+    std::fs::create_dir(data.config_path()).unwrap();
+    std::fs::write(data.config_path().join("in-the-way"), b"").unwrap();
+    d.key(Pressed::F(12));
+    let reason = refused(&d);
+    assert!(reason.contains("config.toml"), "{reason}");
+    assert!(matches!(d.app.screen(), Screen::Settings(_)));
+    std::fs::remove_dir_all(data.config_path()).unwrap();
+    std::fs::write(data.config_path(), &before).unwrap();
+    d.key(Pressed::F(12));
+    assert_eq!(
+        d.app.banner().map(|b| b.text.clone()),
+        Some(d.t("settings.saved"))
+    );
+    assert!(matches!(d.app.screen(), Screen::Sale(_)));
 }

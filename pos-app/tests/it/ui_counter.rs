@@ -2,14 +2,12 @@
 //! registering a member offline, paying the exact rest by wallet, points within the
 //! rules, the drawer's paid-out that a manager approves.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::keys::Pressed;
 use pos_app::app::screen::{approval, drawer, login, member, payment, returns};
 use pos_app::app::{Message, Screen};
 use pos_core::document::{DocumentBody, TenderKind};
 use rust_decimal::Decimal;
-use ui_support::*;
 
 #[test]
 fn hold_two_sales_and_resume_one() {
@@ -34,7 +32,7 @@ fn hold_two_sales_and_resume_one() {
         .position(|h| h.label.starts_with("鱼跃血压计袖带"))
         .expect("the cuff sale is held");
     d.key(Pressed::Char(char::from(b'1' + cuff as u8)));
-    assert!(matches!(d.app.screen(), Screen::Sale));
+    assert!(matches!(d.app.screen(), Screen::Sale(_)));
     let lines = &d.till().cart().lines;
     assert_eq!(lines.len(), 1);
     assert_eq!(
@@ -221,7 +219,7 @@ fn ctrl_keys_clear_the_sale_guard_settings_and_log_out() {
     assert!(d.till().cart().lines.is_empty(), "Ctrl+N clears the sale");
     d.key(Pressed::Ctrl('s'));
     assert_eq!(d.banner(), d.t("settings.manager_only"));
-    assert!(matches!(d.app.screen(), Screen::Sale));
+    assert!(matches!(d.app.screen(), Screen::Sale(_)));
     d.key(Pressed::Ctrl('l'));
     assert!(
         matches!(d.app.screen(), Screen::Login(_)),

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod basket;
+pub mod fake_printer;
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -118,7 +119,7 @@ impl Driver {
             count::Message::Count(0, hundreds.to_string()),
         )));
         self.key(Pressed::Enter);
-        assert!(matches!(self.app.screen(), pos_app::app::Screen::Sale));
+        assert!(matches!(self.app.screen(), pos_app::app::Screen::Sale(_)));
     }
 
     pub fn send(&mut self, message: Message) {

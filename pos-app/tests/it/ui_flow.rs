@@ -3,8 +3,7 @@
 //! approves, a member, points, a split payment, the receipt on a capturing printer, a
 //! return of one line from the receipt's QR code, the X report and a Z with a variance.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::keys::Pressed;
 use pos_app::app::screen::{
     close, count, login, member, payment, price_edit, returns, sale, shift_open,
@@ -12,7 +11,6 @@ use pos_app::app::screen::{
 use pos_app::app::{Level, Message, Screen};
 use pos_core::document::{DocumentBody, TenderKind};
 use rust_decimal::Decimal;
-use ui_support::*;
 
 /// 500 yuan float: five 100-yuan notes.
 fn open_shift_with_500(d: &mut Driver) {
@@ -25,7 +23,7 @@ fn open_shift_with_500(d: &mut Driver) {
     )));
     assert!(d.shows("¥500.00"), "the count adds up on screen");
     d.click(&d.t("shift.open"));
-    assert!(matches!(d.app.screen(), Screen::Sale));
+    assert!(matches!(d.app.screen(), Screen::Sale(_)));
 }
 
 fn log_in_as_cashier(d: &mut Driver) {
@@ -70,12 +68,12 @@ fn a_day_at_the_counter() {
     assert_eq!(cart[1].lot.as_deref(), Some("L2411B12"));
     assert_eq!(cart[2].serial.as_deref(), Some("YW2602701823"));
     assert_eq!(
-        d.app.sale().last_scanned,
+        d.app.sale().expect("the sale screen").last_scanned,
         Some(3),
         "the last scan is highlighted"
     );
     assert_eq!(
-        d.app.sale().entry,
+        d.app.sale().expect("the sale screen").entry,
         "",
         "the scanned keys left the entry box"
     );
@@ -109,7 +107,13 @@ fn a_day_at_the_counter() {
     ));
     d.key(Pressed::Enter);
     assert!(d.app.approval().is_none());
-    let priced = d.app.sale().priced.clone().expect("priced cart");
+    let priced = d
+        .app
+        .sale()
+        .expect("the sale screen")
+        .priced
+        .clone()
+        .expect("priced cart");
     assert_eq!(
         priced.lines[0].unit_price,
         Decimal::new(3900, 2),
@@ -120,12 +124,19 @@ fn a_day_at_the_counter() {
     d.key(Pressed::F(2));
     d.send(Message::Member(member::Message::Key("886000000002".into())));
     d.key(Pressed::Enter);
-    assert!(matches!(d.app.screen(), Screen::Sale));
+    assert!(matches!(d.app.screen(), Screen::Sale(_)));
     assert!(
         d.shows("886000000002  183****3838"),
         "card and masked phone on the sale screen"
     );
-    let total = d.app.sale().priced.as_ref().unwrap().total;
+    let total = d
+        .app
+        .sale()
+        .expect("the sale screen")
+        .priced
+        .as_ref()
+        .unwrap()
+        .total;
     assert!(d.shows(&format!("¥{total:.2}")), "the total is on screen");
 
     // Pay: 500 points (5.00), 100.00 by card with a reference, the rest in cash.
@@ -145,7 +156,7 @@ fn a_day_at_the_counter() {
     d.key(Pressed::Enter);
 
     assert!(
-        matches!(d.app.screen(), Screen::Sale),
+        matches!(d.app.screen(), Screen::Sale(_)),
         "covered: the sale completed"
     );
     assert!(d.till().cart().lines.is_empty());
@@ -208,7 +219,7 @@ fn a_day_at_the_counter() {
     )));
     assert!(d.shows(&d.t("return.confirm")));
     d.key(Pressed::Enter);
-    assert!(matches!(d.app.screen(), Screen::Sale));
+    assert!(matches!(d.app.screen(), Screen::Sale(_)));
     let ret = d
         .till()
         .store()

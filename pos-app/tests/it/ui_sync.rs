@@ -5,32 +5,40 @@
 //! with one document waiting; once the line is back it drains; a price changed at head
 //! office reaches the sale screen.
 
-mod ui_support;
-
 use std::time::{Duration, Instant};
 
+use crate::ui_support::*;
 use pos_app::app::Message;
 use pos_app::app::keys::Pressed;
 use pos_app::app::screen::payment;
 use pos_core::data_dir::ServerConfig;
 use pos_core::import::{CatalogImport, parse_catalog_csv};
+use pos_core::till::EnteredCode;
 use rust_decimal::Decimal;
 use tests::head_office::TestHeadOffice;
 use tests::proxy::{Fault, FaultProxy, pass, random};
-use ui_support::*;
+use tokio::runtime::Runtime;
 
 /// The demo's blood-pressure cuff (49.00).
 const CUFF: &str = "6921345626875";
 /// Longest a test waits for the agent to do something.
 const PATIENCE: Duration = Duration::from_secs(60);
+/// Longest a test waits for the agent's next status before looking again.
+const NEXT_STATUS_MAX: Duration = Duration::from_secs(1);
 
-/// Feeds the app timer ticks, as the window does, until `done` holds.
-fn tick_until(d: &mut Driver, what: &str, mut done: impl FnMut(&mut Driver) -> bool) {
+/// Feeds the app timer ticks and the sync agent's statuses as they come, as the
+/// window's subscriptions do, until `done` holds.
+fn tick_until(d: &mut Driver, rt: &Runtime, what: &str, mut done: impl FnMut(&mut Driver) -> bool) {
     let deadline = Instant::now() + PATIENCE;
+    let mut statuses = d.app.sync_feed().expect("the agent runs").receiver();
     while !done(d) {
         assert!(Instant::now() < deadline, "waited {PATIENCE:?} for {what}");
         d.send(Message::Tick(Instant::now()));
-        std::thread::sleep(Duration::from_millis(25));
+        let status = statuses.borrow_and_update().clone();
+        d.send(Message::Synced(status));
+        // The agent's next status; the bound lets the till's own figures move too.
+        let _ =
+            rt.block_on(async { tokio::time::timeout(NEXT_STATUS_MAX, statuses.changed()).await });
     }
 }
 
@@ -46,11 +54,7 @@ fn sell_a_cuff(d: &mut Driver) -> Duration {
 }
 
 fn waiting(d: &Driver) -> u64 {
-    d.till()
-        .store()
-        .outbox_stats()
-        .expect("outbox stats")
-        .waiting
+    d.till().outbox_stats().expect("outbox stats").waiting
 }
 
 fn demo_catalog() -> CatalogImport {
@@ -79,7 +83,7 @@ fn the_counter_syncs_through_its_own_agent_and_never_waits_for_the_line() {
 
     // Online: the sale is pushed and the bar says so, with the time of the sync.
     sell_a_cuff(&mut d);
-    tick_until(&mut d, "the first sale to reach head office", |d| {
+    tick_until(&mut d, &rt, "the first sale to reach head office", |d| {
         waiting(d) == 0 && d.app.status().online && d.app.status().last_sync.is_some()
     });
     assert!(d.shows(&d.t("status.online")));
@@ -96,8 +100,8 @@ fn the_counter_syncs_through_its_own_agent_and_never_waits_for_the_line() {
         waited < Duration::from_secs(2),
         "the cashier waited {waited:?} on a cut line"
     );
-    assert!(matches!(d.app.screen(), pos_app::app::Screen::Sale));
-    tick_until(&mut d, "the bar to say offline", |d| {
+    assert!(matches!(d.app.screen(), pos_app::app::Screen::Sale(_)));
+    tick_until(&mut d, &rt, "the bar to say offline", |d| {
         !d.app.status().online && waiting(d) == 1
     });
     assert!(d.shows(&d.t("status.offline")));
@@ -110,7 +114,7 @@ fn the_counter_syncs_through_its_own_agent_and_never_waits_for_the_line() {
 
     // The line is back: the waiting sale goes, exactly once.
     line.set_plan(pass());
-    tick_until(&mut d, "the backlog to drain", |d| {
+    tick_until(&mut d, &rt, "the backlog to drain", |d| {
         waiting(d) == 0 && d.app.status().online
     });
     let after = rt.block_on(ho.documents("S001", "T01"));
@@ -134,13 +138,12 @@ fn the_counter_syncs_through_its_own_agent_and_never_waits_for_the_line() {
     rt.block_on(ho.import(&repriced, None));
     // The next sale nudges the agent, whose cycle pushes it and then pulls the feed.
     sell_a_cuff(&mut d);
-    tick_until(&mut d, "the new price to reach the till", |d| {
-        d.till()
-            .store()
-            .product_by_code(CUFF)
-            .ok()
-            .flatten()
-            .is_some_and(|p| p.price == cuff.price)
+    tick_until(&mut d, &rt, "the new price to reach the till", |d| match d
+        .till()
+        .classify(CUFF, None)
+    {
+        Ok(EnteredCode::Product(item)) => item.product.price == cuff.price,
+        _ => false,
     });
     d.scan(CUFF);
     assert!(d.shows("¥45.00"), "the sale screen shows the new price");

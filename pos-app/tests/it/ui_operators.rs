@@ -1,13 +1,11 @@
 //! A manager manages operators from the till window (settings, F2): adds a cashier who
 //! then logs in, resets a locked-out PIN, deactivates; cashiers are refused the screen.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::keys::Pressed;
 use pos_app::app::screen::{Go, count, login, operators, sale, shift_open};
 use pos_app::app::{Message, Screen};
 use pos_core::operator::Role;
-use ui_support::*;
 
 fn log_in(d: &mut Driver, id: &str, pin: &str) {
     d.send(Message::Login(login::Message::Operator(id.into())));
@@ -56,7 +54,7 @@ fn a_manager_adds_a_cashier_resets_a_pin_and_deactivates() {
         count::Message::Count(0, "2".into()),
     )));
     d.key(Pressed::Enter);
-    assert!(matches!(d.app.screen(), Screen::Sale));
+    assert!(matches!(d.app.screen(), Screen::Sale(_)));
     open_operators(&mut d);
     assert!(d.shows("店长") && d.shows("收银员") && d.shows(&d.t("operators.active_state")));
 
@@ -107,11 +105,11 @@ fn a_manager_adds_a_cashier_resets_a_pin_and_deactivates() {
     d.key(Pressed::Escape);
     assert!(matches!(d.app.screen(), Screen::Settings(_)));
     d.key(Pressed::Escape);
-    assert!(matches!(d.app.screen(), Screen::Sale));
+    assert!(matches!(d.app.screen(), Screen::Sale(_)));
     log_out(&mut d);
     assert!(d.shows("李娜 · 收银员"), "the new cashier is offered");
     log_in(&mut d, "c02", "2468");
-    assert!(matches!(d.app.screen(), Screen::Sale), "{}", d.banner());
+    assert!(matches!(d.app.screen(), Screen::Sale(_)), "{}", d.banner());
     assert_eq!(d.till().operator().map(|o| o.id.as_str()), Some("c02"));
 
     // Wrong PINs lock the new cashier out.
@@ -195,9 +193,9 @@ fn a_manager_adds_a_cashier_resets_a_pin_and_deactivates() {
 fn a_cashier_is_refused_the_operators_screen() {
     let (_dir, mut d) = at_sale_screen(2);
     d.send(Message::Sale(sale::Message::Go(Go::Operators)));
-    assert!(matches!(d.app.screen(), Screen::Sale));
+    assert!(matches!(d.app.screen(), Screen::Sale(_)));
     assert_eq!(d.banner(), d.t("operators.manager_only"));
     d.click(&d.t("sale.settings"));
-    assert!(matches!(d.app.screen(), Screen::Sale));
+    assert!(matches!(d.app.screen(), Screen::Sale(_)));
     assert_eq!(d.banner(), d.t("settings.manager_only"));
 }

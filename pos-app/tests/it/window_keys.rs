@@ -3,19 +3,23 @@
 //! cash amount at once, Enter; the next customer's first scan at once. Every sale, line
 //! and digit of the amount must reach the till's file.
 //!
+//! A second run sells with a network printer configured: every printed receipt must
+//! leave the till file's print queue, which only the printer's outcomes, arriving as
+//! the window's subscription, make happen.
+//!
 //! Xvfb and xdotool come from `scripts/setup.sh`. The test waits on the till's file (each
 //! wait bounded) and takes its X server and window down with it.
-
-mod ui_support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::ui_support::basket::{BASKET, TENDERED, assert_complete, documents, sales};
+use crate::ui_support::fake_printer::{FakePrinter, READY};
+use crate::ui_support::{CASHIER_PIN, demo_data_dir};
 use pos_core::data_dir::DataDir;
-use ui_support::basket::{BASKET, TENDERED, assert_complete, documents, sales};
-use ui_support::{CASHIER_PIN, demo_data_dir};
+use pos_core::store::Store;
 
 const SALES: usize = 300;
 /// Bound on starting the X server and the window, and on logging in.
@@ -184,6 +188,55 @@ fn three_hundred_sales_keyed_into_the_real_window_all_reach_the_till_file() {
     assert!(all_in, "the till kept changing past the bound");
     drop(app);
     assert_complete(&on_disk, SALES);
+}
+
+/// Receipts printed in the running window leave the till file's print queue: the
+/// printer thread's outcomes reach the app through its subscription, with no timer
+/// polling for them.
+#[test]
+fn in_the_real_window_printed_receipts_leave_the_print_queue() {
+    const PRINTED: usize = 3;
+    let printer = FakePrinter::start(READY);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let data = demo_data_dir(&dir.path().join("till"), Some(printer.uri()));
+    let (_xvfb, display) = start_xvfb();
+    let log = dir.path().join("pos.log");
+    let app = start_window(&display, &data, &log);
+    let login = format!(
+        "type --delay 300 {CASHIER_PIN}\nkey --delay 300 Return\ntype --delay 300 5\nkey --delay 300 Return\n"
+    );
+    run_script(&display, &dir.path().join("login.xdo"), &login);
+    assert!(
+        wait_for(START_MAX, || !documents(&data, "shift_open").is_empty()),
+        "the shift did not open; pos said: {}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+
+    run_script(
+        &display,
+        &dir.path().join("sales.xdo"),
+        &sales_script(PRINTED),
+    );
+    assert!(
+        wait_for(CATCH_UP_MAX, || sales(&data).len() >= PRINTED),
+        "the sales did not reach the file"
+    );
+    for _ in 0..PRINTED {
+        let job = printer.next_job();
+        assert!(!job.is_empty(), "a receipt");
+    }
+    let waiting = || {
+        Store::open_existing(&data.till_path())
+            .and_then(|store| store.unprinted_receipts())
+            .map(|waiting| waiting.len())
+    };
+    assert!(
+        wait_for(CATCH_UP_MAX, || waiting().is_ok_and(|n| n == 0)),
+        "{:?} receipts still wait in the print queue; pos said: {}",
+        waiting(),
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    drop(app);
 }
 
 /// Runs an xdotool script (one command a line), bounded by [`KEYING_MAX`].

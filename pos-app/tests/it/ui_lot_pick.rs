@@ -3,13 +3,11 @@
 //! or a number and Enter choose; an expired lot is refused as a scan is; a near-expiry
 //! lot warns; Esc cancels; the sale is recorded with the chosen lot.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::keys::{KeyPress, Pressed};
 use pos_app::app::screen::payment;
 use pos_app::app::{Level, Message, Screen};
 use pos_core::document::DocumentBody;
-use ui_support::*;
 
 /// 鱼跃血糖试纸 710 100片: lots L2410D15 (expired 2026-10-02, 2 in stock), L2411B12
 /// (2026-11-24, near expiry, 22) and L2606B08 (2028-06-24, 14).
@@ -37,7 +35,12 @@ fn choose_a_lot_by_keys_and_sell_it() {
     );
 
     d.key(Pressed::F(1));
-    let pick = d.app.sale().lot_pick().expect("F1 opens the lot picker");
+    let pick = d
+        .app
+        .sale()
+        .expect("the sale screen")
+        .lot_pick()
+        .expect("F1 opens the lot picker");
     let lots: Vec<_> = pick
         .choices
         .iter()
@@ -63,7 +66,7 @@ fn choose_a_lot_by_keys_and_sell_it() {
     d.key(Pressed::Down);
     d.key(Pressed::Enter);
     assert!(
-        d.app.sale().lot_pick().is_none(),
+        d.app.sale().expect("the sale screen").lot_pick().is_none(),
         "chosen: the picker closes"
     );
     assert_eq!(strips_lot(&d).as_deref(), Some("L2606B08"));
@@ -84,7 +87,7 @@ fn choose_a_lot_by_keys_and_sell_it() {
     d.key(Pressed::F(1));
     d.send(Message::Payment(payment::Message::Amount("200".into())));
     d.key(Pressed::Enter);
-    assert!(matches!(d.app.screen(), Screen::Sale), "paid");
+    assert!(matches!(d.app.screen(), Screen::Sale(_)), "paid");
     let doc = d
         .till()
         .store()
@@ -111,7 +114,7 @@ fn an_expired_lot_is_refused_and_a_near_expiry_lot_warns() {
 
     // The button opens the picker too; number 1 is the expired lot.
     d.click(&d.t("lot_pick.button"));
-    assert!(d.app.sale().lot_pick().is_some());
+    assert!(d.app.sale().expect("the sale screen").lot_pick().is_some());
     press_digit(&mut d, '1');
     let refusal = d.app.banner().cloned().expect("a refusal");
     assert_eq!(refusal.level, Level::Error);
@@ -130,10 +133,14 @@ fn an_expired_lot_is_refused_and_a_near_expiry_lot_warns() {
         "the line kept its lot"
     );
     assert!(
-        d.app.sale().lot_pick().is_some(),
+        d.app.sale().expect("the sale screen").lot_pick().is_some(),
         "the picker stays open for another choice"
     );
-    assert_eq!(d.app.sale().entry, "", "the digit was a pick, not text");
+    assert_eq!(
+        d.app.sale().expect("the sale screen").entry,
+        "",
+        "the digit was a pick, not text"
+    );
 
     // Number 2 expires in two days: chosen, with the scan's near-expiry warning.
     press_digit(&mut d, '2');
@@ -150,7 +157,7 @@ fn an_expired_lot_is_refused_and_a_near_expiry_lot_warns() {
     d.key(Pressed::F(1));
     d.key(Pressed::Up);
     d.key(Pressed::Escape);
-    assert!(d.app.sale().lot_pick().is_none());
+    assert!(d.app.sale().expect("the sale screen").lot_pick().is_none());
     assert_eq!(strips_lot(&d).as_deref(), Some("L2411B12"));
 }
 
@@ -161,7 +168,7 @@ fn a_line_without_lots_says_so() {
     assert_eq!(d.banner(), d.t("lot_pick.select_line"));
     d.scan(CUFF);
     d.send(Message::Key(KeyPress::new(Pressed::F(1), d.at)));
-    assert!(d.app.sale().lot_pick().is_none());
+    assert!(d.app.sale().expect("the sale screen").lot_pick().is_none());
     let name = d.till().cart().lines[0].product.name.clone();
     assert_eq!(
         d.banner(),

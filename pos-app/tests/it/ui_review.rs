@@ -3,8 +3,7 @@
 //! office), says plainly when it shows only this till (no head office configured, or head
 //! office unreachable), and lists the operator changes made at this till.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::Message;
 use pos_app::app::Screen;
 use pos_app::app::keys::Pressed;
@@ -15,7 +14,6 @@ use rust_decimal::Decimal;
 use tests::first_sale_at;
 use tests::head_office::TestHeadOffice;
 use tests::tills::{PIN, TestTill};
-use ui_support::*;
 
 /// A terminal of store S001 that takes its Z report and hands it to head office.
 async fn closed_terminal(ho: &TestHeadOffice, terminal: &str) -> TestTill {

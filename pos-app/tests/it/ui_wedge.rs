@@ -1,11 +1,9 @@
 //! The keyboard-wedge scanner: keys at scanner speed ending in Enter are one scan even
 //! though the entry box has the focus; a person typing slowly keeps their text.
 
-mod ui_support;
-
+use crate::ui_support::*;
 use pos_app::app::Message;
 use pos_app::app::keys::Pressed;
-use ui_support::*;
 
 #[test]
 fn scanner_speed_keys_are_one_scan_even_in_the_search_box() {
@@ -15,11 +13,11 @@ fn scanner_speed_keys_are_one_scan_even_in_the_search_box() {
     assert_eq!(lines.len(), 1, "one scan, one line");
     assert_eq!(lines[0].product.sku, "100024");
     assert_eq!(
-        d.app.sale().entry,
+        d.app.sale().expect("the sale screen").entry,
         "",
         "the scanned keys do not stay in the search box"
     );
-    assert!(d.app.sale().hits().is_empty());
+    assert!(d.app.sale().expect("the sale screen").hits().is_empty());
 }
 
 #[test]
@@ -27,8 +25,12 @@ fn slow_typing_stays_text_and_searches_by_pinyin_initials() {
     let (_dir, mut d) = at_sale_screen(1);
     d.type_into_entry("xyj", PERSON_GAP);
     assert!(d.till().cart().lines.is_empty(), "typing is not a scan");
-    assert_eq!(d.app.sale().entry, "xyj", "the typed text stays in the box");
-    let hits = d.app.sale().hits();
+    assert_eq!(
+        d.app.sale().expect("the sale screen").entry,
+        "xyj",
+        "the typed text stays in the box"
+    );
+    let hits = d.app.sale().expect("the sale screen").hits();
     assert!(!hits.is_empty(), "xyj finds 血压计");
     let names: Vec<&str> = hits.iter().map(|p| p.name.as_str()).collect();
     assert!(
@@ -51,6 +53,7 @@ fn slow_typing_stays_text_and_searches_by_pinyin_initials() {
     let pick = d
         .app
         .sale()
+        .expect("the sale screen")
         .serial_pick()
         .cloned()
         .expect("the units in stock are offered");
@@ -68,7 +71,7 @@ fn a_slow_burst_of_digits_with_enter_is_a_typed_code() {
     // A cashier keying the barcode by hand: not a scan, but Enter still adds it.
     d.type_into_entry("6921345626875", PERSON_GAP);
     assert_eq!(d.till().cart().lines.len(), 1);
-    assert_eq!(d.app.sale().entry, "");
+    assert_eq!(d.app.sale().expect("the sale screen").entry, "");
 }
 
 #[test]
@@ -115,7 +118,7 @@ fn a_burst_whose_first_key_came_late_is_still_one_scan() {
     assert_eq!(lines.len(), 1, "{}", d.banner());
     assert_eq!(lines[0].serial.as_deref(), Some("YW2602701823"));
     assert_eq!(
-        d.app.sale().entry,
+        d.app.sale().expect("the sale screen").entry,
         "",
         "no key of the scan is left in the box"
     );

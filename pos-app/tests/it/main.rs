@@ -1,0 +1,19 @@
+//! Every integration test of `pos-app` in one test binary (one link instead of one per
+//! file), a module per area.
+
+mod cli;
+mod entered_codes;
+mod ui_counter;
+mod ui_faults;
+mod ui_flow;
+mod ui_i18n;
+mod ui_lot_pick;
+mod ui_no_receipt;
+mod ui_operators;
+mod ui_printer;
+mod ui_review;
+mod ui_support;
+mod ui_sync;
+mod ui_typing;
+mod ui_wedge;
+mod window_keys;
