@@ -21,8 +21,7 @@ pub const DEMO_MANAGER_PIN: &str = "123456";
 pub const DEMO_CASHIER_PIN: &str = "1111";
 
 /// A new till at `path` for demos, tests and benchmarks: store S001, terminal T01, the
-/// manager and the cashier with the demo PINs, and `catalog` imported. The PINs' salts
-/// are fixed, so this is never a real store's till.
+/// manager and the cashier with the demo PINs, and `catalog` imported.
 pub fn demo_till(
     path: &Path,
     config: TillConfig,
@@ -37,7 +36,6 @@ pub fn demo_till(
         name: "店长",
         role: Role::Manager,
         pin: DEMO_MANAGER_PIN,
-        salt: [1; 16],
     };
     let mut till = Till::init(path, identity, manager, config)?;
     till.add_operator(NewOperator {
@@ -45,7 +43,6 @@ pub fn demo_till(
         name: "收银员",
         role: Role::Cashier,
         pin: DEMO_CASHIER_PIN,
-        salt: [2; 16],
     })?;
     till.store_mut().import_catalog(catalog)?;
     Ok(till)

@@ -37,7 +37,6 @@ impl TestTill {
             name: "店长",
             role: Role::Manager,
             pin: PIN,
-            salt: [9; 16],
         };
         Till::init(&data.till_path(), identity, manager, Default::default()).expect("init a till");
         let mut config = data.load_config().expect("the default config");

@@ -62,7 +62,6 @@ pub fn init(data: &DataDir, a: InitArgs) -> anyhow::Result<()> {
             name: "店长",
             role: Role::Manager,
             pin: &a.manager_pin,
-            salt: rand::random(),
         };
         let mut till = Till::init(&data.till_path(), identity, manager, Default::default())?;
         if let Some(pin) = &a.cashier_pin {
@@ -71,7 +70,6 @@ pub fn init(data: &DataDir, a: InitArgs) -> anyhow::Result<()> {
                 name: "收银员",
                 role: Role::Cashier,
                 pin,
-                salt: rand::random(),
             })?;
         }
     }

@@ -130,7 +130,6 @@ fn without_head_office_the_review_says_it_shows_only_this_till_and_lists_operato
             name: "周婷",
             role: pos_core::operator::Role::Cashier,
             pin: "2468",
-            salt: [7; 16],
         };
         till.add_operator_as_manager(new, demo_now())
             .expect("add an operator");

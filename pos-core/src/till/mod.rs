@@ -220,8 +220,6 @@ pub struct NewOperator<'a> {
     pub name: &'a str,
     pub role: crate::operator::Role,
     pub pin: &'a str,
-    /// Random salt for the PIN hash, from the caller (the domain draws no randomness).
-    pub salt: [u8; 16],
 }
 
 struct Envelope {

@@ -15,7 +15,6 @@ fn new_cashier<'a>(id: &'a str, name: &'a str, pin: &'a str) -> NewOperator<'a> 
         name,
         role: Role::Cashier,
         pin,
-        salt: [9; 16],
     }
 }
 
@@ -109,9 +108,7 @@ fn only_a_logged_in_manager_manages_operators() {
         t.till
             .add_operator_as_manager(new_cashier("c2", "李娜", "2468"), now())
             .unwrap_err(),
-        t.till
-            .reset_pin("manager", "9999", [3; 16], now())
-            .unwrap_err(),
+        t.till.reset_pin("manager", "9999", now()).unwrap_err(),
         t.till.deactivate_operator("manager", now()).unwrap_err(),
     ];
     for e in refusals {
@@ -147,7 +144,7 @@ fn a_pin_reset_replaces_the_pin_and_ends_a_lock_out() {
     );
 
     t.till.login("manager", MANAGER_PIN, now()).unwrap();
-    t.till.reset_pin("cashier", "8642", [4; 16], now()).unwrap();
+    t.till.reset_pin("cashier", "8642", now()).unwrap();
     let listed = t.till.operator_statuses(now()).unwrap();
     assert_eq!(
         listed
@@ -168,22 +165,16 @@ fn refused_pin_resets_change_nothing() {
     let mut t = as_manager();
     let before = snapshot(&t.till);
     for (id, pin) in [("cashier", "12"), ("cashier", "abcd"), ("cashier", "")] {
-        let e = t.till.reset_pin(id, pin, [5; 16], now()).unwrap_err();
+        let e = t.till.reset_pin(id, pin, now()).unwrap_err();
         assert!(matches!(e, TillError::BadPinFormat), "{pin:?}: {e}");
     }
-    let e = t
-        .till
-        .reset_pin("nobody", "2468", [5; 16], now())
-        .unwrap_err();
+    let e = t.till.reset_pin("nobody", "2468", now()).unwrap_err();
     assert!(matches!(e, TillError::UnknownOperator { .. }), "{e}");
     assert_eq!(snapshot(&t.till), before);
 
     t.till.deactivate_operator("cashier", now()).unwrap();
     let before = snapshot(&t.till);
-    let e = t
-        .till
-        .reset_pin("cashier", "2468", [5; 16], now())
-        .unwrap_err();
+    let e = t.till.reset_pin("cashier", "2468", now()).unwrap_err();
     assert!(
         matches!(e, TillError::Operator(OperatorError::Inactive { .. })),
         "{e}"
@@ -366,7 +357,6 @@ fn a_refused_first_manager_leaves_no_till_file() {
             name: "店长",
             role: Role::Manager,
             pin,
-            salt: [1; 16],
         };
         let refused = Till::init(&path, identity.clone(), manager, TillConfig::default());
         assert!(refused.is_err(), "{id:?} / {pin:?} was accepted");
@@ -381,7 +371,6 @@ fn first_manager() -> NewOperator<'static> {
         name: "店长",
         role: Role::Manager,
         pin: "123456",
-        salt: [1; 16],
     }
 }
 
@@ -431,7 +420,7 @@ fn every_operator_change_is_a_document_naming_who_whom_and_when() {
     t.till
         .add_operator_as_manager(new_cashier("c2", "李娜", "2468"), now())
         .unwrap();
-    t.till.reset_pin("c2", "8642", [4; 16], later).unwrap();
+    t.till.reset_pin("c2", "8642", later).unwrap();
     t.till.deactivate_operator("c2", later).unwrap();
     // Refused changes write no document.
     t.till.deactivate_operator("manager", later).unwrap_err();

@@ -47,7 +47,6 @@ fn till(dir: &Path, server: Option<ServerConfig>, sales: usize) -> DataDir {
         name: "店长",
         role: Role::Manager,
         pin: PIN,
-        salt: [3; 16],
     };
     let mut till = Till::init(&data.till_path(), identity, manager, Default::default()).unwrap();
     let catalog =

@@ -331,7 +331,6 @@ impl State {
             name: &name,
             role: self.role,
             pin: &pin,
-            salt: rand::random(),
         };
         if let Err(e) = ctx.till.add_operator_as_manager(new, ctx.now) {
             self.focus = match &e {
@@ -364,7 +363,7 @@ impl State {
             Ok(pin) => pin,
             Err(e) => return Some(Event::Error(e)),
         };
-        if let Err(e) = ctx.till.reset_pin(id, &pin, rand::random(), ctx.now) {
+        if let Err(e) = ctx.till.reset_pin(id, &pin, ctx.now) {
             self.clear_pins();
             return Some(Event::Error(e));
         }

@@ -131,7 +131,6 @@ impl State {
             name: i18n.t("role.manager"),
             role: Role::Manager,
             pin: &self.manager_pin,
-            salt: rand::random(),
         };
         let mut config = config.clone();
         config.store_name = self.store_name.trim().to_string();
@@ -147,7 +146,6 @@ impl State {
                         name: i18n.t("role.cashier"),
                         role: Role::Cashier,
                         pin: &self.cashier_pin,
-                        salt: rand::random(),
                     };
                     till.add_operator(cashier)?;
                 }
