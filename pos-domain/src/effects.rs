@@ -3,7 +3,10 @@
 //! writes these moves into its file when it commits a document, and head office's ingest
 //! applies the same moves to its database, so the two cannot drift.
 
+use std::collections::HashMap;
+
 use thiserror::Error;
+use uuid::Uuid;
 
 use crate::document::{Document, DocumentBody, Sale, SaleLine, SaleMember};
 
@@ -148,6 +151,28 @@ pub fn effects_of(
         | DocumentBody::OperatorChange(_) => {}
     }
     Ok(fx.out)
+}
+
+/// The effects of one till's documents, in order; a void reverses the sale it names
+/// among them (one whose sale is not among them moves nothing).
+pub fn effects_of_documents(documents: &[Document]) -> Result<Vec<DocumentEffects>, EffectError> {
+    let sales: HashMap<Uuid, &Sale> = documents
+        .iter()
+        .filter_map(|d| match &d.body {
+            DocumentBody::Sale(sale) => Some((d.id, sale)),
+            _ => None,
+        })
+        .collect();
+    documents
+        .iter()
+        .map(|doc| {
+            let voided = match &doc.body {
+                DocumentBody::Void(v) => sales.get(&v.sale_id).copied(),
+                _ => None,
+            };
+            effects_of(doc, voided)
+        })
+        .collect()
 }
 
 fn negate(points: i64, field: &'static str) -> Result<i64, EffectError> {

@@ -1,11 +1,10 @@
 //! What the tills' documents do to stock and points, as the till computes it
 //! (`pos_domain::effects`), added up over tills: what head office must end with.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use pos_core::document::{Document, DocumentBody};
-use pos_core::effects::effects_of;
-use uuid::Uuid;
+use pos_core::document::Document;
+use pos_core::effects::effects_of_documents;
 
 /// Stock moves by (store, sku, lot_no) and point moves by member id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -17,16 +16,8 @@ pub struct Effects {
 impl Effects {
     /// Adds one till's documents.
     pub fn add_till(&mut self, documents: &[Document]) {
-        let by_id: HashMap<Uuid, &Document> = documents.iter().map(|d| (d.id, d)).collect();
-        for doc in documents {
-            let voided = match &doc.body {
-                DocumentBody::Void(v) => match by_id.get(&v.sale_id).map(|d| &d.body) {
-                    Some(DocumentBody::Sale(sale)) => Some(sale),
-                    _ => None,
-                },
-                _ => None,
-            };
-            let fx = effects_of(doc, voided).expect("a till's documents have effects");
+        let effects = effects_of_documents(documents).expect("a till's documents have effects");
+        for (doc, fx) in documents.iter().zip(effects) {
             for s in fx.stock {
                 let key = (doc.store_id.clone(), s.sku, s.lot_no.unwrap_or_default());
                 *self.stock.entry(key).or_default() += s.quantity;

@@ -14,8 +14,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use pos_core::data_dir::DataDir;
-use pos_core::document::{Document, DocumentBody};
-use pos_core::effects::effects_of;
+use pos_core::document::Document;
+use pos_core::effects::effects_of_documents;
 use pos_core::import::{CatalogImport, parse_catalog_csv};
 use pos_core::simulate::{SimulateOptions, simulate};
 use pos_core::store::Store;
@@ -160,7 +160,6 @@ fn check_file(data: &DataDir, catalog: &CatalogImport, traced: &[(u64, String)])
 /// Stock and points the till shows must equal the import plus the effects of every stored
 /// document: a document written without its stock or point rows would break this.
 fn check_effects(store: &Store, catalog: &CatalogImport, documents: &[Document]) {
-    let by_id: BTreeMap<_, _> = documents.iter().map(|d| (d.id, d)).collect();
     let mut stock: BTreeMap<String, i64> = BTreeMap::new();
     for s in &catalog.stock {
         *stock.entry(s.sku.clone()).or_default() += s.quantity;
@@ -170,15 +169,8 @@ fn check_effects(store: &Store, catalog: &CatalogImport, documents: &[Document])
         .iter()
         .map(|m| (m.id.clone(), m.points_balance))
         .collect();
-    for doc in documents {
-        let voided = match &doc.body {
-            DocumentBody::Void(v) => match by_id.get(&v.sale_id).map(|d| &d.body) {
-                Some(DocumentBody::Sale(sale)) => Some(sale),
-                _ => None,
-            },
-            _ => None,
-        };
-        let fx = effects_of(doc, voided).expect("a till's documents have effects");
+    let effects = effects_of_documents(documents).expect("a till's documents have effects");
+    for fx in effects {
         for s in fx.stock {
             *stock.entry(s.sku).or_default() += s.quantity;
         }
