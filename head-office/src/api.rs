@@ -153,6 +153,14 @@ pub async fn get_feed(
     let mut client = state.pool.get().await.map_err(DbError::from)?;
     // A `FeedPage` written straight from the stored JSON (see `feed::read_page`).
     let page = feed::read_page(&mut client, &terminal.store_id, params.cursor, limit).await?;
+    // For the console's "last pull" per terminal.
+    client
+        .execute(
+            "UPDATE terminals SET last_pull_at = now() WHERE store_id = $1 AND terminal_id = $2",
+            &[&terminal.store_id, &terminal.terminal_id],
+        )
+        .await
+        .map_err(DbError::from)?;
     Ok((
         [(
             header::CONTENT_TYPE,

@@ -85,9 +85,19 @@ pub async fn authenticate(
     token: &str,
 ) -> Result<Terminal, HttpError> {
     let hash = token_sha256(token);
+    // Also notes the contact for the console, at most every 10 s per terminal so that a
+    // busy till does not write on every request.
     let row = client
         .query_opt(
-            "SELECT store_id, terminal_id, token_sha256 FROM terminals WHERE token_sha256 = $1",
+            "WITH found AS (
+                 SELECT store_id, terminal_id, token_sha256, last_contact_at FROM terminals
+                 WHERE token_sha256 = $1
+             ), touched AS (
+                 UPDATE terminals t SET last_contact_at = now() FROM found f
+                 WHERE t.store_id = f.store_id AND t.terminal_id = f.terminal_id
+                   AND (f.last_contact_at IS NULL OR f.last_contact_at < now() - interval '10 seconds')
+             )
+             SELECT store_id, terminal_id, token_sha256 FROM found",
             &[&hash.as_slice()],
         )
         .await

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         3,
         include_str!("../migrations/0003_unique_cards_one_z_per_day.sql"),
     ),
+    (4, include_str!("../migrations/0004_console.sql")),
 ];
 
 /// Advisory lock key that serialises migrations of one database across processes.

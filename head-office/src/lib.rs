@@ -6,6 +6,7 @@
 //! - [`state`]: [`state::AppState`], what every handler shares (also `server::AppState`).
 //! - [`connection`]: one client connection: HTTP/1.1, its time limits, shutdown.
 //! - [`api`]: the request handlers.
+//! - [`console`]: the back-office web console (server-rendered pages under `/`).
 //! - [`auth`]: terminal tokens (enrolment, hashing, the bearer extractor).
 //! - [`body`]: request bodies within limits, gzip.
 //! - [`ingest`]: a batch of documents in one transaction: duplicates, gaps, effects.
@@ -27,6 +28,7 @@ pub mod auth;
 pub mod body;
 pub mod catalog;
 pub mod connection;
+pub mod console;
 pub mod db;
 pub mod error;
 pub mod export;

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use head_office::export::{DateRange, ExportKind};
 use head_office::server::{AppState, ConnectionLimits};
-use head_office::{auth, catalog, db, export, reports, server, tls};
+use head_office::{auth, catalog, console, db, export, reports, server, tls};
 
 #[derive(Parser)]
 #[command(
@@ -84,6 +84,11 @@ enum Command {
     },
     /// Apply pending schema migrations.
     Migrate,
+    /// People who sign in to the console.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Mark a flagged point overdraft reviewed, once it has been settled with the member.
     ReviewOverdraft {
         /// The redeeming document's id, as `report overdrafts` prints it.
@@ -106,6 +111,21 @@ enum ExportArg {
     Closes,
     Members,
     Stock,
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add a person; the password is read from standard input (one line).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// admin, merchandiser, store_manager or auditor.
+        #[arg(long)]
+        role: String,
+        /// A store a store manager is given (repeat for several).
+        #[arg(long = "store")]
+        stores: Vec<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -140,6 +160,27 @@ async fn main() -> anyhow::Result<()> {
     let pool = db::pool(&url, pool_size, statement_timeout).context("database settings")?;
     let mut client = pool.get().await.context("connect to the database")?;
     match cli.command {
+        Command::User {
+            action: UserAction::Add { name, role, stores },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            db::migrate(&mut client).await?;
+            let user = console::users::add_user(&**client, &name, &role, &stores, password).await?;
+            eprintln!(
+                "user {} added as {}{}",
+                user.name,
+                user.role.as_str(),
+                if user.stores.is_empty() {
+                    String::new()
+                } else {
+                    format!(" of {}", user.stores.join(", "))
+                }
+            );
+        }
         Command::Migrate => {
             let applied = db::migrate(&mut client).await?;
             println!(
@@ -218,7 +259,7 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("{rows} rows written to {}", out.display());
         }
         Command::ReviewOverdraft { document } => {
-            match reports::mark_overdraft_reviewed(&**client, document).await? {
+            match reports::mark_overdraft_reviewed(&**client, document, "command line").await? {
                 reports::ReviewOutcome::Reviewed => {
                     eprintln!("overdraft of document {document} marked reviewed")
                 }

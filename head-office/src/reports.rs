@@ -141,17 +141,18 @@ pub enum ReviewOutcome {
 pub async fn mark_overdraft_reviewed(
     client: &impl GenericClient,
     document_id: Uuid,
+    reviewed_by: &str,
 ) -> Result<ReviewOutcome, DbError> {
     let row = client
         .query_opt(
             "WITH marked AS (
-                 UPDATE overdraft_reviews SET reviewed_at = now()
+                 UPDATE overdraft_reviews SET reviewed_at = now(), reviewed_by = $2
                  WHERE document_id = $1 AND reviewed_at IS NULL
                  RETURNING 1
              )
              SELECT EXISTS (SELECT 1 FROM marked),
                     EXISTS (SELECT 1 FROM overdraft_reviews WHERE document_id = $1)",
-            &[&document_id],
+            &[&document_id, &reviewed_by],
         )
         .await?;
     Ok(

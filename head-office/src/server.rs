@@ -17,6 +17,7 @@ use tokio_rustls::rustls::ServerConfig;
 use crate::api;
 use crate::connection;
 pub use crate::connection::ConnectionLimits;
+use crate::console;
 pub use crate::state::AppState;
 
 /// Pause after a failed accept (out of file descriptors): the loop must not spin.
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/feed", get(api::get_feed))
         .route("/v1/gaps", get(api::get_gaps))
         .route("/v1/stores/{store_id}/closes", get(api::get_closes))
+        .merge(console::routes())
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .with_state(state)
@@ -77,12 +79,13 @@ pub async fn run_with_limits(
 /// within the header read timeout.
 pub async fn run_tls_with_limits(
     listener: TcpListener,
-    state: AppState,
+    mut state: AppState,
     tls: Arc<ServerConfig>,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "head office listening (TLS)");
+    state.secure_cookies = true;
     serve(
         listener,
         router(state),

@@ -10,6 +10,8 @@ use crate::body::BodyLimits;
 pub struct AppState {
     pub pool: Pool,
     pub body_limits: BodyLimits,
+    /// The console's cookies carry `Secure`: set when serving HTTPS.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -17,6 +19,7 @@ impl AppState {
         AppState {
             pool,
             body_limits: BodyLimits::default(),
+            secure_cookies: false,
         }
     }
 }

@@ -44,6 +44,7 @@ fn every_command_has_help() {
         ("migrate", "--database-url"),
         ("report", "overdrafts"),
         ("review-overdraft", "--document"),
+        ("user", "add"),
     ] {
         let output = Command::new(BIN)
             .args([command, "--help"])
@@ -262,4 +263,85 @@ async fn sigterm_ends_serve_within_the_grace_period_whatever_the_clients_do() {
         took >= Duration::from_millis(900) && took < Duration::from_secs(10),
         "stopped {took:?} after SIGTERM with a 1 s grace period"
     );
+}
+
+/// `head-office user add` with the password on standard input.
+fn add_user(url: &str, args: &[&str], password: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(["user", "add"])
+        .args(args)
+        .env("DATABASE_URL", url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn user_add_reads_the_password_from_standard_input_and_refuses_bad_people() {
+    let url = PgCluster::shared().create_database().await.unwrap();
+    let added = add_user(
+        &url,
+        &[
+            "--name",
+            "li",
+            "--role",
+            "store_manager",
+            "--store",
+            "S001",
+            "--store",
+            "S002",
+        ],
+        "a long enough password",
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert!(String::from_utf8_lossy(&added.stderr).contains("store_manager of S001, S002"));
+    for (args, password, reason) in [
+        (
+            vec!["--name", "li", "--role", "admin"],
+            "a long enough password",
+            "already exists",
+        ),
+        (
+            vec!["--name", "x", "--role", "cashier"],
+            "a long enough password",
+            "role",
+        ),
+        (
+            vec!["--name", "y", "--role", "store_manager"],
+            "a long enough password",
+            "store manager needs",
+        ),
+        (
+            vec!["--name", "z", "--role", "auditor"],
+            "short",
+            "10 to 128",
+        ),
+    ] {
+        let refused = add_user(&url, &args, password);
+        assert!(!refused.status.success(), "{args:?} was taken");
+        let stderr = String::from_utf8_lossy(&refused.stderr).to_string();
+        assert!(stderr.contains(reason), "{args:?}: {stderr}");
+    }
+    let pool = head_office::db::pool(&url, 1, None).unwrap();
+    let client = pool.get().await.unwrap();
+    let rows = client
+        .query(
+            "SELECT name, role, stores, password_hash FROM console_users",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "only the good one is stored");
+    let hash: String = rows[0].get(3);
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("a long enough password"));
 }

@@ -78,8 +78,8 @@ impl HeadOffice {
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let state = AppState {
-            pool: pool.clone(),
             body_limits,
+            ..AppState::new(pool.clone())
         };
         let server = tokio::spawn(server::run(listener, state, async {
             let _ = stopped.await;
@@ -224,8 +224,11 @@ impl HeadOffice {
     }
 
     /// A snapshot of everything ingest writes, to show that something changed nothing.
+    /// Every stored row a request could change. A terminal's last contact and pull are
+    /// left out: a refused request is still a contact, and the console shows it.
     pub async fn snapshot(&self) -> BTreeMap<&'static str, String> {
         let mut snapshot = BTreeMap::new();
+        let terminals = "(SELECT store_id, terminal_id, token_sha256, last_sequence, enrolled_at FROM terminals)";
         for (table, order) in [
             ("documents", "id"),
             ("stock", "store_id, sku, lot_no"),
@@ -238,10 +241,15 @@ impl HeadOffice {
             ("feed", "cursor"),
             ("terminals", "store_id, terminal_id"),
         ] {
+            let source = if table == "terminals" {
+                terminals
+            } else {
+                table
+            };
             let rows = self
                 .client()
                 .await
-                .query(&format!("SELECT coalesce(string_agg(t::text, '\n' ORDER BY {order}), '') FROM {table} t"), &[])
+                .query(&format!("SELECT coalesce(string_agg(t::text, '\n' ORDER BY {order}), '') FROM {source} t"), &[])
                 .await
                 .unwrap();
             snapshot.insert(table, rows[0].get::<_, String>(0));

@@ -57,7 +57,10 @@ impl Served {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        let state = AppState { pool, body_limits };
+        let state = AppState {
+            body_limits,
+            ..AppState::new(pool)
+        };
         let shutdown = async {
             let _ = stopped.await;
         };

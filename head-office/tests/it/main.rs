@@ -5,6 +5,8 @@ mod cards;
 mod cli;
 mod common;
 mod connections;
+mod console;
+mod console_visitor;
 mod export;
 mod feed;
 mod fixtures;

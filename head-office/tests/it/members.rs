@@ -218,7 +218,7 @@ async fn an_overdrawn_redemption_is_stored_and_flagged() {
 
     // Settled with the member: marked reviewed once, it leaves the list.
     let client = ho.client().await;
-    let mark = |id| reports::mark_overdraft_reviewed(&**client, id);
+    let mark = |id| reports::mark_overdraft_reviewed(&**client, id, "test");
     assert_eq!(
         mark(in_a.id).await.unwrap(),
         reports::ReviewOutcome::NotFlagged

@@ -1,0 +1,109 @@
+//! The page every console screen sits in: header, navigation by role, language switch,
+//! sign-out. A new page is one file in `pages/` and one line of [`NAV`].
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::i18n::Lang;
+use super::session::Signed;
+use super::users::{Role, User};
+
+/// One link of the navigation.
+pub struct NavItem {
+    pub path: &'static str,
+    /// Its text's key in the translation files.
+    pub key: &'static str,
+    /// Who sees the link (the page checks again).
+    pub shown: fn(&User) -> bool,
+}
+
+/// The navigation, in order.
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        path: "/tills",
+        key: "nav.tills",
+        shown: |_| true,
+    },
+    NavItem {
+        path: "/audit",
+        key: "nav.audit",
+        shown: may_read_audit,
+    },
+];
+
+/// The audit log is for admins and auditors.
+pub fn may_read_audit(user: &User) -> bool {
+    matches!(user.role, Role::Admin | Role::Auditor)
+}
+
+/// Small, fixed styles: readable at 1366×768 and on a tablet, no build step.
+const STYLE: &str = r#"
+body{font-family:"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2733;background:#f5f7fa}
+header{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;padding:.6rem 1rem;background:#12355b;color:#fff}
+header a,header button{color:#fff}
+header nav{display:flex;gap:1rem;flex:1}
+header nav a[aria-current]{font-weight:bold;text-decoration:underline}
+main{padding:1rem;max-width:80rem}
+table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:1.5rem}
+th,td{border:1px solid #d5dce4;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#e8edf3}
+.notice{padding:.6rem;background:#e6f4ea;border:1px solid #9ccfa9}
+.problem{padding:.6rem;background:#fdecea;border:1px solid #e3a29b}
+form.inline{display:inline}
+button{font:inherit;padding:.3rem .8rem;cursor:pointer}
+label{display:block;margin:.5rem 0}
+input{font:inherit;padding:.3rem}
+"#;
+
+/// A whole page. `current` is the path whose link is marked.
+pub fn page(
+    lang: Lang,
+    signed: Option<&Signed>,
+    title: &str,
+    current: &str,
+    body: Markup,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (lang.t("app.title")) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    strong { (lang.t("app.title")) }
+                    @if let Some(signed) = signed {
+                        nav {
+                            @for item in NAV {
+                                @if (item.shown)(&signed.user) {
+                                    @if item.path == current {
+                                        a href=(item.path) aria-current="page" { (lang.t(item.key)) }
+                                    } @else {
+                                        a href=(item.path) { (lang.t(item.key)) }
+                                    }
+                                }
+                            }
+                        }
+                        span {
+                            (lang.tf("app.signed_in_as", &[
+                                ("name", &signed.user.name),
+                                ("role", &lang.t(&format!("role.{}", signed.user.role.as_str()))),
+                            ]))
+                        }
+                        form.inline method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(signed.csrf);
+                            button type="submit" { (lang.t("app.sign_out")) }
+                        }
+                    }
+                    a href={ "/lang/" (lang.other().code()) "?back=" (current) } { (lang.t("app.language")) }
+                }
+                main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}

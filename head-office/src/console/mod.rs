@@ -1,0 +1,98 @@
+//! The back-office console: server-rendered pages (maud) under `/`, on the same server
+//! as the tills' API under `/v1`. No script: forms post, the server answers with pages.
+//!
+//! - [`users`]: people and roles (`head-office user add`); [`sign_in`]: passwords,
+//!   backoff and lock-out; [`session`]: the cookie, its CSRF token, the [`session::Signed`]
+//!   extractor every page takes.
+//! - [`audit`]: the append-only log of every change made here.
+//! - [`i18n`], [`layout`]: the words (zh-CN first, English) and the page around a screen.
+//! - [`pages`]: one file per page.
+
+pub mod audit;
+pub mod i18n;
+pub mod layout;
+pub mod pages;
+pub mod session;
+pub mod sign_in;
+pub mod users;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::html;
+
+use crate::error::DbError;
+use crate::state::AppState;
+use i18n::Lang;
+use session::Signed;
+
+/// The console's routes: (method, path), for the route list tests.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/"),
+    ("get", "/login"),
+    ("post", "/login"),
+    ("post", "/logout"),
+    ("get", "/lang/{code}"),
+    ("get", "/tills"),
+    ("post", "/tills/overdrafts/{document_id}/review"),
+    ("get", "/audit"),
+];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/tills") }))
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/logout", post(pages::login::sign_out))
+        .route("/lang/{code}", get(pages::language::switch))
+        .route("/tills", get(pages::tills::show))
+        .route(
+            "/tills/overdrafts/{document_id}/review",
+            post(pages::tills::review_overdraft),
+        )
+        .route("/audit", get(pages::audit::show))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Lang, Self::Rejection> {
+        Ok(Lang::of_request(parts))
+    }
+}
+
+/// A page that answers with a status and a short explanation in the person's language.
+pub fn problem_page(
+    status: StatusCode,
+    lang: Lang,
+    signed: Option<&Signed>,
+    key: &str,
+) -> Response {
+    let text = lang.t(key);
+    let markup = layout::page(lang, signed, &text, "", html! { p.problem { (text) } });
+    (status, Html(markup.into_string())).into_response()
+}
+
+/// 403: the person's role may not see or change this.
+pub fn forbidden(lang: Lang, signed: &Signed) -> Response {
+    problem_page(StatusCode::FORBIDDEN, lang, Some(signed), "error.forbidden")
+}
+
+/// 403: a form without its session's CSRF token; nothing was changed.
+pub fn csrf_refused(lang: Lang, signed: &Signed) -> Response {
+    problem_page(StatusCode::FORBIDDEN, lang, Some(signed), "error.csrf")
+}
+
+/// 500 for a database failure, logged; the page says nothing was changed (the
+/// transaction rolled back).
+pub fn page_error(e: DbError) -> Response {
+    tracing::error!(error = %e, "console page failed");
+    problem_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Lang::ZhCn,
+        None,
+        "error.internal",
+    )
+}

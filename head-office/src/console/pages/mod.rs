@@ -1,0 +1,6 @@
+//! One file per console page.
+
+pub mod audit;
+pub mod language;
+pub mod login;
+pub mod tills;
