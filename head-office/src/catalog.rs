@@ -310,11 +310,52 @@ async fn upsert_members(
         .collect())
 }
 
+/// One product as head office holds it.
+pub async fn product(
+    client: &impl tokio_postgres::GenericClient,
+    sku: &str,
+) -> Result<Option<Product>, DbError> {
+    let row = client
+        .query_opt("SELECT data FROM products WHERE sku = $1", &[&sku])
+        .await?;
+    Ok(row.map(|r| r.get::<_, Json<Product>>(0).0))
+}
+
+/// Saves one product, new or changed, and sends it down the feed, in the caller's
+/// transaction (with its audit entry). Returns the product it replaced.
+pub async fn save_product(
+    tx: &Transaction<'_>,
+    product: &Product,
+) -> Result<Option<Product>, DbError> {
+    let before = tx
+        .query_opt(
+            "SELECT data FROM products WHERE sku = $1 FOR UPDATE",
+            &[&product.sku],
+        )
+        .await?
+        .map(|r| r.get::<_, Json<Product>>(0).0);
+    let entries = upsert_products(tx, std::slice::from_ref(product)).await?;
+    feed::publish(tx, entries).await?;
+    Ok(before)
+}
+
 /// Removes a product and its barcodes; tills drop them on their next pull.
 pub async fn delete_product(client: &mut Client, sku: &str) -> Result<(), DbError> {
     let tx = client.transaction().await?;
-    tx.execute("DELETE FROM products WHERE sku = $1", &[&sku])
-        .await?;
+    remove_product(&tx, sku).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`delete_product`] in the caller's transaction; returns the product removed.
+pub async fn remove_product(tx: &Transaction<'_>, sku: &str) -> Result<Option<Product>, DbError> {
+    let removed = tx
+        .query_opt(
+            "DELETE FROM products WHERE sku = $1 RETURNING data",
+            &[&sku],
+        )
+        .await?
+        .map(|r| r.get::<_, Json<Product>>(0).0);
     let barcodes = tx
         .query(
             "DELETE FROM barcodes WHERE sku = $1 RETURNING barcode",
@@ -329,9 +370,8 @@ pub async fn delete_product(client: &mut Client, sku: &str) -> Result<(), DbErro
             .iter()
             .map(|r| FeedEntry::chain(Change::BarcodeDeleted { barcode: r.get(0) })),
     );
-    feed::publish(&tx, entries).await?;
-    tx.commit().await?;
-    Ok(())
+    feed::publish(tx, entries).await?;
+    Ok(removed)
 }
 
 pub async fn delete_promotion(client: &mut Client, id: &str) -> Result<(), DbError> {

@@ -81,6 +81,42 @@ pub fn parse_catalog_csv<R: std::io::Read>(input: R) -> Result<CatalogImport, Im
     parse::parse(input)
 }
 
+/// A product's columns, in the catalog file's order.
+pub fn product_fields() -> &'static [&'static str] {
+    kind::RecordKind::Product.fields()
+}
+
+/// Reads one product from its fields (in [`product_fields`] order) with exactly the
+/// checks a product row of the catalog file gets, so a product edited by hand (the
+/// console's form) is held to the file's rules. Errors name the field.
+pub fn product_from_fields(fields: &[&str; 11]) -> Result<Product, ImportError> {
+    let mut record = csv::StringRecord::new();
+    record.push_field(kind::RecordKind::Product.code());
+    for field in fields {
+        record.push_field(field);
+    }
+    let row = row::Row::new(1, kind::RecordKind::Product, &record)?;
+    records::product(&row)
+}
+
+/// A product's fields as the catalog file writes them: what [`product_from_fields`]
+/// reads back to the same product.
+pub fn product_to_fields(p: &Product) -> [String; 11] {
+    [
+        p.sku.clone(),
+        p.name.clone(),
+        p.pinyin.clone(),
+        p.category.clone(),
+        p.unit.clone(),
+        p.price.to_string(),
+        p.vat_rate.to_string(),
+        records::device_class_code(p.device_class).to_owned(),
+        p.registration_no.clone().unwrap_or_default(),
+        records::tracking_code(p.tracking).to_owned(),
+        p.safety_stock.to_string(),
+    ]
+}
+
 /// Writes `catalog` so that [`parse_catalog_csv`] reads back the same value (given its
 /// `pinyin` fields are filled in), grouped by kind under a comment naming the columns.
 pub fn write_catalog_csv<W: std::io::Write>(

@@ -39,6 +39,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/tills"),
     ("post", "/tills/overdrafts/{document_id}/review"),
     ("get", "/audit"),
+    ("get", "/catalog"),
+    ("get", "/catalog/new"),
+    ("post", "/catalog/new"),
+    ("get", "/catalog/{sku}"),
+    ("post", "/catalog/{sku}"),
+    ("post", "/catalog/{sku}/deactivate"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -53,6 +59,19 @@ pub fn routes() -> Router<AppState> {
             post(pages::tills::review_overdraft),
         )
         .route("/audit", get(pages::audit::show))
+        .route("/catalog", get(pages::catalog::list))
+        .route(
+            "/catalog/new",
+            get(pages::catalog::new_form).post(pages::catalog::create),
+        )
+        .route(
+            "/catalog/{sku}",
+            get(pages::catalog::show).post(pages::catalog::update),
+        )
+        .route(
+            "/catalog/{sku}/deactivate",
+            post(pages::catalog::deactivate),
+        )
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

@@ -68,6 +68,11 @@ impl User {
         (self.role == Role::StoreManager).then_some(self.stores.as_slice())
     }
 
+    /// Products, prices, promotions and loyalty rules: admins and merchandisers.
+    pub fn may_edit_catalog(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Merchandiser)
+    }
+
     /// Settling point overdrafts with members: admins and the store's managers.
     pub fn may_review_overdraft(&self, store: &str) -> bool {
         match self.role {

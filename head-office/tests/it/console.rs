@@ -6,7 +6,7 @@ use head_office::console::users::add_user;
 use uuid::Uuid;
 
 use crate::common::*;
-use crate::console_visitor::Visitor;
+use head_office::testing::Visitor;
 
 const PASSWORD: &str = "correct horse 7";
 

@@ -6,7 +6,7 @@ mod cli;
 mod common;
 mod connections;
 mod console;
-mod console_visitor;
+mod console_catalog;
 mod export;
 mod feed;
 mod fixtures;

@@ -352,3 +352,45 @@ fn says_to_save_as_utf8_when_excel_saved_gbk() {
     assert_eq!(error, ImportError::NotUtf8 { line: 2 });
     assert!(error.to_string().contains("CSV UTF-8"));
 }
+
+#[test]
+fn one_product_reads_from_its_fields_with_the_files_checks_and_writes_back() {
+    use pos_domain::import::{product_fields, product_from_fields, product_to_fields};
+    let fields = [
+        "100024",
+        "鱼跃血压计袖带",
+        "",
+        "血压监测",
+        "个",
+        "49.00",
+        "0.13",
+        "II",
+        "苏械注准20182070985",
+        "none",
+        "5",
+    ];
+    assert_eq!(product_fields().len(), fields.len());
+    let product = product_from_fields(&fields).unwrap();
+    assert_eq!(
+        product.pinyin, "yyxyjxd",
+        "pinyin filled in as the file does"
+    );
+    let written = product_to_fields(&product);
+    let again: Vec<&str> = written.iter().map(String::as_str).collect();
+    assert_eq!(
+        product_from_fields(&again.try_into().unwrap()).unwrap(),
+        product
+    );
+
+    let mut bad = fields;
+    bad[5] = "-1";
+    let e = product_from_fields(&bad).unwrap_err().to_string();
+    assert!(e.contains("price"), "{e}");
+    bad = fields;
+    bad[9] = "box";
+    let e = product_from_fields(&bad).unwrap_err().to_string();
+    assert!(
+        e.contains("tracking") && e.contains("none, lot or serial"),
+        "{e}"
+    );
+}

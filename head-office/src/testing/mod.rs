@@ -10,6 +10,9 @@
 //! process that started it ends, even when a `static` cluster is never dropped; folders
 //! such a run leaves behind are swept by the next start.
 
+mod console_visitor;
+pub use console_visitor::{Answer, Visitor};
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;

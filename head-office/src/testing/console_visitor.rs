@@ -1,9 +1,11 @@
-//! A browser's part in the console's handler tests: real HTTP on 127.0.0.1, cookies
+//! A browser's part in tests of the console: real HTTP on 127.0.0.1, cookies
 //! kept as a browser keeps them, redirects not followed (the tests look at them).
 
 use std::collections::BTreeMap;
 
 use reqwest::redirect::Policy;
+
+// Test support: a failed request is a failed test, so it panics with the reason.
 
 /// An answer: status, `Location`, the `Set-Cookie` headers and the body.
 #[derive(Debug)]

@@ -1,0 +1,394 @@
+//! Catalog (商品): find products; admins and merchandisers create, edit and deactivate
+//! them with the catalog file's own checks. A change reaches the tills through the feed,
+//! like an import, and is written to the audit log in the same transaction.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Utc;
+use maud::{Markup, html};
+use pos_domain::catalog::Product;
+use pos_domain::import::{product_fields, product_from_fields, product_to_fields};
+use serde::Deserialize;
+use serde_json::json;
+use tokio_postgres::GenericClient;
+
+use crate::catalog::{product, remove_product, save_product};
+use crate::console::i18n::Lang;
+use crate::console::layout::page;
+use crate::console::session::Signed;
+use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page};
+use crate::error::DbError;
+use crate::state::AppState;
+
+const PATH: &str = "/catalog";
+/// Most products a search lists.
+const LISTED_MAX: i64 = 200;
+
+#[derive(Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    q: String,
+    saved: Option<String>,
+    removed: Option<String>,
+}
+
+/// Products whose SKU, name, pinyin initials or barcode contain `q`, by SKU.
+async fn find(client: &impl GenericClient, q: &str) -> Result<Vec<Product>, DbError> {
+    let pattern = format!(
+        "%{}%",
+        q.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows = client
+        .query(
+            "SELECT p.data FROM products p
+             WHERE $1 = '%%' OR p.sku ILIKE $1 OR p.data->>'name' ILIKE $1
+                OR p.data->>'pinyin' ILIKE $1
+                OR EXISTS (SELECT 1 FROM barcodes b WHERE b.sku = p.sku AND b.barcode ILIKE $1)
+             ORDER BY p.sku LIMIT $2",
+            &[&pattern, &LISTED_MAX],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| r.get::<_, tokio_postgres::types::Json<Product>>(0).0)
+        .collect())
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    Query(search): Query<Search>,
+) -> Response {
+    let products = match state.pool.get().await {
+        Ok(client) => find(&**client, search.q.trim()).await,
+        Err(e) => Err(e.into()),
+    };
+    let products = match products {
+        Ok(products) => products,
+        Err(e) => return page_error(e),
+    };
+    let body = html! {
+        @if let Some(sku) = &search.saved {
+            p.notice role="status" { (lang.tf("catalog.saved", &[("sku", sku)])) }
+        }
+        @if let Some(sku) = &search.removed {
+            p.notice role="status" { (lang.tf("catalog.removed", &[("sku", sku)])) }
+        }
+        form method="get" action=(PATH) {
+            label { (lang.t("catalog.search")) " " input name="q" value=(search.q) autofocus; }
+            button type="submit" { (lang.t("catalog.find")) }
+            @if signed.user.may_edit_catalog() {
+                " " a href="/catalog/new" { (lang.t("catalog.new")) }
+            }
+        }
+        table id="products" {
+            thead { tr {
+                th { (lang.t("catalog.sku")) } th { (lang.t("catalog.name")) }
+                th { (lang.t("catalog.category")) } th { (lang.t("catalog.price")) }
+                th { (lang.t("catalog.tracking")) }
+            } }
+            tbody {
+                @for p in &products {
+                    tr {
+                        td { a href={ "/catalog/" (p.sku) } { (p.sku) } }
+                        td { (p.name) } td { (p.category) } td { (p.price) }
+                        td { (lang.t(&format!("catalog.tracking_{}", product_to_fields(p)[9]))) }
+                    }
+                }
+            }
+        }
+        @if products.len() as i64 == LISTED_MAX {
+            p { (lang.tf("catalog.more", &[("n", &LISTED_MAX.to_string())])) }
+        }
+    };
+    Html(page(lang, Some(&signed), &lang.t("catalog.title"), PATH, body).into_string())
+        .into_response()
+}
+
+/// The product form, filled with `values` (in the catalog file's field order).
+fn form(
+    lang: Lang,
+    signed: &Signed,
+    values: &[String],
+    is_new: bool,
+    problem: Option<&str>,
+) -> Markup {
+    let editable = signed.user.may_edit_catalog();
+    let action = if is_new {
+        "/catalog/new".to_owned()
+    } else {
+        format!("/catalog/{}", values[0])
+    };
+    html! {
+        @if let Some(problem) = problem {
+            p.problem role="alert" { (problem) }
+        }
+        form method="post" action=(action) {
+            input type="hidden" name="csrf" value=(signed.csrf);
+            @for (i, field) in product_fields().iter().enumerate() {
+                label {
+                    (lang.t(&format!("catalog.{field}"))) " "
+                    @if *field == "sku" && !is_new {
+                        input name=(field) value=(values[i]) readonly;
+                    } @else if editable {
+                        input name=(field) value=(values[i]);
+                    } @else {
+                        input name=(field) value=(values[i]) readonly;
+                    }
+                }
+            }
+            @if editable {
+                button type="submit" { (lang.t("catalog.save")) }
+            }
+        }
+        @if editable && !is_new {
+            form method="post" action={ "/catalog/" (values[0]) "/deactivate" } {
+                input type="hidden" name="csrf" value=(signed.csrf);
+                button type="submit" { (lang.t("catalog.deactivate")) }
+            }
+        }
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    Path(sku): Path<String>,
+) -> Response {
+    let found = match state.pool.get().await {
+        Ok(client) => product(&**client, &sku).await,
+        Err(e) => Err(e.into()),
+    };
+    match found {
+        Ok(Some(p)) => {
+            let body = form(lang, &signed, &product_to_fields(&p), false, None);
+            Html(page(lang, Some(&signed), &p.name, PATH, body).into_string()).into_response()
+        }
+        Ok(None) => problem_page(
+            StatusCode::NOT_FOUND,
+            lang,
+            Some(&signed),
+            "error.not_found",
+        ),
+        Err(e) => page_error(e),
+    }
+}
+
+pub async fn new_form(lang: Lang, signed: Signed) -> Response {
+    if !signed.user.may_edit_catalog() {
+        return forbidden(lang, &signed);
+    }
+    let mut values = vec![String::new(); product_fields().len()];
+    values[6] = "0.13".into();
+    values[9] = "none".into();
+    values[10] = "0".into();
+    let body = form(lang, &signed, &values, true, None);
+    Html(page(lang, Some(&signed), &lang.t("catalog.new"), PATH, body).into_string())
+        .into_response()
+}
+
+/// The form as posted: every product field by name, and the CSRF token.
+#[derive(Deserialize)]
+pub struct Posted {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    fields: std::collections::HashMap<String, String>,
+}
+
+impl Posted {
+    fn values(&self) -> Vec<String> {
+        product_fields()
+            .iter()
+            .map(|f| self.fields.get(*f).cloned().unwrap_or_default())
+            .collect()
+    }
+}
+
+pub async fn create(
+    state: State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    Form(posted): Form<Posted>,
+) -> Response {
+    submit(state, lang, signed, None, posted).await
+}
+
+pub async fn update(
+    state: State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    Path(sku): Path<String>,
+    Form(posted): Form<Posted>,
+) -> Response {
+    submit(state, lang, signed, Some(sku), posted).await
+}
+
+/// Why a save did not happen, for the form.
+enum Refused {
+    Invalid(String),
+    Exists,
+    Gone,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    sku: Option<String>,
+    posted: Posted,
+) -> Response {
+    if !signed.csrf_matches(&posted.csrf) {
+        return csrf_refused(lang, &signed);
+    }
+    if !signed.user.may_edit_catalog() {
+        return forbidden(lang, &signed);
+    }
+    let mut values = posted.values();
+    if let Some(sku) = &sku {
+        // The SKU is the path's: a form cannot move a product to another key.
+        values[0] = sku.clone();
+    }
+    let texts: Vec<&str> = values.iter().map(|v| v.trim()).collect();
+    let checked = product_from_fields(&texts.try_into().expect("one value per field"));
+    let outcome = match checked {
+        Err(e) => Ok(Err(Refused::Invalid(e.to_string()))),
+        Ok(product) => save(&state, &signed, &product, sku.is_none()).await,
+    };
+    let is_new = sku.is_none();
+    let problem = match outcome {
+        Ok(Ok(saved)) => {
+            return (
+                StatusCode::SEE_OTHER,
+                [(LOCATION, format!("{PATH}?saved={saved}"))],
+            )
+                .into_response();
+        }
+        Ok(Err(Refused::Invalid(why))) => lang.tf("catalog.invalid", &[("why", &why)]),
+        Ok(Err(Refused::Exists)) => lang.tf("catalog.exists", &[("sku", &values[0])]),
+        Ok(Err(Refused::Gone)) => {
+            return problem_page(
+                StatusCode::NOT_FOUND,
+                lang,
+                Some(&signed),
+                "error.not_found",
+            );
+        }
+        Err(e) => return page_error(e),
+    };
+    let body = form(lang, &signed, &values, is_new, Some(&problem));
+    let title = lang.t(if is_new {
+        "catalog.new"
+    } else {
+        "catalog.title"
+    });
+    (
+        StatusCode::BAD_REQUEST,
+        Html(page(lang, Some(&signed), &title, PATH, body).into_string()),
+    )
+        .into_response()
+}
+
+/// Saves in one transaction with its audit entry; the SKU saved.
+async fn save(
+    state: &AppState,
+    signed: &Signed,
+    product: &Product,
+    is_new: bool,
+) -> Result<Result<String, Refused>, DbError> {
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let exists = tx
+        .query_opt("SELECT 1 FROM products WHERE sku = $1", &[&product.sku])
+        .await?
+        .is_some();
+    if is_new && exists {
+        return Ok(Err(Refused::Exists));
+    }
+    if !is_new && !exists {
+        return Ok(Err(Refused::Gone));
+    }
+    let before = save_product(&tx, product).await?;
+    if before.as_ref() != Some(product) {
+        audit::record(
+            &*tx,
+            Utc::now(),
+            &signed.user.name,
+            if is_new {
+                "product.create"
+            } else {
+                "product.update"
+            },
+            &product.sku,
+            before.map(|b| json!(b)),
+            Some(json!(product)),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(product.sku.clone()))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Takes a product out of the catalog: the tills drop it on their next pull; its sales
+/// stay as they were.
+pub async fn deactivate(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    Path(sku): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !signed.csrf_matches(&form.csrf) {
+        return csrf_refused(lang, &signed);
+    }
+    if !signed.user.may_edit_catalog() {
+        return forbidden(lang, &signed);
+    }
+    let removed = async {
+        let mut client = state.pool.get().await?;
+        let tx = client.transaction().await?;
+        let removed = remove_product(&tx, &sku).await?;
+        if let Some(before) = &removed {
+            audit::record(
+                &*tx,
+                Utc::now(),
+                &signed.user.name,
+                "product.deactivate",
+                &sku,
+                Some(json!(before)),
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        Ok::<_, DbError>(removed.is_some())
+    }
+    .await;
+    match removed {
+        Ok(true) => (
+            StatusCode::SEE_OTHER,
+            [(LOCATION, format!("{PATH}?removed={sku}"))],
+        )
+            .into_response(),
+        Ok(false) => problem_page(
+            StatusCode::NOT_FOUND,
+            lang,
+            Some(&signed),
+            "error.not_found",
+        ),
+        Err(e) => page_error(e),
+    }
+}
