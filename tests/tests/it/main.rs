@@ -1,5 +1,6 @@
 //! The end-to-end tests, in one binary so they link once.
 
+mod console_price;
 mod effects_agree;
 mod import_cycles;
 mod member_cards;
