@@ -45,6 +45,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/catalog/{sku}"),
     ("post", "/catalog/{sku}"),
     ("post", "/catalog/{sku}/deactivate"),
+    ("get", "/members"),
+    ("get", "/members/{id}"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -72,6 +74,8 @@ pub fn routes() -> Router<AppState> {
             "/catalog/{sku}/deactivate",
             post(pages::catalog::deactivate),
         )
+        .route("/members", get(pages::members::list))
+        .route("/members/{id}", get(pages::members::show))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

@@ -7,6 +7,7 @@ mod common;
 mod connections;
 mod console;
 mod console_catalog;
+mod console_members;
 mod export;
 mod feed;
 mod fixtures;

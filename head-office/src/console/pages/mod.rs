@@ -4,4 +4,5 @@ pub mod audit;
 pub mod catalog;
 pub mod language;
 pub mod login;
+pub mod members;
 pub mod tills;
