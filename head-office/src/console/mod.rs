@@ -8,6 +8,7 @@
 //! - [`i18n`], [`layout`]: the words (zh-CN first, English) and the page around a screen.
 //! - [`pages`]: one file per page.
 
+pub mod adjustment;
 pub mod audit;
 pub mod i18n;
 pub mod layout;
@@ -47,6 +48,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/catalog/{sku}/deactivate"),
     ("get", "/members"),
     ("get", "/members/{id}"),
+    ("post", "/members/{id}/adjust"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -76,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/members", get(pages::members::list))
         .route("/members/{id}", get(pages::members::show))
+        .route("/members/{id}/adjust", post(pages::members::adjust))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

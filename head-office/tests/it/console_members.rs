@@ -89,3 +89,99 @@ async fn a_members_page_lists_every_ledger_entry_with_the_document_behind_it() {
     );
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn an_admins_point_adjustment_is_a_document_in_the_ledger_the_feed_and_the_audit_log() {
+    let ho = HeadOffice::start().await;
+    ho.import_member("M1", "13812345678", 120).await;
+    let token = ho.enroll("S001", "T01").await;
+    let mut admin = browser_for(&ho, "wang", "admin", &[]).await;
+    let csrf = admin.get("/members/M1").await.csrf();
+    let done = admin
+        .post(
+            "/members/M1/adjust",
+            &[("csrf", &csrf), ("points", "-20"), ("reason", "补录退货")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let page = admin.get(done.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("积分调整已记录"));
+    assert!(
+        page.body.contains("point_adjustment HQ/console #1"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<td>adjust</td><td>-20</td><td>100</td>")
+    );
+    assert_eq!(ho.balance("M1").await, Some(100));
+
+    let (_, feed) = ho.get(Some(&token), "/v1/feed?cursor=0").await;
+    let member = feed["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["entity"] == "member" && c["data"]["id"] == "M1")
+        .expect("the member's new balance goes down the feed");
+    assert_eq!(member["data"]["points_balance"], 100);
+
+    let row = ho
+        .client()
+        .await
+        .query_one(
+            "SELECT user_name, before, after FROM audit_log WHERE action = 'points.adjust'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "wang");
+    assert_eq!(row.get::<_, serde_json::Value>(1)["points_balance"], 120);
+    assert_eq!(row.get::<_, serde_json::Value>(2)["points_balance"], 100);
+    assert_eq!(row.get::<_, serde_json::Value>(2)["reason"], "补录退货");
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn a_bad_adjustment_or_one_by_another_role_changes_nothing() {
+    let ho = HeadOffice::start().await;
+    ho.import_member("M1", "13812345678", 120).await;
+    let mut admin = browser_for(&ho, "wang", "admin", &[]).await;
+    let csrf = admin.get("/members/M1").await.csrf();
+    let before = ho.snapshot().await;
+    for (points, reason) in [
+        ("0", "r"),
+        ("abc", "r"),
+        ("10", " "),
+        ("99999999999999999999", "r"),
+    ] {
+        let refused = admin
+            .post(
+                "/members/M1/adjust",
+                &[("csrf", &csrf), ("points", points), ("reason", reason)],
+            )
+            .await;
+        assert_eq!(refused.status, 400, "{points}/{reason}");
+        assert!(refused.body.contains("未调整"));
+    }
+    let unknown = admin
+        .post(
+            "/members/nobody/adjust",
+            &[("csrf", &csrf), ("points", "5"), ("reason", "r")],
+        )
+        .await;
+    assert_eq!(unknown.status, 404, "no member is made up");
+    let mut manager = browser_for(&ho, "li", "store_manager", &["S001".to_owned()]).await;
+    let page = manager.get("/members/M1").await;
+    assert!(!page.body.contains("/adjust"));
+    let refused = manager
+        .post(
+            "/members/M1/adjust",
+            &[("csrf", &page.csrf()), ("points", "5"), ("reason", "r")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(ho.snapshot().await, before);
+    assert_eq!(ho.count("audit_log").await, 0);
+    ho.stop().await;
+}

@@ -1,21 +1,26 @@
 //! Members (会员): find a member by card, phone or id, and read their whole point
-//! ledger across stores with the document behind each entry. Phone and name are masked
-//! for every role but admin.
+//! ledger across stores with the document behind each entry; admins adjust points with
+//! a reason (a document like any other). Phone and name are masked for every role but
+//! admin.
 
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::http::header::LOCATION;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
+use serde_json::json;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
+use crate::console::adjustment::{Adjusted, adjust_points};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::Signed;
 use crate::console::users::{Role, User};
-use crate::console::{page_error, problem_page};
+use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page};
 use crate::error::DbError;
 use crate::state::AppState;
 
@@ -210,11 +215,33 @@ async fn ledger(client: &impl GenericClient, member_id: &str) -> Result<Vec<Ledg
         .collect())
 }
 
+#[derive(Deserialize)]
+pub struct Flash {
+    adjusted: Option<Uuid>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     lang: Lang,
     signed: Signed,
     Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> Response {
+    let notice = flash
+        .adjusted
+        .map(|d| lang.tf("members.adjusted", &[("document", &d.to_string())]));
+    member_page(&state, lang, &signed, &id, StatusCode::OK, notice, None).await
+}
+
+/// The member's page with an optional notice or problem, or 404.
+async fn member_page(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    id: &str,
+    status: StatusCode,
+    notice: Option<String>,
+    problem: Option<String>,
 ) -> Response {
     let loaded = async {
         let client = state.pool.get().await?;
@@ -234,11 +261,128 @@ pub async fn show(
     .await;
     match loaded {
         Ok((Some(member), entries)) => {
-            let body = profile(lang, &signed.user, &member, &entries);
+            let body = html! {
+                @if let Some(notice) = &notice { p.notice role="status" { (notice) } }
+                @if let Some(problem) = &problem { p.problem role="alert" { (problem) } }
+                (profile(lang, &signed.user, &member, &entries))
+                @if may_adjust_points(&signed.user) {
+                    (adjust_form(lang, signed, &member.id))
+                }
+            };
             let title = format!("{} · {}", lang.t("members.title"), member.card_no);
-            Html(page(lang, Some(&signed), &title, PATH, body).into_string()).into_response()
+            (
+                status,
+                Html(page(lang, Some(signed), &title, PATH, body).into_string()),
+            )
+                .into_response()
         }
-        Ok((None, _)) => problem_page(
+        Ok((None, _)) => problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found"),
+        Err(e) => page_error(e),
+    }
+}
+
+/// Manual point adjustments are for admins.
+pub fn may_adjust_points(user: &User) -> bool {
+    user.role == Role::Admin
+}
+
+fn adjust_form(lang: Lang, signed: &Signed, member_id: &str) -> Markup {
+    html! {
+        h2 { (lang.t("members.adjust")) }
+        form method="post" action={ "/members/" (member_id) "/adjust" } {
+            input type="hidden" name="csrf" value=(signed.csrf);
+            label { (lang.t("members.adjust_points")) " " input name="points" required; }
+            label { (lang.t("members.adjust_reason")) " " input name="reason" required; }
+            button type="submit" { (lang.t("members.adjust_submit")) }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AdjustForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    points: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Records a manual point adjustment as a document (see [`adjust_points`]), then audits
+/// it with the balance before and after.
+pub async fn adjust(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    Path(id): Path<String>,
+    Form(form): Form<AdjustForm>,
+) -> Response {
+    if !signed.csrf_matches(&form.csrf) {
+        return csrf_refused(lang, &signed);
+    }
+    if !may_adjust_points(&signed.user) {
+        return forbidden(lang, &signed);
+    }
+    let reason = form.reason.trim();
+    let points = match form.points.trim().parse::<i64>() {
+        Ok(p) if p != 0 && !reason.is_empty() => p,
+        _ => {
+            let problem = lang.t("members.adjust_invalid");
+            return member_page(
+                &state,
+                lang,
+                &signed,
+                &id,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(problem),
+            )
+            .await;
+        }
+    };
+    let done = async {
+        let mut client = state.pool.get().await?;
+        let Some(before) = balance(&**client, &id).await? else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        let outcome = adjust_points(&mut client, &id, points, reason, &signed.user.name, Uuid::now_v7(), now).await?;
+        if let Adjusted::Stored(document) = &outcome {
+            let after = balance(&**client, &id).await?;
+            audit::record(
+                &**client,
+                now,
+                &signed.user.name,
+                "points.adjust",
+                &id,
+                Some(json!({ "points_balance": before })),
+                Some(json!({ "points_balance": after, "points": points, "reason": reason, "document_id": document })),
+            )
+            .await?;
+        }
+        Ok::<_, DbError>(Some(outcome))
+    }
+    .await;
+    match done {
+        Ok(Some(Adjusted::Stored(document))) => (
+            StatusCode::SEE_OTHER,
+            [(LOCATION, format!("{PATH}/{id}?adjusted={document}"))],
+        )
+            .into_response(),
+        Ok(Some(Adjusted::Refused(why))) => {
+            let problem = lang.tf("members.adjust_refused", &[("why", &why)]);
+            member_page(
+                &state,
+                lang,
+                &signed,
+                &id,
+                StatusCode::BAD_REQUEST,
+                None,
+                Some(problem),
+            )
+            .await
+        }
+        Ok(None) => problem_page(
             StatusCode::NOT_FOUND,
             lang,
             Some(&signed),
@@ -246,6 +390,13 @@ pub async fn show(
         ),
         Err(e) => page_error(e),
     }
+}
+
+async fn balance(client: &impl GenericClient, id: &str) -> Result<Option<i64>, DbError> {
+    Ok(client
+        .query_opt("SELECT points_balance FROM members WHERE id = $1", &[&id])
+        .await?
+        .map(|r| r.get(0)))
 }
 
 fn profile(lang: Lang, user: &User, m: &MemberRow, entries: &[LedgerRow]) -> Markup {
