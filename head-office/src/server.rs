@@ -40,7 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/gaps", get(api::get_gaps))
         .route("/v1/stores/{store_id}/closes", get(api::get_closes))
         .merge(console::routes())
-        .fallback(api::not_found)
+        .fallback(console::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .with_state(state)
 }

@@ -101,6 +101,15 @@ pub fn problem_page(
     (status, Html(markup.into_string())).into_response()
 }
 
+/// An unknown path: the API's JSON answer under `/v1`, a page in the person's language
+/// elsewhere (a mistyped console address).
+pub async fn not_found(lang: Lang, uri: axum::http::Uri) -> Response {
+    if uri.path() == "/v1" || uri.path().starts_with("/v1/") {
+        return crate::api::not_found(uri).await.into_response();
+    }
+    problem_page(StatusCode::NOT_FOUND, lang, None, "error.not_found")
+}
+
 /// 403: the person's role may not see or change this.
 pub fn forbidden(lang: Lang, signed: &Signed) -> Response {
     problem_page(StatusCode::FORBIDDEN, lang, Some(signed), "error.forbidden")

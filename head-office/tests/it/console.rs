@@ -378,3 +378,16 @@ async fn the_console_speaks_english_when_asked_and_goes_back_only_to_its_own_pag
     assert!(browser.get("/login").await.body.contains("登录总部后台"));
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn an_unknown_console_address_is_a_page_and_an_unknown_api_path_stays_json() {
+    let ho = HeadOffice::start().await;
+    let mut browser = Visitor::new(&ho.base_url);
+    let page = browser.get("/no-such-page").await;
+    assert_eq!(page.status, 404);
+    assert!(page.body.contains("没有这个页面"), "{}", page.body);
+    let (status, body) = ho.get(None, "/v1/no-such-endpoint").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"], "not_found");
+    ho.stop().await;
+}
