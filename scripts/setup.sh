@@ -14,6 +14,7 @@ packages=(
   xdotool             # pos-app/tests/it/window_keys.rs and the scripts type into the real window
   chromium            # the console's real-browser tests and screenshots (head-office/tests/it/browser)
   chromium-driver     # chromedriver: the WebDriver server those tests drive chromium through
+  curl                # scripts/run-demo.sh waits for head office's /v1/health
 )
 
 missing=()
