@@ -34,6 +34,14 @@ async fn a_person_signs_in_through_the_form_lands_on_tills_and_signs_out() {
 
     browser.client.goto(&format!("{base}/tills")).await.unwrap();
     browser.wait_for_path("/login").await.unwrap();
+    // A wrong password brings the form back with the reason, and no session.
+    match browser.sign_in(base, "wang", "wrong password").await {
+        Err(support::SignInError::Refused(reason)) => {
+            assert!(reason.contains("用户名或密码错误"), "{reason}")
+        }
+        other => panic!("a wrong password must be refused: {other:?}"),
+    }
+    assert_eq!(ho.count("console_sessions").await, 0);
     browser.sign_in(base, "wang", PASSWORD).await.unwrap();
     browser.wait_for_path("/tills").await.unwrap();
     let title = browser

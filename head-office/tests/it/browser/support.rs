@@ -70,6 +70,15 @@ pub enum BrowserError {
     Session(#[from] NewSessionError),
 }
 
+/// Why [`Browser::sign_in`] did not get past the sign-in page.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error("the console refused the sign-in: {0}")]
+    Refused(String),
+    #[error("the browser: {0}")]
+    Browser(#[from] CmdError),
+}
+
 fn io(what: &'static str) -> impl FnOnce(std::io::Error) -> BrowserError {
     move |source| BrowserError::Io { what, source }
 }
@@ -255,13 +264,13 @@ impl Browser {
     }
 
     /// The console's sign-in, as a person does it: the form's two fields and its button.
-    /// Returns once the browser has left `/login`.
+    /// Returns once the browser has left `/login`, or the page's reason for staying.
     pub async fn sign_in(
         &self,
         base_url: &str,
         name: &str,
         password: &str,
-    ) -> Result<(), CmdError> {
+    ) -> Result<(), SignInError> {
         self.client.goto(&format!("{base_url}/login")).await?;
         self.wait_for("input[name=username]")
             .await?
@@ -277,8 +286,17 @@ impl Browser {
             .await?;
         let deadline = Instant::now() + PAGE_TIMEOUT;
         while self.client.current_url().await?.path() == "/login" {
+            // The form came back with its reason (a wrong password, a lock-out).
+            if let Some(problem) = self
+                .client
+                .find_all(Locator::Css("p.problem[role=alert]"))
+                .await?
+                .first()
+            {
+                return Err(SignInError::Refused(problem.text().await?));
+            }
             if Instant::now() >= deadline {
-                return Err(CmdError::WaitTimeout);
+                return Err(SignInError::Browser(CmdError::WaitTimeout));
             }
             tokio::time::sleep(DRIVER_POLL).await;
         }
