@@ -247,3 +247,25 @@ async fn a_missing_browser_or_driver_fails_at_once_naming_the_setup_script() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_driver_that_exits_at_once_is_a_clear_error_not_a_hang() {
+    let started = std::time::Instant::now();
+    let programs = support::Programs {
+        chromedriver: "/usr/bin/false".into(),
+        ..support::Programs::debian()
+    };
+    let refused = Browser::start_with(&programs)
+        .await
+        .err()
+        .expect("no browser without a working driver");
+    assert!(
+        matches!(refused, support::BrowserError::DriverExited { .. }),
+        "{refused:?}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "not a hang: {:?}",
+        started.elapsed()
+    );
+}

@@ -120,6 +120,19 @@ fn log_of(path: &Path) -> String {
 }
 
 impl Driver {
+    /// A port found free may be taken by another test before chromedriver binds it;
+    /// chromedriver then exits at once, and another port is tried.
+    async fn start_on_a_free_port(program: &Path, dir: &Path) -> Result<Driver, BrowserError> {
+        let mut tries = 3;
+        loop {
+            tries -= 1;
+            match Driver::start(program, dir).await {
+                Err(BrowserError::DriverExited { .. }) if tries > 0 => continue,
+                started => return started,
+            }
+        }
+    }
+
     /// Starts chromedriver and waits (bounded) until it says it is ready.
     async fn start(program: &Path, dir: &Path) -> Result<Driver, BrowserError> {
         use std::os::unix::process::CommandExt;
@@ -199,7 +212,7 @@ impl Browser {
             .prefix("head-office-browser-")
             .tempdir()
             .map_err(io("create a browser profile folder"))?;
-        let driver = Driver::start(&programs.chromedriver, profile.path()).await?;
+        let driver = Driver::start_on_a_free_port(&programs.chromedriver, profile.path()).await?;
         let user_data = profile.path().join("profile");
         // As the machine notes say: as root, no sandbox; and no background connections,
         // which a closed network refuses (many at a time).
