@@ -12,6 +12,9 @@ packages=(
   libx11-xcb1 libxcursor1 libxrandr2 libxi6 libvulkan1 mesa-vulkan-drivers
   util-linux          # runuser, to run initdb as the postgres user when we are root
   xdotool             # pos-app/tests/it/window_keys.rs and the scripts type into the real window
+  chromium            # the console's real-browser tests and screenshots (head-office/tests/it/browser)
+  chromium-driver     # chromedriver: the WebDriver server those tests drive chromium through
+  curl                # scripts/run-demo.sh waits for head office's /v1/health
 )
 
 missing=()

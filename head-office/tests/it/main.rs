@@ -1,6 +1,7 @@
 //! head-office's integration tests, one binary (one link on two cores). Each test
 //! starts its own PostgreSQL cluster through `head_office::testing`.
 
+mod browser;
 mod cards;
 mod cli;
 mod common;

@@ -1,0 +1,271 @@
+//! The console in a real browser: Debian's headless chromium, driven through
+//! chromedriver (fantoccini), against a head office on real HTTP and PostgreSQL.
+//! Without chromium or chromedriver these fail at once, naming `bash scripts/setup.sh`.
+
+mod support;
+
+use head_office::console::users::add_user;
+use uuid::Uuid;
+
+use crate::common::HeadOffice;
+use support::Browser;
+
+const PASSWORD: &str = "correct horse 7";
+
+async fn person(ho: &HeadOffice, name: &str, role: &str, stores: &[&str]) {
+    let stores: Vec<String> = stores.iter().map(|s| (*s).to_owned()).collect();
+    add_user(&**ho.client().await, name, role, &stores, PASSWORD)
+        .await
+        .expect("add a console user");
+}
+
+async fn browser() -> Browser {
+    Browser::start()
+        .await
+        .unwrap_or_else(|e| panic!("the real browser: {e}"))
+}
+
+#[tokio::test]
+async fn a_person_signs_in_through_the_form_lands_on_tills_and_signs_out() {
+    let ho = HeadOffice::start().await;
+    person(&ho, "wang", "admin", &[]).await;
+    let browser = browser().await;
+    let base = &ho.base_url;
+
+    browser.client.goto(&format!("{base}/tills")).await.unwrap();
+    browser.wait_for_path("/login").await.unwrap();
+    // A wrong password brings the form back with the reason, and no session.
+    match browser.sign_in(base, "wang", "wrong password").await {
+        Err(support::SignInError::Refused(reason)) => {
+            assert!(reason.contains("用户名或密码错误"), "{reason}")
+        }
+        other => panic!("a wrong password must be refused: {other:?}"),
+    }
+    assert_eq!(ho.count("console_sessions").await, 0);
+    browser.sign_in(base, "wang", PASSWORD).await.unwrap();
+    browser.wait_for_path("/tills").await.unwrap();
+    let title = browser
+        .wait_for("main h1")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(title, "收银机与同步");
+    let header = browser
+        .wait_for("header")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(header.contains("wang"), "signed in as wang: {header}");
+    // The session cookie is HttpOnly: the page's script cannot read it.
+    let cookies = browser
+        .client
+        .execute("return document.cookie", vec![])
+        .await
+        .unwrap();
+    assert!(
+        !cookies.as_str().unwrap_or_default().contains("ho_session"),
+        "{cookies}"
+    );
+
+    browser
+        .wait_for("form[action='/logout'] button")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_path("/login").await.unwrap();
+    browser.wait_for("input[name=username]").await.unwrap();
+    assert_eq!(ho.count("console_sessions").await, 0, "signed out");
+    // Signed out for real: the page sends the browser back to sign in.
+    browser.client.goto(&format!("{base}/tills")).await.unwrap();
+    browser.wait_for_path("/login").await.unwrap();
+
+    browser.close().await.unwrap();
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn a_store_manager_sees_only_their_stores_terminals_and_no_audit_link() {
+    let ho = HeadOffice::start().await;
+    person(&ho, "li", "store_manager", &["S001"]).await;
+    for (store, terminal) in [("S001", "T01"), ("S001", "T02"), ("S002", "T07")] {
+        ho.enroll(store, terminal).await;
+    }
+    let browser = browser().await;
+    browser.sign_in(&ho.base_url, "li", PASSWORD).await.unwrap();
+    browser.wait_for_path("/tills").await.unwrap();
+    browser.wait_for("table#terminals").await.unwrap();
+
+    let rows = browser.table("table#terminals").await.unwrap();
+    let shown: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|cells| (cells[0].as_str(), cells[1].as_str()))
+        .collect();
+    assert_eq!(shown, [("S001", "T01"), ("S001", "T02")]);
+    let page = browser.client.source().await.unwrap();
+    assert!(!page.contains("S002") && !page.contains("T07"), "{page}");
+    let audit_links = browser
+        .client
+        .find_all(fantoccini::Locator::Css("a[href='/audit']"))
+        .await
+        .unwrap();
+    assert!(audit_links.is_empty(), "no link to the audit log");
+
+    browser.close().await.unwrap();
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_reviews_an_overdraft_with_the_button_and_the_audit_log_shows_it() {
+    let ho = HeadOffice::start().await;
+    person(&ho, "wang", "admin", &[]).await;
+    ho.import_member("M1", "13800000001", 0).await;
+    ho.enroll("S001", "T01").await;
+    let document = Uuid::now_v7();
+    ho.client()
+        .await
+        .execute(
+            "INSERT INTO overdraft_reviews (document_id, member_id, store_id, terminal_id,
+                 points_redeemed, balance_before, balance_after)
+             VALUES ($1, 'M1', 'S001', 'T01', 500, 100, -400)",
+            &[&document],
+        )
+        .await
+        .unwrap();
+    let browser = browser().await;
+    browser
+        .sign_in(&ho.base_url, "wang", PASSWORD)
+        .await
+        .unwrap();
+    browser.wait_for_path("/tills").await.unwrap();
+
+    let rows = browser.table("table#overdrafts").await.unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][2], document.to_string());
+    browser
+        .wait_for(&format!(
+            "form[action='/tills/overdrafts/{document}/review'] button"
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = browser
+        .wait_for("p.notice")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.contains(&document.to_string()), "{notice}");
+    let reviewed_by: Option<String> = ho
+        .client()
+        .await
+        .query_one(
+            "SELECT reviewed_by FROM overdraft_reviews WHERE document_id = $1",
+            &[&document],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(reviewed_by.as_deref(), Some("wang"));
+
+    // Through the navigation, as a person goes there.
+    browser
+        .wait_for("header nav a[href='/audit']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_path("/audit").await.unwrap();
+    browser.wait_for("table#audit").await.unwrap();
+    let entries = browser.table("table#audit").await.unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let entry = &entries[0];
+    // at, who, what, subject, before, after
+    assert_eq!(entry[1], "wang");
+    assert_eq!(entry[2], "overdraft.review");
+    assert_eq!(entry[3], document.to_string());
+    assert!(
+        entry[4].contains(r#""reviewed_at":null"#),
+        "before: {}",
+        entry[4]
+    );
+    assert!(
+        entry[5].contains(r#""reviewed_by":"wang""#),
+        "after: {}",
+        entry[5]
+    );
+
+    browser.close().await.unwrap();
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn a_missing_browser_or_driver_fails_at_once_naming_the_setup_script() {
+    let nowhere = std::path::PathBuf::from("/nonexistent/bin");
+    for (programs, missing) in [
+        (
+            support::Programs {
+                chromedriver: nowhere.join("chromedriver"),
+                ..support::Programs::debian()
+            },
+            "chromedriver",
+        ),
+        (
+            support::Programs {
+                chromium: nowhere.join("chromium"),
+                ..support::Programs::debian()
+            },
+            "chromium",
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let refused = Browser::start_with(&programs)
+            .await
+            .err()
+            .expect("no browser without its programs");
+        assert!(
+            matches!(&refused, support::BrowserError::NotInstalled { program, .. } if *program == missing),
+            "{refused:?}"
+        );
+        let text = refused.to_string();
+        assert!(
+            text.contains("bash scripts/setup.sh") && text.contains("/nonexistent/bin"),
+            "{text}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "not a hang"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_driver_that_exits_at_once_is_a_clear_error_not_a_hang() {
+    let started = std::time::Instant::now();
+    let programs = support::Programs {
+        chromedriver: "/usr/bin/false".into(),
+        ..support::Programs::debian()
+    };
+    let refused = Browser::start_with(&programs)
+        .await
+        .err()
+        .expect("no browser without a working driver");
+    assert!(
+        matches!(refused, support::BrowserError::DriverExited { .. }),
+        "{refused:?}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "not a hang: {:?}",
+        started.elapsed()
+    );
+}
