@@ -39,7 +39,8 @@ pub fn may_read_audit(user: &User) -> bool {
 const STYLE: &str = r#"
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2733;background:#f5f7fa}
 header{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;padding:.6rem 1rem;background:#12355b;color:#fff}
-header a,header button{color:#fff}
+header a{color:#fff}
+header button{color:#12355b;background:#fff;border:1px solid #fff;border-radius:3px}
 header nav{display:flex;gap:1rem;flex:1}
 header nav a[aria-current]{font-weight:bold;text-decoration:underline}
 main{padding:1rem;max-width:80rem}

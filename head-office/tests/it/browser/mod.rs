@@ -269,3 +269,144 @@ async fn a_driver_that_exits_at_once_is_a_clear_error_not_a_hang() {
         started.elapsed()
     );
 }
+
+/// Types `text` into the input named `name`, replacing what it held.
+async fn fill(browser: &Browser, name: &str, text: &str) {
+    let input = browser
+        .wait_for(&format!("input[name={name}]"))
+        .await
+        .unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_merchandiser_changes_a_price_in_the_browser_and_the_feed_carries_it_to_the_tills() {
+    let ho = HeadOffice::start().await;
+    person(&ho, "chen", "merchandiser", &[]).await;
+    let product = pos_domain::import::product_from_fields(&[
+        "100024",
+        "鱼跃血压计袖带",
+        "",
+        "血压监测",
+        "个",
+        "49.00",
+        "0.13",
+        "II",
+        "",
+        "none",
+        "5",
+    ])
+    .unwrap();
+    let file = pos_domain::import::CatalogImport {
+        products: vec![product],
+        ..Default::default()
+    };
+    head_office::catalog::import_catalog(&mut *ho.client().await, &file, None)
+        .await
+        .unwrap();
+    let token = ho.enroll("S001", "T01").await;
+    let browser = browser().await;
+    let base = &ho.base_url;
+    browser.sign_in(base, "chen", PASSWORD).await.unwrap();
+
+    browser
+        .client
+        .goto(&format!("{base}/catalog"))
+        .await
+        .unwrap();
+    fill(&browser, "q", "100024").await;
+    browser
+        .wait_for("form[method=get] button")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for("a[href='/catalog/100024']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_path("/catalog/100024").await.unwrap();
+    fill(&browser, "price", "45.50").await;
+    browser
+        .wait_for("form[action='/catalog/100024'] button[type=submit]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_path("/catalog").await.unwrap();
+    let notice = browser
+        .wait_for("p.notice")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.contains("100024"), "{notice}");
+
+    let (_, feed) = ho.get(Some(&token), "/v1/feed?cursor=0").await;
+    let change = feed["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["entity"] == "product" && c["data"]["sku"] == "100024")
+        .expect("the product in the feed");
+    assert_eq!(change["data"]["price"], "45.50");
+    browser.close().await.unwrap();
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn an_admins_point_adjustment_shows_in_the_members_ledger_and_the_audit_log() {
+    let ho = HeadOffice::start().await;
+    person(&ho, "wang", "admin", &[]).await;
+    ho.import_member("M1", "13812345678", 120).await;
+    let browser = browser().await;
+    let base = &ho.base_url;
+    browser.sign_in(base, "wang", PASSWORD).await.unwrap();
+
+    browser
+        .client
+        .goto(&format!("{base}/members?q=C-M1"))
+        .await
+        .unwrap();
+    browser
+        .wait_for("a[href='/members/M1']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_path("/members/M1").await.unwrap();
+    fill(&browser, "points", "30").await;
+    fill(&browser, "reason", "活动补发").await;
+    browser
+        .wait_for("form[action='/members/M1/adjust'] button")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for("p.notice").await.unwrap();
+    let ledger = browser.table("table#ledger").await.unwrap();
+    assert!(
+        ledger
+            .iter()
+            .any(|row| row[2] == "adjust" && row[3] == "30" && row[4] == "150"),
+        "{ledger:?}"
+    );
+    browser.client.goto(&format!("{base}/audit")).await.unwrap();
+    let log = browser.table("table#audit").await.unwrap();
+    assert!(
+        log.iter()
+            .any(|row| row[1] == "wang" && row[2] == "points.adjust" && row[3] == "M1"),
+        "{log:?}"
+    );
+    browser.close().await.unwrap();
+    ho.stop().await;
+}
