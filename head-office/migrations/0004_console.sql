@@ -65,6 +65,13 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 ALTER TABLE overdraft_reviews ADD COLUMN reviewed_by text;
 
 -- When each terminal last reached head office at all, and last pulled the feed: the
--- console's "Tills and sync" page.
-ALTER TABLE terminals ADD COLUMN last_contact_at timestamptz,
-                      ADD COLUMN last_pull_at timestamptz;
+-- console's "Tills and sync" page. A table of its own, not columns of `terminals`:
+-- ingest holds the terminal's row locked for a whole batch, and a till's other requests
+-- must not queue behind it just to note the time.
+CREATE TABLE terminal_contacts (
+    store_id        text        NOT NULL,
+    terminal_id     text        NOT NULL,
+    last_contact_at timestamptz,
+    last_pull_at    timestamptz,
+    PRIMARY KEY (store_id, terminal_id)
+);

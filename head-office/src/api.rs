@@ -16,7 +16,7 @@ use pos_domain::protocol::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Terminal;
+use crate::auth::{self, Terminal};
 use crate::body::read_body;
 use crate::error::{DbError, HttpError};
 use crate::state::AppState;
@@ -153,14 +153,7 @@ pub async fn get_feed(
     let mut client = state.pool.get().await.map_err(DbError::from)?;
     // A `FeedPage` written straight from the stored JSON (see `feed::read_page`).
     let page = feed::read_page(&mut client, &terminal.store_id, params.cursor, limit).await?;
-    // For the console's "last pull" per terminal.
-    client
-        .execute(
-            "UPDATE terminals SET last_pull_at = now() WHERE store_id = $1 AND terminal_id = $2",
-            &[&terminal.store_id, &terminal.terminal_id],
-        )
-        .await
-        .map_err(DbError::from)?;
+    auth::note_contact(&client, &terminal, auth::Contact::Pull).await?;
     Ok((
         [(
             header::CONTENT_TYPE,

@@ -4,11 +4,14 @@
 //! tills exactly as any document is.
 
 use chrono::{DateTime, FixedOffset, Utc};
+use deadpool_postgres::{Object, Pool};
 use pos_domain::document::{Document, DocumentBody, PointAdjustment};
 use pos_domain::protocol::{BatchRequest, DocumentStatus};
+use serde_json::json;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
+use super::audit;
 use crate::auth::{new_token, token_sha256};
 use crate::error::DbError;
 use crate::ingest::ingest_batch;
@@ -28,10 +31,15 @@ pub enum Adjusted {
     Refused(String),
 }
 
-/// Records `points` (positive adds) for `member_id` with `reason`, as `operator`.
+/// Records `points` (positive adds) for `member_id` with `reason`, as `operator`, then
+/// audits it with the balance before and after (from the document's own ledger row).
 /// `document_id` comes from the caller (an id is randomness, not the domain's).
+///
+/// The sequence lock is a session lock on a connection taken out of the pool: if the
+/// request is cancelled half-way, the connection closes and the lock goes with it,
+/// instead of going back to the pool still held.
 pub async fn adjust_points(
-    client: &mut Client,
+    pool: &Pool,
     member_id: &str,
     points: i64,
     reason: &str,
@@ -39,11 +47,12 @@ pub async fn adjust_points(
     document_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Adjusted, DbError> {
+    let mut client = Object::take(pool.get().await?);
     client
         .execute("SELECT pg_advisory_lock($1)", &[&CONSOLE_SEQUENCE_LOCK])
         .await?;
     let outcome = adjust_locked(
-        client,
+        &mut client,
         member_id,
         points,
         reason,
@@ -51,11 +60,30 @@ pub async fn adjust_points(
         document_id,
         now,
     )
-    .await;
+    .await?;
+    if let Adjusted::Stored(document) = &outcome {
+        let after: i64 = client
+            .query_one(
+                "SELECT balance_after FROM point_ledger WHERE document_id = $1 AND entry = 'adjust'",
+                &[document],
+            )
+            .await?
+            .get(0);
+        audit::record(
+            &*client,
+            now,
+            operator,
+            "points.adjust",
+            member_id,
+            Some(json!({ "points_balance": after - points })),
+            Some(json!({ "points_balance": after, "points": points, "reason": reason, "document_id": document })),
+        )
+        .await?;
+    }
     client
         .execute("SELECT pg_advisory_unlock($1)", &[&CONSOLE_SEQUENCE_LOCK])
         .await?;
-    outcome
+    Ok(outcome)
 }
 
 async fn adjust_locked(

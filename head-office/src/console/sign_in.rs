@@ -1,10 +1,12 @@
 //! Signing in: the password check, backoff after failures and the lock-out.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use deadpool_postgres::Pool;
+use tokio::sync::Semaphore;
 use tokio_postgres::GenericClient;
 
 use super::session::{self, NewSession};
-use super::users::{User, find_user, password_matches};
+use super::users::{User, find_user, is_valid_name, password_matches};
 use crate::error::DbError;
 
 /// Failures that cost nothing yet (a typo or two).
@@ -36,73 +38,107 @@ pub enum SignInError {
     Db(#[from] DbError),
 }
 
+/// argon2 runs at most this many at once, whoever asks: a flood of sign-ins waits here
+/// instead of taking the database connections the tills need.
+const VERIFICATIONS_AT_ONCE: usize = 2;
+static VERIFICATIONS: Semaphore = Semaphore::const_new(VERIFICATIONS_AT_ONCE);
+
+/// Failures of names nobody could have are counted under this one key, so made-up names
+/// cannot fill the table.
+const IMPOSSIBLE_NAMES: &str = "(not a user name)";
+
 /// Checks `password` for `name` at `now`; a match opens a session.
+///
+/// The attempt is counted as a failure before the password is checked (and the count
+/// cleared on a match), so attempts sent in parallel cannot slip past the backoff.
 pub async fn sign_in(
-    client: &impl GenericClient,
+    pool: &Pool,
     name: &str,
     password: String,
     now: DateTime<Utc>,
 ) -> Result<(User, NewSession), SignInError> {
-    let locked: Option<DateTime<Utc>> = client
-        .query_opt(
-            "SELECT locked_until FROM console_sign_in_failures WHERE name = $1",
-            &[&name],
-        )
-        .await
-        .map_err(DbError::from)?
-        .map(|r| r.get(0));
-    if let Some(until) = locked.filter(|until| *until > now) {
-        return Err(SignInError::Waiting { until });
-    }
-    let found = find_user(client, name).await?;
+    let key = if is_valid_name(name) {
+        name
+    } else {
+        IMPOSSIBLE_NAMES
+    };
+    let found = {
+        let client = pool.get().await.map_err(DbError::from)?;
+        claim_attempt(&**client, key, now).await?;
+        find_user(&**client, name).await?
+    };
     let hash = found.as_ref().map(|(_, hash)| hash.clone());
-    // argon2 takes tens of milliseconds of CPU: off the threads that serve requests.
-    let matches = tokio::task::spawn_blocking(move || password_matches(hash.as_deref(), &password))
-        .await
-        .unwrap_or(false);
+    let matches = {
+        let _turn = VERIFICATIONS.acquire().await.ok();
+        // argon2 takes tens of milliseconds of CPU: off the threads that serve requests,
+        // and holding no database connection.
+        tokio::task::spawn_blocking(move || password_matches(hash.as_deref(), &password))
+            .await
+            .unwrap_or(false)
+    };
+    let client = pool.get().await.map_err(DbError::from)?;
     match found {
         Some((user, _)) if matches => {
             client
                 .execute(
                     "DELETE FROM console_sign_in_failures WHERE name = $1",
-                    &[&name],
+                    &[&key],
                 )
                 .await
                 .map_err(DbError::from)?;
-            let session = session::open(client, &user.name, now).await?;
+            client
+                .execute(
+                    "DELETE FROM console_sessions WHERE expires_at < $1 OR last_seen_at < $2",
+                    &[&now, &(now - session::IDLE)],
+                )
+                .await
+                .map_err(DbError::from)?;
+            let session = session::open(&**client, &user.name, now).await?;
             Ok((user, session))
         }
         _ => {
-            record_failure(client, name, now).await?;
+            tracing::warn!(name = key, "console sign-in refused");
             Err(SignInError::Refused)
         }
     }
 }
 
-async fn record_failure(
+/// Counts one more failure for `name` and sets its wait, unless it must still wait.
+async fn claim_attempt(
     client: &impl GenericClient,
     name: &str,
     now: DateTime<Utc>,
-) -> Result<(), DbError> {
-    let failures: i32 = client
-        .query_one(
-            "INSERT INTO console_sign_in_failures (name, failures, last_at, locked_until)
+) -> Result<(), SignInError> {
+    let claimed = client
+        .query_opt(
+            "INSERT INTO console_sign_in_failures AS f (name, failures, last_at, locked_until)
              VALUES ($1, 1, $2, $2)
-             ON CONFLICT (name) DO UPDATE SET failures = console_sign_in_failures.failures + 1,
-                                              last_at = $2
+             ON CONFLICT (name) DO UPDATE SET failures = f.failures + 1, last_at = $2
+             WHERE f.locked_until <= $2
              RETURNING failures",
             &[&name, &now],
         )
-        .await?
-        .get(0);
-    let until = now + wait_after(failures);
+        .await
+        .map_err(DbError::from)?;
+    let Some(row) = claimed else {
+        let until: DateTime<Utc> = client
+            .query_one(
+                "SELECT locked_until FROM console_sign_in_failures WHERE name = $1",
+                &[&name],
+            )
+            .await
+            .map_err(DbError::from)?
+            .get(0);
+        return Err(SignInError::Waiting { until });
+    };
+    let failures: i32 = row.get(0);
     client
         .execute(
             "UPDATE console_sign_in_failures SET locked_until = $2 WHERE name = $1",
-            &[&name, &until],
+            &[&name, &(now + wait_after(failures))],
         )
-        .await?;
-    tracing::warn!(name, failures, %until, "console sign-in refused");
+        .await
+        .map_err(DbError::from)?;
     Ok(())
 }
 

@@ -224,11 +224,10 @@ impl HeadOffice {
     }
 
     /// A snapshot of everything ingest writes, to show that something changed nothing.
-    /// Every stored row a request could change. A terminal's last contact and pull are
-    /// left out: a refused request is still a contact, and the console shows it.
+    /// Every stored row a request could change (a terminal's last contact and pull, in
+    /// `terminal_contacts`, are not: a refused request is still a contact).
     pub async fn snapshot(&self) -> BTreeMap<&'static str, String> {
         let mut snapshot = BTreeMap::new();
-        let terminals = "(SELECT store_id, terminal_id, token_sha256, last_sequence, enrolled_at FROM terminals)";
         for (table, order) in [
             ("documents", "id"),
             ("stock", "store_id, sku, lot_no"),
@@ -241,15 +240,10 @@ impl HeadOffice {
             ("feed", "cursor"),
             ("terminals", "store_id, terminal_id"),
         ] {
-            let source = if table == "terminals" {
-                terminals
-            } else {
-                table
-            };
             let rows = self
                 .client()
                 .await
-                .query(&format!("SELECT coalesce(string_agg(t::text, '\n' ORDER BY {order}), '') FROM {source} t"), &[])
+                .query(&format!("SELECT coalesce(string_agg(t::text, '\n' ORDER BY {order}), '') FROM {table} t"), &[])
                 .await
                 .unwrap();
             snapshot.insert(table, rows[0].get::<_, String>(0));

@@ -38,11 +38,16 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn form(lang: Lang) -> Response {
-    form_page(lang, StatusCode::OK, None)
+pub async fn form(State(state): State<AppState>, lang: Lang) -> Response {
+    form_page(&state, lang, StatusCode::OK, None)
 }
 
-fn form_page(lang: Lang, status: StatusCode, problem: Option<String>) -> Response {
+fn form_page(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    problem: Option<String>,
+) -> Response {
     let csrf = new_token();
     let body = html! {
         @if let Some(problem) = &problem {
@@ -60,7 +65,10 @@ fn form_page(lang: Lang, status: StatusCode, problem: Option<String>) -> Respons
         status,
         [(
             SET_COOKIE,
-            format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict"),
+            format!(
+                "{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict{}",
+                if state.secure_cookies { "; Secure" } else { "" }
+            ),
         )],
         Html(markup.into_string()),
     )
@@ -75,13 +83,14 @@ pub async fn submit(
 ) -> Response {
     let expected = cookie_value(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !bool::from(expected.as_bytes().ct_eq(form.csrf.as_bytes())) {
-        return form_page(lang, StatusCode::FORBIDDEN, Some(lang.t("login.expired")));
+        return form_page(
+            &state,
+            lang,
+            StatusCode::FORBIDDEN,
+            Some(lang.t("login.expired")),
+        );
     }
-    let client = match state.pool.get().await {
-        Ok(client) => client,
-        Err(e) => return page_error(e.into()),
-    };
-    match sign_in(&**client, form.username.trim(), form.password, Utc::now()).await {
+    match sign_in(&state.pool, form.username.trim(), form.password, Utc::now()).await {
         Ok((_, new)) => (
             StatusCode::SEE_OTHER,
             [
@@ -94,11 +103,13 @@ pub async fn submit(
         )
             .into_response(),
         Err(SignInError::Refused) => form_page(
+            &state,
             lang,
             StatusCode::UNAUTHORIZED,
             Some(lang.t("login.refused")),
         ),
         Err(SignInError::Waiting { until }) => form_page(
+            &state,
             lang,
             StatusCode::TOO_MANY_REQUESTS,
             Some(lang.tf(

@@ -11,7 +11,6 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::json;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
@@ -20,7 +19,7 @@ use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::Signed;
 use crate::console::users::{Role, User};
-use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page};
+use crate::console::{csrf_refused, forbidden, page_error, problem_page};
 use crate::error::DbError;
 use crate::state::AppState;
 
@@ -308,8 +307,8 @@ pub struct AdjustForm {
     reason: String,
 }
 
-/// Records a manual point adjustment as a document (see [`adjust_points`]), then audits
-/// it with the balance before and after.
+/// Records a manual point adjustment as a document (see [`adjust_points`]), audited with
+/// the balance before and after. One that would take the balance below zero is refused.
 pub async fn adjust(
     State(state): State<AppState>,
     lang: Lang,
@@ -341,25 +340,25 @@ pub async fn adjust(
         }
     };
     let done = async {
-        let mut client = state.pool.get().await?;
-        let Some(before) = balance(&**client, &id).await? else {
+        let Some(before) = balance(&**state.pool.get().await?, &id).await? else {
             return Ok(None);
         };
-        let now = Utc::now();
-        let outcome = adjust_points(&mut client, &id, points, reason, &signed.user.name, Uuid::now_v7(), now).await?;
-        if let Adjusted::Stored(document) = &outcome {
-            let after = balance(&**client, &id).await?;
-            audit::record(
-                &**client,
-                now,
-                &signed.user.name,
-                "points.adjust",
-                &id,
-                Some(json!({ "points_balance": before })),
-                Some(json!({ "points_balance": after, "points": points, "reason": reason, "document_id": document })),
-            )
-            .await?;
+        if before.checked_add(points).is_none_or(|after| after < 0) {
+            return Ok(Some(Adjusted::Refused(lang.tf(
+                "members.adjust_below_zero",
+                &[("balance", &before.to_string())],
+            ))));
         }
+        let outcome = adjust_points(
+            &state.pool,
+            &id,
+            points,
+            reason,
+            &signed.user.name,
+            Uuid::now_v7(),
+            Utc::now(),
+        )
+        .await?;
         Ok::<_, DbError>(Some(outcome))
     }
     .await;

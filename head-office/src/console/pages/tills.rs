@@ -13,6 +13,7 @@ use serde_json::json;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
+use crate::console::adjustment::HQ_STORE;
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::Signed;
@@ -40,15 +41,16 @@ async fn terminals(
 ) -> Result<Vec<TerminalRow>, DbError> {
     let rows = client
         .query(
-            "SELECT t.store_id, t.terminal_id, t.enrolled_at, t.last_contact_at, t.last_pull_at,
+            "SELECT t.store_id, t.terminal_id, t.enrolled_at, c.last_contact_at, c.last_pull_at,
                     t.last_sequence,
                     (SELECT count(*) FROM sequence_gaps g
                       WHERE g.store_id = t.store_id AND g.terminal_id = t.terminal_id
                         AND g.closed_at IS NULL)
              FROM terminals t
-             WHERE $1::text[] IS NULL OR t.store_id = ANY($1)
+             LEFT JOIN terminal_contacts c USING (store_id, terminal_id)
+             WHERE ($1::text[] IS NULL OR t.store_id = ANY($1)) AND t.store_id <> $2
              ORDER BY t.store_id, t.terminal_id",
-            &[&stores],
+            &[&stores, &HQ_STORE],
         )
         .await?;
     Ok(rows
