@@ -14,6 +14,7 @@ pub mod layout;
 pub mod pages;
 pub mod session;
 pub mod sign_in;
+pub mod table;
 pub mod users;
 
 use axum::Router;
