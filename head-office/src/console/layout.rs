@@ -24,6 +24,11 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/closes",
+        key: "nav.closes",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/audit",
         key: "nav.audit",
         shown: may_read_audit,

@@ -40,6 +40,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/tills"),
     ("post", "/tills/overdrafts/{document_id}/review"),
     ("get", "/audit"),
+    ("get", "/closes"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
             post(pages::tills::review_overdraft),
         )
         .route("/audit", get(pages::audit::show))
+        .route("/closes", get(pages::closes::show))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

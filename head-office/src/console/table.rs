@@ -6,12 +6,14 @@ use std::cmp::Ordering;
 
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 use maud::{Markup, PreEscaped, html};
 use rust_decimal::Decimal;
 
 use super::i18n::Lang;
+use super::layout::page;
+use super::session::Signed;
 
 /// Most rows a page shows; the CSV export has them all.
 pub const SHOWN_MAX: usize = 500;
@@ -337,6 +339,52 @@ pub fn filter_form(lang: Lang, path: &str, params: &Params, fields: Markup) -> M
             button type="submit" { (lang.t("table.apply")) }
             a href={ (path) (params.with(&[("format", Some("csv"))])) } { (lang.t("table.export")) }
         }
+    }
+}
+
+/// A page that is one filtered table: it answers the table, its CSV, or the form again
+/// with the reasons a query was refused.
+pub struct Listing<'a> {
+    pub lang: Lang,
+    pub signed: &'a Signed,
+    pub title: String,
+    pub path: &'static str,
+    pub params: &'a Params,
+    /// The page's own filter fields, showing what was asked.
+    pub fields: Markup,
+}
+
+impl Listing<'_> {
+    /// 400: the form again with the reasons, and no table.
+    pub fn refused(&self, reasons: &[String]) -> Response {
+        let body = html! {
+            (filter_form(self.lang, self.path, self.params, self.fields.clone()))
+            div.problem role="alert" {
+                @for reason in reasons { p { (reason) } }
+            }
+        };
+        let markup = page(self.lang, Some(self.signed), &self.title, self.path, body);
+        (StatusCode::BAD_REQUEST, Html(markup.into_string())).into_response()
+    }
+
+    /// The table filtered and sorted as asked, as a page or as `<csv_name>.csv`.
+    pub fn answer(&self, mut table: Table, csv_name: &str) -> Response {
+        let wants_csv = match self.params.wants_csv() {
+            Ok(w) => w,
+            Err(e) => return self.refused(&[e.reason(self.lang)]),
+        };
+        if let Err(e) = table.apply(self.params) {
+            return self.refused(&[e.reason(self.lang)]);
+        }
+        if wants_csv {
+            return table.csv_response(csv_name);
+        }
+        let body = html! {
+            (filter_form(self.lang, self.path, self.params, self.fields.clone()))
+            (table.render(self.lang, self.params))
+        };
+        let markup = page(self.lang, Some(self.signed), &self.title, self.path, body);
+        Html(markup.into_string()).into_response()
     }
 }
 

@@ -6,6 +6,8 @@ mod cli;
 mod common;
 mod connections;
 mod console;
+mod console_closes;
+mod console_tables;
 mod console_visitor;
 mod export;
 mod feed;
