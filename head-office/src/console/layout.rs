@@ -29,6 +29,11 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/stock",
+        key: "nav.stock",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/audit",
         key: "nav.audit",
         shown: may_read_audit,

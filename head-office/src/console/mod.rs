@@ -41,6 +41,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/tills/overdrafts/{document_id}/review"),
     ("get", "/audit"),
     ("get", "/closes"),
+    ("get", "/stock"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/audit", get(pages::audit::show))
         .route("/closes", get(pages::closes::show))
+        .route("/stock", get(pages::stock::show))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

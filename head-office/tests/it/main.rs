@@ -7,6 +7,7 @@ mod common;
 mod connections;
 mod console;
 mod console_closes;
+mod console_stock;
 mod console_tables;
 mod console_visitor;
 mod export;

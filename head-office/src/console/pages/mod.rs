@@ -4,4 +4,5 @@ pub mod audit;
 pub mod closes;
 pub mod language;
 pub mod login;
+pub mod stock;
 pub mod tills;
