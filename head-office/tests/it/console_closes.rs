@@ -238,3 +238,40 @@ async fn bad_input_gets_the_form_back_with_the_reason_and_a_400() {
     );
     ho.stop().await;
 }
+
+/// The plan of the page's statement for `stores`, with sequential scans priced out so
+/// the plan shows whether an index can answer it at all (tables here are tiny).
+async fn plan_of(ho: &HeadOffice, stores: Option<Vec<String>>) -> String {
+    let client = ho.client().await;
+    client
+        .batch_execute("SET enable_seqscan = off")
+        .await
+        .unwrap();
+    let rows = client
+        .query(
+            &format!("EXPLAIN {}", head_office::console::pages::closes::SQL),
+            &[&stores, &days_ago(6), &days_ago(0)],
+        )
+        .await
+        .unwrap();
+    client.batch_execute("RESET enable_seqscan").await.unwrap();
+    rows.iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn the_closes_statement_reads_documents_by_index_for_one_store_or_all() {
+    let ho = HeadOffice::start().await;
+    closes_of_two_stores(&ho).await;
+    for stores in [Some(vec!["S001".to_owned()]), None] {
+        let plan = plan_of(&ho, stores.clone()).await;
+        assert!(plan.contains("Index"), "{stores:?}: {plan}");
+        assert!(
+            !plan.contains("Seq Scan on documents"),
+            "{stores:?}: {plan}"
+        );
+    }
+    ho.stop().await;
+}

@@ -251,3 +251,27 @@ async fn bad_input_gets_the_form_back_with_the_reason_and_a_400() {
     assert_eq!(refused.status, 400, "{}", refused.body);
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn the_stock_statement_reads_one_stores_stock_by_its_key() {
+    let ho = HeadOffice::start().await;
+    stock_of_two_stores(&ho).await;
+    let client = ho.client().await;
+    client
+        .batch_execute("SET enable_seqscan = off")
+        .await
+        .unwrap();
+    let stores = Some(vec!["S001".to_owned()]);
+    let rows = client
+        .query(
+            &format!("EXPLAIN {}", head_office::console::pages::stock::SQL),
+            &[&stores, &None::<String>, &None::<NaiveDate>],
+        )
+        .await
+        .unwrap();
+    let plan: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    let plan = plan.join("\n");
+    assert!(plan.contains("stock_pkey"), "{plan}");
+    assert!(!plan.contains("Seq Scan on stock"), "{plan}");
+    ho.stop().await;
+}

@@ -22,6 +22,20 @@ const DEFAULT_DAYS: i64 = 7;
 /// Longest range one query may ask for.
 const RANGE_DAYS_MAX: i64 = 366;
 
+/// The Z reports of a list of stores ($1, NULL for all) from $2 to $3, on the (store,
+/// kind, business date) and (kind, business date) indexes. Duplicate Z reports set
+/// aside at ingest are left out. Public for the test that reads its plan.
+pub const SQL: &str = "SELECT store_id, business_date, terminal_id,
+                    (document->'body'->>'z_no')::bigint,
+                    document->'body'->'totals'->>'expected_cash',
+                    document->'body'->>'counted_cash',
+                    document->'body'->>'variance'
+             FROM documents
+             WHERE kind = 'z_report' AND z_duplicate_of IS NULL
+               AND ($1::text[] IS NULL OR store_id = ANY($1))
+               AND business_date BETWEEN $2 AND $3
+             ORDER BY store_id, business_date, terminal_id";
+
 /// One terminal's Z report.
 struct Close {
     store_id: String,
@@ -33,30 +47,14 @@ struct Close {
     variance: Decimal,
 }
 
-/// The Z reports of `stores` (all when `None`) from `from` to `to`, one statement on
-/// the (store, kind, business date) and (kind, business date) indexes. Duplicate Z
-/// reports set aside at ingest are left out.
+/// The Z reports of `stores` (all when `None`) from `from` to `to`, in one statement.
 async fn closes(
     client: &impl GenericClient,
     stores: Option<&[String]>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Close>, DbError> {
-    let rows = client
-        .query(
-            "SELECT store_id, business_date, terminal_id,
-                    (document->'body'->>'z_no')::bigint,
-                    document->'body'->'totals'->>'expected_cash',
-                    document->'body'->>'counted_cash',
-                    document->'body'->>'variance'
-             FROM documents
-             WHERE kind = 'z_report' AND z_duplicate_of IS NULL
-               AND ($1::text[] IS NULL OR store_id = ANY($1))
-               AND business_date BETWEEN $2 AND $3
-             ORDER BY store_id, business_date, terminal_id",
-            &[&stores, &from, &to],
-        )
-        .await?;
+    let rows = client.query(SQL, &[&stores, &from, &to]).await?;
     rows.iter()
         .map(|r| {
             let amount = |i: usize| -> Result<Decimal, DbError> {

@@ -21,6 +21,21 @@ const SOON_DAYS: i64 = 30;
 /// Widest "expiring within" window the filter takes (ten years).
 const EXPIRING_DAYS_MAX: i64 = 3650;
 
+/// Stock of a list of stores ($1, NULL for all) whose SKU or product name contains $2,
+/// in lots expiring by $3: on the stock table's key (store, SKU, lot), with product
+/// names and lot expiry joined by their keys. Public for the test that reads its plan.
+pub const SQL: &str =
+    "SELECT s.store_id, s.sku, p.data->>'name', s.lot_no, s.quantity, l.expiry_date
+             FROM stock s
+             LEFT JOIN products p ON p.sku = s.sku
+             LEFT JOIN lots l ON l.sku = s.sku AND l.lot_no = s.lot_no
+             WHERE ($1::text[] IS NULL OR s.store_id = ANY($1))
+               AND ($2::text IS NULL
+                    OR strpos(lower(s.sku), lower($2)) > 0
+                    OR strpos(lower(coalesce(p.data->>'name', '')), lower($2)) > 0)
+               AND ($3::date IS NULL OR l.expiry_date <= $3)
+             ORDER BY s.store_id, s.sku, s.lot_no";
+
 /// One stock record.
 struct Holding {
     store_id: String,
@@ -71,29 +86,14 @@ fn filters(lang: Lang, params: &Params) -> Result<Filters, Vec<String>> {
     })
 }
 
-/// The stock of `stores` (all when `None`), one statement on the stock table's key
-/// (store, SKU, lot), with product names and lot expiry joined by their keys.
+/// The stock of `stores` (all when `None`), in one statement.
 async fn holdings(
     client: &impl GenericClient,
     stores: Option<&[String]>,
     sku: Option<&str>,
     expiring_by: Option<NaiveDate>,
 ) -> Result<Vec<Holding>, DbError> {
-    let rows = client
-        .query(
-            "SELECT s.store_id, s.sku, p.data->>'name', s.lot_no, s.quantity, l.expiry_date
-             FROM stock s
-             LEFT JOIN products p ON p.sku = s.sku
-             LEFT JOIN lots l ON l.sku = s.sku AND l.lot_no = s.lot_no
-             WHERE ($1::text[] IS NULL OR s.store_id = ANY($1))
-               AND ($2::text IS NULL
-                    OR strpos(lower(s.sku), lower($2)) > 0
-                    OR strpos(lower(coalesce(p.data->>'name', '')), lower($2)) > 0)
-               AND ($3::date IS NULL OR l.expiry_date <= $3)
-             ORDER BY s.store_id, s.sku, s.lot_no",
-            &[&stores, &sku, &expiring_by],
-        )
-        .await?;
+    let rows = client.query(SQL, &[&stores, &sku, &expiring_by]).await?;
     Ok(rows
         .iter()
         .map(|r| Holding {
