@@ -3,7 +3,7 @@
 //! same ingest, so it is validated, sequenced, applied to the ledger and sent to the
 //! tills exactly as any document is.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use deadpool_postgres::{Object, Pool};
 use pos_domain::document::{Document, DocumentBody, PointAdjustment};
 use pos_domain::protocol::{BatchRequest, DocumentStatus};
@@ -114,13 +114,12 @@ async fn adjust_locked(
         )
         .await?
         .get(0);
-    let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     let document = Document {
         id: document_id,
         store_id: HQ_STORE.into(),
         terminal_id: CONSOLE_TERMINAL.into(),
         sequence: u64::try_from(last).unwrap_or(0) + 1,
-        business_date: now.with_timezone(&china).date_naive(),
+        business_date: super::chain_today(now),
         created_at: now,
         operator_id: operator.into(),
         approvals: Vec::new(),

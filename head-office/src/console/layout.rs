@@ -24,6 +24,26 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/closes",
+        key: "nav.closes",
+        shown: |_| true,
+    },
+    NavItem {
+        path: "/stock",
+        key: "nav.stock",
+        shown: |_| true,
+    },
+    NavItem {
+        path: "/catalog",
+        key: "nav.catalog",
+        shown: |_| true,
+    },
+    NavItem {
+        path: "/members",
+        key: "nav.members",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/audit",
         key: "nav.audit",
         shown: may_read_audit,
@@ -105,6 +125,36 @@ pub fn page(
                     (body)
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NAV;
+    use crate::console::ROUTES;
+
+    /// A page is one file and one line of navigation: every top-level page (a GET of one
+    /// path segment, but sign-in and the home redirect) has a link.
+    #[test]
+    fn every_page_is_in_the_navigation() {
+        for (method, path) in ROUTES {
+            let is_page = *method == "get"
+                && path.matches('/').count() == 1
+                && !["/", "/login"].contains(path);
+            if is_page {
+                assert!(
+                    NAV.iter().any(|item| item.path == *path),
+                    "{path} has no link in NAV"
+                );
+            }
+        }
+        for item in NAV {
+            assert!(
+                ROUTES.contains(&("get", item.path)),
+                "{} is not a route",
+                item.path
+            );
         }
     }
 }

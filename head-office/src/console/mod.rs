@@ -15,6 +15,7 @@ pub mod layout;
 pub mod pages;
 pub mod session;
 pub mod sign_in;
+pub mod table;
 pub mod users;
 
 use axum::Router;
@@ -49,6 +50,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/members"),
     ("get", "/members/{id}"),
     ("post", "/members/{id}/adjust"),
+    ("get", "/closes"),
+    ("get", "/stock"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -79,6 +82,8 @@ pub fn routes() -> Router<AppState> {
         .route("/members", get(pages::members::list))
         .route("/members/{id}", get(pages::members::show))
         .route("/members/{id}/adjust", post(pages::members::adjust))
+        .route("/closes", get(pages::closes::show))
+        .route("/stock", get(pages::stock::show))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
@@ -99,6 +104,16 @@ pub fn problem_page(
     let text = lang.t(key);
     let markup = layout::page(lang, signed, &text, "", html! { p.problem { (text) } });
     (status, Html(markup.into_string())).into_response()
+}
+
+/// The chain's business day: its stores keep China Standard Time (UTC+8, no summer
+/// time), whatever the server's own time zone is.
+pub fn chain_today(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&chain_offset()).date_naive()
+}
+
+pub fn chain_offset() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
 /// An unknown path: the API's JSON answer under `/v1`, a page in the person's language

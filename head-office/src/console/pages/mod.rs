@@ -2,7 +2,9 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod closes;
 pub mod language;
 pub mod login;
 pub mod members;
+pub mod stock;
 pub mod tills;

@@ -1,0 +1,243 @@
+//! Stock today (今日库存): stock per store, SKU and lot as head office holds it, with
+//! the lot's expiry and the days left. Store managers see only their stores.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{NaiveDate, TimeDelta, Utc};
+use maud::html;
+use tokio_postgres::GenericClient;
+
+use crate::auth::is_valid_id;
+use crate::console::i18n::Lang;
+use crate::console::session::Signed;
+use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table};
+use crate::console::{forbidden, page_error};
+use crate::error::DbError;
+use crate::state::AppState;
+
+const PATH: &str = "/stock";
+/// Lots expiring within this many days are highlighted when no other window is asked.
+const SOON_DAYS: i64 = 30;
+/// Widest "expiring within" window the filter takes (ten years).
+const EXPIRING_DAYS_MAX: i64 = 3650;
+
+/// Stock of a list of stores ($1, NULL for all) whose SKU or product name contains $2,
+/// in lots expiring by $3: on the stock table's key (store, SKU, lot), with product
+/// names and lot expiry joined by their keys. Public for the test that reads its plan.
+pub const SQL: &str =
+    "SELECT s.store_id, s.sku, p.data->>'name', s.lot_no, s.quantity, l.expiry_date
+             FROM stock s
+             LEFT JOIN products p ON p.sku = s.sku
+             LEFT JOIN lots l ON l.sku = s.sku AND l.lot_no = s.lot_no
+             WHERE ($1::text[] IS NULL OR s.store_id = ANY($1))
+               AND ($2::text IS NULL
+                    OR strpos(lower(s.sku), lower($2)) > 0
+                    OR strpos(lower(coalesce(p.data->>'name', '')), lower($2)) > 0)
+               AND ($3::date IS NULL OR l.expiry_date <= $3)
+             ORDER BY s.store_id, s.sku, s.lot_no";
+
+/// One stock record.
+struct Holding {
+    store_id: String,
+    sku: String,
+    name: Option<String>,
+    lot_no: String,
+    quantity: i64,
+    expiry: Option<NaiveDate>,
+}
+
+/// What the page's own filters asked for.
+#[derive(Debug, PartialEq)]
+struct Filters {
+    store: Option<String>,
+    /// Part of a SKU or product name.
+    sku: Option<String>,
+    /// Only lots expiring within this many days (expired ones included).
+    expiring: Option<i64>,
+}
+
+/// The filters, or every reason they were refused.
+fn filters(lang: Lang, params: &Params) -> Result<Filters, Vec<String>> {
+    let mut reasons = Vec::new();
+    let store = params.get("store").map(str::to_owned);
+    if let Some(bad) = store.as_deref().filter(|s| !is_valid_id(s)) {
+        reasons.push(lang.tf("table.bad_store", &[("value", bad)]));
+    }
+    let expiring = match params.get("expiring") {
+        None => None,
+        Some(text) => match text.parse::<i64>() {
+            Ok(days) if (0..=EXPIRING_DAYS_MAX).contains(&days) => Some(days),
+            _ => {
+                reasons.push(lang.tf(
+                    "stock.bad_expiring",
+                    &[("value", text), ("max", &EXPIRING_DAYS_MAX.to_string())],
+                ));
+                None
+            }
+        },
+    };
+    if !reasons.is_empty() {
+        return Err(reasons);
+    }
+    Ok(Filters {
+        store,
+        sku: params.get("sku").map(str::to_owned),
+        expiring,
+    })
+}
+
+/// The stock of `stores` (all when `None`), in one statement.
+async fn holdings(
+    client: &impl GenericClient,
+    stores: Option<&[String]>,
+    sku: Option<&str>,
+    expiring_by: Option<NaiveDate>,
+) -> Result<Vec<Holding>, DbError> {
+    let rows = client.query(SQL, &[&stores, &sku, &expiring_by]).await?;
+    Ok(rows
+        .iter()
+        .map(|r| Holding {
+            store_id: r.get(0),
+            sku: r.get(1),
+            name: r.get(2),
+            lot_no: r.get(3),
+            quantity: r.get(4),
+            expiry: r.get(5),
+        })
+        .collect())
+}
+
+fn table(lang: Lang, holdings: Vec<Holding>, today: NaiveDate, soon: i64) -> Table {
+    let column = |key: &'static str, kind: Kind| Column {
+        key,
+        header: lang.t(&format!("stock.{key}")),
+        kind,
+    };
+    let text = |t: String| {
+        if t.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(t)
+        }
+    };
+    Table {
+        id: "stock",
+        columns: vec![
+            column("store", Kind::Text),
+            column("sku", Kind::Text),
+            column("name", Kind::Text),
+            column("lot", Kind::Text),
+            column("quantity", Kind::Number),
+            column("expiry", Kind::Date),
+            column("days_left", Kind::Number),
+        ],
+        rows: holdings
+            .into_iter()
+            .map(|h| {
+                let days_left = h.expiry.map(|e| (e - today).num_days());
+                Row {
+                    flagged: days_left.is_some_and(|d| d <= soon),
+                    cells: vec![
+                        Cell::Text(h.store_id),
+                        Cell::Text(h.sku),
+                        h.name.map_or(Cell::Empty, text),
+                        text(h.lot_no),
+                        Cell::Number(h.quantity),
+                        h.expiry.map_or(Cell::Empty, Cell::Date),
+                        days_left.map_or(Cell::Empty, Cell::Number),
+                    ],
+                }
+            })
+            .collect(),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> Response {
+    let params = Params(raw);
+    let today = crate::console::chain_today(Utc::now());
+    let listing = Listing {
+        lang,
+        signed: &signed,
+        title: lang.t("stock.title"),
+        path: PATH,
+        params: &params,
+        fields: html! {
+            label { (lang.t("stock.store")) " "
+                input name="store" size="8" value=[params.get("store")];
+            }
+            label { (lang.t("stock.sku_filter")) " "
+                input name="sku" size="12" value=[params.get("sku")];
+            }
+            label { (lang.t("stock.expiring")) " "
+                input type="number" name="expiring" min="0" max=(EXPIRING_DAYS_MAX) size="4" value=[params.get("expiring")];
+            }
+        },
+    };
+    // Another store's page is refused as such, whatever else was wrong.
+    if let Some(store) = params.get("store")
+        && !signed.user.sees_store(store)
+    {
+        return forbidden(lang, &signed);
+    }
+    let filters = match filters(lang, &params) {
+        Ok(f) => f,
+        Err(reasons) => return listing.refused(&reasons),
+    };
+    let stores: Option<Vec<String>> = match filters.store {
+        Some(store) => Some(vec![store]),
+        None => signed.user.store_filter().map(<[String]>::to_vec),
+    };
+    let expiring_by = filters.expiring.map(|d| today + TimeDelta::days(d));
+    let found = async {
+        let client = state.pool.get().await?;
+        holdings(
+            &**client,
+            stores.as_deref(),
+            filters.sku.as_deref(),
+            expiring_by,
+        )
+        .await
+    };
+    match found.await {
+        Ok(holdings) => listing.answer(
+            table(lang, holdings, today, filters.expiring.unwrap_or(SOON_DAYS)),
+            "stock",
+        ),
+        Err(e) => page_error(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        Params(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_expiring_window_is_a_whole_number_of_days_in_range() {
+        assert_eq!(
+            filters(Lang::En, &params(&[("expiring", "30"), ("sku", " strip ")])),
+            Ok(Filters {
+                store: None,
+                sku: Some("strip".into()),
+                expiring: Some(30),
+            })
+        );
+        for bad in ["-1", "3651", "ten", "1.5"] {
+            let reasons = filters(Lang::En, &params(&[("expiring", bad)])).unwrap_err();
+            assert!(reasons[0].contains(bad), "{bad}: {reasons:?}");
+        }
+    }
+}

@@ -1,0 +1,522 @@
+//! The console's one table: typed columns and cells, sorted on the server by
+//! `sort=<column>&dir=asc|desc`, filtered by `q` (any cell) and the page's own filters,
+//! and exported as CSV by the same query plus `format=csv`.
+
+use std::cmp::Ordering;
+
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::NaiveDate;
+use maud::{Markup, PreEscaped, html};
+use rust_decimal::Decimal;
+
+use super::i18n::Lang;
+use super::layout::page;
+use super::session::Signed;
+
+/// Most rows a page shows; the CSV export has them all.
+pub const SHOWN_MAX: usize = 500;
+
+/// What a column holds: how it sorts and lines up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Number,
+    Money,
+    Date,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// The name `sort=` takes.
+    pub key: &'static str,
+    pub header: String,
+    pub kind: Kind,
+}
+
+/// One cell, typed so numbers and dates sort as such. `Empty` sorts first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(i64),
+    Money(Decimal),
+    Date(NaiveDate),
+}
+
+impl Cell {
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.clone(),
+            Cell::Number(n) => n.to_string(),
+            Cell::Money(m) => format!("{:.2}", m),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    fn compare(&self, other: &Cell) -> Ordering {
+        match (self, other) {
+            (Cell::Empty, Cell::Empty) => Ordering::Equal,
+            (Cell::Empty, _) => Ordering::Less,
+            (_, Cell::Empty) => Ordering::Greater,
+            (Cell::Number(a), Cell::Number(b)) => a.cmp(b),
+            (Cell::Money(a), Cell::Money(b)) => a.cmp(b),
+            (Cell::Date(a), Cell::Date(b)) => a.cmp(b),
+            (a, b) => a.text().cmp(&b.text()),
+        }
+    }
+
+    /// The cell as a CSV field. Text that a spreadsheet would run as a formula gets a
+    /// leading `'`; numbers, amounts and dates are written by us and cannot be one.
+    fn csv_field(&self) -> String {
+        match self {
+            Cell::Text(t) if t.starts_with(['=', '+', '-', '@']) => format!("'{t}"),
+            other => other.text(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    /// Shown highlighted (a variance, a lot about to expire).
+    pub flagged: bool,
+}
+
+/// An order asked for by the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: usize,
+    pub descending: bool,
+}
+
+/// A query the table cannot answer; the page says which field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TableError {
+    #[error("sort: there is no column {0:?}")]
+    UnknownColumn(String),
+    #[error("dir: {0:?} is neither asc nor desc")]
+    BadDirection(String),
+    #[error("format: {0:?} is not csv")]
+    BadFormat(String),
+}
+
+impl TableError {
+    /// The reason in the person's language.
+    pub fn reason(&self, lang: Lang) -> String {
+        match self {
+            TableError::UnknownColumn(c) => lang.tf("table.bad_sort", &[("value", c)]),
+            TableError::BadDirection(d) => lang.tf("table.bad_dir", &[("value", d)]),
+            TableError::BadFormat(f) => lang.tf("table.bad_format", &[("value", f)]),
+        }
+    }
+}
+
+/// A page's query string as sent: every pair kept, so links can carry it on.
+#[derive(Debug, Clone, Default)]
+pub struct Params(pub Vec<(String, String)>);
+
+impl Params {
+    /// The value of `key`, trimmed; `None` when absent or blank.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// This query with `key` set to `value` (or left out when `None`), as `?a=b&...`.
+    pub fn with(&self, changes: &[(&str, Option<&str>)]) -> String {
+        let mut pairs: Vec<(&str, &str)> = self
+            .0
+            .iter()
+            .filter(|(k, v)| !v.trim().is_empty() && !changes.iter().any(|(c, _)| c == k))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        pairs.extend(changes.iter().filter_map(|(k, v)| v.map(|v| (*k, v))));
+        let encoded: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        format!("?{}", encoded.join("&"))
+    }
+
+    /// Was the CSV asked for? Any other `format` is an error.
+    pub fn wants_csv(&self) -> Result<bool, TableError> {
+        match self.get("format") {
+            None => Ok(false),
+            Some("csv") => Ok(true),
+            Some(other) => Err(TableError::BadFormat(other.to_owned())),
+        }
+    }
+}
+
+/// Percent-encodes a query component (RFC 3986 unreserved characters stay).
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The element id, for tests and links.
+    pub id: &'static str,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    /// The order `sort` and `dir` ask for; none when `sort` is absent.
+    pub fn sort_of(&self, params: &Params) -> Result<Option<Sort>, TableError> {
+        let descending = match params.get("dir") {
+            None | Some("asc") => false,
+            Some("desc") => true,
+            Some(other) => return Err(TableError::BadDirection(other.to_owned())),
+        };
+        let Some(key) = params.get("sort") else {
+            return Ok(None);
+        };
+        let column = self
+            .columns
+            .iter()
+            .position(|c| c.key == key)
+            .ok_or_else(|| TableError::UnknownColumn(key.to_owned()))?;
+        Ok(Some(Sort { column, descending }))
+    }
+
+    /// Sorts the rows, stably: equal cells keep the order the page gave.
+    pub fn sort(&mut self, sort: Sort) {
+        self.rows.sort_by(|a, b| {
+            let order = a.cells[sort.column].compare(&b.cells[sort.column]);
+            if sort.descending {
+                order.reverse()
+            } else {
+                order
+            }
+        });
+    }
+
+    /// Keeps the rows with a cell containing `q`, ignoring case.
+    pub fn filter(&mut self, q: &str) {
+        let q = q.to_lowercase();
+        self.rows
+            .retain(|r| r.cells.iter().any(|c| c.text().to_lowercase().contains(&q)));
+    }
+
+    /// Applies the query's `q` and order.
+    pub fn apply(&mut self, params: &Params) -> Result<(), TableError> {
+        let sort = self.sort_of(params)?;
+        if let Some(q) = params.get("q") {
+            self.filter(q);
+        }
+        if let Some(sort) = sort {
+            self.sort(sort);
+        }
+        Ok(())
+    }
+
+    /// UTF-8 with a byte-order mark (so Excel reads Chinese right), a header row, one
+    /// line per row.
+    pub fn csv(&self) -> Vec<u8> {
+        let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);
+        {
+            let mut writer = csv::Writer::from_writer(&mut out);
+            // Writing to memory cannot fail; a header of our own cannot either.
+            let _ = writer.write_record(self.columns.iter().map(|c| c.header.as_str()));
+            for row in &self.rows {
+                let _ = writer.write_record(row.cells.iter().map(Cell::csv_field));
+            }
+            let _ = writer.flush();
+        }
+        out
+    }
+
+    /// The CSV as an answer, named `<name>.csv`.
+    pub fn csv_response(&self, name: &str) -> Response {
+        (
+            StatusCode::OK,
+            [
+                (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.csv\""),
+                ),
+            ],
+            self.csv(),
+        )
+            .into_response()
+    }
+
+    /// The table with sorting links in its header, at most [`SHOWN_MAX`] rows.
+    pub fn render(&self, lang: Lang, params: &Params) -> Markup {
+        let current = self.sort_of(params).ok().flatten();
+        html! {
+            style { (PreEscaped(STYLE)) }
+            @if self.rows.len() > SHOWN_MAX {
+                p.notice { (lang.tf("table.truncated", &[("shown", &SHOWN_MAX.to_string()), ("total", &self.rows.len().to_string())])) }
+            }
+            table.data id=(self.id) {
+                thead { tr {
+                    @for (i, column) in self.columns.iter().enumerate() {
+                        @let sorted = current.filter(|s| s.column == i);
+                        @let next = match sorted { Some(s) if !s.descending => "desc", _ => "asc" };
+                        th class=(class_of(column.kind)) aria-sort=(aria_sort(sorted)) {
+                            a href=(params.with(&[("sort", Some(column.key)), ("dir", Some(next)), ("format", None)])) {
+                                (column.header)
+                                @match sorted {
+                                    Some(s) if s.descending => " ▼",
+                                    Some(_) => " ▲",
+                                    None => "",
+                                }
+                            }
+                        }
+                    }
+                } }
+                tbody {
+                    @for row in self.rows.iter().take(SHOWN_MAX) {
+                        tr class=[row.flagged.then_some("flagged")] {
+                            @for (cell, column) in row.cells.iter().zip(&self.columns) {
+                                td class=(class_of(column.kind)) { (cell.text()) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if self.rows.is_empty() {
+                p { (lang.t("table.empty")) }
+            }
+        }
+    }
+}
+
+fn class_of(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text => "text",
+        Kind::Date => "date",
+        Kind::Number | Kind::Money => "num",
+    }
+}
+
+fn aria_sort(sorted: Option<Sort>) -> &'static str {
+    match sorted {
+        Some(s) if s.descending => "descending",
+        Some(_) => "ascending",
+        None => "none",
+    }
+}
+
+const STYLE: &str = "table.data td.num,table.data th.num{text-align:right}\
+table.data tr.flagged td{background:#fff3cd;font-weight:bold}\
+table.data th a{color:inherit}\
+form.filters{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end;margin-bottom:1rem}\
+form.filters label{margin:0}";
+
+/// The GET form above a table: the page's own `fields`, the text filter `q`, the
+/// current order kept, and the CSV link for what the query shows.
+pub fn filter_form(lang: Lang, path: &str, params: &Params, fields: Markup) -> Markup {
+    html! {
+        form.filters method="get" action=(path) {
+            (fields)
+            label { (lang.t("table.search")) " "
+                input type="search" name="q" value=[params.get("q")];
+            }
+            @if let Some(sort) = params.get("sort") {
+                input type="hidden" name="sort" value=(sort);
+            }
+            @if let Some(dir) = params.get("dir") {
+                input type="hidden" name="dir" value=(dir);
+            }
+            button type="submit" { (lang.t("table.apply")) }
+            a href={ (path) (params.with(&[("format", Some("csv"))])) } { (lang.t("table.export")) }
+        }
+    }
+}
+
+/// A page that is one filtered table: it answers the table, its CSV, or the form again
+/// with the reasons a query was refused.
+pub struct Listing<'a> {
+    pub lang: Lang,
+    pub signed: &'a Signed,
+    pub title: String,
+    pub path: &'static str,
+    pub params: &'a Params,
+    /// The page's own filter fields, showing what was asked.
+    pub fields: Markup,
+}
+
+impl Listing<'_> {
+    /// 400: the form again with the reasons, and no table.
+    pub fn refused(&self, reasons: &[String]) -> Response {
+        let body = html! {
+            (filter_form(self.lang, self.path, self.params, self.fields.clone()))
+            div.problem role="alert" {
+                @for reason in reasons { p { (reason) } }
+            }
+        };
+        let markup = page(self.lang, Some(self.signed), &self.title, self.path, body);
+        (StatusCode::BAD_REQUEST, Html(markup.into_string())).into_response()
+    }
+
+    /// The table filtered and sorted as asked, as a page or as `<csv_name>.csv`.
+    pub fn answer(&self, mut table: Table, csv_name: &str) -> Response {
+        let wants_csv = match self.params.wants_csv() {
+            Ok(w) => w,
+            Err(e) => return self.refused(&[e.reason(self.lang)]),
+        };
+        if let Err(e) = table.apply(self.params) {
+            return self.refused(&[e.reason(self.lang)]);
+        }
+        if wants_csv {
+            return table.csv_response(csv_name);
+        }
+        let body = html! {
+            (filter_form(self.lang, self.path, self.params, self.fields.clone()))
+            (table.render(self.lang, self.params))
+        };
+        let markup = page(self.lang, Some(self.signed), &self.title, self.path, body);
+        Html(markup.into_string()).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        let row = |name: &str, n: i64, amount: &str, day: u32| Row {
+            cells: vec![
+                Cell::Text(name.to_owned()),
+                Cell::Number(n),
+                Cell::Money(amount.parse().unwrap()),
+                Cell::Date(NaiveDate::from_ymd_opt(2026, 12, day).unwrap()),
+            ],
+            flagged: false,
+        };
+        Table {
+            id: "t",
+            columns: vec![
+                Column {
+                    key: "name",
+                    header: "名称".into(),
+                    kind: Kind::Text,
+                },
+                Column {
+                    key: "n",
+                    header: "n".into(),
+                    kind: Kind::Number,
+                },
+                Column {
+                    key: "amount",
+                    header: "amount".into(),
+                    kind: Kind::Money,
+                },
+                Column {
+                    key: "day",
+                    header: "day".into(),
+                    kind: Kind::Date,
+                },
+            ],
+            rows: vec![
+                row("b", 10, "-2.50", 3),
+                row("a", 9, "100.00", 1),
+                row("c", 100, "3", 2),
+            ],
+        }
+    }
+
+    fn names(t: &Table) -> Vec<String> {
+        t.rows.iter().map(|r| r.cells[0].text()).collect()
+    }
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        Params(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn numbers_amounts_and_dates_sort_by_value_not_by_text() {
+        for (key, dir, expected) in [
+            ("n", "asc", ["a", "b", "c"]),
+            ("n", "desc", ["c", "b", "a"]),
+            ("amount", "asc", ["b", "c", "a"]),
+            ("day", "desc", ["b", "c", "a"]),
+            ("name", "asc", ["a", "b", "c"]),
+        ] {
+            let mut t = table();
+            t.apply(&params(&[("sort", key), ("dir", dir)])).unwrap();
+            assert_eq!(names(&t), expected, "{key} {dir}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_column_or_direction_is_refused_by_name() {
+        let mut t = table();
+        assert_eq!(
+            t.apply(&params(&[("sort", "price")])),
+            Err(TableError::UnknownColumn("price".into()))
+        );
+        assert_eq!(
+            t.apply(&params(&[("sort", "n"), ("dir", "up")])),
+            Err(TableError::BadDirection("up".into()))
+        );
+        assert_eq!(
+            params(&[("format", "xlsx")]).wants_csv(),
+            Err(TableError::BadFormat("xlsx".into()))
+        );
+        assert_eq!(names(&t), ["b", "a", "c"], "left as it was");
+    }
+
+    #[test]
+    fn the_text_filter_matches_any_cell_ignoring_case() {
+        let mut t = table();
+        t.filter("100");
+        assert_eq!(names(&t), ["a", "c"], "the amount of a, the number of c");
+        let mut t = table();
+        t.rows[0].cells[0] = Cell::Text("Oximeter 血氧仪".into());
+        t.filter("OXI");
+        assert_eq!(t.rows.len(), 1);
+        let mut t = table();
+        t.filter("2026-12-02");
+        assert_eq!(names(&t), ["c"]);
+    }
+
+    #[test]
+    fn csv_has_a_bom_a_header_quoting_and_no_formulas() {
+        let mut t = table();
+        t.rows.truncate(1);
+        t.rows[0].cells[0] = Cell::Text("=HYPERLINK(\"x\"),\n".into());
+        let text = String::from_utf8(t.csv()).unwrap();
+        let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+        assert_eq!(
+            text,
+            "名称,n,amount,day\n\"'=HYPERLINK(\"\"x\"\"),\n\",10,-2.50,2026-12-03\n"
+        );
+        for danger in ["+1", "-1", "@SUM(A1)"] {
+            assert_eq!(Cell::Text(danger.into()).csv_field(), format!("'{danger}"));
+        }
+        assert_eq!(Cell::Text("plain".into()).csv_field(), "plain");
+    }
+
+    #[test]
+    fn links_carry_the_query_on_encoded() {
+        let p = params(&[("store", "S001"), ("q", "血 a&b"), ("sort", "n")]);
+        assert_eq!(
+            p.with(&[("sort", Some("day")), ("format", Some("csv"))]),
+            "?store=S001&q=%E8%A1%80%20a%26b&sort=day&format=csv"
+        );
+    }
+}

@@ -1,0 +1,277 @@
+//! The Stock today page (今日库存) over real HTTP on a real PostgreSQL: stock per store,
+//! SKU and lot with expiry and days left, role rules, CSV, refused queries.
+
+use chrono::{Local, NaiveDate, TimeDelta};
+use head_office::catalog::import_catalog;
+use head_office::console::users::add_user;
+use pos_domain::catalog::{Lot, Tracking};
+use pos_domain::import::{CatalogImport, StockRecord};
+
+use crate::common::*;
+use crate::console_tables::{export, flagged_rows, html_rows};
+use crate::feed::product;
+use head_office::testing::Visitor;
+
+const PASSWORD: &str = "correct horse 7";
+
+fn in_days(n: i64) -> NaiveDate {
+    Local::now().date_naive() + TimeDelta::days(n)
+}
+
+fn held(sku: &str, lot: Option<&str>, quantity: i64) -> StockRecord {
+    StockRecord {
+        sku: sku.into(),
+        lot_no: lot.map(Into::into),
+        quantity,
+    }
+}
+
+/// wang (admin), li (manager of S001), zhao (auditor), qian (merchandiser); test
+/// strips in lots L1 (10 days left), L2 (200) and L0 (expired 3 days ago), masks
+/// without lots. S001 holds L1, L2 and masks; S002 holds L0 and masks.
+async fn stock_of_two_stores(ho: &HeadOffice) {
+    let mut client = ho.client().await;
+    for (name, role, stores) in [
+        ("wang", "admin", vec![]),
+        ("li", "store_manager", vec!["S001".to_owned()]),
+        ("zhao", "auditor", vec![]),
+        ("qian", "merchandiser", vec![]),
+    ] {
+        add_user(&**client, name, role, &stores, PASSWORD)
+            .await
+            .unwrap();
+    }
+    let lot = |lot_no: &str, days: i64| Lot {
+        sku: "STRIP-50".into(),
+        lot_no: lot_no.into(),
+        expiry_date: in_days(days),
+    };
+    let catalog = CatalogImport {
+        products: vec![
+            product("STRIP-50", "89.50", Tracking::Lot),
+            product("MASK", "1.00", Tracking::None),
+        ],
+        lots: vec![lot("L1", 10), lot("L2", 200), lot("L0", -3)],
+        stock: vec![
+            held("STRIP-50", Some("L1"), 40),
+            held("STRIP-50", Some("L2"), 12),
+            held("MASK", None, 500),
+        ],
+        ..Default::default()
+    };
+    import_catalog(&mut client, &catalog, Some("S001"))
+        .await
+        .unwrap();
+    let catalog = CatalogImport {
+        stock: vec![held("STRIP-50", Some("L0"), 5), held("MASK", None, 7)],
+        ..Default::default()
+    };
+    import_catalog(&mut client, &catalog, Some("S002"))
+        .await
+        .unwrap();
+}
+
+async fn signed_in(ho: &HeadOffice, name: &str) -> Visitor {
+    let mut browser = Visitor::new(&ho.base_url);
+    let answer = browser.sign_in(name, PASSWORD).await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    browser
+}
+
+fn strips(store: &str, lot: &str, quantity: &str, days: i64) -> Vec<String> {
+    [
+        store,
+        "STRIP-50",
+        "血压计 STRIP-50",
+        lot,
+        quantity,
+        &in_days(days).to_string(),
+        &days.to_string(),
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+fn masks(store: &str, quantity: &str) -> Vec<String> {
+    [store, "MASK", "血压计 MASK", "", quantity, "", ""]
+        .map(str::to_owned)
+        .to_vec()
+}
+
+#[tokio::test]
+async fn every_chain_wide_role_sees_every_stores_stock_with_expiry_and_days_left() {
+    let ho = HeadOffice::start().await;
+    stock_of_two_stores(&ho).await;
+    for name in ["wang", "zhao", "qian"] {
+        let mut browser = signed_in(&ho, name).await;
+        let page = browser.get("/stock").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("今日库存") && page.body.contains(r#"href="/stock""#));
+        assert_eq!(
+            html_rows(&page.body, "stock"),
+            vec![
+                masks("S001", "500"),
+                strips("S001", "L1", "40", 10),
+                strips("S001", "L2", "12", 200),
+                masks("S002", "7"),
+                strips("S002", "L0", "5", -3),
+            ],
+            "{name}"
+        );
+        assert_eq!(
+            flagged_rows(&page.body, "stock"),
+            2,
+            "10 days left and expired"
+        );
+    }
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn filters_by_store_sku_text_and_expiry_window() {
+    let ho = HeadOffice::start().await;
+    stock_of_two_stores(&ho).await;
+    let mut browser = signed_in(&ho, "wang").await;
+    let page = browser.get("/stock?store=S001&sku=strip").await;
+    assert_eq!(
+        html_rows(&page.body, "stock"),
+        vec![
+            strips("S001", "L1", "40", 10),
+            strips("S001", "L2", "12", 200)
+        ]
+    );
+    let page = browser.get("/stock?expiring=15").await;
+    assert_eq!(
+        html_rows(&page.body, "stock"),
+        vec![
+            strips("S001", "L1", "40", 10),
+            strips("S002", "L0", "5", -3)
+        ],
+        "expired lots are within any window; lotless stock has no expiry"
+    );
+    let page = browser.get("/stock?expiring=365").await;
+    assert_eq!(flagged_rows(&page.body, "stock"), 3, "the window asked for");
+    let page = browser.get("/stock?q=L2").await;
+    assert_eq!(
+        html_rows(&page.body, "stock"),
+        vec![strips("S001", "L2", "12", 200)]
+    );
+    let page = browser
+        .get("/stock?sort=days_left&dir=desc&sku=STRIP")
+        .await;
+    let lots: Vec<String> = html_rows(&page.body, "stock")
+        .into_iter()
+        .map(|r| r[3].clone())
+        .collect();
+    assert_eq!(lots, ["L2", "L1", "L0"]);
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn a_store_manager_sees_only_their_store_and_is_refused_another_page_and_export() {
+    let ho = HeadOffice::start().await;
+    stock_of_two_stores(&ho).await;
+    let mut browser = signed_in(&ho, "li").await;
+    let page = browser.get("/stock").await;
+    let rows = html_rows(&page.body, "stock");
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r[0] == "S001"), "{rows:?}");
+    let csv = export(&ho.base_url, &browser, "/stock?format=csv").await;
+    assert_eq!(csv.rows().1, rows);
+    for path in [
+        "/stock?store=S002",
+        "/stock?store=S002&format=csv",
+        "/stock?store=S002&expiring=soon",
+    ] {
+        let refused = browser.get(path).await;
+        assert_eq!(refused.status, 403, "{path}: {}", refused.body);
+        assert!(!refused.body.contains("L0"), "{path}");
+    }
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn the_csv_is_the_table_with_a_bom_and_chinese_headers() {
+    let ho = HeadOffice::start().await;
+    stock_of_two_stores(&ho).await;
+    let mut browser = signed_in(&ho, "zhao").await;
+    let query = "?sku=%E8%A1%80%E5%8E%8B%E8%AE%A1&sort=quantity&dir=desc";
+    let page = browser.get(&format!("/stock{query}")).await;
+    let csv = export(&ho.base_url, &browser, &format!("/stock{query}&format=csv")).await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.content_type, "text/csv; charset=utf-8");
+    let (header, rows) = csv.rows();
+    assert_eq!(
+        header,
+        [
+            "门店",
+            "商品编码",
+            "商品",
+            "批号",
+            "数量",
+            "有效期至",
+            "剩余天数"
+        ]
+    );
+    assert_eq!(rows.len(), 5, "血压计 is in every product's name");
+    assert_eq!(rows, html_rows(&page.body, "stock"));
+    assert_eq!(rows[0][4], "500");
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn bad_input_gets_the_form_back_with_the_reason_and_a_400() {
+    let ho = HeadOffice::start().await;
+    stock_of_two_stores(&ho).await;
+    let mut browser = signed_in(&ho, "wang").await;
+    for (query, reason) in [
+        ("expiring=-1", "-1"),
+        ("expiring=a%20week", "a week"),
+        ("expiring=99999", "99999"),
+        ("store=S%2F1", "S/1"),
+        ("sort=price", "price"),
+        ("sort=sku&dir=sideways", "sideways"),
+        ("format=pdf", "pdf"),
+        ("expiring=x&format=csv", "x"),
+    ] {
+        let refused = browser.get(&format!("/stock?{query}")).await;
+        assert_eq!(refused.status, 400, "{query}: {}", refused.body);
+        assert!(refused.body.contains(reason), "{query}: {}", refused.body);
+        assert!(
+            refused
+                .body
+                .contains(r#"<form class="filters" method="get" action="/stock">"#),
+            "{query}: the form comes back"
+        );
+        assert!(!refused.body.contains(r#"id="stock""#), "{query}: no table");
+    }
+    // A store manager's own store with a bad window is bad input, not a refusal.
+    let mut manager = signed_in(&ho, "li").await;
+    let refused = manager.get("/stock?store=S001&expiring=-1").await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn the_stock_statement_reads_one_stores_stock_by_its_key() {
+    let ho = HeadOffice::start().await;
+    stock_of_two_stores(&ho).await;
+    let client = ho.client().await;
+    client
+        .batch_execute("SET enable_seqscan = off")
+        .await
+        .unwrap();
+    let stores = Some(vec!["S001".to_owned()]);
+    let rows = client
+        .query(
+            &format!("EXPLAIN {}", head_office::console::pages::stock::SQL),
+            &[&stores, &None::<String>, &None::<NaiveDate>],
+        )
+        .await
+        .unwrap();
+    let plan: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    let plan = plan.join("\n");
+    assert!(plan.contains("stock_pkey"), "{plan}");
+    assert!(!plan.contains("Seq Scan on stock"), "{plan}");
+    ho.stop().await;
+}
