@@ -60,15 +60,23 @@ pub struct Member {
     pub points_balance: i64,
 }
 
-/// Masks a phone number for screens and receipts: 13812345678 -> 138****5678.
+/// Masks a phone number for screens and the console: a mobile number keeps its first 3
+/// and last 4 digits (13812345678 -> 138****5678); a shorter number keeps at most its
+/// last 2, so no length shows most of its digits.
 pub fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().collect();
-    if chars.len() < 7 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
+    let n = chars.len();
+    let (head, tail) = match n {
+        11.. => (3, 4),
+        5..=10 => (0, 2),
+        _ => (0, 0),
+    };
+    let head: String = chars[..head].iter().collect();
+    let tail: String = chars[n - tail..].iter().collect();
+    format!(
+        "{head}{}{tail}",
+        "*".repeat(n - head.chars().count() - tail.chars().count())
+    )
 }
 
 /// The chain's loyalty settings. Head office sends them; the demo data sets defaults.
@@ -120,6 +128,14 @@ mod tests {
     fn masks_phone() {
         assert_eq!(mask_phone("13812345678"), "138****5678");
         assert_eq!(mask_phone("123"), "***");
+        assert_eq!(mask_phone("+8613812345678"), "+86*******5678");
+        for (phone, masked) in [
+            ("1234567", "*****67"),
+            ("12345678", "******78"),
+            ("1234567890", "********90"),
+        ] {
+            assert_eq!(mask_phone(phone), masked, "{phone}");
+        }
     }
 
     #[test]

@@ -185,3 +185,27 @@ async fn a_bad_adjustment_or_one_by_another_role_changes_nothing() {
     assert_eq!(ho.count("audit_log").await, 0);
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn a_store_manager_reads_a_members_ledger_at_their_stores_only() {
+    let ho = HeadOffice::start().await;
+    ho.import_member("M1", "13812345678", 0).await;
+    for (store, amount) in [("S001", 50), ("S002", 70)] {
+        let token = ho.enroll(store, "T01").await;
+        let sale = sale(&[item("A", 1, "50.00")], Some("M1"), amount, 0);
+        let doc = document(store, "T01", 1, DocumentBody::Sale(sale));
+        all_accepted(&ho.submit(&token, &batch(store, "T01", vec![doc])).await);
+    }
+    let mut manager = browser_for(&ho, "li", "store_manager", &["S001".to_owned()]).await;
+    let page = manager.get("/members/M1").await;
+    assert!(page.body.contains("sale S001/T01 #1"), "{}", page.body);
+    assert!(
+        !page.body.contains("S002"),
+        "another store's entry: {}",
+        page.body
+    );
+    let mut auditor = browser_for(&ho, "zhao", "auditor", &[]).await;
+    let page = auditor.get("/members/M1").await;
+    assert!(page.body.contains("sale S001/T01 #1") && page.body.contains("sale S002/T01 #1"));
+    ho.stop().await;
+}

@@ -22,6 +22,7 @@ use crate::console::users::{Role, User};
 use crate::console::{csrf_refused, forbidden, page_error, problem_page};
 use crate::error::DbError;
 use crate::state::AppState;
+use pos_domain::member::mask_phone;
 
 const PATH: &str = "/members";
 /// Most ledger entries a member's page lists, newest first.
@@ -30,26 +31,6 @@ const LEDGER_SHOWN: i64 = 500;
 /// Full phone numbers and names are for admins; everyone else sees them masked.
 pub fn may_see_personal_data(user: &User) -> bool {
     user.role == Role::Admin
-}
-
-/// 13812345678 -> 138****5678; a short number keeps only its last two digits.
-pub fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.chars().collect();
-    if chars.len() >= 8 {
-        let (head, tail) = (&chars[..3], &chars[chars.len() - 4..]);
-        format!(
-            "{}****{}",
-            head.iter().collect::<String>(),
-            tail.iter().collect::<String>()
-        )
-    } else {
-        let keep = chars.len().min(2);
-        format!(
-            "{}{}",
-            "*".repeat(chars.len() - keep),
-            chars[chars.len() - keep..].iter().collect::<String>()
-        )
-    }
 }
 
 /// 王小明 -> 王**.
@@ -187,15 +168,20 @@ struct LedgerRow {
     document: Option<(String, String, i64)>,
 }
 
-async fn ledger(client: &impl GenericClient, member_id: &str) -> Result<Vec<LedgerRow>, DbError> {
+/// The member's ledger, newest first; a store manager's only at their stores.
+async fn ledger(
+    client: &impl GenericClient,
+    member_id: &str,
+    stores: Option<&[String]>,
+) -> Result<Vec<LedgerRow>, DbError> {
     let rows = client
         .query(
             "SELECT l.recorded_at, l.store_id, l.entry, l.points, l.balance_after, l.document_id,
                     d.kind, d.terminal_id, d.sequence
              FROM point_ledger l LEFT JOIN documents d ON d.id = l.document_id
-             WHERE l.member_id = $1
+             WHERE l.member_id = $1 AND ($3::text[] IS NULL OR l.store_id = ANY($3))
              ORDER BY l.recorded_at DESC, l.document_id LIMIT $2",
-            &[&member_id, &LEDGER_SHOWN],
+            &[&member_id, &LEDGER_SHOWN, &stores],
         )
         .await?;
     Ok(rows
@@ -252,7 +238,7 @@ async fn member_page(
             .await?
             .map(|r| MemberRow::from_row(&r));
         let entries = match &member {
-            Some(m) => ledger(&**client, &m.id).await?,
+            Some(m) => ledger(&**client, &m.id, signed.user.store_filter()).await?,
             None => Vec::new(),
         };
         Ok::<_, DbError>((member, entries))
@@ -439,10 +425,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn phones_and_names_are_masked_to_what_a_counter_shows() {
-        assert_eq!(mask_phone("13812345678"), "138****5678");
-        assert_eq!(mask_phone("5551234"), "*****34");
-        assert_eq!(mask_phone(""), "");
+    fn names_keep_their_first_character() {
         assert_eq!(mask_name("王小明"), "王**");
         assert_eq!(mask_name(""), "");
     }
