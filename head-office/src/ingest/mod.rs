@@ -59,7 +59,7 @@ pub async fn ingest_batch(
 ) -> Result<BatchResponse, DbError> {
     let (store_id, terminal_id) = (batch.store_id.as_str(), batch.terminal_id.as_str());
     let docs = &batch.documents;
-    let screened = screen(docs);
+    let screened = screen(store_id, terminal_id, docs);
     let verdicts = match apply_with_retries(client, store_id, terminal_id, docs, &screened).await {
         Ok(verdicts) => verdicts,
         Err(e) if e.is_document_fault() => {
@@ -126,7 +126,10 @@ async fn one_at_a_time(
 }
 
 /// The checks that need no database.
-fn screen(docs: &[Document]) -> Vec<Verdict> {
+/// What can be decided without the database: copies within the batch, validity, a
+/// document of another store or terminal than the batch's (its effects would land on
+/// the wrong store), a sequence given twice.
+fn screen(store_id: &str, terminal_id: &str, docs: &[Document]) -> Vec<Verdict> {
     let mut first_by_id: HashMap<Uuid, usize> = HashMap::new();
     let mut sequences: HashSet<u64> = HashSet::new();
     let mut verdicts: Vec<Verdict> = Vec::with_capacity(docs.len());
@@ -139,6 +142,11 @@ fn screen(docs: &[Document]) -> Vec<Verdict> {
             }
         } else if let Err(invalid) = validate_document(doc) {
             Verdict::Rejected(format!("is not valid: {invalid}"))
+        } else if doc.store_id != store_id || doc.terminal_id != terminal_id {
+            Verdict::Rejected(format!(
+                "belongs to terminal {}/{}, not to the batch's {store_id}/{terminal_id}",
+                doc.store_id, doc.terminal_id
+            ))
         } else if !sequences.insert(doc.sequence) {
             Verdict::Rejected(format!(
                 "sequence {} appears twice in the batch",

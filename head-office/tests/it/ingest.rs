@@ -444,3 +444,38 @@ async fn a_statement_stuck_behind_a_lock_is_cancelled_with_a_503_and_changes_not
     assert_eq!(statuses(&response), vec![DocumentStatus::Accepted]);
     ho.stop().await;
 }
+
+/// A caller inside head office (the console) reaches ingest without the API's check: a
+/// document of another store is refused by itself, and its good neighbours go in.
+#[tokio::test]
+async fn ingest_refuses_a_document_of_another_store_than_its_batch() {
+    let ho = HeadOffice::start().await;
+    ho.enroll("S1", "T1").await;
+    let own = document(
+        "S1",
+        "T1",
+        1,
+        DocumentBody::Sale(sale(&[item("A", 1, "10.00")], None, 0, 0)),
+    );
+    let other = document(
+        "S2",
+        "T1",
+        2,
+        DocumentBody::Sale(sale(&[item("A", 1, "10.00")], None, 0, 0)),
+    );
+    let request = batch("S1", "T1", vec![own, other]);
+    let answer = head_office::ingest::ingest_batch(&mut *ho.client().await, &request)
+        .await
+        .unwrap();
+    assert_eq!(answer.results[0].status, DocumentStatus::Accepted);
+    assert_eq!(answer.results[1].status, DocumentStatus::Rejected);
+    assert!(
+        answer.results[1]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("S2/T1")
+    );
+    assert_eq!(ho.stock("S2", "A", "").await, None, "nothing moved at S2");
+    ho.stop().await;
+}
