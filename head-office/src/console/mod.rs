@@ -106,6 +106,20 @@ pub fn problem_page(
     (status, Html(markup.into_string())).into_response()
 }
 
+/// `text` as one URL path segment or query value: everything but letters, digits and
+/// `-._~` percent-encoded, so a SKU or member id with `/`, `?` or a control character
+/// still names its page.
+pub fn url_part(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// The chain's business day: its stores keep China Standard Time (UTC+8, no summer
 /// time), whatever the server's own time zone is.
 pub fn chain_today(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
@@ -145,4 +159,17 @@ pub fn page_error(e: DbError) -> Response {
         None,
         "error.internal",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_part;
+
+    #[test]
+    fn a_key_with_url_characters_stays_one_segment() {
+        assert_eq!(url_part("100024"), "100024");
+        assert_eq!(url_part("A/B?c#d&e"), "A%2FB%3Fc%23d%26e");
+        assert_eq!(url_part("血"), "%E8%A1%80");
+        assert_eq!(url_part("a\nb"), "a%0Ab");
+    }
 }

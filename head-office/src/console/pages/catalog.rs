@@ -19,7 +19,7 @@ use crate::catalog::{product, remove_product, save_product};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::Signed;
-use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page};
+use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
 
@@ -96,7 +96,7 @@ pub async fn list(
             tbody {
                 @for p in &products {
                     tr {
-                        td { a href={ "/catalog/" (p.sku) } { (p.sku) } }
+                        td { a href={ "/catalog/" (url_part(&p.sku)) } { (p.sku) } }
                         td { (p.name) } td { (p.category) } td { (p.price) }
                         td { (lang.t(&format!("catalog.tracking_{}", product_to_fields(p)[9]))) }
                     }
@@ -123,7 +123,7 @@ fn form(
     let action = if is_new {
         "/catalog/new".to_owned()
     } else {
-        format!("/catalog/{}", values[0])
+        format!("/catalog/{}", url_part(&values[0]))
     };
     html! {
         @if let Some(problem) = problem {
@@ -148,7 +148,7 @@ fn form(
             }
         }
         @if editable && !is_new {
-            form method="post" action={ "/catalog/" (values[0]) "/deactivate" } {
+            form method="post" action={ "/catalog/" (url_part(&values[0])) "/deactivate" } {
                 input type="hidden" name="csrf" value=(signed.csrf);
                 button type="submit" { (lang.t("catalog.deactivate")) }
             }
@@ -267,7 +267,7 @@ async fn submit(
         Ok(Ok(saved)) => {
             return (
                 StatusCode::SEE_OTHER,
-                [(LOCATION, format!("{PATH}?saved={saved}"))],
+                [(LOCATION, format!("{PATH}?saved={}", url_part(&saved)))],
             )
                 .into_response();
         }
@@ -380,7 +380,7 @@ pub async fn deactivate(
     match removed {
         Ok(true) => (
             StatusCode::SEE_OTHER,
-            [(LOCATION, format!("{PATH}?removed={sku}"))],
+            [(LOCATION, format!("{PATH}?removed={}", url_part(&sku)))],
         )
             .into_response(),
         Ok(false) => problem_page(

@@ -19,7 +19,7 @@ use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::Signed;
 use crate::console::users::{Role, User};
-use crate::console::{csrf_refused, forbidden, page_error, problem_page};
+use crate::console::{csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
 use pos_domain::member::mask_phone;
@@ -144,7 +144,7 @@ pub async fn list(
                 tbody {
                     @for m in &found {
                         tr {
-                            td { a href={ "/members/" (m.id) } { (m.card_no) } }
+                            td { a href={ "/members/" (url_part(&m.id)) } { (m.card_no) } }
                             td { (m.name_for(user)) } td { (m.phone_for(user)) }
                             td { (m.tier) } td { (m.points_balance) }
                         }
@@ -274,7 +274,7 @@ pub fn may_adjust_points(user: &User) -> bool {
 fn adjust_form(lang: Lang, signed: &Signed, member_id: &str) -> Markup {
     html! {
         h2 { (lang.t("members.adjust")) }
-        form method="post" action={ "/members/" (member_id) "/adjust" } {
+        form method="post" action={ "/members/" (url_part(member_id)) "/adjust" } {
             input type="hidden" name="csrf" value=(signed.csrf);
             label { (lang.t("members.adjust_points")) " " input name="points" required; }
             label { (lang.t("members.adjust_reason")) " " input name="reason" required; }
@@ -351,7 +351,10 @@ pub async fn adjust(
     match done {
         Ok(Some(Adjusted::Stored(document))) => (
             StatusCode::SEE_OTHER,
-            [(LOCATION, format!("{PATH}/{id}?adjusted={document}"))],
+            [(
+                LOCATION,
+                format!("{PATH}/{}?adjusted={document}", url_part(&id)),
+            )],
         )
             .into_response(),
         Ok(Some(Adjusted::Refused(why))) => {
