@@ -94,6 +94,13 @@ pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// A form that carries nothing but the session's CSRF token (a button's form).
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
 /// A request from a signed-in person. Pages take it as an argument; without a live
 /// session the browser is sent to `/login`.
 #[derive(Debug, Clone)]

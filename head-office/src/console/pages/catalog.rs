@@ -18,7 +18,7 @@ use tokio_postgres::GenericClient;
 use crate::catalog::{product, remove_product, save_product};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
-use crate::console::session::Signed;
+use crate::console::session::{CsrfForm, Signed};
 use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
@@ -334,12 +334,6 @@ async fn save(
     }
     tx.commit().await?;
     Ok(Ok(product.sku.clone()))
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// Takes a product out of the catalog: the tills drop it on their next pull; its sales

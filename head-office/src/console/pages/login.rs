@@ -14,7 +14,7 @@ use subtle::ConstantTimeEq;
 use crate::auth::new_token;
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
-use crate::console::session::{self, Signed, cookie_value};
+use crate::console::session::{self, CsrfForm, Signed, cookie_value};
 use crate::console::sign_in::{SignInError, sign_in};
 use crate::console::{csrf_refused, page_error};
 use crate::state::AppState;
@@ -28,12 +28,6 @@ const HOME: &str = "/tills";
 pub struct SignInForm {
     username: String,
     password: String,
-    #[serde(default)]
-    csrf: String,
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
     #[serde(default)]
     csrf: String,
 }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::console::adjustment::HQ_STORE;
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
-use crate::console::session::Signed;
+use crate::console::session::{CsrfForm, Signed};
 use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page};
 use crate::error::DbError;
 use crate::reports::{self, OverdraftReview, ReviewOutcome};
@@ -183,12 +183,6 @@ async fn render(
         }
     };
     Ok(page(lang, Some(signed), &lang.t("tills.title"), PATH, body))
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// Marks an overdraft settled with the member, in one transaction with its audit entry.
