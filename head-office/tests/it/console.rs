@@ -391,3 +391,46 @@ async fn an_unknown_console_address_is_a_page_and_an_unknown_api_path_stays_json
     assert_eq!(body["error"], "not_found");
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn the_audit_log_sorts_filters_and_exports_like_every_table_and_refuses_a_bad_query() {
+    let ho = HeadOffice::start().await;
+    people(&ho).await;
+    ho.import_member("M1", "13800000001", 0).await;
+    for store in ["S001", "S002"] {
+        overdraft(&ho, store).await;
+    }
+    let mut admin = Visitor::new(&ho.base_url);
+    admin.sign_in("wang", PASSWORD).await;
+    let csrf = admin.get("/tills").await.csrf();
+    let ids: Vec<Uuid> = ho
+        .client()
+        .await
+        .query("SELECT document_id FROM overdraft_reviews", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for id in &ids {
+        admin
+            .post(
+                &format!("/tills/overdrafts/{id}/review"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+    }
+    let mut auditor = Visitor::new(&ho.base_url);
+    auditor.sign_in("zhao", PASSWORD).await;
+    let csv = auditor.get("/audit?format=csv").await;
+    assert_eq!(csv.status, 200);
+    let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 3, "a header and two reviews: {lines:?}");
+    assert!(lines[1..].iter().all(|l| l.contains("overdraft.review")));
+    let filtered = auditor.get(&format!("/audit?q={}", ids[0])).await;
+    assert!(
+        filtered.body.contains(&ids[0].to_string()) && !filtered.body.contains(&ids[1].to_string())
+    );
+    assert_eq!(auditor.get("/audit?sort=nothing").await.status, 400);
+    ho.stop().await;
+}

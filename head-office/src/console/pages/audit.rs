@@ -1,49 +1,79 @@
-//! The audit log (审计日志), newest first: read-only for everyone.
+//! The audit log (审计日志), newest first: read-only for everyone; sortable, filterable
+//! and exportable like every console table.
 
-use axum::extract::State;
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::{Query, State};
+use axum::response::Response;
 use maud::html;
 
-use crate::console::audit::latest;
+use crate::console::audit::{AuditEntry, latest};
 use crate::console::i18n::Lang;
-use crate::console::layout::{may_read_audit, page};
+use crate::console::layout::may_read_audit;
 use crate::console::session::Signed;
+use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table};
 use crate::console::{forbidden, page_error};
 use crate::state::AppState;
 
-/// Entries one page shows.
-const SHOWN: i64 = 500;
+const PATH: &str = "/audit";
+/// Newest entries the page (and its CSV) reads.
+const READ_MAX: i64 = 10_000;
 
-pub async fn show(State(state): State<AppState>, lang: Lang, signed: Signed) -> Response {
+fn table(lang: Lang, entries: Vec<AuditEntry>) -> Table {
+    let column = |key: &'static str| Column {
+        key,
+        header: lang.t(&format!("audit.{key}")),
+        kind: Kind::Text,
+    };
+    let json = |v: Option<serde_json::Value>| match v {
+        Some(v) => Cell::Text(v.to_string()),
+        None => Cell::Empty,
+    };
+    Table {
+        id: "audit",
+        columns: ["at", "user", "action", "subject", "before", "after"]
+            .into_iter()
+            .map(column)
+            .collect(),
+        rows: entries
+            .into_iter()
+            .map(|e| Row {
+                flagged: false,
+                cells: vec![
+                    Cell::Text(e.at.format("%Y-%m-%d %H:%M:%S").to_string()),
+                    Cell::Text(e.user_name),
+                    Cell::Text(e.action),
+                    Cell::Text(e.subject),
+                    json(e.before),
+                    json(e.after),
+                ],
+            })
+            .collect(),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> Response {
     if !may_read_audit(&signed.user) {
         return forbidden(lang, &signed);
     }
+    let params = Params(raw);
+    let listing = Listing {
+        lang,
+        signed: &signed,
+        title: lang.t("audit.title"),
+        path: PATH,
+        params: &params,
+        fields: html! {},
+    };
     let entries = match state.pool.get().await {
-        Ok(client) => latest(&**client, SHOWN).await,
+        Ok(client) => latest(&**client, READ_MAX).await,
         Err(e) => Err(e.into()),
     };
-    let entries = match entries {
-        Ok(entries) => entries,
-        Err(e) => return page_error(e),
-    };
-    let json =
-        |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
-    let body = html! {
-        table id="audit" {
-            thead { tr {
-                th { (lang.t("audit.at")) } th { (lang.t("audit.user")) } th { (lang.t("audit.action")) }
-                th { (lang.t("audit.subject")) } th { (lang.t("audit.before")) } th { (lang.t("audit.after")) }
-            } }
-            tbody {
-                @for e in &entries {
-                    tr {
-                        td { (e.at.format("%Y-%m-%d %H:%M:%S")) } td { (e.user_name) } td { (e.action) }
-                        td { (e.subject) } td { code { (json(&e.before)) } } td { code { (json(&e.after)) } }
-                    }
-                }
-            }
-        }
-    };
-    Html(page(lang, Some(&signed), &lang.t("audit.title"), "/audit", body).into_string())
-        .into_response()
+    match entries {
+        Ok(entries) => listing.answer(table(lang, entries), "audit"),
+        Err(e) => page_error(e),
+    }
 }
