@@ -248,9 +248,10 @@ pub struct PointsPlan {
 }
 
 /// The effects of each accepted document, as the domain defines them for the till and
-/// head office alike. A void's effects are its sale's, reversed.
-fn document_effects<'a>(
-    accepted: &'a [&'a Document],
+/// head office alike, worked out once per batch for the points and the stock plans. A
+/// void's effects are its sale's, reversed.
+pub fn document_effects<'a>(
+    accepted: &[&'a Document],
     sales: &SaleMap,
 ) -> Result<Vec<(&'a Document, DocumentEffects)>, Fault> {
     accepted
@@ -272,21 +273,20 @@ fn document_effects<'a>(
 /// flagged. A balance that would pass the largest number head office stores fails the
 /// document that moves it, never wraps.
 pub fn plan_points(
-    accepted: &[&Document],
-    sales: &SaleMap,
+    effects: &[(&Document, DocumentEffects)],
     resolved: &HashMap<String, String>,
     balances: &HashMap<String, i64>,
 ) -> Result<PointsPlan, Fault> {
     let mut plan = PointsPlan::default();
     let mut current = balances.clone();
-    for (doc, fx) in document_effects(accepted, sales)? {
-        for PointMove {
-            member_id: till_member_id,
+    for (doc, fx) in effects {
+        for &PointMove {
+            member_id: ref till_member_id,
             points,
             reason,
-        } in fx.points
+        } in &fx.points
         {
-            let Some(member_id) = resolved.get(&till_member_id) else {
+            let Some(member_id) = resolved.get(till_member_id) else {
                 continue;
             };
             let balance = current.entry(member_id.clone()).or_insert(0);
@@ -313,7 +313,7 @@ pub fn plan_points(
                 document_id: doc.id,
                 entry: reason.as_str(),
                 member_id: member_id.clone(),
-                till_member_id,
+                till_member_id: till_member_id.clone(),
                 points,
                 balance_after: *balance,
             });
@@ -343,13 +343,17 @@ pub struct StockPlan {
 }
 
 /// The stock and serial moves of the batch, summed per store, SKU and lot.
-pub fn plan_stock(accepted: &[&Document], sales: &SaleMap) -> Result<StockPlan, Fault> {
+pub fn plan_stock(effects: &[(&Document, DocumentEffects)]) -> Result<StockPlan, Fault> {
     let mut plan = StockPlan::default();
-    for (doc, fx) in document_effects(accepted, sales)? {
-        for m in fx.stock {
+    for (doc, fx) in effects {
+        for m in &fx.stock {
             let delta = plan
                 .deltas
-                .entry((m.store_id, m.sku.clone(), m.lot_no.unwrap_or_default()))
+                .entry((
+                    m.store_id.clone(),
+                    m.sku.clone(),
+                    m.lot_no.clone().unwrap_or_default(),
+                ))
                 .or_insert(0);
             *delta = delta.checked_add(m.quantity).ok_or_else(|| {
                 Fault::document(
@@ -361,12 +365,12 @@ pub fn plan_stock(accepted: &[&Document], sales: &SaleMap) -> Result<StockPlan, 
                 )
             })?;
         }
-        for m in fx.serials {
+        for m in &fx.serials {
             plan.serials.insert(
-                (m.sku, m.serial),
+                (m.sku.clone(), m.serial.clone()),
                 SerialRow {
-                    store_id: m.store_id,
-                    lot_no: m.lot_no,
+                    store_id: m.store_id.clone(),
+                    lot_no: m.lot_no.clone(),
                     available: m.state == SerialState::Available,
                 },
             );

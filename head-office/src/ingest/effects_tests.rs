@@ -127,8 +127,7 @@ fn points_apply_in_order_and_only_overdrawing_redemptions_are_flagged() {
     let accepted: Vec<&Document> = docs.iter().collect();
     let resolved = [("m".to_owned(), "m".to_owned())].into();
     let plan = plan_points(
-        &accepted,
-        &SaleMap::new(),
+        &document_effects(&accepted, &SaleMap::new()).unwrap(),
         &resolved,
         &[("m".to_owned(), 120)].into(),
     )
@@ -192,17 +191,21 @@ fn a_void_reverses_its_sales_points_stock_and_serials() {
     .into();
     let resolved = [("m".to_owned(), "m".to_owned())].into();
 
-    let only_void =
-        plan_points(&[&void], &sales, &resolved, &[("m".to_owned(), 4)].into()).unwrap();
+    let only_void = plan_points(
+        &document_effects(&[&void], &sales).unwrap(),
+        &resolved,
+        &[("m".to_owned(), 4)].into(),
+    )
+    .unwrap();
     assert_eq!(only_void.balances["m"], 0, "4 + 3 refunded - 7 taken back");
-    let stock = plan_stock(&[&void], &sales).unwrap();
+    let stock = plan_stock(&document_effects(&[&void], &sales).unwrap()).unwrap();
     assert_eq!(
         stock.deltas[&("S1".to_owned(), "MASK".to_owned(), String::new())],
         4
     );
     assert!(stock.serials[&("BP".to_owned(), "SN1".to_owned())].available);
 
-    let both = plan_stock(&[&sold, &void], &sales).unwrap();
+    let both = plan_stock(&document_effects(&[&sold, &void], &sales).unwrap()).unwrap();
     assert!(
         both.deltas.is_empty(),
         "a sale and its void leave stock as it was"
@@ -251,8 +254,7 @@ fn a_balance_past_i64_fails_its_document_instead_of_wrapping() {
     );
     let resolved = [("m".to_owned(), "m".to_owned())].into();
     let result = plan_points(
-        &[&adjust],
-        &SaleMap::new(),
+        &document_effects(&[&adjust], &SaleMap::new()).unwrap(),
         &resolved,
         &[("m".to_owned(), i64::MAX - 5)].into(),
     );

@@ -24,6 +24,7 @@ mod store;
 use std::collections::{HashMap, HashSet};
 
 use pos_domain::document::{Document, DocumentBody};
+use pos_domain::effects::DocumentEffects;
 use pos_domain::protocol::{BatchRequest, BatchResponse, Change, DocumentResult, DocumentStatus};
 use pos_domain::validate::validate_document;
 use tokio_postgres::Client;
@@ -232,9 +233,10 @@ async fn apply(
         .collect();
     accepted.sort_by_key(|d| d.sequence);
 
+    let effects = effects::document_effects(&accepted, &sales)?;
     let (mut feed_entries, notes) =
-        apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales).await?;
-    feed_entries.extend(apply_stock(&tx, &accepted, &sales).await?);
+        apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales, &effects).await?;
+    feed_entries.extend(apply_stock(&tx, &effects).await?);
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;
     let arrived: Vec<u64> = accepted.iter().map(|d| d.sequence).collect();
     let gap_changes = gaps::track(last_sequence, &open, &arrived);
@@ -358,6 +360,7 @@ async fn apply_members_and_points(
     terminal_id: &str,
     accepted: &[&Document],
     sales: &SaleMap,
+    effects: &[(&Document, DocumentEffects)],
 ) -> Result<(Vec<FeedEntry>, Notes), Fault> {
     let (registered_ids, phones) = effects::registrations(accepted);
     let mut named: Vec<String> = effects::referenced_members(accepted, sales)
@@ -380,7 +383,7 @@ async fn apply_members_and_points(
     canonical.sort();
     canonical.dedup();
     let balances = store::lock_balances(tx, &canonical).await?;
-    let points = effects::plan_points(accepted, sales, &members.resolved, &balances)?;
+    let points = effects::plan_points(effects, &members.resolved, &balances)?;
     store::write_points(tx, store_id, &points.entries, &points.balances).await?;
     store::flag_overdrafts(tx, store_id, terminal_id, &points.overdrafts).await?;
     for o in &points.overdrafts {
@@ -434,10 +437,9 @@ async fn reissue_clashing_cards(
 
 async fn apply_stock(
     tx: &tokio_postgres::Transaction<'_>,
-    accepted: &[&Document],
-    sales: &SaleMap,
+    effects: &[(&Document, DocumentEffects)],
 ) -> Result<Vec<FeedEntry>, Fault> {
-    let plan = effects::plan_stock(accepted, sales)?;
+    let plan = effects::plan_stock(effects)?;
     let stock = store::apply_stock(tx, &plan.deltas).await?;
     store::apply_serials(tx, &plan.serials).await?;
     let mut entries: Vec<FeedEntry> = stock
