@@ -30,7 +30,55 @@ pub struct HeadOffice {
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
+/// The password of every console user the tests add.
+pub const CONSOLE_PASSWORD: &str = "correct horse 7";
+
 impl HeadOffice {
+    /// Adds a console user with `role` (and `stores`, for a store manager).
+    pub async fn add_console_user(&self, name: &str, role: &str, stores: &[String]) {
+        head_office::console::users::add_user(
+            &**self.client().await,
+            name,
+            role,
+            stores,
+            CONSOLE_PASSWORD,
+        )
+        .await
+        .expect("add a console user");
+    }
+
+    /// A browser signed in as `name` through the sign-in form.
+    pub async fn signed_in(&self, name: &str) -> head_office::testing::Visitor {
+        let mut browser = head_office::testing::Visitor::new(&self.base_url);
+        let answer = browser.sign_in(name, CONSOLE_PASSWORD).await;
+        assert_eq!(answer.status, 303, "{}", answer.body);
+        browser
+    }
+
+    /// The console's staff of the tests: wang (admin), li (store manager of S001), zhao
+    /// (auditor), qian (merchandiser).
+    pub async fn add_console_staff(&self) {
+        for (name, role, stores) in [
+            ("wang", "admin", vec![]),
+            ("li", "store_manager", vec!["S001".to_owned()]),
+            ("zhao", "auditor", vec![]),
+            ("qian", "merchandiser", vec![]),
+        ] {
+            self.add_console_user(name, role, &stores).await;
+        }
+    }
+
+    /// A console user added and signed in.
+    pub async fn console_user(
+        &self,
+        name: &str,
+        role: &str,
+        stores: &[String],
+    ) -> head_office::testing::Visitor {
+        self.add_console_user(name, role, stores).await;
+        self.signed_in(name).await
+    }
+
     /// Imports one member (card `C-{id}`, name 王五) as head office's catalog import does.
     pub async fn import_member(&self, id: &str, phone: &str, points: i64) {
         let member = pos_domain::member::Member {

@@ -2,26 +2,10 @@
 //! over real HTTP on a real PostgreSQL.
 
 use chrono::{Duration, Utc};
-use head_office::console::users::add_user;
 use uuid::Uuid;
 
 use crate::common::*;
 use head_office::testing::Visitor;
-
-const PASSWORD: &str = "correct horse 7";
-
-async fn people(ho: &HeadOffice) {
-    let client = ho.client().await;
-    for (name, role, stores) in [
-        ("wang", "admin", vec![]),
-        ("li", "store_manager", vec!["S001".to_owned()]),
-        ("zhao", "auditor", vec![]),
-    ] {
-        add_user(&**client, name, role, &stores, PASSWORD)
-            .await
-            .unwrap();
-    }
-}
 
 /// An unreviewed overdraft of `store` (member M1, imported), as ingest flags one.
 async fn overdraft(ho: &HeadOffice, store: &str) -> Uuid {
@@ -54,14 +38,14 @@ async fn reviewed_by(ho: &HeadOffice, document: Uuid) -> Option<String> {
 #[tokio::test]
 async fn a_person_signs_in_with_a_strict_http_only_cookie_and_signs_out() {
     let ho = HeadOffice::start().await;
-    people(&ho).await;
+    ho.add_console_staff().await;
     let mut browser = Visitor::new(&ho.base_url);
 
     assert_eq!(
         browser.get("/tills").await.location.as_deref(),
         Some("/login")
     );
-    let signed = browser.sign_in("wang", PASSWORD).await;
+    let signed = browser.sign_in("wang", CONSOLE_PASSWORD).await;
     assert_eq!(signed.status, 303, "{}", signed.body);
     assert_eq!(signed.location.as_deref(), Some("/tills"));
     let cookie = signed
@@ -97,9 +81,9 @@ async fn a_person_signs_in_with_a_strict_http_only_cookie_and_signs_out() {
 #[tokio::test]
 async fn a_copied_cookie_stops_working_at_sign_out_and_an_idle_session_ends() {
     let ho = HeadOffice::start().await;
-    people(&ho).await;
+    ho.add_console_staff().await;
     let mut browser = Visitor::new(&ho.base_url);
-    browser.sign_in("zhao", PASSWORD).await;
+    browser.sign_in("zhao", CONSOLE_PASSWORD).await;
     // Idle for longer than a session may be.
     ho.client()
         .await
@@ -114,7 +98,7 @@ async fn a_copied_cookie_stops_working_at_sign_out_and_an_idle_session_ends() {
         Some("/login")
     );
 
-    browser.sign_in("zhao", PASSWORD).await;
+    browser.sign_in("zhao", CONSOLE_PASSWORD).await;
     let token = browser.cookie("ho_session").unwrap().to_owned();
     let mut copy = Visitor::new(&ho.base_url);
     copy.set_cookie("ho_session", &token);
@@ -132,7 +116,7 @@ async fn a_copied_cookie_stops_working_at_sign_out_and_an_idle_session_ends() {
 #[tokio::test]
 async fn wrong_passwords_back_off_and_the_tenth_locks_the_name_for_an_hour() {
     let ho = HeadOffice::start().await;
-    people(&ho).await;
+    ho.add_console_staff().await;
     let mut browser = Visitor::new(&ho.base_url);
     for _ in 0..3 {
         let refused = browser.sign_in("wang", "wrong password").await;
@@ -141,12 +125,15 @@ async fn wrong_passwords_back_off_and_the_tenth_locks_the_name_for_an_hour() {
     }
     // The fourth failure makes the name wait a second: even the right password waits.
     assert_eq!(browser.sign_in("wang", "wrong password").await.status, 401);
-    let waiting = browser.sign_in("wang", PASSWORD).await;
+    let waiting = browser.sign_in("wang", CONSOLE_PASSWORD).await;
     assert_eq!(waiting.status, 429, "{}", waiting.body);
     assert_eq!(ho.count("console_sessions").await, 0);
 
     // A name nobody has is answered the same way, and counted the same way.
-    assert_eq!(browser.sign_in("nobody", PASSWORD).await.status, 401);
+    assert_eq!(
+        browser.sign_in("nobody", CONSOLE_PASSWORD).await.status,
+        401
+    );
 
     // The tenth failure in a row locks the name for an hour.
     ho.client()
@@ -172,20 +159,24 @@ async fn wrong_passwords_back_off_and_the_tenth_locks_the_name_for_an_hour() {
         until > Utc::now() + Duration::minutes(59),
         "locked until {until}"
     );
-    assert_eq!(browser.sign_in("wang", PASSWORD).await.status, 429);
+    assert_eq!(browser.sign_in("wang", CONSOLE_PASSWORD).await.status, 429);
     ho.stop().await;
 }
 
 #[tokio::test]
 async fn a_sign_in_form_from_elsewhere_is_refused() {
     let ho = HeadOffice::start().await;
-    people(&ho).await;
+    ho.add_console_staff().await;
     let mut browser = Visitor::new(&ho.base_url);
     // No form fetched first: no token cookie to match.
     let forged = browser
         .post(
             "/login",
-            &[("username", "wang"), ("password", PASSWORD), ("csrf", "0")],
+            &[
+                ("username", "wang"),
+                ("password", CONSOLE_PASSWORD),
+                ("csrf", "0"),
+            ],
         )
         .await;
     assert_eq!(forged.status, 403);
@@ -196,7 +187,7 @@ async fn a_sign_in_form_from_elsewhere_is_refused() {
 #[tokio::test]
 async fn a_store_manager_sees_and_reviews_only_their_stores() {
     let ho = HeadOffice::start().await;
-    people(&ho).await;
+    ho.add_console_staff().await;
     ho.import_member("M1", "13800000001", 0).await;
     for store in ["S001", "S002"] {
         ho.enroll(store, "T01").await;
@@ -204,7 +195,7 @@ async fn a_store_manager_sees_and_reviews_only_their_stores() {
     let theirs = overdraft(&ho, "S001").await;
     let other = overdraft(&ho, "S002").await;
     let mut browser = Visitor::new(&ho.base_url);
-    browser.sign_in("li", PASSWORD).await;
+    browser.sign_in("li", CONSOLE_PASSWORD).await;
 
     let page = browser.get("/tills").await;
     assert!(page.body.contains("S001"), "{}", page.body);
@@ -238,11 +229,11 @@ async fn a_store_manager_sees_and_reviews_only_their_stores() {
 #[tokio::test]
 async fn an_auditor_reads_everything_and_changes_nothing() {
     let ho = HeadOffice::start().await;
-    people(&ho).await;
+    ho.add_console_staff().await;
     ho.import_member("M1", "13800000001", 0).await;
     let document = overdraft(&ho, "S002").await;
     let mut browser = Visitor::new(&ho.base_url);
-    browser.sign_in("zhao", PASSWORD).await;
+    browser.sign_in("zhao", CONSOLE_PASSWORD).await;
     let page = browser.get("/tills").await;
     assert!(page.body.contains(&document.to_string()));
     assert!(
@@ -264,11 +255,11 @@ async fn an_auditor_reads_everything_and_changes_nothing() {
 #[tokio::test]
 async fn a_form_without_its_csrf_token_changes_nothing() {
     let ho = HeadOffice::start().await;
-    people(&ho).await;
+    ho.add_console_staff().await;
     ho.import_member("M1", "13800000001", 0).await;
     let document = overdraft(&ho, "S001").await;
     let mut browser = Visitor::new(&ho.base_url);
-    browser.sign_in("wang", PASSWORD).await;
+    browser.sign_in("wang", CONSOLE_PASSWORD).await;
     let path = format!("/tills/overdrafts/{document}/review");
     for form in [vec![], vec![("csrf", "not the session's token")]] {
         let refused = browser.post(&path, &form).await;
@@ -283,11 +274,11 @@ async fn a_form_without_its_csrf_token_changes_nothing() {
 #[tokio::test]
 async fn a_review_is_audited_with_before_and_after_and_the_log_cannot_be_edited() {
     let ho = HeadOffice::start().await;
-    people(&ho).await;
+    ho.add_console_staff().await;
     ho.import_member("M1", "13800000001", 0).await;
     let document = overdraft(&ho, "S001").await;
     let mut browser = Visitor::new(&ho.base_url);
-    browser.sign_in("wang", PASSWORD).await;
+    browser.sign_in("wang", CONSOLE_PASSWORD).await;
     let csrf = browser.get("/tills").await.csrf();
     let path = format!("/tills/overdrafts/{document}/review");
     let done = browser.post(&path, &[("csrf", &csrf)]).await;
@@ -341,13 +332,13 @@ async fn a_review_is_audited_with_before_and_after_and_the_log_cannot_be_edited(
 #[tokio::test]
 async fn the_tills_page_shows_each_terminals_last_contact_and_last_pull() {
     let ho = HeadOffice::start().await;
-    people(&ho).await;
+    ho.add_console_staff().await;
     let token = ho.enroll("S001", "T01").await;
     ho.enroll("S001", "T02").await;
     let (status, _) = ho.get(Some(&token), "/v1/feed?cursor=0").await;
     assert_eq!(status, 200);
     let mut browser = Visitor::new(&ho.base_url);
-    browser.sign_in("wang", PASSWORD).await;
+    browser.sign_in("wang", CONSOLE_PASSWORD).await;
     let page = browser.get("/tills").await;
     let row = |terminal: &str| {
         let start = page.body.find(&format!("<td>{terminal}</td>")).unwrap();
@@ -362,7 +353,7 @@ async fn the_tills_page_shows_each_terminals_last_contact_and_last_pull() {
 #[tokio::test]
 async fn the_console_speaks_english_when_asked_and_goes_back_only_to_its_own_pages() {
     let ho = HeadOffice::start().await;
-    people(&ho).await;
+    ho.add_console_staff().await;
     let mut browser = Visitor::new(&ho.base_url);
     let switched = browser.get("/lang/en?back=/login").await;
     assert_eq!(switched.location.as_deref(), Some("/login"));
@@ -395,13 +386,13 @@ async fn an_unknown_console_address_is_a_page_and_an_unknown_api_path_stays_json
 #[tokio::test]
 async fn the_audit_log_sorts_filters_and_exports_like_every_table_and_refuses_a_bad_query() {
     let ho = HeadOffice::start().await;
-    people(&ho).await;
+    ho.add_console_staff().await;
     ho.import_member("M1", "13800000001", 0).await;
     for store in ["S001", "S002"] {
         overdraft(&ho, store).await;
     }
     let mut admin = Visitor::new(&ho.base_url);
-    admin.sign_in("wang", PASSWORD).await;
+    admin.sign_in("wang", CONSOLE_PASSWORD).await;
     let csrf = admin.get("/tills").await.csrf();
     let ids: Vec<Uuid> = ho
         .client()
@@ -421,7 +412,7 @@ async fn the_audit_log_sorts_filters_and_exports_like_every_table_and_refuses_a_
             .await;
     }
     let mut auditor = Visitor::new(&ho.base_url);
-    auditor.sign_in("zhao", PASSWORD).await;
+    auditor.sign_in("zhao", CONSOLE_PASSWORD).await;
     let csv = auditor.get("/audit?format=csv").await;
     assert_eq!(csv.status, 200);
     let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();

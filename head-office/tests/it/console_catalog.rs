@@ -1,13 +1,10 @@
 //! The console's Catalog page: who may change products, the catalog file's checks on
 //! the form, the feed that carries a change to the tills, and the audit log.
 
-use head_office::console::users::add_user;
 use head_office::testing::Visitor;
 use serde_json::Value;
 
 use crate::common::*;
-
-const PASSWORD: &str = "correct horse 7";
 
 /// A product's form fields, in the catalog file's order.
 fn fields(sku: &str, price: &str) -> Vec<(&'static str, String)> {
@@ -46,11 +43,7 @@ async fn signed_in(
     role: &str,
     stores: &[String],
 ) -> (Visitor, String) {
-    add_user(&**ho.client().await, name, role, stores, PASSWORD)
-        .await
-        .unwrap();
-    let mut browser = Visitor::new(&ho.base_url);
-    browser.sign_in(name, PASSWORD).await;
+    let mut browser = ho.console_user(name, role, stores).await;
     let csrf = browser.get("/catalog").await.csrf();
     (browser, csrf)
 }

@@ -1,35 +1,21 @@
 //! The Daily closes page (日结) over real HTTP on a real PostgreSQL: Z reports by store
 //! and business date, variances highlighted, role rules, CSV, refused queries.
 
-use chrono::{Local, NaiveDate, TimeDelta};
-use head_office::console::users::add_user;
+use chrono::{NaiveDate, TimeDelta, Utc};
 use pos_domain::document::DocumentBody;
 
 use crate::common::*;
 use crate::console_tables::{export, flagged_rows, html_rows};
-use head_office::testing::Visitor;
-
-const PASSWORD: &str = "correct horse 7";
 
 fn days_ago(n: i64) -> NaiveDate {
-    Local::now().date_naive() - TimeDelta::days(n)
+    head_office::console::chain_today(Utc::now()) - TimeDelta::days(n)
 }
 
 /// wang (admin), li (manager of S001), zhao (auditor), qian (merchandiser); and Z
 /// reports: S001 T01 ten, two and one days ago (the last 3.00 short), S002 T01
 /// yesterday (balanced).
 async fn closes_of_two_stores(ho: &HeadOffice) {
-    let client = ho.client().await;
-    for (name, role, stores) in [
-        ("wang", "admin", vec![]),
-        ("li", "store_manager", vec!["S001".to_owned()]),
-        ("zhao", "auditor", vec![]),
-        ("qian", "merchandiser", vec![]),
-    ] {
-        add_user(&**client, name, role, &stores, PASSWORD)
-            .await
-            .unwrap();
-    }
+    ho.add_console_staff().await;
     let z = |store: &str, sequence: u64, days: i64, cash: &str, counted: &str| {
         let mut doc = document(
             store,
@@ -54,13 +40,6 @@ async fn closes_of_two_stores(ho: &HeadOffice) {
     let token = ho.enroll("S002", "T01").await;
     let sent = batch("S002", "T01", vec![z("S002", 1, 1, "55.00", "55.00")]);
     all_accepted(&ho.submit(&token, &sent).await);
-}
-
-async fn signed_in(ho: &HeadOffice, name: &str) -> Visitor {
-    let mut browser = Visitor::new(&ho.base_url);
-    let answer = browser.sign_in(name, PASSWORD).await;
-    assert_eq!(answer.status, 303, "{}", answer.body);
-    browser
 }
 
 fn row(
@@ -89,7 +68,7 @@ async fn every_chain_wide_role_sees_every_stores_closes_of_the_last_seven_days()
     let ho = HeadOffice::start().await;
     closes_of_two_stores(&ho).await;
     for name in ["wang", "zhao", "qian"] {
-        let mut browser = signed_in(&ho, name).await;
+        let mut browser = ho.signed_in(name).await;
         let page = browser.get("/closes").await;
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("日结") && page.body.contains(r#"href="/closes""#));
@@ -111,7 +90,7 @@ async fn every_chain_wide_role_sees_every_stores_closes_of_the_last_seven_days()
 async fn filters_by_store_and_dates_and_the_text_filter() {
     let ho = HeadOffice::start().await;
     closes_of_two_stores(&ho).await;
-    let mut browser = signed_in(&ho, "wang").await;
+    let mut browser = ho.signed_in("wang").await;
     let from = days_ago(10);
     let to = days_ago(2);
     let page = browser
@@ -139,7 +118,7 @@ async fn filters_by_store_and_dates_and_the_text_filter() {
 async fn a_store_manager_sees_only_their_store_and_is_refused_another_page_and_export() {
     let ho = HeadOffice::start().await;
     closes_of_two_stores(&ho).await;
-    let mut browser = signed_in(&ho, "li").await;
+    let mut browser = ho.signed_in("li").await;
     let page = browser.get("/closes").await;
     assert_eq!(page.status, 200);
     let rows = html_rows(&page.body, "closes");
@@ -164,7 +143,7 @@ async fn a_store_manager_sees_only_their_store_and_is_refused_another_page_and_e
 async fn the_csv_is_the_table_with_a_bom_and_chinese_headers() {
     let ho = HeadOffice::start().await;
     closes_of_two_stores(&ho).await;
-    let mut browser = signed_in(&ho, "zhao").await;
+    let mut browser = ho.signed_in("zhao").await;
     let query = "?sort=counted_cash&dir=desc";
     let page = browser.get(&format!("/closes{query}")).await;
     assert!(
@@ -203,7 +182,7 @@ async fn the_csv_is_the_table_with_a_bom_and_chinese_headers() {
 async fn bad_input_gets_the_form_back_with_the_reason_and_a_400() {
     let ho = HeadOffice::start().await;
     closes_of_two_stores(&ho).await;
-    let mut browser = signed_in(&ho, "wang").await;
+    let mut browser = ho.signed_in("wang").await;
     for (query, reason) in [
         ("from=2026-02-30", "2026-02-30"),
         ("to=yesterday", "yesterday"),

@@ -1,28 +1,15 @@
 //! The console's Members page: exact search, personal data masked but for admins, and a
 //! member's ledger with the till document behind each entry.
 
-use head_office::console::users::add_user;
-use head_office::testing::Visitor;
 use pos_domain::document::DocumentBody;
 
 use crate::common::*;
-
-const PASSWORD: &str = "correct horse 7";
-
-async fn browser_for(ho: &HeadOffice, name: &str, role: &str, stores: &[String]) -> Visitor {
-    add_user(&**ho.client().await, name, role, stores, PASSWORD)
-        .await
-        .unwrap();
-    let mut browser = Visitor::new(&ho.base_url);
-    browser.sign_in(name, PASSWORD).await;
-    browser
-}
 
 #[tokio::test]
 async fn a_member_is_found_by_card_or_full_phone_and_shown_masked_but_to_admins() {
     let ho = HeadOffice::start().await;
     ho.import_member("M1", "13812345678", 120).await;
-    let mut admin = browser_for(&ho, "wang", "admin", &[]).await;
+    let mut admin = ho.console_user("wang", "admin", &[]).await;
     let found = admin.get("/members?q=13812345678").await;
     assert!(
         found.body.contains("13812345678") && found.body.contains("王五"),
@@ -35,7 +22,7 @@ async fn a_member_is_found_by_card_or_full_phone_and_shown_masked_but_to_admins(
         ("zhao", "auditor", vec![]),
         ("chen", "merchandiser", vec![]),
     ] {
-        let mut browser = browser_for(&ho, name, role, &stores).await;
+        let mut browser = ho.console_user(name, role, &stores).await;
         let by_card = browser.get("/members?q=C-M1").await;
         assert!(
             by_card.body.contains("138****5678") && by_card.body.contains("王*"),
@@ -74,7 +61,7 @@ async fn a_members_page_lists_every_ledger_entry_with_the_document_behind_it() {
     );
     all_accepted(&ho.submit(&token, &batch("S001", "T01", vec![doc])).await);
 
-    let mut browser = browser_for(&ho, "zhao", "auditor", &[]).await;
+    let mut browser = ho.console_user("zhao", "auditor", &[]).await;
     let page = browser.get("/members/M1").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("sale S001/T01 #1"), "{}", page.body);
@@ -95,7 +82,7 @@ async fn an_admins_point_adjustment_is_a_document_in_the_ledger_the_feed_and_the
     let ho = HeadOffice::start().await;
     ho.import_member("M1", "13812345678", 120).await;
     let token = ho.enroll("S001", "T01").await;
-    let mut admin = browser_for(&ho, "wang", "admin", &[]).await;
+    let mut admin = ho.console_user("wang", "admin", &[]).await;
     let csrf = admin.get("/members/M1").await.csrf();
     let done = admin
         .post(
@@ -146,7 +133,7 @@ async fn an_admins_point_adjustment_is_a_document_in_the_ledger_the_feed_and_the
 async fn a_bad_adjustment_or_one_by_another_role_changes_nothing() {
     let ho = HeadOffice::start().await;
     ho.import_member("M1", "13812345678", 120).await;
-    let mut admin = browser_for(&ho, "wang", "admin", &[]).await;
+    let mut admin = ho.console_user("wang", "admin", &[]).await;
     let csrf = admin.get("/members/M1").await.csrf();
     let before = ho.snapshot().await;
     for (points, reason) in [
@@ -171,7 +158,9 @@ async fn a_bad_adjustment_or_one_by_another_role_changes_nothing() {
         )
         .await;
     assert_eq!(unknown.status, 404, "no member is made up");
-    let mut manager = browser_for(&ho, "li", "store_manager", &["S001".to_owned()]).await;
+    let mut manager = ho
+        .console_user("li", "store_manager", &["S001".to_owned()])
+        .await;
     let page = manager.get("/members/M1").await;
     assert!(!page.body.contains("/adjust"));
     let refused = manager
@@ -196,7 +185,9 @@ async fn a_store_manager_reads_a_members_ledger_at_their_stores_only() {
         let doc = document(store, "T01", 1, DocumentBody::Sale(sale));
         all_accepted(&ho.submit(&token, &batch(store, "T01", vec![doc])).await);
     }
-    let mut manager = browser_for(&ho, "li", "store_manager", &["S001".to_owned()]).await;
+    let mut manager = ho
+        .console_user("li", "store_manager", &["S001".to_owned()])
+        .await;
     let page = manager.get("/members/M1").await;
     assert!(page.body.contains("sale S001/T01 #1"), "{}", page.body);
     assert!(
@@ -204,7 +195,7 @@ async fn a_store_manager_reads_a_members_ledger_at_their_stores_only() {
         "another store's entry: {}",
         page.body
     );
-    let mut auditor = browser_for(&ho, "zhao", "auditor", &[]).await;
+    let mut auditor = ho.console_user("zhao", "auditor", &[]).await;
     let page = auditor.get("/members/M1").await;
     assert!(page.body.contains("sale S001/T01 #1") && page.body.contains("sale S002/T01 #1"));
     ho.stop().await;

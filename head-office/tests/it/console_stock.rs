@@ -1,21 +1,17 @@
 //! The Stock today page (今日库存) over real HTTP on a real PostgreSQL: stock per store,
 //! SKU and lot with expiry and days left, role rules, CSV, refused queries.
 
-use chrono::{Local, NaiveDate, TimeDelta};
+use chrono::{NaiveDate, TimeDelta, Utc};
 use head_office::catalog::import_catalog;
-use head_office::console::users::add_user;
 use pos_domain::catalog::{Lot, Tracking};
 use pos_domain::import::{CatalogImport, StockRecord};
 
 use crate::common::*;
 use crate::console_tables::{export, flagged_rows, html_rows};
 use crate::feed::product;
-use head_office::testing::Visitor;
-
-const PASSWORD: &str = "correct horse 7";
 
 fn in_days(n: i64) -> NaiveDate {
-    Local::now().date_naive() + TimeDelta::days(n)
+    head_office::console::chain_today(Utc::now()) + TimeDelta::days(n)
 }
 
 fn held(sku: &str, lot: Option<&str>, quantity: i64) -> StockRecord {
@@ -31,16 +27,7 @@ fn held(sku: &str, lot: Option<&str>, quantity: i64) -> StockRecord {
 /// without lots. S001 holds L1, L2 and masks; S002 holds L0 and masks.
 async fn stock_of_two_stores(ho: &HeadOffice) {
     let mut client = ho.client().await;
-    for (name, role, stores) in [
-        ("wang", "admin", vec![]),
-        ("li", "store_manager", vec!["S001".to_owned()]),
-        ("zhao", "auditor", vec![]),
-        ("qian", "merchandiser", vec![]),
-    ] {
-        add_user(&**client, name, role, &stores, PASSWORD)
-            .await
-            .unwrap();
-    }
+    ho.add_console_staff().await;
     let lot = |lot_no: &str, days: i64| Lot {
         sku: "STRIP-50".into(),
         lot_no: lot_no.into(),
@@ -71,13 +58,6 @@ async fn stock_of_two_stores(ho: &HeadOffice) {
         .unwrap();
 }
 
-async fn signed_in(ho: &HeadOffice, name: &str) -> Visitor {
-    let mut browser = Visitor::new(&ho.base_url);
-    let answer = browser.sign_in(name, PASSWORD).await;
-    assert_eq!(answer.status, 303, "{}", answer.body);
-    browser
-}
-
 fn strips(store: &str, lot: &str, quantity: &str, days: i64) -> Vec<String> {
     [
         store,
@@ -103,7 +83,7 @@ async fn every_chain_wide_role_sees_every_stores_stock_with_expiry_and_days_left
     let ho = HeadOffice::start().await;
     stock_of_two_stores(&ho).await;
     for name in ["wang", "zhao", "qian"] {
-        let mut browser = signed_in(&ho, name).await;
+        let mut browser = ho.signed_in(name).await;
         let page = browser.get("/stock").await;
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("今日库存") && page.body.contains(r#"href="/stock""#));
@@ -131,7 +111,7 @@ async fn every_chain_wide_role_sees_every_stores_stock_with_expiry_and_days_left
 async fn filters_by_store_sku_text_and_expiry_window() {
     let ho = HeadOffice::start().await;
     stock_of_two_stores(&ho).await;
-    let mut browser = signed_in(&ho, "wang").await;
+    let mut browser = ho.signed_in("wang").await;
     let page = browser.get("/stock?store=S001&sku=strip").await;
     assert_eq!(
         html_rows(&page.body, "stock"),
@@ -171,7 +151,7 @@ async fn filters_by_store_sku_text_and_expiry_window() {
 async fn a_store_manager_sees_only_their_store_and_is_refused_another_page_and_export() {
     let ho = HeadOffice::start().await;
     stock_of_two_stores(&ho).await;
-    let mut browser = signed_in(&ho, "li").await;
+    let mut browser = ho.signed_in("li").await;
     let page = browser.get("/stock").await;
     let rows = html_rows(&page.body, "stock");
     assert_eq!(rows.len(), 3);
@@ -194,7 +174,7 @@ async fn a_store_manager_sees_only_their_store_and_is_refused_another_page_and_e
 async fn the_csv_is_the_table_with_a_bom_and_chinese_headers() {
     let ho = HeadOffice::start().await;
     stock_of_two_stores(&ho).await;
-    let mut browser = signed_in(&ho, "zhao").await;
+    let mut browser = ho.signed_in("zhao").await;
     let query = "?sku=%E8%A1%80%E5%8E%8B%E8%AE%A1&sort=quantity&dir=desc";
     let page = browser.get(&format!("/stock{query}")).await;
     let csv = export(&ho.base_url, &browser, &format!("/stock{query}&format=csv")).await;
@@ -223,7 +203,7 @@ async fn the_csv_is_the_table_with_a_bom_and_chinese_headers() {
 async fn bad_input_gets_the_form_back_with_the_reason_and_a_400() {
     let ho = HeadOffice::start().await;
     stock_of_two_stores(&ho).await;
-    let mut browser = signed_in(&ho, "wang").await;
+    let mut browser = ho.signed_in("wang").await;
     for (query, reason) in [
         ("expiring=-1", "-1"),
         ("expiring=a%20week", "a week"),
@@ -246,7 +226,7 @@ async fn bad_input_gets_the_form_back_with_the_reason_and_a_400() {
         assert!(!refused.body.contains(r#"id="stock""#), "{query}: no table");
     }
     // A store manager's own store with a bad window is bad input, not a refusal.
-    let mut manager = signed_in(&ho, "li").await;
+    let mut manager = ho.signed_in("li").await;
     let refused = manager.get("/stock?store=S001&expiring=-1").await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     ho.stop().await;

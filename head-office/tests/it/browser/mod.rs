@@ -4,19 +4,14 @@
 
 mod support;
 
-use head_office::console::users::add_user;
 use uuid::Uuid;
 
-use crate::common::HeadOffice;
+use crate::common::{CONSOLE_PASSWORD, HeadOffice};
 use support::Browser;
-
-const PASSWORD: &str = "correct horse 7";
 
 async fn person(ho: &HeadOffice, name: &str, role: &str, stores: &[&str]) {
     let stores: Vec<String> = stores.iter().map(|s| (*s).to_owned()).collect();
-    add_user(&**ho.client().await, name, role, &stores, PASSWORD)
-        .await
-        .expect("add a console user");
+    ho.add_console_user(name, role, &stores).await;
 }
 
 async fn browser() -> Browser {
@@ -42,7 +37,10 @@ async fn a_person_signs_in_through_the_form_lands_on_tills_and_signs_out() {
         other => panic!("a wrong password must be refused: {other:?}"),
     }
     assert_eq!(ho.count("console_sessions").await, 0);
-    browser.sign_in(base, "wang", PASSWORD).await.unwrap();
+    browser
+        .sign_in(base, "wang", CONSOLE_PASSWORD)
+        .await
+        .unwrap();
     browser.wait_for_path("/tills").await.unwrap();
     let title = browser
         .wait_for("main h1")
@@ -97,7 +95,10 @@ async fn a_store_manager_sees_only_their_stores_terminals_and_no_audit_link() {
         ho.enroll(store, terminal).await;
     }
     let browser = browser().await;
-    browser.sign_in(&ho.base_url, "li", PASSWORD).await.unwrap();
+    browser
+        .sign_in(&ho.base_url, "li", CONSOLE_PASSWORD)
+        .await
+        .unwrap();
     browser.wait_for_path("/tills").await.unwrap();
     browser.wait_for("table#terminals").await.unwrap();
 
@@ -139,7 +140,7 @@ async fn an_admin_reviews_an_overdraft_with_the_button_and_the_audit_log_shows_i
         .unwrap();
     let browser = browser().await;
     browser
-        .sign_in(&ho.base_url, "wang", PASSWORD)
+        .sign_in(&ho.base_url, "wang", CONSOLE_PASSWORD)
         .await
         .unwrap();
     browser.wait_for_path("/tills").await.unwrap();
@@ -308,7 +309,10 @@ async fn a_merchandiser_changes_a_price_in_the_browser_and_the_feed_carries_it_t
     let token = ho.enroll("S001", "T01").await;
     let browser = browser().await;
     let base = &ho.base_url;
-    browser.sign_in(base, "chen", PASSWORD).await.unwrap();
+    browser
+        .sign_in(base, "chen", CONSOLE_PASSWORD)
+        .await
+        .unwrap();
 
     // The list answers a search by pinyin initials (yyxyjxd: 鱼跃血压计袖带). Opened by
     // address: clicking the search button would leave the old list's link to go stale.
@@ -362,7 +366,10 @@ async fn an_admins_point_adjustment_shows_in_the_members_ledger_and_the_audit_lo
     ho.import_member("M1", "13812345678", 120).await;
     let browser = browser().await;
     let base = &ho.base_url;
-    browser.sign_in(base, "wang", PASSWORD).await.unwrap();
+    browser
+        .sign_in(base, "wang", CONSOLE_PASSWORD)
+        .await
+        .unwrap();
 
     browser
         .client
