@@ -119,6 +119,17 @@ impl TableError {
 pub struct Params(pub Vec<(String, String)>);
 
 impl Params {
+    /// A query from (name, value) pairs, as tests write one.
+    #[cfg(test)]
+    pub fn of(pairs: &[(&str, &str)]) -> Params {
+        Params(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
     /// The value of `key`, trimmed; `None` when absent or blank.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0
@@ -438,15 +449,6 @@ mod tests {
         t.rows.iter().map(|r| r.cells[0].text()).collect()
     }
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn numbers_amounts_and_dates_sort_by_value_not_by_text() {
         for (key, dir, expected) in [
@@ -457,7 +459,8 @@ mod tests {
             ("name", "asc", ["a", "b", "c"]),
         ] {
             let mut t = table();
-            t.apply(&params(&[("sort", key), ("dir", dir)])).unwrap();
+            t.apply(&Params::of(&[("sort", key), ("dir", dir)]))
+                .unwrap();
             assert_eq!(names(&t), expected, "{key} {dir}");
         }
     }
@@ -466,15 +469,15 @@ mod tests {
     fn an_unknown_column_or_direction_is_refused_by_name() {
         let mut t = table();
         assert_eq!(
-            t.apply(&params(&[("sort", "price")])),
+            t.apply(&Params::of(&[("sort", "price")])),
             Err(TableError::UnknownColumn("price".into()))
         );
         assert_eq!(
-            t.apply(&params(&[("sort", "n"), ("dir", "up")])),
+            t.apply(&Params::of(&[("sort", "n"), ("dir", "up")])),
             Err(TableError::BadDirection("up".into()))
         );
         assert_eq!(
-            params(&[("format", "xlsx")]).wants_csv(),
+            Params::of(&[("format", "xlsx")]).wants_csv(),
             Err(TableError::BadFormat("xlsx".into()))
         );
         assert_eq!(names(&t), ["b", "a", "c"], "left as it was");
@@ -513,7 +516,7 @@ mod tests {
 
     #[test]
     fn links_carry_the_query_on_encoded() {
-        let p = params(&[("store", "S001"), ("q", "血 a&b"), ("sort", "n")]);
+        let p = Params::of(&[("store", "S001"), ("q", "血 a&b"), ("sort", "n")]);
         assert_eq!(
             p.with(&[("sort", Some("day")), ("format", Some("csv"))]),
             "?store=S001&q=%E8%A1%80%20a%26b&sort=day&format=csv"

@@ -68,6 +68,15 @@ impl User {
         (self.role == Role::StoreManager).then_some(self.stores.as_slice())
     }
 
+    /// The stores a page lists: the one asked for (already checked with
+    /// [`User::sees_store`]), else this person's own, `None` for the whole chain.
+    pub fn stores_to_show(&self, asked: Option<String>) -> Option<Vec<String>> {
+        match asked {
+            Some(store) => Some(vec![store]),
+            None => self.store_filter().map(<[String]>::to_vec),
+        }
+    }
+
     /// Products, prices, promotions and loyalty rules: admins and merchandisers.
     pub fn may_edit_catalog(&self) -> bool {
         matches!(self.role, Role::Admin | Role::Merchandiser)

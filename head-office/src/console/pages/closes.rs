@@ -217,10 +217,7 @@ pub async fn show(
     {
         return forbidden(lang, &signed);
     }
-    let stores: Option<Vec<String>> = match filters.store {
-        Some(store) => Some(vec![store]),
-        None => signed.user.store_filter().map(<[String]>::to_vec),
-    };
+    let stores = signed.user.stores_to_show(filters.store);
     let found = async {
         let client = state.pool.get().await?;
         closes(&**client, stores.as_deref(), filters.from, filters.to).await
@@ -235,29 +232,20 @@ pub async fn show(
 mod tests {
     use super::*;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
-
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
     }
 
     #[test]
     fn the_default_is_the_last_seven_days_and_bad_dates_are_named() {
-        let f = filters(Lang::En, &params(&[]), day(6)).unwrap();
+        let f = filters(Lang::En, &Params::of(&[]), day(6)).unwrap();
         assert_eq!(
             (f.from, f.to, f.store),
             (NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(), day(6), None)
         );
         let reasons = filters(
             Lang::En,
-            &params(&[("from", "2026-13-01"), ("store", "S 1")]),
+            &Params::of(&[("from", "2026-13-01"), ("store", "S 1")]),
             day(6),
         )
         .unwrap_err();
@@ -266,7 +254,7 @@ mod tests {
         assert!(
             filters(
                 Lang::En,
-                &params(&[("from", "2026-12-05"), ("to", "2026-12-04")]),
+                &Params::of(&[("from", "2026-12-05"), ("to", "2026-12-04")]),
                 day(6)
             )
             .is_err()
@@ -274,7 +262,7 @@ mod tests {
         assert!(
             filters(
                 Lang::En,
-                &params(&[("from", "2025-01-01"), ("to", "2026-12-04")]),
+                &Params::of(&[("from", "2025-01-01"), ("to", "2026-12-04")]),
                 day(6)
             )
             .is_err()

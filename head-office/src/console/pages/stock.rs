@@ -188,10 +188,7 @@ pub async fn show(
         Ok(f) => f,
         Err(reasons) => return listing.refused(&reasons),
     };
-    let stores: Option<Vec<String>> = match filters.store {
-        Some(store) => Some(vec![store]),
-        None => signed.user.store_filter().map(<[String]>::to_vec),
-    };
+    let stores = signed.user.stores_to_show(filters.store);
     let expiring_by = filters.expiring.map(|d| today + TimeDelta::days(d));
     let found = async {
         let client = state.pool.get().await?;
@@ -216,19 +213,13 @@ pub async fn show(
 mod tests {
     use super::*;
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn the_expiring_window_is_a_whole_number_of_days_in_range() {
         assert_eq!(
-            filters(Lang::En, &params(&[("expiring", "30"), ("sku", " strip ")])),
+            filters(
+                Lang::En,
+                &Params::of(&[("expiring", "30"), ("sku", " strip ")])
+            ),
             Ok(Filters {
                 store: None,
                 sku: Some("strip".into()),
@@ -236,7 +227,7 @@ mod tests {
             })
         );
         for bad in ["-1", "3651", "ten", "1.5"] {
-            let reasons = filters(Lang::En, &params(&[("expiring", bad)])).unwrap_err();
+            let reasons = filters(Lang::En, &Params::of(&[("expiring", bad)])).unwrap_err();
             assert!(reasons[0].contains(bad), "{bad}: {reasons:?}");
         }
     }
