@@ -17,7 +17,12 @@ const MIGRATIONS: &[(i32, &str)] = &[
         include_str!("../migrations/0003_unique_cards_one_z_per_day.sql"),
     ),
     (4, include_str!("../migrations/0004_console.sql")),
+    (5, include_str!("../migrations/0005_sales_aggregates.sql")),
 ];
+
+/// The migration that makes the sales aggregates: the rows for the documents already
+/// stored are added up in the same transaction.
+const SALES_AGGREGATES_VERSION: i32 = 5;
 
 /// Advisory lock key that serialises migrations of one database across processes.
 const MIGRATION_LOCK_KEY: i64 = 0x4845_4144_4f46_4d31;
@@ -89,6 +94,9 @@ pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<Vec<i32>, Db
             .is_some();
         if !done {
             tx.batch_execute(sql).await?;
+            if *version == SALES_AGGREGATES_VERSION {
+                crate::aggregates::rebuild(&tx).await?;
+            }
             tx.execute(
                 "INSERT INTO schema_version (version) VALUES ($1)",
                 &[version],

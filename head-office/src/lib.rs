@@ -12,6 +12,9 @@
 //! - [`ingest`]: a batch of documents in one transaction: duplicates, gaps, effects.
 //! - [`feed`]: the change feed: publishing with cursors, reading pages.
 //! - [`catalog`]: products, barcodes, lots, promotions, stock, members from an import.
+//! - [`aggregates`]: sales figures per store, hour, day, SKU and promotion, kept at ingest
+//!   for the dashboard and the reports.
+//! - [`chain_time`]: the chain's clock (UTC+8) for business days and hours.
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
 //! - [`export`]: CSV files for an ERP.
 //! - [`db`]: the pool and the versioned migrations in `migrations/`.
@@ -23,10 +26,12 @@
 //! A document's effects are applied only by the transaction that inserted it, so its
 //! id's primary key is what makes every effect happen once.
 
+pub mod aggregates;
 pub mod api;
 pub mod auth;
 pub mod body;
 pub mod catalog;
+pub mod chain_time;
 pub mod connection;
 pub mod console;
 pub mod db;

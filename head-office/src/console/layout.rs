@@ -19,6 +19,11 @@ pub struct NavItem {
 /// The navigation, in order.
 pub const NAV: &[NavItem] = &[
     NavItem {
+        path: "/dashboard",
+        key: "nav.dashboard",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/tills",
         key: "nav.tills",
         shown: |_| true,
@@ -41,6 +46,11 @@ pub const NAV: &[NavItem] = &[
     NavItem {
         path: "/members",
         key: "nav.members",
+        shown: |_| true,
+    },
+    NavItem {
+        path: "/reports",
+        key: "nav.reports",
         shown: |_| true,
     },
     NavItem {
@@ -73,6 +83,16 @@ form.inline{display:inline}
 button{font:inherit;padding:.3rem .8rem;cursor:pointer}
 label{display:block;margin:.5rem 0}
 input{font:inherit;padding:.3rem}
+.summaries{display:flex;flex-wrap:wrap;gap:1rem}
+.summary h2{font-size:1rem;margin:.2rem 0}
+.cards{display:flex;flex-wrap:wrap;gap:.5rem}
+.card{background:#fff;border:1px solid #d5dce4;padding:.4rem .6rem;min-width:7rem}
+.card span{display:block;font-size:.8rem;color:#52606d}
+.charts{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}
+figure.chart{flex:1 1 20rem;margin:0;background:#fff;border:1px solid #d5dce4;padding:.4rem}
+figure.chart svg{width:100%;height:10rem}
+nav.tabs{display:flex;flex-wrap:wrap;gap:1rem;margin:.5rem 0}
+nav.tabs a[aria-current]{font-weight:bold;text-decoration:none;color:inherit}
 "#;
 
 /// A whole page. `current` is the path whose link is marked.

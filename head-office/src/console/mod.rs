@@ -10,6 +10,8 @@
 
 pub mod adjustment;
 pub mod audit;
+pub mod chart;
+pub mod filters;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
@@ -38,6 +40,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/login"),
     ("post", "/logout"),
     ("get", "/lang/{code}"),
+    ("get", "/dashboard"),
+    ("get", "/reports"),
     ("get", "/tills"),
     ("post", "/tills/overdrafts/{document_id}/review"),
     ("get", "/audit"),
@@ -56,10 +60,12 @@ pub const ROUTES: &[(&str, &str)] = &[
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/tills") }))
+        .route("/", get(|| async { Redirect::to("/dashboard") }))
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/logout", post(pages::login::sign_out))
         .route("/lang/{code}", get(pages::language::switch))
+        .route("/dashboard", get(pages::dashboard::show))
+        .route("/reports", get(pages::reports::show))
         .route("/tills", get(pages::tills::show))
         .route(
             "/tills/overdrafts/{document_id}/review",
@@ -123,11 +129,11 @@ pub fn url_part(text: &str) -> String {
 /// The chain's business day: its stores keep China Standard Time (UTC+8, no summer
 /// time), whatever the server's own time zone is.
 pub fn chain_today(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    now.with_timezone(&chain_offset()).date_naive()
+    crate::chain_time::today(now)
 }
 
 pub fn chain_offset() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+    crate::chain_time::offset()
 }
 
 /// An unknown path: the API's JSON answer under `/v1`, a page in the person's language

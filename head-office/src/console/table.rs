@@ -379,7 +379,13 @@ impl Listing<'_> {
     }
 
     /// The table filtered and sorted as asked, as a page or as `<csv_name>.csv`.
-    pub fn answer(&self, mut table: Table, csv_name: &str) -> Response {
+    pub fn answer(&self, table: Table, csv_name: &str) -> Response {
+        self.answer_with(table, csv_name, html! {})
+    }
+
+    /// [`Listing::answer`] with `before` (figures, charts) between the filters and the
+    /// table on the page; the CSV is the table's alone.
+    pub fn answer_with(&self, mut table: Table, csv_name: &str, before: Markup) -> Response {
         let wants_csv = match self.params.wants_csv() {
             Ok(w) => w,
             Err(e) => return self.refused(&[e.reason(self.lang)]),
@@ -392,6 +398,7 @@ impl Listing<'_> {
         }
         let body = html! {
             (filter_form(self.lang, self.path, self.params, self.fields.clone()))
+            (before)
             (table.render(self.lang, self.params))
         };
         let markup = page(self.lang, Some(self.signed), &self.title, self.path, body);

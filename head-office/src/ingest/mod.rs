@@ -30,6 +30,7 @@ use pos_domain::validate::validate_document;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
+use crate::aggregates::{self, Tally};
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
 use effects::{KnownSale, SaleMap};
@@ -237,6 +238,7 @@ async fn apply(
     let (mut feed_entries, notes) =
         apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales, &effects).await?;
     feed_entries.extend(apply_stock(&tx, &effects).await?);
+    aggregates::write(&tx, &tally_of(&accepted, &sales)?).await?;
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;
     let arrived: Vec<u64> = accepted.iter().map(|d| d.sequence).collect();
     let gap_changes = gaps::track(last_sequence, &open, &arrived);
@@ -255,6 +257,21 @@ async fn apply(
         };
     }
     Ok(verdicts)
+}
+
+/// What the accepted documents add to the sales figures.
+fn tally_of(accepted: &[&Document], sales: &SaleMap) -> Result<Tally, Fault> {
+    let mut tally = Tally::default();
+    for doc in accepted {
+        let voided_sale = match &doc.body {
+            DocumentBody::Void(void) => sales.get(&void.sale_id).map(|known| &known.sale),
+            _ => None,
+        };
+        tally
+            .add(doc, voided_sale)
+            .map_err(|e| Fault::document(doc.id, e.to_string()))?;
+    }
+    Ok(tally)
 }
 
 /// A void must name a sale of the same store that head office has (or that comes

@@ -9,6 +9,7 @@ mod connections;
 mod console;
 mod console_catalog;
 mod console_closes;
+mod console_dashboard;
 mod console_members;
 mod console_stock;
 mod console_tables;

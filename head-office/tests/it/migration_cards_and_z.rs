@@ -74,7 +74,7 @@ async fn cards_held_twice_and_second_z_reports_survive_migration_3() {
             .unwrap();
     }
 
-    assert_eq!(db::migrate(&mut client).await.unwrap(), vec![3, 4]);
+    assert_eq!(db::migrate(&mut client).await.unwrap(), vec![3, 4, 5]);
 
     let cards: Vec<(String, String)> = client
         .query("SELECT id, card_no FROM members ORDER BY id", &[])

@@ -3,8 +3,10 @@
 pub mod audit;
 pub mod catalog;
 pub mod closes;
+pub mod dashboard;
 pub mod language;
 pub mod login;
 pub mod members;
+pub mod reports;
 pub mod stock;
 pub mod tills;

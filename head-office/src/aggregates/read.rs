@@ -1,0 +1,273 @@
+//! What the dashboard and the reports read: sums over the aggregate tables for a list
+//! of stores (or the chain) and a date range. A range is cut into whole months, read
+//! from the month table, and the days at either end, read from the day table, so a year
+//! costs twelve month rows per SKU, not 365 day rows.
+
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+use tokio_postgres::{GenericClient, Row};
+
+use super::{CHAIN, PromotionFigures, SkuFigures, StoreFigures, first_of_month};
+use crate::error::DbError;
+
+/// Whose figures: the whole chain, or some stores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Chain,
+    Stores(Vec<String>),
+}
+
+impl Scope {
+    /// The `scope` values of the SKU and promotion tables.
+    fn scopes(&self) -> Vec<String> {
+        match self {
+            Scope::Chain => vec![CHAIN.to_string()],
+            Scope::Stores(stores) => stores.clone(),
+        }
+    }
+
+    /// The store ids of the store tables; `None` for every store.
+    fn stores(&self) -> Option<&[String]> {
+        match self {
+            Scope::Chain => None,
+            Scope::Stores(stores) => Some(stores),
+        }
+    }
+}
+
+/// A date range, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Range {
+    /// The whole months inside the range, as [first month, first month after): empty
+    /// when `start >= end`.
+    fn whole_months(&self) -> (NaiveDate, NaiveDate) {
+        let start = if self.from == first_of_month(self.from) {
+            self.from
+        } else {
+            next_month(self.from)
+        };
+        let end = first_of_month(self.to.checked_add_days(Days::new(1)).unwrap_or(self.to));
+        if start >= end {
+            (start, start)
+        } else {
+            (start, end)
+        }
+    }
+}
+
+fn next_month(date: NaiveDate) -> NaiveDate {
+    first_of_month(date)
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(date)
+}
+
+fn money(row: &Row, i: usize) -> Result<Decimal, DbError> {
+    let text: Option<String> = row
+        .try_get(i)
+        .map_err(|e| DbError::Corrupt(e.to_string()))?;
+    text.map_or(Ok(Decimal::ZERO), |t| {
+        t.parse()
+            .map_err(|e| DbError::Corrupt(format!("a summed amount {t:?}: {e}")))
+    })
+}
+
+fn store_figures(row: &Row, first: usize) -> Result<StoreFigures, DbError> {
+    Ok(StoreFigures {
+        sales_count: row.get(first),
+        sales_amount: money(row, first + 1)?,
+        returns_count: row.get(first + 2),
+        returns_amount: money(row, first + 3)?,
+        voids_count: row.get(first + 4),
+        voids_amount: money(row, first + 5)?,
+        discount_amount: money(row, first + 6)?,
+    })
+}
+
+const STORE_SUMS: &str =
+    "sum(sales_count)::int8, sum(sales_amount)::text, sum(returns_count)::int8,
+     sum(returns_amount)::text, sum(voids_count)::int8, sum(voids_amount)::text,
+     sum(discount_amount)::text";
+
+/// Each store's figures over the range, by store.
+pub async fn by_store(
+    client: &impl GenericClient,
+    scope: &Scope,
+    range: Range,
+) -> Result<Vec<(String, StoreFigures)>, DbError> {
+    let sql = format!(
+        "SELECT store_id, {STORE_SUMS} FROM sales_by_store_day
+         WHERE ($1::text[] IS NULL OR store_id = ANY($1)) AND business_date BETWEEN $2 AND $3
+         GROUP BY store_id ORDER BY store_id"
+    );
+    let rows = client
+        .query(&sql, &[&scope.stores(), &range.from, &range.to])
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.get(0), store_figures(r, 1)?)))
+        .collect()
+}
+
+/// The stores' figures added up per day of the range.
+pub async fn by_day(
+    client: &impl GenericClient,
+    scope: &Scope,
+    range: Range,
+) -> Result<Vec<(NaiveDate, StoreFigures)>, DbError> {
+    let sql = format!(
+        "SELECT business_date, {STORE_SUMS} FROM sales_by_store_day
+         WHERE ($1::text[] IS NULL OR store_id = ANY($1)) AND business_date BETWEEN $2 AND $3
+         GROUP BY business_date ORDER BY business_date"
+    );
+    let rows = client
+        .query(&sql, &[&scope.stores(), &range.from, &range.to])
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.get(0), store_figures(r, 1)?)))
+        .collect()
+}
+
+/// The stores' figures added up per hour of one day (hours without sales left out).
+pub async fn by_hour(
+    client: &impl GenericClient,
+    scope: &Scope,
+    date: NaiveDate,
+) -> Result<Vec<(i16, StoreFigures)>, DbError> {
+    let sql = format!(
+        "SELECT hour, {STORE_SUMS} FROM sales_by_store_hour
+         WHERE ($1::text[] IS NULL OR store_id = ANY($1)) AND business_date = $2
+         GROUP BY hour ORDER BY hour"
+    );
+    let rows = client.query(&sql, &[&scope.stores(), &date]).await?;
+    rows.iter()
+        .map(|r| Ok((r.get(0), store_figures(r, 1)?)))
+        .collect()
+}
+
+/// Every SKU sold or returned in the range, with its figures (unordered).
+pub async fn by_sku(
+    client: &impl GenericClient,
+    scope: &Scope,
+    range: Range,
+) -> Result<Vec<(String, SkuFigures)>, DbError> {
+    let (months_from, months_to) = range.whole_months();
+    // Days before the first whole month, and from the end of the last one.
+    let head_to = months_from.pred_opt().unwrap_or(months_from).min(range.to);
+    let rows = client
+        .query(
+            "WITH parts AS (
+                 SELECT sku, category, quantity, amount, discount, returned_quantity, returned_amount
+                 FROM sales_by_sku_month WHERE scope = ANY($1) AND period >= $4 AND period < $5
+                 UNION ALL
+                 SELECT sku, category, quantity, amount, discount, returned_quantity, returned_amount
+                 FROM sales_by_sku_day WHERE scope = ANY($1) AND period BETWEEN $2 AND $6 AND period < $4
+                 UNION ALL
+                 SELECT sku, category, quantity, amount, discount, returned_quantity, returned_amount
+                 FROM sales_by_sku_day WHERE scope = ANY($1) AND period BETWEEN $5 AND $3
+             )
+             SELECT sku, max(category), sum(quantity)::int8, sum(amount)::text, sum(discount)::text,
+                    sum(returned_quantity)::int8, sum(returned_amount)::text
+             FROM parts GROUP BY sku",
+            &[&scope.scopes(), &range.from, &range.to, &months_from, &months_to, &head_to],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.get(0),
+                SkuFigures {
+                    category: r.get(1),
+                    quantity: r.get(2),
+                    amount: money(r, 3)?,
+                    discount: money(r, 4)?,
+                    returned_quantity: r.get(5),
+                    returned_amount: money(r, 6)?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Every promotion that gave a discount in the range, with its name where head office
+/// still has the promotion.
+pub async fn by_promotion(
+    client: &impl GenericClient,
+    scope: &Scope,
+    range: Range,
+) -> Result<Vec<(String, Option<String>, PromotionFigures)>, DbError> {
+    let rows = client
+        .query(
+            "SELECT a.promotion_id, max(p.data->>'name'), sum(a.lines)::int8, sum(a.quantity)::int8,
+                    sum(a.discount)::text, sum(a.sales_amount)::text
+             FROM sales_by_promotion_day a LEFT JOIN promotions p ON p.id = a.promotion_id
+             WHERE a.scope = ANY($1) AND a.business_date BETWEEN $2 AND $3
+             GROUP BY a.promotion_id ORDER BY a.promotion_id",
+            &[&scope.scopes(), &range.from, &range.to],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.get(0),
+                r.get(1),
+                PromotionFigures {
+                    lines: r.get(2),
+                    quantity: r.get(3),
+                    discount: money(r, 4)?,
+                    sales_amount: money(r, 5)?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Product names by SKU, for the SKUs a report shows.
+pub async fn product_names(
+    client: &impl GenericClient,
+    skus: &[String],
+) -> Result<std::collections::HashMap<String, String>, DbError> {
+    let rows = client
+        .query(
+            "SELECT sku, data->>'name' FROM products WHERE sku = ANY($1)",
+            &[&skus],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some((r.get(0), r.get::<_, Option<String>>(1)?)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_range_is_cut_into_whole_months_and_the_days_at_either_end() {
+        let range = |from, to| Range { from, to }.whole_months();
+        assert_eq!(
+            range(d(1, 1), d(12, 31)),
+            (d(1, 1), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())
+        );
+        assert_eq!(range(d(1, 15), d(3, 10)), (d(2, 1), d(3, 1)));
+        assert_eq!(
+            range(d(1, 15), d(1, 31)),
+            (d(2, 1), d(2, 1)),
+            "no whole month: empty"
+        );
+        assert_eq!(range(d(2, 3), d(2, 20)), (d(3, 1), d(3, 1)));
+        assert_eq!(
+            range(d(2, 1), d(2, 27)),
+            (d(2, 1), d(2, 1)),
+            "February not whole"
+        );
+    }
+}

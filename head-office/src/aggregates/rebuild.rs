@@ -1,0 +1,58 @@
+//! Recomputes every aggregate row from the stored documents: when the tables are first
+//! made (migration 5) and by `head-office rebuild-aggregates` should they ever be in
+//! doubt. The same [`Tally`] and [`write`] as ingest, so the two cannot disagree.
+
+use pos_domain::document::{Document, DocumentBody};
+use tokio_postgres::Transaction;
+use tokio_postgres::types::Json;
+
+use super::{Tally, write};
+use crate::error::DbError;
+
+/// Documents read and added up per round: bounds the memory a rebuild takes.
+const DOCUMENTS_PER_ROUND: i32 = 20_000;
+
+/// Empties the aggregate tables and adds up every stored sale, return and void again.
+/// Returns how many documents were added up.
+pub async fn rebuild(tx: &Transaction<'_>) -> Result<u64, DbError> {
+    tx.batch_execute(
+        "TRUNCATE sales_by_store_hour, sales_by_store_day, sales_by_sku_day,
+                  sales_by_sku_month, sales_by_promotion_day",
+    )
+    .await?;
+    // A void is read with the sale it voids; sales and returns alone.
+    let statement = tx
+        .prepare(
+            "SELECT d.document, s.document
+             FROM documents d LEFT JOIN documents s ON s.id = d.voided_sale_id
+             WHERE d.kind IN ('sale', 'return', 'void')",
+        )
+        .await?;
+    let portal = tx.bind(&statement, &[]).await?;
+    let mut added = 0u64;
+    loop {
+        let rows = tx.query_portal(&portal, DOCUMENTS_PER_ROUND).await?;
+        if rows.is_empty() {
+            break;
+        }
+        let mut tally = Tally::default();
+        for row in &rows {
+            let Json(doc): Json<Document> = row
+                .try_get(0)
+                .map_err(|e| DbError::Corrupt(format!("stored document: {e}")))?;
+            let voided: Option<Json<Document>> = row
+                .try_get(1)
+                .map_err(|e| DbError::Corrupt(format!("stored voided sale: {e}")))?;
+            let voided_sale = voided.and_then(|Json(sale)| match sale.body {
+                DocumentBody::Sale(sale) => Some(sale),
+                _ => None,
+            });
+            tally
+                .add(&doc, voided_sale.as_ref())
+                .map_err(|e| DbError::Corrupt(format!("document {}: {e}", doc.id)))?;
+        }
+        write(tx, &tally).await?;
+        added += rows.len() as u64;
+    }
+    Ok(added)
+}
