@@ -17,6 +17,7 @@
 //! - [`chain_time`]: the chain's clock (UTC+8) for business days and hours.
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
 //! - [`export`]: CSV files for an ERP.
+//! - [`history`]: a chain's sales history for the page-speed benchmark, through ingest.
 //! - [`db`]: the pool and the versioned migrations in `migrations/`.
 //! - [`tls`]: HTTPS through rustls.
 //! - [`error`]: [`error::DbError`], [`error::HttpError`].
@@ -38,6 +39,7 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod feed;
+pub mod history;
 pub mod ingest;
 pub mod reports;
 pub mod server;

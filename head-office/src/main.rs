@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use head_office::export::{DateRange, ExportKind};
 use head_office::server::{AppState, ConnectionLimits};
-use head_office::{auth, catalog, console, db, export, reports, server, tls};
+use head_office::history::{self, HistorySpec};
+use head_office::{aggregates, auth, catalog, chain_time, console, db, export, reports, server, tls};
 
 #[derive(Parser)]
 #[command(
@@ -94,6 +95,22 @@ enum Command {
         /// The redeeming document's id, as `report overdrafts` prints it.
         #[arg(long)]
         document: uuid::Uuid,
+    },
+    /// Recompute the console's sales aggregates from the stored documents.
+    RebuildAggregates,
+    /// Fill an empty head office with a chain's sales history, through ingest, for the
+    /// console's page-speed benchmark (BENCHMARKS.md). Seeded: the same flags give the
+    /// same history.
+    GenerateHistory {
+        #[arg(long, default_value_t = 50)]
+        stores: u32,
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        #[arg(long, default_value_t = 220)]
+        sales_per_store_day: u32,
+        /// The last business day (default: the chain's today).
+        #[arg(long)]
+        last_day: Option<NaiveDate>,
     },
     /// Print a report as JSON: open sequence gaps, or overdrafts awaiting review.
     Report {
@@ -270,6 +287,44 @@ async fn main() -> anyhow::Result<()> {
                     bail!("no overdraft is flagged for document {document}")
                 }
             }
+        }
+        Command::RebuildAggregates => {
+            db::migrate(&mut client).await?;
+            let tx = client.transaction().await?;
+            let documents = aggregates::rebuild(&tx).await?;
+            tx.commit().await?;
+            eprintln!("sales aggregates rebuilt from {documents} documents");
+        }
+        Command::GenerateHistory {
+            stores,
+            days,
+            sales_per_store_day,
+            last_day,
+        } => {
+            db::migrate(&mut client).await?;
+            let last_day = last_day.unwrap_or_else(|| chain_time::today(chrono::Utc::now()));
+            let spec = HistorySpec {
+                stores,
+                days,
+                sales_per_store_day,
+                ..HistorySpec::chain_year(last_day)
+            };
+            let mut second = pool.get().await.context("a second connection")?;
+            let started = std::time::Instant::now();
+            let summary = history::generate(
+                &mut [&mut **client, &mut **second],
+                &spec,
+                &|date, so_far| {
+                    eprintln!(
+                        "{date}: {} documents, {} sale lines, {:.0} s",
+                        so_far.documents,
+                        so_far.sale_lines,
+                        started.elapsed().as_secs_f64()
+                    )
+                },
+            )
+            .await?;
+            println!("{summary:?}");
         }
         Command::Report { kind, store } => {
             let json = match kind {

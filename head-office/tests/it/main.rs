@@ -17,6 +17,7 @@ mod export;
 mod feed;
 mod fixtures;
 mod health;
+mod history;
 mod ingest;
 mod ingest_fuzz;
 mod ingest_limits;
