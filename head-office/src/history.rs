@@ -91,8 +91,18 @@ pub enum HistoryError {
 
 const TERMINAL: &str = "T01";
 const CATEGORIES: [&str; 12] = [
-    "血压计", "血糖仪", "血糖试纸", "口罩", "体温计", "轮椅", "制氧机", "雾化器", "护理用品",
-    "康复器材", "助听器", "医用敷料",
+    "血压计",
+    "血糖仪",
+    "血糖试纸",
+    "口罩",
+    "体温计",
+    "轮椅",
+    "制氧机",
+    "雾化器",
+    "护理用品",
+    "康复器材",
+    "助听器",
+    "医用敷料",
 ];
 
 fn price_of(sku_index: u32) -> Decimal {
@@ -211,7 +221,11 @@ impl TillDay<'_> {
                 // Popular goods sell far more: the square skews picks to low indexes.
                 let pick: f64 = rng.random::<f64>();
                 let sku_index = ((pick * pick) * f64::from(self.spec.skus)) as u32;
-                let quantity = if rng.random_bool(0.8) { 1 } else { rng.random_range(2..=3) };
+                let quantity = if rng.random_bool(0.8) {
+                    1
+                } else {
+                    rng.random_range(2..=3)
+                };
                 let unit_price = price_of(sku_index);
                 let gross = unit_price * Decimal::from(quantity);
                 let discounts = if rng.random_bool(0.15) {
@@ -264,7 +278,10 @@ impl TillDay<'_> {
         let (kind, reference) = if rng.random_bool(0.6) {
             (TenderKind::Cash, None)
         } else {
-            (TenderKind::WechatPay, Some(format!("wx{:016x}", rng.random::<u64>())))
+            (
+                TenderKind::WechatPay,
+                Some(format!("wx{:016x}", rng.random::<u64>())),
+            )
         };
         Sale {
             shift_id: Uuid::nil(),
@@ -355,7 +372,11 @@ impl TillDay<'_> {
         let totals = report_totals(&self.documents, Decimal::new(500, 0));
         let counted = counted_as_notes(totals.expected_cash);
         let z_no = u64::from(self.date.num_days_from_ce().unsigned_abs());
-        self.document(rng, 21 * 60 + 30, DocumentBody::ZReport(z_report(z_no, totals, counted)));
+        self.document(
+            rng,
+            21 * 60 + 30,
+            DocumentBody::ZReport(z_report(z_no, totals, counted)),
+        );
         summary.documents += self.documents.len() as u64;
     }
 }
@@ -376,7 +397,6 @@ fn counted_as_notes(expected: Decimal) -> Vec<DenominationCount> {
         },
     ]
 }
-
 
 /// Generates the history into a migrated, empty head office through `clients` (one
 /// worker each; stores are shared out among them). Calls `progress` after each day.
@@ -402,7 +422,11 @@ pub async fn generate(
     let mut date = first_day;
     while date <= spec.last_day {
         let mut rngs: Vec<StdRng> = (0..spec.stores)
-            .map(|n| StdRng::seed_from_u64(spec.seed ^ (u64::from(n) << 32) ^ date.num_days_from_ce() as u64))
+            .map(|n| {
+                StdRng::seed_from_u64(
+                    spec.seed ^ (u64::from(n) << 32) ^ date.num_days_from_ce() as u64,
+                )
+            })
             .collect();
         let mut days: Vec<(u32, TillDay, HistorySummary)> = (0..spec.stores)
             .map(|n| {

@@ -8,9 +8,11 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use head_office::export::{DateRange, ExportKind};
-use head_office::server::{AppState, ConnectionLimits};
 use head_office::history::{self, HistorySpec};
-use head_office::{aggregates, auth, catalog, chain_time, console, db, export, reports, server, tls};
+use head_office::server::{AppState, ConnectionLimits};
+use head_office::{
+    aggregates, auth, catalog, chain_time, console, db, export, reports, server, tls,
+};
 
 #[derive(Parser)]
 #[command(

@@ -35,8 +35,14 @@ async fn a_small_history_is_accepted_whole_and_its_figures_add_up() {
         .unwrap();
     assert_eq!(row.get::<_, i64>(0) as u64, summary.sales);
     assert_eq!(row.get::<_, i64>(1), 3);
-    assert_eq!(row.get::<_, NaiveDate>(2), NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
-    assert_eq!(row.get::<_, NaiveDate>(3), NaiveDate::from_ymd_opt(2026, 12, 2).unwrap());
+    assert_eq!(
+        row.get::<_, NaiveDate>(2),
+        NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+    );
+    assert_eq!(
+        row.get::<_, NaiveDate>(3),
+        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+    );
     let lines: i64 = client
         .query_one(
             "SELECT count(*) FROM documents d, json_array_elements(d.document->'body'->'lines') l
@@ -48,7 +54,10 @@ async fn a_small_history_is_accepted_whole_and_its_figures_add_up() {
         .get(0);
     assert_eq!(lines as u64, summary.sale_lines);
     let closes: i64 = client
-        .query_one("SELECT count(*) FROM documents WHERE kind = 'z_report'", &[])
+        .query_one(
+            "SELECT count(*) FROM documents WHERE kind = 'z_report'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
