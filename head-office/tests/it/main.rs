@@ -10,6 +10,7 @@ mod console;
 mod console_catalog;
 mod console_closes;
 mod console_members;
+mod console_promotions;
 mod console_stock;
 mod console_tables;
 mod export;

@@ -5,6 +5,8 @@ pub mod catalog;
 pub mod closes;
 pub mod language;
 pub mod login;
+pub mod loyalty;
 pub mod members;
+pub mod promotions;
 pub mod stock;
 pub mod tills;
