@@ -196,8 +196,13 @@ fn applied(line: &pos_domain::document::SaleLine) -> String {
         .join("; ")
 }
 
-fn discount(line: &pos_domain::document::SaleLine) -> Decimal {
-    line.discounts.iter().map(|d| d.amount).sum()
+fn discount(line: &pos_domain::document::SaleLine) -> String {
+    money(line.discounts.iter().map(|d| d.amount).sum())
+}
+
+/// An amount in yuan with its two decimals (a line without a discount shows 0.00).
+fn money(amount: Decimal) -> String {
+    format!("{amount:.2}")
 }
 
 /// The two pricings side by side, line by line, with their totals.
@@ -226,9 +231,9 @@ pub fn render(lang: Lang, preview: &Preview) -> Markup {
                     @for (with, without) in preview.with.lines.iter().zip(&preview.without.lines) {
                         tr {
                             td { (with.line_no) } td { (with.sku) } td { (with.name) } td { (with.quantity) }
-                            td { (with.unit_price) } td { (with.gross) }
-                            td { (discount(without)) } td { (without.net) }
-                            td { (discount(with)) } td { (with.net) }
+                            td { (money(with.unit_price)) } td { (money(with.gross)) }
+                            td { (discount(without)) } td { (money(without.net)) }
+                            td { (discount(with)) } td { (money(with.net)) }
                             td { (applied(with)) }
                         }
                     }
@@ -236,12 +241,12 @@ pub fn render(lang: Lang, preview: &Preview) -> Markup {
                 tfoot {
                     tr {
                         th colspan="5" { (lang.t("preview.totals")) }
-                        td { (preview.with.subtotal) }
-                        td id="preview-discount-without" { (preview.without.discount_total) }
-                        td id="preview-total-without" { (preview.without.total) }
-                        td id="preview-discount-with" { (preview.with.discount_total) }
-                        td id="preview-total-with" { (preview.with.total) }
-                        td { (lang.tf("preview.saves", &[("amount", &saved.to_string())])) }
+                        td { (money(preview.with.subtotal)) }
+                        td id="preview-discount-without" { (money(preview.without.discount_total)) }
+                        td id="preview-total-without" { (money(preview.without.total)) }
+                        td id="preview-discount-with" { (money(preview.with.discount_total)) }
+                        td id="preview-total-with" { (money(preview.with.total)) }
+                        td { (lang.tf("preview.saves", &[("amount", &money(saved))])) }
                     }
                 }
             }

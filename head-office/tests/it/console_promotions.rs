@@ -323,6 +323,15 @@ async fn bad_input_gets_the_form_back_with_the_reason_and_changes_nothing() {
     let (status, body) = post(&mut browser, "/promotions/new", &csrf, &form).await;
     assert_eq!(status, 400, "an id that exists is not created twice");
     assert!(body.contains("P-A10 已存在"), "{body}");
+    let (status, body) = post(
+        &mut browser,
+        "/promotions/new",
+        &csrf,
+        &promotion_form("new"),
+    )
+    .await;
+    assert_eq!(status, 400, "an id that is a page's address");
+    assert!(body.contains("编号 new 是控制台页面的地址"), "{body}");
     assert_eq!(stored(&ho).await, before);
     ho.stop().await;
 }

@@ -29,6 +29,8 @@ use crate::state::AppState;
 
 const PATH: &str = "/promotions";
 const DATE_TIME: &str = "%Y-%m-%d %H:%M:%S";
+/// Ids that would name another page of the console rather than the promotion's.
+const RESERVED_IDS: [&str; 2] = ["new", "preview"];
 
 /// Now in the chain's time, as promotions' windows are written.
 fn chain_now() -> NaiveDateTime {
@@ -376,6 +378,7 @@ pub async fn update(
 enum Refused {
     Invalid(String),
     UnknownSku(String),
+    Reserved,
     Exists,
     Gone,
 }
@@ -412,6 +415,7 @@ async fn submit(
         }
         Ok(Err(Refused::Invalid(why))) => lang.tf("promotions.invalid", &[("why", &why)]),
         Ok(Err(Refused::UnknownSku(sku))) => lang.tf("promotions.unknown_sku", &[("sku", &sku)]),
+        Ok(Err(Refused::Reserved)) => lang.tf("promotions.reserved", &[("id", draft.get("id"))]),
         Ok(Err(Refused::Exists)) => lang.tf("promotions.exists", &[("id", draft.get("id"))]),
         Ok(Err(Refused::Gone)) => return not_found(lang, &signed),
         Err(e) => return page_error(e),
@@ -440,6 +444,9 @@ async fn save(
     p: &Promotion,
     is_new: bool,
 ) -> Result<Result<String, Refused>, DbError> {
+    if is_new && RESERVED_IDS.contains(&p.id.as_str()) {
+        return Ok(Err(Refused::Reserved));
+    }
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     for sku in named_skus(p) {
