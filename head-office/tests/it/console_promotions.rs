@@ -678,3 +678,51 @@ async fn loyalty_rules_are_checked_audited_and_sent_to_the_tills() {
     assert_eq!(after.as_ref().unwrap()["points_per_yuan"], "2");
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn a_promotion_not_started_cannot_end_and_an_ended_one_stays_as_it_ended() {
+    let ho = HeadOffice::start().await;
+    import_products(&ho).await;
+    ho.add_console_staff().await;
+    let (mut browser, csrf) = signed_in(&ho, "qian").await;
+    let later = with(
+        &promotion_form("P-LATER"),
+        &[("valid_from", "2098-01-01T00:00:00")],
+    );
+    let over = with(
+        &promotion_form("P-OVER"),
+        &[("valid_to", "2026-01-31T23:59:59")],
+    );
+    for form in [&later, &over] {
+        assert_eq!(
+            post(&mut browser, "/promotions/new", &csrf, form).await.0,
+            303
+        );
+    }
+    let before = stored(&ho).await;
+
+    let refused = browser
+        .post("/promotions/P-LATER/end", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.body.contains("未保存") && refused.body.contains("ends before valid_from"),
+        "{}",
+        refused.body
+    );
+    let again = browser
+        .post("/promotions/P-OVER/end", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(again.status, 303, "already over: nothing to do");
+    assert_eq!(
+        browser
+            .post("/promotions/P-NONE/end", &[("csrf", &csrf)])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(stored(&ho).await, before);
+    let list = browser.get("/promotions?q=P-").await.body;
+    assert!(list.contains("未开始") && list.contains("已结束"), "{list}");
+    ho.stop().await;
+}
