@@ -376,33 +376,113 @@ pub async fn remove_product(tx: &Transaction<'_>, sku: &str) -> Result<Option<Pr
 
 pub async fn delete_promotion(client: &mut Client, id: &str) -> Result<(), DbError> {
     let tx = client.transaction().await?;
-    tx.execute("DELETE FROM promotions WHERE id = $1", &[&id])
+    remove_promotion(&tx, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every promotion head office holds, by id.
+pub async fn promotions(
+    client: &impl tokio_postgres::GenericClient,
+) -> Result<Vec<Promotion>, DbError> {
+    let rows = client
+        .query("SELECT data FROM promotions ORDER BY id", &[])
         .await?;
+    Ok(rows
+        .iter()
+        .map(|r| r.get::<_, Json<Promotion>>(0).0)
+        .collect())
+}
+
+/// One promotion as head office holds it.
+pub async fn promotion(
+    client: &impl tokio_postgres::GenericClient,
+    id: &str,
+) -> Result<Option<Promotion>, DbError> {
+    let row = client
+        .query_opt("SELECT data FROM promotions WHERE id = $1", &[&id])
+        .await?;
+    Ok(row.map(|r| r.get::<_, Json<Promotion>>(0).0))
+}
+
+/// Saves one promotion, new or changed, and sends it down the feed, in the caller's
+/// transaction (with its audit entry). Returns the promotion it replaced.
+pub async fn save_promotion(
+    tx: &Transaction<'_>,
+    promotion: &Promotion,
+) -> Result<Option<Promotion>, DbError> {
+    let before = tx
+        .query_opt(
+            "SELECT data FROM promotions WHERE id = $1 FOR UPDATE",
+            &[&promotion.id],
+        )
+        .await?
+        .map(|r| r.get::<_, Json<Promotion>>(0).0);
+    let entries = upsert_promotions(tx, std::slice::from_ref(promotion)).await?;
+    feed::publish(tx, entries).await?;
+    Ok(before)
+}
+
+/// Removes a promotion; tills drop it on their next pull. Returns the one removed.
+pub async fn remove_promotion(
+    tx: &Transaction<'_>,
+    id: &str,
+) -> Result<Option<Promotion>, DbError> {
+    let removed = tx
+        .query_opt(
+            "DELETE FROM promotions WHERE id = $1 RETURNING data",
+            &[&id],
+        )
+        .await?
+        .map(|r| r.get::<_, Json<Promotion>>(0).0);
     feed::publish(
-        &tx,
+        tx,
         vec![FeedEntry::chain(Change::PromotionDeleted {
             id: id.to_owned(),
         })],
     )
     .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(removed)
 }
 
 pub async fn set_loyalty_rules(client: &mut Client, rules: &LoyaltyRules) -> Result<(), DbError> {
     let tx = client.transaction().await?;
+    save_loyalty_rules(&tx, rules).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The chain's loyalty rules, when head office has been given any.
+pub async fn loyalty_rules(
+    client: &impl tokio_postgres::GenericClient,
+) -> Result<Option<LoyaltyRules>, DbError> {
+    let row = client
+        .query_opt("SELECT data FROM loyalty_rules", &[])
+        .await?;
+    Ok(row.map(|r| r.get::<_, Json<LoyaltyRules>>(0).0))
+}
+
+/// Sets the loyalty rules and sends them down the feed, in the caller's transaction.
+/// Returns the rules they replaced.
+pub async fn save_loyalty_rules(
+    tx: &Transaction<'_>,
+    rules: &LoyaltyRules,
+) -> Result<Option<LoyaltyRules>, DbError> {
+    let before = tx
+        .query_opt("SELECT data FROM loyalty_rules FOR UPDATE", &[])
+        .await?
+        .map(|r| r.get::<_, Json<LoyaltyRules>>(0).0);
     tx.execute(
         "INSERT INTO loyalty_rules (data) VALUES ($1) ON CONFLICT (singleton) DO UPDATE SET data = excluded.data",
         &[&Json(rules)],
     )
     .await?;
     feed::publish(
-        &tx,
+        tx,
         vec![FeedEntry::chain(Change::LoyaltyRules(rules.clone()))],
     )
     .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(before)
 }
 
 /// A member as head office knows them, or through an alias of a merged registration.

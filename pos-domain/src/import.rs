@@ -117,6 +117,37 @@ pub fn product_to_fields(p: &Product) -> [String; 11] {
     ]
 }
 
+/// A promotion's columns, in the catalog file's order.
+pub fn promotion_fields() -> &'static [&'static str] {
+    kind::RecordKind::Promotion.fields()
+}
+
+/// Reads one promotion from its fields (in [`promotion_fields`] order) with exactly the
+/// checks a promotion row of the catalog file gets. Errors name the field.
+pub fn promotion_from_fields(fields: &[&str; 7]) -> Result<Promotion, ImportError> {
+    let mut record = csv::StringRecord::new();
+    record.push_field(kind::RecordKind::Promotion.code());
+    for field in fields {
+        record.push_field(field);
+    }
+    let row = row::Row::new(1, kind::RecordKind::Promotion, &record)?;
+    records::promotion(&row)
+}
+
+/// A promotion's fields as the catalog file writes them: what
+/// [`promotion_from_fields`] reads back to the same promotion.
+pub fn promotion_to_fields(p: &Promotion) -> [String; 7] {
+    [
+        p.id.clone(),
+        p.name.clone(),
+        p.priority.to_string(),
+        p.stackable.to_string(),
+        write::date_time(p.valid_from),
+        write::date_time(p.valid_to),
+        serde_json::to_string(&p.kind).expect("a rule is plain data"),
+    ]
+}
+
 /// Writes `catalog` so that [`parse_catalog_csv`] reads back the same value (given its
 /// `pinyin` fields are filled in), grouped by kind under a comment naming the columns.
 pub fn write_catalog_csv<W: std::io::Write>(

@@ -28,6 +28,7 @@ pub mod effects;
 pub mod hanzi;
 pub mod import;
 pub mod loyalty;
+pub mod loyalty_rules;
 pub mod member;
 pub mod money;
 pub mod operator;

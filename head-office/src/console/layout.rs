@@ -44,6 +44,16 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/promotions",
+        key: "nav.promotions",
+        shown: |_| true,
+    },
+    NavItem {
+        path: "/loyalty",
+        key: "nav.loyalty",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/members",
         key: "nav.members",
         shown: |_| true,

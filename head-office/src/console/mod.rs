@@ -15,6 +15,8 @@ pub mod filters;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
+pub mod preview;
+pub mod promotion_form;
 pub mod session;
 pub mod sign_in;
 pub mod table;
@@ -51,6 +53,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/catalog/{sku}"),
     ("post", "/catalog/{sku}"),
     ("post", "/catalog/{sku}/deactivate"),
+    ("get", "/promotions"),
+    ("get", "/promotions/new"),
+    ("post", "/promotions/new"),
+    ("post", "/promotions/preview"),
+    ("get", "/promotions/{id}"),
+    ("post", "/promotions/{id}"),
+    ("post", "/promotions/{id}/end"),
+    ("post", "/promotions/{id}/delete"),
+    ("get", "/loyalty"),
+    ("post", "/loyalty"),
     ("get", "/members"),
     ("get", "/members/{id}"),
     ("post", "/members/{id}/adjust"),
@@ -84,6 +96,22 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/catalog/{sku}/deactivate",
             post(pages::catalog::deactivate),
+        )
+        .route("/promotions", get(pages::promotions::list))
+        .route(
+            "/promotions/new",
+            get(pages::promotions::new_form).post(pages::promotions::create),
+        )
+        .route("/promotions/preview", post(pages::promotions::preview))
+        .route(
+            "/promotions/{id}",
+            get(pages::promotions::show).post(pages::promotions::update),
+        )
+        .route("/promotions/{id}/end", post(pages::promotions::end))
+        .route("/promotions/{id}/delete", post(pages::promotions::delete))
+        .route(
+            "/loyalty",
+            get(pages::loyalty::show).post(pages::loyalty::update),
         )
         .route("/members", get(pages::members::list))
         .route("/members/{id}", get(pages::members::show))

@@ -11,6 +11,7 @@ mod console_catalog;
 mod console_closes;
 mod console_dashboard;
 mod console_members;
+mod console_promotions;
 mod console_stock;
 mod console_tables;
 mod export;

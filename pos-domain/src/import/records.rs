@@ -8,6 +8,7 @@ use super::{SerialRecord, StockRecord};
 use crate::catalog::{DeviceClass, Lot, Product, Tracking, has_valid_gs1_check_digit};
 use crate::hanzi::pinyin_initials;
 use crate::member::{Member, Tier};
+use crate::pricing::validate_promotion;
 use crate::promotion::{Promotion, PromotionKind};
 
 const BARCODE_LENGTHS: [usize; 4] = [8, 12, 13, 14];
@@ -126,7 +127,7 @@ pub(crate) fn promotion(row: &Row) -> Result<Promotion, ImportError> {
     let kind: PromotionKind = serde_json::from_str(row.text(6))
         .map_err(|e| row.field_error(6, format!("is not a promotion rule: {e}")))?;
     check_rule(&kind).map_err(|why| row.field_error(6, why))?;
-    Ok(Promotion {
+    let promotion = Promotion {
         id,
         name,
         kind,
@@ -134,7 +135,11 @@ pub(crate) fn promotion(row: &Row) -> Result<Promotion, ImportError> {
         stackable,
         valid_from,
         valid_to,
-    })
+    };
+    // What pricing would skip as malformed is refused here, so no till gets a rule
+    // that silently never applies.
+    validate_promotion(&promotion).map_err(|e| row.field_error(6, e.problem))?;
+    Ok(promotion)
 }
 
 /// Numbers a rule needs to make sense at the counter.

@@ -90,7 +90,7 @@ pub(crate) fn write<W: Write>(catalog: &CatalogImport, mut out: W) -> io::Result
     writer.flush()
 }
 
-fn date_time(value: Option<NaiveDateTime>) -> String {
+pub(crate) fn date_time(value: Option<NaiveDateTime>) -> String {
     value
         .map(|v| v.format(DATE_TIME_FORMAT).to_string())
         .unwrap_or_default()

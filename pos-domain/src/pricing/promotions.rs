@@ -15,6 +15,7 @@ use super::spread::spread_largest_remainder;
 use crate::member::Tier;
 use crate::money::round_cny;
 use crate::promotion::{Promotion, PromotionKind, Target};
+use crate::validate::AMOUNT_MAX;
 
 /// Points multipliers above this are treated as a data error and ignored.
 pub const POINTS_MULTIPLIER_MAX: Decimal = Decimal::ONE_HUNDRED;
@@ -30,9 +31,20 @@ pub struct InvalidPromotion {
     pub problem: &'static str,
 }
 
-/// Checks a rule's numbers are in range.
+/// Checks a rule's numbers are in range. Amounts are bounded like a document's, so no
+/// product of an amount and a quantity can overflow while a cart is priced.
 pub fn validate_promotion(promotion: &Promotion) -> Result<(), InvalidPromotion> {
     let problem = match &promotion.kind {
+        PromotionKind::AmountOff { amount: money, .. }
+        | PromotionKind::SpendSave { save: money, .. }
+        | PromotionKind::TierPrice { price: money, .. }
+            if *money > AMOUNT_MAX =>
+        {
+            Some("amounts must be at most 1000000000000 yuan")
+        }
+        PromotionKind::SpendSave { threshold, .. } if *threshold > AMOUNT_MAX => {
+            Some("amounts must be at most 1000000000000 yuan")
+        }
         PromotionKind::PercentOff { percent, .. }
             if *percent <= Decimal::ZERO || *percent > Decimal::ONE_HUNDRED =>
         {

@@ -394,3 +394,50 @@ fn one_product_reads_from_its_fields_with_the_files_checks_and_writes_back() {
         "{e}"
     );
 }
+
+#[test]
+fn one_promotion_reads_from_its_fields_with_the_files_checks_and_writes_back() {
+    use pos_domain::import::{promotion_fields, promotion_from_fields, promotion_to_fields};
+    let rule = r#"{"kind":"buy_get","sku":"130002","buy":2,"get":1}"#;
+    let fields = [
+        "PR1",
+        "口罩 买二赠一",
+        "30",
+        "false",
+        "2026-01-01T00:00:00",
+        "2027-12-31T23:59:59",
+        rule,
+    ];
+    assert_eq!(promotion_fields().len(), fields.len());
+    let promotion = promotion_from_fields(&fields).unwrap();
+    let written = promotion_to_fields(&promotion);
+    let again: Vec<&str> = written.iter().map(String::as_str).collect();
+    assert_eq!(
+        promotion_from_fields(&again.try_into().unwrap()).unwrap(),
+        promotion
+    );
+
+    let mut bad = fields;
+    bad[5] = "2025-12-31T00:00:00";
+    let e = promotion_from_fields(&bad).unwrap_err().to_string();
+    assert!(e.contains("valid_to") && e.contains("ends before"), "{e}");
+}
+
+/// A rule pricing would skip as malformed (so a till would never apply it) is refused
+/// by the file's reader too, naming the rule.
+#[test]
+fn a_rule_pricing_would_skip_is_refused_by_the_file() {
+    use pos_domain::import::promotion_from_fields;
+    for rule in [
+        r#"{"kind":"buy_get","sku":"1","buy":600,"get":600}"#,
+        r#"{"kind":"points_multiplier","target":{"by":"all"},"multiplier":"500"}"#,
+        r#"{"kind":"amount_off","target":{"by":"all"},"amount":"0"}"#,
+        r#"{"kind":"amount_off","target":{"by":"all"},"amount":"70000000000000000000000000000"}"#,
+    ] {
+        let e = promotion_from_fields(&["P1", "促销", "1", "true", "", "", rule]).unwrap_err();
+        match e {
+            ImportError::Field { field, .. } => assert_eq!(field, "rule_json", "{rule}"),
+            other => panic!("{rule}: {other:?}"),
+        }
+    }
+}

@@ -416,3 +416,43 @@ fn malformed_promotions_never_apply() {
     );
     assert_eq!(validate_promotion(&good), Ok(()));
 }
+
+#[test]
+fn an_amount_past_the_document_bound_is_malformed_and_prices_nothing() {
+    // 7e28 fits a Decimal, but 7e28 x 2 units does not: before the bound, pricing such
+    // a rule panicked the till.
+    let huge = "70000000000000000000000000000".parse().unwrap();
+    for kind in [
+        PromotionKind::AmountOff {
+            target: Target::All,
+            amount: huge,
+        },
+        PromotionKind::TierPrice {
+            sku: "A".into(),
+            tier: Tier::Standard,
+            price: huge,
+        },
+        PromotionKind::SpendSave {
+            target: Target::All,
+            threshold: huge,
+            save: dec!(1),
+            repeat: true,
+        },
+    ] {
+        let bad = promo("HUGE", 1, true, kind);
+        assert!(validate_promotion(&bad).is_err(), "{bad:?}");
+        let mut basket = cart(vec![line(1, "A", "bp", dec!(100), 2)]);
+        basket.member_tier = Some(Tier::Gold);
+        assert_eq!(nets(&price(&basket, &[bad])), vec![dec!(200)]);
+    }
+    let at_bound = promo(
+        "MAX",
+        1,
+        true,
+        PromotionKind::AmountOff {
+            target: Target::All,
+            amount: pos_domain::validate::AMOUNT_MAX,
+        },
+    );
+    assert_eq!(validate_promotion(&at_bound), Ok(()));
+}

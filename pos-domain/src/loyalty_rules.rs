@@ -1,0 +1,156 @@
+//! The loyalty rules as fields a person types (head office's console), read back with
+//! the checks that keep every earn and redemption sum in range.
+
+use rust_decimal::Decimal;
+
+use crate::member::LoyaltyRules;
+use crate::pricing::promotions::POINTS_MULTIPLIER_MAX;
+use crate::validate::POINTS_MAX;
+
+/// The fields, in order: the tier multipliers are standard, gold, platinum, diamond.
+pub const LOYALTY_FIELDS: [&str; 9] = [
+    "points_per_yuan",
+    "multiplier_standard",
+    "multiplier_gold",
+    "multiplier_platinum",
+    "multiplier_diamond",
+    "points_per_yuan_redeemed",
+    "redeem_cap_fraction",
+    "offline_daily_redeem_limit",
+    "approval_threshold_points",
+];
+
+/// Most points one yuan paid may earn before the tier multiplier.
+pub const POINTS_PER_YUAN_MAX: Decimal = Decimal::ONE_THOUSAND;
+/// Most points one redeemed yuan may cost.
+pub const POINTS_PER_YUAN_REDEEMED_MAX: i64 = 1_000_000;
+
+/// A loyalty rule out of range or unreadable, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("loyalty rule `{field}` is \"{value}\": {why}")]
+pub struct InvalidLoyaltyRules {
+    pub field: &'static str,
+    pub value: String,
+    pub why: &'static str,
+}
+
+/// Checks every rule is in range: earning never overflows and a cap is a fraction.
+pub fn validate_loyalty_rules(rules: &LoyaltyRules) -> Result<(), InvalidLoyaltyRules> {
+    let fields = loyalty_rules_to_fields(rules);
+    let refuse = |index: usize, why| {
+        Err(InvalidLoyaltyRules {
+            field: LOYALTY_FIELDS[index],
+            value: fields[index].clone(),
+            why,
+        })
+    };
+    if !(Decimal::ZERO..=POINTS_PER_YUAN_MAX).contains(&rules.points_per_yuan) {
+        return refuse(0, "must be from 0 to 1000");
+    }
+    for (i, multiplier) in rules.tier_multipliers.iter().enumerate() {
+        if !(Decimal::ZERO..=POINTS_MULTIPLIER_MAX).contains(multiplier) {
+            return refuse(1 + i, "must be from 0 to 100");
+        }
+    }
+    if !(0..=POINTS_PER_YUAN_REDEEMED_MAX).contains(&rules.points_per_yuan_redeemed) {
+        return refuse(5, "must be from 0 (redemption off) to 1000000");
+    }
+    if !(Decimal::ZERO..=Decimal::ONE).contains(&rules.redeem_cap_fraction) {
+        return refuse(6, "must be a fraction from 0 to 1: write 0.5 for half");
+    }
+    if !(0..=POINTS_MAX).contains(&rules.offline_daily_redeem_limit) {
+        return refuse(7, "must be from 0 to 1000000000");
+    }
+    if !(0..=POINTS_MAX).contains(&rules.approval_threshold_points) {
+        return refuse(8, "must be from 0 to 1000000000");
+    }
+    Ok(())
+}
+
+/// Reads the rules from their fields (in [`LOYALTY_FIELDS`] order) and checks them.
+pub fn loyalty_rules_from_fields(fields: &[&str; 9]) -> Result<LoyaltyRules, InvalidLoyaltyRules> {
+    let unreadable = |index: usize, why| InvalidLoyaltyRules {
+        field: LOYALTY_FIELDS[index],
+        value: fields[index].to_owned(),
+        why,
+    };
+    let decimal = |index: usize| {
+        fields[index]
+            .trim()
+            .parse::<Decimal>()
+            .map_err(|_| unreadable(index, "must be a decimal number such as 1.5"))
+    };
+    let whole = |index: usize| {
+        fields[index]
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| unreadable(index, "must be a whole number such as 100"))
+    };
+    let rules = LoyaltyRules {
+        points_per_yuan: decimal(0)?,
+        tier_multipliers: [decimal(1)?, decimal(2)?, decimal(3)?, decimal(4)?],
+        points_per_yuan_redeemed: whole(5)?,
+        redeem_cap_fraction: decimal(6)?,
+        offline_daily_redeem_limit: whole(7)?,
+        approval_threshold_points: whole(8)?,
+    };
+    validate_loyalty_rules(&rules)?;
+    Ok(rules)
+}
+
+/// The rules as fields: what [`loyalty_rules_from_fields`] reads back to the same rules.
+pub fn loyalty_rules_to_fields(rules: &LoyaltyRules) -> [String; 9] {
+    let [standard, gold, platinum, diamond] = rules.tier_multipliers;
+    [
+        rules.points_per_yuan.to_string(),
+        standard.to_string(),
+        gold.to_string(),
+        platinum.to_string(),
+        diamond.to_string(),
+        rules.points_per_yuan_redeemed.to_string(),
+        rules.redeem_cap_fraction.to_string(),
+        rules.offline_daily_redeem_limit.to_string(),
+        rules.approval_threshold_points.to_string(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields_of(rules: &LoyaltyRules) -> [String; 9] {
+        loyalty_rules_to_fields(rules)
+    }
+
+    fn read(fields: &[String; 9]) -> Result<LoyaltyRules, InvalidLoyaltyRules> {
+        let texts: Vec<&str> = fields.iter().map(String::as_str).collect();
+        loyalty_rules_from_fields(&texts.try_into().unwrap())
+    }
+
+    #[test]
+    fn the_default_rules_read_back_from_their_fields() {
+        let rules = LoyaltyRules::default();
+        assert_eq!(read(&fields_of(&rules)), Ok(rules));
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        for (index, value, why) in [
+            (0, "-1", "from 0 to 1000"),
+            (0, "1001", "from 0 to 1000"),
+            (2, "abc", "decimal number"),
+            (4, "101", "from 0 to 100"),
+            (5, "1.5", "whole number"),
+            (5, "-100", "redemption off"),
+            (6, "1.5", "fraction"),
+            (7, "99999999999999999999", "whole number"),
+            (8, "-1", "from 0 to 1000000000"),
+        ] {
+            let mut fields = fields_of(&LoyaltyRules::default());
+            fields[index] = value.to_owned();
+            let e = read(&fields).unwrap_err();
+            assert_eq!(e.field, LOYALTY_FIELDS[index], "{value}");
+            assert!(e.to_string().contains(why), "{value}: {e}");
+        }
+    }
+}
