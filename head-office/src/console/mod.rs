@@ -15,6 +15,7 @@ pub mod layout;
 pub mod pages;
 pub mod session;
 pub mod sign_in;
+pub mod stores;
 pub mod table;
 pub mod users;
 
@@ -47,6 +48,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/catalog/{sku}"),
     ("post", "/catalog/{sku}"),
     ("post", "/catalog/{sku}/deactivate"),
+    ("post", "/catalog/{sku}/barcodes"),
+    ("post", "/catalog/{sku}/barcodes/{barcode}/remove"),
+    ("post", "/catalog/{sku}/lots"),
+    ("post", "/catalog/{sku}/lots/{lot_no}"),
+    ("post", "/catalog/{sku}/lots/{lot_no}/remove"),
     ("get", "/members"),
     ("get", "/members/{id}"),
     ("post", "/members/{id}/adjust"),
@@ -78,6 +84,23 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/catalog/{sku}/deactivate",
             post(pages::catalog::deactivate),
+        )
+        .route(
+            "/catalog/{sku}/barcodes",
+            post(pages::catalog_barcodes::add),
+        )
+        .route(
+            "/catalog/{sku}/barcodes/{barcode}/remove",
+            post(pages::catalog_barcodes::remove),
+        )
+        .route("/catalog/{sku}/lots", post(pages::catalog_lots::add))
+        .route(
+            "/catalog/{sku}/lots/{lot_no}",
+            post(pages::catalog_lots::update),
+        )
+        .route(
+            "/catalog/{sku}/lots/{lot_no}/remove",
+            post(pages::catalog_lots::remove),
         )
         .route("/members", get(pages::members::list))
         .route("/members/{id}", get(pages::members::show))

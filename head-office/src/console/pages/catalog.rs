@@ -1,6 +1,7 @@
 //! Catalog (商品): find products; admins and merchandisers create, edit and deactivate
-//! them with the catalog file's own checks. A change reaches the tills through the feed,
-//! like an import, and is written to the audit log in the same transaction.
+//! them with the catalog file's own checks (barcodes and lots: `catalog_barcodes`,
+//! `catalog_lots`). A change reaches the tills through the feed, like an import, and is
+//! written to the audit log in the same transaction.
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -15,31 +16,27 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio_postgres::GenericClient;
 
+use super::catalog_codes::{self as codes, Returned};
+use super::{catalog_barcodes, catalog_lots};
+use crate::catalog::codes::{barcodes_of, lots_of};
 use crate::catalog::{product, remove_product, save_product};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::{CsrfForm, Signed};
+use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, SHOWN_MAX, Table};
 use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
 
 const PATH: &str = "/catalog";
-/// Most products a search lists.
-const LISTED_MAX: i64 = 200;
+/// Most products a search reads: what the page shows at most.
+const LISTED_MAX: i64 = SHOWN_MAX as i64;
 
-#[derive(Deserialize)]
-pub struct Search {
-    #[serde(default)]
-    q: String,
-    saved: Option<String>,
-    removed: Option<String>,
-}
-
-/// Products whose SKU, name, pinyin initials or barcode contain `q`, by SKU.
-async fn find(client: &impl GenericClient, q: &str) -> Result<Vec<Product>, DbError> {
+/// Products whose SKU, name, pinyin initials or barcode contain `find`, by SKU.
+async fn find(client: &impl GenericClient, find: &str) -> Result<Vec<Product>, DbError> {
     let pattern = format!(
         "%{}%",
-        q.replace('\\', "\\\\")
+        find.replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
@@ -59,56 +56,92 @@ async fn find(client: &impl GenericClient, q: &str) -> Result<Vec<Product>, DbEr
         .collect())
 }
 
+fn table(lang: Lang, products: &[Product]) -> Table {
+    let column = |key: &'static str, kind: Kind| Column {
+        key,
+        header: lang.t(&format!("catalog.{key}")),
+        kind,
+    };
+    Table {
+        id: "products",
+        columns: vec![
+            column("sku", Kind::Text),
+            column("name", Kind::Text),
+            column("category", Kind::Text),
+            column("price", Kind::Money),
+            column("tracking", Kind::Text),
+        ],
+        rows: products
+            .iter()
+            .map(|p| Row {
+                flagged: false,
+                cells: vec![
+                    Cell::Link {
+                        text: p.sku.clone(),
+                        href: format!("{PATH}/{}", url_part(&p.sku)),
+                    },
+                    Cell::Text(p.name.clone()),
+                    Cell::Text(p.category.clone()),
+                    Cell::Money(p.price),
+                    Cell::Text(lang.t(&format!("catalog.tracking_{}", product_to_fields(p)[9]))),
+                ],
+            })
+            .collect(),
+    }
+}
+
+/// The catalog as a table: `find` searches the database (SKU, name, pinyin, barcode),
+/// the table's own `q`, order and CSV work on what it found.
 pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
     signed: Signed,
-    Query(search): Query<Search>,
+    Query(raw): Query<Vec<(String, String)>>,
 ) -> Response {
+    // The notices of a save are for this answer only, not for the links it carries on.
+    let (notices, raw): (Vec<_>, Vec<_>) = raw
+        .into_iter()
+        .partition(|(k, _)| k == "saved" || k == "removed");
+    let notices = Params(notices);
+    let params = Params(raw);
+    let wanted = params.get("find").unwrap_or_default();
     let products = match state.pool.get().await {
-        Ok(client) => find(&**client, search.q.trim()).await,
+        Ok(client) => find(&**client, wanted).await,
         Err(e) => Err(e.into()),
     };
     let products = match products {
         Ok(products) => products,
         Err(e) => return page_error(e),
     };
-    let body = html! {
-        @if let Some(sku) = &search.saved {
+    let listing = Listing {
+        lang,
+        signed: &signed,
+        title: lang.t("catalog.title"),
+        path: PATH,
+        params: &params,
+        fields: html! {
+            label { (lang.t("catalog.search")) " "
+                input type="search" name="find" value=(wanted) autofocus;
+            }
+        },
+    };
+    let above = html! {
+        @if let Some(sku) = notices.get("saved") {
             p.notice role="status" { (lang.tf("catalog.saved", &[("sku", sku)])) }
         }
-        @if let Some(sku) = &search.removed {
+        @if let Some(sku) = notices.get("removed") {
             p.notice role="status" { (lang.tf("catalog.removed", &[("sku", sku)])) }
         }
-        form method="get" action=(PATH) {
-            label { (lang.t("catalog.search")) " " input name="q" value=(search.q) autofocus; }
-            button type="submit" { (lang.t("catalog.find")) }
-            @if signed.user.may_edit_catalog() {
-                " " a href="/catalog/new" { (lang.t("catalog.new")) }
-            }
+        @if signed.user.may_edit_catalog() {
+            p { a href="/catalog/new" { (lang.t("catalog.new")) } }
         }
-        table id="products" {
-            thead { tr {
-                th { (lang.t("catalog.sku")) } th { (lang.t("catalog.name")) }
-                th { (lang.t("catalog.category")) } th { (lang.t("catalog.price")) }
-                th { (lang.t("catalog.tracking")) }
-            } }
-            tbody {
-                @for p in &products {
-                    tr {
-                        td { a href={ "/catalog/" (url_part(&p.sku)) } { (p.sku) } }
-                        td { (p.name) } td { (p.category) } td { (p.price) }
-                        td { (lang.t(&format!("catalog.tracking_{}", product_to_fields(p)[9]))) }
-                    }
-                }
-            }
-        }
+    };
+    let below = html! {
         @if products.len() as i64 == LISTED_MAX {
             p { (lang.tf("catalog.more", &[("n", &LISTED_MAX.to_string())])) }
         }
     };
-    Html(page(lang, Some(&signed), &lang.t("catalog.title"), PATH, body).into_string())
-        .into_response()
+    listing.answer_with(table(lang, &products), "catalog", above, below)
 }
 
 /// The product form, filled with `values` (in the catalog file's field order).
@@ -161,22 +194,46 @@ pub async fn show(
     lang: Lang,
     signed: Signed,
     Path(sku): Path<String>,
+    Query(flash): Query<Vec<(String, String)>>,
 ) -> Response {
-    let found = match state.pool.get().await {
-        Ok(client) => product(&**client, &sku).await,
-        Err(e) => Err(e.into()),
+    let notice = Params(flash).get("done").and_then(codes::notice_of);
+    product_page(&state, lang, &signed, &sku, StatusCode::OK, notice, None).await
+}
+
+/// A product's page: its form, then its barcodes and lots, with a notice of what was
+/// just done or a barcode or lot form sent back with its reason (and `status`).
+pub(super) async fn product_page(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    sku: &str,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    returned: Option<Returned>,
+) -> Response {
+    let found = async {
+        let client = state.pool.get().await?;
+        let Some(p) = product(&**client, sku).await? else {
+            return Ok(None);
+        };
+        let barcodes = barcodes_of(&**client, sku).await?;
+        let lots = lots_of(&**client, sku).await?;
+        Ok::<_, DbError>(Some((p, barcodes, lots)))
     };
-    match found {
-        Ok(Some(p)) => {
-            let body = form(lang, &signed, &product_to_fields(&p), false, None);
-            Html(page(lang, Some(&signed), &p.name, PATH, body).into_string()).into_response()
+    match found.await {
+        Ok(Some((p, barcodes, lots))) => {
+            let body = html! {
+                @if let Some(key) = notice {
+                    p.notice role="status" { (lang.t(key)) }
+                }
+                (form(lang, signed, &product_to_fields(&p), false, None))
+                (catalog_barcodes::section(lang, signed, sku, &barcodes, returned.as_ref()))
+                (catalog_lots::section(lang, signed, &p, &lots, returned.as_ref()))
+            };
+            let markup = page(lang, Some(signed), &p.name, PATH, body);
+            (status, Html(markup.into_string())).into_response()
         }
-        Ok(None) => problem_page(
-            StatusCode::NOT_FOUND,
-            lang,
-            Some(&signed),
-            "error.not_found",
-        ),
+        Ok(None) => problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found"),
         Err(e) => page_error(e),
     }
 }

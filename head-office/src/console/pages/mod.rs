@@ -2,6 +2,9 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod catalog_barcodes;
+pub mod catalog_codes;
+pub mod catalog_lots;
 pub mod closes;
 pub mod language;
 pub mod login;
