@@ -72,7 +72,7 @@ pub fn routes() -> Router<AppState> {
             post(pages::tills::review_overdraft),
         )
         .route("/audit", get(pages::audit::show))
-        .route("/catalog", get(pages::catalog::list))
+        .route("/catalog", get(pages::catalog_list::list))
         .route(
             "/catalog/new",
             get(pages::catalog::new_form).post(pages::catalog::create),
