@@ -76,6 +76,8 @@ div.scroll>table{margin-bottom:0}
 .notice{padding:.6rem;background:#e6f4ea;border:1px solid #9ccfa9}
 .problem{padding:.6rem;background:#fdecea;border:1px solid #e3a29b}
 form.inline{display:inline}
+form.filters{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end;margin-bottom:1rem}
+form.filters label{margin:0}
 button{font:inherit;padding:.3rem .8rem;cursor:pointer}
 label{display:block;margin:.5rem 0}
 input{font:inherit;padding:.3rem}

@@ -344,9 +344,7 @@ fn aria_sort(sorted: Option<Sort>) -> &'static str {
 
 const STYLE: &str = "table.data td.num,table.data th.num{text-align:right}\
 table.data tr.flagged td{background:#fff3cd;font-weight:bold}\
-table.data th a{color:inherit}\
-form.filters{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end;margin-bottom:1rem}\
-form.filters label{margin:0}";
+table.data th a{color:inherit}";
 
 /// The GET form above a table: the page's own `fields`, the text filter `q`, the
 /// current order kept, and the CSV link for what the query shows.
