@@ -152,7 +152,7 @@ async fn main() {
         format!("/closes?to={last_day}"),
         "/stock".into(),
         "/catalog".into(),
-        format!("/members?q={card}"),
+        format!("/members?find={card}"),
         format!("/members/{member}"),
         "/audit".into(),
     ];

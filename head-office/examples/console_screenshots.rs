@@ -75,6 +75,25 @@ async fn main() -> anyhow::Result<()> {
 
     tills_as(&browser, &base, &admin).await?;
     save(&browser, &out, "console-tills.png").await?;
+    // The main pages as the admin sees them, each once its table is drawn.
+    for (path, ready, file) in [
+        ("/dashboard", "table#by-store", "console-dashboard.png"),
+        ("/reports", "table#report", "console-reports.png"),
+        (
+            "/reports?report=promotions",
+            "table#report",
+            "console-reports-promotions.png",
+        ),
+        ("/catalog", "main table", "console-catalog.png"),
+        ("/promotions", "main table", "console-promotions.png"),
+        ("/stock", "table#stock", "console-stock.png"),
+        ("/closes", "table#closes", "console-closes.png"),
+        ("/audit", "main table", "console-audit.png"),
+    ] {
+        browser.client.goto(&format!("{base}{path}")).await?;
+        browser.wait_for(ready).await?;
+        save(&browser, &out, file).await?;
+    }
     sign_out(&browser).await?;
 
     // The store manager's view, in English through the page's own switch.

@@ -12,6 +12,8 @@ use tokio_postgres::types::Json;
 use tokio_postgres::{Client, Transaction};
 use uuid::Uuid;
 
+pub mod codes;
+
 use crate::auth::is_valid_id;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};

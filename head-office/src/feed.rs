@@ -60,6 +60,7 @@ pub fn key_of(change: &Change) -> String {
             format!("barcode{SEP}{barcode}")
         }
         Change::Lot(l) => format!("lot{SEP}{}{SEP}{}", l.sku, l.lot_no),
+        Change::LotDeleted { sku, lot_no } => format!("lot{SEP}{sku}{SEP}{lot_no}"),
         Change::Stock { sku, lot_no, .. } => {
             format!("stock{SEP}{sku}{SEP}{}", lot_no.as_deref().unwrap_or(""))
         }

@@ -408,9 +408,9 @@ pub async fn generate(
     let Some(first) = clients.first_mut() else {
         return Ok(HistorySummary::default());
     };
-    import_catalog(&mut **first, &catalog(spec), None).await?;
+    import_catalog(first, &catalog(spec), None).await?;
     for n in 0..spec.stores {
-        auth::enroll(&**first, &HistorySpec::store_id(n), TERMINAL).await?;
+        auth::enroll(first, &HistorySpec::store_id(n), TERMINAL).await?;
     }
     let first_day = spec
         .last_day
@@ -449,7 +449,7 @@ pub async fn generate(
                 .filter(|(n, _, _)| n % workers == w as u32)
                 .map(|(_, day, _)| day)
                 .collect();
-            sending.push(send(&mut **client, mine));
+            sending.push(send(client, mine));
         }
         for result in futures_util::future::join_all(sending).await {
             result?;

@@ -41,7 +41,7 @@ mod write;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Lot, Product};
+use crate::catalog::{Lot, Product, Tracking};
 use crate::member::Member;
 use crate::promotion::Promotion;
 
@@ -90,13 +90,39 @@ pub fn product_fields() -> &'static [&'static str] {
 /// checks a product row of the catalog file gets, so a product edited by hand (the
 /// console's form) is held to the file's rules. Errors name the field.
 pub fn product_from_fields(fields: &[&str; 11]) -> Result<Product, ImportError> {
+    let record = record_of(kind::RecordKind::Product, fields);
+    let row = row::Row::new(1, kind::RecordKind::Product, &record)?;
+    records::product(&row)
+}
+
+/// Reads one barcode row's fields (`sku`, `barcode`) with exactly the checks the catalog
+/// file gives them (digits, length, GS1 check digit). Errors name the field.
+pub fn barcode_from_fields(fields: &[&str; 2]) -> Result<(String, String), ImportError> {
+    let record = record_of(kind::RecordKind::Barcode, fields);
+    let row = row::Row::new(1, kind::RecordKind::Barcode, &record)?;
+    records::barcode(&row)
+}
+
+/// Reads one lot row's fields (`sku`, `lot_no`, `expiry_date`) with the catalog file's
+/// checks, and the one it makes against a product defined beside it: a product of
+/// `tracking` none lists no lots.
+pub fn lot_from_fields(fields: &[&str; 3], tracking: Tracking) -> Result<Lot, ImportError> {
+    let record = record_of(kind::RecordKind::Lot, fields);
+    let row = row::Row::new(1, kind::RecordKind::Lot, &record)?;
+    let lot = records::lot(&row)?;
+    if tracking == Tracking::None {
+        return Err(row.field_error(0, checks::LOT_OF_UNTRACKED));
+    }
+    Ok(lot)
+}
+
+fn record_of(kind: kind::RecordKind, fields: &[&str]) -> csv::StringRecord {
     let mut record = csv::StringRecord::new();
-    record.push_field(kind::RecordKind::Product.code());
+    record.push_field(kind.code());
     for field in fields {
         record.push_field(field);
     }
-    let row = row::Row::new(1, kind::RecordKind::Product, &record)?;
-    records::product(&row)
+    record
 }
 
 /// A product's fields as the catalog file writes them: what [`product_from_fields`]

@@ -147,6 +147,11 @@ pub enum Change {
         barcode: String,
     },
     Lot(Lot),
+    /// A lot taken out of the catalog (head office removes only lots no stock holds).
+    LotDeleted {
+        sku: String,
+        lot_no: String,
+    },
     /// The calling store's stock as head office knows it (accepted documents applied).
     Stock {
         sku: String,

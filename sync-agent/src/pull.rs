@@ -235,21 +235,25 @@ fn is_hot(change: &Change) -> bool {
     )
 }
 
-/// A held-back barcode that this page changes again (to another product, or deleted)
-/// must not come back when its first product arrives: the page's change is the newer.
-/// A lot's key names its product, so a newer change of it is held back behind it.
+/// A held-back barcode or lot that this page changes again (a barcode to another
+/// product, either deleted) must not come back when its first product arrives: the
+/// page's change is the newer.
 fn superseded_dropped(mut held_back: Vec<FeedChange>, page: &[&FeedChange]) -> Vec<FeedChange> {
-    fn barcode_of(change: &Change) -> Option<&str> {
+    fn key_of(change: &Change) -> Option<(&str, &str)> {
         match change {
-            Change::Barcode { barcode, .. } | Change::BarcodeDeleted { barcode } => Some(barcode),
+            Change::Barcode { barcode, .. } | Change::BarcodeDeleted { barcode } => {
+                Some(("", barcode.as_str()))
+            }
+            Change::Lot(lot) => Some((lot.sku.as_str(), lot.lot_no.as_str())),
+            Change::LotDeleted { sku, lot_no } => Some((sku.as_str(), lot_no.as_str())),
             _ => None,
         }
     }
     if held_back.is_empty() {
         return held_back;
     }
-    let newer: HashSet<&str> = page.iter().filter_map(|c| barcode_of(&c.change)).collect();
-    held_back.retain(|c| barcode_of(&c.change).is_none_or(|b| !newer.contains(b)));
+    let newer: HashSet<(&str, &str)> = page.iter().filter_map(|c| key_of(&c.change)).collect();
+    held_back.retain(|c| key_of(&c.change).is_none_or(|k| !newer.contains(&k)));
     held_back
 }
 
@@ -261,6 +265,7 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, Sto
         Change::Product(p) => tx.upsert_product(p),
         Change::ProductDeleted { sku } => tx.delete_product(sku),
         Change::BarcodeDeleted { barcode } => tx.delete_barcode(barcode),
+        Change::LotDeleted { sku, lot_no } => tx.delete_lot(sku, lot_no),
         Change::Stock {
             sku,
             lot_no,
@@ -367,6 +372,51 @@ mod tests {
             let found = store.product_by_code("6901234567892").unwrap();
             assert_eq!(found.map(|p| p.sku).as_deref(), expected);
         }
+    }
+
+    fn lot(sku: &str) -> FeedChange {
+        FeedChange {
+            cursor: 0,
+            change: Change::Lot(pos_core::catalog::Lot {
+                sku: sku.into(),
+                lot_no: "L1".into(),
+                expiry_date: chrono::NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_deleted_lot_goes_and_a_held_back_one_deleted_later_does_not_come_back() {
+        let deleted = FeedChange {
+            cursor: 0,
+            change: Change::LotDeleted {
+                sku: "A".into(),
+                lot_no: "L1".into(),
+            },
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("till.sqlite")).unwrap();
+        // Held back (no product A yet), deleted, then A arrives.
+        let pages = [
+            page(vec![at(1, lot("A"))], 1, true),
+            page(vec![at(2, deleted.clone())], 2, true),
+            page(vec![at(3, product("A"))], 3, false),
+        ];
+        let mut held = Vec::new();
+        for (i, p) in pages.iter().enumerate() {
+            held = apply_page(&mut store, p, held, (i == 2).then_some(0)).unwrap();
+        }
+        assert!(held.is_empty());
+        assert!(store.lots("A").unwrap().is_empty(), "the deletion is newer");
+        // A lot the till holds goes with its deletion.
+        let pages = [
+            page(vec![at(4, lot("A"))], 4, false),
+            page(vec![at(5, deleted)], 5, false),
+        ];
+        apply_page(&mut store, &pages[0], Vec::new(), Some(0)).unwrap();
+        assert_eq!(store.lots("A").unwrap().len(), 1);
+        apply_page(&mut store, &pages[1], Vec::new(), Some(0)).unwrap();
+        assert!(store.lots("A").unwrap().is_empty());
     }
 
     #[test]

@@ -75,21 +75,29 @@ pub fn may_read_audit(user: &User) -> bool {
     matches!(user.role, Role::Admin | Role::Auditor)
 }
 
-/// Small, fixed styles: readable at 1366×768 and on a tablet, no build step.
+/// Small, fixed styles: readable at 1366×768 and on a tablet (768×1024), no build step.
+/// The header and its navigation wrap; a wide table scrolls inside its own box (see
+/// `table.rs`), never the page.
 const STYLE: &str = r#"
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2733;background:#f5f7fa}
 header{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;padding:.6rem 1rem;background:#12355b;color:#fff}
 header a{color:#fff}
 header button{color:#12355b;background:#fff;border:1px solid #fff;border-radius:3px}
-header nav{display:flex;gap:1rem;flex:1}
+header nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem;flex:1 1 20rem;min-width:0}
 header nav a[aria-current]{font-weight:bold;text-decoration:underline}
-main{padding:1rem;max-width:80rem}
+main{padding:1rem;max-width:80rem;box-sizing:border-box}
+main p,main dd,main h1{overflow-wrap:anywhere}
+svg,img{max-width:100%;height:auto}
 table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:1.5rem}
 th,td{border:1px solid #d5dce4;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#e8edf3}
+div.scroll{overflow-x:auto;max-width:100%;margin-bottom:1.5rem}
+div.scroll>table{margin-bottom:0}
 .notice{padding:.6rem;background:#e6f4ea;border:1px solid #9ccfa9}
 .problem{padding:.6rem;background:#fdecea;border:1px solid #e3a29b}
 form.inline{display:inline}
+form.filters{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end;margin-bottom:1rem}
+form.filters label{margin:0}
 button{font:inherit;padding:.3rem .8rem;cursor:pointer}
 label{display:block;margin:.5rem 0}
 input{font:inherit;padding:.3rem}

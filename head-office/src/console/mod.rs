@@ -19,6 +19,7 @@ pub mod preview;
 pub mod promotion_form;
 pub mod session;
 pub mod sign_in;
+pub mod stores;
 pub mod table;
 pub mod users;
 
@@ -63,6 +64,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/promotions/{id}/delete"),
     ("get", "/loyalty"),
     ("post", "/loyalty"),
+    ("post", "/catalog/{sku}/barcodes"),
+    ("post", "/catalog/{sku}/barcodes/{barcode}/remove"),
+    ("post", "/catalog/{sku}/lots"),
+    ("post", "/catalog/{sku}/lots/{lot_no}"),
+    ("post", "/catalog/{sku}/lots/{lot_no}/remove"),
     ("get", "/members"),
     ("get", "/members/{id}"),
     ("post", "/members/{id}/adjust"),
@@ -84,7 +90,7 @@ pub fn routes() -> Router<AppState> {
             post(pages::tills::review_overdraft),
         )
         .route("/audit", get(pages::audit::show))
-        .route("/catalog", get(pages::catalog::list))
+        .route("/catalog", get(pages::catalog_list::list))
         .route(
             "/catalog/new",
             get(pages::catalog::new_form).post(pages::catalog::create),
@@ -112,6 +118,23 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/loyalty",
             get(pages::loyalty::show).post(pages::loyalty::update),
+        )
+        .route(
+            "/catalog/{sku}/barcodes",
+            post(pages::catalog_barcodes::add),
+        )
+        .route(
+            "/catalog/{sku}/barcodes/{barcode}/remove",
+            post(pages::catalog_barcodes::remove),
+        )
+        .route("/catalog/{sku}/lots", post(pages::catalog_lots::add))
+        .route(
+            "/catalog/{sku}/lots/{lot_no}",
+            post(pages::catalog_lots::update),
+        )
+        .route(
+            "/catalog/{sku}/lots/{lot_no}/remove",
+            post(pages::catalog_lots::remove),
         )
         .route("/members", get(pages::members::list))
         .route("/members/{id}", get(pages::members::show))

@@ -1,6 +1,7 @@
 //! The console's one table: typed columns and cells, sorted on the server by
 //! `sort=<column>&dir=asc|desc`, filtered by `q` (any cell) and the page's own filters,
-//! and exported as CSV by the same query plus `format=csv`.
+//! and exported as CSV by the same query plus `format=csv`. `q` is the table's: a page's
+//! own search takes another name (`find`).
 
 use std::cmp::Ordering;
 
@@ -43,13 +44,19 @@ pub enum Cell {
     Number(i64),
     Money(Decimal),
     Date(NaiveDate),
+    /// Text that leads to a page (a product, a member): it sorts, filters and exports
+    /// by its text; the address is only in the page.
+    Link {
+        text: String,
+        href: String,
+    },
 }
 
 impl Cell {
     pub fn text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(t) => t.clone(),
+            Cell::Text(t) | Cell::Link { text: t, .. } => t.clone(),
             Cell::Number(n) => n.to_string(),
             Cell::Money(m) => format!("{:.2}", m),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
@@ -72,7 +79,9 @@ impl Cell {
     /// leading `'`; numbers, amounts and dates are written by us and cannot be one.
     fn csv_field(&self) -> String {
         match self {
-            Cell::Text(t) if t.starts_with(['=', '+', '-', '@']) => format!("'{t}"),
+            Cell::Text(t) | Cell::Link { text: t, .. } if t.starts_with(['=', '+', '-', '@']) => {
+                format!("'{t}")
+            }
             other => other.text(),
         }
     }
@@ -276,7 +285,8 @@ impl Table {
             @if self.rows.len() > SHOWN_MAX {
                 p.notice { (lang.tf("table.truncated", &[("shown", &SHOWN_MAX.to_string()), ("total", &self.rows.len().to_string())])) }
             }
-            table.data id=(self.id) {
+            // A wide table scrolls in its own box (the layout's style); the page stays put.
+            div.scroll { table.data id=(self.id) {
                 thead { tr {
                     @for (i, column) in self.columns.iter().enumerate() {
                         @let sorted = current.filter(|s| s.column == i);
@@ -297,12 +307,18 @@ impl Table {
                     @for row in self.rows.iter().take(SHOWN_MAX) {
                         tr class=[row.flagged.then_some("flagged")] {
                             @for (cell, column) in row.cells.iter().zip(&self.columns) {
-                                td class=(class_of(column.kind)) { (cell.text()) }
+                                td class=(class_of(column.kind)) {
+                                    @if let Cell::Link { text, href } = cell {
+                                        a href=(href) { (text) }
+                                    } @else {
+                                        (cell.text())
+                                    }
+                                }
                             }
                         }
                     }
                 }
-            }
+            } }
             @if self.rows.is_empty() {
                 p { (lang.t("table.empty")) }
             }
@@ -328,9 +344,7 @@ fn aria_sort(sorted: Option<Sort>) -> &'static str {
 
 const STYLE: &str = "table.data td.num,table.data th.num{text-align:right}\
 table.data tr.flagged td{background:#fff3cd;font-weight:bold}\
-table.data th a{color:inherit}\
-form.filters{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end;margin-bottom:1rem}\
-form.filters label{margin:0}";
+table.data th a{color:inherit}";
 
 /// The GET form above a table: the page's own `fields`, the text filter `q`, the
 /// current order kept, and the CSV link for what the query shows.
@@ -349,6 +363,26 @@ pub fn filter_form(lang: Lang, path: &str, params: &Params, fields: Markup) -> M
             }
             button type="submit" { (lang.t("table.apply")) }
             a href={ (path) (params.with(&[("format", Some("csv"))])) } { (lang.t("table.export")) }
+        }
+    }
+}
+
+/// A page's own lines around its table.
+pub struct Around {
+    /// Above the filters: a notice, a link.
+    pub above: Markup,
+    /// Between the filters and the table: figures and charts the filters also choose.
+    pub between: Markup,
+    /// Under the table.
+    pub below: Markup,
+}
+
+impl Around {
+    pub fn none() -> Around {
+        Around {
+            above: html! {},
+            between: html! {},
+            below: html! {},
         }
     }
 }
@@ -378,14 +412,25 @@ impl Listing<'_> {
         (StatusCode::BAD_REQUEST, Html(markup.into_string())).into_response()
     }
 
-    /// The table filtered and sorted as asked, as a page or as `<csv_name>.csv`.
-    pub fn answer(&self, table: Table, csv_name: &str) -> Response {
-        self.answer_with(table, csv_name, html! {})
+    /// The filters alone, with `below` under them: a search not made yet, or one that
+    /// found nothing.
+    pub fn form_only(&self, below: Markup) -> Response {
+        let body = html! {
+            (filter_form(self.lang, self.path, self.params, self.fields.clone()))
+            (below)
+        };
+        let markup = page(self.lang, Some(self.signed), &self.title, self.path, body);
+        Html(markup.into_string()).into_response()
     }
 
-    /// [`Listing::answer`] with `before` (figures, charts) between the filters and the
-    /// table on the page; the CSV is the table's alone.
-    pub fn answer_with(&self, mut table: Table, csv_name: &str, before: Markup) -> Response {
+    /// The table filtered and sorted as asked, as a page or as `<csv_name>.csv`.
+    pub fn answer(&self, table: Table, csv_name: &str) -> Response {
+        self.answer_with(table, csv_name, Around::none())
+    }
+
+    /// [`Listing::answer`] with the page's own lines around the table; the CSV is the
+    /// table's alone.
+    pub fn answer_with(&self, mut table: Table, csv_name: &str, around: Around) -> Response {
         let wants_csv = match self.params.wants_csv() {
             Ok(w) => w,
             Err(e) => return self.refused(&[e.reason(self.lang)]),
@@ -397,9 +442,11 @@ impl Listing<'_> {
             return table.csv_response(csv_name);
         }
         let body = html! {
+            (around.above)
             (filter_form(self.lang, self.path, self.params, self.fields.clone()))
-            (before)
+            (around.between)
             (table.render(self.lang, self.params))
+            (around.below)
         };
         let markup = page(self.lang, Some(self.signed), &self.title, self.path, body);
         Html(markup.into_string()).into_response()
@@ -519,6 +566,36 @@ mod tests {
             assert_eq!(Cell::Text(danger.into()).csv_field(), format!("'{danger}"));
         }
         assert_eq!(Cell::Text("plain".into()).csv_field(), "plain");
+    }
+
+    #[test]
+    fn a_link_cell_sorts_filters_and_exports_by_its_text_and_its_address_is_escaped() {
+        let mut t = table();
+        let link = |text: &str| Cell::Link {
+            text: text.into(),
+            href: format!("/catalog/{text}?a=1&b=\"<x>"),
+        };
+        t.rows[0].cells[0] = link("b");
+        t.rows[1].cells[0] = Cell::Text("a".into());
+        t.rows[2].cells[0] = link("=c");
+        t.apply(&Params::of(&[("sort", "name"), ("dir", "desc")]))
+            .unwrap();
+        assert_eq!(names(&t), ["b", "a", "=c"]);
+        let mut filtered = t.clone();
+        filtered.filter("catalog");
+        assert!(filtered.rows.is_empty(), "the address is not searched");
+        let text = String::from_utf8(t.csv()).unwrap();
+        assert!(
+            text.ends_with(
+                "b,10,-2.50,2026-12-03\na,9,100.00,2026-12-01\n'=c,100,3.00,2026-12-02\n"
+            ),
+            "{text}"
+        );
+        let html = t.render(Lang::En, &Params::default()).into_string();
+        assert!(
+            html.contains(r#"<a href="/catalog/b?a=1&amp;b=&quot;&lt;x&gt;">b</a>"#),
+            "{html}"
+        );
     }
 
     #[test]

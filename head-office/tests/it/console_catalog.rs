@@ -101,7 +101,7 @@ async fn a_merchandiser_creates_and_reprices_a_product_and_the_feed_carries_it_t
     );
     let changed = feed_product(&ho, &token, "100024").await.unwrap();
     assert_eq!(changed["data"]["price"], "45.50");
-    let page = browser.get("/catalog?q=yyxy").await;
+    let page = browser.get("/catalog?find=yyxy").await;
     assert!(
         page.body.contains("45.50"),
         "found by pinyin: {}",

@@ -10,7 +10,7 @@ async fn a_member_is_found_by_card_or_full_phone_and_shown_masked_but_to_admins(
     let ho = HeadOffice::start().await;
     ho.import_member("M1", "13812345678", 120).await;
     let mut admin = ho.console_user("wang", "admin", &[]).await;
-    let found = admin.get("/members?q=13812345678").await;
+    let found = admin.get("/members?find=13812345678").await;
     assert!(
         found.body.contains("13812345678") && found.body.contains("王五"),
         "{}",
@@ -23,7 +23,7 @@ async fn a_member_is_found_by_card_or_full_phone_and_shown_masked_but_to_admins(
         ("chen", "merchandiser", vec![]),
     ] {
         let mut browser = ho.console_user(name, role, &stores).await;
-        let by_card = browser.get("/members?q=C-M1").await;
+        let by_card = browser.get("/members?find=C-M1").await;
         assert!(
             by_card.body.contains("138****5678") && by_card.body.contains("王*"),
             "{role}: {}",
@@ -39,7 +39,7 @@ async fn a_member_is_found_by_card_or_full_phone_and_shown_masked_but_to_admins(
             "{role}"
         );
     }
-    let partial = admin.get("/members?q=1381234").await;
+    let partial = admin.get("/members?find=1381234").await;
     assert!(
         partial.body.contains("没有找到会员"),
         "no listing by part of a phone"

@@ -18,7 +18,8 @@ pub fn html_rows(body: &str, id: &str) -> Vec<Vec<String>> {
                 .skip(1)
                 .map(|cell| {
                     let text = &cell[cell.find('>').unwrap() + 1..cell.find("</td>").unwrap()];
-                    text.replace("&lt;", "<")
+                    without_tags(text)
+                        .replace("&lt;", "<")
                         .replace("&gt;", ">")
                         .replace("&quot;", "\"")
                         .replace("&amp;", "&")
@@ -26,6 +27,21 @@ pub fn html_rows(body: &str, id: &str) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+/// A cell's text: a link's text without its `<a ...>` and `</a>`.
+fn without_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
 }
 
 /// The rows of a table that are marked as flagged (highlighted).

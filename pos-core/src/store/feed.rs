@@ -212,6 +212,15 @@ impl FeedTransaction<'_> {
         placed(write_lot(&mut self.statements.borrow_mut().lot, lot))
     }
 
+    /// A lot head office removed; its stock and sold units keep their lot number.
+    pub fn delete_lot(&self, sku: &str, lot_no: &str) -> Result<(), StoreError> {
+        self.tx.execute(
+            "DELETE FROM lot WHERE sku = ?1 AND lot_no = ?2",
+            [sku, lot_no],
+        )?;
+        Ok(())
+    }
+
     pub fn set_stock(
         &self,
         sku: &str,

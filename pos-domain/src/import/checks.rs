@@ -135,6 +135,10 @@ fn first_repeat<'a, K: Eq + Hash>(
     None
 }
 
+/// Why a lot of a product with tracking none is refused.
+pub(crate) const LOT_OF_UNTRACKED: &str =
+    "this product has tracking none; give it tracking lot or serial to list lots";
+
 /// What the file itself says about products and lots, to check rows against.
 struct References<'a> {
     catalog: &'a CatalogImport,
@@ -178,15 +182,8 @@ impl<'a> References<'a> {
             .iter()
             .zip(lines)
             .find_map(|(lot, &line)| {
-                (self.tracking.get(lot.sku.as_str()) == Some(&Tracking::None)).then(|| {
-                problem(
-                    line,
-                    RecordKind::Lot,
-                    "sku",
-                    &lot.sku,
-                    "this product has tracking none; give it tracking lot or serial to list lots",
-                )
-            })
+                (self.tracking.get(lot.sku.as_str()) == Some(&Tracking::None))
+                    .then(|| problem(line, RecordKind::Lot, "sku", &lot.sku, LOT_OF_UNTRACKED))
             })
     }
 

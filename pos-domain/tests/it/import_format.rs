@@ -441,3 +441,44 @@ fn a_rule_pricing_would_skip_is_refused_by_the_file() {
         }
     }
 }
+
+#[test]
+fn one_barcode_or_lot_reads_from_its_fields_with_the_files_checks() {
+    use pos_domain::catalog::Tracking;
+    use pos_domain::import::{barcode_from_fields, lot_from_fields};
+    assert_eq!(
+        barcode_from_fields(&["100024", "6901234567892"]).unwrap(),
+        ("100024".to_owned(), "6901234567892".to_owned())
+    );
+    for (bad, why) in [
+        ("6901234567893", "check digit"),
+        ("12345", "8, 12, 13 or 14 digits"),
+        ("6.9E+12", "8, 12, 13 or 14 digits"),
+        ("", "must not be empty"),
+    ] {
+        let e = barcode_from_fields(&["100024", bad])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`barcode`") && e.contains(why), "{bad}: {e}");
+    }
+    let lot = lot_from_fields(&["100024", "L2401", "2027-06-30"], Tracking::Lot).unwrap();
+    assert_eq!(
+        (lot.lot_no.as_str(), lot.expiry_date.to_string().as_str()),
+        ("L2401", "2027-06-30")
+    );
+    let e = lot_from_fields(&["100024", "L2401", "2027-02-30"], Tracking::Lot)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`expiry_date`") && e.contains("YYYY-MM-DD"),
+        "{e}"
+    );
+    let e = lot_from_fields(&["100024", "", "2027-06-30"], Tracking::Serial)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`lot_no`"), "{e}");
+    let e = lot_from_fields(&["100024", "L2401", "2027-06-30"], Tracking::None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("tracking none"), "{e}");
+}

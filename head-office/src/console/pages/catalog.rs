@@ -1,6 +1,7 @@
-//! Catalog (商品): find products; admins and merchandisers create, edit and deactivate
-//! them with the catalog file's own checks. A change reaches the tills through the feed,
-//! like an import, and is written to the audit log in the same transaction.
+//! A product's page (商品): admins and merchandisers create, edit and deactivate products
+//! with the catalog file's own checks (the list: `catalog_list`; barcodes and lots:
+//! `catalog_barcodes`, `catalog_lots`). A change reaches the tills through the feed, like an import, and is
+//! written to the audit log in the same transaction.
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -13,103 +14,20 @@ use pos_domain::catalog::Product;
 use pos_domain::import::{product_fields, product_from_fields, product_to_fields};
 use serde::Deserialize;
 use serde_json::json;
-use tokio_postgres::GenericClient;
 
+use super::catalog_codes::{self as codes, Returned};
+use super::{catalog_barcodes, catalog_lots};
+use crate::catalog::codes::{barcodes_of, lots_of};
 use crate::catalog::{product, remove_product, save_product};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::{CsrfForm, Signed};
+use crate::console::table::Params;
 use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
 
 const PATH: &str = "/catalog";
-/// Most products a search lists.
-const LISTED_MAX: i64 = 200;
-
-#[derive(Deserialize)]
-pub struct Search {
-    #[serde(default)]
-    q: String,
-    saved: Option<String>,
-    removed: Option<String>,
-}
-
-/// Products whose SKU, name, pinyin initials or barcode contain `q`, by SKU.
-async fn find(client: &impl GenericClient, q: &str) -> Result<Vec<Product>, DbError> {
-    let pattern = format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
-    let rows = client
-        .query(
-            "SELECT p.data FROM products p
-             WHERE $1 = '%%' OR p.sku ILIKE $1 OR p.data->>'name' ILIKE $1
-                OR p.data->>'pinyin' ILIKE $1
-                OR EXISTS (SELECT 1 FROM barcodes b WHERE b.sku = p.sku AND b.barcode ILIKE $1)
-             ORDER BY p.sku LIMIT $2",
-            &[&pattern, &LISTED_MAX],
-        )
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| r.get::<_, tokio_postgres::types::Json<Product>>(0).0)
-        .collect())
-}
-
-pub async fn list(
-    State(state): State<AppState>,
-    lang: Lang,
-    signed: Signed,
-    Query(search): Query<Search>,
-) -> Response {
-    let products = match state.pool.get().await {
-        Ok(client) => find(&**client, search.q.trim()).await,
-        Err(e) => Err(e.into()),
-    };
-    let products = match products {
-        Ok(products) => products,
-        Err(e) => return page_error(e),
-    };
-    let body = html! {
-        @if let Some(sku) = &search.saved {
-            p.notice role="status" { (lang.tf("catalog.saved", &[("sku", sku)])) }
-        }
-        @if let Some(sku) = &search.removed {
-            p.notice role="status" { (lang.tf("catalog.removed", &[("sku", sku)])) }
-        }
-        form method="get" action=(PATH) {
-            label { (lang.t("catalog.search")) " " input name="q" value=(search.q) autofocus; }
-            button type="submit" { (lang.t("catalog.find")) }
-            @if signed.user.may_edit_catalog() {
-                " " a href="/catalog/new" { (lang.t("catalog.new")) }
-            }
-        }
-        table id="products" {
-            thead { tr {
-                th { (lang.t("catalog.sku")) } th { (lang.t("catalog.name")) }
-                th { (lang.t("catalog.category")) } th { (lang.t("catalog.price")) }
-                th { (lang.t("catalog.tracking")) }
-            } }
-            tbody {
-                @for p in &products {
-                    tr {
-                        td { a href={ "/catalog/" (url_part(&p.sku)) } { (p.sku) } }
-                        td { (p.name) } td { (p.category) } td { (p.price) }
-                        td { (lang.t(&format!("catalog.tracking_{}", product_to_fields(p)[9]))) }
-                    }
-                }
-            }
-        }
-        @if products.len() as i64 == LISTED_MAX {
-            p { (lang.tf("catalog.more", &[("n", &LISTED_MAX.to_string())])) }
-        }
-    };
-    Html(page(lang, Some(&signed), &lang.t("catalog.title"), PATH, body).into_string())
-        .into_response()
-}
 
 /// The product form, filled with `values` (in the catalog file's field order).
 fn form(
@@ -161,22 +79,46 @@ pub async fn show(
     lang: Lang,
     signed: Signed,
     Path(sku): Path<String>,
+    Query(flash): Query<Vec<(String, String)>>,
 ) -> Response {
-    let found = match state.pool.get().await {
-        Ok(client) => product(&**client, &sku).await,
-        Err(e) => Err(e.into()),
+    let notice = Params(flash).get("done").and_then(codes::notice_of);
+    product_page(&state, lang, &signed, &sku, StatusCode::OK, notice, None).await
+}
+
+/// A product's page: its form, then its barcodes and lots, with a notice of what was
+/// just done or a barcode or lot form sent back with its reason (and `status`).
+pub(super) async fn product_page(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    sku: &str,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    returned: Option<Returned>,
+) -> Response {
+    let found = async {
+        let client = state.pool.get().await?;
+        let Some(p) = product(&**client, sku).await? else {
+            return Ok(None);
+        };
+        let barcodes = barcodes_of(&**client, sku).await?;
+        let lots = lots_of(&**client, sku).await?;
+        Ok::<_, DbError>(Some((p, barcodes, lots)))
     };
-    match found {
-        Ok(Some(p)) => {
-            let body = form(lang, &signed, &product_to_fields(&p), false, None);
-            Html(page(lang, Some(&signed), &p.name, PATH, body).into_string()).into_response()
+    match found.await {
+        Ok(Some((p, barcodes, lots))) => {
+            let body = html! {
+                @if let Some(key) = notice {
+                    p.notice role="status" { (lang.t(key)) }
+                }
+                (form(lang, signed, &product_to_fields(&p), false, None))
+                (catalog_barcodes::section(lang, signed, sku, &barcodes, returned.as_ref()))
+                (catalog_lots::section(lang, signed, &p, &lots, returned.as_ref()))
+            };
+            let markup = page(lang, Some(signed), &p.name, PATH, body);
+            (status, Html(markup.into_string())).into_response()
         }
-        Ok(None) => problem_page(
-            StatusCode::NOT_FOUND,
-            lang,
-            Some(&signed),
-            "error.not_found",
-        ),
+        Ok(None) => problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found"),
         Err(e) => page_error(e),
     }
 }

@@ -9,10 +9,11 @@ use rust_decimal::Decimal;
 use tokio_postgres::GenericClient;
 
 use crate::auth::is_valid_id;
+use crate::console::filters;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table};
-use crate::console::{forbidden, page_error};
+use crate::console::{forbidden, page_error, stores};
 use crate::error::DbError;
 use crate::state::AppState;
 
@@ -87,20 +88,7 @@ struct Filters {
 }
 
 fn date(lang: Lang, params: &Params, field: &str) -> Result<Option<NaiveDate>, String> {
-    params
-        .get(field)
-        .map(|text| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                lang.tf(
-                    "table.bad_date",
-                    &[
-                        ("field", &lang.t(&format!("closes.{field}"))),
-                        ("value", text),
-                    ],
-                )
-            })
-        })
-        .transpose()
+    filters::date(lang, params, field, &lang.t(&format!("closes.{field}")))
 }
 
 /// The filters, or every reason they were refused.
@@ -177,6 +165,12 @@ pub async fn show(
     Query(raw): Query<Vec<(String, String)>>,
 ) -> Response {
     let params = Params(raw);
+    // Another store's page is refused as such, whatever else was wrong.
+    if let Some(store) = params.get("store")
+        && !signed.user.sees_store(store)
+    {
+        return forbidden(lang, &signed);
+    }
     let today = crate::console::chain_today(Utc::now());
     let parsed = filters(lang, &params, today);
     let (from, to) = match &parsed {
@@ -186,6 +180,14 @@ pub async fn show(
             params.get("to").unwrap_or_default().to_owned(),
         ),
     };
+    let client = match state.pool.get().await {
+        Ok(client) => client,
+        Err(e) => return page_error(e.into()),
+    };
+    let choosable = match stores::choosable(&**client, &signed.user).await {
+        Ok(stores) => stores,
+        Err(e) => return page_error(e),
+    };
     let listing = Listing {
         lang,
         signed: &signed,
@@ -193,36 +195,17 @@ pub async fn show(
         path: PATH,
         params: &params,
         fields: html! {
-            label { (lang.t("closes.store")) " "
-                input name="store" size="8" value=[params.get("store")];
-            }
+            (stores::select(lang, &lang.t("closes.store"), &choosable, params.get("store")))
             label { (lang.t("closes.from")) " " input type="date" name="from" value=(from); }
             label { (lang.t("closes.to")) " " input type="date" name="to" value=(to); }
         },
     };
     let filters = match parsed {
         Ok(f) => f,
-        Err(reasons) => {
-            // Another store's page is refused as such, whatever else was wrong.
-            if let Some(store) = params.get("store")
-                && !signed.user.sees_store(store)
-            {
-                return forbidden(lang, &signed);
-            }
-            return listing.refused(&reasons);
-        }
+        Err(reasons) => return listing.refused(&reasons),
     };
-    if let Some(store) = &filters.store
-        && !signed.user.sees_store(store)
-    {
-        return forbidden(lang, &signed);
-    }
     let stores = signed.user.stores_to_show(filters.store);
-    let found = async {
-        let client = state.pool.get().await?;
-        closes(&**client, stores.as_deref(), filters.from, filters.to).await
-    };
-    match found.await {
+    match closes(&**client, stores.as_deref(), filters.from, filters.to).await {
         Ok(closes) => listing.answer(table(lang, closes), "closes"),
         Err(e) => page_error(e),
     }

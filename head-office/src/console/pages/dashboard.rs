@@ -11,11 +11,11 @@ use rust_decimal::Decimal;
 use crate::aggregates::StoreFigures;
 use crate::aggregates::read::{self, Range, Scope};
 use crate::console::chart::{self, Bar};
-use crate::console::filters;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
-use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table};
+use crate::console::table::{Around, Cell, Column, Kind, Listing, Params, Row, Table};
 use crate::console::{chain_today, forbidden, page_error};
+use crate::console::{filters, stores};
 use crate::error::DbError;
 use crate::state::AppState;
 
@@ -208,11 +208,11 @@ pub async fn show(
     {
         return forbidden(lang, &signed);
     }
-    let stores = match state.pool.get().await {
-        Ok(client) => filters::visible_stores(&**client, &signed.user).await,
+    let choosable = match state.pool.get().await {
+        Ok(client) => stores::choosable(&**client, &signed.user).await,
         Err(e) => Err(e.into()),
     };
-    let stores = match stores {
+    let choosable = match choosable {
         Ok(s) => s,
         Err(e) => return page_error(e),
     };
@@ -223,7 +223,7 @@ pub async fn show(
         path: PATH,
         params: &params,
         fields: html! {
-            (filters::store_select(lang, &lang.t("dashboard.store"), &stores, params.get("store")))
+            (stores::select(lang, &lang.t("dashboard.store"), &choosable, params.get("store")))
             label { (lang.t("dashboard.date")) " "
                 input type="date" name="date" value=[params.get("date")];
             }
@@ -264,7 +264,14 @@ pub async fn show(
         Period::Day => figures.day_by_store,
         Period::Week => figures.week_by_store,
     };
-    listing.answer_with(table(lang, rows), "dashboard", before)
+    listing.answer_with(
+        table(lang, rows),
+        "dashboard",
+        Around {
+            between: before,
+            ..Around::none()
+        },
+    )
 }
 
 #[cfg(test)]

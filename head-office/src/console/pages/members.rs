@@ -18,6 +18,7 @@ use crate::console::adjustment::{Adjusted, adjust_points};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::Signed;
+use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table};
 use crate::console::users::{Role, User};
 use crate::console::{csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
@@ -83,9 +84,9 @@ impl MemberRow {
 
 const MEMBER_COLUMNS: &str = "m.id, m.card_no, m.phone, m.name, m.tier, m.points_balance";
 
-/// Members whose card, phone or id is exactly `q`, also through a till's merged id or
-/// card. Exact only: a partial phone would let anyone list members.
-async fn find(client: &impl GenericClient, q: &str) -> Result<Vec<MemberRow>, DbError> {
+/// Members whose card, phone or id is exactly `wanted`, also through a till's merged id
+/// or card. Exact only: a partial phone would let anyone list members.
+async fn find(client: &impl GenericClient, wanted: &str) -> Result<Vec<MemberRow>, DbError> {
     let rows = client
         .query(
             &format!(
@@ -94,67 +95,84 @@ async fn find(client: &impl GenericClient, q: &str) -> Result<Vec<MemberRow>, Db
                     OR m.id IN (SELECT member_id FROM member_aliases WHERE alias_id = $1 OR card_no = $1)
                  ORDER BY m.id LIMIT 20"
             ),
-            &[&q],
+            &[&wanted],
         )
         .await?;
     Ok(rows.iter().map(MemberRow::from_row).collect())
 }
 
-#[derive(Deserialize)]
-pub struct Search {
-    #[serde(default)]
-    q: String,
+fn table(lang: Lang, user: &User, found: &[MemberRow]) -> Table {
+    let column = |key: &'static str, kind: Kind| Column {
+        key,
+        header: lang.t(&format!("members.{key}")),
+        kind,
+    };
+    Table {
+        id: "members",
+        columns: vec![
+            column("card", Kind::Text),
+            column("name", Kind::Text),
+            column("phone", Kind::Text),
+            column("tier", Kind::Text),
+            column("balance", Kind::Number),
+        ],
+        // Masked here, so the page, its filter and its CSV only ever hold what the
+        // role may see.
+        rows: found
+            .iter()
+            .map(|m| Row {
+                flagged: false,
+                cells: vec![
+                    Cell::Link {
+                        text: m.card_no.clone(),
+                        href: format!("{PATH}/{}", url_part(&m.id)),
+                    },
+                    Cell::Text(m.name_for(user)),
+                    Cell::Text(m.phone_for(user)),
+                    Cell::Text(m.tier.clone()),
+                    Cell::Number(m.points_balance),
+                ],
+            })
+            .collect(),
+    }
 }
 
+/// Members found by `find` (exact card, phone or id), as a table the table's own `q`,
+/// order and CSV work on.
 pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
     signed: Signed,
-    Query(search): Query<Search>,
+    Query(raw): Query<Vec<(String, String)>>,
 ) -> Response {
-    let q = search.q.trim();
-    let found = if q.is_empty() {
-        Ok(Vec::new())
-    } else {
-        match state.pool.get().await {
-            Ok(client) => find(&**client, q).await,
-            Err(e) => Err(e.into()),
-        }
-    };
-    let found = match found {
-        Ok(found) => found,
-        Err(e) => return page_error(e),
-    };
-    let user = &signed.user;
-    let body = html! {
-        form method="get" action=(PATH) {
-            label { (lang.t("members.search")) " " input name="q" value=(q) autofocus; }
-            button type="submit" { (lang.t("catalog.find")) }
-        }
-        @if !q.is_empty() && found.is_empty() {
-            p { (lang.t("members.none")) }
-        }
-        @if !found.is_empty() {
-            table id="members" {
-                thead { tr {
-                    th { (lang.t("members.card")) } th { (lang.t("members.name")) }
-                    th { (lang.t("members.phone")) } th { (lang.t("members.tier")) }
-                    th { (lang.t("members.balance")) }
-                } }
-                tbody {
-                    @for m in &found {
-                        tr {
-                            td { a href={ "/members/" (url_part(&m.id)) } { (m.card_no) } }
-                            td { (m.name_for(user)) } td { (m.phone_for(user)) }
-                            td { (m.tier) } td { (m.points_balance) }
-                        }
-                    }
-                }
+    let params = Params(raw);
+    let wanted = params.get("find").unwrap_or_default();
+    let listing = Listing {
+        lang,
+        signed: &signed,
+        title: lang.t("members.title"),
+        path: PATH,
+        params: &params,
+        fields: html! {
+            label { (lang.t("members.search")) " "
+                input type="search" name="find" value=(wanted) autofocus;
             }
-        }
+        },
     };
-    Html(page(lang, Some(&signed), &lang.t("members.title"), PATH, body).into_string())
-        .into_response()
+    if wanted.is_empty() {
+        return listing.form_only(html! {});
+    }
+    let found = match state.pool.get().await {
+        Ok(client) => find(&**client, wanted).await,
+        Err(e) => Err(e.into()),
+    };
+    match found {
+        Ok(found) if found.is_empty() => {
+            listing.form_only(html! { p { (lang.t("members.none")) } })
+        }
+        Ok(found) => listing.answer(table(lang, &signed.user, &found), "members"),
+        Err(e) => page_error(e),
+    }
 }
 
 struct LedgerRow {
@@ -397,7 +415,7 @@ fn profile(lang: Lang, user: &User, m: &MemberRow, entries: &[LedgerRow]) -> Mar
             dt { (lang.t("members.balance")) } dd { (m.points_balance) }
         }
         h2 { (lang.t("members.ledger")) }
-        table id="ledger" {
+        div.scroll { table id="ledger" {
             thead { tr {
                 th { (lang.t("audit.at")) } th { (lang.t("tills.store")) }
                 th { (lang.t("members.entry")) } th { (lang.t("members.points")) }
@@ -419,7 +437,7 @@ fn profile(lang: Lang, user: &User, m: &MemberRow, entries: &[LedgerRow]) -> Mar
                     }
                 }
             }
-        }
+        } }
     }
 }
 

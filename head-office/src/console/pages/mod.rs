@@ -2,6 +2,10 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod catalog_barcodes;
+pub mod catalog_codes;
+pub mod catalog_list;
+pub mod catalog_lots;
 pub mod closes;
 pub mod dashboard;
 pub mod language;

@@ -13,11 +13,11 @@ use rust_decimal::Decimal;
 
 use crate::aggregates::read::{self, Range, Scope};
 use crate::aggregates::{SkuFigures, StoreFigures};
-use crate::console::filters;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
-use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table};
+use crate::console::table::{Around, Cell, Column, Kind, Listing, Params, Row, Table};
 use crate::console::{chain_today, forbidden, page_error};
+use crate::console::{filters, stores};
 use crate::error::DbError;
 use crate::state::AppState;
 
@@ -358,7 +358,7 @@ pub async fn show(
         Ok(c) => c,
         Err(e) => return page_error(e.into()),
     };
-    let stores = match filters::visible_stores(&**client, &signed.user).await {
+    let choosable = match stores::choosable(&**client, &signed.user).await {
         Ok(s) => s,
         Err(e) => return page_error(e),
     };
@@ -374,7 +374,7 @@ pub async fn show(
         params: &params,
         fields: html! {
             input type="hidden" name="report" value=(report_key);
-            (filters::store_select(lang, &lang.t("reports.store"), &stores, params.get("store")))
+            (stores::select(lang, &lang.t("reports.store"), &choosable, params.get("store")))
             label { (lang.t("reports.from")) " " input type="date" name="from" value=[params.get("from")]; }
             label { (lang.t("reports.to")) " " input type="date" name="to" value=[params.get("to")]; }
         },
@@ -399,9 +399,14 @@ pub async fn show(
         p.range { (lang.tf("reports.range", &[("from", &range.from.to_string()), ("to", &range.to.to_string())])) }
     };
     match table {
-        Ok(table) => {
-            listing.answer_with(table, &format!("report-{}", filters.report.key()), before)
-        }
+        Ok(table) => listing.answer_with(
+            table,
+            &format!("report-{}", filters.report.key()),
+            Around {
+                between: before,
+                ..Around::none()
+            },
+        ),
         Err(e) => page_error(e),
     }
 }

@@ -1,5 +1,6 @@
 //! Stock today (今日库存): stock per store, SKU and lot as head office holds it, with
-//! the lot's expiry and the days left. Store managers see only their stores.
+//! the lot's expiry and the days left. Store managers see only their stores, and pick
+//! among them.
 
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -11,7 +12,7 @@ use crate::auth::is_valid_id;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table};
-use crate::console::{forbidden, page_error};
+use crate::console::{forbidden, page_error, stores};
 use crate::error::DbError;
 use crate::state::AppState;
 
@@ -160,6 +161,20 @@ pub async fn show(
 ) -> Response {
     let params = Params(raw);
     let today = crate::console::chain_today(Utc::now());
+    // Another store's page is refused as such, whatever else was wrong.
+    if let Some(store) = params.get("store")
+        && !signed.user.sees_store(store)
+    {
+        return forbidden(lang, &signed);
+    }
+    let client = match state.pool.get().await {
+        Ok(client) => client,
+        Err(e) => return page_error(e.into()),
+    };
+    let choosable = match stores::choosable(&**client, &signed.user).await {
+        Ok(stores) => stores,
+        Err(e) => return page_error(e),
+    };
     let listing = Listing {
         lang,
         signed: &signed,
@@ -167,9 +182,7 @@ pub async fn show(
         path: PATH,
         params: &params,
         fields: html! {
-            label { (lang.t("stock.store")) " "
-                input name="store" size="8" value=[params.get("store")];
-            }
+            (stores::select(lang, &lang.t("stock.store"), &choosable, params.get("store")))
             label { (lang.t("stock.sku_filter")) " "
                 input name="sku" size="12" value=[params.get("sku")];
             }
@@ -178,28 +191,18 @@ pub async fn show(
             }
         },
     };
-    // Another store's page is refused as such, whatever else was wrong.
-    if let Some(store) = params.get("store")
-        && !signed.user.sees_store(store)
-    {
-        return forbidden(lang, &signed);
-    }
     let filters = match filters(lang, &params) {
         Ok(f) => f,
         Err(reasons) => return listing.refused(&reasons),
     };
     let stores = signed.user.stores_to_show(filters.store);
     let expiring_by = filters.expiring.map(|d| today + TimeDelta::days(d));
-    let found = async {
-        let client = state.pool.get().await?;
-        holdings(
-            &**client,
-            stores.as_deref(),
-            filters.sku.as_deref(),
-            expiring_by,
-        )
-        .await
-    };
+    let found = holdings(
+        &**client,
+        stores.as_deref(),
+        filters.sku.as_deref(),
+        expiring_by,
+    );
     match found.await {
         Ok(holdings) => listing.answer(
             table(lang, holdings, today, filters.expiring.unwrap_or(SOON_DAYS)),

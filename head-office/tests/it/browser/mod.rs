@@ -318,7 +318,7 @@ async fn a_merchandiser_changes_a_price_in_the_browser_and_the_feed_carries_it_t
     // address: clicking the search button would leave the old list's link to go stale.
     browser
         .client
-        .goto(&format!("{base}/catalog?q=yyxy"))
+        .goto(&format!("{base}/catalog?find=yyxy"))
         .await
         .unwrap();
     browser
@@ -373,7 +373,7 @@ async fn an_admins_point_adjustment_shows_in_the_members_ledger_and_the_audit_lo
 
     browser
         .client
-        .goto(&format!("{base}/members?q=C-M1"))
+        .goto(&format!("{base}/members?find=C-M1"))
         .await
         .unwrap();
     browser
@@ -408,6 +408,98 @@ async fn an_admins_point_adjustment_shows_in_the_members_ledger_and_the_audit_lo
             .any(|row| row[1] == "wang" && row[2] == "points.adjust" && row[3] == "M1"),
         "{log:?}"
     );
+    browser.close().await.unwrap();
+    ho.stop().await;
+}
+
+/// The screens the console must be usable on: the smallest laptop and a tablet held
+/// upright.
+const SCREENS: [(u32, u32); 2] = [(1366, 768), (768, 1024)];
+
+/// The main pages at each screen size never scroll sideways as a whole: the header and
+/// its navigation wrap, a wide table (the audit log's JSON) scrolls inside its own box.
+#[tokio::test]
+async fn the_main_pages_fit_a_1366x768_screen_and_a_768x1024_tablet_without_scrolling_sideways() {
+    use pos_domain::catalog::{Lot, Tracking};
+    use pos_domain::import::{CatalogImport, StockRecord};
+
+    let ho = HeadOffice::start().await;
+    person(&ho, "wang", "admin", &[]).await;
+    ho.import_member("M1", "13812345678", 120).await;
+    let mut long = crate::feed::product("STRIP-50", "89.50", Tracking::Lot);
+    long.name = "鱼跃血糖试纸（五十片装）适用于 580 型与 590 型血糖仪".repeat(3);
+    let file = CatalogImport {
+        products: vec![long],
+        lots: vec![Lot {
+            sku: "STRIP-50".into(),
+            lot_no: "L2401".into(),
+            expiry_date: "2027-06-30".parse().unwrap(),
+        }],
+        stock: vec![StockRecord {
+            sku: "STRIP-50".into(),
+            lot_no: Some("L2401".into()),
+            quantity: 40,
+        }],
+        ..Default::default()
+    };
+    head_office::catalog::import_catalog(&mut *ho.client().await, &file, Some("S001"))
+        .await
+        .unwrap();
+    for (store, terminal) in [("S001", "T01"), ("S001", "T02"), ("S002", "T01")] {
+        ho.enroll(store, terminal).await;
+    }
+    // An audit entry whose before and after are long JSON without spaces.
+    let mut visitor = ho.signed_in("wang").await;
+    let csrf = visitor.get("/catalog/STRIP-50").await.csrf();
+    let added = visitor
+        .post(
+            "/catalog/STRIP-50/lots",
+            &[
+                ("csrf", &csrf),
+                ("lot_no", &"L".repeat(60)),
+                ("expiry_date", "2028-01-31"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+
+    let browser = browser().await;
+    let base = &ho.base_url;
+    browser
+        .sign_in(base, "wang", CONSOLE_PASSWORD)
+        .await
+        .unwrap();
+    let pages = [
+        "/tills",
+        "/closes",
+        "/stock",
+        "/catalog",
+        "/catalog/STRIP-50",
+        "/members?find=C-M1",
+        "/members/M1",
+        "/audit",
+    ];
+    for (width, height) in SCREENS {
+        browser.client.set_window_size(width, height).await.unwrap();
+        for path in pages {
+            browser.client.goto(&format!("{base}{path}")).await.unwrap();
+            browser.wait_for("main h1").await.unwrap();
+            let sizes = browser
+                .client
+                .execute(
+                    "return [document.documentElement.scrollWidth, window.innerWidth]",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let (scroll, inner) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
+            assert_eq!(inner, u64::from(width), "{path}: the window took the size");
+            assert!(
+                scroll <= inner,
+                "{path} at {width}×{height}: the page is {scroll} px wide in {inner}"
+            );
+        }
+    }
     browser.close().await.unwrap();
     ho.stop().await;
 }

@@ -1,0 +1,66 @@
+//! The store filter of the pages that list by store: a choice of the stores the person
+//! may see (every store with an enrolled till for the chain-wide roles, their own for a
+//! store manager), never a free text box. The page still checks what it is asked.
+
+use maud::{Markup, html};
+use tokio_postgres::GenericClient;
+
+use super::adjustment::HQ_STORE;
+use super::i18n::Lang;
+use super::users::User;
+use crate::error::DbError;
+
+/// The stores `user` may pick, in order.
+pub async fn choosable(client: &impl GenericClient, user: &User) -> Result<Vec<String>, DbError> {
+    if let Some(own) = user.store_filter() {
+        let mut own = own.to_vec();
+        own.sort();
+        own.dedup();
+        return Ok(own);
+    }
+    let rows = client
+        .query(
+            "SELECT DISTINCT store_id FROM terminals WHERE store_id <> $1 ORDER BY store_id",
+            &[&HQ_STORE],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// `<select name="store">`: every store the person may see, `asked` chosen. A store
+/// asked for by address that has no till yet is offered too, so the choice shows what
+/// the page lists.
+pub fn select(lang: Lang, label: &str, stores: &[String], asked: Option<&str>) -> Markup {
+    let extra = asked.filter(|a| !stores.iter().any(|s| s == a));
+    html! {
+        label { (label) " "
+            select name="store" {
+                option value="" selected[asked.is_none()] { (lang.t("table.all_stores")) }
+                @for store in stores.iter().map(String::as_str).chain(extra) {
+                    option value=(store) selected[asked == Some(store)] { (store) }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_asked_store_is_chosen_and_offered_even_without_a_till() {
+        let stores = vec!["S001".to_owned(), "S002".to_owned()];
+        let html = select(Lang::En, "Store", &stores, Some("S002")).into_string();
+        assert!(
+            html.contains(r#"<option value="S002" selected>S002</option>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<option value="">"#), "{html}");
+        let html = select(Lang::En, "Store", &stores, Some("S009")).into_string();
+        assert!(html.contains(r#"<option value="S009" selected>"#), "{html}");
+        let html = select(Lang::En, "Store", &stores, None).into_string();
+        assert!(html.contains(r#"<option value="" selected>"#), "{html}");
+        assert!(!html.contains("S009"));
+    }
+}
