@@ -40,10 +40,11 @@ async fn save(browser: &Browser, out: &Path, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Signs in as `who` and leaves the browser on the Tills and sync page.
+/// Signs in as `who` (landing on the dashboard) and opens the Tills and sync page.
 async fn tills_as(browser: &Browser, base: &str, who: &SignIn) -> anyhow::Result<()> {
     browser.sign_in(base, &who.name, &who.password).await?;
-    browser.wait_for_path("/tills").await?;
+    browser.wait_for_path("/dashboard").await?;
+    browser.client.goto(&format!("{base}/tills")).await?;
     browser.wait_for("table#terminals").await?;
     Ok(())
 }

@@ -47,7 +47,7 @@ async fn a_person_signs_in_with_a_strict_http_only_cookie_and_signs_out() {
     );
     let signed = browser.sign_in("wang", CONSOLE_PASSWORD).await;
     assert_eq!(signed.status, 303, "{}", signed.body);
-    assert_eq!(signed.location.as_deref(), Some("/tills"));
+    assert_eq!(signed.location.as_deref(), Some("/dashboard"));
     let cookie = signed
         .set_cookies
         .iter()

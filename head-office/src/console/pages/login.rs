@@ -22,7 +22,7 @@ use crate::state::AppState;
 const LOGIN_CSRF_COOKIE: &str = "ho_login_csrf";
 
 /// Where a person lands after signing in.
-const HOME: &str = "/tills";
+const HOME: &str = "/dashboard";
 
 #[derive(Deserialize)]
 pub struct SignInForm {

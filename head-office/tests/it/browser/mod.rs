@@ -41,7 +41,7 @@ async fn a_person_signs_in_through_the_form_lands_on_tills_and_signs_out() {
         .sign_in(base, "wang", CONSOLE_PASSWORD)
         .await
         .unwrap();
-    browser.wait_for_path("/tills").await.unwrap();
+    browser.wait_for_path("/dashboard").await.unwrap();
     let title = browser
         .wait_for("main h1")
         .await
@@ -49,7 +49,7 @@ async fn a_person_signs_in_through_the_form_lands_on_tills_and_signs_out() {
         .text()
         .await
         .unwrap();
-    assert_eq!(title, "收银机与同步");
+    assert_eq!(title, "概览");
     let header = browser
         .wait_for("header")
         .await
@@ -99,7 +99,9 @@ async fn a_store_manager_sees_only_their_stores_terminals_and_no_audit_link() {
         .sign_in(&ho.base_url, "li", CONSOLE_PASSWORD)
         .await
         .unwrap();
-    browser.wait_for_path("/tills").await.unwrap();
+    browser.wait_for_path("/dashboard").await.unwrap();
+    let tills = format!("{}/tills", ho.base_url);
+    browser.client.goto(&tills).await.unwrap();
     browser.wait_for("table#terminals").await.unwrap();
 
     let rows = browser.table("table#terminals").await.unwrap();
@@ -143,7 +145,9 @@ async fn an_admin_reviews_an_overdraft_with_the_button_and_the_audit_log_shows_i
         .sign_in(&ho.base_url, "wang", CONSOLE_PASSWORD)
         .await
         .unwrap();
-    browser.wait_for_path("/tills").await.unwrap();
+    browser.wait_for_path("/dashboard").await.unwrap();
+    let tills = format!("{}/tills", ho.base_url);
+    browser.client.goto(&tills).await.unwrap();
 
     let rows = browser.table("table#overdrafts").await.unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
