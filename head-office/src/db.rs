@@ -9,6 +9,8 @@ use tokio_postgres::NoTls;
 use crate::error::DbError;
 
 /// Migrations in order; the number is the schema version the file brings the database to.
+/// Numbers rise but need not be consecutive: a number is reserved for a change still on
+/// its way, and each version is applied once whatever order they arrive in.
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_feed_change_json.sql")),
@@ -17,6 +19,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         include_str!("../migrations/0003_unique_cards_one_z_per_day.sql"),
     ),
     (4, include_str!("../migrations/0004_console.sql")),
+    (6, include_str!("../migrations/0006_rejected_documents.sql")),
 ];
 
 /// Advisory lock key that serialises migrations of one database across processes.
@@ -99,6 +102,11 @@ pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<Vec<i32>, Db
         tx.commit().await?;
     }
     Ok(applied)
+}
+
+/// Every migration's version, in the order they apply.
+pub fn versions() -> Vec<i32> {
+    MIGRATIONS.iter().map(|(v, _)| *v).collect()
 }
 
 /// The highest migration this build knows.

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::backoff::parse_retry_after;
 use crate::error::SyncError;
-use crate::protocol::{ApiError, BatchResponse, DailyClose, FeedPage};
+use crate::protocol::{ApiError, BatchResponse, DailyClose, FeedPage, PENDING_HEADER, PENDING_MAX};
 
 /// Largest answer read from head office (a full feed page is a few MB).
 pub const RESPONSE_BYTES_MAX: usize = 64 * 1024 * 1024;
@@ -96,13 +96,24 @@ impl HeadOfficeClient {
         self.decode(response).await
     }
 
-    /// `GET /v1/feed?cursor=C&limit=N`.
-    pub async fn feed_page(&self, cursor: i64, limit: u32) -> Result<FeedPage, SyncError> {
-        let request = self
+    /// `GET /v1/feed?cursor=C&limit=N`, saying the till's backlog (`pending`: documents
+    /// head office has not accepted) in the `Pending-Documents` header when given. A
+    /// head office older than the header ignores it.
+    pub async fn feed_page(
+        &self,
+        cursor: i64,
+        limit: u32,
+        pending: Option<u64>,
+    ) -> Result<FeedPage, SyncError> {
+        let mut request = self
             .http
             .get(format!("{}/v1/feed", self.base_url))
             .query(&[("cursor", cursor.to_string()), ("limit", limit.to_string())])
             .header(AUTHORIZATION, self.authorization.clone());
+        if let Some(pending) = pending {
+            // Never more than head office takes: past that the count means "very many".
+            request = request.header(PENDING_HEADER, pending.min(PENDING_MAX));
+        }
         let response = request.send().await.map_err(|e| self.transport(e))?;
         self.decode(response).await
     }

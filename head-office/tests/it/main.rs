@@ -12,6 +12,7 @@ mod console_closes;
 mod console_members;
 mod console_stock;
 mod console_tables;
+mod console_tills;
 mod export;
 mod feed;
 mod fixtures;
