@@ -298,6 +298,22 @@ mod tests {
     use super::*;
     use crate::protocol::FeedChange;
 
+    #[test]
+    fn the_backlog_counts_waiting_and_rejected_documents() {
+        let stats = OutboxStats {
+            waiting: 3,
+            oldest_waiting: None,
+            rejected: 2,
+            last_error: None,
+        };
+        assert_eq!(backlog(&stats), 5);
+        let huge = OutboxStats {
+            waiting: u64::MAX,
+            ..stats
+        };
+        assert_eq!(backlog(&huge), u64::MAX, "saturates, never wraps");
+    }
+
     fn stock(cursor: i64) -> FeedChange {
         FeedChange {
             cursor,
