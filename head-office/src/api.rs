@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use pos_domain::protocol::{
     BATCH_DOCUMENTS_MAX, BatchRequest, BatchResponse, DailyClose, DocumentStatus,
-    FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX, GapsResponse,
+    FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX, GapsResponse, PENDING_HEADER, PENDING_MAX,
 };
 use serde::{Deserialize, Serialize};
 
@@ -134,13 +134,44 @@ pub struct FeedParams {
     pub limit: Option<u32>,
 }
 
+/// The backlog a till says in the `Pending-Documents` header: `None` when absent (a
+/// till older than the header); one decimal count from 0 to [`PENDING_MAX`], else 400
+/// naming the header (a pull that says something wrong is refused, not half-believed).
+pub fn pending_documents(headers: &HeaderMap) -> Result<Option<i64>, HttpError> {
+    let mut values = headers.get_all(PENDING_HEADER).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    let bad = |what: String| {
+        HttpError::BadRequest(format!(
+            "header Pending-Documents: {what}; it must be one count of documents from 0 to {PENDING_MAX}"
+        ))
+    };
+    if values.next().is_some() {
+        return Err(bad("given more than once".into()));
+    }
+    let text = value.to_str().map_err(|_| bad("not text".into()))?;
+    if text.is_empty() || text.len() > 19 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad(format!("{text:?} is not a count")));
+    }
+    text.parse::<u64>()
+        .ok()
+        .filter(|n| *n <= PENDING_MAX)
+        .and_then(|n| i64::try_from(n).ok())
+        .map(Some)
+        .ok_or_else(|| bad(format!("{text} is too large")))
+}
+
 /// `GET /v1/feed?cursor=C&limit=N`: the calling terminal's store's changes after C.
+/// Notes the pull, and the backlog the till says (see [`pending_documents`]).
 pub async fn get_feed(
     State(state): State<AppState>,
     terminal: Terminal,
+    headers: HeaderMap,
     params: Result<Query<FeedParams>, QueryRejection>,
 ) -> Result<Response, HttpError> {
     let Query(params) = params.map_err(|e| HttpError::BadRequest(e.body_text()))?;
+    let backlog = pending_documents(&headers)?;
     if params.cursor < 0 {
         return Err(HttpError::BadRequest("cursor must not be negative".into()));
     }
@@ -153,7 +184,7 @@ pub async fn get_feed(
     let mut client = state.pool.get().await.map_err(DbError::from)?;
     // A `FeedPage` written straight from the stored JSON (see `feed::read_page`).
     let page = feed::read_page(&mut client, &terminal.store_id, params.cursor, limit).await?;
-    auth::note_contact(&client, &terminal, auth::Contact::Pull).await?;
+    auth::note_contact(&client, &terminal, auth::Contact::Pull { backlog }).await?;
     Ok((
         [(
             header::CONTENT_TYPE,

@@ -111,32 +111,50 @@ pub async fn authenticate(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Contact {
     Any,
-    Pull,
+    /// A feed pull, with the backlog the till said it holds (`None`: it did not say).
+    Pull {
+        backlog: Option<i64>,
+    },
 }
 
-/// Notes that `terminal` called (or pulled the feed) now, at most every 10 s per
-/// terminal, so that a busy till does not write on every request. Its own table: never
-/// waits for a batch being ingested.
+/// Notes that `terminal` called now, at most every 10 s per terminal, so that a busy
+/// till does not write on every request. Its own table: never waits for a batch being
+/// ingested.
+const NOTE_CONTACT: &str =
+    "INSERT INTO terminal_contacts AS c (store_id, terminal_id, last_contact_at)
+     VALUES ($1, $2, now())
+     ON CONFLICT (store_id, terminal_id) DO UPDATE SET last_contact_at = now()
+     WHERE c.last_contact_at IS NULL OR c.last_contact_at < now() - interval '10 seconds'";
+
+/// Notes a pull and the backlog the till said ($3, NULL when it said nothing: the
+/// backlog it said before is kept with its time), in the same statement and under the
+/// same throttle, except that a changed backlog is written at once.
+const NOTE_PULL: &str =
+    "INSERT INTO terminal_contacts AS c (store_id, terminal_id, last_pull_at, backlog, backlog_at)
+     VALUES ($1, $2, now(), $3::bigint, CASE WHEN $3::bigint IS NULL THEN NULL ELSE now() END)
+     ON CONFLICT (store_id, terminal_id) DO UPDATE
+        SET last_pull_at = now(),
+            backlog = coalesce(excluded.backlog, c.backlog),
+            backlog_at = coalesce(excluded.backlog_at, c.backlog_at)
+     WHERE c.last_pull_at IS NULL OR c.last_pull_at < now() - interval '10 seconds'
+        OR (excluded.backlog IS NOT NULL AND excluded.backlog IS DISTINCT FROM c.backlog)";
+
+/// Notes a request of `terminal` (see [`NOTE_CONTACT`] and [`NOTE_PULL`]): one statement.
 pub async fn note_contact(
     client: &tokio_postgres::Client,
     terminal: &Terminal,
     contact: Contact,
 ) -> Result<(), DbError> {
-    let column = match contact {
-        Contact::Any => "last_contact_at",
-        Contact::Pull => "last_pull_at",
+    let ids: [&(dyn tokio_postgres::types::ToSql + Sync); 2] =
+        [&terminal.store_id, &terminal.terminal_id];
+    match contact {
+        Contact::Any => client.execute(NOTE_CONTACT, &ids).await?,
+        Contact::Pull { backlog } => {
+            client
+                .execute(NOTE_PULL, &[ids[0], ids[1], &backlog])
+                .await?
+        }
     };
-    client
-        .execute(
-            &format!(
-                "INSERT INTO terminal_contacts AS c (store_id, terminal_id, {column})
-                 VALUES ($1, $2, now())
-                 ON CONFLICT (store_id, terminal_id) DO UPDATE SET {column} = now()
-                 WHERE c.{column} IS NULL OR c.{column} < now() - interval '10 seconds'"
-            ),
-            &[&terminal.store_id, &terminal.terminal_id],
-        )
-        .await?;
     Ok(())
 }
 

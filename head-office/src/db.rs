@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     ),
     (4, include_str!("../migrations/0004_console.sql")),
     (5, include_str!("../migrations/0005_sales_aggregates.sql")),
+    (6, include_str!("../migrations/0006_rejected_documents.sql")),
 ];
 
 /// The migration that makes the sales aggregates: the rows for the documents already
@@ -107,6 +108,11 @@ pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<Vec<i32>, Db
         tx.commit().await?;
     }
     Ok(applied)
+}
+
+/// Every migration's version, in the order they apply.
+pub fn versions() -> Vec<i32> {
+    MIGRATIONS.iter().map(|(v, _)| *v).collect()
 }
 
 /// The highest migration this build knows.

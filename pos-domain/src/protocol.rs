@@ -3,7 +3,8 @@
 //! - `POST /v1/batches` takes a [`BatchRequest`] (optionally `Content-Encoding: gzip`)
 //!   and answers a [`BatchResponse`], one [`DocumentResult`] per document, in order.
 //! - `GET /v1/feed?cursor=C&limit=N` answers a [`FeedPage`] of [`FeedChange`]s for the
-//!   calling terminal's store, in cursor order, starting after `C`.
+//!   calling terminal's store, in cursor order, starting after `C`; the agent says its
+//!   backlog in [`PENDING_HEADER`].
 //! - `GET /v1/gaps` answers [`GapsResponse`]: sequence gaps head office saw per terminal.
 //! - `GET /v1/stores/{store}/closes?business_date=D` answers [`DailyClose`].
 //! - Every error (4xx and 5xx) carries an [`ApiError`].
@@ -29,6 +30,12 @@ pub const BATCH_BYTES_MAX: usize = 4 * 1024 * 1024;
 pub const FEED_LIMIT_MAX: u32 = 5_000;
 /// Feed page size when the request names none.
 pub const FEED_LIMIT_DEFAULT: u32 = 1_000;
+/// Header of `GET /v1/feed` in which the till's agent says how many documents it holds
+/// that head office has not accepted (waiting to be sent, or rejected and kept): its
+/// backlog, shown on head office's console. A decimal count; optional.
+pub const PENDING_HEADER: &str = "pending-documents";
+/// Largest count [`PENDING_HEADER`] may say (far past any till); more is refused (400).
+pub const PENDING_MAX: u64 = 1_000_000_000;
 
 /// `POST /v1/batches`: documents of one terminal, in sequence order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::backoff::parse_retry_after;
 use crate::error::SyncError;
-use crate::protocol::{ApiError, BatchResponse, DailyClose, FeedPage};
+use crate::protocol::{ApiError, BatchResponse, DailyClose, FeedPage, PENDING_HEADER, PENDING_MAX};
 
 /// Largest answer read from head office (a full feed page is a few MB).
 pub const RESPONSE_BYTES_MAX: usize = 64 * 1024 * 1024;
@@ -96,13 +96,24 @@ impl HeadOfficeClient {
         self.decode(response).await
     }
 
-    /// `GET /v1/feed?cursor=C&limit=N`.
-    pub async fn feed_page(&self, cursor: i64, limit: u32) -> Result<FeedPage, SyncError> {
-        let request = self
+    /// `GET /v1/feed?cursor=C&limit=N`, saying the till's backlog (`pending`: documents
+    /// head office has not accepted) in the `Pending-Documents` header when given. A
+    /// head office older than the header ignores it.
+    pub async fn feed_page(
+        &self,
+        cursor: i64,
+        limit: u32,
+        pending: Option<u64>,
+    ) -> Result<FeedPage, SyncError> {
+        let mut request = self
             .http
             .get(format!("{}/v1/feed", self.base_url))
             .query(&[("cursor", cursor.to_string()), ("limit", limit.to_string())])
             .header(AUTHORIZATION, self.authorization.clone());
+        if let Some(pending) = pending {
+            // Never more than head office takes: past that the count means "very many".
+            request = request.header(PENDING_HEADER, pending.min(PENDING_MAX));
+        }
         let response = request.send().await.map_err(|e| self.transport(e))?;
         self.decode(response).await
     }
@@ -249,6 +260,49 @@ mod tests {
         );
         assert_eq!(err.retry_after(), Some(Duration::from_secs(2)));
         assert!(err.to_string().contains("bad gateway"), "{err}");
+    }
+
+    /// Answers one request on 127.0.0.1 with an empty feed page; returns the request's
+    /// head as received.
+    async fn one_feed_request(pending: Option<u64>) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let served = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.ends_with(b"\r\n\r\n") {
+                let n = stream.read(&mut buf).await.unwrap();
+                assert!(n > 0, "the request ended early");
+                head.extend_from_slice(&buf[..n]);
+            }
+            let body = br#"{"changes":[],"next_cursor":0,"more":false}"#;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            stream.write_all(answer.as_bytes()).await.unwrap();
+            stream.write_all(body).await.unwrap();
+            String::from_utf8(head).unwrap().to_ascii_lowercase()
+        });
+        let client = HeadOfficeClient::new(&server(&url), Timeouts::default()).unwrap();
+        let page = client.feed_page(0, 10, pending).await.unwrap();
+        assert!(!page.more);
+        served.await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_pull_says_the_backlog_within_what_head_office_takes() {
+        let head = one_feed_request(Some(12)).await;
+        assert!(head.contains("\r\npending-documents: 12\r\n"), "{head}");
+        let head = one_feed_request(Some(u64::MAX)).await;
+        assert!(
+            head.contains(&format!("\r\npending-documents: {PENDING_MAX}\r\n")),
+            "{head}"
+        );
+        let head = one_feed_request(None).await;
+        assert!(!head.contains("pending-documents"), "{head}");
     }
 
     #[test]

@@ -21,7 +21,7 @@
 
 use std::collections::HashSet;
 
-use pos_core::store::{FeedTransaction, Placed, SetAside, Store, StoreError};
+use pos_core::store::{FeedTransaction, OutboxStats, Placed, SetAside, Store, StoreError};
 use tokio::sync::mpsc;
 
 use crate::client::HeadOfficeClient;
@@ -49,7 +49,8 @@ const PREFETCH_PAGES: usize = 2;
 
 /// Reads and applies pages until the feed is drained (or [`PULL_PAGES_MAX`] pages).
 /// The next pages are fetched on a task of their own while this one applies (in
-/// parallel where the runtime has a worker thread).
+/// parallel where the runtime has a worker thread). Every page's request says the
+/// till's backlog as the pull starts (see [`backlog`]), for head office's console.
 pub async fn pull_all(
     store: &mut Store,
     client: &HeadOfficeClient,
@@ -58,6 +59,7 @@ pub async fn pull_all(
 ) -> Result<PullReport, SyncError> {
     let watermark = store.acked_watermark()?;
     let cursor = store.feed_cursor()?;
+    let pending = backlog(&store.outbox_stats()?);
     let mut report = PullReport {
         cursor,
         ..PullReport::default()
@@ -68,6 +70,7 @@ pub async fn pull_all(
         client.clone(),
         cursor,
         limit,
+        pending,
         sender,
     )));
     let mut held_back: Vec<FeedChange> = Vec::new();
@@ -100,16 +103,23 @@ pub async fn pull_all(
     Ok(report)
 }
 
+/// The till's backlog as head office's console shows it: every document head office has
+/// not accepted, whether waiting to be sent or rejected and kept for the manager.
+pub fn backlog(stats: &OutboxStats) -> u64 {
+    stats.waiting.saturating_add(stats.rejected)
+}
+
 /// Fetches pages from `cursor` on, checked, until the feed is drained, a failure (sent
 /// on, then stop), [`PULL_PAGES_MAX`] pages, or nobody listens any more.
 async fn fetch_pages(
     client: HeadOfficeClient,
     mut cursor: i64,
     limit: u32,
+    pending: u64,
     sender: mpsc::Sender<Result<FeedPage, SyncError>>,
 ) {
     for _ in 0..PULL_PAGES_MAX {
-        let page = match client.feed_page(cursor, limit).await {
+        let page = match client.feed_page(cursor, limit, Some(pending)).await {
             Ok(page) => check_page(cursor, &page).map(|()| page),
             Err(e) => Err(e),
         };
@@ -292,6 +302,22 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, Sto
 mod tests {
     use super::*;
     use crate::protocol::FeedChange;
+
+    #[test]
+    fn the_backlog_counts_waiting_and_rejected_documents() {
+        let stats = OutboxStats {
+            waiting: 3,
+            oldest_waiting: None,
+            rejected: 2,
+            last_error: None,
+        };
+        assert_eq!(backlog(&stats), 5);
+        let huge = OutboxStats {
+            waiting: u64::MAX,
+            ..stats
+        };
+        assert_eq!(backlog(&huge), u64::MAX, "saturates, never wraps");
+    }
 
     fn stock(cursor: i64) -> FeedChange {
         FeedChange {

@@ -154,7 +154,7 @@ fn feed(c: &mut Criterion) {
         let (mut cursor, mut pages) = (0, Vec::new());
         loop {
             let page = client
-                .feed_page(cursor, FEED_LIMIT_MAX)
+                .feed_page(cursor, FEED_LIMIT_MAX, None)
                 .await
                 .expect("a feed page");
             check_page(cursor, &page).expect("a sound page");
@@ -251,7 +251,7 @@ fn feed_diagnostics(
         let mut cursor = 0;
         for _ in pages {
             let page = client
-                .feed_page(cursor, FEED_LIMIT_MAX)
+                .feed_page(cursor, FEED_LIMIT_MAX, None)
                 .await
                 .expect("a page");
             cursor = page.next_cursor;

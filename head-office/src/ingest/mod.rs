@@ -10,6 +10,9 @@
 //! 3. Apply the effects of the new documents only (members, points, stock, serials,
 //!    gaps) and publish the changes to the feed. A resend inserts nothing, so it has no
 //!    effect; a rejected document is never stored, so it has none either.
+//! 4. After the transaction, in a statement of its own: the rejections are kept for the
+//!    console (id, kind, sequence, reason, tries) and earlier ones of documents now
+//!    delivered are resolved ([`rejections`]). A failure there is only logged.
 //!
 //! A deadlock or a race on a unique key between terminals retries the transaction. If
 //! the database refuses the batch's data (a value it cannot store, a sum past its
@@ -19,6 +22,7 @@
 mod effects;
 mod fault;
 mod gaps;
+mod rejections;
 mod store;
 
 use std::collections::{HashMap, HashSet};
@@ -70,7 +74,9 @@ pub async fn ingest_batch(
         }
         Err(e) => return Err(e.into_db()),
     };
-    Ok(answer(docs, verdicts))
+    let response = answer(docs, verdicts);
+    rejections::record(client, store_id, terminal_id, docs, &response).await;
+    Ok(response)
 }
 
 async fn apply_with_retries(

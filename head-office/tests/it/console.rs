@@ -341,7 +341,7 @@ async fn the_tills_page_shows_each_terminals_last_contact_and_last_pull() {
     browser.sign_in("wang", CONSOLE_PASSWORD).await;
     let page = browser.get("/tills").await;
     let row = |terminal: &str| {
-        let start = page.body.find(&format!("<td>{terminal}</td>")).unwrap();
+        let start = page.body.find(&format!(">{terminal}</td>")).unwrap();
         let end = page.body[start..].find("</tr>").unwrap() + start;
         page.body[start..end].to_owned()
     };

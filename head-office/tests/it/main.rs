@@ -16,6 +16,7 @@ mod console_members;
 mod console_promotions;
 mod console_stock;
 mod console_tables;
+mod console_tills;
 mod export;
 mod feed;
 mod fixtures;

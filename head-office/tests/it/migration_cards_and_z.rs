@@ -74,7 +74,9 @@ async fn cards_held_twice_and_second_z_reports_survive_migration_3() {
             .unwrap();
     }
 
-    assert_eq!(db::migrate(&mut client).await.unwrap(), vec![3, 4, 5]);
+    let after_2: Vec<i32> = db::versions().into_iter().filter(|v| *v > 2).collect();
+    assert_eq!(db::migrate(&mut client).await.unwrap(), after_2);
+    assert_eq!(after_2[0], 3);
 
     let cards: Vec<(String, String)> = client
         .query("SELECT id, card_no FROM members ORDER BY id", &[])

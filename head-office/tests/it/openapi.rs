@@ -724,3 +724,41 @@ async fn the_feed_takes_exactly_the_documented_limit_range() {
     }
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn the_feed_takes_exactly_the_documented_pending_documents_range() {
+    let spec = spec();
+    let parameters = spec["paths"]["/v1/feed"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let pending = parameters
+        .iter()
+        .find(|p| p["name"] == "Pending-Documents" && p["in"] == "header")
+        .expect("the header is documented");
+    let min = integer(&pending["schema"]["minimum"]).unwrap();
+    let max = integer(&pending["schema"]["maximum"]).unwrap();
+    assert_eq!(max, i128::from(pos_domain::protocol::PENDING_MAX));
+    let ho = HeadOffice::start().await;
+    let token = ho.enroll(STORE, TERMINAL).await;
+    for (n, expected) in [(min - 1, 400), (min, 200), (max, 200), (max + 1, 400)] {
+        let response = ho
+            .http
+            .get(format!("{}/v1/feed?cursor=0", ho.base_url))
+            .bearer_auth(&token)
+            .header("Pending-Documents", n.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, expected, "Pending-Documents: {n}: {body}");
+        if expected == 400 {
+            assert_eq!(body["error"], "bad_request", "{body}");
+            assert!(
+                body["message"].as_str().unwrap().contains(&max.to_string()),
+                "the answer names the range: {body}"
+            );
+        }
+    }
+    ho.stop().await;
+}

@@ -6,3 +6,4 @@ mod import_cycles;
 mod member_cards;
 mod sync_end_to_end;
 mod sync_faults;
+mod tills_backlog;

@@ -1,5 +1,8 @@
-//! Tills and sync (收银机与同步): each terminal's last contact and pull, open sequence
-//! gaps, and point overdrafts to review, with the review action.
+//! Tills and sync (收银机与同步): each terminal's last contact and pull, its backlog
+//! (what the till says it holds that head office has not accepted), open sequence gaps,
+//! the documents head office rejected with their reasons, and point overdrafts to
+//! review, with the review action. The terminals table sorts, filters and exports as
+//! CSV like every console table; store managers see only their stores.
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -8,7 +11,6 @@ use axum::http::header::LOCATION;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
-use serde::Deserialize;
 use serde_json::json;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
@@ -17,12 +19,18 @@ use crate::console::adjustment::HQ_STORE;
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::{CsrfForm, Signed};
+use crate::console::table::{
+    Cell, Column, Kind, Listing, Params, Row, SHOWN_MAX, Table, filter_form,
+};
+use crate::console::users::User;
 use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page};
 use crate::error::DbError;
 use crate::reports::{self, OverdraftReview, ReviewOutcome};
 use crate::state::AppState;
 
 const PATH: &str = "/tills";
+/// The query's names that are the review's notice, not the table's.
+const FLASH_KEYS: [&str; 2] = ["reviewed", "already"];
 
 /// One terminal as the page lists it.
 struct TerminalRow {
@@ -31,8 +39,11 @@ struct TerminalRow {
     enrolled_at: DateTime<Utc>,
     last_contact_at: Option<DateTime<Utc>>,
     last_pull_at: Option<DateTime<Utc>>,
+    /// What the till said with its last pull that reported one; `None`: never said.
+    backlog: Option<(i64, DateTime<Utc>)>,
     last_sequence: i64,
     open_gaps: i64,
+    open_rejections: i64,
 }
 
 async fn terminals(
@@ -42,10 +53,13 @@ async fn terminals(
     let rows = client
         .query(
             "SELECT t.store_id, t.terminal_id, t.enrolled_at, c.last_contact_at, c.last_pull_at,
-                    t.last_sequence,
+                    c.backlog, c.backlog_at, t.last_sequence,
                     (SELECT count(*) FROM sequence_gaps g
                       WHERE g.store_id = t.store_id AND g.terminal_id = t.terminal_id
-                        AND g.closed_at IS NULL)
+                        AND g.closed_at IS NULL),
+                    (SELECT count(*) FROM rejected_documents r
+                      WHERE r.store_id = t.store_id AND r.terminal_id = t.terminal_id
+                        AND r.resolved_at IS NULL)
              FROM terminals t
              LEFT JOIN terminal_contacts c USING (store_id, terminal_id)
              WHERE ($1::text[] IS NULL OR t.store_id = ANY($1)) AND t.store_id <> $2
@@ -61,28 +75,56 @@ async fn terminals(
             enrolled_at: r.get(2),
             last_contact_at: r.get(3),
             last_pull_at: r.get(4),
-            last_sequence: r.get(5),
-            open_gaps: r.get(6),
+            backlog: r
+                .get::<_, Option<i64>>(5)
+                .zip(r.get::<_, Option<DateTime<Utc>>>(6)),
+            last_sequence: r.get(7),
+            open_gaps: r.get(8),
+            open_rejections: r.get(9),
         })
         .collect())
 }
 
-#[derive(Deserialize)]
-pub struct Flash {
-    reviewed: Option<Uuid>,
-    already: Option<Uuid>,
+/// A document head office rejected and no later send resolved.
+struct OpenRejection {
+    store_id: String,
+    terminal_id: String,
+    sequence: Option<i64>,
+    kind: String,
+    reason: String,
+    times: i32,
+    last_rejected_at: DateTime<Utc>,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    lang: Lang,
-    signed: Signed,
-    Query(flash): Query<Flash>,
-) -> Response {
-    match render(&state, lang, &signed, &flash).await {
-        Ok(markup) => Html(markup.into_string()).into_response(),
-        Err(e) => page_error(e),
-    }
+/// The open rejections of `stores` (all when `None`), per terminal in sequence order, at
+/// most [`SHOWN_MAX`] + 1 (so the page can say there are more).
+async fn open_rejections(
+    client: &impl GenericClient,
+    stores: Option<&[String]>,
+) -> Result<Vec<OpenRejection>, DbError> {
+    let rows = client
+        .query(
+            "SELECT store_id, terminal_id, sequence, kind, reason, times, last_rejected_at
+             FROM rejected_documents
+             WHERE resolved_at IS NULL AND ($1::text[] IS NULL OR store_id = ANY($1))
+               AND store_id <> $2
+             ORDER BY store_id, terminal_id, sequence NULLS LAST, document_id
+             LIMIT $3",
+            &[&stores, &HQ_STORE, &(SHOWN_MAX as i64 + 1)],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| OpenRejection {
+            store_id: r.get(0),
+            terminal_id: r.get(1),
+            sequence: r.get(2),
+            kind: r.get(3),
+            reason: r.get(4),
+            times: r.get(5),
+            last_rejected_at: r.get(6),
+        })
+        .collect())
 }
 
 fn when(lang: Lang, at: Option<DateTime<Utc>>) -> String {
@@ -90,51 +132,152 @@ fn when(lang: Lang, at: Option<DateTime<Utc>>) -> String {
         .unwrap_or_else(|| lang.t("tills.never"))
 }
 
-async fn render(
-    state: &AppState,
+/// The terminals as the shared table: sorted, filtered and exported by the query.
+fn terminals_table(lang: Lang, rows: Vec<TerminalRow>) -> Table {
+    let column = |key: &'static str, kind: Kind| Column {
+        key,
+        header: lang.t(&format!("tills.{key}")),
+        kind,
+    };
+    Table {
+        id: "terminals",
+        columns: vec![
+            column("store", Kind::Text),
+            column("terminal", Kind::Text),
+            column("enrolled", Kind::Text),
+            column("last_contact", Kind::Text),
+            column("last_pull", Kind::Text),
+            column("backlog", Kind::Number),
+            column("backlog_at", Kind::Text),
+            column("last_sequence", Kind::Number),
+            column("open_gaps", Kind::Number),
+            column("rejected", Kind::Number),
+        ],
+        rows: rows
+            .into_iter()
+            .map(|t| {
+                let (backlog, backlog_at) = match t.backlog {
+                    Some((n, at)) => (Cell::Number(n), Cell::Text(when(lang, Some(at)))),
+                    None => (Cell::Text(lang.t("tills.unknown")), Cell::Empty),
+                };
+                Row {
+                    flagged: t.open_gaps > 0 || t.open_rejections > 0,
+                    cells: vec![
+                        Cell::Text(t.store_id),
+                        Cell::Text(t.terminal_id),
+                        Cell::Text(when(lang, Some(t.enrolled_at))),
+                        Cell::Text(when(lang, t.last_contact_at)),
+                        Cell::Text(when(lang, t.last_pull_at)),
+                        backlog,
+                        backlog_at,
+                        Cell::Number(t.last_sequence),
+                        Cell::Number(t.open_gaps),
+                        Cell::Number(t.open_rejections),
+                    ],
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The notice after a review, from the query it redirected to.
+struct Flash {
+    reviewed: Option<Uuid>,
+    already: Option<Uuid>,
+}
+
+impl Flash {
+    fn of(params: &Params) -> Flash {
+        let id = |key| params.get(key).and_then(|v| v.parse().ok());
+        Flash {
+            reviewed: id("reviewed"),
+            already: id("already"),
+        }
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> Response {
+    let flash = Flash::of(&Params(raw.clone()));
+    // The table's links carry the query on; the notice is said once.
+    let params = Params(
+        raw.into_iter()
+            .filter(|(k, _)| !FLASH_KEYS.contains(&k.as_str()))
+            .collect(),
+    );
+    let listing = Listing {
+        lang,
+        signed: &signed,
+        title: lang.t("tills.title"),
+        path: PATH,
+        params: &params,
+        fields: html! {},
+    };
+    let wants_csv = match params.wants_csv() {
+        Ok(w) => w,
+        Err(e) => return listing.refused(&[e.reason(lang)]),
+    };
+    let found = async {
+        let client = state.pool.get().await?;
+        let rows = terminals(&**client, signed.user.store_filter()).await?;
+        Ok::<_, DbError>((client, rows))
+    };
+    let (client, rows) = match found.await {
+        Ok(found) => found,
+        Err(e) => return page_error(e),
+    };
+    let mut table = terminals_table(lang, rows);
+    if let Err(e) = table.apply(&params) {
+        return listing.refused(&[e.reason(lang)]);
+    }
+    if wants_csv {
+        return table.csv_response("tills");
+    }
+    match sections(&**client, lang, &signed).await {
+        Ok(sections) => {
+            let body = html! {
+                @if let Some(document) = flash.reviewed {
+                    p.notice role="status" { (lang.tf("tills.reviewed", &[("document", &document.to_string())])) }
+                }
+                @if let Some(document) = flash.already {
+                    p.notice role="status" { (lang.tf("tills.already_reviewed", &[("document", &document.to_string())])) }
+                }
+                (filter_form(lang, PATH, &params, html! {}))
+                (table.render(lang, &params))
+                (sections)
+            };
+            let markup = page(lang, Some(&signed), &lang.t("tills.title"), PATH, body);
+            Html(markup.into_string()).into_response()
+        }
+        Err(e) => page_error(e),
+    }
+}
+
+/// Everything below the terminals table: open rejections, gaps and overdrafts, each
+/// limited to the stores the person sees.
+async fn sections(
+    client: &impl GenericClient,
     lang: Lang,
     signed: &Signed,
-    flash: &Flash,
 ) -> Result<Markup, DbError> {
-    let client = state.pool.get().await?;
     let user = &signed.user;
-    let terminals = terminals(&**client, user.store_filter()).await?;
-    let gaps: Vec<_> = reports::open_gaps(&**client, None)
+    let rejections = open_rejections(client, user.store_filter()).await?;
+    let gaps: Vec<_> = reports::open_gaps(client, None)
         .await?
         .into_iter()
         .filter(|g| user.sees_store(&g.store_id))
         .collect();
-    let overdrafts: Vec<OverdraftReview> = reports::overdrafts(&**client)
+    let overdrafts: Vec<OverdraftReview> = reports::overdrafts(client)
         .await?
         .into_iter()
         .filter(|o| user.sees_store(&o.store_id))
         .collect();
-    let body = html! {
-        @if let Some(document) = flash.reviewed {
-            p.notice role="status" { (lang.tf("tills.reviewed", &[("document", &document.to_string())])) }
-        }
-        @if let Some(document) = flash.already {
-            p.notice role="status" { (lang.tf("tills.already_reviewed", &[("document", &document.to_string())])) }
-        }
-        table id="terminals" {
-            thead { tr {
-                th { (lang.t("tills.store")) } th { (lang.t("tills.terminal")) }
-                th { (lang.t("tills.enrolled")) } th { (lang.t("tills.last_contact")) }
-                th { (lang.t("tills.last_pull")) } th { (lang.t("tills.last_sequence")) }
-                th { (lang.t("tills.open_gaps")) }
-            } }
-            tbody {
-                @for t in &terminals {
-                    tr {
-                        td { (t.store_id) } td { (t.terminal_id) }
-                        td { (when(lang, Some(t.enrolled_at))) }
-                        td { (when(lang, t.last_contact_at)) }
-                        td { (when(lang, t.last_pull_at)) }
-                        td { (t.last_sequence) } td { (t.open_gaps) }
-                    }
-                }
-            }
-        }
+    Ok(html! {
+        (rejections_section(lang, &rejections))
         h2 { (lang.t("tills.gaps_title")) }
         @if gaps.is_empty() {
             p { (lang.t("tills.none")) }
@@ -151,6 +294,48 @@ async fn render(
                 }
             }
         }
+        (overdrafts_section(lang, signed, user, &overdrafts))
+    })
+}
+
+fn rejections_section(lang: Lang, rejections: &[OpenRejection]) -> Markup {
+    html! {
+        h2 { (lang.t("tills.rejections_title")) }
+        @if rejections.is_empty() {
+            p { (lang.t("tills.none")) }
+        } @else {
+            @if rejections.len() > SHOWN_MAX {
+                p.notice { (lang.tf("tills.rejections_more", &[("shown", &SHOWN_MAX.to_string())])) }
+            }
+            table id="rejections" {
+                thead { tr {
+                    th { (lang.t("tills.store")) } th { (lang.t("tills.terminal")) }
+                    th { (lang.t("tills.sequence")) } th { (lang.t("tills.kind")) }
+                    th { (lang.t("tills.reason")) } th { (lang.t("tills.tries")) }
+                    th { (lang.t("tills.last_rejected")) }
+                } }
+                tbody {
+                    @for r in rejections.iter().take(SHOWN_MAX) {
+                        tr {
+                            td { (r.store_id) } td { (r.terminal_id) }
+                            td { @if let Some(n) = r.sequence { (n) } }
+                            td { (r.kind) } td { (r.reason) } td { (r.times) }
+                            td { (when(lang, Some(r.last_rejected_at))) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn overdrafts_section(
+    lang: Lang,
+    signed: &Signed,
+    user: &User,
+    overdrafts: &[OverdraftReview],
+) -> Markup {
+    html! {
         h2 { (lang.t("tills.overdrafts_title")) }
         @if overdrafts.is_empty() {
             p { (lang.t("tills.none")) }
@@ -162,7 +347,7 @@ async fn render(
                     th { (lang.t("tills.flagged")) } th {}
                 } }
                 tbody {
-                    @for o in &overdrafts {
+                    @for o in overdrafts {
                         tr {
                             td { (o.store_id) "/" (o.terminal_id) } td { (o.member_id) }
                             td { (o.document_id) }
@@ -181,8 +366,7 @@ async fn render(
                 }
             }
         }
-    };
-    Ok(page(lang, Some(signed), &lang.t("tills.title"), PATH, body))
+    }
 }
 
 /// Marks an overdraft settled with the member, in one transaction with its audit entry.
