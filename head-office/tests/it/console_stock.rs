@@ -244,8 +244,20 @@ async fn the_stock_statement_reads_one_stores_stock_by_its_key() {
     let stores = Some(vec!["S001".to_owned()]);
     let rows = client
         .query(
-            &format!("EXPLAIN {}", head_office::console::pages::stock::SQL),
-            &[&stores, &None::<String>, &None::<NaiveDate>],
+            &format!(
+                "EXPLAIN {}",
+                head_office::console::pages::stock::sql(
+                    &head_office::console::pages::stock::order_by(None, false)
+                )
+            ),
+            &[
+                &stores,
+                &None::<String>,
+                &None::<NaiveDate>,
+                &None::<String>,
+                &in_days(0),
+                &500i64,
+            ],
         )
         .await
         .unwrap();
@@ -253,5 +265,33 @@ async fn the_stock_statement_reads_one_stores_stock_by_its_key() {
     let plan = plan.join("\n");
     assert!(plan.contains("stock_pkey"), "{plan}");
     assert!(!plan.contains("Seq Scan on stock"), "{plan}");
+    ho.stop().await;
+}
+
+/// A chain holds far more stock rows than a page shows: the database sorts and cuts,
+/// so the page's first rows are the first of all of them, and it says how many match.
+#[tokio::test]
+async fn more_rows_than_a_page_shows_are_sorted_and_cut_by_the_database() {
+    let ho = HeadOffice::start().await;
+    ho.add_console_staff().await;
+    ho.client()
+        .await
+        .batch_execute(
+            "INSERT INTO stock (store_id, sku, lot_no, quantity)
+             SELECT 'S001', 'SKU-' || lpad(n::text, 4, '0'), '', n FROM generate_series(1, 600) n",
+        )
+        .await
+        .unwrap();
+    let mut wang = ho.signed_in("wang").await;
+    let page = wang.get("/stock?sort=quantity&dir=desc").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let rows = html_rows(&page.body, "stock");
+    assert_eq!(rows.len(), 500);
+    assert_eq!((rows[0][1].as_str(), rows[0][4].as_str()), ("SKU-0600", "600"));
+    assert!(page.body.contains("600"), "the notice gives the total");
+    let page = wang.get("/stock?q=SKU-01").await;
+    assert_eq!(html_rows(&page.body, "stock").len(), 100, "SKU-0100 to SKU-0199");
+    let csv = export(&ho.base_url, &wang, "/stock?format=csv").await;
+    assert_eq!(csv.rows().1.len(), 600, "the CSV has them all");
     ho.stop().await;
 }

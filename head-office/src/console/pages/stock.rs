@@ -11,7 +11,7 @@ use tokio_postgres::GenericClient;
 use crate::auth::is_valid_id;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
-use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table};
+use crate::console::table::{Around, Cell, Column, Kind, Listing, Params, Row, SHOWN_MAX, Table};
 use crate::console::{forbidden, page_error, stores};
 use crate::error::DbError;
 use crate::state::AppState;
@@ -23,19 +23,52 @@ const SOON_DAYS: i64 = 30;
 const EXPIRING_DAYS_MAX: i64 = 3650;
 
 /// Stock of a list of stores ($1, NULL for all) whose SKU or product name contains $2,
-/// in lots expiring by $3: on the stock table's key (store, SKU, lot), with product
-/// names and lot expiry joined by their keys. Public for the test that reads its plan.
-pub const SQL: &str =
-    "SELECT s.store_id, s.sku, p.data->>'name', s.lot_no, s.quantity, l.expiry_date
-             FROM stock s
-             LEFT JOIN products p ON p.sku = s.sku
-             LEFT JOIN lots l ON l.sku = s.sku AND l.lot_no = s.lot_no
-             WHERE ($1::text[] IS NULL OR s.store_id = ANY($1))
-               AND ($2::text IS NULL
-                    OR strpos(lower(s.sku), lower($2)) > 0
-                    OR strpos(lower(coalesce(p.data->>'name', '')), lower($2)) > 0)
-               AND ($3::date IS NULL OR l.expiry_date <= $3)
-             ORDER BY s.store_id, s.sku, s.lot_no";
+/// in lots expiring by $3, with any shown cell containing $4 (the table's `q`; $5 is
+/// today, for the days left): on the stock table's key (store, SKU, lot), with product
+/// names and lot expiry joined by their keys. At most $6 rows, each with the count of
+/// all that match: a chain holds 100,000 stock rows, and a page shows 500 of them.
+/// `order` is an ORDER BY list from [`order_by`] only. Public for the test that reads
+/// its plan.
+pub fn sql(order: &str) -> String {
+    format!(
+        "SELECT s.store_id, s.sku, p.data->>'name', s.lot_no, s.quantity, l.expiry_date,
+                count(*) OVER ()
+         FROM stock s
+         LEFT JOIN products p ON p.sku = s.sku
+         LEFT JOIN lots l ON l.sku = s.sku AND l.lot_no = s.lot_no
+         WHERE ($1::text[] IS NULL OR s.store_id = ANY($1))
+           AND ($2::text IS NULL
+                OR strpos(lower(s.sku), lower($2)) > 0
+                OR strpos(lower(coalesce(p.data->>'name', '')), lower($2)) > 0)
+           AND ($3::date IS NULL OR l.expiry_date <= $3)
+           AND ($4::text IS NULL OR strpos(lower(concat_ws(' ', s.store_id, s.sku,
+                    p.data->>'name', s.lot_no, s.quantity::text, l.expiry_date::text,
+                    (l.expiry_date - $5::date)::text)), lower($4)) > 0)
+         ORDER BY {order}
+         LIMIT $6"
+    )
+}
+
+/// The ORDER BY of a column the table sorts by (the key order when none), nulls where
+/// the table puts empty cells: first when ascending.
+pub fn order_by(column: Option<&str>, descending: bool) -> String {
+    let key = "s.store_id, s.sku, s.lot_no";
+    let expression = match column {
+        Some("store") => "s.store_id",
+        Some("sku") => "s.sku",
+        Some("name") => "p.data->>'name'",
+        Some("lot") => "s.lot_no",
+        Some("quantity") => "s.quantity",
+        Some("expiry" | "days_left") => "l.expiry_date",
+        _ => return key.to_owned(),
+    };
+    let (direction, nulls) = if descending {
+        ("DESC", "NULLS LAST")
+    } else {
+        ("ASC", "NULLS FIRST")
+    };
+    format!("{expression} {direction} {nulls}, {key}")
+}
 
 /// One stock record.
 struct Holding {
@@ -87,15 +120,37 @@ fn filters(lang: Lang, params: &Params) -> Result<Filters, Vec<String>> {
     })
 }
 
-/// The stock of `stores` (all when `None`), in one statement.
+/// What to read: the page's filters, the table's `q` and order, and how many rows.
+struct Asked<'a> {
+    stores: Option<&'a [String]>,
+    sku: Option<&'a str>,
+    expiring_by: Option<NaiveDate>,
+    contains: Option<&'a str>,
+    today: NaiveDate,
+    order: String,
+    limit: i64,
+}
+
+/// The stock asked for, in one statement, and how many rows match in all.
 async fn holdings(
     client: &impl GenericClient,
-    stores: Option<&[String]>,
-    sku: Option<&str>,
-    expiring_by: Option<NaiveDate>,
-) -> Result<Vec<Holding>, DbError> {
-    let rows = client.query(SQL, &[&stores, &sku, &expiring_by]).await?;
-    Ok(rows
+    q: &Asked<'_>,
+) -> Result<(Vec<Holding>, i64), DbError> {
+    let rows = client
+        .query(
+            &sql(&q.order),
+            &[
+                &q.stores,
+                &q.sku,
+                &q.expiring_by,
+                &q.contains,
+                &q.today,
+                &q.limit,
+            ],
+        )
+        .await?;
+    let total = rows.first().map_or(0, |r| r.get(6));
+    let holdings = rows
         .iter()
         .map(|r| Holding {
             store_id: r.get(0),
@@ -105,7 +160,8 @@ async fn holdings(
             quantity: r.get(4),
             expiry: r.get(5),
         })
-        .collect())
+        .collect();
+    Ok((holdings, total))
 }
 
 fn table(lang: Lang, holdings: Vec<Holding>, today: NaiveDate, soon: i64) -> Table {
@@ -195,19 +251,54 @@ pub async fn show(
         Ok(f) => f,
         Err(reasons) => return listing.refused(&reasons),
     };
+    let soon = filters.expiring.unwrap_or(SOON_DAYS);
+    // The database sorts, filters and cuts; the table checks the query and draws.
+    let (sort, wants_csv) = match (
+        table(lang, vec![], today, soon).sort_of(&params),
+        params.wants_csv(),
+    ) {
+        (Ok(sort), Ok(csv)) => (sort, csv),
+        (Err(e), _) => return listing.refused(&[e.reason(lang)]),
+        (_, Err(e)) => return listing.refused(&[e.reason(lang)]),
+    };
+    let keys = [
+        "store",
+        "sku",
+        "name",
+        "lot",
+        "quantity",
+        "expiry",
+        "days_left",
+    ];
+    let column = sort.and_then(|s| keys.get(s.column).copied());
     let stores = signed.user.stores_to_show(filters.store);
-    let expiring_by = filters.expiring.map(|d| today + TimeDelta::days(d));
-    let found = holdings(
-        &**client,
-        stores.as_deref(),
-        filters.sku.as_deref(),
-        expiring_by,
-    );
-    match found.await {
-        Ok(holdings) => listing.answer(
-            table(lang, holdings, today, filters.expiring.unwrap_or(SOON_DAYS)),
-            "stock",
-        ),
+    let query = Asked {
+        stores: stores.as_deref(),
+        sku: filters.sku.as_deref(),
+        expiring_by: filters.expiring.map(|d| today + TimeDelta::days(d)),
+        contains: params.get("q"),
+        today,
+        order: order_by(column, sort.is_some_and(|s| s.descending)),
+        limit: if wants_csv {
+            i64::MAX
+        } else {
+            SHOWN_MAX as i64
+        },
+    };
+    match holdings(&**client, &query).await {
+        Ok((holdings, total)) => {
+            let shown = holdings.len();
+            let notice = html! {
+                @if total > shown as i64 {
+                    p.notice { (lang.tf("table.truncated", &[("shown", &shown.to_string()), ("total", &total.to_string())])) }
+                }
+            };
+            let around = Around {
+                between: notice,
+                ..Around::none()
+            };
+            listing.answer_with(table(lang, holdings, today, soon), "stock", around)
+        }
         Err(e) => page_error(e),
     }
 }
