@@ -287,10 +287,17 @@ async fn more_rows_than_a_page_shows_are_sorted_and_cut_by_the_database() {
     assert_eq!(page.status, 200, "{}", page.body);
     let rows = html_rows(&page.body, "stock");
     assert_eq!(rows.len(), 500);
-    assert_eq!((rows[0][1].as_str(), rows[0][4].as_str()), ("SKU-0600", "600"));
+    assert_eq!(
+        (rows[0][1].as_str(), rows[0][4].as_str()),
+        ("SKU-0600", "600")
+    );
     assert!(page.body.contains("600"), "the notice gives the total");
     let page = wang.get("/stock?q=SKU-01").await;
-    assert_eq!(html_rows(&page.body, "stock").len(), 100, "SKU-0100 to SKU-0199");
+    assert_eq!(
+        html_rows(&page.body, "stock").len(),
+        100,
+        "SKU-0100 to SKU-0199"
+    );
     let csv = export(&ho.base_url, &wang, "/stock?format=csv").await;
     assert_eq!(csv.rows().1.len(), 600, "the CSV has them all");
     ho.stop().await;
