@@ -15,8 +15,7 @@ use pos_domain::import::{product_fields, product_from_fields, product_to_fields}
 use serde::Deserialize;
 use serde_json::json;
 
-use super::catalog_codes::{self as codes, Returned};
-use super::{catalog_barcodes, catalog_lots};
+use super::catalog_code_forms::{self as forms, Returned};
 use crate::catalog::codes::{barcodes_of, lots_of};
 use crate::catalog::{product, remove_product, save_product};
 use crate::console::i18n::Lang;
@@ -81,7 +80,7 @@ pub async fn show(
     Path(sku): Path<String>,
     Query(flash): Query<Vec<(String, String)>>,
 ) -> Response {
-    let notice = Params(flash).get("done").and_then(codes::notice_of);
+    let notice = Params(flash).get("done").and_then(forms::notice_of);
     product_page(&state, lang, &signed, &sku, StatusCode::OK, notice, None).await
 }
 
@@ -112,8 +111,8 @@ pub(super) async fn product_page(
                     p.notice role="status" { (lang.t(key)) }
                 }
                 (form(lang, signed, &product_to_fields(&p), false, None))
-                (catalog_barcodes::section(lang, signed, sku, &barcodes, returned.as_ref()))
-                (catalog_lots::section(lang, signed, &p, &lots, returned.as_ref()))
+                (forms::barcodes_section(lang, signed, sku, &barcodes, returned.as_ref()))
+                (forms::lots_section(lang, signed, &p, &lots, returned.as_ref()))
             };
             let markup = page(lang, Some(signed), &p.name, PATH, body);
             (status, Html(markup.into_string())).into_response()

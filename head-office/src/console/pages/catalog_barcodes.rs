@@ -6,72 +6,18 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::Utc;
-use maud::{Markup, html};
 use pos_domain::import::barcode_from_fields;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::catalog_codes::{Outcome, Returned, answer, invalid, refusal_text, refused_before};
+use super::catalog_code_forms::Returned;
+use super::catalog_codes::{Outcome, answer, invalid, refusal_text, refused_before};
 use crate::catalog::codes::{add_barcode, product_locked, remove_barcode};
 use crate::console::audit;
 use crate::console::i18n::Lang;
 use crate::console::session::{CsrfForm, Signed};
-use crate::console::url_part;
 use crate::error::DbError;
 use crate::state::AppState;
-
-/// The barcodes part of a product's page.
-pub fn section(
-    lang: Lang,
-    signed: &Signed,
-    sku: &str,
-    barcodes: &[String],
-    returned: Option<&Returned>,
-) -> Markup {
-    let editable = signed.user.may_edit_catalog();
-    let base = format!("/catalog/{}/barcodes", url_part(sku));
-    html! {
-        h2 { (lang.t("codes.barcodes")) }
-        @if let Some(r) = returned.filter(|r| r.form == "barcode") {
-            p.problem role="alert" { (r.reason) }
-        }
-        @if barcodes.is_empty() {
-            p { (lang.t("codes.no_barcodes")) }
-        } @else {
-            div.scroll { table id="barcodes" {
-                thead { tr {
-                    th { (lang.t("codes.barcode")) }
-                    @if editable { th {} }
-                } }
-                tbody {
-                    @for barcode in barcodes {
-                        tr {
-                            td { (barcode) }
-                            @if editable {
-                                td {
-                                    form.inline method="post" action={ (base) "/" (url_part(barcode)) "/remove" } {
-                                        input type="hidden" name="csrf" value=(signed.csrf);
-                                        button type="submit" { (lang.t("codes.remove")) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            } }
-        }
-        @if editable {
-            form.filters method="post" action=(base) {
-                input type="hidden" name="csrf" value=(signed.csrf);
-                label { (lang.t("codes.barcode")) " "
-                    input name="barcode" inputmode="numeric"
-                        value=(returned.and_then(|r| r.value("barcode", "barcode")).unwrap_or_default());
-                }
-                button type="submit" { (lang.t("codes.add_barcode")) }
-            }
-        }
-    }
-}
 
 #[derive(Deserialize)]
 pub struct BarcodeForm {

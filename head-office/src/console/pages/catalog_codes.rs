@@ -7,45 +7,13 @@ use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 
 use super::catalog::product_page;
+use super::catalog_code_forms::Returned;
 use crate::catalog::codes::CodeRefusal;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::{csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
-
-/// The notices a product's page shows after a change (`?done=<name>`), by name.
-const NOTICES: &[(&str, &str)] = &[
-    ("barcode_added", "codes.barcode_added"),
-    ("barcode_removed", "codes.barcode_removed"),
-    ("lot_added", "codes.lot_added"),
-    ("lot_changed", "codes.lot_changed"),
-    ("lot_removed", "codes.lot_removed"),
-];
-
-/// The translation key of a `done` name; an unknown one shows nothing.
-pub fn notice_of(done: &str) -> Option<&'static str> {
-    NOTICES.iter().find(|(n, _)| *n == done).map(|(_, k)| *k)
-}
-
-/// A barcode or lot form sent back: which form, what was typed, and why it was refused.
-#[derive(Debug, Clone)]
-pub struct Returned {
-    /// `barcode`, `lot`, or `lot:<lot_no>` for the expiry form of one lot.
-    pub form: String,
-    pub values: Vec<(&'static str, String)>,
-    pub reason: String,
-}
-
-impl Returned {
-    /// What was typed in `field` of `form`, if that form is the one sent back.
-    pub fn value(&self, form: &str, field: &str) -> Option<&str> {
-        (self.form == form)
-            .then(|| self.values.iter().find(|(f, _)| *f == field))
-            .flatten()
-            .map(|(_, v)| v.as_str())
-    }
-}
 
 /// How a change ended, before it is answered.
 pub enum Outcome {

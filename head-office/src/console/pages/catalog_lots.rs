@@ -6,96 +6,19 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::Utc;
-use maud::{Markup, html};
-use pos_domain::catalog::{Lot, Product, Tracking};
+use pos_domain::catalog::Lot;
 use pos_domain::import::lot_from_fields;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::catalog_codes::{Outcome, Returned, answer, invalid, refusal_text, refused_before};
+use super::catalog_code_forms::Returned;
+use super::catalog_codes::{Outcome, answer, invalid, refusal_text, refused_before};
 use crate::catalog::codes::{add_lot, product_locked, remove_lot, set_lot_expiry};
 use crate::console::audit;
 use crate::console::i18n::Lang;
 use crate::console::session::{CsrfForm, Signed};
-use crate::console::url_part;
 use crate::error::DbError;
 use crate::state::AppState;
-
-/// The lots part of a product's page.
-pub fn section(
-    lang: Lang,
-    signed: &Signed,
-    product: &Product,
-    lots: &[Lot],
-    returned: Option<&Returned>,
-) -> Markup {
-    let editable = signed.user.may_edit_catalog();
-    let base = format!("/catalog/{}/lots", url_part(&product.sku));
-    let typed = |form: &str, field: &str| {
-        returned
-            .and_then(|r| r.value(form, field))
-            .map(str::to_owned)
-    };
-    html! {
-        h2 { (lang.t("codes.lots")) }
-        @if let Some(r) = returned.filter(|r| r.form == "lot" || r.form.starts_with("lot:")) {
-            p.problem role="alert" { (r.reason) }
-        }
-        @if lots.is_empty() {
-            p { (lang.t("codes.no_lots")) }
-        } @else {
-            div.scroll { table id="lots" {
-                thead { tr {
-                    th { (lang.t("codes.lot_no")) }
-                    th { (lang.t("codes.expiry_date")) }
-                    @if editable { th {} }
-                } }
-                tbody {
-                    @for lot in lots {
-                        @let form_key = format!("lot:{}", lot.lot_no);
-                        @let action = format!("{base}/{}", url_part(&lot.lot_no));
-                        tr {
-                            td { (lot.lot_no) }
-                            @if editable {
-                                td {
-                                    form.inline method="post" action=(action) {
-                                        input type="hidden" name="csrf" value=(signed.csrf);
-                                        input type="date" name="expiry_date"
-                                            value=(typed(&form_key, "expiry_date").unwrap_or_else(|| lot.expiry_date.to_string()));
-                                        " "
-                                        button type="submit" { (lang.t("codes.change_expiry")) }
-                                    }
-                                }
-                                td {
-                                    form.inline method="post" action={ (action) "/remove" } {
-                                        input type="hidden" name="csrf" value=(signed.csrf);
-                                        button type="submit" { (lang.t("codes.remove")) }
-                                    }
-                                }
-                            } @else {
-                                td { (lot.expiry_date) }
-                            }
-                        }
-                    }
-                }
-            } }
-        }
-        @if product.tracking == Tracking::None {
-            p { (lang.t("codes.lots_untracked")) }
-        } @else if editable {
-            form.filters method="post" action=(base) {
-                input type="hidden" name="csrf" value=(signed.csrf);
-                label { (lang.t("codes.lot_no")) " "
-                    input name="lot_no" value=(typed("lot", "lot_no").unwrap_or_default());
-                }
-                label { (lang.t("codes.expiry_date")) " "
-                    input type="date" name="expiry_date" value=(typed("lot", "expiry_date").unwrap_or_default());
-                }
-                button type="submit" { (lang.t("codes.add_lot")) }
-            }
-        }
-    }
-}
 
 #[derive(Deserialize)]
 pub struct LotForm {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod catalog_barcodes;
+pub mod catalog_code_forms;
 pub mod catalog_codes;
 pub mod catalog_list;
 pub mod catalog_lots;
