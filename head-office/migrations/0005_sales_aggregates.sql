@@ -1,5 +1,7 @@
--- Sales figures kept up to date by ingest, in the transaction that stores the documents,
--- so the console's dashboard and reports read a few thousand rows, never the raw lines.
+-- Sales figures kept up to date from ingest, so the console's dashboard and reports read a
+-- few thousand rows, never the raw lines. Ingest queues each batch's tally in the
+-- transaction that stores its documents (`sales_tally_queue`); folding adds the queue to
+-- the tables (every second in `serve`, and before a page reads).
 -- Every sale, return and void counts in the bucket of its own business date (and hour of
 -- the chain's day, UTC+8): a void subtracts its sale's lines on the day it was voided.
 -- `scope` is a store id, or '' for the whole chain (the chain's rows keep chain-wide
@@ -61,4 +63,11 @@ CREATE TABLE sales_by_promotion_day (
     discount      numeric NOT NULL,
     sales_amount  numeric NOT NULL,
     PRIMARY KEY (scope, business_date, promotion_id)
+);
+
+-- Batches' tallies not yet added to the tables above (`aggregates::enqueue`, `fold`):
+-- one row per batch, so ingest never waits on another batch's aggregate rows.
+CREATE TABLE sales_tally_queue (
+    id    bigserial PRIMARY KEY,
+    tally json      NOT NULL
 );

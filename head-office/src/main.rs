@@ -223,6 +223,7 @@ async fn main() -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| format!("listen on {listen}"))?;
+            tokio::spawn(aggregates::keep_folding(pool.clone()));
             let state = AppState::new(pool);
             let limits = ConnectionLimits {
                 header_read_timeout: Duration::from_secs(header_read_timeout_secs),

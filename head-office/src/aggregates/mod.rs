@@ -3,10 +3,13 @@
 //! The dashboard and the reports read these, never the raw documents.
 //!
 //! [`Tally`] is pure: it adds up what a set of documents contributes to each row, with
-//! checked sums; [`write`] adds a tally to the tables in one statement per table, in key
-//! order (two batches of one store lock the same rows in the same order);
-//! [`rebuild`] recomputes every row from the stored documents.
+//! checked sums. Ingest appends its batch's tally to a queue ([`enqueue`], one row, so
+//! no batch waits on another's aggregate rows, however many tills send at once);
+//! [`fold`] adds the queued tallies up and [`write`]s them, in one statement per table in
+//! key order — `serve` folds every second ([`keep_folding`]) and the pages fold a round
+//! before they read. [`rebuild`] recomputes every row from the stored documents.
 
+mod queue;
 pub mod read;
 mod rebuild;
 mod write;
@@ -16,7 +19,9 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use pos_domain::document::{Document, DocumentBody, Return, Sale};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
+pub use queue::{enqueue, fold, fold_round, keep_folding};
 pub use rebuild::rebuild;
 pub use write::write;
 
@@ -34,7 +39,7 @@ pub struct TallyOverflow {
 }
 
 /// A store's activity in one bucket (an hour or a day).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreFigures {
     pub sales_count: i64,
     pub sales_amount: Decimal,
@@ -73,7 +78,7 @@ impl StoreFigures {
 }
 
 /// One SKU in one period: sold net of voids, and returned.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkuFigures {
     /// The category the latest sale line gave; empty when only returns were seen.
     pub category: String,
@@ -85,7 +90,7 @@ pub struct SkuFigures {
 }
 
 /// One promotion in one day: the lines it applied to and what it gave.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromotionFigures {
     pub lines: i64,
     pub quantity: i64,
@@ -101,14 +106,45 @@ pub type DayKey = (String, NaiveDate);
 /// (scope, period, SKU or promotion id)
 pub type ScopedKey = (String, NaiveDate, String);
 
-/// What some documents add to each row, keyed in the tables' primary-key order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What some documents add to each row, keyed in the tables' primary-key order. Stored
+/// in the queue as JSON: each map as a list of (key, figures) pairs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
+    #[serde(with = "pairs")]
     pub store_hours: BTreeMap<HourKey, StoreFigures>,
+    #[serde(with = "pairs")]
     pub store_days: BTreeMap<DayKey, StoreFigures>,
+    #[serde(with = "pairs")]
     pub sku_days: BTreeMap<ScopedKey, SkuFigures>,
+    #[serde(with = "pairs")]
     pub sku_months: BTreeMap<ScopedKey, SkuFigures>,
+    #[serde(with = "pairs")]
     pub promotion_days: BTreeMap<ScopedKey, PromotionFigures>,
+}
+
+/// A map with tuple keys as a JSON list of pairs (JSON object keys are strings only).
+mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        map: &BTreeMap<K, V>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, K, V, D>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
+    }
 }
 
 /// +1 for what a document adds, -1 for what a void takes back.
@@ -122,6 +158,26 @@ impl Tally {
     pub fn is_empty(&self) -> bool {
         // Every document that adds anything adds to its store's hour.
         self.store_hours.is_empty()
+    }
+
+    /// Adds another tally to this one (the queue's tallies, folded together).
+    pub fn merge(&mut self, other: Tally) -> Result<(), TallyOverflow> {
+        for (key, f) in other.store_hours {
+            add_store(self.store_hours.entry(key).or_default(), &f)?;
+        }
+        for (key, f) in other.store_days {
+            add_store(self.store_days.entry(key).or_default(), &f)?;
+        }
+        for (key, f) in other.sku_days {
+            add_sku(self.sku_days.entry(key).or_default(), &f)?;
+        }
+        for (key, f) in other.sku_months {
+            add_sku(self.sku_months.entry(key).or_default(), &f)?;
+        }
+        for (key, f) in other.promotion_days {
+            add_promotion(self.promotion_days.entry(key).or_default(), &f)?;
+        }
+        Ok(())
     }
 
     /// Adds one document. A void needs the sale it voids (`voided_sale`); other kinds

@@ -12,12 +12,13 @@ use crate::error::DbError;
 /// Documents read and added up per round: bounds the memory a rebuild takes.
 const DOCUMENTS_PER_ROUND: i32 = 20_000;
 
-/// Empties the aggregate tables and adds up every stored sale, return and void again.
+/// Empties the aggregate tables and their queue (the documents behind it are stored) and
+/// adds up every stored sale, return and void again.
 /// Returns how many documents were added up.
 pub async fn rebuild(tx: &Transaction<'_>) -> Result<u64, DbError> {
     tx.batch_execute(
         "TRUNCATE sales_by_store_hour, sales_by_store_day, sales_by_sku_day,
-                  sales_by_sku_month, sales_by_promotion_day",
+                  sales_by_sku_month, sales_by_promotion_day, sales_tally_queue",
     )
     .await?;
     // A void is read with the sale it voids; sales and returns alone.

@@ -244,7 +244,7 @@ async fn apply(
     let (mut feed_entries, notes) =
         apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales, &effects).await?;
     feed_entries.extend(apply_stock(&tx, &effects).await?);
-    aggregates::write(&tx, &tally_of(&accepted, &sales)?).await?;
+    aggregates::enqueue(&tx, &tally_of(&accepted, &sales)?).await?;
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;
     let arrived: Vec<u64> = accepted.iter().map(|d| d.sequence).collect();
     let gap_changes = gaps::track(last_sequence, &open, &arrived);

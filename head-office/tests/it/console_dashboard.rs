@@ -240,7 +240,8 @@ async fn reports_rank_sellers_compare_stores_weigh_promotions_and_mix_categories
 
 /// Every aggregate row, in key order, as text.
 async fn aggregate_rows(ho: &HeadOffice) -> Vec<String> {
-    let client = ho.client().await;
+    let mut client = ho.client().await;
+    aggregates::fold(&mut client).await.unwrap();
     let mut all = Vec::new();
     for table in [
         "sales_by_store_hour",
@@ -303,7 +304,7 @@ async fn a_rebuild_and_migration_5_give_the_rows_ingest_kept_and_a_resend_change
     client
         .batch_execute(
             "DROP TABLE sales_by_store_hour, sales_by_store_day, sales_by_sku_day,
-                        sales_by_sku_month, sales_by_promotion_day;
+                        sales_by_sku_month, sales_by_promotion_day, sales_tally_queue;
              DELETE FROM schema_version WHERE version = 5;",
         )
         .await
@@ -313,5 +314,44 @@ async fn a_rebuild_and_migration_5_give_the_rows_ingest_kept_and_a_resend_change
         vec![5]
     );
     assert_eq!(aggregate_rows(&ho).await, with_s003);
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn a_batchs_figures_wait_in_the_queue_until_folded_and_count_once() {
+    let ho = HeadOffice::start().await;
+    a_day_of_two_stores(&ho).await;
+    assert_eq!(
+        ho.count("sales_tally_queue").await,
+        3,
+        "one tally per batch"
+    );
+    assert_eq!(
+        ho.count("sales_by_store_day").await,
+        0,
+        "nothing folded yet"
+    );
+
+    // Two folders at once take disjoint tallies; together they fold each once.
+    let (mut a, mut b) = (ho.client().await, ho.client().await);
+    let (folded_a, folded_b) = tokio::join!(aggregates::fold(&mut a), aggregates::fold(&mut b));
+    assert_eq!(folded_a.unwrap() + folded_b.unwrap(), 3);
+    assert_eq!(ho.count("sales_tally_queue").await, 0);
+    let folded = aggregate_rows(&ho).await;
+    assert_eq!(aggregates::fold(&mut a).await.unwrap(), 0);
+    assert_eq!(
+        aggregate_rows(&ho).await,
+        folded,
+        "folding again changes nothing"
+    );
+
+    let tx = a.transaction().await.unwrap();
+    aggregates::rebuild(&tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        aggregate_rows(&ho).await,
+        folded,
+        "the rebuild from the documents agrees"
+    );
     ho.stop().await;
 }

@@ -8,8 +8,8 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 use maud::{Markup, html};
 use rust_decimal::Decimal;
 
-use crate::aggregates::StoreFigures;
 use crate::aggregates::read::{self, Range, Scope};
+use crate::aggregates::{self, StoreFigures};
 use crate::console::chart::{self, Bar};
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
@@ -80,7 +80,9 @@ struct Figures {
 }
 
 async fn figures(state: &AppState, scope: &Scope, date: NaiveDate) -> Result<Figures, DbError> {
-    let client = state.pool.get().await?;
+    let mut client = state.pool.get().await?;
+    // The batches of the last moments, before `serve`'s folder takes them.
+    aggregates::fold_round(&mut client).await?;
     let day = Range {
         from: date,
         to: date,

@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use maud::{Markup, html};
 use rust_decimal::Decimal;
 
+use crate::aggregates;
 use crate::aggregates::read::{self, Range, Scope};
 use crate::aggregates::{SkuFigures, StoreFigures};
 use crate::console::i18n::Lang;
@@ -354,10 +355,14 @@ pub async fn show(
     {
         return forbidden(lang, &signed);
     }
-    let client = match state.pool.get().await {
+    let mut client = match state.pool.get().await {
         Ok(c) => c,
         Err(e) => return page_error(e.into()),
     };
+    // The batches of the last moments, before `serve`'s folder takes them.
+    if let Err(e) = aggregates::fold_round(&mut client).await {
+        return page_error(e);
+    }
     let choosable = match stores::choosable(&**client, &signed.user).await {
         Ok(s) => s,
         Err(e) => return page_error(e),
