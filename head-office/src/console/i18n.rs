@@ -63,27 +63,43 @@ pub const EN_SOURCE: &str = include_str!("../../../assets/i18n/console.en.toml")
 static ZH_CN: LazyLock<HashMap<String, String>> = LazyLock::new(|| flatten(ZH_CN_SOURCE));
 static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| flatten(EN_SOURCE));
 
-/// `section.key -> text`; a file that does not parse gives nothing (the tests catch it).
+/// `section.key -> text` (`section.sub.key` for a nested table such as
+/// `[reports.best_sellers]`); a file that does not parse gives nothing (the tests catch it).
 pub fn flatten(source: &str) -> HashMap<String, String> {
     let Ok(root) = source.parse::<toml::Table>() else {
         return HashMap::new();
     };
     let mut out = HashMap::new();
-    for (section, value) in &root {
-        if let toml::Value::Table(entries) = value {
-            for (key, text) in entries {
-                if let toml::Value::String(text) = text {
-                    out.insert(format!("{section}.{key}"), text.clone());
-                }
+    add_entries(&mut out, "", &root);
+    out
+}
+
+fn add_entries(out: &mut HashMap<String, String>, prefix: &str, table: &toml::Table) {
+    for (key, value) in table {
+        let name = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::String(text) if !prefix.is_empty() => {
+                out.insert(name, text.clone());
             }
+            toml::Value::Table(entries) => add_entries(out, &name, entries),
+            _ => {}
         }
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_tables_give_dotted_keys() {
+        assert_eq!(Lang::ZhCn.t("reports.best_sellers.title"), "畅销商品");
+        assert_eq!(Lang::En.t("reports.categories.share"), "Share %");
+    }
 
     #[test]
     fn both_files_parse_and_have_the_same_keys() {

@@ -173,6 +173,16 @@ async fn reports_rank_sellers_compare_stores_weigh_promotions_and_mix_categories
 
     let page = wang.get("/reports").await;
     assert_eq!(page.status, 200, "{}", page.body);
+    for words in [
+        "畅销商品",
+        "门店对比",
+        "促销效果",
+        "品类结构",
+        "排名",
+        "退款金额",
+    ] {
+        assert!(page.body.contains(words), "{words} in {}", page.body);
+    }
     assert_eq!(
         html_rows(&page.body, "report"),
         vec![
