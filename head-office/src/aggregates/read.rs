@@ -5,6 +5,7 @@
 
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
+use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::{GenericClient, Row};
 
 use super::{CHAIN, PromotionFigures, SkuFigures, StoreFigures, first_of_month};
@@ -93,23 +94,40 @@ const STORE_SUMS: &str =
      sum(returns_amount)::text, sum(voids_count)::int8, sum(voids_amount)::text,
      sum(discount_amount)::text";
 
+/// The stores' figures of `table` where `filter` holds ($2, $3 its parameters), added up
+/// per `group` (a column), in its order.
+async fn grouped<K>(
+    client: &impl GenericClient,
+    scope: &Scope,
+    (table, group, filter): (&str, &str, &str),
+    params: (&(dyn ToSql + Sync), &(dyn ToSql + Sync)),
+) -> Result<Vec<(K, StoreFigures)>, DbError>
+where
+    K: for<'a> FromSql<'a>,
+{
+    let sql = format!(
+        "SELECT {group}, {STORE_SUMS} FROM {table}
+         WHERE ($1::text[] IS NULL OR store_id = ANY($1)) AND {filter}
+         GROUP BY 1 ORDER BY 1"
+    );
+    let rows = client
+        .query(&sql, &[&scope.stores(), params.0, params.1])
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.get(0), store_figures(r, 1)?)))
+        .collect()
+}
+
+const IN_RANGE: &str = "business_date BETWEEN $2 AND $3";
+
 /// Each store's figures over the range, by store.
 pub async fn by_store(
     client: &impl GenericClient,
     scope: &Scope,
     range: Range,
 ) -> Result<Vec<(String, StoreFigures)>, DbError> {
-    let sql = format!(
-        "SELECT store_id, {STORE_SUMS} FROM sales_by_store_day
-         WHERE ($1::text[] IS NULL OR store_id = ANY($1)) AND business_date BETWEEN $2 AND $3
-         GROUP BY store_id ORDER BY store_id"
-    );
-    let rows = client
-        .query(&sql, &[&scope.stores(), &range.from, &range.to])
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.get(0), store_figures(r, 1)?)))
-        .collect()
+    let query = ("sales_by_store_day", "store_id", IN_RANGE);
+    grouped(client, scope, query, (&range.from, &range.to)).await
 }
 
 /// The stores' figures added up per day of the range.
@@ -118,17 +136,8 @@ pub async fn by_day(
     scope: &Scope,
     range: Range,
 ) -> Result<Vec<(NaiveDate, StoreFigures)>, DbError> {
-    let sql = format!(
-        "SELECT business_date, {STORE_SUMS} FROM sales_by_store_day
-         WHERE ($1::text[] IS NULL OR store_id = ANY($1)) AND business_date BETWEEN $2 AND $3
-         GROUP BY business_date ORDER BY business_date"
-    );
-    let rows = client
-        .query(&sql, &[&scope.stores(), &range.from, &range.to])
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.get(0), store_figures(r, 1)?)))
-        .collect()
+    let query = ("sales_by_store_day", "business_date", IN_RANGE);
+    grouped(client, scope, query, (&range.from, &range.to)).await
 }
 
 /// The stores' figures added up per hour of one day (hours without sales left out).
@@ -137,15 +146,8 @@ pub async fn by_hour(
     scope: &Scope,
     date: NaiveDate,
 ) -> Result<Vec<(i16, StoreFigures)>, DbError> {
-    let sql = format!(
-        "SELECT hour, {STORE_SUMS} FROM sales_by_store_hour
-         WHERE ($1::text[] IS NULL OR store_id = ANY($1)) AND business_date = $2
-         GROUP BY hour ORDER BY hour"
-    );
-    let rows = client.query(&sql, &[&scope.stores(), &date]).await?;
-    rows.iter()
-        .map(|r| Ok((r.get(0), store_figures(r, 1)?)))
-        .collect()
+    let query = ("sales_by_store_hour", "hour", IN_RANGE);
+    grouped(client, scope, query, (&date, &date)).await
 }
 
 /// Every SKU sold or returned in the range, with its figures (unordered).
