@@ -177,8 +177,12 @@ async fn a_merchandiser_creates_edits_ends_and_deletes_a_promotion_and_the_tills
         "{}",
         csv.body
     );
-    let opened = browser.get("/promotions?open=P-A10").await;
-    assert_eq!(opened.location.as_deref(), Some("/promotions/P-A10"));
+    assert!(
+        list.body
+            .contains(r#"<a href="/promotions/P-A10">P-A10</a>"#),
+        "each id opens its promotion: {}",
+        list.body
+    );
     let page = browser.get("/promotions/P-A10").await;
     assert_eq!(page.status, 200);
     assert!(

@@ -20,7 +20,7 @@ use crate::console::layout::page;
 use crate::console::preview::{self, Basket};
 use crate::console::promotion_form::{Draft, KINDS, kind_code, named_skus};
 use crate::console::session::{CsrfForm, Signed};
-use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table, filter_form};
+use crate::console::table::{Around, Cell, Column, Kind, Listing, Params, Row, Table};
 use crate::console::{
     audit, chain_offset, csrf_refused, forbidden, page_error, problem_page, url_part,
 };
@@ -100,7 +100,10 @@ fn table(lang: Lang, list: &[Promotion], now: NaiveDateTime) -> Table {
             .map(|p| Row {
                 flagged: false,
                 cells: vec![
-                    Cell::Text(p.id.clone()),
+                    Cell::Link {
+                        text: p.id.clone(),
+                        href: format!("{PATH}/{}", url_part(&p.id)),
+                    },
                     Cell::Text(p.name.clone()),
                     Cell::Text(lang.t(&format!("promotions.kind_{}", kind_code(&p.kind)))),
                     when(p.valid_from),
@@ -121,11 +124,6 @@ pub async fn list(
     Query(raw): Query<Vec<(String, String)>>,
 ) -> Response {
     let params = Params(raw);
-    // The table's cells are text: a promotion is opened by its id from the form below.
-    if let Some(id) = params.get("open") {
-        let to = format!("{PATH}/{}", url_part(id));
-        return (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response();
-    }
     let listing = Listing {
         lang,
         signed: &signed,
@@ -142,39 +140,21 @@ pub async fn list(
         Ok(list) => list,
         Err(e) => return page_error(e),
     };
-    let mut table = table(lang, &list, chain_now());
-    let wants_csv = match params.wants_csv() {
-        Ok(wants) => wants,
-        Err(e) => return listing.refused(&[e.reason(lang)]),
-    };
-    if let Err(e) = table.apply(&params) {
-        return listing.refused(&[e.reason(lang)]);
-    }
-    if wants_csv {
-        return table.csv_response("promotions");
-    }
-    let body = html! {
+    let above = html! {
         @for (key, notice) in [("saved", "promotions.saved"), ("ended", "promotions.ended_notice"), ("deleted", "promotions.deleted")] {
             @if let Some(id) = params.get(key) {
                 p.notice role="status" { (lang.tf(notice, &[("id", id)])) }
             }
         }
-        form method="get" action=(PATH) {
-            label { (lang.t("promotions.open")) " "
-                select name="open" {
-                    @for p in &list { option value=(p.id) { (p.id) " · " (p.name) } }
-                }
-            }
-            button type="submit" { (lang.t("promotions.go")) }
-            @if signed.user.may_edit_catalog() {
-                " " a href="/promotions/new" { (lang.t("promotions.new")) }
-            }
+        @if signed.user.may_edit_catalog() {
+            p { a href="/promotions/new" { (lang.t("promotions.new")) } }
         }
-        (filter_form(lang, PATH, &params, html! {}))
-        (table.render(lang, &params))
     };
-    Html(page(lang, Some(&signed), &lang.t("promotions.title"), PATH, body).into_string())
-        .into_response()
+    let around = Around {
+        above,
+        ..Around::none()
+    };
+    listing.answer_with(table(lang, &list, chain_now()), "promotions", around)
 }
 
 /// The promotion's form with its example basket: editors save or try it; everyone else
