@@ -75,13 +75,12 @@ impl Cell {
         }
     }
 
-    /// The cell as a CSV field. Text that a spreadsheet would run as a formula gets a
-    /// leading `'`; numbers, amounts and dates are written by us and cannot be one.
+    /// The cell as a CSV field. Text goes through the ERP export's guard (a leading
+    /// formula character gets a `'`, full-width forms, tab and CR included); numbers,
+    /// amounts and dates are written by us and cannot be one.
     fn csv_field(&self) -> String {
         match self {
-            Cell::Text(t) | Cell::Link { text: t, .. } if t.starts_with(['=', '+', '-', '@']) => {
-                format!("'{t}")
-            }
+            Cell::Text(t) | Cell::Link { text: t, .. } => crate::export::text_cell(t),
             other => other.text(),
         }
     }

@@ -291,7 +291,11 @@ async fn more_rows_than_a_page_shows_are_sorted_and_cut_by_the_database() {
         (rows[0][1].as_str(), rows[0][4].as_str()),
         ("SKU-0600", "600")
     );
-    assert!(page.body.contains("600"), "the notice gives the total");
+    assert!(
+        page.body.contains("仅显示前 500 行（共 600 行）"),
+        "the notice gives the total: {}",
+        page.body
+    );
     let page = wang.get("/stock?q=SKU-01").await;
     assert_eq!(
         html_rows(&page.body, "stock").len(),

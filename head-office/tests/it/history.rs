@@ -1,5 +1,5 @@
-//! The benchmark's history generator: every document it makes is accepted by ingest,
-//! the figures add up to what it says it made, and the rebuild agrees with ingest.
+//! The benchmark's history generator: every document it makes is accepted by ingest and
+//! the figures add up to what it says it made.
 
 use chrono::NaiveDate;
 use head_office::history::{self, HistorySpec};

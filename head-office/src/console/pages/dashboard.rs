@@ -81,8 +81,11 @@ struct Figures {
 
 async fn figures(state: &AppState, scope: &Scope, date: NaiveDate) -> Result<Figures, DbError> {
     let mut client = state.pool.get().await?;
-    // The batches of the last moments, before `serve`'s folder takes them.
-    aggregates::fold_round(&mut client).await?;
+    // The batches of the last moments, before `serve`'s folder takes them; if folding
+    // fails the page still answers, from what was folded before.
+    if let Err(e) = aggregates::fold_round(&mut client).await {
+        tracing::warn!(error = %e, "folding sales tallies before the dashboard failed");
+    }
     let day = Range {
         from: date,
         to: date,

@@ -359,9 +359,10 @@ pub async fn show(
         Ok(c) => c,
         Err(e) => return page_error(e.into()),
     };
-    // The batches of the last moments, before `serve`'s folder takes them.
+    // The batches of the last moments, before `serve`'s folder takes them; if folding
+    // fails the page still answers, from what was folded before.
     if let Err(e) = aggregates::fold_round(&mut client).await {
-        return page_error(e);
+        tracing::warn!(error = %e, "folding sales tallies before a report failed");
     }
     let choosable = match stores::choosable(&**client, &signed.user).await {
         Ok(s) => s,

@@ -52,12 +52,14 @@ pub fn sql(order: &str) -> String {
 /// The ORDER BY of a column the table sorts by (the key order when none), nulls where
 /// the table puts empty cells: first when ascending.
 pub fn order_by(column: Option<&str>, descending: bool) -> String {
-    let key = "s.store_id, s.sku, s.lot_no";
+    let key = r#"s.store_id COLLATE "C", s.sku COLLATE "C", s.lot_no COLLATE "C""#;
     let expression = match column {
-        Some("store") => "s.store_id",
-        Some("sku") => "s.sku",
-        Some("name") => "p.data->>'name'",
-        Some("lot") => "s.lot_no",
+        // Text in byte order, as the table sorts it: the page's 500 rows must be the
+        // first 500 of the table's order whatever the database's collation.
+        Some("store") => "s.store_id COLLATE \"C\"",
+        Some("sku") => "s.sku COLLATE \"C\"",
+        Some("name") => "(p.data->>'name') COLLATE \"C\"",
+        Some("lot") => "s.lot_no COLLATE \"C\"",
         Some("quantity") => "s.quantity",
         Some("expiry" | "days_left") => "l.expiry_date",
         _ => return key.to_owned(),
