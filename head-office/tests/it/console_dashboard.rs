@@ -365,3 +365,48 @@ async fn a_batchs_figures_wait_in_the_queue_until_folded_and_count_once() {
     );
     ho.stop().await;
 }
+
+/// A range is read as whole months from the month rows and the days at either end from
+/// the day rows: sales on Jan 15, Feb 10 and Mar 3 are each counted once, or not at all.
+#[tokio::test]
+async fn ranges_across_months_count_each_sale_once() {
+    use aggregates::read::{self, Range, Scope};
+    use chrono::NaiveDate;
+    let ho = HeadOffice::start().await;
+    let token = ho.enroll("S001", TERMINAL).await;
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let docs: Vec<Document> = [day(1, 15), day(2, 10), day(3, 3)]
+        .into_iter()
+        .enumerate()
+        .map(|(i, date)| {
+            let mut doc = document(
+                "S001",
+                TERMINAL,
+                i as u64 + 1,
+                DocumentBody::Sale(sale(&[item("BP", 1, "10.00")], None, 0, 0)),
+            );
+            doc.business_date = date;
+            doc
+        })
+        .collect();
+    all_accepted(&ho.submit(&token, &batch("S001", TERMINAL, docs)).await);
+    let mut client = ho.client().await;
+    aggregates::fold(&mut client).await.unwrap();
+    for (from, to, sold) in [
+        (day(1, 20), day(3, 2), 1),
+        (day(1, 15), day(3, 3), 3),
+        (day(2, 1), day(2, 28), 1),
+        (day(1, 1), day(3, 31), 3),
+        (day(1, 16), day(2, 9), 0),
+        (day(1, 31), day(3, 1), 1),
+    ] {
+        for scope in [Scope::Chain, Scope::Stores(vec!["S001".into()])] {
+            let rows = read::by_sku(&**client, &scope, Range { from, to })
+                .await
+                .unwrap();
+            let quantity: i64 = rows.iter().map(|(_, f)| f.quantity).sum();
+            assert_eq!(quantity, sold, "{from} to {to}, {scope:?}");
+        }
+    }
+    ho.stop().await;
+}
