@@ -226,3 +226,24 @@ async fn the_store_filter_offers_only_the_stores_the_person_may_see_and_the_serv
     }
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn the_catalog_csv_has_every_product_the_page_shows_the_first_500() {
+    let ho = HeadOffice::start().await;
+    ho.add_console_staff().await;
+    let products = (1..=600)
+        .map(|n| product(&format!("SKU-{n:04}"), "1.00", Tracking::None))
+        .collect();
+    let catalog = CatalogImport {
+        products,
+        ..Default::default()
+    };
+    let mut client = ho.client().await;
+    import_catalog(&mut client, &catalog, None).await.unwrap();
+    let mut wang = ho.signed_in("wang").await;
+    let page = wang.get("/catalog").await;
+    assert_eq!(html_rows(&page.body, "products").len(), 500);
+    let csv = export(&ho.base_url, &wang, "/catalog?format=csv").await;
+    assert_eq!(csv.rows().1.len(), 600);
+    ho.stop().await;
+}

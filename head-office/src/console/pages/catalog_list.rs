@@ -20,8 +20,13 @@ const PATH: &str = "/catalog";
 /// Most products a search reads: what the page shows at most.
 const LISTED_MAX: i64 = SHOWN_MAX as i64;
 
-/// Products whose SKU, name, pinyin initials or barcode contain `find`, by SKU.
-async fn find(client: &impl GenericClient, find: &str) -> Result<Vec<Product>, DbError> {
+/// Products whose SKU, name, pinyin initials or barcode contain `find`, by SKU, at most
+/// `limit` of them.
+async fn find(
+    client: &impl GenericClient,
+    find: &str,
+    limit: i64,
+) -> Result<Vec<Product>, DbError> {
     let pattern = format!(
         "%{}%",
         find.replace('\\', "\\\\")
@@ -35,7 +40,7 @@ async fn find(client: &impl GenericClient, find: &str) -> Result<Vec<Product>, D
                 OR p.data->>'pinyin' ILIKE $1
                 OR EXISTS (SELECT 1 FROM barcodes b WHERE b.sku = p.sku AND b.barcode ILIKE $1)
              ORDER BY p.sku LIMIT $2",
-            &[&pattern, &LISTED_MAX],
+            &[&pattern, &limit],
         )
         .await?;
     Ok(rows
@@ -93,8 +98,14 @@ pub async fn list(
     let notices = Params(notices);
     let params = Params(raw);
     let wanted = params.get("find").unwrap_or_default();
+    // The page shows the first products; the CSV has every one that matches.
+    let limit = if params.wants_csv() == Ok(true) {
+        i64::MAX
+    } else {
+        LISTED_MAX
+    };
     let products = match state.pool.get().await {
-        Ok(client) => find(&**client, wanted).await,
+        Ok(client) => find(&**client, wanted, limit).await,
         Err(e) => Err(e.into()),
     };
     let products = match products {
