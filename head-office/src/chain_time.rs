@@ -2,7 +2,7 @@
 //! whatever the server's own time zone is. Business days and hours of the day are
 //! counted in it.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 pub fn offset() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
@@ -11,6 +11,11 @@ pub fn offset() -> FixedOffset {
 /// The chain's calendar day at `now`.
 pub fn today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&offset()).date_naive()
+}
+
+/// The chain's wall-clock time at `at`, as promotion windows are written.
+pub fn local(at: DateTime<Utc>) -> NaiveDateTime {
+    at.with_timezone(&offset()).naive_local()
 }
 
 /// The hour of the chain's day (0–23) at `at`.

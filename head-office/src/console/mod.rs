@@ -103,7 +103,7 @@ pub fn routes() -> Router<AppState> {
             "/catalog/{sku}/deactivate",
             post(pages::catalog::deactivate),
         )
-        .route("/promotions", get(pages::promotions::list))
+        .route("/promotions", get(pages::promotion_list::list))
         .route(
             "/promotions/new",
             get(pages::promotions::new_form).post(pages::promotions::create),

@@ -11,7 +11,6 @@ use pos_domain::promotion::Promotion;
 use rust_decimal::Decimal;
 use tokio_postgres::GenericClient;
 
-use super::chain_offset;
 use super::i18n::Lang;
 use crate::catalog::{product, promotions};
 use crate::error::DbError;
@@ -179,7 +178,7 @@ fn moment(typed: &str, draft: &Promotion) -> Option<NaiveDateTime> {
             .iter()
             .find_map(|format| NaiveDateTime::parse_from_str(typed, format).ok());
     }
-    let now = Utc::now().with_timezone(&chain_offset()).naive_local();
+    let now = crate::chain_time::local(Utc::now());
     Some(match draft.valid_from {
         Some(from) if from > now => from,
         _ => now,

@@ -13,6 +13,7 @@ pub mod language;
 pub mod login;
 pub mod loyalty;
 pub mod members;
+pub mod promotion_list;
 pub mod promotions;
 pub mod reports;
 pub mod stock;

@@ -5,156 +5,33 @@
 //! basket: see [`crate::console::preview`].
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{NaiveDateTime, Utc};
 use maud::{Markup, html};
-use pos_domain::promotion::{Promotion, PromotionKind, Target};
+use pos_domain::promotion::Promotion;
 use serde_json::json;
 
-use crate::catalog::{product, promotion, promotions, remove_promotion, save_promotion};
+use super::promotion_list::status;
+use crate::catalog::{product, promotion, remove_promotion, save_promotion};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::preview::{self, Basket};
-use crate::console::promotion_form::{Draft, KINDS, kind_code, named_skus};
+use crate::console::promotion_form::{Draft, KINDS, named_skus};
 use crate::console::session::{CsrfForm, Signed};
-use crate::console::table::{Around, Cell, Column, Kind, Listing, Params, Row, Table};
-use crate::console::{
-    audit, chain_offset, csrf_refused, forbidden, page_error, problem_page, url_part,
-};
+use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
 
 const PATH: &str = "/promotions";
-const DATE_TIME: &str = "%Y-%m-%d %H:%M:%S";
 /// Ids that would name another page of the console rather than the promotion's.
 const RESERVED_IDS: [&str; 2] = ["new", "preview"];
 
 /// Now in the chain's time, as promotions' windows are written.
 fn chain_now() -> NaiveDateTime {
-    Utc::now().with_timezone(&chain_offset()).naive_local()
-}
-
-/// Where a promotion stands at `now`: its status key.
-fn status(p: &Promotion, now: NaiveDateTime) -> &'static str {
-    if p.valid_to.is_some_and(|to| to < now) {
-        "promotions.ended"
-    } else if p.valid_from.is_some_and(|from| from > now) {
-        "promotions.upcoming"
-    } else {
-        "promotions.active"
-    }
-}
-
-/// What a rule looks at, in words.
-fn target_text(lang: Lang, kind: &PromotionKind) -> String {
-    let target = match kind {
-        PromotionKind::PercentOff { target, .. }
-        | PromotionKind::AmountOff { target, .. }
-        | PromotionKind::SpendSave { target, .. }
-        | PromotionKind::PointsMultiplier { target, .. } => target.clone(),
-        PromotionKind::BuyGet { sku, .. } | PromotionKind::TierPrice { sku, .. } => {
-            Target::Sku(sku.clone())
-        }
-    };
-    match target {
-        Target::All => lang.t("promotions.target_all"),
-        Target::Sku(sku) => lang.tf("promotions.target_sku_is", &[("value", &sku)]),
-        Target::Category(c) => lang.tf("promotions.target_category_is", &[("value", &c)]),
-    }
-}
-
-fn table(lang: Lang, list: &[Promotion], now: NaiveDateTime) -> Table {
-    let column = |key: &'static str| Column {
-        key,
-        header: lang.t(&format!("promotions.{key}")),
-        kind: if key == "priority" {
-            Kind::Number
-        } else {
-            Kind::Text
-        },
-    };
-    let when = |at: Option<NaiveDateTime>| match at {
-        Some(at) => Cell::Text(at.format(DATE_TIME).to_string()),
-        None => Cell::Empty,
-    };
-    Table {
-        id: "promotions",
-        columns: [
-            "id",
-            "name",
-            "kind",
-            "valid_from",
-            "valid_to",
-            "status",
-            "target",
-            "priority",
-        ]
-        .into_iter()
-        .map(column)
-        .collect(),
-        rows: list
-            .iter()
-            .map(|p| Row {
-                flagged: false,
-                cells: vec![
-                    Cell::Link {
-                        text: p.id.clone(),
-                        href: format!("{PATH}/{}", url_part(&p.id)),
-                    },
-                    Cell::Text(p.name.clone()),
-                    Cell::Text(lang.t(&format!("promotions.kind_{}", kind_code(&p.kind)))),
-                    when(p.valid_from),
-                    when(p.valid_to),
-                    Cell::Text(lang.t(status(p, now))),
-                    Cell::Text(target_text(lang, &p.kind)),
-                    Cell::Number(p.priority.into()),
-                ],
-            })
-            .collect(),
-    }
-}
-
-pub async fn list(
-    State(state): State<AppState>,
-    lang: Lang,
-    signed: Signed,
-    Query(raw): Query<Vec<(String, String)>>,
-) -> Response {
-    let params = Params(raw);
-    let listing = Listing {
-        lang,
-        signed: &signed,
-        title: lang.t("promotions.title"),
-        path: PATH,
-        params: &params,
-        fields: html! {},
-    };
-    let list = match state.pool.get().await {
-        Ok(client) => promotions(&**client).await,
-        Err(e) => Err(e.into()),
-    };
-    let list = match list {
-        Ok(list) => list,
-        Err(e) => return page_error(e),
-    };
-    let above = html! {
-        @for (key, notice) in [("saved", "promotions.saved"), ("ended", "promotions.ended_notice"), ("deleted", "promotions.deleted")] {
-            @if let Some(id) = params.get(key) {
-                p.notice role="status" { (lang.tf(notice, &[("id", id)])) }
-            }
-        }
-        @if signed.user.may_edit_catalog() {
-            p { a href="/promotions/new" { (lang.t("promotions.new")) } }
-        }
-    };
-    let around = Around {
-        above,
-        ..Around::none()
-    };
-    listing.answer_with(table(lang, &list, chain_now()), "promotions", around)
+    crate::chain_time::local(Utc::now())
 }
 
 /// The promotion's form with its example basket: editors save or try it; everyone else
