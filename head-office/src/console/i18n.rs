@@ -116,8 +116,8 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         assert_eq!(
-            Lang::En.tf("tills.gap_range", &[("from", "3"), ("to", "5")]),
-            "3–5 missing"
+            Lang::En.tf("table.truncated", &[("shown", "500"), ("total", "501")]),
+            "Showing the first 500 of 501 rows; narrow the filters or export the CSV for all."
         );
     }
 }

@@ -163,6 +163,15 @@ pub fn problem_page(
     (status, Html(markup.into_string())).into_response()
 }
 
+/// 400: a query a page's table cannot answer (an unknown column, a bad format), with
+/// the reason; nothing was read or changed.
+pub fn bad_query(lang: Lang, signed: &Signed, reason: &str) -> Response {
+    let title = lang.t("error.bad_query");
+    let body = html! { p.problem role="alert" { (reason) } };
+    let markup = layout::page(lang, Some(signed), &title, "", body);
+    (StatusCode::BAD_REQUEST, Html(markup.into_string())).into_response()
+}
+
 /// `text` as one URL path segment or query value: everything but letters, digits and
 /// `-._~` percent-encoded, so a SKU or member id with `/`, `?` or a control character
 /// still names its page.

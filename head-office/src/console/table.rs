@@ -1,7 +1,9 @@
 //! The console's one table: typed columns and cells, sorted on the server by
 //! `sort=<column>&dir=asc|desc`, filtered by `q` (any cell) and the page's own filters,
 //! and exported as CSV by the same query plus `format=csv`. `q` is the table's: a page's
-//! own search takes another name (`find`).
+//! own search takes another name (`find`). A page's further tables (a product's lots, a
+//! member's ledger) take the same names after their id: `lots.sort`, `lots.q`,
+//! `lots.format=csv`.
 
 use std::cmp::Ordering;
 
@@ -16,6 +18,9 @@ use super::i18n::Lang;
 use super::layout::page;
 use super::session::Signed;
 
+mod params;
+pub use params::Params;
+
 /// Most rows a page shows; the CSV export has them all.
 pub const SHOWN_MAX: usize = 500;
 
@@ -26,6 +31,8 @@ pub enum Kind {
     Number,
     Money,
     Date,
+    /// Buttons and forms: neither sorted nor exported.
+    Action,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +57,12 @@ pub enum Cell {
         text: String,
         href: String,
     },
+    /// A form in the cell (change an expiry, review, remove): it sorts, filters and
+    /// exports by `value`; the page shows `html`, which the page built with maud.
+    Action {
+        value: Box<Cell>,
+        html: String,
+    },
 }
 
 impl Cell {
@@ -60,11 +73,22 @@ impl Cell {
             Cell::Number(n) => n.to_string(),
             Cell::Money(m) => format!("{:.2}", m),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Action { value, .. } => value.text(),
+        }
+    }
+
+    /// The cell a form shows, by its value.
+    pub fn action(value: Cell, html: Markup) -> Cell {
+        Cell::Action {
+            value: Box::new(value),
+            html: html.into_string(),
         }
     }
 
     fn compare(&self, other: &Cell) -> Ordering {
         match (self, other) {
+            (Cell::Action { value, .. }, other) => value.compare(other),
+            (one, Cell::Action { value, .. }) => one.compare(value),
             (Cell::Empty, Cell::Empty) => Ordering::Equal,
             (Cell::Empty, _) => Ordering::Less,
             (_, Cell::Empty) => Ordering::Greater,
@@ -81,6 +105,7 @@ impl Cell {
     fn csv_field(&self) -> String {
         match self {
             Cell::Text(t) | Cell::Link { text: t, .. } => crate::export::text_cell(t),
+            Cell::Action { value, .. } => value.csv_field(),
             other => other.text(),
         }
     }
@@ -122,93 +147,48 @@ impl TableError {
     }
 }
 
-/// A page's query string as sent: every pair kept, so links can carry it on.
-#[derive(Debug, Clone, Default)]
-pub struct Params(pub Vec<(String, String)>);
-
-impl Params {
-    /// A query from (name, value) pairs, as tests write one.
-    #[cfg(test)]
-    pub fn of(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
-
-    /// The value of `key`, trimmed; `None` when absent or blank.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-    }
-
-    /// This query with `key` set to `value` (or left out when `None`), as `?a=b&...`.
-    pub fn with(&self, changes: &[(&str, Option<&str>)]) -> String {
-        let mut pairs: Vec<(&str, &str)> = self
-            .0
-            .iter()
-            .filter(|(k, v)| !v.trim().is_empty() && !changes.iter().any(|(c, _)| c == k))
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        pairs.extend(changes.iter().filter_map(|(k, v)| v.map(|v| (*k, v))));
-        let encoded: Vec<String> = pairs
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect();
-        format!("?{}", encoded.join("&"))
-    }
-
-    /// Was the CSV asked for? Any other `format` is an error.
-    pub fn wants_csv(&self) -> Result<bool, TableError> {
-        match self.get("format") {
-            None => Ok(false),
-            Some("csv") => Ok(true),
-            Some(other) => Err(TableError::BadFormat(other.to_owned())),
-        }
-    }
-}
-
-/// Percent-encodes a query component (RFC 3986 unreserved characters stay).
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+/// Which query names a table answers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    /// The page's main table: `sort`, `dir`, `q`, `format`.
+    Main,
+    /// A further table: the same after its id (`lots.sort`), so it sorts, filters and
+    /// exports on its own and its links keep the other tables' choices.
+    Part,
 }
 
 #[derive(Debug, Clone)]
 pub struct Table {
-    /// The element id, for tests and links.
+    /// The element id, for tests and links; a part's query names start with it.
     pub id: &'static str,
+    pub names: Names,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
 }
 
 impl Table {
+    /// The query name this table reads for `base` (`sort`, `dir`, `q`, `format`).
+    pub fn name(&self, base: &str) -> String {
+        match self.names {
+            Names::Main => base.to_owned(),
+            Names::Part => format!("{}.{base}", self.id),
+        }
+    }
+
     /// The order `sort` and `dir` ask for; none when `sort` is absent.
     pub fn sort_of(&self, params: &Params) -> Result<Option<Sort>, TableError> {
-        let descending = match params.get("dir") {
+        let descending = match params.get(&self.name("dir")) {
             None | Some("asc") => false,
             Some("desc") => true,
             Some(other) => return Err(TableError::BadDirection(other.to_owned())),
         };
-        let Some(key) = params.get("sort") else {
+        let Some(key) = params.get(&self.name("sort")) else {
             return Ok(None);
         };
         let column = self
             .columns
             .iter()
-            .position(|c| c.key == key)
+            .position(|c| c.key == key && c.kind != Kind::Action)
             .ok_or_else(|| TableError::UnknownColumn(key.to_owned()))?;
         Ok(Some(Sort { column, descending }))
     }
@@ -235,13 +215,29 @@ impl Table {
     /// Applies the query's `q` and order.
     pub fn apply(&mut self, params: &Params) -> Result<(), TableError> {
         let sort = self.sort_of(params)?;
-        if let Some(q) = params.get("q") {
+        if let Some(q) = params.get(&self.name("q")) {
             self.filter(q);
         }
         if let Some(sort) = sort {
             self.sort(sort);
         }
         Ok(())
+    }
+
+    /// Was this table's CSV asked for? Any other format is an error.
+    pub fn wants_csv(&self, params: &Params) -> Result<bool, TableError> {
+        match params.get(&self.name("format")) {
+            None => Ok(false),
+            Some("csv") => Ok(true),
+            Some(other) => Err(TableError::BadFormat(other.to_owned())),
+        }
+    }
+
+    /// Sorts and filters as the query asks; `Ok(true)` when it asked for this table's CSV.
+    pub fn prepare(&mut self, params: &Params) -> Result<bool, TableError> {
+        let wants_csv = self.wants_csv(params)?;
+        self.apply(params)?;
+        Ok(wants_csv)
     }
 
     /// UTF-8 with a byte-order mark (so Excel reads Chinese right), a header row, one
@@ -251,9 +247,11 @@ impl Table {
         {
             let mut writer = csv::Writer::from_writer(&mut out);
             // Writing to memory cannot fail; a header of our own cannot either.
-            let _ = writer.write_record(self.columns.iter().map(|c| c.header.as_str()));
+            let exported = |i: &usize| self.columns[*i].kind != Kind::Action;
+            let columns: Vec<usize> = (0..self.columns.len()).filter(exported).collect();
+            let _ = writer.write_record(columns.iter().map(|&i| self.columns[i].header.as_str()));
             for row in &self.rows {
-                let _ = writer.write_record(row.cells.iter().map(Cell::csv_field));
+                let _ = writer.write_record(columns.iter().map(|&i| row.cells[i].csv_field()));
             }
             let _ = writer.flush();
         }
@@ -279,6 +277,12 @@ impl Table {
     /// The table with sorting links in its header, at most [`SHOWN_MAX`] rows.
     pub fn render(&self, lang: Lang, params: &Params) -> Markup {
         let current = self.sort_of(params).ok().flatten();
+        let (sort, dir, format) = (self.name("sort"), self.name("dir"), self.name("format"));
+        // A part's links come back to the part, not the top of the page.
+        let anchor = match self.names {
+            Names::Main => String::new(),
+            Names::Part => format!("#{}", self.id),
+        };
         html! {
             style { (PreEscaped(STYLE)) }
             @if self.rows.len() > SHOWN_MAX {
@@ -290,13 +294,17 @@ impl Table {
                     @for (i, column) in self.columns.iter().enumerate() {
                         @let sorted = current.filter(|s| s.column == i);
                         @let next = match sorted { Some(s) if !s.descending => "desc", _ => "asc" };
-                        th class=(class_of(column.kind)) aria-sort=(aria_sort(sorted)) {
-                            a href=(params.with(&[("sort", Some(column.key)), ("dir", Some(next)), ("format", None)])) {
-                                (column.header)
-                                @match sorted {
-                                    Some(s) if s.descending => " ▼",
-                                    Some(_) => " ▲",
-                                    None => "",
+                        @if column.kind == Kind::Action {
+                            th { (column.header) }
+                        } @else {
+                            th class=(class_of(column.kind)) aria-sort=(aria_sort(sorted)) {
+                                a href={ (params.with(&[(&sort, Some(column.key)), (&dir, Some(next)), (&format, None)])) (anchor) } {
+                                    (column.header)
+                                    @match sorted {
+                                        Some(s) if s.descending => " ▼",
+                                        Some(_) => " ▲",
+                                        None => "",
+                                    }
                                 }
                             }
                         }
@@ -307,10 +315,10 @@ impl Table {
                         tr class=[row.flagged.then_some("flagged")] {
                             @for (cell, column) in row.cells.iter().zip(&self.columns) {
                                 td class=(class_of(column.kind)) {
-                                    @if let Cell::Link { text, href } = cell {
-                                        a href=(href) { (text) }
-                                    } @else {
-                                        (cell.text())
+                                    @match cell {
+                                        Cell::Link { text, href } => a href=(href) { (text) },
+                                        Cell::Action { html, .. } => (PreEscaped(html)),
+                                        other => (other.text()),
                                     }
                                 }
                             }
@@ -327,7 +335,7 @@ impl Table {
 
 fn class_of(kind: Kind) -> &'static str {
     match kind {
-        Kind::Text => "text",
+        Kind::Text | Kind::Action => "text",
         Kind::Date => "date",
         Kind::Number | Kind::Money => "num",
     }
@@ -363,6 +371,25 @@ pub fn filter_form(lang: Lang, path: &str, params: &Params, fields: Markup) -> M
             button type="submit" { (lang.t("table.apply")) }
             a href={ (path) (params.with(&[("format", Some("csv"))])) } { (lang.t("table.export")) }
         }
+    }
+}
+
+/// A further table of a page with its own search and CSV link; the search form carries
+/// the rest of the query on, so the page's other tables keep their order and filter.
+pub fn part(lang: Lang, path: &str, params: &Params, table: &Table) -> Markup {
+    let (q, format) = (table.name("q"), table.name("format"));
+    html! {
+        form.filters method="get" action={ (path) "#" (table.id) } {
+            @for (name, value) in params.0.iter().filter(|(k, _)| *k != q && *k != format) {
+                input type="hidden" name=(name) value=(value);
+            }
+            label { (lang.t("table.search")) " "
+                input type="search" name=(q) value=[params.get(&q)];
+            }
+            button type="submit" { (lang.t("table.apply")) }
+            a href={ (path) (params.with(&[(&format, Some("csv"))])) } { (lang.t("table.export")) }
+        }
+        (table.render(lang, params))
     }
 }
 

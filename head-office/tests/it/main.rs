@@ -13,6 +13,7 @@ mod console_closes;
 mod console_dashboard;
 mod console_lists;
 mod console_members;
+mod console_parts;
 mod console_promotions;
 mod console_stock;
 mod console_tables;

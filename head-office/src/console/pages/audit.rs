@@ -9,7 +9,7 @@ use crate::console::audit::{AuditEntry, latest};
 use crate::console::i18n::Lang;
 use crate::console::layout::may_read_audit;
 use crate::console::session::Signed;
-use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table};
+use crate::console::table::{Cell, Column, Kind, Listing, Names, Params, Row, Table};
 use crate::console::{forbidden, page_error};
 use crate::state::AppState;
 
@@ -29,6 +29,7 @@ fn table(lang: Lang, entries: Vec<AuditEntry>) -> Table {
     };
     Table {
         id: "audit",
+        names: Names::Main,
         columns: ["at", "user", "action", "subject", "before", "after"]
             .into_iter()
             .map(column)

@@ -22,7 +22,9 @@ use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::{CsrfForm, Signed};
 use crate::console::table::Params;
-use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page, url_part};
+use crate::console::{
+    audit, bad_query, csrf_refused, forbidden, page_error, problem_page, url_part,
+};
 use crate::error::DbError;
 use crate::state::AppState;
 
@@ -78,23 +80,35 @@ pub async fn show(
     lang: Lang,
     signed: Signed,
     Path(sku): Path<String>,
-    Query(flash): Query<Vec<(String, String)>>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
-    let notice = Params(flash).get("done").and_then(forms::notice_of);
-    product_page(&state, lang, &signed, &sku, StatusCode::OK, notice, None).await
+    product_page(
+        &state,
+        lang,
+        &signed,
+        &sku,
+        StatusCode::OK,
+        Params(query),
+        None,
+    )
+    .await
 }
 
 /// A product's page: its form, then its barcodes and lots, with a notice of what was
-/// just done or a barcode or lot form sent back with its reason (and `status`).
+/// just done (`done=` in the query) or a barcode or lot form sent back with its reason
+/// (and `status`); a barcode or lot CSV when the query asks for one.
 pub(super) async fn product_page(
     state: &AppState,
     lang: Lang,
     signed: &Signed,
     sku: &str,
     status: StatusCode,
-    notice: Option<&'static str>,
+    query: Params,
     returned: Option<Returned>,
 ) -> Response {
+    let notice = query.get("done").and_then(forms::notice_of);
+    // The notice is said once; the rest of the query is the tables'.
+    let params = Params(query.0.into_iter().filter(|(k, _)| k != "done").collect());
     let found = async {
         let client = state.pool.get().await?;
         let Some(p) = product(&**client, sku).await? else {
@@ -106,13 +120,22 @@ pub(super) async fn product_page(
     };
     match found.await {
         Ok(Some((p, barcodes, lots))) => {
+            let mut barcodes = forms::barcodes_table(lang, signed, sku, barcodes);
+            let mut lots = forms::lots_table(lang, signed, sku, lots, returned.as_ref());
+            for table in [&mut barcodes, &mut lots] {
+                match table.prepare(&params) {
+                    Ok(true) => return table.csv_response(&format!("product-{}", table.id)),
+                    Ok(false) => {}
+                    Err(e) => return bad_query(lang, signed, &e.reason(lang)),
+                }
+            }
             let body = html! {
                 @if let Some(key) = notice {
                     p.notice role="status" { (lang.t(key)) }
                 }
                 (form(lang, signed, &product_to_fields(&p), false, None))
-                (forms::barcodes_section(lang, signed, sku, &barcodes, returned.as_ref()))
-                (forms::lots_section(lang, signed, &p, &lots, returned.as_ref()))
+                (forms::barcodes_section(lang, signed, &params, &barcodes, sku, returned.as_ref()))
+                (forms::lots_section(lang, signed, &params, &lots, &p, returned.as_ref()))
             };
             let markup = page(lang, Some(signed), &p.name, PATH, body);
             (status, Html(markup.into_string())).into_response()

@@ -11,6 +11,7 @@ use super::catalog_code_forms::Returned;
 use crate::catalog::codes::CodeRefusal;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
+use crate::console::table::Params;
 use crate::console::{csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
@@ -60,7 +61,7 @@ pub async fn answer(
                 signed,
                 sku,
                 StatusCode::BAD_REQUEST,
-                None,
+                Params::default(),
                 Some(returned),
             )
             .await

@@ -11,7 +11,9 @@ use tokio_postgres::GenericClient;
 
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
-use crate::console::table::{Around, Cell, Column, Kind, Listing, Params, Row, SHOWN_MAX, Table};
+use crate::console::table::{
+    Around, Cell, Column, Kind, Listing, Names, Params, Row, SHOWN_MAX, Table,
+};
 use crate::console::{page_error, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
@@ -57,6 +59,7 @@ fn table(lang: Lang, products: &[Product]) -> Table {
     };
     Table {
         id: "products",
+        names: Names::Main,
         columns: vec![
             column("sku", Kind::Text),
             column("name", Kind::Text),

@@ -12,7 +12,7 @@ use crate::auth::is_valid_id;
 use crate::console::filters;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
-use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table};
+use crate::console::table::{Cell, Column, Kind, Listing, Names, Params, Row, Table};
 use crate::console::{forbidden, page_error, stores};
 use crate::error::DbError;
 use crate::state::AppState;
@@ -131,6 +131,7 @@ fn table(lang: Lang, closes: Vec<Close>) -> Table {
     };
     Table {
         id: "closes",
+        names: Names::Main,
         columns: vec![
             column("store", Kind::Text),
             column("business_date", Kind::Date),

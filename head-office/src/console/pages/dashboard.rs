@@ -13,7 +13,7 @@ use crate::aggregates::{self, StoreFigures};
 use crate::console::chart::{self, Bar};
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
-use crate::console::table::{Around, Cell, Column, Kind, Listing, Params, Row, Table};
+use crate::console::table::{Around, Cell, Column, Kind, Listing, Names, Params, Row, Table};
 use crate::console::{chain_today, forbidden, page_error};
 use crate::console::{filters, stores};
 use crate::error::DbError;
@@ -77,6 +77,8 @@ struct Figures {
     week_by_store: Vec<(String, StoreFigures)>,
     by_hour: Vec<(i16, StoreFigures)>,
     by_day: Vec<(NaiveDate, StoreFigures)>,
+    /// Monday to the date asked.
+    week: Range,
 }
 
 async fn figures(state: &AppState, scope: &Scope, date: NaiveDate) -> Result<Figures, DbError> {
@@ -96,6 +98,7 @@ async fn figures(state: &AppState, scope: &Scope, date: NaiveDate) -> Result<Fig
         week_by_store: read::by_store(&**client, scope, week).await?,
         by_hour: read::by_hour(&**client, scope, date).await?,
         by_day: read::by_day(&**client, scope, week).await?,
+        week,
     })
 }
 
@@ -119,6 +122,7 @@ fn table(lang: Lang, rows: Vec<(String, StoreFigures)>) -> Table {
     };
     Table {
         id: "by-store",
+        names: Names::Main,
         columns: vec![
             column("store", Kind::Text),
             column("sales_count", Kind::Number),
@@ -195,7 +199,7 @@ fn charts(lang: Lang, figures: &Figures) -> Markup {
     html! {
         div.charts {
             (chart::bars("chart-by-hour", &lang.t("dashboard.chart_by_hour"), &hours))
-            (chart::bars("chart-by-day", &lang.t("dashboard.chart_by_day"), &days))
+            (chart::bars("chart-by-day", &week_text(lang, "dashboard.chart_by_day", &figures.week), &days))
         }
     }
 }
@@ -260,10 +264,16 @@ pub async fn show(
     let before = html! {
         div.summaries {
             (summary(lang, "day", &lang.tf("dashboard.day_of", &[("date", &filters.date.to_string())]), &day_total))
-            (summary(lang, "week", &lang.t("dashboard.this_week"), &week_total))
+            (summary(lang, "week", &week_text(lang, "dashboard.week_of", &figures.week), &week_total))
         }
         (charts(lang, &figures))
-        h2 { (lang.t(if filters.period == Period::Week { "dashboard.by_store_week" } else { "dashboard.by_store_day" })) }
+        h2 {
+            @if filters.period == Period::Week {
+                (week_text(lang, "dashboard.by_store_week", &figures.week))
+            } @else {
+                (lang.tf("dashboard.by_store_day", &[("date", &filters.date.to_string())]))
+            }
+        }
     };
     let rows = match filters.period {
         Period::Day => figures.day_by_store,
@@ -277,6 +287,12 @@ pub async fn show(
             ..Around::none()
         },
     )
+}
+
+/// A heading naming the week's first and last day: a past date's week is not "this week".
+fn week_text(lang: Lang, key: &str, week: &Range) -> String {
+    let (from, to) = (week.from.to_string(), week.to.to_string());
+    lang.tf(key, &[("from", &from), ("to", &to)])
 }
 
 #[cfg(test)]

@@ -8,26 +8,25 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
+use super::member_ledger::{ledger, ledger_table};
 use crate::console::adjustment::{Adjusted, adjust_points};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::Signed;
-use crate::console::table::{Cell, Column, Kind, Listing, Params, Row, Table};
+use crate::console::table::{self, Cell, Column, Kind, Listing, Names, Params, Row, Table};
 use crate::console::users::{Role, User};
-use crate::console::{csrf_refused, forbidden, page_error, problem_page, url_part};
+use crate::console::{bad_query, csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
 use pos_domain::member::mask_phone;
 
 const PATH: &str = "/members";
-/// Most ledger entries a member's page lists, newest first.
-const LEDGER_SHOWN: i64 = 500;
 
 /// Full phone numbers and names are for admins; everyone else sees them masked.
 pub fn may_see_personal_data(user: &User) -> bool {
@@ -109,6 +108,7 @@ fn table(lang: Lang, user: &User, found: &[MemberRow]) -> Table {
     };
     Table {
         id: "members",
+        names: Names::Main,
         columns: vec![
             column("card", Kind::Text),
             column("name", Kind::Text),
@@ -175,52 +175,21 @@ pub async fn list(
     }
 }
 
-struct LedgerRow {
-    recorded_at: DateTime<Utc>,
-    store_id: String,
-    entry: String,
-    points: i64,
-    balance_after: i64,
-    document_id: Uuid,
-    /// The document's kind and its till, where it is a till's document.
-    document: Option<(String, String, i64)>,
+/// What the member's page says above the profile, and its status.
+struct Said {
+    status: StatusCode,
+    notice: Option<String>,
+    problem: Option<String>,
 }
 
-/// The member's ledger, newest first; a store manager's only at their stores.
-async fn ledger(
-    client: &impl GenericClient,
-    member_id: &str,
-    stores: Option<&[String]>,
-) -> Result<Vec<LedgerRow>, DbError> {
-    let rows = client
-        .query(
-            "SELECT l.recorded_at, l.store_id, l.entry, l.points, l.balance_after, l.document_id,
-                    d.kind, d.terminal_id, d.sequence
-             FROM point_ledger l LEFT JOIN documents d ON d.id = l.document_id
-             WHERE l.member_id = $1 AND ($3::text[] IS NULL OR l.store_id = ANY($3))
-             ORDER BY l.recorded_at DESC, l.document_id LIMIT $2",
-            &[&member_id, &LEDGER_SHOWN, &stores],
-        )
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| LedgerRow {
-            recorded_at: r.get(0),
-            store_id: r.get(1),
-            entry: r.get(2),
-            points: r.get(3),
-            balance_after: r.get(4),
-            document_id: r.get(5),
-            document: r
-                .get::<_, Option<String>>(6)
-                .map(|kind| (kind, r.get(7), r.get(8))),
-        })
-        .collect())
-}
-
-#[derive(Deserialize)]
-pub struct Flash {
-    adjusted: Option<Uuid>,
+impl Said {
+    fn refused(problem: String) -> Said {
+        Said {
+            status: StatusCode::BAD_REQUEST,
+            notice: None,
+            problem: Some(problem),
+        }
+    }
 }
 
 pub async fn show(
@@ -228,23 +197,31 @@ pub async fn show(
     lang: Lang,
     signed: Signed,
     Path(id): Path<String>,
-    Query(flash): Query<Flash>,
+    Query(raw): Query<Vec<(String, String)>>,
 ) -> Response {
+    // `adjusted` is the notice after an adjustment, said once; the rest is the ledger's.
+    let (flash, query): (Vec<_>, Vec<_>) = raw.into_iter().partition(|(k, _)| k == "adjusted");
     let notice = flash
-        .adjusted
+        .first()
+        .and_then(|(_, v)| v.parse::<Uuid>().ok())
         .map(|d| lang.tf("members.adjusted", &[("document", &d.to_string())]));
-    member_page(&state, lang, &signed, &id, StatusCode::OK, notice, None).await
+    let said = Said {
+        status: StatusCode::OK,
+        notice,
+        problem: None,
+    };
+    member_page(&state, lang, &signed, &id, &Params(query), said).await
 }
 
-/// The member's page with an optional notice or problem, or 404.
+/// The member's page with an optional notice or problem, or 404; the ledger's CSV when
+/// the query asks for it.
 async fn member_page(
     state: &AppState,
     lang: Lang,
     signed: &Signed,
     id: &str,
-    status: StatusCode,
-    notice: Option<String>,
-    problem: Option<String>,
+    params: &Params,
+    said: Said,
 ) -> Response {
     let loaded = async {
         let client = state.pool.get().await?;
@@ -264,17 +241,26 @@ async fn member_page(
     .await;
     match loaded {
         Ok((Some(member), entries)) => {
+            let mut ledger = ledger_table(lang, entries);
+            match ledger.prepare(params) {
+                Ok(true) => return ledger.csv_response("member-ledger"),
+                Ok(false) => {}
+                Err(e) => return bad_query(lang, signed, &e.reason(lang)),
+            }
+            let path = format!("{PATH}/{}", url_part(&member.id));
             let body = html! {
-                @if let Some(notice) = &notice { p.notice role="status" { (notice) } }
-                @if let Some(problem) = &problem { p.problem role="alert" { (problem) } }
-                (profile(lang, &signed.user, &member, &entries))
+                @if let Some(notice) = &said.notice { p.notice role="status" { (notice) } }
+                @if let Some(problem) = &said.problem { p.problem role="alert" { (problem) } }
+                (profile(lang, &signed.user, &member))
+                h2 { (lang.t("members.ledger")) }
+                (table::part(lang, &path, params, &ledger))
                 @if may_adjust_points(&signed.user) {
                     (adjust_form(lang, signed, &member.id))
                 }
             };
             let title = format!("{} · {}", lang.t("members.title"), member.card_no);
             (
-                status,
+                said.status,
                 Html(page(lang, Some(signed), &title, PATH, body).into_string()),
             )
                 .into_response()
@@ -331,16 +317,8 @@ pub async fn adjust(
         Ok(p) if p != 0 && !reason.is_empty() => p,
         _ => {
             let problem = lang.t("members.adjust_invalid");
-            return member_page(
-                &state,
-                lang,
-                &signed,
-                &id,
-                StatusCode::BAD_REQUEST,
-                None,
-                Some(problem),
-            )
-            .await;
+            let said = Said::refused(problem);
+            return member_page(&state, lang, &signed, &id, &Params::default(), said).await;
         }
     };
     let done = async {
@@ -377,16 +355,8 @@ pub async fn adjust(
             .into_response(),
         Ok(Some(Adjusted::Refused(why))) => {
             let problem = lang.tf("members.adjust_refused", &[("why", &why)]);
-            member_page(
-                &state,
-                lang,
-                &signed,
-                &id,
-                StatusCode::BAD_REQUEST,
-                None,
-                Some(problem),
-            )
-            .await
+            let said = Said::refused(problem);
+            member_page(&state, lang, &signed, &id, &Params::default(), said).await
         }
         Ok(None) => problem_page(
             StatusCode::NOT_FOUND,
@@ -405,7 +375,7 @@ async fn balance(client: &impl GenericClient, id: &str) -> Result<Option<i64>, D
         .map(|r| r.get(0)))
 }
 
-fn profile(lang: Lang, user: &User, m: &MemberRow, entries: &[LedgerRow]) -> Markup {
+fn profile(lang: Lang, user: &User, m: &MemberRow) -> Markup {
     html! {
         dl {
             dt { (lang.t("members.card")) } dd { (m.card_no) }
@@ -414,30 +384,6 @@ fn profile(lang: Lang, user: &User, m: &MemberRow, entries: &[LedgerRow]) -> Mar
             dt { (lang.t("members.tier")) } dd { (m.tier) }
             dt { (lang.t("members.balance")) } dd { (m.points_balance) }
         }
-        h2 { (lang.t("members.ledger")) }
-        div.scroll { table id="ledger" {
-            thead { tr {
-                th { (lang.t("audit.at")) } th { (lang.t("tills.store")) }
-                th { (lang.t("members.entry")) } th { (lang.t("members.points")) }
-                th { (lang.t("members.balance_after")) } th { (lang.t("tills.document")) }
-            } }
-            tbody {
-                @for e in entries {
-                    tr {
-                        td { (e.recorded_at.format("%Y-%m-%d %H:%M:%S")) } td { (e.store_id) }
-                        td { (e.entry) } td { (e.points) } td { (e.balance_after) }
-                        td {
-                            @match &e.document {
-                                Some((kind, terminal, sequence)) => {
-                                    (kind) " " (e.store_id) "/" (terminal) " #" (sequence)
-                                }
-                                None => (e.document_id),
-                            }
-                        }
-                    }
-                }
-            }
-        } }
     }
 }
 

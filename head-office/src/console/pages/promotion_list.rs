@@ -11,7 +11,7 @@ use crate::catalog::promotions;
 use crate::console::i18n::Lang;
 use crate::console::promotion_form::kind_code;
 use crate::console::session::Signed;
-use crate::console::table::{Around, Cell, Column, Kind, Listing, Params, Row, Table};
+use crate::console::table::{Around, Cell, Column, Kind, Listing, Names, Params, Row, Table};
 use crate::console::{page_error, url_part};
 use crate::state::AppState;
 
@@ -64,6 +64,7 @@ fn table(lang: Lang, list: &[Promotion], now: NaiveDateTime) -> Table {
     };
     Table {
         id: "promotions",
+        names: Names::Main,
         columns: [
             "id",
             "name",

@@ -16,7 +16,7 @@ use crate::aggregates::read::{self, Range, Scope};
 use crate::aggregates::{SkuFigures, StoreFigures};
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
-use crate::console::table::{Around, Cell, Column, Kind, Listing, Params, Row, Table};
+use crate::console::table::{Around, Cell, Column, Kind, Listing, Names, Params, Row, Table};
 use crate::console::{chain_today, forbidden, page_error};
 use crate::console::{filters, stores};
 use crate::error::DbError;
@@ -140,6 +140,7 @@ async fn best_sellers(
     rows.sort_by(|a, b| b.1.amount.cmp(&a.1.amount).then_with(|| a.0.cmp(&b.0)));
     Ok(Table {
         id: "report",
+        names: Names::Main,
         columns: columns(
             lang,
             Report::BestSellers,
@@ -194,6 +195,7 @@ async fn store_comparison(
     let all_net = all.net_amount().unwrap_or(Decimal::ZERO);
     Ok(Table {
         id: "report",
+        names: Names::Main,
         columns: columns(
             lang,
             Report::Stores,
@@ -241,6 +243,7 @@ async fn promotions(
     let rows = read::by_promotion(client, scope, range).await?;
     Ok(Table {
         id: "report",
+        names: Names::Main,
         columns: columns(
             lang,
             Report::Promotions,
@@ -298,6 +301,7 @@ async fn categories(
     }
     Ok(Table {
         id: "report",
+        names: Names::Main,
         columns: columns(
             lang,
             Report::Categories,

@@ -11,7 +11,9 @@ use tokio_postgres::GenericClient;
 use crate::auth::is_valid_id;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
-use crate::console::table::{Around, Cell, Column, Kind, Listing, Params, Row, SHOWN_MAX, Table};
+use crate::console::table::{
+    Around, Cell, Column, Kind, Listing, Names, Params, Row, SHOWN_MAX, Table,
+};
 use crate::console::{forbidden, page_error, stores};
 use crate::error::DbError;
 use crate::state::AppState;
@@ -181,6 +183,7 @@ fn table(lang: Lang, holdings: Vec<Holding>, today: NaiveDate, soon: i64) -> Tab
     };
     Table {
         id: "stock",
+        names: Names::Main,
         columns: vec![
             column("store", Kind::Text),
             column("sku", Kind::Text),

@@ -10,22 +10,22 @@ use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use maud::{Markup, html};
+use maud::html;
 use serde_json::json;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
+use super::tills_sections;
 use crate::console::adjustment::HQ_STORE;
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::{CsrfForm, Signed};
 use crate::console::table::{
-    Cell, Column, Kind, Listing, Params, Row, SHOWN_MAX, Table, filter_form,
+    self, Cell, Column, Kind, Listing, Names, Params, Row, Table, filter_form,
 };
-use crate::console::users::User;
 use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page};
 use crate::error::DbError;
-use crate::reports::{self, OverdraftReview, ReviewOutcome};
+use crate::reports::{self, ReviewOutcome};
 use crate::state::AppState;
 
 const PATH: &str = "/tills";
@@ -86,19 +86,18 @@ async fn terminals(
 }
 
 /// A document head office rejected and no later send resolved.
-struct OpenRejection {
-    store_id: String,
-    terminal_id: String,
-    sequence: Option<i64>,
-    kind: String,
-    reason: String,
-    times: i32,
-    last_rejected_at: DateTime<Utc>,
+pub(super) struct OpenRejection {
+    pub store_id: String,
+    pub terminal_id: String,
+    pub sequence: Option<i64>,
+    pub kind: String,
+    pub reason: String,
+    pub times: i32,
+    pub last_rejected_at: DateTime<Utc>,
 }
 
-/// The open rejections of `stores` (all when `None`), per terminal in sequence order, at
-/// most [`SHOWN_MAX`] + 1 (so the page can say there are more).
-async fn open_rejections(
+/// The open rejections of `stores` (all when `None`), per terminal in sequence order.
+pub(super) async fn open_rejections(
     client: &impl GenericClient,
     stores: Option<&[String]>,
 ) -> Result<Vec<OpenRejection>, DbError> {
@@ -108,9 +107,8 @@ async fn open_rejections(
              FROM rejected_documents
              WHERE resolved_at IS NULL AND ($1::text[] IS NULL OR store_id = ANY($1))
                AND store_id <> $2
-             ORDER BY store_id, terminal_id, sequence NULLS LAST, document_id
-             LIMIT $3",
-            &[&stores, &HQ_STORE, &(SHOWN_MAX as i64 + 1)],
+             ORDER BY store_id, terminal_id, sequence NULLS LAST, document_id",
+            &[&stores, &HQ_STORE],
         )
         .await?;
     Ok(rows
@@ -127,7 +125,7 @@ async fn open_rejections(
         .collect())
 }
 
-fn when(lang: Lang, at: Option<DateTime<Utc>>) -> String {
+pub(super) fn when(lang: Lang, at: Option<DateTime<Utc>>) -> String {
     at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_else(|| lang.t("tills.never"))
 }
@@ -141,6 +139,7 @@ fn terminals_table(lang: Lang, rows: Vec<TerminalRow>) -> Table {
     };
     Table {
         id: "terminals",
+        names: Names::Main,
         columns: vec![
             column("store", Kind::Text),
             column("terminal", Kind::Text),
@@ -217,156 +216,47 @@ pub async fn show(
         params: &params,
         fields: html! {},
     };
-    let wants_csv = match params.wants_csv() {
-        Ok(w) => w,
-        Err(e) => return listing.refused(&[e.reason(lang)]),
-    };
     let found = async {
         let client = state.pool.get().await?;
         let rows = terminals(&**client, signed.user.store_filter()).await?;
-        Ok::<_, DbError>((client, rows))
+        let parts = tills_sections::tables(&**client, lang, &signed).await?;
+        Ok::<_, DbError>((rows, parts))
     };
-    let (client, rows) = match found.await {
+    let (rows, mut parts) = match found.await {
         Ok(found) => found,
         Err(e) => return page_error(e),
     };
+    // Whether each part had rows before the query filtered them.
+    let had_rows = parts.each_ref().map(|t| !t.rows.is_empty());
     let mut table = terminals_table(lang, rows);
-    if let Err(e) = table.apply(&params) {
-        return listing.refused(&[e.reason(lang)]);
-    }
-    if wants_csv {
-        return table.csv_response("tills");
-    }
-    match sections(&**client, lang, &signed).await {
-        Ok(sections) => {
-            let body = html! {
-                @if let Some(document) = flash.reviewed {
-                    p.notice role="status" { (lang.tf("tills.reviewed", &[("document", &document.to_string())])) }
-                }
-                @if let Some(document) = flash.already {
-                    p.notice role="status" { (lang.tf("tills.already_reviewed", &[("document", &document.to_string())])) }
-                }
-                (filter_form(lang, PATH, &params, html! {}))
-                (table.render(lang, &params))
-                (sections)
-            };
-            let markup = page(lang, Some(&signed), &lang.t("tills.title"), PATH, body);
-            Html(markup.into_string()).into_response()
-        }
-        Err(e) => page_error(e),
-    }
-}
-
-/// Everything below the terminals table: open rejections, gaps and overdrafts, each
-/// limited to the stores the person sees.
-async fn sections(
-    client: &impl GenericClient,
-    lang: Lang,
-    signed: &Signed,
-) -> Result<Markup, DbError> {
-    let user = &signed.user;
-    let rejections = open_rejections(client, user.store_filter()).await?;
-    let gaps: Vec<_> = reports::open_gaps(client, None)
-        .await?
-        .into_iter()
-        .filter(|g| user.sees_store(&g.store_id))
-        .collect();
-    let overdrafts: Vec<OverdraftReview> = reports::overdrafts(client)
-        .await?
-        .into_iter()
-        .filter(|o| user.sees_store(&o.store_id))
-        .collect();
-    Ok(html! {
-        (rejections_section(lang, &rejections))
-        h2 { (lang.t("tills.gaps_title")) }
-        @if gaps.is_empty() {
-            p { (lang.t("tills.none")) }
-        } @else {
-            table id="gaps" {
-                thead { tr { th { (lang.t("tills.store")) } th { (lang.t("tills.terminal")) } th { (lang.t("tills.gaps_title")) } } }
-                tbody {
-                    @for g in &gaps {
-                        tr {
-                            td { (g.store_id) } td { (g.terminal_id) }
-                            td { (lang.tf("tills.gap_range", &[("from", &g.from_sequence.to_string()), ("to", &g.to_sequence.to_string())])) }
-                        }
-                    }
-                }
-            }
-        }
-        (overdrafts_section(lang, signed, user, &overdrafts))
-    })
-}
-
-fn rejections_section(lang: Lang, rejections: &[OpenRejection]) -> Markup {
-    html! {
-        h2 { (lang.t("tills.rejections_title")) }
-        @if rejections.is_empty() {
-            p { (lang.t("tills.none")) }
-        } @else {
-            @if rejections.len() > SHOWN_MAX {
-                p.notice { (lang.tf("tills.rejections_more", &[("shown", &SHOWN_MAX.to_string())])) }
-            }
-            table id="rejections" {
-                thead { tr {
-                    th { (lang.t("tills.store")) } th { (lang.t("tills.terminal")) }
-                    th { (lang.t("tills.sequence")) } th { (lang.t("tills.kind")) }
-                    th { (lang.t("tills.reason")) } th { (lang.t("tills.tries")) }
-                    th { (lang.t("tills.last_rejected")) }
-                } }
-                tbody {
-                    @for r in rejections.iter().take(SHOWN_MAX) {
-                        tr {
-                            td { (r.store_id) } td { (r.terminal_id) }
-                            td { @if let Some(n) = r.sequence { (n) } }
-                            td { (r.kind) } td { (r.reason) } td { (r.times) }
-                            td { (when(lang, Some(r.last_rejected_at))) }
-                        }
-                    }
-                }
-            }
+    for one in std::iter::once(&mut table).chain(parts.iter_mut()) {
+        match one.prepare(&params) {
+            Err(e) => return listing.refused(&[e.reason(lang)]),
+            Ok(true) if one.names == Names::Main => return one.csv_response("tills"),
+            Ok(true) => return one.csv_response(&format!("tills-{}", one.id)),
+            Ok(false) => {}
         }
     }
-}
-
-fn overdrafts_section(
-    lang: Lang,
-    signed: &Signed,
-    user: &User,
-    overdrafts: &[OverdraftReview],
-) -> Markup {
-    html! {
-        h2 { (lang.t("tills.overdrafts_title")) }
-        @if overdrafts.is_empty() {
-            p { (lang.t("tills.none")) }
-        } @else {
-            table id="overdrafts" {
-                thead { tr {
-                    th { (lang.t("tills.store")) } th { (lang.t("tills.member")) }
-                    th { (lang.t("tills.document")) } th { (lang.t("tills.redeemed")) }
-                    th { (lang.t("tills.flagged")) } th {}
-                } }
-                tbody {
-                    @for o in overdrafts {
-                        tr {
-                            td { (o.store_id) "/" (o.terminal_id) } td { (o.member_id) }
-                            td { (o.document_id) }
-                            td { (o.points_redeemed) " · " (lang.tf("tills.balance", &[("before", &o.balance_before.to_string()), ("after", &o.balance_after.to_string())])) }
-                            td { (when(lang, Some(o.flagged_at))) }
-                            td {
-                                @if user.may_review_overdraft(&o.store_id) {
-                                    form.inline method="post" action={ "/tills/overdrafts/" (o.document_id) "/review" } {
-                                        input type="hidden" name="csrf" value=(signed.csrf);
-                                        button type="submit" { (lang.t("tills.review")) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+    let body = html! {
+        @if let Some(document) = flash.reviewed {
+            p.notice role="status" { (lang.tf("tills.reviewed", &[("document", &document.to_string())])) }
+        }
+        @if let Some(document) = flash.already {
+            p.notice role="status" { (lang.tf("tills.already_reviewed", &[("document", &document.to_string())])) }
+        }
+        (filter_form(lang, PATH, &params, html! {}))
+        (table.render(lang, &params))
+        @for (part, had_rows) in parts.iter().zip(had_rows) {
+            h2 { (tills_sections::title(lang, part)) }
+            @if had_rows {
+                (table::part(lang, PATH, &params, part))
+            } @else {
+                p { (lang.t("tills.none")) }
             }
         }
-    }
+    };
+    let markup = page(lang, Some(&signed), &lang.t("tills.title"), PATH, body);
+    Html(markup.into_string()).into_response()
 }
 
 /// Marks an overdraft settled with the member, in one transaction with its audit entry.

@@ -14,6 +14,7 @@ fn table() -> Table {
     };
     Table {
         id: "t",
+        names: Names::Main,
         columns: vec![
             Column {
                 key: "name",

@@ -151,7 +151,7 @@ async fn an_admin_reviews_an_overdraft_with_the_button_and_the_audit_log_shows_i
 
     let rows = browser.table("table#overdrafts").await.unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
-    assert_eq!(rows[0][2], document.to_string());
+    assert_eq!(rows[0][3], document.to_string());
     browser
         .wait_for(&format!(
             "form[action='/tills/overdrafts/{document}/review'] button"

@@ -1,0 +1,161 @@
+//! The tables under the terminals on Tills and sync: open rejections, sequence gaps and
+//! overdrafts to review. Each is a part of the page (`rejections.sort`, `gaps.q`,
+//! `overdrafts.format=csv`), limited to the stores the person sees.
+
+use maud::html;
+use tokio_postgres::GenericClient;
+
+use super::tills::{OpenRejection, open_rejections, when};
+use crate::console::i18n::Lang;
+use crate::console::session::Signed;
+use crate::console::table::{Cell, Column, Kind, Names, Row, Table};
+use crate::error::DbError;
+use crate::reports::{self, OverdraftReview};
+use pos_domain::protocol::SequenceGap;
+
+/// The three tables, in the page's order.
+pub async fn tables(
+    client: &impl GenericClient,
+    lang: Lang,
+    signed: &Signed,
+) -> Result<[Table; 3], DbError> {
+    let user = &signed.user;
+    let rejections = open_rejections(client, user.store_filter()).await?;
+    let gaps: Vec<SequenceGap> = reports::open_gaps(client, None)
+        .await?
+        .into_iter()
+        .filter(|g| user.sees_store(&g.store_id))
+        .collect();
+    let overdrafts: Vec<OverdraftReview> = reports::overdrafts(client)
+        .await?
+        .into_iter()
+        .filter(|o| user.sees_store(&o.store_id))
+        .collect();
+    Ok([
+        rejections_table(lang, rejections),
+        gaps_table(lang, gaps),
+        overdrafts_table(lang, signed, overdrafts),
+    ])
+}
+
+/// The heading over each table.
+pub fn title(lang: Lang, table: &Table) -> String {
+    lang.t(&format!("tills.{}_title", table.id))
+}
+
+fn column(lang: Lang, key: &'static str, kind: Kind) -> Column {
+    Column {
+        key,
+        header: lang.t(&format!("tills.{key}")),
+        kind,
+    }
+}
+
+fn rejections_table(lang: Lang, rejections: Vec<OpenRejection>) -> Table {
+    Table {
+        id: "rejections",
+        names: Names::Part,
+        columns: vec![
+            column(lang, "store", Kind::Text),
+            column(lang, "terminal", Kind::Text),
+            column(lang, "sequence", Kind::Number),
+            column(lang, "kind", Kind::Text),
+            column(lang, "reason", Kind::Text),
+            column(lang, "tries", Kind::Number),
+            column(lang, "last_rejected", Kind::Text),
+        ],
+        rows: rejections
+            .into_iter()
+            .map(|r| Row {
+                flagged: false,
+                cells: vec![
+                    Cell::Text(r.store_id),
+                    Cell::Text(r.terminal_id),
+                    r.sequence.map_or(Cell::Empty, Cell::Number),
+                    Cell::Text(r.kind),
+                    Cell::Text(r.reason),
+                    Cell::Number(i64::from(r.times)),
+                    Cell::Text(when(lang, Some(r.last_rejected_at))),
+                ],
+            })
+            .collect(),
+    }
+}
+
+fn gaps_table(lang: Lang, gaps: Vec<SequenceGap>) -> Table {
+    let number = |n: u64| Cell::Number(i64::try_from(n).unwrap_or(i64::MAX));
+    Table {
+        id: "gaps",
+        names: Names::Part,
+        columns: vec![
+            column(lang, "store", Kind::Text),
+            column(lang, "terminal", Kind::Text),
+            column(lang, "gap_from", Kind::Number),
+            column(lang, "gap_to", Kind::Number),
+            column(lang, "gap_missing", Kind::Number),
+        ],
+        rows: gaps
+            .into_iter()
+            .map(|g| Row {
+                flagged: false,
+                cells: vec![
+                    Cell::Text(g.store_id),
+                    Cell::Text(g.terminal_id),
+                    number(g.from_sequence),
+                    number(g.to_sequence),
+                    number(
+                        g.to_sequence
+                            .saturating_sub(g.from_sequence)
+                            .saturating_add(1),
+                    ),
+                ],
+            })
+            .collect(),
+    }
+}
+
+fn overdrafts_table(lang: Lang, signed: &Signed, overdrafts: Vec<OverdraftReview>) -> Table {
+    let user = &signed.user;
+    Table {
+        id: "overdrafts",
+        names: Names::Part,
+        columns: vec![
+            column(lang, "store", Kind::Text),
+            column(lang, "terminal", Kind::Text),
+            column(lang, "member", Kind::Text),
+            column(lang, "document", Kind::Text),
+            column(lang, "redeemed", Kind::Number),
+            column(lang, "balance_before", Kind::Number),
+            column(lang, "balance_after", Kind::Number),
+            column(lang, "flagged", Kind::Text),
+            column(lang, "action", Kind::Action),
+        ],
+        rows: overdrafts
+            .into_iter()
+            .map(|o| {
+                let review = html! {
+                    @if user.may_review_overdraft(&o.store_id) {
+                        form.inline method="post" action={ "/tills/overdrafts/" (o.document_id) "/review" } {
+                            input type="hidden" name="csrf" value=(signed.csrf);
+                            button type="submit" { (lang.t("tills.review")) }
+                        }
+                    }
+                };
+                Row {
+                    flagged: true,
+                    cells: vec![
+                        Cell::Text(o.store_id),
+                        Cell::Text(o.terminal_id),
+                        Cell::Text(o.member_id),
+                        Cell::Text(o.document_id.to_string()),
+                        Cell::Number(o.points_redeemed),
+                        Cell::Number(o.balance_before),
+                        Cell::Number(o.balance_after),
+                        Cell::Text(when(lang, Some(o.flagged_at))),
+                        Cell::action(Cell::Empty, review),
+                    ],
+                }
+            })
+            .collect(),
+    }
+}
