@@ -155,6 +155,17 @@ async fn the_dashboard_shows_each_stores_day_from_the_aggregates_and_a_manager_o
         403
     );
 
+    // A past date's week is named by its dates, not "this week".
+    let page = wang.get("/dashboard?date=2026-11-04&period=week").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("各门店（2026-11-02 至 2026-11-04）")
+            && page.body.contains("按日销售额（2026-11-02 至 2026-11-04）")
+            && !page.body.contains("本周"),
+        "{}",
+        page.body
+    );
+
     let page = wang.get("/dashboard?date=06-12&period=year").await;
     assert_eq!(page.status, 400);
     assert!(
