@@ -80,8 +80,6 @@ impl StoreFigures {
 /// One SKU in one period: sold net of voids, and returned.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkuFigures {
-    /// The category the latest sale line gave; empty when only returns were seen.
-    pub category: String,
     pub quantity: i64,
     pub amount: Decimal,
     pub discount: Decimal,
@@ -105,6 +103,10 @@ pub type HourKey = (String, NaiveDate, i16);
 pub type DayKey = (String, NaiveDate);
 /// (scope, period, SKU or promotion id)
 pub type ScopedKey = (String, NaiveDate, String);
+/// (scope, period, SKU, category): a SKU's sales count under the category their lines
+/// carried, so a product moved to another category is mixed right on either side of the
+/// move. Returns carry no category: theirs is empty.
+pub type SkuKey = (String, NaiveDate, String, String);
 
 /// What some documents add to each row, keyed in the tables' primary-key order. Stored
 /// in the queue as JSON: each map as a list of (key, figures) pairs.
@@ -115,9 +117,9 @@ pub struct Tally {
     #[serde(with = "pairs")]
     pub store_days: BTreeMap<DayKey, StoreFigures>,
     #[serde(with = "pairs")]
-    pub sku_days: BTreeMap<ScopedKey, SkuFigures>,
+    pub sku_days: BTreeMap<SkuKey, SkuFigures>,
     #[serde(with = "pairs")]
-    pub sku_months: BTreeMap<ScopedKey, SkuFigures>,
+    pub sku_months: BTreeMap<SkuKey, SkuFigures>,
     #[serde(with = "pairs")]
     pub promotion_days: BTreeMap<ScopedKey, PromotionFigures>,
 }
@@ -226,13 +228,12 @@ impl Tally {
                 .try_fold(Decimal::ZERO, |sum, d| sum.checked_add(d.amount))
                 .ok_or(TallyOverflow { what: "discount" })?;
             let sku = SkuFigures {
-                category: line.category.clone(),
                 quantity: signed(i64::from(line.quantity), sign),
                 amount: signed_money(line.net, sign),
                 discount: signed_money(discount, sign),
                 ..SkuFigures::default()
             };
-            self.add_sku(doc, &line.sku, &sku)?;
+            self.add_sku(doc, &line.sku, &line.category, &sku)?;
             for d in &line.discounts {
                 if d.promotion_id.is_empty() {
                     continue;
@@ -259,7 +260,7 @@ impl Tally {
                 returned_amount: line.refund,
                 ..SkuFigures::default()
             };
-            self.add_sku(doc, &line.sku, &sku)?;
+            self.add_sku(doc, &line.sku, "", &sku)?;
         }
         Ok(())
     }
@@ -268,13 +269,24 @@ impl Tally {
         &mut self,
         doc: &Document,
         sku: &str,
+        category: &str,
         figures: &SkuFigures,
     ) -> Result<(), TallyOverflow> {
         let month = first_of_month(doc.business_date);
         for scope in [doc.store_id.as_str(), CHAIN] {
-            let day = (scope.to_string(), doc.business_date, sku.to_string());
-            add_sku(self.sku_days.entry(day).or_default(), figures)?;
-            let in_month = (scope.to_string(), month, sku.to_string());
+            let key = |period| {
+                (
+                    scope.to_owned(),
+                    period,
+                    sku.to_owned(),
+                    category.to_owned(),
+                )
+            };
+            add_sku(
+                self.sku_days.entry(key(doc.business_date)).or_default(),
+                figures,
+            )?;
+            let in_month = key(month);
             add_sku(self.sku_months.entry(in_month).or_default(), figures)?;
         }
         Ok(())
@@ -320,10 +332,7 @@ fn add_store(to: &mut StoreFigures, add: &StoreFigures) -> Result<(), TallyOverf
     Ok(())
 }
 
-fn add_sku(to: &mut SkuFigures, add: &SkuFigures) -> Result<(), TallyOverflow> {
-    if !add.category.is_empty() {
-        to.category.clone_from(&add.category);
-    }
+pub fn add_sku(to: &mut SkuFigures, add: &SkuFigures) -> Result<(), TallyOverflow> {
     to.quantity = sum_count(to.quantity, add.quantity, "quantity")?;
     to.amount = sum_money(to.amount, add.amount, "amount")?;
     to.discount = sum_money(to.discount, add.discount, "discount")?;

@@ -150,12 +150,22 @@ pub async fn by_hour(
     grouped(client, scope, query, (&date, &date)).await
 }
 
-/// Every SKU sold or returned in the range, with its figures (unordered).
+/// A SKU's figures under one category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkuRow {
+    pub sku: String,
+    pub category: String,
+    pub figures: SkuFigures,
+}
+
+/// Every SKU sold or returned in the range, per category its lines carried (a product
+/// moved to another category in the range has a row for each; returns are under the
+/// empty category), with its figures (unordered).
 pub async fn by_sku(
     client: &impl GenericClient,
     scope: &Scope,
     range: Range,
-) -> Result<Vec<(String, SkuFigures)>, DbError> {
+) -> Result<Vec<SkuRow>, DbError> {
     let (months_from, months_to) = range.whole_months();
     // Days before the first whole month, and from the end of the last one.
     let head_to = months_from.pred_opt().unwrap_or(months_from).min(range.to);
@@ -171,27 +181,54 @@ pub async fn by_sku(
                  SELECT sku, category, quantity, amount, discount, returned_quantity, returned_amount
                  FROM sales_by_sku_day WHERE scope = ANY($1) AND period BETWEEN $5 AND $3
              )
-             SELECT sku, max(category), sum(quantity)::int8, sum(amount)::text, sum(discount)::text,
+             SELECT sku, category, sum(quantity)::int8, sum(amount)::text, sum(discount)::text,
                     sum(returned_quantity)::int8, sum(returned_amount)::text
-             FROM parts GROUP BY sku",
+             FROM parts GROUP BY sku, category",
             &[&scope.scopes(), &range.from, &range.to, &months_from, &months_to, &head_to],
         )
         .await?;
     rows.iter()
         .map(|r| {
-            Ok((
-                r.get(0),
-                SkuFigures {
-                    category: r.get(1),
+            Ok(SkuRow {
+                sku: r.get(0),
+                category: r.get(1),
+                figures: SkuFigures {
                     quantity: r.get(2),
                     amount: money(r, 3)?,
                     discount: money(r, 4)?,
                     returned_quantity: r.get(5),
                     returned_amount: money(r, 6)?,
                 },
-            ))
+            })
         })
         .collect()
+}
+
+/// One SKU's figures over all the categories it sold under, with those categories
+/// (sorted, the empty one of returns left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkuTotal {
+    pub sku: String,
+    pub categories: Vec<String>,
+    pub figures: SkuFigures,
+}
+
+/// The rows of [`by_sku`] added up per SKU, in SKU order.
+pub fn per_sku(rows: Vec<SkuRow>) -> Result<Vec<SkuTotal>, super::TallyOverflow> {
+    let mut totals: std::collections::BTreeMap<String, SkuTotal> = Default::default();
+    for row in rows {
+        let total = totals.entry(row.sku.clone()).or_insert_with(|| SkuTotal {
+            sku: row.sku,
+            categories: Vec::new(),
+            figures: SkuFigures::default(),
+        });
+        if !row.category.is_empty() && !total.categories.contains(&row.category) {
+            total.categories.push(row.category);
+            total.categories.sort();
+        }
+        super::add_sku(&mut total.figures, &row.figures)?;
+    }
+    Ok(totals.into_values().collect())
 }
 
 /// Every promotion that gave a discount in the range, with its name where head office

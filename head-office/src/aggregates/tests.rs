@@ -84,8 +84,14 @@ fn store_day(t: &Tally) -> &StoreFigures {
     &t.store_days[&("S1".to_string(), date())]
 }
 
-fn sku_day<'a>(t: &'a Tally, scope: &str, sku: &str) -> &'a SkuFigures {
-    &t.sku_days[&(scope.to_string(), date(), sku.to_string())]
+/// A SKU's day row under `category` ("bp" for the test's sales, empty for returns).
+fn sku_day<'a>(t: &'a Tally, scope: &str, sku: &str, category: &str) -> &'a SkuFigures {
+    &t.sku_days[&(
+        scope.to_string(),
+        date(),
+        sku.to_string(),
+        category.to_string(),
+    )]
 }
 
 #[test]
@@ -100,16 +106,17 @@ fn a_sale_counts_in_its_hour_day_month_skus_and_promotions_for_the_store_and_the
     );
     assert_eq!(store_day(&t), hour);
     for scope in ["S1", CHAIN] {
-        let bp = sku_day(&t, scope, "BP");
+        let bp = sku_day(&t, scope, "BP", "bp");
         assert_eq!(
-            (bp.category.as_str(), bp.quantity, bp.amount, bp.discount),
-            ("bp", 1, dec!(180), dec!(20))
+            (bp.quantity, bp.amount, bp.discount),
+            (1, dec!(180), dec!(20))
         );
-        assert_eq!(sku_day(&t, scope, "STRIP").quantity, 2);
+        assert_eq!(sku_day(&t, scope, "STRIP", "bp").quantity, 2);
         let month = &t.sku_months[&(
             scope.to_string(),
             first_of_month(date()),
             "STRIP".to_string(),
+            "bp".to_string(),
         )];
         assert_eq!(month.amount, dec!(50));
         let p = &t.promotion_days[&(scope.to_string(), date(), "P1".to_string())];
@@ -145,7 +152,7 @@ fn a_void_takes_back_its_sales_lines_and_discount_and_counts_as_a_void() {
         (1, 1, dec!(230))
     );
     assert_eq!(day.discount_amount, Decimal::ZERO);
-    let bp = sku_day(&t, CHAIN, "BP");
+    let bp = sku_day(&t, CHAIN, "BP", "bp");
     assert_eq!(
         (bp.quantity, bp.amount, bp.discount),
         (0, Decimal::ZERO, Decimal::ZERO)
@@ -155,7 +162,7 @@ fn a_void_takes_back_its_sales_lines_and_discount_and_counts_as_a_void() {
 }
 
 #[test]
-fn a_return_counts_apart_and_keeps_the_category_a_sale_gave() {
+fn a_return_counts_apart_under_no_category_and_a_moved_product_under_each_of_its_categories() {
     let mut t = Tally::default();
     t.add(&doc(DocumentBody::Sale(sale())), None).unwrap();
     let ret = Return {
@@ -184,15 +191,51 @@ fn a_return_counts_apart_and_keeps_the_category_a_sale_gave() {
 
     let day = store_day(&t);
     assert_eq!((day.returns_count, day.returns_amount), (1, dec!(180)));
-    let bp = sku_day(&t, "S1", "BP");
+    let sold = sku_day(&t, "S1", "BP", "bp");
+    let returned = sku_day(&t, "S1", "BP", "");
+    assert_eq!((sold.quantity, sold.returned_quantity), (1, 0));
     assert_eq!(
         (
-            bp.category.as_str(),
-            bp.quantity,
-            bp.returned_quantity,
-            bp.returned_amount
+            returned.quantity,
+            returned.returned_quantity,
+            returned.returned_amount
         ),
-        ("bp", 1, 1, dec!(180))
+        (0, 1, dec!(180))
+    );
+
+    // The merchandiser moves BP to another category: the next sale counts there, the
+    // first stays where it was sold.
+    let mut moved = sale();
+    for line in &mut moved.lines {
+        line.category = "monitors".into();
+    }
+    t.add(&doc(DocumentBody::Sale(moved)), None).unwrap();
+    assert_eq!(sku_day(&t, "S1", "BP", "bp").quantity, 1);
+    assert_eq!(sku_day(&t, "S1", "BP", "monitors").quantity, 1);
+
+    let rows = t
+        .sku_days
+        .iter()
+        .filter(|((scope, ..), _)| scope == "S1")
+        .map(|((_, _, sku, category), figures)| read::SkuRow {
+            sku: sku.clone(),
+            category: category.clone(),
+            figures: figures.clone(),
+        })
+        .collect();
+    let bp = read::per_sku(rows)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.sku == "BP")
+        .unwrap();
+    assert_eq!(bp.categories, ["bp", "monitors"]);
+    assert_eq!(
+        (
+            bp.figures.quantity,
+            bp.figures.amount,
+            bp.figures.returned_quantity
+        ),
+        (2, dec!(360), 1)
     );
 }
 

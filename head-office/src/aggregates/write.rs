@@ -4,7 +4,7 @@
 
 use tokio_postgres::GenericClient;
 
-use super::{PromotionFigures, ScopedKey, SkuFigures, StoreFigures, Tally};
+use super::{PromotionFigures, ScopedKey, SkuFigures, SkuKey, StoreFigures, Tally};
 use crate::error::DbError;
 
 pub async fn write(client: &impl GenericClient, tally: &Tally) -> Result<(), DbError> {
@@ -98,16 +98,16 @@ async fn write_store<'a>(
 async fn write_skus(
     client: &impl GenericClient,
     table: &str,
-    rows: &std::collections::BTreeMap<ScopedKey, SkuFigures>,
+    rows: &std::collections::BTreeMap<SkuKey, SkuFigures>,
 ) -> Result<(), DbError> {
     let (mut scopes, mut periods, mut skus, mut categories) = (vec![], vec![], vec![], vec![]);
     let (mut quantities, mut returned_quantities) = (vec![], vec![]);
     let (mut amounts, mut discounts, mut returned_amounts) = (vec![], vec![], vec![]);
-    for ((scope, period, sku), f) in rows {
+    for ((scope, period, sku, category), f) in rows {
         scopes.push(scope.as_str());
         periods.push(*period);
         skus.push(sku.as_str());
-        categories.push(f.category.as_str());
+        categories.push(category.as_str());
         quantities.push(f.quantity);
         returned_quantities.push(f.returned_quantity);
         amounts.push(f.amount.to_string());
@@ -120,9 +120,8 @@ async fn write_skus(
          SELECT sc, p, s, c, q, rq, a::numeric, d::numeric, ra::numeric
          FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::int8[], $6::int8[],
                      $7::text[], $8::text[], $9::text[]) AS u (sc, p, s, c, q, rq, a, d, ra)
-         ORDER BY 1, 2, 3
-         ON CONFLICT (scope, period, sku) DO UPDATE SET
-             category = CASE WHEN excluded.category = '' THEN t.category ELSE excluded.category END,
+         ORDER BY 1, 2, 3, 4
+         ON CONFLICT (scope, period, sku, category) DO UPDATE SET
              quantity = t.quantity + excluded.quantity,
              returned_quantity = t.returned_quantity + excluded.returned_quantity,
              amount = t.amount + excluded.amount,

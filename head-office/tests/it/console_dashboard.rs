@@ -284,11 +284,13 @@ async fn aggregate_rows(ho: &HeadOffice) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_rebuild_and_migration_5_give_the_rows_ingest_kept_and_a_resend_changes_none() {
+async fn a_rebuild_and_migrations_5_and_7_give_the_rows_ingest_kept_and_a_resend_changes_none() {
     let ho = HeadOffice::start().await;
     a_day_of_two_stores(&ho).await;
     let kept = aggregate_rows(&ho).await;
-    assert_eq!(kept.len(), 2 + 2 + 6 + 6 + 2, "{kept:#?}");
+    // SKU rows (day and month alike): BP, STRIP and MASK sold, for the store and the
+    // chain, and STRIP's return under no category for S001 and the chain.
+    assert_eq!(kept.len(), 2 + 2 + 8 + 8 + 2, "{kept:#?}");
 
     // The same documents again are duplicates: no figure moves.
     let token = ho.enroll("S003", TERMINAL).await;
@@ -321,18 +323,19 @@ async fn a_rebuild_and_migration_5_give_the_rows_ingest_kept_and_a_resend_change
     tx.commit().await.unwrap();
     assert_eq!(aggregate_rows(&ho).await, with_s003);
 
-    // A head office at version 4 with these documents gets the same rows from migration 5.
+    // A head office at version 4 with these documents gets the same rows from migrations
+    // 5 (the tables) and 7 (SKU rows by category, and the rebuild).
     client
         .batch_execute(
             "DROP TABLE sales_by_store_hour, sales_by_store_day, sales_by_sku_day,
                         sales_by_sku_month, sales_by_promotion_day, sales_tally_queue;
-             DELETE FROM schema_version WHERE version = 5;",
+             DELETE FROM schema_version WHERE version IN (5, 7);",
         )
         .await
         .unwrap();
     assert_eq!(
         head_office::db::migrate(&mut client).await.unwrap(),
-        vec![5]
+        vec![5, 7]
     );
     assert_eq!(aggregate_rows(&ho).await, with_s003);
     ho.stop().await;
@@ -415,9 +418,47 @@ async fn ranges_across_months_count_each_sale_once() {
             let rows = read::by_sku(&**client, &scope, Range { from, to })
                 .await
                 .unwrap();
-            let quantity: i64 = rows.iter().map(|(_, f)| f.quantity).sum();
+            let quantity: i64 = rows.iter().map(|r| r.figures.quantity).sum();
             assert_eq!(quantity, sold, "{from} to {to}, {scope:?}");
         }
     }
+    ho.stop().await;
+}
+
+/// The merchandiser moves MASK to another category during the day: the category mix
+/// counts each sale under the category it was sold in, and best sellers names both.
+#[tokio::test]
+async fn a_product_moved_to_another_category_mixes_under_each_and_sells_as_one() {
+    let ho = HeadOffice::start().await;
+    a_day_of_two_stores(&ho).await;
+    let s002 = ho.enroll("S002", "T02").await;
+    let mut moved = sale(&[item("MASK", 5, "1.00")], None, 0, 0);
+    moved.lines[0].category = "masks".into();
+    let mut after_the_move = today("S002", 1, DocumentBody::Sale(moved));
+    after_the_move.terminal_id = "T02".into();
+    all_accepted(
+        &ho.submit(&s002, &batch("S002", "T02", vec![after_the_move]))
+            .await,
+    );
+    let mut wang = ho.signed_in("wang").await;
+    let csv = export(&ho.base_url, &wang, "/reports?report=categories&format=csv").await;
+    assert_eq!(
+        csv.rows().1,
+        vec![
+            row(&["devices", "11", "190.00", "97.44"]),
+            row(&["masks", "5", "5.00", "2.56"]),
+        ]
+    );
+    let page = wang.get("/reports?q=MASK").await;
+    let rows = html_rows(&page.body, "report");
+    assert_eq!(rows.len(), 1, "one row for the SKU: {rows:?}");
+    assert_eq!(
+        (
+            rows[0][3].as_str(),
+            rows[0][4].as_str(),
+            rows[0][5].as_str()
+        ),
+        ("devices / masks", "15", "15.00")
+    );
     ho.stop().await;
 }

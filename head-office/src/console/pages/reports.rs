@@ -12,8 +12,8 @@ use maud::{Markup, html};
 use rust_decimal::Decimal;
 
 use crate::aggregates;
+use crate::aggregates::StoreFigures;
 use crate::aggregates::read::{self, Range, Scope};
-use crate::aggregates::{SkuFigures, StoreFigures};
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::table::{Around, Cell, Column, Kind, Listing, Names, Params, Row, Table};
@@ -123,21 +123,26 @@ fn percent(part: Decimal, whole: Decimal) -> Cell {
         .map_or(Cell::Empty, |p| Cell::Money(p.round_dp(2)))
 }
 
+fn text_or_empty(text: String) -> Cell {
+    if text.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(text)
+    }
+}
+
 async fn best_sellers(
     client: &impl tokio_postgres::GenericClient,
     lang: Lang,
     scope: &Scope,
     range: Range,
 ) -> Result<Table, DbError> {
-    let skus = read::by_sku(client, scope, range).await?;
-    let names = read::product_names(
-        client,
-        &skus.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(),
-    )
-    .await?;
-    let mut rows: Vec<(String, SkuFigures)> = skus;
+    let mut rows = read::per_sku(read::by_sku(client, scope, range).await?)
+        .map_err(|e| DbError::Corrupt(format!("the SKUs' figures: {e}")))?;
+    let skus: Vec<String> = rows.iter().map(|r| r.sku.clone()).collect();
+    let names = read::product_names(client, &skus).await?;
     // The default order: amount, largest first; sorting by quantity is a click away.
-    rows.sort_by(|a, b| b.1.amount.cmp(&a.1.amount).then_with(|| a.0.cmp(&b.0)));
+    rows.sort_by(|a, b| (b.figures.amount.cmp(&a.figures.amount)).then_with(|| a.sku.cmp(&b.sku)));
     Ok(Table {
         id: "report",
         names: Names::Main,
@@ -159,23 +164,23 @@ async fn best_sellers(
         rows: rows
             .into_iter()
             .enumerate()
-            .map(|(i, (sku, f))| Row {
-                flagged: false,
-                cells: vec![
-                    Cell::Number(i as i64 + 1),
-                    Cell::Text(sku.clone()),
-                    names.get(&sku).cloned().map_or(Cell::Empty, Cell::Text),
-                    if f.category.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(f.category)
-                    },
-                    Cell::Number(f.quantity),
-                    Cell::Money(f.amount),
-                    Cell::Money(f.discount),
-                    Cell::Number(f.returned_quantity),
-                    Cell::Money(f.returned_amount),
-                ],
+            .map(|(i, row)| {
+                let f = row.figures;
+                Row {
+                    flagged: false,
+                    cells: vec![
+                        Cell::Number(i as i64 + 1),
+                        Cell::Text(row.sku.clone()),
+                        names.get(&row.sku).cloned().map_or(Cell::Empty, Cell::Text),
+                        // Usually one; two when the product moved category in the range.
+                        text_or_empty(row.categories.join(" / ")),
+                        Cell::Number(f.quantity),
+                        Cell::Money(f.amount),
+                        Cell::Money(f.discount),
+                        Cell::Number(f.returned_quantity),
+                        Cell::Money(f.returned_amount),
+                    ],
+                }
             })
             .collect(),
     })
@@ -293,8 +298,11 @@ async fn categories(
     let mut total = Decimal::ZERO;
     let overflow =
         || DbError::Corrupt("the categories' figures add up past what a decimal holds".into());
-    for (_, f) in skus {
-        let entry = by_category.entry(f.category).or_default();
+    // The mix is of sales: rows of returns alone (their category is empty) sold nothing.
+    let sold = |r: &read::SkuRow| r.figures.quantity != 0 || !r.figures.amount.is_zero();
+    for row in skus.into_iter().filter(sold) {
+        let f = row.figures;
+        let entry = by_category.entry(row.category).or_default();
         entry.0 = entry.0.checked_add(f.quantity).ok_or_else(overflow)?;
         entry.1 = entry.1.checked_add(f.amount).ok_or_else(overflow)?;
         total = total.checked_add(f.amount).ok_or_else(overflow)?;
@@ -317,11 +325,7 @@ async fn categories(
             .map(|(category, (quantity, amount))| Row {
                 flagged: false,
                 cells: vec![
-                    if category.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(category)
-                    },
+                    text_or_empty(category),
                     Cell::Number(quantity),
                     Cell::Money(amount),
                     percent(amount, total),
