@@ -110,6 +110,20 @@ fn price_of(sku_index: u32) -> Decimal {
     Decimal::new(PRICES[sku_index as usize % PRICES.len()], 2)
 }
 
+/// A generated amount: prices are at most 1,299 yuan and a sale at most 4 lines of 3,
+/// so no sum comes near what a decimal holds.
+fn bounded(amount: Option<Decimal>) -> Decimal {
+    amount.expect("a generated amount is far below the largest decimal")
+}
+
+fn sum(amounts: impl Iterator<Item = Decimal>) -> Decimal {
+    bounded(
+        amounts
+            .into_iter()
+            .try_fold(Decimal::ZERO, Decimal::checked_add),
+    )
+}
+
 fn category_of(sku_index: u32) -> &'static str {
     CATEGORIES[sku_index as usize % CATEGORIES.len()]
 }
@@ -227,7 +241,7 @@ impl TillDay<'_> {
                     rng.random_range(2..=3)
                 };
                 let unit_price = price_of(sku_index);
-                let gross = unit_price * Decimal::from(quantity);
+                let gross = bounded(unit_price.checked_mul(Decimal::from(quantity)));
                 let discounts = if rng.random_bool(0.15) {
                     let index = sku_index as usize % CATEGORIES.len();
                     vec![LineDiscount {
@@ -239,7 +253,7 @@ impl TillDay<'_> {
                 } else {
                     vec![]
                 };
-                let discount: Decimal = discounts.iter().map(|d| d.amount).sum();
+                let discount = sum(discounts.iter().map(|d| d.amount));
                 SaleLine {
                     line_no: n + 1,
                     sku: sku_of(sku_index),
@@ -254,14 +268,14 @@ impl TillDay<'_> {
                     unit_price,
                     gross,
                     discounts,
-                    net: gross - discount,
+                    net: bounded(gross.checked_sub(discount)),
                     vat_rate: vat_rate(),
                     points_multiplier: Decimal::ONE,
                 }
             })
             .collect();
-        let subtotal: Decimal = lines.iter().map(|l| l.gross).sum();
-        let total: Decimal = lines.iter().map(|l| l.net).sum();
+        let subtotal = sum(lines.iter().map(|l| l.gross));
+        let total = sum(lines.iter().map(|l| l.net));
         let member = rng.random_bool(0.3).then(|| {
             let m = member(rng.random_range(0..self.spec.members.max(1)));
             SaleMember {
@@ -291,7 +305,7 @@ impl TillDay<'_> {
                 vat: vat_included(total, vat_rate()),
             }],
             subtotal,
-            discount_total: subtotal - total,
+            discount_total: bounded(subtotal.checked_sub(total)),
             total,
             lines,
             tenders: vec![Tender {

@@ -19,6 +19,11 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Some stores, or the chain when `None` (as `User::stores_to_show` answers).
+    pub fn of(stores: Option<Vec<String>>) -> Scope {
+        stores.map_or(Scope::Chain, Scope::Stores)
+    }
+
     /// The `scope` values of the SKU and promotion tables.
     fn scopes(&self) -> Vec<String> {
         match self {

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use tokio_postgres::GenericClient;
 
 use super::i18n::Lang;
+use super::table::field;
 use crate::catalog::{product, promotions};
 use crate::error::DbError;
 
@@ -30,12 +31,7 @@ pub struct Basket {
 
 impl Basket {
     pub fn from_posted(pairs: &[(String, String)]) -> Basket {
-        let value = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map_or(String::new(), |(_, v)| v.trim().to_owned())
-        };
+        let value = |name: &str| field(pairs, name).unwrap_or_default().to_owned();
         Basket {
             lines: (1..=BASKET_LINES_MAX)
                 .map(|i| {
@@ -196,17 +192,22 @@ fn applied(line: &pos_domain::document::SaleLine) -> String {
 }
 
 fn discount(line: &pos_domain::document::SaleLine) -> String {
-    money(line.discounts.iter().map(|d| d.amount).sum())
+    let sum = line
+        .discounts
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, d| sum.checked_add(d.amount));
+    money(sum)
 }
 
-/// An amount in yuan with its two decimals (a line without a discount shows 0.00).
-fn money(amount: Decimal) -> String {
-    format!("{amount:.2}")
+/// An amount in yuan with its two decimals (a line without a discount shows 0.00); a
+/// sum past what a decimal holds shows as a dash, never a panic.
+fn money(amount: Option<Decimal>) -> String {
+    amount.map_or_else(|| "—".to_owned(), |a| format!("{a:.2}"))
 }
 
 /// The two pricings side by side, line by line, with their totals.
 pub fn render(lang: Lang, preview: &Preview) -> Markup {
-    let saved = preview.without.total - preview.with.total;
+    let saved = preview.without.total.checked_sub(preview.with.total);
     html! {
         section id="preview" {
             h2 { (lang.t("preview.title")) }
@@ -230,9 +231,9 @@ pub fn render(lang: Lang, preview: &Preview) -> Markup {
                     @for (with, without) in preview.with.lines.iter().zip(&preview.without.lines) {
                         tr {
                             td { (with.line_no) } td { (with.sku) } td { (with.name) } td { (with.quantity) }
-                            td { (money(with.unit_price)) } td { (money(with.gross)) }
-                            td { (discount(without)) } td { (money(without.net)) }
-                            td { (discount(with)) } td { (money(with.net)) }
+                            td { (money(Some(with.unit_price))) } td { (money(Some(with.gross))) }
+                            td { (discount(without)) } td { (money(Some(without.net))) }
+                            td { (discount(with)) } td { (money(Some(with.net))) }
                             td { (applied(with)) }
                         }
                     }
@@ -240,11 +241,11 @@ pub fn render(lang: Lang, preview: &Preview) -> Markup {
                 tfoot {
                     tr {
                         th colspan="5" { (lang.t("preview.totals")) }
-                        td { (money(preview.with.subtotal)) }
-                        td id="preview-discount-without" { (money(preview.without.discount_total)) }
-                        td id="preview-total-without" { (money(preview.without.total)) }
-                        td id="preview-discount-with" { (money(preview.with.discount_total)) }
-                        td id="preview-total-with" { (money(preview.with.total)) }
+                        td { (money(Some(preview.with.subtotal))) }
+                        td id="preview-discount-without" { (money(Some(preview.without.discount_total))) }
+                        td id="preview-total-without" { (money(Some(preview.without.total))) }
+                        td id="preview-discount-with" { (money(Some(preview.with.discount_total))) }
+                        td id="preview-total-with" { (money(Some(preview.with.total))) }
                         td { (lang.tf("preview.saves", &[("amount", &money(saved))])) }
                     }
                 }

@@ -11,6 +11,8 @@ use pos_domain::import::{
 use pos_domain::promotion::{Promotion, PromotionKind, Target};
 use serde_json::{Value, json};
 
+use super::table::field;
+
 /// The rule's fields, after the file's `id`..`valid_to`.
 pub const RULE_FIELDS: [&str; 14] = [
     "kind",
@@ -48,8 +50,8 @@ impl Draft {
     pub fn from_posted(pairs: &[(String, String)]) -> Draft {
         let mut draft = Draft::default();
         for name in Draft::names() {
-            if let Some((_, value)) = pairs.iter().find(|(k, _)| k == name) {
-                draft.0.insert(name, value.trim().to_owned());
+            if let Some(value) = field(pairs, name) {
+                draft.0.insert(name, value.to_owned());
             }
         }
         draft

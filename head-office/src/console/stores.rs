@@ -1,14 +1,50 @@
 //! The store filter of the pages that list by store: a choice of the stores the person
 //! may see (every store with an enrolled till for the chain-wide roles, their own for a
-//! store manager), never a free text box. The page still checks what it is asked.
+//! store manager), never a free text box. The page still checks what it is asked:
+//! [`StoreScoped`] refuses another store's page before the page runs.
 
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use tokio_postgres::GenericClient;
 
 use super::adjustment::HQ_STORE;
 use super::i18n::Lang;
+use super::session::Signed;
+use super::table::Params;
 use super::users::User;
 use crate::error::DbError;
+use crate::state::AppState;
+
+/// A page listed by store: who is signed in and the query, once the query's `store` is
+/// one the person may see. Another store's page (or its CSV) is 403, whatever else the
+/// query got wrong.
+pub struct StoreScoped {
+    pub signed: Signed,
+    pub params: Params,
+}
+
+impl FromRequestParts<AppState> for StoreScoped {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let lang = Lang::of_request(parts);
+        let signed = Signed::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Query(raw) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let params = Params(raw);
+        if let Some(store) = params.get("store")
+            && !signed.user.sees_store(store)
+        {
+            return Err(super::forbidden(lang, &signed));
+        }
+        Ok(StoreScoped { signed, params })
+    }
+}
 
 /// The stores `user` may pick, in order.
 pub async fn choosable(client: &impl GenericClient, user: &User) -> Result<Vec<String>, DbError> {

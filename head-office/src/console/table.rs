@@ -19,7 +19,7 @@ use super::layout::page;
 use super::session::Signed;
 
 mod params;
-pub use params::Params;
+pub use params::{Params, field};
 
 /// Most rows a page shows; the CSV export has them all.
 pub const SHOWN_MAX: usize = 500;

@@ -1,7 +1,7 @@
 //! Daily closes (日结): each store's Z reports by business date, counted cash against
 //! expected cash, variances highlighted. Store managers see only their stores.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{NaiveDate, TimeDelta, Utc};
 use maud::html;
@@ -11,9 +11,9 @@ use tokio_postgres::GenericClient;
 use crate::auth::is_valid_id;
 use crate::console::filters;
 use crate::console::i18n::Lang;
-use crate::console::session::Signed;
+use crate::console::stores::StoreScoped;
 use crate::console::table::{Cell, Column, Kind, Listing, Names, Params, Row, Table};
-use crate::console::{forbidden, page_error, stores};
+use crate::console::{page_error, stores};
 use crate::error::DbError;
 use crate::state::AppState;
 
@@ -162,16 +162,8 @@ fn table(lang: Lang, closes: Vec<Close>) -> Table {
 pub async fn show(
     State(state): State<AppState>,
     lang: Lang,
-    signed: Signed,
-    Query(raw): Query<Vec<(String, String)>>,
+    StoreScoped { signed, params }: StoreScoped,
 ) -> Response {
-    let params = Params(raw);
-    // Another store's page is refused as such, whatever else was wrong.
-    if let Some(store) = params.get("store")
-        && !signed.user.sees_store(store)
-    {
-        return forbidden(lang, &signed);
-    }
     let today = crate::console::chain_today(Utc::now());
     let parsed = filters(lang, &params, today);
     let (from, to) = match &parsed {

@@ -2,7 +2,7 @@
 //! basket, returns, voids, discounts — with charts by hour and by day. Read from the
 //! aggregates ingest keeps, never from the documents.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use maud::{Markup, html};
@@ -12,9 +12,9 @@ use crate::aggregates::read::{self, Range, Scope};
 use crate::aggregates::{self, StoreFigures};
 use crate::console::chart::{self, Bar};
 use crate::console::i18n::Lang;
-use crate::console::session::Signed;
+use crate::console::stores::StoreScoped;
 use crate::console::table::{Around, Cell, Column, Kind, Listing, Names, Params, Row, Table};
-use crate::console::{chain_today, forbidden, page_error};
+use crate::console::{chain_today, page_error};
 use crate::console::{filters, stores};
 use crate::error::DbError;
 use crate::state::AppState;
@@ -207,16 +207,8 @@ fn charts(lang: Lang, figures: &Figures) -> Markup {
 pub async fn show(
     State(state): State<AppState>,
     lang: Lang,
-    signed: Signed,
-    Query(raw): Query<Vec<(String, String)>>,
+    StoreScoped { signed, params }: StoreScoped,
 ) -> Response {
-    let params = Params(raw);
-    // Another store's page is refused as such, whatever else was wrong.
-    if let Some(store) = params.get("store")
-        && !signed.user.sees_store(store)
-    {
-        return forbidden(lang, &signed);
-    }
     let choosable = match state.pool.get().await {
         Ok(client) => stores::choosable(&**client, &signed.user).await,
         Err(e) => Err(e.into()),
@@ -248,10 +240,7 @@ pub async fn show(
         Ok(f) => f,
         Err(reasons) => return listing.refused(&reasons),
     };
-    let scope = match signed.user.stores_to_show(filters.store.clone()) {
-        Some(stores) => Scope::Stores(stores),
-        None => Scope::Chain,
-    };
+    let scope = Scope::of(signed.user.stores_to_show(filters.store.clone()));
     let figures = match figures(&state, &scope, filters.date).await {
         Ok(f) => f,
         Err(e) => return page_error(e),

@@ -22,6 +22,7 @@ use crate::catalog::{loyalty_rules, save_loyalty_rules};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::Signed;
+use crate::console::table::field;
 use crate::console::{audit, csrf_refused, forbidden, page_error};
 use crate::error::DbError;
 use crate::state::AppState;
@@ -89,12 +90,7 @@ pub async fn update(
     signed: Signed,
     Form(posted): Form<Vec<(String, String)>>,
 ) -> Response {
-    let value = |name: &str| {
-        posted
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or(String::new(), |(_, v)| v.trim().to_owned())
-    };
+    let value = |name: &str| field(&posted, name).unwrap_or_default().to_owned();
     if !signed.csrf_matches(&value("csrf")) {
         return csrf_refused(lang, &signed);
     }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate, Utc};
 use maud::{Markup, html};
@@ -15,9 +15,9 @@ use crate::aggregates;
 use crate::aggregates::StoreFigures;
 use crate::aggregates::read::{self, Range, Scope};
 use crate::console::i18n::Lang;
-use crate::console::session::Signed;
+use crate::console::stores::StoreScoped;
 use crate::console::table::{Around, Cell, Column, Kind, Listing, Names, Params, Row, Table};
-use crate::console::{chain_today, forbidden, page_error};
+use crate::console::{chain_today, page_error};
 use crate::console::{filters, stores};
 use crate::error::DbError;
 use crate::state::AppState;
@@ -354,15 +354,8 @@ fn tabs(lang: Lang, params: &Params, current: Report) -> Markup {
 pub async fn show(
     State(state): State<AppState>,
     lang: Lang,
-    signed: Signed,
-    Query(raw): Query<Vec<(String, String)>>,
+    StoreScoped { signed, params }: StoreScoped,
 ) -> Response {
-    let params = Params(raw);
-    if let Some(store) = params.get("store")
-        && !signed.user.sees_store(store)
-    {
-        return forbidden(lang, &signed);
-    }
     let mut client = match state.pool.get().await {
         Ok(c) => c,
         Err(e) => return page_error(e.into()),
@@ -397,10 +390,7 @@ pub async fn show(
         Ok(f) => f,
         Err(reasons) => return listing.refused(&reasons),
     };
-    let scope = match signed.user.stores_to_show(filters.store.clone()) {
-        Some(stores) => Scope::Stores(stores),
-        None => Scope::Chain,
-    };
+    let scope = Scope::of(signed.user.stores_to_show(filters.store.clone()));
     let (client, range) = (&**client, filters.range);
     let table = match filters.report {
         Report::BestSellers => best_sellers(client, lang, &scope, range).await,

@@ -2,7 +2,7 @@
 //! the lot's expiry and the days left. Store managers see only their stores, and pick
 //! among them.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{NaiveDate, TimeDelta, Utc};
 use maud::html;
@@ -10,11 +10,11 @@ use tokio_postgres::GenericClient;
 
 use crate::auth::is_valid_id;
 use crate::console::i18n::Lang;
-use crate::console::session::Signed;
+use crate::console::stores::StoreScoped;
 use crate::console::table::{
     Around, Cell, Column, Kind, Listing, Names, Params, Row, SHOWN_MAX, Table,
 };
-use crate::console::{forbidden, page_error, stores};
+use crate::console::{page_error, stores};
 use crate::error::DbError;
 use crate::state::AppState;
 
@@ -217,17 +217,9 @@ fn table(lang: Lang, holdings: Vec<Holding>, today: NaiveDate, soon: i64) -> Tab
 pub async fn show(
     State(state): State<AppState>,
     lang: Lang,
-    signed: Signed,
-    Query(raw): Query<Vec<(String, String)>>,
+    StoreScoped { signed, params }: StoreScoped,
 ) -> Response {
-    let params = Params(raw);
     let today = crate::console::chain_today(Utc::now());
-    // Another store's page is refused as such, whatever else was wrong.
-    if let Some(store) = params.get("store")
-        && !signed.user.sees_store(store)
-    {
-        return forbidden(lang, &signed);
-    }
     let client = match state.pool.get().await {
         Ok(client) => client,
         Err(e) => return page_error(e.into()),

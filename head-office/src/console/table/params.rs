@@ -6,6 +6,11 @@ use super::TableError;
 #[derive(Debug, Clone, Default)]
 pub struct Params(pub Vec<(String, String)>);
 
+/// The first value posted or sent under `name`, trimmed; `None` when absent.
+pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim())
+}
+
 impl Params {
     /// A query from (name, value) pairs, as tests write one.
     #[cfg(test)]
@@ -20,11 +25,7 @@ impl Params {
 
     /// The value of `key`, trimmed; `None` when absent or blank.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
+        field(&self.0, key).filter(|v| !v.is_empty())
     }
 
     /// This query with `key` set to `value` (or left out when `None`), as `?a=b&...`.
