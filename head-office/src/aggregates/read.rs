@@ -41,6 +41,14 @@ impl Scope {
     }
 }
 
+/// Rows of figures (per store, per day) added up; a sum past a decimal is reported as
+/// corrupt figures, which they would be.
+pub fn total<K>(rows: &[(K, StoreFigures)]) -> Result<StoreFigures, DbError> {
+    rows.iter()
+        .try_fold(StoreFigures::default(), |sum, (_, f)| sum.added(f))
+        .map_err(|e| DbError::Corrupt(format!("the stores' figures: {e}")))
+}
+
 /// A date range, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Range {

@@ -102,14 +102,6 @@ async fn figures(state: &AppState, scope: &Scope, date: NaiveDate) -> Result<Fig
     })
 }
 
-fn total(rows: &[(String, StoreFigures)]) -> Result<StoreFigures, DbError> {
-    rows.iter()
-        .try_fold(StoreFigures::default(), |sum, (_, f)| {
-            sum.added(f)
-                .map_err(|e| DbError::Corrupt(format!("the stores' figures: {e}")))
-        })
-}
-
 fn money_or_empty(amount: Option<Decimal>) -> Cell {
     amount.map_or(Cell::Empty, Cell::Money)
 }
@@ -245,11 +237,13 @@ pub async fn show(
         Ok(f) => f,
         Err(e) => return page_error(e),
     };
-    let (day_total, week_total) =
-        match (total(&figures.day_by_store), total(&figures.week_by_store)) {
-            (Ok(d), Ok(w)) => (d, w),
-            (Err(e), _) | (_, Err(e)) => return page_error(e),
-        };
+    let (day_total, week_total) = match (
+        read::total(&figures.day_by_store),
+        read::total(&figures.week_by_store),
+    ) {
+        (Ok(d), Ok(w)) => (d, w),
+        (Err(e), _) | (_, Err(e)) => return page_error(e),
+    };
     let before = html! {
         div.summaries {
             (summary(lang, "day", &lang.tf("dashboard.day_of", &[("date", &filters.date.to_string())]), &day_total))

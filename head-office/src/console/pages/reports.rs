@@ -12,7 +12,6 @@ use maud::{Markup, html};
 use rust_decimal::Decimal;
 
 use crate::aggregates;
-use crate::aggregates::StoreFigures;
 use crate::aggregates::read::{self, Range, Scope};
 use crate::console::i18n::Lang;
 use crate::console::stores::StoreScoped;
@@ -193,10 +192,7 @@ async fn store_comparison(
     range: Range,
 ) -> Result<Table, DbError> {
     let rows = read::by_store(client, scope, range).await?;
-    let all = rows
-        .iter()
-        .try_fold(StoreFigures::default(), |sum, (_, f)| sum.added(f))
-        .map_err(|e| DbError::Corrupt(format!("the stores' figures: {e}")))?;
+    let all = read::total(&rows)?;
     let all_net = all.net_amount().unwrap_or(Decimal::ZERO);
     Ok(Table {
         id: "report",
