@@ -14,6 +14,7 @@ mod console_dashboard;
 mod console_lists;
 mod console_members;
 mod console_promotions;
+mod console_promotions_races;
 mod console_stock;
 mod console_tables;
 mod console_tills;
