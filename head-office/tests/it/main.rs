@@ -23,6 +23,7 @@ mod feed;
 mod fixtures;
 mod health;
 mod history;
+mod housekeeping;
 mod ingest;
 mod ingest_fuzz;
 mod ingest_limits;
