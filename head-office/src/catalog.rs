@@ -407,6 +407,39 @@ pub async fn promotion(
     Ok(row.map(|r| r.get::<_, Json<Promotion>>(0).0))
 }
 
+/// The promotion `id` with its row locked until the caller's transaction ends, so an
+/// edit reads the real before and a concurrent edit or deletion waits for it.
+pub async fn promotion_for_update(
+    tx: &Transaction<'_>,
+    id: &str,
+) -> Result<Option<Promotion>, DbError> {
+    let row = tx
+        .query_opt(
+            "SELECT data FROM promotions WHERE id = $1 FOR UPDATE",
+            &[&id],
+        )
+        .await?;
+    Ok(row.map(|r| r.get::<_, Json<Promotion>>(0).0))
+}
+
+/// Adds a promotion that must be new and sends it down the feed, in the caller's
+/// transaction: false, with nothing written, when the id is taken (also by a create
+/// committed while this one waited for it).
+pub async fn add_promotion(tx: &Transaction<'_>, promotion: &Promotion) -> Result<bool, DbError> {
+    let inserted = tx
+        .execute(
+            "INSERT INTO promotions (id, data) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+            &[&promotion.id, &Json(promotion)],
+        )
+        .await?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let entry = FeedEntry::chain(Change::Promotion(promotion.clone()));
+    feed::publish(tx, vec![entry]).await?;
+    Ok(true)
+}
+
 /// Saves one promotion, new or changed, and sends it down the feed, in the caller's
 /// transaction (with its audit entry). Returns the promotion it replaced.
 pub async fn save_promotion(

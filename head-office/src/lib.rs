@@ -18,6 +18,7 @@
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
 //! - [`export`]: CSV files for an ERP.
 //! - [`history`]: a chain's sales history for the page-speed benchmark, through ingest.
+//! - [`housekeeping`]: hourly pruning of rows nobody needs any more (`serve`).
 //! - [`db`]: the pool and the versioned migrations in `migrations/`.
 //! - [`tls`]: HTTPS through rustls.
 //! - [`error`]: [`error::DbError`], [`error::HttpError`].
@@ -40,6 +41,7 @@ pub mod error;
 pub mod export;
 pub mod feed;
 pub mod history;
+pub mod housekeeping;
 pub mod ingest;
 pub mod reports;
 pub mod server;

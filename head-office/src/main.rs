@@ -11,7 +11,7 @@ use head_office::export::{DateRange, ExportKind};
 use head_office::history::{self, HistorySpec};
 use head_office::server::{AppState, ConnectionLimits};
 use head_office::{
-    aggregates, auth, catalog, chain_time, console, db, export, reports, server, tls,
+    aggregates, auth, catalog, chain_time, console, db, export, housekeeping, reports, server, tls,
 };
 
 #[derive(Parser)]
@@ -224,6 +224,7 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("listen on {listen}"))?;
             tokio::spawn(aggregates::keep_folding(pool.clone()));
+            tokio::spawn(housekeeping::keep_pruning(pool.clone()));
             let state = AppState::new(pool);
             let limits = ConnectionLimits {
                 header_read_timeout: Duration::from_secs(header_read_timeout_secs),

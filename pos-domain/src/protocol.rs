@@ -11,7 +11,8 @@
 //!
 //! Every request carries `Authorization: Bearer <token>`; the token belongs to one
 //! store and terminal (`head-office enroll`). Fields may be added later with serde
-//! defaults; none is ever renamed.
+//! defaults; none is ever renamed. Change kinds may be added too: an older till reads
+//! one it does not know as [`Change::Unknown`] and skips it.
 
 use crate::catalog::{Lot, Product};
 use crate::document::{Document, TenderTotal};
@@ -184,6 +185,16 @@ pub enum Change {
         id: String,
     },
     LoyaltyRules(LoyaltyRules),
+    /// A kind of change added after this build: a till skips it (its cursor still moves
+    /// past it), so a newer head office never stops an older till's pull. Only read,
+    /// never written: head office never sends it.
+    #[serde(other, skip_serializing, deserialize_with = "ignore_data")]
+    Unknown,
+}
+
+/// Reads past the data of a change of unknown kind, whatever it holds.
+fn ignore_data<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
+    serde::de::IgnoredAny::deserialize(deserializer).map(|_| ())
 }
 
 /// A run of missing sequence numbers of one terminal, `from..=to`.
@@ -292,11 +303,28 @@ mod tests {
             r#"{"entity":"barcode","data":{"sku":"A","barcode":"1"}}"#,
             r#"{"cursor":7,"entity":"barcode"}"#,
             r#"{"cursor":"7","entity":"barcode","data":{"sku":"A","barcode":"1"}}"#,
-            r#"{"cursor":7,"entity":"spaceship","data":{}}"#,
             r#"[7]"#,
         ] {
             assert!(serde_json::from_str::<FeedChange>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_change_of_a_kind_added_later_reads_as_unknown() {
+        for json in [
+            r#"{"cursor":7,"entity":"spaceship","data":{"sku":"A","crew":[1,{"x":null}]}}"#,
+            r#"{"cursor":7,"data":{"sku":"A"},"entity":"spaceship"}"#,
+            r#"{"entity":"spaceship","cursor":7,"data":"text"}"#,
+            r#"{"cursor":7,"entity":"spaceship","data":null}"#,
+        ] {
+            let change: FeedChange = serde_json::from_str(json).expect(json);
+            assert_eq!(change.cursor, 7, "{json}");
+            assert_eq!(change.change, Change::Unknown, "{json}");
+        }
+        assert!(
+            serde_json::to_string(&Change::Unknown).is_err(),
+            "head office never sends it"
+        );
     }
 
     #[test]

@@ -160,6 +160,7 @@ impl Agent {
                     total.pull = PullReport {
                         pages: total.pull.pages + report.pull.pages,
                         changes: total.pull.changes + report.pull.changes,
+                        unknown: total.pull.unknown + report.pull.unknown,
                         ..report.pull
                     };
                     total.waiting_after_push = report.waiting_after_push;

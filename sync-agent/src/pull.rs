@@ -42,6 +42,8 @@ pub struct PullReport {
     pub cursor: i64,
     /// True when head office said nothing more waits.
     pub drained: bool,
+    /// Changes of kinds this till does not know (a newer head office's), skipped.
+    pub unknown: u64,
 }
 
 /// Pages fetched ahead while the till applies the current one.
@@ -79,6 +81,11 @@ pub async fn pull_all(
             let page = page?;
             let reflect = (!page.more).then_some(watermark);
             held_back = apply_page(store, &page, held_back, reflect)?;
+            report.unknown += page
+                .changes
+                .iter()
+                .filter(|c| matches!(c.change, Change::Unknown))
+                .count() as u64;
             report.pages += 1;
             report.changes += page.changes.len() as u64;
             report.cursor = page.next_cursor;
@@ -91,6 +98,13 @@ pub async fn pull_all(
         Ok(())
     }
     .await;
+    if report.unknown > 0 {
+        // Once per pull, not per change: a new kind can come by the hundred thousand.
+        tracing::warn!(
+            skipped = report.unknown,
+            "feed changes of kinds this till does not know were skipped; update the till"
+        );
+    }
     // However the pull ended (drained, failed, or cut at the page cap), the connection
     // goes back to checkpointing at SQLite's default and the feed's WAL is copied now.
     if report.pages > 0 {
@@ -192,6 +206,10 @@ pub fn apply_page(
     let held_back = superseded_dropped(held_back, &others);
     let mut still_held = Vec::new();
     for change in held_back.iter().chain(others) {
+        if matches!(change.change, Change::Unknown) {
+            // A newer head office's kind: nothing here to write; the cursor moves on.
+            continue;
+        }
         if is_hot(&change.change) {
             if apply_change(&tx, &change.change)? == Placed::ProductMissing {
                 still_held.push(change.clone());
@@ -294,6 +312,8 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, Sto
         Change::Promotion(p) => tx.upsert_promotion(p),
         Change::PromotionDeleted { id } => tx.delete_promotion(id),
         Change::LoyaltyRules(rules) => tx.set_loyalty_rules(rules),
+        // Skipped by `apply_page` before it gets here; nothing to write either way.
+        Change::Unknown => Ok(()),
     }?;
     Ok(Placed::Written)
 }

@@ -65,6 +65,17 @@ pub async fn close(client: &impl GenericClient, token: &str) -> Result<(), DbErr
     Ok(())
 }
 
+/// Removes the sessions that have ended (past their lifetime, or idle too long) by
+/// `now`. Returns how many.
+pub async fn prune_ended(client: &impl GenericClient, now: DateTime<Utc>) -> Result<u64, DbError> {
+    Ok(client
+        .execute(
+            "DELETE FROM console_sessions WHERE expires_at < $1 OR last_seen_at < $2",
+            &[&now, &(now - IDLE)],
+        )
+        .await?)
+}
+
 /// The `Set-Cookie` value that hands the browser its session.
 pub fn cookie(token: &str, secure: bool) -> String {
     format!(

@@ -14,6 +14,9 @@ const FREE_FAILURES: i32 = 3;
 /// Failures after which the name is locked for [`LOCK_OUT`].
 pub const LOCK_OUT_FAILURES: i32 = 10;
 pub const LOCK_OUT: TimeDelta = TimeDelta::hours(1);
+/// A name's failures are forgotten this long after its last one (and once no lock
+/// holds it): a day keeps the backoff from being reset by waiting out a short pause.
+pub const FAILURES_FORGOTTEN_AFTER: TimeDelta = TimeDelta::days(1);
 
 /// How long a name must wait after its `failures`-th failure in a row: nothing for the
 /// first three, then 1 s doubling each time, then an hour from the tenth.
@@ -86,13 +89,7 @@ pub async fn sign_in(
                 )
                 .await
                 .map_err(DbError::from)?;
-            client
-                .execute(
-                    "DELETE FROM console_sessions WHERE expires_at < $1 OR last_seen_at < $2",
-                    &[&now, &(now - session::IDLE)],
-                )
-                .await
-                .map_err(DbError::from)?;
+            session::prune_ended(&**client, now).await?;
             let session = session::open(&**client, &user.name, now).await?;
             Ok((user, session))
         }
@@ -101,6 +98,20 @@ pub async fn sign_in(
             Err(SignInError::Refused)
         }
     }
+}
+
+/// Removes the failures of names that failed last more than
+/// [`FAILURES_FORGOTTEN_AFTER`] before `now` and are not locked. Returns how many names.
+pub async fn prune_forgotten_failures(
+    client: &impl GenericClient,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    Ok(client
+        .execute(
+            "DELETE FROM console_sign_in_failures WHERE last_at < $1 AND locked_until <= $2",
+            &[&(now - FAILURES_FORGOTTEN_AFTER), &now],
+        )
+        .await?)
 }
 
 /// Counts one more failure for `name` and sets its wait, unless it must still wait.

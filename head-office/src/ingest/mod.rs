@@ -22,7 +22,7 @@
 mod effects;
 mod fault;
 mod gaps;
-mod rejections;
+pub mod rejections;
 mod store;
 
 use std::collections::{HashMap, HashSet};

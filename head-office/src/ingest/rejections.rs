@@ -4,14 +4,21 @@
 //!
 //! Recorded after the batch is decided, by a statement of its own: a rejection is kept
 //! even when the batch's transaction was what refused the document, and a failure to
-//! record is logged without changing what the till is answered.
+//! record is logged without changing what the till is answered. Resolved rejections
+//! are kept [`RESOLVED_KEPT`], then pruned by `serve`'s housekeeping.
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use pos_domain::document::Document;
 use pos_domain::protocol::{BatchResponse, DocumentStatus};
-use tokio_postgres::Client;
+use tokio_postgres::{Client, GenericClient};
 use uuid::Uuid;
+
+use crate::error::DbError;
+
+/// How long a resolved rejection stays listed for the record before it is pruned.
+pub const RESOLVED_KEPT: TimeDelta = TimeDelta::days(90);
 
 /// Longest reason kept, in characters (ours are a few hundred; a document's own text
 /// quoted in one is cut).
@@ -95,6 +102,31 @@ pub async fn record(
 
 /// One statement: a row per rejected id (another try if it is there, opened again if
 /// it was resolved; never a row of another terminal's), and delivered ids resolved.
+/// Nearly every batch delivers and nearly no terminal has a rejection open, so the
+/// resolving looks up the delivered ids only when the terminal has one open (one probe
+/// of the open rows' index, evaluated once before the update starts). $1 store, $2
+/// terminal, $3–$6 the rejections' ids, sequences, kinds and reasons, $7 delivered ids.
+pub const RECORD_SQL: &str = "WITH rejected AS (
+         INSERT INTO rejected_documents AS r (document_id, store_id, terminal_id,
+                sequence, kind, reason, first_rejected_at, last_rejected_at, times)
+         SELECT id, $1, $2, seq, kind, reason, now(), now(), 1
+         FROM unnest($3::uuid[], $4::int8[], $5::text[], $6::text[])
+              AS t(id, seq, kind, reason)
+         ON CONFLICT (document_id) DO UPDATE
+            SET sequence = excluded.sequence, kind = excluded.kind,
+                reason = excluded.reason, last_rejected_at = excluded.last_rejected_at,
+                times = LEAST(r.times, 2147483646) + 1, resolved_at = NULL
+            WHERE r.store_id = excluded.store_id AND r.terminal_id = excluded.terminal_id
+     ), resolved AS (
+         UPDATE rejected_documents SET resolved_at = now()
+         WHERE document_id = ANY($7) AND store_id = $1 AND terminal_id = $2
+           AND resolved_at IS NULL
+           AND EXISTS (SELECT 1 FROM rejected_documents o
+                       WHERE o.store_id = $1 AND o.terminal_id = $2
+                         AND o.resolved_at IS NULL)
+     )
+     SELECT 1";
+
 async fn write(
     client: &Client,
     store_id: &str,
@@ -107,23 +139,7 @@ async fn write(
     let reasons: Vec<&str> = outcome.rejected.iter().map(|r| r.reason.as_str()).collect();
     client
         .execute(
-            "WITH rejected AS (
-                 INSERT INTO rejected_documents AS r (document_id, store_id, terminal_id,
-                        sequence, kind, reason, first_rejected_at, last_rejected_at, times)
-                 SELECT id, $1, $2, seq, kind, reason, now(), now(), 1
-                 FROM unnest($3::uuid[], $4::int8[], $5::text[], $6::text[])
-                      AS t(id, seq, kind, reason)
-                 ON CONFLICT (document_id) DO UPDATE
-                    SET sequence = excluded.sequence, kind = excluded.kind,
-                        reason = excluded.reason, last_rejected_at = excluded.last_rejected_at,
-                        times = LEAST(r.times, 2147483646) + 1, resolved_at = NULL
-                    WHERE r.store_id = excluded.store_id AND r.terminal_id = excluded.terminal_id
-             ), resolved AS (
-                 UPDATE rejected_documents SET resolved_at = now()
-                 WHERE document_id = ANY($7) AND store_id = $1 AND terminal_id = $2
-                   AND resolved_at IS NULL
-             )
-             SELECT 1",
+            RECORD_SQL,
             &[
                 &store_id,
                 &terminal_id,
@@ -136,6 +152,20 @@ async fn write(
         )
         .await?;
     Ok(())
+}
+
+/// Removes the rejections resolved more than [`RESOLVED_KEPT`] before `now`; open ones
+/// stay however old. Returns how many went.
+pub async fn prune_resolved(
+    client: &impl GenericClient,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    Ok(client
+        .execute(
+            "DELETE FROM rejected_documents WHERE resolved_at < $1",
+            &[&(now - RESOLVED_KEPT)],
+        )
+        .await?)
 }
 
 #[cfg(test)]

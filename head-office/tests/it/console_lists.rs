@@ -227,12 +227,28 @@ async fn the_store_filter_offers_only_the_stores_the_person_may_see_and_the_serv
     ho.stop().await;
 }
 
+/// The SKUs of a page's rows, the first and the last, and how many.
+fn ends(body: &str) -> (String, String, usize) {
+    let rows = html_rows(body, "products");
+    let sku = |r: Option<&Vec<String>>| r.map(|r| r[0].clone()).unwrap_or_default();
+    (sku(rows.first()), sku(rows.last()), rows.len())
+}
+
 #[tokio::test]
-async fn the_catalog_csv_has_every_product_the_page_shows_the_first_500() {
+async fn the_catalog_sorts_and_filters_every_product_the_page_shows_the_first_500_and_the_csv_all()
+{
     let ho = HeadOffice::start().await;
     ho.add_console_staff().await;
+    // SKU-0001 to SKU-0600 priced 1.00 to 600.00; every hundredth one tracked by lot.
     let products = (1..=600)
-        .map(|n| product(&format!("SKU-{n:04}"), "1.00", Tracking::None))
+        .map(|n| {
+            let tracking = if n % 100 == 0 {
+                Tracking::Lot
+            } else {
+                Tracking::None
+            };
+            product(&format!("SKU-{n:04}"), &format!("{n}.00"), tracking)
+        })
         .collect();
     let catalog = CatalogImport {
         products,
@@ -242,8 +258,60 @@ async fn the_catalog_csv_has_every_product_the_page_shows_the_first_500() {
     import_catalog(&mut client, &catalog, None).await.unwrap();
     let mut wang = ho.signed_in("wang").await;
     let page = wang.get("/catalog").await;
-    assert_eq!(html_rows(&page.body, "products").len(), 500);
+    assert_eq!(
+        ends(&page.body),
+        ("SKU-0001".into(), "SKU-0500".into(), 500)
+    );
+    assert!(
+        page.body.contains("仅显示前 500 行（共 600 行）"),
+        "the notice names the total: {}",
+        page.body
+    );
     let csv = export(&ho.base_url, &wang, "/catalog?format=csv").await;
     assert_eq!(csv.rows().1.len(), 600);
+
+    // Sorted over all 600, not the first 500 by SKU.
+    for path in ["/catalog?sort=sku&dir=desc", "/catalog?sort=price&dir=desc"] {
+        let page = wang.get(path).await;
+        assert_eq!(
+            ends(&page.body),
+            ("SKU-0600".into(), "SKU-0101".into(), 500),
+            "{path}"
+        );
+        assert!(page.body.contains("（共 600 行）"), "{path}");
+    }
+    let csv = export(&ho.base_url, &wang, "/catalog?sort=sku&dir=desc&format=csv").await;
+    let rows = csv.rows().1;
+    assert_eq!((rows.len(), rows[0][0].as_str()), (600, "SKU-0600"));
+    let page = wang.get("/catalog?sort=tracking&dir=desc").await;
+    let first: Vec<String> = html_rows(&page.body, "products")[..7]
+        .iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(
+        first,
+        [
+            "SKU-0100", "SKU-0200", "SKU-0300", "SKU-0400", "SKU-0500", "SKU-0600", "SKU-0001"
+        ],
+        "by the shown text (按批号 after 不追溯 in byte order), ties by SKU"
+    );
+
+    // Filtered over all 600: SKU text, the shown price, the shown tracking.
+    for (q, expected) in [
+        ("sku-05", ("SKU-0500", "SKU-0599", 100)),
+        ("600.00", ("SKU-0600", "SKU-0600", 1)),
+        ("按批号", ("SKU-0100", "SKU-0600", 6)),
+    ] {
+        let page = wang.get(&format!("/catalog?q={q}")).await;
+        let (first, last, n) = expected;
+        assert_eq!(ends(&page.body), (first.into(), last.into(), n), "{q}");
+        assert!(!page.body.contains("仅显示前"), "{q}: all shown");
+    }
+    let page = wang.get("/catalog?q=SKU-0&sort=price&dir=desc").await;
+    assert_eq!(
+        ends(&page.body),
+        ("SKU-0600".into(), "SKU-0101".into(), 500)
+    );
+    assert!(page.body.contains("（共 600 行）"));
     ho.stop().await;
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::common::*;
 
 /// Two products: A (血压计, 99.00, category bp) and B (试纸, 12.50, category strip).
-async fn import_products(ho: &HeadOffice) {
+pub(crate) async fn import_products(ho: &HeadOffice) {
     let product = |sku: &str, name: &str, category: &str, price: &str| {
         pos_domain::import::product_from_fields(&[
             sku, name, "", category, "个", price, "0.13", "II", "", "none", "0",
@@ -29,7 +29,7 @@ async fn import_products(ho: &HeadOffice) {
 }
 
 /// A promotion's form: 10% off SKU A through 2026, priority 5, not stackable.
-fn promotion_form(id: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn promotion_form(id: &str) -> Vec<(&'static str, String)> {
     [
         ("id", id),
         ("name", "血压计九折"),
@@ -49,7 +49,7 @@ fn promotion_form(id: &str) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-fn with(
+pub(crate) fn with(
     form: &[(&'static str, String)],
     changes: &[(&'static str, &str)],
 ) -> Vec<(&'static str, String)> {
@@ -63,7 +63,7 @@ fn with(
     form
 }
 
-async fn post(
+pub(crate) async fn post(
     browser: &mut Visitor,
     path: &str,
     csrf: &str,
@@ -75,7 +75,7 @@ async fn post(
     (answer.status, answer.body)
 }
 
-async fn signed_in(ho: &HeadOffice, name: &str) -> (Visitor, String) {
+pub(crate) async fn signed_in(ho: &HeadOffice, name: &str) -> (Visitor, String) {
     let mut browser = ho.signed_in(name).await;
     let csrf = browser.get("/promotions").await.csrf();
     (browser, csrf)
@@ -118,7 +118,7 @@ async fn stored(ho: &HeadOffice) -> (String, String, String, i64) {
     )
 }
 
-async fn audit_rows(
+pub(crate) async fn audit_rows(
     ho: &HeadOffice,
 ) -> Vec<(String, String, String, Option<Value>, Option<Value>)> {
     ho.client()

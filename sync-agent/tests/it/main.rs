@@ -1,3 +1,4 @@
 //! The crate's integration tests, in one binary so they link once.
 
 mod cli;
+mod pull;

@@ -15,7 +15,9 @@ use pos_domain::promotion::Promotion;
 use serde_json::json;
 
 use super::promotion_list::status;
-use crate::catalog::{product, promotion, remove_promotion, save_promotion};
+use crate::catalog::{
+    add_promotion, product, promotion, promotion_for_update, remove_promotion, save_promotion,
+};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::preview::{self, Basket};
@@ -311,28 +313,28 @@ async fn save(
             return Ok(Err(Refused::UnknownSku(sku.to_owned())));
         }
     }
-    let exists = promotion(&*tx, &p.id).await?.is_some();
-    if is_new && exists {
-        return Ok(Err(Refused::Exists));
-    }
-    if !is_new && !exists {
-        return Ok(Err(Refused::Gone));
-    }
-    let before = save_promotion(&tx, p).await?;
-    if before.as_ref() != Some(p) {
-        let action = if is_new {
-            "promotion.create"
-        } else {
-            "promotion.update"
+    // A create inserts only where no row is (a create committed meanwhile included); an
+    // edit locks the row first, so two edits take turns and a deletion waits.
+    let (action, before) = if is_new {
+        if !add_promotion(&tx, p).await? {
+            return Ok(Err(Refused::Exists));
+        }
+        ("promotion.create", None)
+    } else {
+        let Some(before) = promotion_for_update(&tx, &p.id).await? else {
+            return Ok(Err(Refused::Gone));
         };
-        let before = before.map(|b| json!(b));
+        save_promotion(&tx, p).await?;
+        ("promotion.update", Some(before))
+    };
+    if before.as_ref() != Some(p) {
         audit::record(
             &*tx,
             Utc::now(),
             &signed.user.name,
             action,
             &p.id,
-            before,
+            before.map(|b| json!(b)),
             Some(json!(p)),
         )
         .await?;
@@ -428,7 +430,8 @@ async fn end_now(
 ) -> Result<Option<Result<(), String>>, DbError> {
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let Some(before) = promotion(&*tx, id).await? else {
+    // Locked: the end is put on the promotion as it is now, after any edit in flight.
+    let Some(before) = promotion_for_update(&tx, id).await? else {
         return Ok(None);
     };
     let now = chain_now();
