@@ -8,7 +8,7 @@ use deadpool_postgres::{Object, Pool};
 use pos_domain::document::{Document, DocumentBody, PointAdjustment};
 use pos_domain::protocol::{BatchRequest, DocumentStatus};
 use serde_json::json;
-use tokio_postgres::Client;
+use tokio_postgres::{Client, Transaction};
 use uuid::Uuid;
 
 use super::audit;
@@ -31,13 +31,14 @@ pub enum Adjusted {
     Refused(String),
 }
 
-/// Records `points` (positive adds) for `member_id` with `reason`, as `operator`, then
-/// audits it with the balance before and after (from the document's own ledger row).
-/// `document_id` comes from the caller (an id is randomness, not the domain's).
+/// Records `points` (positive adds) for `member_id` with `reason`, as `operator`, and
+/// audits it with the balance before and after (from the document's own ledger row), in
+/// one transaction: the document is never stored without its audit entry. `document_id`
+/// comes from the caller (an id is randomness, not the domain's).
 ///
-/// The sequence lock is a session lock on a connection taken out of the pool: if the
-/// request is cancelled half-way, the connection closes and the lock goes with it,
-/// instead of going back to the pool still held.
+/// The sequence lock is the transaction's. The connection is taken out of the pool: if
+/// the request is cancelled half-way, it closes and its transaction rolls back, instead
+/// of going back to the pool in the middle of one.
 pub async fn adjust_points(
     pool: &Pool,
     member_id: &str,
@@ -48,11 +49,15 @@ pub async fn adjust_points(
     now: DateTime<Utc>,
 ) -> Result<Adjusted, DbError> {
     let mut client = Object::take(pool.get().await?);
-    client
-        .execute("SELECT pg_advisory_lock($1)", &[&CONSOLE_SEQUENCE_LOCK])
-        .await?;
+    // tokio_postgres' own transaction, which ingest can take a savepoint of.
+    let mut tx = Client::transaction(&mut client).await?;
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1)",
+        &[&CONSOLE_SEQUENCE_LOCK],
+    )
+    .await?;
     let outcome = adjust_locked(
-        &mut client,
+        &mut tx,
         member_id,
         points,
         reason,
@@ -62,7 +67,7 @@ pub async fn adjust_points(
     )
     .await?;
     if let Adjusted::Stored(document) = &outcome {
-        let after: i64 = client
+        let after: i64 = tx
             .query_one(
                 "SELECT balance_after FROM point_ledger WHERE document_id = $1 AND entry = 'adjust'",
                 &[document],
@@ -70,7 +75,7 @@ pub async fn adjust_points(
             .await?
             .get(0);
         audit::record(
-            &*client,
+            &tx,
             now,
             operator,
             "points.adjust",
@@ -80,14 +85,12 @@ pub async fn adjust_points(
         )
         .await?;
     }
-    client
-        .execute("SELECT pg_advisory_unlock($1)", &[&CONSOLE_SEQUENCE_LOCK])
-        .await?;
+    tx.commit().await?;
     Ok(outcome)
 }
 
 async fn adjust_locked(
-    client: &mut Client,
+    client: &mut Transaction<'_>,
     member_id: &str,
     points: i64,
     reason: &str,

@@ -31,7 +31,7 @@ use pos_domain::document::{Document, DocumentBody};
 use pos_domain::effects::DocumentEffects;
 use pos_domain::protocol::{BatchRequest, BatchResponse, Change, DocumentResult, DocumentStatus};
 use pos_domain::validate::validate_document;
-use tokio_postgres::Client;
+use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
 use crate::aggregates::{self, Tally};
@@ -60,7 +60,7 @@ enum Verdict {
 /// Ingests a batch whose store and terminal the caller has already checked against the
 /// token. Answers one result per document, in the batch's order.
 pub async fn ingest_batch(
-    client: &mut Client,
+    client: &mut impl GenericClient,
     batch: &BatchRequest,
 ) -> Result<BatchResponse, DbError> {
     let (store_id, terminal_id) = (batch.store_id.as_str(), batch.terminal_id.as_str());
@@ -80,7 +80,7 @@ pub async fn ingest_batch(
 }
 
 async fn apply_with_retries(
-    client: &mut Client,
+    client: &mut impl GenericClient,
     store_id: &str,
     terminal_id: &str,
     docs: &[Document],
@@ -103,7 +103,7 @@ async fn apply_with_retries(
 /// effects. A failure that is no document's fault (the connection, a timeout) still
 /// fails the request, so the till sends the batch again.
 async fn one_at_a_time(
-    client: &mut Client,
+    client: &mut impl GenericClient,
     batch: &BatchRequest,
     mut verdicts: Vec<Verdict>,
 ) -> Result<Vec<Verdict>, DbError> {
@@ -207,7 +207,7 @@ fn answer(docs: &[Document], verdicts: Vec<Verdict>) -> BatchResponse {
 }
 
 async fn apply(
-    client: &mut Client,
+    client: &mut impl GenericClient,
     store_id: &str,
     terminal_id: &str,
     docs: &[Document],

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, TimeDelta, Utc};
 use pos_domain::document::Document;
 use pos_domain::protocol::{BatchResponse, DocumentStatus};
-use tokio_postgres::{Client, GenericClient};
+use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
 use crate::error::DbError;
@@ -85,7 +85,7 @@ fn storable(reason: &str) -> String {
 /// for the terminal the caller checked against the token. Never fails: a failure is
 /// logged, and the till's answer stands.
 pub async fn record(
-    client: &Client,
+    client: &impl GenericClient,
     store_id: &str,
     terminal_id: &str,
     docs: &[Document],
@@ -128,7 +128,7 @@ pub const RECORD_SQL: &str = "WITH rejected AS (
      SELECT 1";
 
 async fn write(
-    client: &Client,
+    client: &impl GenericClient,
     store_id: &str,
     terminal_id: &str,
     outcome: &Outcome,

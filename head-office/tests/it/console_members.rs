@@ -195,3 +195,44 @@ async fn a_store_manager_reads_a_members_ledger_at_their_stores_only() {
     assert!(page.body.contains("sale S001/T01 #1") && page.body.contains("sale S002/T01 #1"));
     ho.stop().await;
 }
+
+/// The audit entry cannot be written (a rule the test adds refuses it): the adjustment's
+/// document is not stored either, and the balance stays.
+#[tokio::test]
+async fn an_adjustment_whose_audit_entry_fails_is_not_stored() {
+    let ho = HeadOffice::start().await;
+    ho.add_console_staff().await;
+    ho.import_member("M1", "13812345678", 120).await;
+    ho.client()
+        .await
+        .batch_execute(
+            "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN RAISE EXCEPTION 'the audit log is full'; END $$;
+             CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log
+                 FOR EACH ROW EXECUTE FUNCTION refuse_audit();",
+        )
+        .await
+        .unwrap();
+    let mut admin = ho.signed_in("wang").await;
+    let csrf = admin.get("/members/M1").await.csrf();
+    let failed = admin
+        .post(
+            "/members/M1/adjust",
+            &[("csrf", &csrf), ("points", "30"), ("reason", "补录")],
+        )
+        .await;
+    assert_eq!(failed.status, 500, "{}", failed.body);
+    assert_eq!(ho.balance("M1").await, Some(120));
+    let stored: i64 = ho
+        .client()
+        .await
+        .query_one(
+            "SELECT count(*) FROM documents WHERE kind = 'point_adjustment'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(stored, 0, "no document without its audit entry");
+    ho.stop().await;
+}

@@ -464,7 +464,7 @@ async fn ingest_refuses_a_document_of_another_store_than_its_batch() {
         DocumentBody::Sale(sale(&[item("A", 1, "10.00")], None, 0, 0)),
     );
     let request = batch("S1", "T1", vec![own, other]);
-    let answer = head_office::ingest::ingest_batch(&mut *ho.client().await, &request)
+    let answer = head_office::ingest::ingest_batch(&mut **ho.client().await, &request)
         .await
         .unwrap();
     assert_eq!(answer.results[0].status, DocumentStatus::Accepted);

@@ -166,7 +166,7 @@ async fn cards_held_twice_and_second_z_reports_survive_migration_3() {
         [(first_z.id, None), (second_z.id, Some(first_z.id))]
     );
     let third = z(3, 3);
-    let answer = ingest::ingest_batch(&mut client, &batch(STORE, TERMINAL, vec![third]))
+    let answer = ingest::ingest_batch(&mut **client, &batch(STORE, TERMINAL, vec![third]))
         .await
         .unwrap();
     assert_eq!(answer.results[0].status, DocumentStatus::Rejected);
