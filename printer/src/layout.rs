@@ -4,7 +4,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::receipt::{PaperWidth, Receipt, ReceiptLine, ReceiptMember, mask_phone};
+use crate::receipt::{PaperWidth, Receipt, ReceiptLine, ReceiptMember};
 use crate::width::{display_width, pad_left, pad_right, sanitize, wrap};
 
 /// How a line is printed.
@@ -270,8 +270,8 @@ impl Layout {
     fn member(&mut self, m: &ReceiptMember) {
         self.rule();
         self.wrapped(&format!("会员卡号: {}", m.card_no), PLAIN);
-        if !m.phone.trim().is_empty() {
-            self.wrapped(&format!("手机号: {}", mask_phone(&m.phone)), PLAIN);
+        if !m.masked_phone.trim().is_empty() {
+            self.wrapped(&format!("手机号: {}", m.masked_phone), PLAIN);
         }
         self.wrapped(&format!("会员等级: {}", m.tier), PLAIN);
         self.row("本次积分", &format!("+{}", m.points_earned), PLAIN);

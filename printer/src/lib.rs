@@ -7,7 +7,7 @@
 //! deadline.
 //!
 //! # Layout
-//! - `receipt`: the [`Receipt`] model, [`PaperWidth`], [`mask_phone`].
+//! - `receipt`: the [`Receipt`] model (a member's phone comes masked), [`PaperWidth`].
 //! - `width`: columns on paper ([`display_width`]: non-ASCII counts 2), wrapping
 //!   that never cuts a character, sanitizing of control characters.
 //! - `report`: the [`Report`] model (X and Z reports): heading fields, then
@@ -71,9 +71,7 @@ pub use commands::{
 pub use device::{Printer, Timeouts};
 pub use error::{Operation, PrintError};
 pub use layout::format_money;
-pub use receipt::{
-    PaperWidth, Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat, mask_phone,
-};
+pub use receipt::{PaperWidth, Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat};
 pub use render::{render_escpos, render_report_escpos, render_report_text, render_text};
 pub use report::{Report, ReportLabels, ReportRow, ReportSection, ReportValue};
 pub use sample::{SAMPLE_SALE_ID, sample_receipt, sample_z_report};

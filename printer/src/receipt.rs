@@ -81,8 +81,9 @@ pub struct ReceiptTender {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReceiptMember {
     pub card_no: String,
-    /// The full number; the receipt prints it masked (138****5678). Empty: not printed.
-    pub phone: String,
+    /// The phone as the receipt prints it, masked by the till with the domain's rule
+    /// (138****5678); the printer never sees the full number. Empty: not printed.
+    pub masked_phone: String,
     /// Already translated tier label, e.g. "金卡".
     pub tier: String,
     pub points_earned: i64,
@@ -118,27 +119,9 @@ impl PaperWidth {
     }
 }
 
-/// Masks a phone number for the receipt: 13812345678 -> 138****5678.
-/// Shorter than 7 characters: every character is masked.
-pub fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.trim().chars().collect();
-    if chars.len() < 7 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mobile_number_is_masked_in_the_middle() {
-        assert_eq!(mask_phone("13812345678"), "138****5678");
-        assert_eq!(mask_phone("12345"), "*****");
-    }
 
     #[test]
     fn width_reads_millimetres() {

@@ -74,7 +74,7 @@ pub fn sample_receipt(printed_at: NaiveDateTime) -> Receipt {
         change: money(500),
         member: Some(ReceiptMember {
             card_no: "8800012345".into(),
-            phone: "13812345678".into(),
+            masked_phone: "138****5678".into(),
             tier: "金卡".into(),
             points_earned: 445,
             points_redeemed: 0,

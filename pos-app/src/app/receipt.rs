@@ -184,7 +184,10 @@ fn member(m: &SaleMember, earned: i64, redeemed: i64, till: &Till, i18n: I18n) -
     let known = till.find_member(&m.member_id).ok().flatten();
     ReceiptMember {
         card_no: m.card_no.clone(),
-        phone: known.as_ref().map(|k| k.phone.clone()).unwrap_or_default(),
+        masked_phone: known
+            .as_ref()
+            .map(|k| pos_core::member::mask_phone(&k.phone))
+            .unwrap_or_default(),
         tier: i18n.t(tier_key(m.tier)).to_string(),
         points_earned: earned,
         points_redeemed: redeemed,

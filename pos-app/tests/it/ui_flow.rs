@@ -196,6 +196,11 @@ fn a_day_at_the_counter() {
         job.windows(id.len()).any(|w| w == id.as_bytes()),
         "the QR code carries the sale id"
     );
+    let (masked, _, _) = encoding_rs::GB18030.encode("手机号: 183****3838");
+    assert!(
+        job.windows(masked.len()).any(|w| w == &masked[..]),
+        "the member's phone printed masked"
+    );
     let (title, _, _) = encoding_rs::GB18030.encode("销售小票");
     assert!(
         job.windows(title.len()).any(|w| w == &title[..]),

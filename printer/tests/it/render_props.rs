@@ -77,7 +77,7 @@ fn member() -> impl Strategy<Value = ReceiptMember> {
             |(card_no, phone, tier, points_earned, points_redeemed, points_balance)| {
                 ReceiptMember {
                     card_no,
-                    phone,
+                    masked_phone: phone,
                     tier,
                     points_earned,
                     points_redeemed,
