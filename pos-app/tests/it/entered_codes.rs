@@ -2,8 +2,8 @@
 //! the sale screen, scanned on the returns screen or on the member screen, does what the
 //! till's one `classify` says it names: a product goes on the sale (or on the list of a
 //! return without a receipt), a receipt opens its sale, a member is attached, anything
-//! else changes nothing. A code that is both a SKU and a member's card is a product on
-//! every screen.
+//! else changes nothing. The member screen looks for a member first: a code that is both
+//! a SKU and a member's card attaches the member there and is a product everywhere else.
 
 use pos_app::app::keys::Pressed;
 use pos_app::app::screen::{payment, sale};
@@ -155,19 +155,16 @@ fn every_screen_acts_on_the_tills_one_classification_of_a_code() {
     let mut kinds = Vec::new();
     for code in codes {
         let kind = kind(d.till(), code);
-        let (sale, returns, member) = match &kind {
-            Kind::Item(name) => (
-                Did::Item(name.clone()),
-                Did::Item(name.clone()),
-                Did::Nothing,
-            ),
-            Kind::Receipt => (Did::Receipt, Did::Receipt, Did::Nothing),
-            Kind::Member(card) => (
-                Did::Member(card.clone()),
-                Did::Nothing,
-                Did::Member(card.clone()),
-            ),
-            Kind::Unknown => (Did::Nothing, Did::Nothing, Did::Nothing),
+        let (sale, returns) = match &kind {
+            Kind::Item(name) => (Did::Item(name.clone()), Did::Item(name.clone())),
+            Kind::Receipt => (Did::Receipt, Did::Receipt),
+            Kind::Member(card) => (Did::Member(card.clone()), Did::Nothing),
+            Kind::Unknown => (Did::Nothing, Did::Nothing),
+        };
+        // The member screen looks for a member first, whatever else the code names.
+        let member = match d.till().find_member(code).expect("the till answers") {
+            Some(m) => Did::Member(m.card_no),
+            None => Did::Nothing,
         };
         assert_eq!(
             on_sale(&mut d, code, false),
@@ -191,7 +188,13 @@ fn every_screen_acts_on_the_tills_one_classification_of_a_code() {
         );
         kinds.push(kind);
     }
-    // Each kind was tried, and the SKU that is also a card is a product everywhere.
+    // The SKU that is also a card finds its member where a member is asked for.
+    assert_eq!(
+        on_member_screen(&mut d, CUFF_SKU),
+        Did::Member(TWIN_CARD.into())
+    );
+    // Each kind was tried, and the SKU that is also a card is a product on every other
+    // screen.
     let cuff = kinds[0].clone();
     assert!(matches!(cuff, Kind::Item(_)));
     assert_eq!(

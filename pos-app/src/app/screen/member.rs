@@ -4,7 +4,7 @@
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill};
 use pos_core::member::Tier;
-use pos_core::till::{EnteredCode, TillError};
+use pos_core::till::EnteredCode;
 
 use super::{Ctx, Event, Go};
 use crate::app::fields::Field;
@@ -74,13 +74,13 @@ impl State {
         None
     }
 
-    /// A scanned code: the member it names is attached; any other code is not a member.
+    /// A scanned code: the member it names is attached. On this screen a code names a
+    /// member first: a card that is also a product's code, or a member id that reads as
+    /// a receipt's, still finds its member; a code that names none is not a member.
     pub fn scanned(&mut self, code: &str, ctx: &mut Ctx<'_>) -> Option<Event> {
         match scanning::classify(ctx.till, code) {
             Ok(EnteredCode::Member(member)) => self.attach_key(&member.id, ctx),
-            Ok(_) => Some(Event::Error(TillError::MemberNotFound {
-                key: code.trim().to_string(),
-            })),
+            Ok(_) => self.attach_key(code.trim(), ctx),
             Err(e) => Some(Event::Error(e)),
         }
     }
