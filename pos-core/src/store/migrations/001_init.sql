@@ -136,7 +136,8 @@ CREATE TABLE point_entry (
     sequence  INTEGER NOT NULL REFERENCES document (sequence),
     member_id TEXT NOT NULL,
     points    INTEGER NOT NULL,
-    -- earn, redeem, reverse_earn, refund_redeem, adjust
+    -- pos_domain::effects::PointReason: earn, redeem, reverse_earn, refund_redeem,
+    -- void_earn, void_redeem, adjust
     reason    TEXT NOT NULL,
     business_date TEXT NOT NULL,
     -- 1 when written while the till was offline, for the daily offline limit.
