@@ -21,7 +21,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (6, include_str!("../migrations/0006_rejected_documents.sql")),
     (
         7,
-        include_str!("../migrations/0007_sku_rows_by_category.sql"),
+        include_str!("../migrations/0007_sku_categories_and_queued_ids.sql"),
     ),
 ];
 

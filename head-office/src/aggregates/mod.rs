@@ -3,11 +3,12 @@
 //! The dashboard and the reports read these, never the raw documents.
 //!
 //! [`Tally`] is pure: it adds up what a set of documents contributes to each row, with
-//! checked sums. Ingest appends its batch's tally to a queue ([`enqueue`], one row, so
-//! no batch waits on another's aggregate rows, however many tills send at once);
-//! [`fold`] adds the queued tallies up and [`write`]s them, in one statement per table in
-//! key order — `serve` folds every second ([`keep_folding`]) and the pages fold a round
-//! before they read. [`rebuild`] recomputes every row from the stored documents.
+//! checked sums. Ingest appends its batch's sales, returns and voids to a queue
+//! ([`enqueue`], one row of ids, so no batch waits on another's aggregate rows and the
+//! till's request adds nothing up); [`fold`] tallies the queued documents from the store
+//! and [`write`]s the sums, in one statement per table in key order — `serve` folds every
+//! second ([`keep_folding`]) and the pages fold a round before they read. [`rebuild`]
+//! recomputes every row from the stored documents with the same code.
 
 mod queue;
 pub mod read;
@@ -108,45 +109,14 @@ pub type ScopedKey = (String, NaiveDate, String);
 /// move. Returns carry no category: theirs is empty.
 pub type SkuKey = (String, NaiveDate, String, String);
 
-/// What some documents add to each row, keyed in the tables' primary-key order. Stored
-/// in the queue as JSON: each map as a list of (key, figures) pairs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What some documents add to each row, keyed in the tables' primary-key order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
-    #[serde(with = "pairs")]
     pub store_hours: BTreeMap<HourKey, StoreFigures>,
-    #[serde(with = "pairs")]
     pub store_days: BTreeMap<DayKey, StoreFigures>,
-    #[serde(with = "pairs")]
     pub sku_days: BTreeMap<SkuKey, SkuFigures>,
-    #[serde(with = "pairs")]
     pub sku_months: BTreeMap<SkuKey, SkuFigures>,
-    #[serde(with = "pairs")]
     pub promotion_days: BTreeMap<ScopedKey, PromotionFigures>,
-}
-
-/// A map with tuple keys as a JSON list of pairs (JSON object keys are strings only).
-mod pairs {
-    use std::collections::BTreeMap;
-
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
-        map: &BTreeMap<K, V>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(map.iter())
-    }
-
-    pub fn deserialize<'de, K, V, D>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
-    where
-        K: Deserialize<'de> + Ord,
-        V: Deserialize<'de>,
-        D: Deserializer<'de>,
-    {
-        Ok(Vec::<(K, V)>::deserialize(deserializer)?
-            .into_iter()
-            .collect())
-    }
 }
 
 /// +1 for what a document adds, -1 for what a void takes back.
@@ -160,26 +130,6 @@ impl Tally {
     pub fn is_empty(&self) -> bool {
         // Every document that adds anything adds to its store's hour.
         self.store_hours.is_empty()
-    }
-
-    /// Adds another tally to this one (the queue's tallies, folded together).
-    pub fn merge(&mut self, other: Tally) -> Result<(), TallyOverflow> {
-        for (key, f) in other.store_hours {
-            add_store(self.store_hours.entry(key).or_default(), &f)?;
-        }
-        for (key, f) in other.store_days {
-            add_store(self.store_days.entry(key).or_default(), &f)?;
-        }
-        for (key, f) in other.sku_days {
-            add_sku(self.sku_days.entry(key).or_default(), &f)?;
-        }
-        for (key, f) in other.sku_months {
-            add_sku(self.sku_months.entry(key).or_default(), &f)?;
-        }
-        for (key, f) in other.promotion_days {
-            add_promotion(self.promotion_days.entry(key).or_default(), &f)?;
-        }
-        Ok(())
     }
 
     /// Adds one document. A void needs the sale it voids (`voided_sale`); other kinds

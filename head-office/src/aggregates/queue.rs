@@ -1,59 +1,56 @@
-//! The queue between ingest and the aggregate tables: ingest appends one tally per batch
-//! in its transaction (so a document and its figures commit together), and folding adds
-//! queued tallies to the tables and deletes them in one transaction (so a tally counts
-//! once). Folders take rows with SKIP LOCKED: two never fold the same tally.
+//! The queue between ingest and the aggregate tables: ingest appends one row per batch,
+//! the ids of its sales, returns and voids, in its transaction (so a document and its
+//! place in the queue commit together, and the till's request does no adding up).
+//! Folding works out what the queued documents add up to from the stored documents,
+//! adds it to the tables and deletes the rows, in one transaction (so a document counts
+//! once). Folders take rows with SKIP LOCKED: two never fold the same batch.
 
 use std::time::Duration;
 
-use tokio_postgres::types::Json;
 use tokio_postgres::{Client, GenericClient};
+use uuid::Uuid;
 
-use super::{Tally, write};
+use super::rebuild::tally_of_stored;
+use super::write;
 use crate::error::DbError;
 
-/// Tallies folded per round: bounds a round's memory and a page's wait.
-const TALLIES_PER_ROUND: i64 = 500;
+/// Queued batches folded per round (each at most a batch's documents): bounds a round's
+/// memory and a page's wait.
+const BATCHES_PER_ROUND: i64 = 20;
 
 /// How often `serve` folds.
 pub const FOLD_EVERY: Duration = Duration::from_secs(1);
 
-/// Queues what a batch adds (nothing for an empty tally).
-pub async fn enqueue(client: &impl GenericClient, tally: &Tally) -> Result<(), DbError> {
-    if tally.is_empty() {
+/// Queues a batch's stored sales, returns and voids (nothing when it has none).
+pub async fn enqueue(client: &impl GenericClient, document_ids: &[Uuid]) -> Result<(), DbError> {
+    if document_ids.is_empty() {
         return Ok(());
     }
     client
         .execute(
-            "INSERT INTO sales_tally_queue (tally) VALUES ($1)",
-            &[&Json(tally)],
+            "INSERT INTO sales_tally_queue (document_ids) VALUES ($1)",
+            &[&document_ids],
         )
         .await?;
     Ok(())
 }
 
-/// Folds one round of the oldest queued tallies no other folder holds. Returns how many.
+/// Folds one round of the oldest queued batches no other folder holds. Returns how many.
 pub async fn fold_round(client: &mut Client) -> Result<usize, DbError> {
     let tx = client.transaction().await?;
     let rows = tx
         .query(
-            "SELECT id, tally FROM sales_tally_queue ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
-            &[&TALLIES_PER_ROUND],
+            "SELECT id, document_ids FROM sales_tally_queue
+             ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+            &[&BATCHES_PER_ROUND],
         )
         .await?;
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut sum = Tally::default();
-    let mut ids: Vec<i64> = Vec::with_capacity(rows.len());
-    for row in &rows {
-        ids.push(row.get(0));
-        let Json(tally): Json<Tally> = row
-            .try_get(1)
-            .map_err(|e| DbError::Corrupt(format!("a queued sales tally: {e}")))?;
-        sum.merge(tally)
-            .map_err(|e| DbError::Corrupt(format!("the queued sales tallies: {e}")))?;
-    }
-    write(&tx, &sum).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+    let documents: Vec<Uuid> = rows.iter().flat_map(|r| r.get::<_, Vec<Uuid>>(1)).collect();
+    write(&tx, &tally_of_stored(&tx, &documents).await?).await?;
     tx.execute("DELETE FROM sales_tally_queue WHERE id = ANY($1)", &[&ids])
         .await?;
     tx.commit().await?;

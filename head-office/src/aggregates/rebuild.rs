@@ -3,8 +3,9 @@
 //! doubt. The same [`Tally`] and [`write`] as ingest, so the two cannot disagree.
 
 use pos_domain::document::{Document, DocumentBody};
-use tokio_postgres::Transaction;
 use tokio_postgres::types::Json;
+use tokio_postgres::{GenericClient, Row, Transaction};
+use uuid::Uuid;
 
 use super::{Tally, write};
 use crate::error::DbError;
@@ -21,13 +22,10 @@ pub async fn rebuild(tx: &Transaction<'_>) -> Result<u64, DbError> {
                   sales_by_sku_month, sales_by_promotion_day, sales_tally_queue",
     )
     .await?;
-    // A void is read with the sale it voids; sales and returns alone.
     let statement = tx
-        .prepare(
-            "SELECT d.document, s.document
-             FROM documents d LEFT JOIN documents s ON s.id = d.voided_sale_id
-             WHERE d.kind IN ('sale', 'return', 'void')",
-        )
+        .prepare(&format!(
+            "{WITH_VOIDED_SALE} WHERE d.kind IN ('sale', 'return', 'void')"
+        ))
         .await?;
     let portal = tx.bind(&statement, &[]).await?;
     let mut added = 0u64;
@@ -36,24 +34,43 @@ pub async fn rebuild(tx: &Transaction<'_>) -> Result<u64, DbError> {
         if rows.is_empty() {
             break;
         }
-        let mut tally = Tally::default();
-        for row in &rows {
-            let Json(doc): Json<Document> = row
-                .try_get(0)
-                .map_err(|e| DbError::Corrupt(format!("stored document: {e}")))?;
-            let voided: Option<Json<Document>> = row
-                .try_get(1)
-                .map_err(|e| DbError::Corrupt(format!("stored voided sale: {e}")))?;
-            let voided_sale = voided.and_then(|Json(sale)| match sale.body {
-                DocumentBody::Sale(sale) => Some(sale),
-                _ => None,
-            });
-            tally
-                .add(&doc, voided_sale.as_ref())
-                .map_err(|e| DbError::Corrupt(format!("document {}: {e}", doc.id)))?;
-        }
-        write(tx, &tally).await?;
+        write(tx, &tally_rows(&rows)?).await?;
         added += rows.len() as u64;
     }
     Ok(added)
+}
+
+/// Stored documents, each with the sale it voids (a void is added up with its sale's
+/// lines); the caller adds its `WHERE`.
+const WITH_VOIDED_SALE: &str = "SELECT d.document, s.document
+     FROM documents d LEFT JOIN documents s ON s.id = d.voided_sale_id";
+
+/// What the stored documents `ids` add up to (other kinds than sales, returns and voids
+/// add nothing).
+pub async fn tally_of_stored(client: &impl GenericClient, ids: &[Uuid]) -> Result<Tally, DbError> {
+    let rows = client
+        .query(&format!("{WITH_VOIDED_SALE} WHERE d.id = ANY($1)"), &[&ids])
+        .await?;
+    tally_rows(&rows)
+}
+
+/// Rows of [`WITH_VOIDED_SALE`] added up.
+fn tally_rows(rows: &[Row]) -> Result<Tally, DbError> {
+    let mut tally = Tally::default();
+    for row in rows {
+        let Json(doc): Json<Document> = row
+            .try_get(0)
+            .map_err(|e| DbError::Corrupt(format!("stored document: {e}")))?;
+        let voided: Option<Json<Document>> = row
+            .try_get(1)
+            .map_err(|e| DbError::Corrupt(format!("stored voided sale: {e}")))?;
+        let voided_sale = voided.and_then(|Json(sale)| match sale.body {
+            DocumentBody::Sale(sale) => Some(sale),
+            _ => None,
+        });
+        tally
+            .add(&doc, voided_sale.as_ref())
+            .map_err(|e| DbError::Corrupt(format!("document {}: {e}", doc.id)))?;
+    }
+    Ok(tally)
 }

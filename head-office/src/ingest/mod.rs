@@ -34,7 +34,7 @@ use pos_domain::validate::validate_document;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
-use crate::aggregates::{self, Tally};
+use crate::aggregates;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
 use effects::{KnownSale, SaleMap};
@@ -244,7 +244,7 @@ async fn apply(
     let (mut feed_entries, notes) =
         apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales, &effects).await?;
     feed_entries.extend(apply_stock(&tx, &effects).await?);
-    aggregates::enqueue(&tx, &tally_of(&accepted, &sales)?).await?;
+    aggregates::enqueue(&tx, &tallied(&accepted)).await?;
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;
     let arrived: Vec<u64> = accepted.iter().map(|d| d.sequence).collect();
     let gap_changes = gaps::track(last_sequence, &open, &arrived);
@@ -265,19 +265,18 @@ async fn apply(
     Ok(verdicts)
 }
 
-/// What the accepted documents add to the sales figures.
-fn tally_of(accepted: &[&Document], sales: &SaleMap) -> Result<Tally, Fault> {
-    let mut tally = Tally::default();
-    for doc in accepted {
-        let voided_sale = match &doc.body {
-            DocumentBody::Void(void) => sales.get(&void.sale_id).map(|known| &known.sale),
-            _ => None,
-        };
-        tally
-            .add(doc, voided_sale)
-            .map_err(|e| Fault::document(doc.id, e.to_string()))?;
-    }
-    Ok(tally)
+/// The accepted documents the sales figures count: sales, returns and voids.
+fn tallied(accepted: &[&Document]) -> Vec<Uuid> {
+    accepted
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.body,
+                DocumentBody::Sale(_) | DocumentBody::Return(_) | DocumentBody::Void(_)
+            )
+        })
+        .map(|d| d.id)
+        .collect()
 }
 
 /// A void must name a sale of the same store that head office has (or that comes

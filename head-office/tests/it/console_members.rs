@@ -67,7 +67,10 @@ async fn a_members_page_lists_every_ledger_entry_with_the_document_behind_it() {
     assert_eq!(page.status, 200);
     let ledger = html_rows(&page.body, "ledger");
     assert_eq!(ledger.len(), 2, "{ledger:?}");
-    assert_eq!(&ledger[0][2..], ["earn", "50", "170", "sale S001/T01 #1"]);
+    assert_eq!(
+        &ledger[0][2..],
+        ["earn", "50", "170", "sale S001/T01 #1", "50.00"]
+    );
     assert_eq!(ledger[1][2], "import", "the imported opening balance too");
     ho.stop().await;
 }

@@ -1,8 +1,9 @@
 //! A member's point ledger on their page: every entry across the stores the person
-//! sees, newest first, with the document behind it; a part of the page (`ledger.sort`,
+//! sees, newest first, with the document behind it (a sale's or return's total too); a part of the page (`ledger.sort`,
 //! `ledger.q`, `ledger.format=csv` for all of it).
 
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
@@ -19,6 +20,8 @@ pub struct LedgerRow {
     document_id: Uuid,
     /// The document's kind and its till, where it is a till's document.
     document: Option<(String, String, i64)>,
+    /// The sale's, return's or void's total; `None` for a document without one.
+    total: Option<Decimal>,
 }
 
 /// The member's whole ledger, newest first; a store manager's only at their stores.
@@ -30,7 +33,7 @@ pub async fn ledger(
     let rows = client
         .query(
             "SELECT l.recorded_at, l.store_id, l.entry, l.points, l.balance_after, l.document_id,
-                    d.kind, d.terminal_id, d.sequence
+                    d.kind, d.terminal_id, d.sequence, d.document->'body'->>'total'
              FROM point_ledger l LEFT JOIN documents d ON d.id = l.document_id
              WHERE l.member_id = $1 AND ($2::text[] IS NULL OR l.store_id = ANY($2))
              ORDER BY l.recorded_at DESC, l.document_id",
@@ -49,6 +52,9 @@ pub async fn ledger(
             document: r
                 .get::<_, Option<String>>(6)
                 .map(|kind| (kind, r.get(7), r.get(8))),
+            total: r
+                .get::<_, Option<String>>(9)
+                .and_then(|t| t.parse::<Decimal>().ok()),
         })
         .collect())
 }
@@ -69,6 +75,7 @@ pub fn ledger_table(lang: Lang, entries: Vec<LedgerRow>) -> Table {
             column("points", "members.points", Kind::Number),
             column("balance_after", "members.balance_after", Kind::Number),
             column("document", "tills.document", Kind::Text),
+            column("total", "members.document_total", Kind::Money),
         ],
         rows: entries
             .into_iter()
@@ -88,6 +95,7 @@ pub fn ledger_table(lang: Lang, entries: Vec<LedgerRow>) -> Table {
                         Cell::Number(e.points),
                         Cell::Number(e.balance_after),
                         Cell::Text(document),
+                        e.total.map_or(Cell::Empty, Cell::Money),
                     ],
                 }
             })

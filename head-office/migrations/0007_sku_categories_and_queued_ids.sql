@@ -8,3 +8,11 @@ ALTER TABLE sales_by_sku_day
 ALTER TABLE sales_by_sku_month
     DROP CONSTRAINT sales_by_sku_month_pkey,
     ADD PRIMARY KEY (scope, period, sku, category);
+
+-- Ingest queues a batch's document ids, not its worked-out tally: the tally is worked
+-- out from the stored documents when the queue is folded, off the till's request. The
+-- queue's old rows are dropped: the rebuild that follows counts their documents.
+TRUNCATE sales_tally_queue;
+ALTER TABLE sales_tally_queue
+    DROP COLUMN tally,
+    ADD COLUMN document_ids uuid[] NOT NULL;
