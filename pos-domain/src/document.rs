@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::member::Tier;
+pub use crate::stock_document::{GoodsReceipt, Stocktake, WriteOff};
 
 /// What a manager approved on a document (授权).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -349,11 +350,14 @@ pub enum DocumentBody {
     MemberRegistration(MemberRegistration),
     PointAdjustment(PointAdjustment),
     OperatorChange(OperatorChange),
+    GoodsReceipt(GoodsReceipt),
+    WriteOff(WriteOff),
+    Stocktake(Stocktake),
 }
 
 impl DocumentBody {
     /// Every kind's wire name, in the order of the variants: what `kind` answers.
-    pub const KINDS: [&'static str; 11] = [
+    pub const KINDS: [&'static str; 14] = [
         "sale",
         "return",
         "void",
@@ -365,6 +369,9 @@ impl DocumentBody {
         "member_registration",
         "point_adjustment",
         "operator_change",
+        "goods_receipt",
+        "write_off",
+        "stocktake",
     ];
 
     /// The kind's wire name, as in the `type` tag.
@@ -381,6 +388,9 @@ impl DocumentBody {
             DocumentBody::MemberRegistration(_) => "member_registration",
             DocumentBody::PointAdjustment(_) => "point_adjustment",
             DocumentBody::OperatorChange(_) => "operator_change",
+            DocumentBody::GoodsReceipt(_) => "goods_receipt",
+            DocumentBody::WriteOff(_) => "write_off",
+            DocumentBody::Stocktake(_) => "stocktake",
         }
     }
 }

@@ -9,6 +9,7 @@ use thiserror::Error;
 use uuid::Uuid;
 
 use crate::document::{Document, DocumentBody, Sale, SaleLine, SaleMember};
+use crate::stock_document::StockLine;
 
 /// A change of stock (negative for a sale).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +61,19 @@ pub struct PointMove {
 pub enum SerialState {
     /// Sold: it may not be sold again until it comes back.
     Sold,
-    /// In the store's stock: never sold, returned, or its sale voided.
+    /// Back in the store's stock: returned, or its sale voided.
     Available,
+    /// Received into the store's stock (a goods receipt): the store holds it now.
+    Received,
+    /// Written off: out of stock for good, never sold.
+    WrittenOff,
+}
+
+impl SerialState {
+    /// Does the store hold the unit, ready to sell, after this?
+    pub fn in_stock(self) -> bool {
+        matches!(self, SerialState::Available | SerialState::Received)
+    }
 }
 
 /// A serial-tracked unit changing state.
@@ -149,6 +161,21 @@ pub fn effects_of(
         | DocumentBody::MemberRegistration(_)
         | DocumentBody::ZReport(_)
         | DocumentBody::OperatorChange(_) => {}
+        DocumentBody::GoodsReceipt(receipt) => {
+            for l in &receipt.lines {
+                fx.goods(&l.goods, 1, SerialState::Received);
+            }
+        }
+        DocumentBody::WriteOff(write_off) => {
+            for l in &write_off.lines {
+                fx.goods(l, -1, SerialState::WrittenOff);
+            }
+        }
+        DocumentBody::Stocktake(count) => {
+            for l in count.lines.iter().filter(|l| l.variance() != 0) {
+                fx.stock(&l.sku, &l.lot, l.variance());
+            }
+        }
     }
     Ok(fx.out)
 }
@@ -213,21 +240,40 @@ impl Effects<'_> {
             Direction::Out => (-i64::from(quantity), SerialState::Sold),
             Direction::In => (i64::from(quantity), SerialState::Available),
         };
+        self.stock(sku, lot_no, quantity);
+        if let Some(serial) = serial {
+            self.serial(sku, lot_no, serial, state);
+        }
+    }
+
+    /// A stock document's line: its units in (`sign` 1) or out (-1), each serial to
+    /// `state`. A line of no units (announced, not delivered) moves nothing.
+    fn goods(&mut self, line: &StockLine, sign: i64, state: SerialState) {
+        if line.quantity > 0 {
+            self.stock(&line.sku, &line.lot, sign * i64::from(line.quantity));
+        }
+        for serial in &line.serials {
+            self.serial(&line.sku, &line.lot, serial, state);
+        }
+    }
+
+    fn stock(&mut self, sku: &str, lot_no: &Option<String>, quantity: i64) {
         self.out.stock.push(StockMove {
             store_id: self.store_id.to_owned(),
             sku: sku.to_owned(),
             lot_no: lot_no.clone(),
             quantity,
         });
-        if let Some(serial) = serial {
-            self.out.serials.push(SerialMove {
-                store_id: self.store_id.to_owned(),
-                sku: sku.to_owned(),
-                serial: serial.clone(),
-                lot_no: lot_no.clone(),
-                state,
-            });
-        }
+    }
+
+    fn serial(&mut self, sku: &str, lot_no: &Option<String>, serial: &str, state: SerialState) {
+        self.out.serials.push(SerialMove {
+            store_id: self.store_id.to_owned(),
+            sku: sku.to_owned(),
+            serial: serial.to_owned(),
+            lot_no: lot_no.clone(),
+            state,
+        });
     }
 
     fn points(&mut self, member: &SaleMember, reason: PointReason, points: i64) {

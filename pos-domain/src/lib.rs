@@ -9,6 +9,7 @@
 //! - [`cart`]: the cart being rung up; [`tender`]: payments and change.
 //! - [`returns`]: what a return may refund and how.
 //! - [`document`]: documents (sale, return, ...) and their canonical bytes;
+//!   [`stock_document`]: goods receipts, write-offs and stocktakes;
 //!   [`validate`]: does a document add up.
 //! - [`effects`]: what a document does to stock, points and serials, for the till and
 //!   head office alike.
@@ -37,5 +38,6 @@ pub mod promotion;
 pub mod protocol;
 pub mod report;
 pub mod returns;
+pub mod stock_document;
 pub mod tender;
 pub mod validate;

@@ -68,7 +68,11 @@ pub fn report_totals(documents: &[Document], float: Decimal) -> ReportTotals {
             | DocumentBody::ZReport(_)
             | DocumentBody::MemberRegistration(_)
             | DocumentBody::PointAdjustment(_)
-            | DocumentBody::OperatorChange(_) => {}
+            | DocumentBody::OperatorChange(_)
+            // Stock documents move goods, not money: no report counts them.
+            | DocumentBody::GoodsReceipt(_)
+            | DocumentBody::WriteOff(_)
+            | DocumentBody::Stocktake(_) => {}
         }
     }
     let cash = sum.tender_amount(TenderKind::Cash);

@@ -10,6 +10,7 @@
 
 mod arithmetic;
 mod bounds;
+mod stock;
 
 use arithmetic::*;
 
@@ -25,6 +26,7 @@ pub use bounds::{
     AMOUNT_MAX, COUNT_MAX, ID_CHARS_MAX, LINE_QUANTITY_MAX, POINTS_MAX, POINTS_MULTIPLIER_MAX,
     SEQUENCE_MAX, TEXT_CHARS_MAX, UNIT_PRICE_MAX, VAT_RATE_MAX, date_window,
 };
+pub use stock::{EXPECTED_MAX, STOCK_LINES_MAX};
 
 /// Why a document does not add up. The message names the field and both values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -88,6 +90,9 @@ pub fn validate_document(doc: &Document) -> Checked {
             not_empty("operator change subject_id", &change.subject_id)?;
             not_empty("operator change subject_name", &change.subject_name)
         }
+        DocumentBody::GoodsReceipt(receipt) => stock::check_goods_receipt(doc, receipt),
+        DocumentBody::WriteOff(write_off) => stock::check_write_off(doc, write_off),
+        DocumentBody::Stocktake(count) => stock::check_stocktake(doc, count),
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use pos_domain::document::{Document, DocumentBody, Sale, SaleMember};
-use pos_domain::effects::{DocumentEffects, PointMove, PointReason, SerialState, effects_of};
+use pos_domain::effects::{DocumentEffects, PointMove, PointReason, effects_of};
 use uuid::Uuid;
 
 use super::fault::Fault;
@@ -371,7 +371,7 @@ pub fn plan_stock(effects: &[(&Document, DocumentEffects)]) -> Result<StockPlan,
                 SerialRow {
                     store_id: m.store_id.clone(),
                     lot_no: m.lot_no.clone(),
-                    available: m.state == SerialState::Available,
+                    available: m.state.in_stock(),
                 },
             );
         }

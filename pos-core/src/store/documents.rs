@@ -234,6 +234,19 @@ fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result
                     "UPDATE serial_sale SET return_sequence = ?3 WHERE sku = ?1 AND serial = ?2 AND return_sequence IS NULL",
                 )?
                 .execute(params![s.sku, s.serial, seq])?,
+            // Received or written off here: the store holds the unit now, or never again
+            // (head office's feed says the same once it has the document).
+            SerialState::Received | SerialState::WrittenOff => tx
+                .prepare_cached(
+                    "INSERT INTO serial_unit (sku, serial, lot_no, available) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (sku, serial) DO UPDATE SET lot_no = ?3, available = ?4",
+                )?
+                .execute(params![
+                    s.sku,
+                    s.serial,
+                    s.lot_no,
+                    s.state.in_stock()
+                ])?,
         };
     }
     match &doc.body {

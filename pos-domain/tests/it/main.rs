@@ -12,6 +12,7 @@ mod properties;
 mod purity;
 mod report;
 mod returns;
+mod stock_documents;
 mod support;
 mod tender;
 mod tender_change;

@@ -1,0 +1,262 @@
+//! Goods receipts, write-offs and stocktakes: what they move, and what each refuses with
+//! the field and the reason (business date of the test documents: 2026-11-22).
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use pos_domain::document::{Approval, Document, DocumentBody};
+use pos_domain::effects::{SerialState, effects_of};
+use pos_domain::stock_document::{
+    APPROVE_NEAR_EXPIRY, APPROVE_STOCKTAKE, APPROVE_WRITE_OFF, CountLine, GoodsReceipt,
+    ReceiptLine, StockLine, Stocktake, WriteOff, WriteOffReason,
+};
+use pos_domain::validate::validate_document;
+
+use crate::support::document;
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn goods(sku: &str, lot: Option<&str>, expiry: Option<&str>, quantity: u32) -> StockLine {
+    StockLine {
+        sku: sku.into(),
+        lot: lot.map(Into::into),
+        expiry_date: expiry.map(day),
+        serials: vec![],
+        quantity,
+    }
+}
+
+fn approved(mut doc: Document, action: &str) -> Document {
+    doc.approvals.push(Approval {
+        action: action.into(),
+        manager_id: "m1".into(),
+        at: Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap(),
+    });
+    doc
+}
+
+fn receipt(lines: Vec<ReceiptLine>) -> Document {
+    document(
+        1,
+        DocumentBody::GoodsReceipt(GoodsReceipt {
+            reference: "DN-20261122-07".into(),
+            supplier: "鱼跃医疗".into(),
+            lines,
+        }),
+    )
+}
+
+fn received(goods: StockLine, expected: Option<u32>) -> ReceiptLine {
+    ReceiptLine { goods, expected }
+}
+
+/// The problem `validate_document` names, as text.
+fn refused(doc: &Document) -> String {
+    validate_document(doc).expect_err("refused").to_string()
+}
+
+#[test]
+fn a_receipt_adds_its_units_and_serials_and_records_a_shortage() {
+    let mut cuffs = goods("CUFF", None, None, 2);
+    cuffs.serials = vec!["SN1".into(), "SN2".into()];
+    let doc = receipt(vec![
+        received(goods("STRIP", Some("L1"), Some("2027-12-31"), 8), Some(10)),
+        received(cuffs, Some(2)),
+        received(goods("MASK", None, None, 0), Some(50)),
+    ]);
+    validate_document(&doc).expect("a receipt with a short line and one not delivered");
+    let fx = effects_of(&doc, None).unwrap();
+    let moves: Vec<(&str, Option<&str>, i64)> = fx
+        .stock
+        .iter()
+        .map(|m| (m.sku.as_str(), m.lot_no.as_deref(), m.quantity))
+        .collect();
+    assert_eq!(
+        moves,
+        [("STRIP", Some("L1"), 8), ("CUFF", None, 2)],
+        "the masks not delivered move nothing"
+    );
+    assert!(
+        fx.serials
+            .iter()
+            .all(|s| s.state == SerialState::Received && s.state.in_stock())
+    );
+    let DocumentBody::GoodsReceipt(r) = &doc.body else {
+        unreachable!()
+    };
+    let short: Vec<u32> = r.lines.iter().map(ReceiptLine::shortage).collect();
+    assert_eq!(short, [2, 0, 50]);
+}
+
+#[test]
+fn an_expired_lot_is_never_received_and_one_close_to_expiry_only_with_a_manager() {
+    let expired = receipt(vec![received(
+        goods("STRIP", Some("L0"), Some("2026-11-21"), 5),
+        None,
+    )]);
+    let why = refused(&expired);
+    assert!(
+        why.contains("receipt line 1 expiry_date") && why.contains("L0 expired on 2026-11-21"),
+        "{why}"
+    );
+    assert!(
+        refused(&approved(expired, APPROVE_NEAR_EXPIRY)).contains("expired"),
+        "no approval receives an expired lot"
+    );
+
+    let near = receipt(vec![received(
+        goods("STRIP", Some("L2"), Some("2027-01-31"), 5),
+        None,
+    )]);
+    let why = refused(&near);
+    assert!(
+        why.contains("L2 expires on 2027-01-31, within 90 days")
+            && why.contains(APPROVE_NEAR_EXPIRY),
+        "{why}"
+    );
+    validate_document(&approved(near, APPROVE_NEAR_EXPIRY)).expect("approved");
+}
+
+#[test]
+fn receipts_refuse_bad_lines_by_name() {
+    let mut two_serials_one_unit = goods("CUFF", None, None, 1);
+    two_serials_one_unit.serials = vec!["SN1".into(), "SN2".into()];
+    let mut twice = goods("CUFF", None, None, 2);
+    twice.serials = vec!["SN1".into(), "SN1".into()];
+    for (lines, named) in [
+        (vec![], "receipt lines: there are none"),
+        (
+            vec![received(goods("STRIP", None, None, 0), None)],
+            "receipt line 1 quantity: must be at least 1",
+        ),
+        (
+            vec![received(goods("", None, None, 1), None)],
+            "receipt line 1 sku must not be empty",
+        ),
+        (
+            vec![received(two_serials_one_unit, None)],
+            "2 serials for 1 units",
+        ),
+        (
+            vec![received(twice, None)],
+            "CUFF serial SN1 is there twice",
+        ),
+        (
+            vec![received(goods("STRIP", None, None, 100_001), None)],
+            "receipt line 1 quantity",
+        ),
+    ] {
+        let why = refused(&receipt(lines));
+        assert!(why.contains(named), "{named}: {why}");
+    }
+    let mut no_reference = receipt(vec![received(goods("A", None, None, 1), None)]);
+    if let DocumentBody::GoodsReceipt(r) = &mut no_reference.body {
+        r.reference = " ".into();
+    }
+    assert!(refused(&no_reference).contains("receipt reference must not be empty"));
+}
+
+fn write_off(reason: WriteOffReason, lines: Vec<StockLine>) -> Document {
+    document(
+        2,
+        DocumentBody::WriteOff(WriteOff {
+            reason,
+            note: String::new(),
+            lines,
+        }),
+    )
+}
+
+#[test]
+fn a_write_off_takes_units_out_with_a_manager_and_expired_means_expired() {
+    let mut cuff = goods("CUFF", None, None, 1);
+    cuff.serials = vec!["SN9".into()];
+    let damaged = write_off(WriteOffReason::Damaged, vec![cuff]);
+    assert!(refused(&damaged).contains("a write-off needs a manager's approval (write_off)"));
+    let damaged = approved(damaged, APPROVE_WRITE_OFF);
+    validate_document(&damaged).unwrap();
+    let fx = effects_of(&damaged, None).unwrap();
+    assert_eq!(fx.stock[0].quantity, -1);
+    assert_eq!(fx.serials[0].state, SerialState::WrittenOff);
+    assert!(!fx.serials[0].state.in_stock());
+
+    let expired = approved(
+        write_off(
+            WriteOffReason::Expired,
+            vec![goods("STRIP", Some("L0"), Some("2026-11-22"), 3)],
+        ),
+        APPROVE_WRITE_OFF,
+    );
+    validate_document(&expired).expect("expiring today: written off as expired");
+    let not_yet = approved(
+        write_off(
+            WriteOffReason::Expired,
+            vec![goods("STRIP", Some("L1"), Some("2027-12-31"), 3)],
+        ),
+        APPROVE_WRITE_OFF,
+    );
+    assert!(refused(&not_yet).contains("lot L1 has not expired by 2026-11-22"));
+}
+
+fn stocktake(lines: Vec<CountLine>) -> Document {
+    document(3, DocumentBody::Stocktake(Stocktake { full: false, lines }))
+}
+
+fn count(sku: &str, lot: Option<&str>, counted: u32, expected: i64) -> CountLine {
+    CountLine {
+        sku: sku.into(),
+        lot: lot.map(Into::into),
+        counted,
+        expected,
+    }
+}
+
+#[test]
+fn a_stocktake_posts_each_variance_once_approved() {
+    let doc = stocktake(vec![
+        count("STRIP", Some("L1"), 7, 10),
+        count("MASK", None, 40, 40),
+        count("CUFF", None, 3, -1),
+    ]);
+    assert!(refused(&doc).contains("a stocktake needs a manager's approval (stocktake)"));
+    let doc = approved(doc, APPROVE_STOCKTAKE);
+    validate_document(&doc).unwrap();
+    let moves: Vec<(String, i64)> = effects_of(&doc, None)
+        .unwrap()
+        .stock
+        .into_iter()
+        .map(|m| (m.sku, m.quantity))
+        .collect();
+    assert_eq!(
+        moves,
+        [("STRIP".to_owned(), -3), ("CUFF".to_owned(), 4)],
+        "a line that matched moves nothing"
+    );
+
+    let twice = approved(
+        stocktake(vec![count("MASK", None, 1, 0), count("MASK", None, 2, 0)]),
+        APPROVE_STOCKTAKE,
+    );
+    assert!(refused(&twice).contains("MASK lot - is counted twice"));
+    let absurd = approved(
+        stocktake(vec![count("MASK", None, 1, i64::MIN)]),
+        APPROVE_STOCKTAKE,
+    );
+    assert!(refused(&absurd).contains("stocktake line 1 expected"));
+}
+
+#[test]
+fn stock_documents_read_back_as_written() {
+    let doc = approved(
+        receipt(vec![received(
+            goods("STRIP", Some("L2"), Some("2027-01-31"), 5),
+            Some(6),
+        )]),
+        APPROVE_NEAR_EXPIRY,
+    );
+    let json = serde_json::to_string(&doc).unwrap();
+    assert!(json.contains(r#""type":"goods_receipt""#), "{json}");
+    let back: Document = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, doc);
+    assert_eq!(back.body.kind(), "goods_receipt");
+}
