@@ -274,10 +274,14 @@ pub enum ManagerAction {
     PaidOut,
     PointAdjustment,
     DailyClose,
+    /// Receiving a lot that expires within the near-expiry window.
+    NearExpiryReceipt,
+    WriteOff,
+    Stocktake,
 }
 
 impl ManagerAction {
-    pub const ALL: [ManagerAction; 10] = [
+    pub const ALL: [ManagerAction; 13] = [
         ManagerAction::RefundWithoutReceipt,
         ManagerAction::Void,
         ManagerAction::PriceOverride,
@@ -288,6 +292,9 @@ impl ManagerAction {
         ManagerAction::PaidOut,
         ManagerAction::PointAdjustment,
         ManagerAction::DailyClose,
+        ManagerAction::NearExpiryReceipt,
+        ManagerAction::WriteOff,
+        ManagerAction::Stocktake,
     ];
 
     pub fn code(self) -> &'static str {
@@ -302,6 +309,9 @@ impl ManagerAction {
             ManagerAction::PaidOut => "paid_out",
             ManagerAction::PointAdjustment => "point_adjustment",
             ManagerAction::DailyClose => "daily_close",
+            ManagerAction::NearExpiryReceipt => "near_expiry_receipt",
+            ManagerAction::WriteOff => "write_off",
+            ManagerAction::Stocktake => "stocktake",
         }
     }
 

@@ -128,11 +128,6 @@ impl CountLine {
 /// Days before its expiry a lot received needs a manager's approval (近效期).
 pub const NEAR_EXPIRY_DAYS: i64 = 90;
 
-/// What a manager approves on stock documents ([`crate::document::Approval::action`]).
-pub const APPROVE_NEAR_EXPIRY: &str = "near_expiry_receipt";
-pub const APPROVE_WRITE_OFF: &str = "write_off";
-pub const APPROVE_STOCKTAKE: &str = "stocktake";
-
 #[cfg(test)]
 mod tests {
     use super::*;

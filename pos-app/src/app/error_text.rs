@@ -117,6 +117,7 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
         E::Redemption(e) => redemption_error(i18n, e),
         E::Return(e) => return_error(i18n, e),
         E::Operator(e) => operator_error(i18n, e),
+        E::Stock(e) => super::stock_error_text::stock_error(i18n, e),
         E::Store(e) => store_error(i18n, e),
     }
 }

@@ -39,6 +39,7 @@ pub mod receipt;
 pub mod scanning;
 pub mod screen;
 pub mod status_bar;
+mod stock_error_text;
 mod subscriptions;
 pub use subscriptions::SyncFeed;
 mod store_closes;

@@ -271,6 +271,22 @@ fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result
             )?
             .execute(params![m.member_id, m.card_no, m.phone, m.name])?;
         }
+        // A lot received that the catalog does not list yet is sellable here at once;
+        // head office's own word on it (the feed) replaces this one.
+        DocumentBody::GoodsReceipt(r) => {
+            for line in &r.lines {
+                if let (Some(lot), Some(expiry)) = (&line.goods.lot, line.goods.expiry_date) {
+                    tx.prepare_cached(
+                        "INSERT OR IGNORE INTO lot (sku, lot_no, expiry_date) VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![
+                        line.goods.sku,
+                        lot,
+                        expiry.to_string()
+                    ])?;
+                }
+            }
+        }
         _ => {}
     }
     Ok(())

@@ -121,6 +121,24 @@ impl Store {
         Ok(base + moved)
     }
 
+    /// Every (SKU, lot) the till has a figure for, with its stock (head office's base
+    /// plus this till's documents it has not reflected yet), in SKU and lot order.
+    pub fn stock_levels(&self) -> Result<Vec<(String, Option<String>, i64)>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT sku, lot_no, SUM(quantity) FROM (
+                 SELECT sku, lot_no, quantity FROM stock_base
+                 UNION ALL
+                 SELECT m.sku, m.lot_no, m.quantity FROM stock_movement m
+                 JOIN document d USING (sequence) WHERE d.reflected = 0
+             ) GROUP BY sku, lot_no ORDER BY sku, lot_no",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let lot: String = r.get(1)?;
+            Ok((r.get(0)?, Some(lot).filter(|l| !l.is_empty()), r.get(2)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Products whose stock is below their safety stock, for the manager's alert.
     pub fn products_below_safety_stock(&self) -> Result<Vec<(Product, i64)>, StoreError> {
         let sql = format!(

@@ -127,6 +127,9 @@ pub enum TillError {
     /// Adding, resetting or deactivating an operator was refused.
     #[error(transparent)]
     Operator(#[from] OperatorError),
+    /// A goods receipt, write-off or count was refused.
+    #[error(transparent)]
+    Stock(#[from] super::stock_error::StockDocumentError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -26,6 +26,8 @@ mod operators;
 mod queries;
 mod receipts;
 mod sale;
+mod stock_documents;
+mod stock_error;
 
 pub use after_sale::{NO_RECEIPT_ITEMS_MAX, NoReceiptPlan, ReturnItem};
 pub use config::TillConfig;
@@ -33,6 +35,7 @@ pub use entered_code::{EnteredCode, EnteredItem};
 pub use error::TillError;
 pub use lots::LotChoice;
 pub use sale::{ItemInput, ScanOutcome};
+pub use stock_documents::{ExpiredHolding, StockDocumentError};
 
 use std::path::Path;
 

@@ -9,4 +9,5 @@ mod till_manager;
 mod till_no_receipt;
 mod till_operators;
 mod till_sale;
+mod till_stock_documents;
 mod till_store;

@@ -9,9 +9,9 @@ use super::bounds::{date, id, optional_id, quantity, text, too_large};
 use super::{Checked, invalid, not_empty};
 use crate::catalog::{ExpiryCheck, check_expiry};
 use crate::document::Document;
+use crate::operator::ManagerAction;
 use crate::stock_document::{
-    APPROVE_NEAR_EXPIRY, APPROVE_STOCKTAKE, APPROVE_WRITE_OFF, GoodsReceipt, NEAR_EXPIRY_DAYS,
-    StockLine, Stocktake, WriteOff, WriteOffReason,
+    GoodsReceipt, NEAR_EXPIRY_DAYS, StockLine, Stocktake, WriteOff, WriteOffReason,
 };
 
 /// Lines one stock document may hold: a full count of a large store.
@@ -55,7 +55,7 @@ pub(super) fn check_goods_receipt(doc: &Document, receipt: &GoodsReceipt) -> Che
     if let Some((lot, expiry)) = near_expiry {
         approved(
             doc,
-            APPROVE_NEAR_EXPIRY,
+            ManagerAction::NearExpiryReceipt,
             &format!("lot {lot} expires on {expiry}, within {NEAR_EXPIRY_DAYS} days"),
         )?;
     }
@@ -86,7 +86,7 @@ pub(super) fn check_write_off(doc: &Document, write_off: &WriteOff) -> Checked {
             }
         }
     }
-    approved(doc, APPROVE_WRITE_OFF, "a write-off")
+    approved(doc, ManagerAction::WriteOff, "a write-off")
 }
 
 pub(super) fn check_stocktake(doc: &Document, count: &Stocktake) -> Checked {
@@ -112,7 +112,7 @@ pub(super) fn check_stocktake(doc: &Document, count: &Stocktake) -> Checked {
             ));
         }
     }
-    approved(doc, APPROVE_STOCKTAKE, "a stocktake")
+    approved(doc, ManagerAction::Stocktake, "a stocktake")
 }
 
 fn lines_count(what: &str, n: usize) -> Checked {
@@ -167,7 +167,8 @@ fn goods<'a>(
 }
 
 /// The document carries a manager's approval of `action`, else `what` is refused.
-fn approved(doc: &Document, action: &str, what: &str) -> Checked {
+fn approved(doc: &Document, action: ManagerAction, what: &str) -> Checked {
+    let action = action.code();
     if doc.approvals.iter().any(|a| a.action == action) {
         return Ok(());
     }

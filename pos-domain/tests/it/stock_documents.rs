@@ -4,10 +4,14 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use pos_domain::document::{Approval, Document, DocumentBody};
 use pos_domain::effects::{SerialState, effects_of};
+use pos_domain::operator::ManagerAction;
 use pos_domain::stock_document::{
-    APPROVE_NEAR_EXPIRY, APPROVE_STOCKTAKE, APPROVE_WRITE_OFF, CountLine, GoodsReceipt,
-    ReceiptLine, StockLine, Stocktake, WriteOff, WriteOffReason,
+    CountLine, GoodsReceipt, ReceiptLine, StockLine, Stocktake, WriteOff, WriteOffReason,
 };
+
+const APPROVE_NEAR_EXPIRY: ManagerAction = ManagerAction::NearExpiryReceipt;
+const APPROVE_WRITE_OFF: ManagerAction = ManagerAction::WriteOff;
+const APPROVE_STOCKTAKE: ManagerAction = ManagerAction::Stocktake;
 use pos_domain::validate::validate_document;
 
 use crate::support::document;
@@ -26,9 +30,9 @@ fn goods(sku: &str, lot: Option<&str>, expiry: Option<&str>, quantity: u32) -> S
     }
 }
 
-fn approved(mut doc: Document, action: &str) -> Document {
+fn approved(mut doc: Document, action: ManagerAction) -> Document {
     doc.approvals.push(Approval {
-        action: action.into(),
+        action: action.code().into(),
         manager_id: "m1".into(),
         at: Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap(),
     });
@@ -111,7 +115,7 @@ fn an_expired_lot_is_never_received_and_one_close_to_expiry_only_with_a_manager(
     let why = refused(&near);
     assert!(
         why.contains("L2 expires on 2027-01-31, within 90 days")
-            && why.contains(APPROVE_NEAR_EXPIRY),
+            && why.contains(APPROVE_NEAR_EXPIRY.code()),
         "{why}"
     );
     validate_document(&approved(near, APPROVE_NEAR_EXPIRY)).expect("approved");

@@ -168,5 +168,8 @@ pub fn action_key(action: ManagerAction) -> &'static str {
         ManagerAction::PaidOut => "action.paid_out",
         ManagerAction::PointAdjustment => "action.point_adjustment",
         ManagerAction::DailyClose => "action.daily_close",
+        ManagerAction::NearExpiryReceipt => "action.near_expiry_receipt",
+        ManagerAction::WriteOff => "action.write_off",
+        ManagerAction::Stocktake => "action.stocktake",
     }
 }

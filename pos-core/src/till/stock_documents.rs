@@ -1,0 +1,305 @@
+//! The store's stock documents at the till (库存单据): goods received (收货入库), units
+//! written off (报损) and stock counted (盘点). Each first checks what only the till knows
+//! — its catalog, stock and serials — with a typed reason, then commits one document the
+//! domain checks too; its moves are the domain's `effects`, like a sale's.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Till, TillError};
+use crate::catalog::{ExpiryCheck, Product, Tracking, check_expiry};
+use crate::document::{Approval, Document, DocumentBody};
+use crate::operator::ManagerAction;
+use crate::stock_document::{
+    CountLine, GoodsReceipt, NEAR_EXPIRY_DAYS, ReceiptLine, StockLine, Stocktake, WriteOff,
+    WriteOffReason,
+};
+
+pub use super::stock_error::StockDocumentError;
+
+/// A lot the store still holds whose expiry has passed: what a write-off proposes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiredHolding {
+    pub sku: String,
+    pub lot: String,
+    pub expiry_date: NaiveDate,
+    pub quantity: i64,
+}
+
+impl Till {
+    /// 收货入库: goods of a delivery note or shipment `reference` from `supplier`. A lot
+    /// the catalog does not list needs its expiry; a lot within the near-expiry window
+    /// needs a manager (`approval`, unless a manager is logged in); an expired one is
+    /// refused.
+    pub fn receive_goods(
+        &mut self,
+        reference: &str,
+        supplier: &str,
+        mut lines: Vec<ReceiptLine>,
+        approval: Option<&Approval>,
+        now: DateTime<Utc>,
+    ) -> Result<Document, TillError> {
+        self.logged_in()?;
+        if lines.is_empty() {
+            return Err(StockDocumentError::NoLines.into());
+        }
+        let today = self.business_date(now);
+        let mut near_expiry = false;
+        for line in &mut lines {
+            let product = self.stock_product(&line.goods.sku)?;
+            self.fill_expiry(&product, &mut line.goods)?;
+            for serial in &line.goods.serials {
+                if self.holds_serial(&product.sku, serial)? {
+                    return Err(StockDocumentError::SerialAlreadyHeld {
+                        sku: product.sku.clone(),
+                        serial: serial.clone(),
+                    }
+                    .into());
+                }
+            }
+            if let (Some(lot), Some(expiry)) = (&line.goods.lot, line.goods.expiry_date) {
+                match check_expiry(expiry, today, NEAR_EXPIRY_DAYS) {
+                    ExpiryCheck::Expired => {
+                        return Err(StockDocumentError::ExpiredLot {
+                            sku: product.sku,
+                            lot: lot.clone(),
+                            expiry,
+                        }
+                        .into());
+                    }
+                    ExpiryCheck::NearExpiry { .. } => near_expiry = true,
+                    ExpiryCheck::Ok => {}
+                }
+            }
+        }
+        let approvals = if near_expiry {
+            self.require(ManagerAction::NearExpiryReceipt, approval, now)?
+        } else {
+            Vec::new()
+        };
+        let receipt = GoodsReceipt {
+            reference: reference.trim().to_owned(),
+            supplier: supplier.trim().to_owned(),
+            lines,
+        };
+        self.commit(now, approvals, |_, _, _| {
+            Ok(DocumentBody::GoodsReceipt(receipt))
+        })
+    }
+
+    /// 报损: units out of stock for `reason`, with a manager. Each lot and serial must be
+    /// held; "expired" only for a lot whose expiry has come.
+    pub fn write_off(
+        &mut self,
+        reason: WriteOffReason,
+        note: &str,
+        mut lines: Vec<StockLine>,
+        approval: Option<&Approval>,
+        now: DateTime<Utc>,
+    ) -> Result<Document, TillError> {
+        self.logged_in()?;
+        if lines.is_empty() {
+            return Err(StockDocumentError::NoLines.into());
+        }
+        let today = self.business_date(now);
+        let mut seen = BTreeSet::new();
+        for line in &mut lines {
+            let product = self.stock_product(&line.sku)?;
+            self.fill_expiry(&product, line)?;
+            let lot = line.lot.clone().unwrap_or_default();
+            if !seen.insert((line.sku.clone(), lot.clone())) {
+                return Err(StockDocumentError::Repeated {
+                    sku: line.sku.clone(),
+                    lot,
+                }
+                .into());
+            }
+            if reason == WriteOffReason::Expired
+                && let Some(expiry) = line.expiry_date
+                && expiry > today
+            {
+                return Err(StockDocumentError::NotExpired {
+                    sku: line.sku.clone(),
+                    lot,
+                    expiry,
+                }
+                .into());
+            }
+            let held = self.store.stock(&line.sku, line.lot.as_deref())?;
+            if held < i64::from(line.quantity) {
+                return Err(StockDocumentError::NotEnoughStock {
+                    sku: line.sku.clone(),
+                    lot,
+                    held,
+                    asked: line.quantity,
+                }
+                .into());
+            }
+            for serial in &line.serials {
+                if !self.holds_serial(&line.sku, serial)? {
+                    return Err(StockDocumentError::SerialNotHeld {
+                        sku: line.sku.clone(),
+                        serial: serial.clone(),
+                    }
+                    .into());
+                }
+            }
+        }
+        let approvals = self.require(ManagerAction::WriteOff, approval, now)?;
+        let write_off = WriteOff {
+            reason,
+            note: note.trim().to_owned(),
+            lines,
+        };
+        self.commit(now, approvals, |_, _, _| {
+            Ok(DocumentBody::WriteOff(write_off))
+        })
+    }
+
+    /// 盘点: `counted` units of each (SKU, lot), with a manager. Each line records what the
+    /// till held at this moment, so the variance is posted and sales rung up after the
+    /// count apply on top. A full count (`full`) also sets to zero every SKU and lot the
+    /// till holds that was not counted.
+    pub fn count_stock(
+        &mut self,
+        full: bool,
+        counted: Vec<(String, Option<String>, u32)>,
+        approval: Option<&Approval>,
+        now: DateTime<Utc>,
+    ) -> Result<Document, TillError> {
+        self.logged_in()?;
+        if counted.is_empty() && !full {
+            return Err(StockDocumentError::NoLines.into());
+        }
+        let mut lines = Vec::with_capacity(counted.len());
+        let mut seen = BTreeSet::new();
+        for (sku, lot, quantity) in counted {
+            let product = self.stock_product(&sku)?;
+            let lot = lot.filter(|l| !l.trim().is_empty());
+            match (&product.tracking, &lot) {
+                (Tracking::Lot, None) => {
+                    return Err(StockDocumentError::LotRequired { sku }.into());
+                }
+                (Tracking::None, Some(_)) => {
+                    return Err(StockDocumentError::NotTracked { sku }.into());
+                }
+                (_, Some(lot)) if self.store.lot(&sku, lot)?.is_none() => {
+                    return Err(StockDocumentError::UnknownLot {
+                        sku,
+                        lot: lot.clone(),
+                    }
+                    .into());
+                }
+                _ => {}
+            }
+            if !seen.insert((sku.clone(), lot.clone())) {
+                return Err(StockDocumentError::Repeated {
+                    sku,
+                    lot: lot.unwrap_or_default(),
+                }
+                .into());
+            }
+            let expected = self.store.stock(&sku, lot.as_deref())?;
+            lines.push(CountLine {
+                sku,
+                lot,
+                counted: quantity,
+                expected,
+            });
+        }
+        if full {
+            for (sku, lot, held) in self.store.stock_levels()? {
+                if held != 0 && !seen.contains(&(sku.clone(), lot.clone())) {
+                    lines.push(CountLine {
+                        sku,
+                        lot,
+                        counted: 0,
+                        expected: held,
+                    });
+                }
+            }
+        }
+        if lines.is_empty() {
+            return Err(StockDocumentError::NoLines.into());
+        }
+        let approvals = self.require(ManagerAction::Stocktake, approval, now)?;
+        self.commit(now, approvals, |_, _, _| {
+            Ok(DocumentBody::Stocktake(Stocktake { full, lines }))
+        })
+    }
+
+    /// Lots the store holds whose expiry has passed by `now`'s business date: what a
+    /// write-off of expired goods proposes, oldest first.
+    pub fn expired_holdings(&self, now: DateTime<Utc>) -> Result<Vec<ExpiredHolding>, TillError> {
+        let yesterday = self.business_date(now).pred_opt().unwrap_or(NaiveDate::MIN);
+        Ok(self
+            .store
+            .lots_expiring(yesterday)?
+            .into_iter()
+            .map(|(lot, quantity)| ExpiredHolding {
+                sku: lot.sku,
+                lot: lot.lot_no,
+                expiry_date: lot.expiry_date,
+                quantity,
+            })
+            .collect())
+    }
+
+    fn stock_product(&self, sku: &str) -> Result<Product, TillError> {
+        self.store.product(sku)?.ok_or_else(|| {
+            StockDocumentError::UnknownSku {
+                sku: sku.to_owned(),
+            }
+            .into()
+        })
+    }
+
+    /// Checks a line against its product's tracking, and fills a known lot's expiry (a
+    /// new lot must bring its own).
+    fn fill_expiry(&self, product: &Product, line: &mut StockLine) -> Result<(), TillError> {
+        line.lot = line.lot.take().filter(|l| !l.trim().is_empty());
+        let sku = || product.sku.clone();
+        match product.tracking {
+            Tracking::Lot if line.lot.is_none() => {
+                return Err(StockDocumentError::LotRequired { sku: sku() }.into());
+            }
+            Tracking::Serial if line.serials.len() != line.quantity as usize => {
+                return Err(StockDocumentError::SerialsRequired {
+                    sku: sku(),
+                    quantity: line.quantity,
+                    given: line.serials.len(),
+                }
+                .into());
+            }
+            Tracking::None if line.lot.is_some() || !line.serials.is_empty() => {
+                return Err(StockDocumentError::NotTracked { sku: sku() }.into());
+            }
+            _ => {}
+        }
+        let Some(lot) = &line.lot else {
+            return Ok(());
+        };
+        match (self.store.lot(&product.sku, lot)?, line.expiry_date) {
+            (Some(known), _) => line.expiry_date = Some(known.expiry_date),
+            (None, Some(_)) => {}
+            (None, None) => {
+                return Err(StockDocumentError::ExpiryRequired {
+                    sku: sku(),
+                    lot: lot.clone(),
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Does the store hold this serial unit: head office lists it available (or this
+    /// till received it) and no open sale of this till sold it?
+    fn holds_serial(&self, sku: &str, serial: &str) -> Result<bool, TillError> {
+        Ok(
+            self.store.serial_available_at_head_office(sku, serial)? == Some(true)
+                && self.store.serial_sold_by(sku, serial)?.is_none(),
+        )
+    }
+}
