@@ -2,6 +2,8 @@
 
 mod admin;
 mod report;
+mod stock;
+mod stock_file;
 
 use std::path::PathBuf;
 
@@ -37,6 +39,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Ring up N realistic random sales through the till, as the UI would.
     Simulate(crate::simulate::SimulateArgs),
+    /// Receive goods, write off units, count stock (a manager's documents).
+    Stock(stock::StockArgs),
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -47,6 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(Command::Verify) => admin::verify(&data),
         Some(Command::Report(a)) => report::run(&data, a),
         Some(Command::Simulate(a)) => crate::simulate::run(&data, a),
+        Some(Command::Stock(a)) => stock::run(&data, a),
         None => {
             // The summary goes to the terminal (logs); the window tells the cashier the rest.
             if data.till_path().exists() {

@@ -2,6 +2,7 @@
 //! file), a module per area.
 
 mod cli;
+mod cli_stock;
 mod entered_codes;
 mod ui_counter;
 mod ui_faults;

@@ -1,0 +1,235 @@
+//! `pos stock`: the store's stock documents without the window, through the same `Till`
+//! functions the screens use — receive a delivery note, write off units (or every expired
+//! lot), post a count, list expired lots. A manager signs in with `--operator`/`--pin`.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use clap::{Args, Subcommand, ValueEnum};
+use pos_core::data_dir::DataDir;
+use pos_core::document::{Document, DocumentBody};
+use pos_core::stock_document::{ReceiptLine, StockLine, WriteOffReason};
+use pos_core::till::Till;
+
+use super::stock_file::{FileLine, read};
+
+#[derive(Debug, Args)]
+pub struct StockArgs {
+    #[command(subcommand)]
+    pub command: StockCommand,
+    /// The manager who signs the document.
+    #[arg(long, global = true, default_value = "manager")]
+    pub operator: String,
+    /// The manager's PIN.
+    #[arg(long, global = true)]
+    pub pin: Option<String>,
+    /// Print the document as JSON instead of a summary.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StockCommand {
+    /// Receive goods (收货入库) from a delivery note file: columns code, quantity, and
+    /// optionally expected, lot, expiry_date, serials.
+    Receive {
+        file: PathBuf,
+        /// The delivery note's or shipment's number.
+        #[arg(long)]
+        reference: String,
+        #[arg(long, default_value = "")]
+        supplier: String,
+    },
+    /// Write off units (报损): from a file (code, quantity, and optionally lot, serials),
+    /// or every expired lot the store holds with `--expired`.
+    WriteOff {
+        #[arg(long, value_enum)]
+        reason: Reason,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(required_unless_present = "expired", conflicts_with = "expired")]
+        file: Option<PathBuf>,
+        /// Every expired lot the store holds (the reason must be `expired`).
+        #[arg(long)]
+        expired: bool,
+    },
+    /// Post a count (盘点) from a file: columns code, counted, and optionally lot.
+    Count {
+        file: PathBuf,
+        /// A full count: what the file does not list is counted as zero.
+        #[arg(long)]
+        full: bool,
+    },
+    /// List the expired lots the store still holds.
+    Expired,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Reason {
+    Expired,
+    Damaged,
+    Recalled,
+}
+
+impl From<Reason> for WriteOffReason {
+    fn from(r: Reason) -> Self {
+        match r {
+            Reason::Expired => WriteOffReason::Expired,
+            Reason::Damaged => WriteOffReason::Damaged,
+            Reason::Recalled => WriteOffReason::Recalled,
+        }
+    }
+}
+
+pub fn run(data: &DataDir, a: StockArgs) -> anyhow::Result<()> {
+    let mut till = crate::till_file::open_till(data)?;
+    let now = Utc::now();
+    if let StockCommand::Expired = a.command {
+        for h in till.expired_holdings(now)? {
+            println!("{}\t{}\t{}\t{}", h.sku, h.lot, h.expiry_date, h.quantity);
+        }
+        return Ok(());
+    }
+    let Some(pin) = a.pin.as_deref() else {
+        bail!("a stock document needs --pin of a manager")
+    };
+    till.login(&a.operator, pin, now)?;
+    let doc = match a.command {
+        StockCommand::Receive {
+            file,
+            reference,
+            supplier,
+        } => {
+            let lines = read(
+                &file,
+                &[
+                    "code",
+                    "quantity",
+                    "expected",
+                    "lot",
+                    "expiry_date",
+                    "serials",
+                ],
+                &till,
+            )?;
+            let lines = lines
+                .into_iter()
+                .map(|l| {
+                    let expected = l.expected;
+                    Ok(ReceiptLine {
+                        goods: goods(l)?,
+                        expected,
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?;
+            till.receive_goods(&reference, &supplier, lines, None, now)?
+        }
+        StockCommand::WriteOff {
+            reason,
+            note,
+            file,
+            expired,
+        } => {
+            let lines = match file {
+                Some(file) => read(&file, &["code", "quantity", "lot", "serials"], &till)?
+                    .into_iter()
+                    .map(goods)
+                    .collect::<anyhow::Result<_>>()?,
+                None if expired => expired_lines(&till)?,
+                None => bail!("give a file or --expired"),
+            };
+            till.write_off(reason.into(), &note, lines, None, now)?
+        }
+        StockCommand::Count { file, full } => {
+            let counted = read(&file, &["code", "counted", "lot"], &till)?
+                .into_iter()
+                .map(|l| {
+                    let counted = l
+                        .quantity
+                        .with_context(|| format!("line {}: `counted` is empty", l.line))?;
+                    Ok((l.sku, l.lot, counted))
+                })
+                .collect::<anyhow::Result<_>>()?;
+            till.count_stock(full, counted, None, now)?
+        }
+        StockCommand::Expired => unreachable!("answered above"),
+    };
+    print(&doc, a.json)
+}
+
+fn goods(l: FileLine) -> anyhow::Result<StockLine> {
+    let quantity = l
+        .quantity
+        .with_context(|| format!("line {}: `quantity` is empty", l.line))?;
+    Ok(StockLine {
+        sku: l.sku,
+        lot: l.lot,
+        expiry_date: l.expiry_date,
+        serials: l.serials,
+        quantity,
+    })
+}
+
+/// Every expired lot the store holds, whole.
+fn expired_lines(till: &Till) -> anyhow::Result<Vec<StockLine>> {
+    let held = till.expired_holdings(Utc::now())?;
+    if held.is_empty() {
+        bail!("the store holds no expired lot");
+    }
+    held.into_iter()
+        .map(|h| {
+            Ok(StockLine {
+                quantity: u32::try_from(h.quantity)
+                    .with_context(|| format!("{} lot {}: {} units", h.sku, h.lot, h.quantity))?,
+                sku: h.sku,
+                lot: Some(h.lot),
+                expiry_date: Some(h.expiry_date),
+                serials: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+/// What the document changed, line by line.
+fn print(doc: &Document, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(doc)?);
+        return Ok(());
+    }
+    println!("{} no. {} ({})", doc.body.kind(), doc.sequence, doc.id);
+    match &doc.body {
+        DocumentBody::GoodsReceipt(r) => {
+            for l in &r.lines {
+                println!(
+                    "{}\t{}\t+{}\tshort {}\texcess {}",
+                    l.goods.sku,
+                    l.goods.lot.as_deref().unwrap_or("-"),
+                    l.goods.quantity,
+                    l.shortage(),
+                    l.excess()
+                );
+            }
+        }
+        DocumentBody::WriteOff(w) => {
+            for l in &w.lines {
+                let lot = l.lot.as_deref().unwrap_or("-");
+                println!("{}\t{lot}\t-{}", l.sku, l.quantity);
+            }
+        }
+        DocumentBody::Stocktake(c) => {
+            for l in &c.lines {
+                let lot = l.lot.as_deref().unwrap_or("-");
+                println!(
+                    "{}\t{lot}\tcounted {}\twas {}\t{:+}",
+                    l.sku,
+                    l.counted,
+                    l.expected,
+                    l.variance()
+                );
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

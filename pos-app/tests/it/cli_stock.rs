@@ -1,0 +1,164 @@
+//! `pos stock` as a store manager runs it on the real binary: a delivery note received
+//! with its shortage, every expired lot written off, a count posted; a document refused
+//! says why, exits non-zero and writes nothing. The clock is the real one: the demo
+//! catalog's lots that expired in November 2026 are expired.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn pos(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pos"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("POS_DATA_DIR")
+        .output()
+        .expect("pos runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(output: Output) -> String {
+    assert!(
+        output.status.success(),
+        "stdout: {}\nstderr: {}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    text(&output.stdout)
+}
+
+fn refused(output: Output) -> String {
+    assert!(!output.status.success(), "{}", text(&output.stdout));
+    text(&output.stderr)
+}
+
+/// The till's last document number, as `pos verify` reports it.
+fn last_sequence(data: &Path) -> u64 {
+    let out = ok(pos(data, &["verify"]));
+    let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    report["last_sequence"]
+        .as_u64()
+        .expect("verify names the last sequence")
+}
+
+#[test]
+fn a_manager_receives_writes_off_and_counts_from_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("till");
+    ok(pos(
+        &data,
+        &[
+            "init",
+            "--store",
+            "S001",
+            "--terminal",
+            "T01",
+            "--manager-pin",
+            "123456",
+        ],
+    ));
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo/catalog.csv");
+    ok(pos(&data, &["import", demo.to_str().unwrap()]));
+    let pin = ["--pin", "123456"];
+    let file = |name: &str, body: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+
+    let expired = ok(pos(&data, &["stock", "expired"]));
+    assert!(
+        expired.contains("110008\t24112207\t2026-11-21\t3"),
+        "the expired lot the store holds: {expired}"
+    );
+
+    let note = file(
+        "delivery.csv",
+        "\u{feff}code,quantity,expected,lot,expiry_date,serials\n\
+         110007,8,10,26041807,,\n\
+         100001,2,2,,,SNX-1;SNX-2\n\
+         100024,5,,,,\n",
+    );
+    let received = ok(pos(
+        &data,
+        &[
+            &[
+                "stock",
+                "receive",
+                &note,
+                "--reference",
+                "DN-7781",
+                "--supplier",
+                "鱼跃",
+            ][..],
+            &pin[..],
+        ]
+        .concat(),
+    ));
+    assert!(received.starts_with("goods_receipt no."), "{received}");
+    assert!(
+        received.contains("110007\t26041807\t+8\tshort 2\texcess 0"),
+        "{received}"
+    );
+    assert!(
+        received.contains("100024\t-\t+5\tshort 0\texcess 5"),
+        "{received}"
+    );
+
+    let before = last_sequence(&data);
+    let expired_lot = file("expired.csv", "code,quantity,lot\n110008,1,24112207\n");
+    let why = refused(pos(
+        &data,
+        &[
+            &["stock", "receive", &expired_lot, "--reference", "DN-2"][..],
+            &pin[..],
+        ]
+        .concat(),
+    ));
+    assert!(why.contains("expired on 2026-11-21"), "{why}");
+    let why = refused(pos(
+        &data,
+        &["stock", "receive", &note, "--reference", "DN-3"],
+    ));
+    assert!(why.contains("--pin"), "{why}");
+    let bad_column = file("bad.csv", "code,qty\n100024,1\n");
+    let why = refused(pos(
+        &data,
+        &[
+            &["stock", "receive", &bad_column, "--reference", "DN-4"][..],
+            &pin[..],
+        ]
+        .concat(),
+    ));
+    assert!(why.contains("column `qty`"), "{why}");
+    assert_eq!(last_sequence(&data), before, "nothing written");
+
+    let written_off = ok(pos(
+        &data,
+        &[
+            &["stock", "write-off", "--reason", "expired", "--expired"][..],
+            &pin[..],
+        ]
+        .concat(),
+    ));
+    assert!(
+        written_off.contains("110008\t24112207\t-3"),
+        "{written_off}"
+    );
+    assert_eq!(
+        ok(pos(&data, &["stock", "expired"])),
+        "",
+        "nothing expired left"
+    );
+
+    let count = file("count.csv", "code,counted\n100024,3\n");
+    let counted = ok(pos(
+        &data,
+        &[&["stock", "count", &count][..], &pin[..]].concat(),
+    ));
+    assert!(counted.starts_with("stocktake no."), "{counted}");
+    assert!(counted.contains("counted 3"), "{counted}");
+}
