@@ -9,7 +9,9 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::member::Tier;
-pub use crate::stock_document::{GoodsReceipt, Stocktake, WriteOff};
+pub use crate::stock_document::{
+    GoodsReceipt, Stocktake, TransferDispatch, TransferReceipt, WriteOff,
+};
 
 /// What a manager approved on a document (授权).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -353,11 +355,13 @@ pub enum DocumentBody {
     GoodsReceipt(GoodsReceipt),
     WriteOff(WriteOff),
     Stocktake(Stocktake),
+    TransferDispatch(TransferDispatch),
+    TransferReceipt(TransferReceipt),
 }
 
 impl DocumentBody {
     /// Every kind's wire name, in the order of the variants: what `kind` answers.
-    pub const KINDS: [&'static str; 14] = [
+    pub const KINDS: [&'static str; 16] = [
         "sale",
         "return",
         "void",
@@ -372,6 +376,8 @@ impl DocumentBody {
         "goods_receipt",
         "write_off",
         "stocktake",
+        "transfer_dispatch",
+        "transfer_receipt",
     ];
 
     /// The kind's wire name, as in the `type` tag.
@@ -391,6 +397,8 @@ impl DocumentBody {
             DocumentBody::GoodsReceipt(_) => "goods_receipt",
             DocumentBody::WriteOff(_) => "write_off",
             DocumentBody::Stocktake(_) => "stocktake",
+            DocumentBody::TransferDispatch(_) => "transfer_dispatch",
+            DocumentBody::TransferReceipt(_) => "transfer_receipt",
         }
     }
 }

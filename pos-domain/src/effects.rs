@@ -67,6 +67,8 @@ pub enum SerialState {
     Received,
     /// Written off: out of stock for good, never sold.
     WrittenOff,
+    /// Dispatched on a transfer: in transit, held by neither store until received.
+    Dispatched,
 }
 
 impl SerialState {
@@ -169,6 +171,16 @@ pub fn effects_of(
         DocumentBody::WriteOff(write_off) => {
             for l in &write_off.lines {
                 fx.goods(l, -1, SerialState::WrittenOff);
+            }
+        }
+        DocumentBody::TransferDispatch(transfer) => {
+            for l in &transfer.lines {
+                fx.goods(l, -1, SerialState::Dispatched);
+            }
+        }
+        DocumentBody::TransferReceipt(transfer) => {
+            for l in &transfer.lines {
+                fx.goods(&l.goods, 1, SerialState::Received);
             }
         }
         DocumentBody::Stocktake(count) => {

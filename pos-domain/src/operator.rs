@@ -278,10 +278,12 @@ pub enum ManagerAction {
     NearExpiryReceipt,
     WriteOff,
     Stocktake,
+    /// Goods leaving the store on a transfer.
+    TransferDispatch,
 }
 
 impl ManagerAction {
-    pub const ALL: [ManagerAction; 13] = [
+    pub const ALL: [ManagerAction; 14] = [
         ManagerAction::RefundWithoutReceipt,
         ManagerAction::Void,
         ManagerAction::PriceOverride,
@@ -295,6 +297,7 @@ impl ManagerAction {
         ManagerAction::NearExpiryReceipt,
         ManagerAction::WriteOff,
         ManagerAction::Stocktake,
+        ManagerAction::TransferDispatch,
     ];
 
     pub fn code(self) -> &'static str {
@@ -312,6 +315,7 @@ impl ManagerAction {
             ManagerAction::NearExpiryReceipt => "near_expiry_receipt",
             ManagerAction::WriteOff => "write_off",
             ManagerAction::Stocktake => "stocktake",
+            ManagerAction::TransferDispatch => "transfer_dispatch",
         }
     }
 

@@ -72,7 +72,9 @@ pub fn report_totals(documents: &[Document], float: Decimal) -> ReportTotals {
             // Stock documents move goods, not money: no report counts them.
             | DocumentBody::GoodsReceipt(_)
             | DocumentBody::WriteOff(_)
-            | DocumentBody::Stocktake(_) => {}
+            | DocumentBody::Stocktake(_)
+            | DocumentBody::TransferDispatch(_)
+            | DocumentBody::TransferReceipt(_) => {}
         }
     }
     let cash = sum.tender_amount(TenderKind::Cash);

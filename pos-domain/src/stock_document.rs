@@ -1,7 +1,8 @@
 //! The stock documents a store writes besides sales (库存单据): goods received (收货入库),
-//! units written off (报损) and stock counted (盘点). Like every document they are
-//! hash-chained, numbered without gaps and sent to head office exactly once; their
-//! moves are defined once, in `effects`, and checked once, in `validate`.
+//! units written off (报损), stock counted (盘点), and the two halves of a transfer
+//! between stores (调拨): dispatched by one, received by the other. Like every document
+//! they are hash-chained, numbered without gaps and sent to head office exactly once;
+//! their moves are defined once, in `effects`, and checked once, in `validate`.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -123,6 +124,26 @@ impl CountLine {
     pub fn variance(&self) -> i64 {
         i64::from(self.counted) - self.expected
     }
+}
+
+/// 调拨出库: goods leaving this store on transfer `transfer_id` to `to_store`. They are in
+/// transit until the other store receives them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferDispatch {
+    /// The transfer's id, as head office gave it (or as the dispatching till made it).
+    pub transfer_id: String,
+    pub to_store: String,
+    pub lines: Vec<StockLine>,
+}
+
+/// 调拨入库: goods of transfer `transfer_id` from `from_store` arriving here, each line
+/// against what was dispatched (`expected`): the difference is the transfer's
+/// discrepancy, for head office to settle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferReceipt {
+    pub transfer_id: String,
+    pub from_store: String,
+    pub lines: Vec<ReceiptLine>,
 }
 
 /// Days before its expiry a lot received needs a manager's approval (近效期).

@@ -93,6 +93,8 @@ pub fn validate_document(doc: &Document) -> Checked {
         DocumentBody::GoodsReceipt(receipt) => stock::check_goods_receipt(doc, receipt),
         DocumentBody::WriteOff(write_off) => stock::check_write_off(doc, write_off),
         DocumentBody::Stocktake(count) => stock::check_stocktake(doc, count),
+        DocumentBody::TransferDispatch(t) => stock::check_transfer_dispatch(doc, t),
+        DocumentBody::TransferReceipt(t) => stock::check_transfer_receipt(doc, t),
     }
 }
 

@@ -447,6 +447,7 @@ fn instance(spec: &Value, schema: &Value, extent: Extent) -> Value {
             );
             bound.clone()
         }
+        Some("boolean") => json!(extent == Extent::Most),
         Some("string") => json!(match (schema["format"].as_str(), extent) {
             (Some("uuid"), _) => "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
             (Some("date"), _) => "2026-11-22",

@@ -52,5 +52,15 @@ pub fn stock_error(i18n: I18n, error: &StockDocumentError) -> String {
             &[("sku", sku), ("lot", lot), ("held", held), ("asked", asked)],
         ),
         E::Repeated { sku, lot } => i18n.f("stock_error.repeated", &[("sku", sku), ("lot", lot)]),
+        E::TransferToItself { store } => {
+            i18n.f("stock_error.transfer_to_itself", &[("store", store)])
+        }
+        E::TransferAlreadyReceived {
+            transfer_id,
+            sequence,
+        } => i18n.f(
+            "stock_error.transfer_already_received",
+            &[("transfer", transfer_id), ("no", sequence)],
+        ),
     }
 }

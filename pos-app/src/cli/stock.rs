@@ -9,7 +9,10 @@ use chrono::Utc;
 use clap::{Args, Subcommand, ValueEnum};
 use pos_core::data_dir::DataDir;
 use pos_core::document::{Document, DocumentBody};
-use pos_core::stock_document::{ReceiptLine, StockLine, WriteOffReason};
+use pos_core::stock_document::{
+    GoodsReceipt, ReceiptLine, StockLine, TransferDispatch, TransferReceipt, WriteOff,
+    WriteOffReason,
+};
 use pos_core::till::Till;
 
 use super::stock_file::{FileLine, read};
@@ -63,7 +66,38 @@ pub enum StockCommand {
     },
     /// List the expired lots the store still holds.
     Expired,
+    /// Dispatch a transfer (调拨出库) to another store from a file: columns code,
+    /// quantity, and optionally lot, serials.
+    Dispatch {
+        file: PathBuf,
+        /// The transfer's id (head office's, or the one agreed with the other store).
+        #[arg(long)]
+        transfer: String,
+        /// The receiving store.
+        #[arg(long)]
+        to: String,
+    },
+    /// Receive a transfer (调拨入库) from a file: columns code, quantity, and optionally
+    /// expected (what was dispatched), lot, expiry_date, serials.
+    ReceiveTransfer {
+        file: PathBuf,
+        #[arg(long)]
+        transfer: String,
+        /// The dispatching store.
+        #[arg(long)]
+        from: String,
+    },
 }
+
+/// The columns of a file of goods received (a delivery note, a transfer's arrival).
+const RECEIVED_COLUMNS: &[&str] = &[
+    "code",
+    "quantity",
+    "expected",
+    "lot",
+    "expiry_date",
+    "serials",
+];
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Reason {
@@ -101,28 +135,7 @@ pub fn run(data: &DataDir, a: StockArgs) -> anyhow::Result<()> {
             reference,
             supplier,
         } => {
-            let lines = read(
-                &file,
-                &[
-                    "code",
-                    "quantity",
-                    "expected",
-                    "lot",
-                    "expiry_date",
-                    "serials",
-                ],
-                &till,
-            )?;
-            let lines = lines
-                .into_iter()
-                .map(|l| {
-                    let expected = l.expected;
-                    Ok(ReceiptLine {
-                        goods: goods(l)?,
-                        expected,
-                    })
-                })
-                .collect::<anyhow::Result<_>>()?;
+            let lines = receipt_lines(read(&file, RECEIVED_COLUMNS, &till)?)?;
             till.receive_goods(&reference, &supplier, lines, None, now)?
         }
         StockCommand::WriteOff {
@@ -153,9 +166,37 @@ pub fn run(data: &DataDir, a: StockArgs) -> anyhow::Result<()> {
                 .collect::<anyhow::Result<_>>()?;
             till.count_stock(full, counted, None, now)?
         }
+        StockCommand::Dispatch { file, transfer, to } => {
+            let lines = read(&file, &["code", "quantity", "lot", "serials"], &till)?
+                .into_iter()
+                .map(goods)
+                .collect::<anyhow::Result<_>>()?;
+            till.dispatch_transfer(&transfer, &to, lines, None, now)?
+        }
+        StockCommand::ReceiveTransfer {
+            file,
+            transfer,
+            from,
+        } => {
+            let lines = receipt_lines(read(&file, RECEIVED_COLUMNS, &till)?)?;
+            till.receive_transfer(&transfer, &from, lines, now)?
+        }
         StockCommand::Expired => unreachable!("answered above"),
     };
     print(&doc, a.json)
+}
+
+fn receipt_lines(lines: Vec<FileLine>) -> anyhow::Result<Vec<ReceiptLine>> {
+    lines
+        .into_iter()
+        .map(|l| {
+            let expected = l.expected;
+            Ok(ReceiptLine {
+                goods: goods(l)?,
+                expected,
+            })
+        })
+        .collect()
 }
 
 fn goods(l: FileLine) -> anyhow::Result<StockLine> {
@@ -199,8 +240,9 @@ fn print(doc: &Document, json: bool) -> anyhow::Result<()> {
     }
     println!("{} no. {} ({})", doc.body.kind(), doc.sequence, doc.id);
     match &doc.body {
-        DocumentBody::GoodsReceipt(r) => {
-            for l in &r.lines {
+        DocumentBody::GoodsReceipt(GoodsReceipt { lines, .. })
+        | DocumentBody::TransferReceipt(TransferReceipt { lines, .. }) => {
+            for l in lines {
                 println!(
                     "{}\t{}\t+{}\tshort {}\texcess {}",
                     l.goods.sku,
@@ -211,8 +253,9 @@ fn print(doc: &Document, json: bool) -> anyhow::Result<()> {
                 );
             }
         }
-        DocumentBody::WriteOff(w) => {
-            for l in &w.lines {
+        DocumentBody::WriteOff(WriteOff { lines, .. })
+        | DocumentBody::TransferDispatch(TransferDispatch { lines, .. }) => {
+            for l in lines {
                 let lot = l.lot.as_deref().unwrap_or("-");
                 println!("{}\t{lot}\t-{}", l.sku, l.quantity);
             }

@@ -162,3 +162,99 @@ fn a_manager_receives_writes_off_and_counts_from_files() {
     assert!(counted.starts_with("stocktake no."), "{counted}");
     assert!(counted.contains("counted 3"), "{counted}");
 }
+
+#[test]
+fn a_transfer_is_dispatched_by_one_store_and_received_once_by_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo/catalog.csv");
+    let till = |store: &str| {
+        let data = dir.path().join(store);
+        ok(pos(
+            &data,
+            &[
+                "init",
+                "--store",
+                store,
+                "--terminal",
+                "T01",
+                "--manager-pin",
+                "123456",
+            ],
+        ));
+        ok(pos(&data, &["import", demo.to_str().unwrap()]));
+        data
+    };
+    let (a, b) = (till("S001"), till("S002"));
+    let pin = ["--pin", "123456"];
+    let sent = dir.path().join("sent.csv");
+    std::fs::write(&sent, "code,quantity,lot\n110007,4,26041807\n").unwrap();
+    let sent = sent.to_str().unwrap();
+    let dispatched = ok(pos(
+        &a,
+        &[
+            &[
+                "stock",
+                "dispatch",
+                sent,
+                "--transfer",
+                "TR-9",
+                "--to",
+                "S002",
+            ][..],
+            &pin[..],
+        ]
+        .concat(),
+    ));
+    assert!(
+        dispatched.starts_with("transfer_dispatch no."),
+        "{dispatched}"
+    );
+    assert!(dispatched.contains("110007\t26041807\t-4"), "{dispatched}");
+    let why = refused(pos(
+        &a,
+        &[
+            &[
+                "stock",
+                "dispatch",
+                sent,
+                "--transfer",
+                "TR-10",
+                "--to",
+                "S001",
+            ][..],
+            &pin[..],
+        ]
+        .concat(),
+    ));
+    assert!(why.contains("S001 is this one"), "{why}");
+
+    let arrived = dir.path().join("arrived.csv");
+    std::fs::write(
+        &arrived,
+        "code,quantity,expected,lot\n110007,3,4,26041807\n",
+    )
+    .unwrap();
+    let arrived = arrived.to_str().unwrap();
+    let receive = [
+        &[
+            "stock",
+            "receive-transfer",
+            arrived,
+            "--transfer",
+            "TR-9",
+            "--from",
+            "S001",
+        ][..],
+        &pin[..],
+    ]
+    .concat();
+    let received = ok(pos(&b, &receive));
+    assert!(
+        received.contains("110007\t26041807\t+3\tshort 1"),
+        "{received}"
+    );
+    let before = last_sequence(&b);
+    let why = refused(pos(&b, &receive));
+    assert!(why.contains("TR-9 was already received"), "{why}");
+    assert_eq!(last_sequence(&b), before, "received once");
+}

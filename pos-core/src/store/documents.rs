@@ -234,9 +234,9 @@ fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result
                     "UPDATE serial_sale SET return_sequence = ?3 WHERE sku = ?1 AND serial = ?2 AND return_sequence IS NULL",
                 )?
                 .execute(params![s.sku, s.serial, seq])?,
-            // Received or written off here: the store holds the unit now, or never again
-            // (head office's feed says the same once it has the document).
-            SerialState::Received | SerialState::WrittenOff => tx
+            // Received, written off or sent on a transfer: the store holds the unit now,
+            // or no longer (head office's feed says the same once it has the document).
+            SerialState::Received | SerialState::WrittenOff | SerialState::Dispatched => tx
                 .prepare_cached(
                     "INSERT INTO serial_unit (sku, serial, lot_no, available) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (sku, serial) DO UPDATE SET lot_no = ?3, available = ?4",

@@ -28,6 +28,7 @@ mod receipts;
 mod sale;
 mod stock_documents;
 mod stock_error;
+mod transfers;
 
 pub use after_sale::{NO_RECEIPT_ITEMS_MAX, NoReceiptPlan, ReturnItem};
 pub use config::TillConfig;

@@ -126,25 +126,7 @@ impl Till {
                 }
                 .into());
             }
-            let held = self.store.stock(&line.sku, line.lot.as_deref())?;
-            if held < i64::from(line.quantity) {
-                return Err(StockDocumentError::NotEnoughStock {
-                    sku: line.sku.clone(),
-                    lot,
-                    held,
-                    asked: line.quantity,
-                }
-                .into());
-            }
-            for serial in &line.serials {
-                if !self.holds_serial(&line.sku, serial)? {
-                    return Err(StockDocumentError::SerialNotHeld {
-                        sku: line.sku.clone(),
-                        serial: serial.clone(),
-                    }
-                    .into());
-                }
-            }
+            self.check_held(line)?;
         }
         let approvals = self.require(ManagerAction::WriteOff, approval, now)?;
         let write_off = WriteOff {
@@ -246,7 +228,31 @@ impl Till {
             .collect())
     }
 
-    fn stock_product(&self, sku: &str) -> Result<Product, TillError> {
+    /// The store holds the line's units and each of its serials.
+    pub(super) fn check_held(&self, line: &StockLine) -> Result<(), TillError> {
+        let held = self.store.stock(&line.sku, line.lot.as_deref())?;
+        if held < i64::from(line.quantity) {
+            return Err(StockDocumentError::NotEnoughStock {
+                sku: line.sku.clone(),
+                lot: line.lot.clone().unwrap_or_default(),
+                held,
+                asked: line.quantity,
+            }
+            .into());
+        }
+        for serial in &line.serials {
+            if !self.holds_serial(&line.sku, serial)? {
+                return Err(StockDocumentError::SerialNotHeld {
+                    sku: line.sku.clone(),
+                    serial: serial.clone(),
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn stock_product(&self, sku: &str) -> Result<Product, TillError> {
         self.store.product(sku)?.ok_or_else(|| {
             StockDocumentError::UnknownSku {
                 sku: sku.to_owned(),
@@ -257,7 +263,11 @@ impl Till {
 
     /// Checks a line against its product's tracking, and fills a known lot's expiry (a
     /// new lot must bring its own).
-    fn fill_expiry(&self, product: &Product, line: &mut StockLine) -> Result<(), TillError> {
+    pub(super) fn fill_expiry(
+        &self,
+        product: &Product,
+        line: &mut StockLine,
+    ) -> Result<(), TillError> {
         line.lot = line.lot.take().filter(|l| !l.trim().is_empty());
         let sku = || product.sku.clone();
         match product.tracking {
@@ -296,7 +306,7 @@ impl Till {
 
     /// Does the store hold this serial unit: head office lists it available (or this
     /// till received it) and no open sale of this till sold it?
-    fn holds_serial(&self, sku: &str, serial: &str) -> Result<bool, TillError> {
+    pub(super) fn holds_serial(&self, sku: &str, serial: &str) -> Result<bool, TillError> {
         Ok(
             self.store.serial_available_at_head_office(sku, serial)? == Some(true)
                 && self.store.serial_sold_by(sku, serial)?.is_none(),

@@ -48,4 +48,8 @@ pub enum StockDocumentError {
     },
     #[error("{sku} lot {lot} is on two lines: one line per SKU and lot")]
     Repeated { sku: String, lot: String },
+    #[error("a transfer goes to another store; {store} is this one")]
+    TransferToItself { store: String },
+    #[error("transfer {transfer_id} was already received here (document no. {sequence})")]
+    TransferAlreadyReceived { transfer_id: String, sequence: u64 },
 }

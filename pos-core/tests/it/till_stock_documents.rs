@@ -7,8 +7,12 @@ use crate::common::*;
 use chrono::NaiveDate;
 use pos_core::document::DocumentBody;
 use pos_core::operator::ManagerAction;
+use pos_core::operator::Role;
 use pos_core::stock_document::{ReceiptLine, StockLine, WriteOffReason};
-use pos_core::till::{ExpiredHolding, ItemInput, StockDocumentError, TillError};
+use pos_core::store::TillIdentity;
+use pos_core::till::{
+    ExpiredHolding, ItemInput, NewOperator, StockDocumentError, Till, TillConfig, TillError,
+};
 
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -35,6 +39,26 @@ fn written(t: &TestTill) -> u64 {
 
 fn stock(t: &TestTill, sku: &str, lot: Option<&str>) -> i64 {
     t.till.store().stock(sku, lot).unwrap()
+}
+
+/// The till of another store, S002, with the same catalog and its manager signed in.
+fn store_s002() -> TestTill {
+    let dir = tempfile::tempdir().unwrap();
+    let identity = TillIdentity {
+        store_id: "S002".into(),
+        terminal_id: "T01".into(),
+    };
+    let manager = NewOperator {
+        id: "manager",
+        name: "店长",
+        role: Role::Manager,
+        pin: MANAGER_PIN,
+    };
+    let path = dir.path().join("till.sqlite");
+    let mut till = Till::init(&path, identity, manager, TillConfig::default()).unwrap();
+    till.store_mut().import_catalog(&catalog()).unwrap();
+    till.login("manager", MANAGER_PIN, now()).unwrap();
+    TestTill { dir, till }
 }
 
 fn refusal(e: TillError) -> StockDocumentError {
@@ -374,4 +398,105 @@ fn a_full_count_sets_what_was_not_counted_to_zero() {
             .sum::<i64>(),
         100
     );
+}
+
+#[test]
+fn a_transfer_leaves_with_a_manager_and_is_received_once_with_its_difference() {
+    let mut a = selling_till();
+    let monitor = || StockLine {
+        serials: vec!["SN003".into()],
+        ..goods("BP01", None, 1)
+    };
+    let lines = || vec![goods("ST01", Some("L-OK"), 6), monitor()];
+    let e = a
+        .till
+        .dispatch_transfer("TR-1", "S002", lines(), None, now())
+        .unwrap_err();
+    assert!(matches!(e, TillError::ApprovalRequired { action } if action == "transfer_dispatch"));
+    let approval = a.manager_approves(ManagerAction::TransferDispatch);
+    let before = written(&a);
+    for (to, lines, expected) in [
+        (
+            "S001",
+            lines(),
+            StockDocumentError::TransferToItself {
+                store: "S001".into(),
+            },
+        ),
+        (
+            "S002",
+            vec![goods("ST01", Some("L-EXP"), 1)],
+            StockDocumentError::ExpiredLot {
+                sku: "ST01".into(),
+                lot: "L-EXP".into(),
+                expiry: day("2026-11-01"),
+            },
+        ),
+        (
+            "S002",
+            vec![StockLine {
+                serials: vec!["SN404".into()],
+                ..goods("BP01", None, 1)
+            }],
+            StockDocumentError::SerialNotHeld {
+                sku: "BP01".into(),
+                serial: "SN404".into(),
+            },
+        ),
+    ] {
+        let e = a
+            .till
+            .dispatch_transfer("TR-1", to, lines, Some(&approval), now())
+            .unwrap_err();
+        assert_eq!(refusal(e), expected);
+    }
+    assert_eq!(written(&a), before, "nothing written");
+    a.till
+        .dispatch_transfer("TR-1", "S002", lines(), Some(&approval), now())
+        .unwrap();
+    assert_eq!(stock(&a, "ST01", Some("L-OK")), 14);
+    assert!(
+        !a.till
+            .store()
+            .available_serials("BP01", 10)
+            .unwrap()
+            .contains(&"SN003".to_owned()),
+        "the monitor left"
+    );
+
+    // Store S002's till receives 5 of the 6 strips and the monitor.
+    let mut b = store_s002();
+    let arrived = || {
+        vec![
+            line(goods("ST01", Some("L-OK"), 5), Some(6)),
+            line(
+                StockLine {
+                    serials: vec!["SN900".into()],
+                    ..goods("BP01", None, 1)
+                },
+                Some(1),
+            ),
+        ]
+    };
+    let doc = b
+        .till
+        .receive_transfer("TR-1", "S001", arrived(), now())
+        .expect("a receipt needs no manager");
+    let DocumentBody::TransferReceipt(t) = &doc.body else {
+        panic!("a transfer receipt")
+    };
+    assert_eq!(t.lines[0].shortage(), 1);
+    assert_eq!(stock(&b, "ST01", Some("L-OK")), 25);
+    let e = b
+        .till
+        .receive_transfer("TR-1", "S001", arrived(), now())
+        .unwrap_err();
+    assert_eq!(
+        refusal(e),
+        StockDocumentError::TransferAlreadyReceived {
+            transfer_id: "TR-1".into(),
+            sequence: doc.sequence,
+        }
+    );
+    assert_eq!(stock(&b, "ST01", Some("L-OK")), 25, "received once");
 }

@@ -103,9 +103,11 @@ pub(super) fn check_bounds(doc: &Document) -> Checked {
             text("operator change subject_name", &c.subject_name)
         }
         // Their bounds are checked with the rest of them (`stock.rs`).
-        DocumentBody::GoodsReceipt(_) | DocumentBody::WriteOff(_) | DocumentBody::Stocktake(_) => {
-            Ok(())
-        }
+        DocumentBody::GoodsReceipt(_)
+        | DocumentBody::WriteOff(_)
+        | DocumentBody::Stocktake(_)
+        | DocumentBody::TransferDispatch(_)
+        | DocumentBody::TransferReceipt(_) => Ok(()),
     }
 }
 

@@ -11,7 +11,8 @@ use crate::catalog::{ExpiryCheck, check_expiry};
 use crate::document::Document;
 use crate::operator::ManagerAction;
 use crate::stock_document::{
-    GoodsReceipt, NEAR_EXPIRY_DAYS, StockLine, Stocktake, WriteOff, WriteOffReason,
+    GoodsReceipt, NEAR_EXPIRY_DAYS, ReceiptLine, StockLine, Stocktake, TransferDispatch,
+    TransferReceipt, WriteOff, WriteOffReason,
 };
 
 /// Lines one stock document may hold: a full count of a large store.
@@ -28,12 +29,7 @@ pub(super) fn check_goods_receipt(doc: &Document, receipt: &GoodsReceipt) -> Che
     let mut near_expiry = None;
     for (i, line) in receipt.lines.iter().enumerate() {
         let what = |field: &str| format!("receipt line {} {field}", i + 1);
-        if let Some(expected) = line.expected {
-            quantity(&what("expected"), expected)?;
-        }
-        // A line announced and not delivered at all records its shortage.
-        let all_short = line.goods.quantity == 0 && line.expected.is_some_and(|e| e > 0);
-        goods(&what, &line.goods, all_short, &mut serials)?;
+        received(&what, line, &mut serials)?;
         if let Some(expiry) = line.goods.expiry_date {
             match check_expiry(expiry, doc.business_date, NEAR_EXPIRY_DAYS) {
                 ExpiryCheck::Expired => {
@@ -60,6 +56,82 @@ pub(super) fn check_goods_receipt(doc: &Document, receipt: &GoodsReceipt) -> Che
         )?;
     }
     Ok(())
+}
+
+pub(super) fn check_transfer_dispatch(doc: &Document, transfer: &TransferDispatch) -> Checked {
+    transfer_ends(
+        doc,
+        &transfer.transfer_id,
+        "transfer to_store",
+        &transfer.to_store,
+    )?;
+    lines_count("transfer", transfer.lines.len())?;
+    let mut serials = BTreeSet::new();
+    for (i, line) in transfer.lines.iter().enumerate() {
+        let what = |field: &str| format!("transfer line {} {field}", i + 1);
+        goods(&what, line, false, &mut serials)?;
+        if let Some(expiry) = line.expiry_date
+            && check_expiry(expiry, doc.business_date, 0) == ExpiryCheck::Expired
+        {
+            return Err(invalid(
+                &what("expiry_date"),
+                format!(
+                    "lot {} expired on {expiry}: write it off, it is not sent to another store",
+                    lot_name(line)
+                ),
+            ));
+        }
+    }
+    approved(
+        doc,
+        ManagerAction::TransferDispatch,
+        "a transfer's dispatch",
+    )
+}
+
+pub(super) fn check_transfer_receipt(doc: &Document, transfer: &TransferReceipt) -> Checked {
+    transfer_ends(
+        doc,
+        &transfer.transfer_id,
+        "transfer from_store",
+        &transfer.from_store,
+    )?;
+    lines_count("transfer", transfer.lines.len())?;
+    let mut serials = BTreeSet::new();
+    for (i, line) in transfer.lines.iter().enumerate() {
+        let what = |field: &str| format!("transfer line {} {field}", i + 1);
+        received(&what, line, &mut serials)?;
+    }
+    Ok(())
+}
+
+/// A transfer names itself and the other store, which is not this one.
+fn transfer_ends(doc: &Document, transfer_id: &str, field: &str, other_store: &str) -> Checked {
+    not_empty("transfer_id", transfer_id)?;
+    id("transfer_id", transfer_id)?;
+    not_empty(field, other_store)?;
+    id(field, other_store)?;
+    if other_store == doc.store_id {
+        return Err(invalid(
+            field,
+            format!("a transfer goes between two stores; {other_store} is this one"),
+        ));
+    }
+    Ok(())
+}
+
+/// A line received against what was announced: a line announced and not delivered at
+/// all (no units) records its shortage.
+fn received<'a>(
+    what: &dyn Fn(&str) -> String,
+    line: &'a ReceiptLine,
+    serials: &mut BTreeSet<(&'a str, &'a str)>,
+) -> Checked {
+    if let Some(expected) = line.expected {
+        quantity(&what("expected"), expected)?;
+    }
+    let all_short = line.goods.quantity == 0 && line.expected.is_some_and(|e| e > 0);
+    goods(what, &line.goods, all_short, serials)
 }
 
 pub(super) fn check_write_off(doc: &Document, write_off: &WriteOff) -> Checked {

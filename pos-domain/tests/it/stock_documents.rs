@@ -6,7 +6,8 @@ use pos_domain::document::{Approval, Document, DocumentBody};
 use pos_domain::effects::{SerialState, effects_of};
 use pos_domain::operator::ManagerAction;
 use pos_domain::stock_document::{
-    CountLine, GoodsReceipt, ReceiptLine, StockLine, Stocktake, WriteOff, WriteOffReason,
+    CountLine, GoodsReceipt, ReceiptLine, StockLine, Stocktake, TransferDispatch, TransferReceipt,
+    WriteOff, WriteOffReason,
 };
 
 const APPROVE_NEAR_EXPIRY: ManagerAction = ManagerAction::NearExpiryReceipt;
@@ -263,4 +264,98 @@ fn stock_documents_read_back_as_written() {
     let back: Document = serde_json::from_str(&json).unwrap();
     assert_eq!(back, doc);
     assert_eq!(back.body.kind(), "goods_receipt");
+}
+
+fn dispatch(to_store: &str, lines: Vec<StockLine>) -> Document {
+    document(
+        4,
+        DocumentBody::TransferDispatch(TransferDispatch {
+            transfer_id: "TR-0001".into(),
+            to_store: to_store.into(),
+            lines,
+        }),
+    )
+}
+
+#[test]
+fn a_transfer_leaves_one_store_with_a_manager_and_arrives_at_the_other_with_its_difference() {
+    let mut monitor = goods("CUFF", None, None, 1);
+    monitor.serials = vec!["SN7".into()];
+    let sent = dispatch(
+        "S002",
+        vec![goods("STRIP", Some("L1"), Some("2027-12-31"), 10), monitor],
+    );
+    assert!(refused(&sent).contains("a transfer's dispatch needs a manager's approval"));
+    let sent = approved(sent, ManagerAction::TransferDispatch);
+    validate_document(&sent).unwrap();
+    let fx = effects_of(&sent, None).unwrap();
+    assert_eq!(
+        fx.stock
+            .iter()
+            .map(|m| (m.store_id.as_str(), m.quantity))
+            .collect::<Vec<_>>(),
+        [("S001", -10), ("S001", -1)],
+        "out of the dispatching store"
+    );
+    assert_eq!(fx.serials[0].state, SerialState::Dispatched);
+    assert!(
+        !fx.serials[0].state.in_stock(),
+        "in transit: held by neither store"
+    );
+
+    let mut arrived = document(
+        5,
+        DocumentBody::TransferReceipt(TransferReceipt {
+            transfer_id: "TR-0001".into(),
+            from_store: "S001".into(),
+            lines: vec![received(
+                goods("STRIP", Some("L1"), Some("2027-12-31"), 9),
+                Some(10),
+            )],
+        }),
+    );
+    arrived.store_id = "S002".into();
+    validate_document(&arrived).expect("a receipt needs no approval");
+    let fx = effects_of(&arrived, None).unwrap();
+    assert_eq!(
+        (fx.stock[0].store_id.as_str(), fx.stock[0].quantity),
+        ("S002", 9)
+    );
+    let DocumentBody::TransferReceipt(t) = &arrived.body else {
+        unreachable!()
+    };
+    assert_eq!(
+        t.lines[0].shortage(),
+        1,
+        "the discrepancy head office settles"
+    );
+}
+
+#[test]
+fn a_transfer_goes_between_two_stores_and_never_carries_an_expired_lot() {
+    let to_itself = approved(
+        dispatch("S001", vec![goods("MASK", None, None, 1)]),
+        ManagerAction::TransferDispatch,
+    );
+    assert!(refused(&to_itself).contains("a transfer goes between two stores; S001 is this one"));
+    let expired = approved(
+        dispatch(
+            "S002",
+            vec![goods("STRIP", Some("L0"), Some("2026-11-21"), 1)],
+        ),
+        ManagerAction::TransferDispatch,
+    );
+    assert!(refused(&expired).contains("lot L0 expired on 2026-11-21: write it off"));
+    let nameless = approved(
+        document(
+            4,
+            DocumentBody::TransferDispatch(TransferDispatch {
+                transfer_id: String::new(),
+                to_store: "S002".into(),
+                lines: vec![goods("MASK", None, None, 1)],
+            }),
+        ),
+        ManagerAction::TransferDispatch,
+    );
+    assert!(refused(&nameless).contains("transfer_id must not be empty"));
 }

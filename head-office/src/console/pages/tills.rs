@@ -15,7 +15,7 @@ use serde_json::json;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
-use super::tills_sections;
+use super::tills_sections::{self, when};
 use crate::console::adjustment::HQ_STORE;
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
@@ -83,51 +83,6 @@ async fn terminals(
             open_rejections: r.get(9),
         })
         .collect())
-}
-
-/// A document head office rejected and no later send resolved.
-pub(super) struct OpenRejection {
-    pub store_id: String,
-    pub terminal_id: String,
-    pub sequence: Option<i64>,
-    pub kind: String,
-    pub reason: String,
-    pub times: i32,
-    pub last_rejected_at: DateTime<Utc>,
-}
-
-/// The open rejections of `stores` (all when `None`), per terminal in sequence order.
-pub(super) async fn open_rejections(
-    client: &impl GenericClient,
-    stores: Option<&[String]>,
-) -> Result<Vec<OpenRejection>, DbError> {
-    let rows = client
-        .query(
-            "SELECT store_id, terminal_id, sequence, kind, reason, times, last_rejected_at
-             FROM rejected_documents
-             WHERE resolved_at IS NULL AND ($1::text[] IS NULL OR store_id = ANY($1))
-               AND store_id <> $2
-             ORDER BY store_id, terminal_id, sequence NULLS LAST, document_id",
-            &[&stores, &HQ_STORE],
-        )
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| OpenRejection {
-            store_id: r.get(0),
-            terminal_id: r.get(1),
-            sequence: r.get(2),
-            kind: r.get(3),
-            reason: r.get(4),
-            times: r.get(5),
-            last_rejected_at: r.get(6),
-        })
-        .collect())
-}
-
-pub(super) fn when(lang: Lang, at: Option<DateTime<Utc>>) -> String {
-    at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_else(|| lang.t("tills.never"))
 }
 
 /// The terminals as the shared table: sorted, filtered and exported by the query.

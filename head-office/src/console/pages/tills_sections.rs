@@ -2,16 +2,62 @@
 //! overdrafts to review. Each is a part of the page (`rejections.sort`, `gaps.q`,
 //! `overdrafts.format=csv`), limited to the stores the person sees.
 
+use chrono::{DateTime, Utc};
 use maud::html;
 use tokio_postgres::GenericClient;
 
-use super::tills::{OpenRejection, open_rejections, when};
+use crate::console::adjustment::HQ_STORE;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::table::{Cell, Column, Kind, Names, Row, Table};
 use crate::error::DbError;
 use crate::reports::{self, OverdraftReview};
 use pos_domain::protocol::SequenceGap;
+
+/// A document head office rejected and no later send resolved.
+pub struct OpenRejection {
+    pub store_id: String,
+    pub terminal_id: String,
+    pub sequence: Option<i64>,
+    pub kind: String,
+    pub reason: String,
+    pub times: i32,
+    pub last_rejected_at: DateTime<Utc>,
+}
+
+/// The open rejections of `stores` (all when `None`), per terminal in sequence order.
+pub async fn open_rejections(
+    client: &impl GenericClient,
+    stores: Option<&[String]>,
+) -> Result<Vec<OpenRejection>, DbError> {
+    let rows = client
+        .query(
+            "SELECT store_id, terminal_id, sequence, kind, reason, times, last_rejected_at
+             FROM rejected_documents
+             WHERE resolved_at IS NULL AND ($1::text[] IS NULL OR store_id = ANY($1))
+               AND store_id <> $2
+             ORDER BY store_id, terminal_id, sequence NULLS LAST, document_id",
+            &[&stores, &HQ_STORE],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| OpenRejection {
+            store_id: r.get(0),
+            terminal_id: r.get(1),
+            sequence: r.get(2),
+            kind: r.get(3),
+            reason: r.get(4),
+            times: r.get(5),
+            last_rejected_at: r.get(6),
+        })
+        .collect())
+}
+
+pub fn when(lang: Lang, at: Option<DateTime<Utc>>) -> String {
+    at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|| lang.t("tills.never"))
+}
 
 /// The three tables, in the page's order.
 pub async fn tables(

@@ -171,5 +171,6 @@ pub fn action_key(action: ManagerAction) -> &'static str {
         ManagerAction::NearExpiryReceipt => "action.near_expiry_receipt",
         ManagerAction::WriteOff => "action.write_off",
         ManagerAction::Stocktake => "action.stocktake",
+        ManagerAction::TransferDispatch => "action.transfer_dispatch",
     }
 }

@@ -1,0 +1,134 @@
+//! Transfers between stores at the till (调拨): goods dispatched to another store leave
+//! this one's stock (a manager signs), and goods of a transfer arriving here are received
+//! against what was dispatched, once. What only the till knows is checked first, with a
+//! typed reason; the domain checks the document itself.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+use super::{Till, TillError};
+use crate::catalog::{ExpiryCheck, check_expiry};
+use crate::document::{Approval, Document, DocumentBody};
+use crate::operator::ManagerAction;
+use crate::stock_document::{ReceiptLine, StockLine, TransferDispatch, TransferReceipt};
+
+use super::stock_error::StockDocumentError;
+
+/// How far back the till looks for a transfer it already received: its recent documents.
+const RECEIPTS_LOOKED_AT: usize = 10_000;
+
+impl Till {
+    /// 调拨出库: `lines` leave for `to_store` on transfer `transfer_id`. Each lot and
+    /// serial must be held here and no lot may have expired (write it off instead).
+    pub fn dispatch_transfer(
+        &mut self,
+        transfer_id: &str,
+        to_store: &str,
+        mut lines: Vec<StockLine>,
+        approval: Option<&Approval>,
+        now: DateTime<Utc>,
+    ) -> Result<Document, TillError> {
+        self.logged_in()?;
+        let to_store = to_store.trim();
+        if to_store == self.identity.store_id {
+            return Err(StockDocumentError::TransferToItself {
+                store: to_store.to_owned(),
+            }
+            .into());
+        }
+        if lines.is_empty() {
+            return Err(StockDocumentError::NoLines.into());
+        }
+        let today = self.business_date(now);
+        let mut seen = BTreeSet::new();
+        for line in &mut lines {
+            let product = self.stock_product(&line.sku)?;
+            self.fill_expiry(&product, line)?;
+            let lot = line.lot.clone().unwrap_or_default();
+            if !seen.insert((line.sku.clone(), lot.clone())) {
+                return Err(StockDocumentError::Repeated {
+                    sku: line.sku.clone(),
+                    lot,
+                }
+                .into());
+            }
+            if let Some(expiry) = line.expiry_date
+                && check_expiry(expiry, today, 0) == ExpiryCheck::Expired
+            {
+                return Err(StockDocumentError::ExpiredLot {
+                    sku: line.sku.clone(),
+                    lot,
+                    expiry,
+                }
+                .into());
+            }
+            self.check_held(line)?;
+        }
+        let approvals = self.require(ManagerAction::TransferDispatch, approval, now)?;
+        let transfer = TransferDispatch {
+            transfer_id: transfer_id.trim().to_owned(),
+            to_store: to_store.to_owned(),
+            lines,
+        };
+        self.commit(now, approvals, |_, _, _| {
+            Ok(DocumentBody::TransferDispatch(transfer))
+        })
+    }
+
+    /// 调拨入库: the goods of transfer `transfer_id` from `from_store` that arrived, each
+    /// line against what was dispatched (`expected`). A transfer is received once.
+    pub fn receive_transfer(
+        &mut self,
+        transfer_id: &str,
+        from_store: &str,
+        mut lines: Vec<ReceiptLine>,
+        now: DateTime<Utc>,
+    ) -> Result<Document, TillError> {
+        self.logged_in()?;
+        let transfer_id = transfer_id.trim();
+        if let Some(sequence) = self.transfer_received(transfer_id)? {
+            return Err(StockDocumentError::TransferAlreadyReceived {
+                transfer_id: transfer_id.to_owned(),
+                sequence,
+            }
+            .into());
+        }
+        if lines.is_empty() {
+            return Err(StockDocumentError::NoLines.into());
+        }
+        for line in &mut lines {
+            let product = self.stock_product(&line.goods.sku)?;
+            self.fill_expiry(&product, &mut line.goods)?;
+            for serial in &line.goods.serials {
+                if self.holds_serial(&product.sku, serial)? {
+                    return Err(StockDocumentError::SerialAlreadyHeld {
+                        sku: product.sku.clone(),
+                        serial: serial.clone(),
+                    }
+                    .into());
+                }
+            }
+        }
+        let transfer = TransferReceipt {
+            transfer_id: transfer_id.to_owned(),
+            from_store: from_store.trim().to_owned(),
+            lines,
+        };
+        self.commit(now, Vec::new(), |_, _, _| {
+            Ok(DocumentBody::TransferReceipt(transfer))
+        })
+    }
+
+    /// The sequence of this till's receipt of `transfer_id`, if it has one.
+    fn transfer_received(&self, transfer_id: &str) -> Result<Option<u64>, TillError> {
+        Ok(self
+            .store
+            .recent_documents("transfer_receipt", RECEIPTS_LOOKED_AT)?
+            .into_iter()
+            .find(|d| {
+                matches!(&d.body, DocumentBody::TransferReceipt(t) if t.transfer_id == transfer_id)
+            })
+            .map(|d| d.sequence))
+    }
+}
