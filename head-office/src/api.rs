@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use pos_domain::protocol::{
     BATCH_DOCUMENTS_MAX, BatchRequest, BatchResponse, DailyClose, DocumentStatus,
-    FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX, GapsResponse, PENDING_HEADER, PENDING_MAX,
+    FEED_LIMIT_DEFAULT, FEED_LIMIT_MAX, GapsResponse, IncomingTransfersResponse, PENDING_HEADER,
+    PENDING_MAX,
 };
 use serde::{Deserialize, Serialize};
 
@@ -203,6 +204,17 @@ pub async fn get_gaps(
     let client = state.pool.get().await.map_err(DbError::from)?;
     let gaps = reports::open_gaps(&**client, Some(&terminal.store_id)).await?;
     Ok(Json(GapsResponse { gaps }))
+}
+
+/// `GET /v1/transfers/incoming`: the transfers dispatched to the calling store and not
+/// received there yet, with what was dispatched (what the receipt is checked against).
+pub async fn get_incoming_transfers(
+    State(state): State<AppState>,
+    terminal: Terminal,
+) -> Result<Json<IncomingTransfersResponse>, HttpError> {
+    let client = state.pool.get().await.map_err(DbError::from)?;
+    let transfers = crate::ingest::transfers::incoming(&**client, &terminal.store_id).await?;
+    Ok(Json(IncomingTransfersResponse { transfers }))
 }
 
 #[derive(Debug, Deserialize)]

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         7,
         include_str!("../migrations/0007_sku_categories_and_queued_ids.sql"),
     ),
+    (9, include_str!("../migrations/0009_transfers.sql")),
 ];
 
 /// The last migration that shapes the sales aggregates (5 makes them, 7 keys SKU rows by

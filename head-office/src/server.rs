@@ -30,6 +30,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/feed"),
     ("get", "/v1/gaps"),
     ("get", "/v1/stores/{store_id}/closes"),
+    ("get", "/v1/transfers/incoming"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/batches", post(api::post_batch))
         .route("/v1/feed", get(api::get_feed))
         .route("/v1/gaps", get(api::get_gaps))
+        .route("/v1/transfers/incoming", get(api::get_incoming_transfers))
         .route("/v1/stores/{store_id}/closes", get(api::get_closes))
         .merge(console::routes())
         .fallback(console::not_found)

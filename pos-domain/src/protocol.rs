@@ -212,6 +212,22 @@ pub struct GapsResponse {
     pub gaps: Vec<SequenceGap>,
 }
 
+/// A transfer dispatched to the calling store and not received there yet: what its
+/// receipt is checked against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingTransfer {
+    pub transfer_id: String,
+    pub from_store: String,
+    pub dispatched_on: NaiveDate,
+    pub lines: Vec<crate::stock_document::StockLine>,
+}
+
+/// `GET /v1/transfers/incoming`: the calling store's transfers in transit to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomingTransfersResponse {
+    pub transfers: Vec<IncomingTransfer>,
+}
+
 /// One terminal's Z report of a business date, as the store manager reviews it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TerminalClose {

@@ -15,7 +15,10 @@ use serde::de::DeserializeOwned;
 
 use crate::backoff::parse_retry_after;
 use crate::error::SyncError;
-use crate::protocol::{ApiError, BatchResponse, DailyClose, FeedPage, PENDING_HEADER, PENDING_MAX};
+use crate::protocol::{
+    ApiError, BatchResponse, DailyClose, FeedPage, IncomingTransfersResponse, PENDING_HEADER,
+    PENDING_MAX,
+};
 
 /// Largest answer read from head office (a full feed page is a few MB).
 pub const RESPONSE_BYTES_MAX: usize = 64 * 1024 * 1024;
@@ -134,6 +137,17 @@ impl HeadOfficeClient {
             .http
             .get(url)
             .query(&[("business_date", business_date.to_string())])
+            .header(AUTHORIZATION, self.authorization.clone());
+        let response = request.send().await.map_err(|e| self.transport(e))?;
+        self.decode(response).await
+    }
+
+    /// `GET /v1/transfers/incoming`: the transfers dispatched to this till's store and not
+    /// received there yet, with what was dispatched.
+    pub async fn incoming_transfers(&self) -> Result<IncomingTransfersResponse, SyncError> {
+        let request = self
+            .http
+            .get(format!("{}/v1/transfers/incoming", self.base_url))
             .header(AUTHORIZATION, self.authorization.clone());
         let response = request.send().await.map_err(|e| self.transport(e))?;
         self.decode(response).await

@@ -24,6 +24,7 @@ mod fault;
 mod gaps;
 pub mod rejections;
 mod store;
+pub mod transfers;
 
 use std::collections::{HashMap, HashSet};
 
@@ -217,6 +218,7 @@ async fn apply(
     let last_sequence = store::lock_terminal(&tx, store_id, terminal_id).await?;
 
     let sales = check_voids(&tx, store_id, docs, &mut verdicts).await?;
+    transfers::check(&tx, docs, &mut verdicts).await?;
     let candidates: Vec<&Document> = docs
         .iter()
         .zip(&verdicts)
@@ -245,6 +247,7 @@ async fn apply(
         apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales, &effects).await?;
     feed_entries.extend(apply_stock(&tx, &effects).await?);
     aggregates::enqueue(&tx, &tallied(&accepted)).await?;
+    transfers::record(&tx, &accepted).await?;
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;
     let arrived: Vec<u64> = accepted.iter().map(|d| d.sequence).collect();
     let gap_changes = gaps::track(last_sequence, &open, &arrived);

@@ -34,3 +34,4 @@ mod openapi;
 mod reports;
 mod security;
 mod tls;
+mod transfers;

@@ -325,6 +325,36 @@ async fn real_answers_match_the_documented_schemas() {
         let (s, v) = ho.get(t.map(String::as_str), "/v1/gaps").await;
         answers.push(("get", "/v1/gaps", s, v));
     }
+    // A transfer on its way to the token's store, so the answer has a line to check.
+    let sender = ho.enroll("S2", TERMINAL).await;
+    let mut sent = document(
+        "S2",
+        TERMINAL,
+        1,
+        DocumentBody::TransferDispatch(pos_domain::stock_document::TransferDispatch {
+            transfer_id: "TR-1".into(),
+            to_store: STORE.into(),
+            lines: vec![pos_domain::stock_document::StockLine {
+                sku: "A".into(),
+                lot: Some("L1".into()),
+                expiry_date: Some("2027-12-31".parse().unwrap()),
+                serials: vec!["SN1".into()],
+                quantity: 1,
+            }],
+        }),
+    );
+    sent.approvals.push(pos_domain::document::Approval {
+        action: "transfer_dispatch".into(),
+        manager_id: "m1".into(),
+        at: chrono::Utc::now(),
+    });
+    all_accepted(&ho.submit(&sender, &batch("S2", TERMINAL, vec![sent])).await);
+    for t in [Some(&token), None] {
+        let (s, v) = ho
+            .get(t.map(String::as_str), "/v1/transfers/incoming")
+            .await;
+        answers.push(("get", "/v1/transfers/incoming", s, v));
+    }
     for (path, t) in [
         (
             "/v1/stores/S1/closes?business_date=2026-11-22",

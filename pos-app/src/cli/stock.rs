@@ -66,6 +66,9 @@ pub enum StockCommand {
     },
     /// List the expired lots the store still holds.
     Expired,
+    /// List the transfers head office says are on their way to this store, with what
+    /// was dispatched (asks head office: the till must be enrolled and online).
+    Incoming,
     /// Dispatch a transfer (调拨出库) to another store from a file: columns code,
     /// quantity, and optionally lot, serials.
     Dispatch {
@@ -119,11 +122,15 @@ impl From<Reason> for WriteOffReason {
 pub fn run(data: &DataDir, a: StockArgs) -> anyhow::Result<()> {
     let mut till = crate::till_file::open_till(data)?;
     let now = Utc::now();
-    if let StockCommand::Expired = a.command {
-        for h in till.expired_holdings(now)? {
-            println!("{}\t{}\t{}\t{}", h.sku, h.lot, h.expiry_date, h.quantity);
+    match a.command {
+        StockCommand::Expired => {
+            for h in till.expired_holdings(now)? {
+                println!("{}\t{}\t{}\t{}", h.sku, h.lot, h.expiry_date, h.quantity);
+            }
+            return Ok(());
         }
-        return Ok(());
+        StockCommand::Incoming => return incoming(data),
+        _ => {}
     }
     let Some(pin) = a.pin.as_deref() else {
         bail!("a stock document needs --pin of a manager")
@@ -181,9 +188,45 @@ pub fn run(data: &DataDir, a: StockArgs) -> anyhow::Result<()> {
             let lines = receipt_lines(read(&file, RECEIVED_COLUMNS, &till)?)?;
             till.receive_transfer(&transfer, &from, lines, now)?
         }
-        StockCommand::Expired => unreachable!("answered above"),
+        StockCommand::Expired | StockCommand::Incoming => unreachable!("answered above"),
     };
     print(&doc, a.json)
+}
+
+/// Asks head office for the transfers in transit to this store: one line per transfer
+/// line, `transfer from dispatched-on sku lot quantity serials`.
+fn incoming(data: &DataDir) -> anyhow::Result<()> {
+    let server = data
+        .load_config()?
+        .server
+        .context("this till is not enrolled with head office (no [server] in config.toml)")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let timeouts = sync_agent::client::Timeouts {
+        connect_timeout_ms: 5_000,
+        request_timeout_ms: 20_000,
+    };
+    let answer = runtime.block_on(async {
+        sync_agent::client::HeadOfficeClient::new(&server, timeouts)?
+            .incoming_transfers()
+            .await
+    })?;
+    for t in answer.transfers {
+        for l in &t.lines {
+            println!(
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                t.transfer_id,
+                t.from_store,
+                t.dispatched_on,
+                l.sku,
+                l.lot.as_deref().unwrap_or("-"),
+                l.quantity,
+                l.serials.join(";")
+            );
+        }
+    }
+    Ok(())
 }
 
 fn receipt_lines(lines: Vec<FileLine>) -> anyhow::Result<Vec<ReceiptLine>> {
