@@ -39,6 +39,11 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/transfers",
+        key: "nav.transfers",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/catalog",
         key: "nav.catalog",
         shown: |_| true,

@@ -74,6 +74,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/members/{id}/adjust"),
     ("get", "/closes"),
     ("get", "/stock"),
+    ("get", "/transfers"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -141,6 +142,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/adjust", post(pages::members::adjust))
         .route("/closes", get(pages::closes::show))
         .route("/stock", get(pages::stock::show))
+        .route("/transfers", get(pages::transfers::show))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

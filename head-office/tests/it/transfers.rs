@@ -11,6 +11,7 @@ use pos_domain::stock_document::{ReceiptLine, StockLine, TransferDispatch, Trans
 use serde_json::Value;
 
 use crate::common::*;
+use crate::console_tables::{export, flagged_rows, html_rows};
 
 fn strips(quantity: u32) -> StockLine {
     StockLine {
@@ -180,5 +181,82 @@ async fn a_transfer_is_in_transit_until_received_once_and_moves_stock_between_th
     // The resend of a stored document is a duplicate, not a second receipt.
     let resent = ho.submit(&b, &batch("S002", "T01", vec![first])).await;
     assert_eq!(resent.results[0].status, DocumentStatus::Duplicate);
+    ho.stop().await;
+}
+
+#[tokio::test]
+async fn the_transfers_page_shows_each_stores_transfers_with_their_difference() {
+    let ho = HeadOffice::start().await;
+    ho.add_console_staff().await;
+    let (a, b) = (
+        ho.enroll("S001", "T01").await,
+        ho.enroll("S002", "T01").await,
+    );
+    let c = ho.enroll("S003", "T01").await;
+    all_accepted(
+        &ho.submit(
+            &a,
+            &batch(
+                "S001",
+                "T01",
+                vec![dispatch(1, "TR-1", "S002"), dispatch(2, "TR-2", "S002")],
+            ),
+        )
+        .await,
+    );
+    all_accepted(
+        &ho.submit(
+            &b,
+            &batch("S002", "T01", vec![receipt("S002", 1, "TR-1", "S001", 9)]),
+        )
+        .await,
+    );
+    // S003 receives from S002 before S002's dispatch reaches head office.
+    all_accepted(
+        &ho.submit(
+            &c,
+            &batch("S003", "T01", vec![receipt("S003", 1, "TR-3", "S002", 10)]),
+        )
+        .await,
+    );
+
+    let mut wang = ho.signed_in("wang").await;
+    let page = wang.get("/transfers?sort=transfer").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let rows = html_rows(&page.body, "transfers");
+    let shown: Vec<(&str, &str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[5].as_str(), r[6].as_str(), r[8].as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("TR-1", "已收货", "10", "-1"),
+            ("TR-2", "在途", "10", ""),
+            ("TR-3", "已收货，待出库单", "", ""),
+        ]
+    );
+    assert_eq!(
+        flagged_rows(&page.body, "transfers"),
+        3,
+        "short, in transit, awaited"
+    );
+
+    let mut li = ho.signed_in("li").await;
+    let page = li.get("/transfers").await;
+    let ids: Vec<String> = html_rows(&page.body, "transfers")
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(ids.len(), 2, "S001's: {ids:?}");
+    assert!(
+        !ids.contains(&"TR-3".to_owned()),
+        "not between other stores"
+    );
+    assert_eq!(li.get("/transfers?store=S002").await.status, 403);
+    let csv = export(&ho.base_url, &wang, "/transfers?store=S003&format=csv").await;
+    let (header, rows) = csv.rows();
+    assert_eq!(header[0], "调拨单号");
+    assert_eq!(rows.len(), 1);
     ho.stop().await;
 }

@@ -20,3 +20,4 @@ pub mod reports;
 pub mod stock;
 pub mod tills;
 pub mod tills_sections;
+pub mod transfers;
