@@ -13,6 +13,7 @@
 mod queue;
 pub mod read;
 mod rebuild;
+pub mod trace;
 mod write;
 
 use std::collections::BTreeMap;
@@ -23,7 +24,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use queue::{enqueue, fold, fold_round, keep_folding};
-pub use rebuild::rebuild;
+pub use rebuild::{FOLDED_KINDS, rebuild};
 pub use write::write;
 
 use crate::chain_time;

@@ -10,8 +10,7 @@ use std::time::Duration;
 use tokio_postgres::{Client, GenericClient};
 use uuid::Uuid;
 
-use super::rebuild::tally_of_stored;
-use super::write;
+use super::rebuild::add_stored;
 use crate::error::DbError;
 
 /// Queued batches folded per round (each at most a batch's documents): bounds a round's
@@ -50,7 +49,7 @@ pub async fn fold_round(client: &mut Client) -> Result<usize, DbError> {
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
     let documents: Vec<Uuid> = rows.iter().flat_map(|r| r.get::<_, Vec<Uuid>>(1)).collect();
-    write(&tx, &tally_of_stored(&tx, &documents).await?).await?;
+    add_stored(&tx, &documents).await?;
     tx.execute("DELETE FROM sales_tally_queue WHERE id = ANY($1)", &[&ids])
         .await?;
     tx.commit().await?;

@@ -7,6 +7,7 @@ use tokio_postgres::types::Json;
 use tokio_postgres::{GenericClient, Row, Transaction};
 use uuid::Uuid;
 
+use super::trace::{self, TraceRow};
 use super::{Tally, write};
 use crate::error::DbError;
 
@@ -19,22 +20,22 @@ const DOCUMENTS_PER_ROUND: i32 = 20_000;
 pub async fn rebuild(tx: &Transaction<'_>) -> Result<u64, DbError> {
     tx.batch_execute(
         "TRUNCATE sales_by_store_hour, sales_by_store_day, sales_by_sku_day,
-                  sales_by_sku_month, sales_by_promotion_day, sales_tally_queue",
+                  sales_by_sku_month, sales_by_promotion_day, sales_tally_queue, lot_trace",
     )
     .await?;
     let statement = tx
-        .prepare(&format!(
-            "{WITH_VOIDED_SALE} WHERE d.kind IN ('sale', 'return', 'void')"
-        ))
+        .prepare(&format!("{WITH_VOIDED_SALE} WHERE d.kind = ANY($1)"))
         .await?;
-    let portal = tx.bind(&statement, &[]).await?;
+    let portal = tx.bind(&statement, &[&FOLDED_KINDS.to_vec()]).await?;
     let mut added = 0u64;
     loop {
         let rows = tx.query_portal(&portal, DOCUMENTS_PER_ROUND).await?;
         if rows.is_empty() {
             break;
         }
-        write(tx, &tally_rows(&rows)?).await?;
+        let (tally, traced) = added_up(&rows)?;
+        write(tx, &tally).await?;
+        trace::write(tx, &traced).await?;
         added += rows.len() as u64;
     }
     Ok(added)
@@ -45,18 +46,33 @@ pub async fn rebuild(tx: &Transaction<'_>) -> Result<u64, DbError> {
 const WITH_VOIDED_SALE: &str = "SELECT d.document, s.document
      FROM documents d LEFT JOIN documents s ON s.id = d.voided_sale_id";
 
-/// What the stored documents `ids` add up to (other kinds than sales, returns and voids
-/// add nothing).
-pub async fn tally_of_stored(client: &impl GenericClient, ids: &[Uuid]) -> Result<Tally, DbError> {
+/// The kinds folding reads: sales, returns and voids for the sales figures, and every
+/// kind that moves a lot or a serial for the trace.
+pub const FOLDED_KINDS: [&str; 8] = [
+    "sale",
+    "return",
+    "void",
+    "goods_receipt",
+    "write_off",
+    "stocktake",
+    "transfer_dispatch",
+    "transfer_receipt",
+];
+
+/// Adds the stored documents `ids` to the aggregate tables and the trace.
+pub async fn add_stored(client: &impl GenericClient, ids: &[Uuid]) -> Result<(), DbError> {
     let rows = client
         .query(&format!("{WITH_VOIDED_SALE} WHERE d.id = ANY($1)"), &[&ids])
         .await?;
-    tally_rows(&rows)
+    let (tally, traced) = added_up(&rows)?;
+    write(client, &tally).await?;
+    trace::write(client, &traced).await
 }
 
-/// Rows of [`WITH_VOIDED_SALE`] added up.
-fn tally_rows(rows: &[Row]) -> Result<Tally, DbError> {
+/// Rows of [`WITH_VOIDED_SALE`] added up, and their trace.
+fn added_up(rows: &[Row]) -> Result<(Tally, Vec<TraceRow>), DbError> {
     let mut tally = Tally::default();
+    let mut traced = Vec::new();
     for row in rows {
         let Json(doc): Json<Document> = row
             .try_get(0)
@@ -71,6 +87,7 @@ fn tally_rows(rows: &[Row]) -> Result<Tally, DbError> {
         tally
             .add(&doc, voided_sale.as_ref())
             .map_err(|e| DbError::Corrupt(format!("document {}: {e}", doc.id)))?;
+        traced.extend(trace::rows_of(&doc, voided_sale.as_ref()));
     }
-    Ok(tally)
+    Ok((tally, traced))
 }

@@ -268,16 +268,12 @@ async fn apply(
     Ok(verdicts)
 }
 
-/// The accepted documents the sales figures count: sales, returns and voids.
+/// The accepted documents folding adds up: sales, returns and voids for the figures,
+/// and those that move lots and serials for the trace.
 fn tallied(accepted: &[&Document]) -> Vec<Uuid> {
     accepted
         .iter()
-        .filter(|d| {
-            matches!(
-                d.body,
-                DocumentBody::Sale(_) | DocumentBody::Return(_) | DocumentBody::Void(_)
-            )
-        })
+        .filter(|d| aggregates::FOLDED_KINDS.contains(&d.body.kind()))
         .map(|d| d.id)
         .collect()
 }

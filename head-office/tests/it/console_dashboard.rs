@@ -284,7 +284,7 @@ async fn aggregate_rows(ho: &HeadOffice) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_rebuild_and_migrations_5_and_7_give_the_rows_ingest_kept_and_a_resend_changes_none() {
+async fn a_rebuild_and_the_aggregate_migrations_give_the_rows_ingest_kept_and_a_resend_changes_none() {
     let ho = HeadOffice::start().await;
     a_day_of_two_stores(&ho).await;
     let kept = aggregate_rows(&ho).await;
@@ -324,18 +324,19 @@ async fn a_rebuild_and_migrations_5_and_7_give_the_rows_ingest_kept_and_a_resend
     assert_eq!(aggregate_rows(&ho).await, with_s003);
 
     // A head office at version 4 with these documents gets the same rows from migrations
-    // 5 (the tables) and 7 (SKU rows by category, and the rebuild).
+    // 5 (the tables), 7 (SKU rows by category) and 10 (the lot trace, and the rebuild).
     client
         .batch_execute(
             "DROP TABLE sales_by_store_hour, sales_by_store_day, sales_by_sku_day,
-                        sales_by_sku_month, sales_by_promotion_day, sales_tally_queue;
-             DELETE FROM schema_version WHERE version IN (5, 7);",
+                        sales_by_sku_month, sales_by_promotion_day, sales_tally_queue,
+                        lot_trace;
+             DELETE FROM schema_version WHERE version IN (5, 7, 10);",
         )
         .await
         .unwrap();
     assert_eq!(
         head_office::db::migrate(&mut client).await.unwrap(),
-        vec![5, 7]
+        vec![5, 7, 10]
     );
     assert_eq!(aggregate_rows(&ho).await, with_s003);
     ho.stop().await;
