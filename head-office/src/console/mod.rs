@@ -75,6 +75,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/closes"),
     ("get", "/stock"),
     ("get", "/transfers"),
+    ("get", "/trace"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -143,6 +144,7 @@ pub fn routes() -> Router<AppState> {
         .route("/closes", get(pages::closes::show))
         .route("/stock", get(pages::stock::show))
         .route("/transfers", get(pages::transfers::show))
+        .route("/trace", get(pages::trace::show))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

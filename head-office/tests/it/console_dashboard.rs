@@ -284,7 +284,8 @@ async fn aggregate_rows(ho: &HeadOffice) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_rebuild_and_the_aggregate_migrations_give_the_rows_ingest_kept_and_a_resend_changes_none() {
+async fn a_rebuild_and_the_aggregate_migrations_give_the_rows_ingest_kept_and_a_resend_changes_none()
+ {
     let ho = HeadOffice::start().await;
     a_day_of_two_stores(&ho).await;
     let kept = aggregate_rows(&ho).await;

@@ -34,4 +34,5 @@ mod openapi;
 mod reports;
 mod security;
 mod tls;
+mod trace;
 mod transfers;

@@ -20,4 +20,5 @@ pub mod reports;
 pub mod stock;
 pub mod tills;
 pub mod tills_sections;
+pub mod trace;
 pub mod transfers;
