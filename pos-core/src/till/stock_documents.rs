@@ -105,16 +105,7 @@ impl Till {
         let today = self.business_date(now);
         let mut seen = BTreeSet::new();
         for line in &mut lines {
-            let product = self.stock_product(&line.sku)?;
-            self.fill_expiry(&product, line)?;
-            let lot = line.lot.clone().unwrap_or_default();
-            if !seen.insert((line.sku.clone(), lot.clone())) {
-                return Err(StockDocumentError::Repeated {
-                    sku: line.sku.clone(),
-                    lot,
-                }
-                .into());
-            }
+            let lot = self.outgoing(line, &mut seen)?;
             if reason == WriteOffReason::Expired
                 && let Some(expiry) = line.expiry_date
                 && expiry > today
@@ -226,6 +217,27 @@ impl Till {
                 quantity,
             })
             .collect())
+    }
+
+    /// A line of goods leaving the store (written off, sent on a transfer): its product
+    /// known, its lot's expiry filled in, and no other line of the same SKU and lot.
+    /// Returns its lot ('' for none).
+    pub(super) fn outgoing(
+        &self,
+        line: &mut StockLine,
+        seen: &mut BTreeSet<(String, String)>,
+    ) -> Result<String, TillError> {
+        let product = self.stock_product(&line.sku)?;
+        self.fill_expiry(&product, line)?;
+        let lot = line.lot.clone().unwrap_or_default();
+        if !seen.insert((line.sku.clone(), lot.clone())) {
+            return Err(StockDocumentError::Repeated {
+                sku: line.sku.clone(),
+                lot,
+            }
+            .into());
+        }
+        Ok(lot)
     }
 
     /// The store holds the line's units and each of its serials.

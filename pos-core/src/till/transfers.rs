@@ -43,16 +43,7 @@ impl Till {
         let today = self.business_date(now);
         let mut seen = BTreeSet::new();
         for line in &mut lines {
-            let product = self.stock_product(&line.sku)?;
-            self.fill_expiry(&product, line)?;
-            let lot = line.lot.clone().unwrap_or_default();
-            if !seen.insert((line.sku.clone(), lot.clone())) {
-                return Err(StockDocumentError::Repeated {
-                    sku: line.sku.clone(),
-                    lot,
-                }
-                .into());
-            }
+            let lot = self.outgoing(line, &mut seen)?;
             if let Some(expiry) = line.expiry_date
                 && check_expiry(expiry, today, 0) == ExpiryCheck::Expired
             {
