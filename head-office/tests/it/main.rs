@@ -33,4 +33,5 @@ mod migration_cards_and_z;
 mod openapi;
 mod reports;
 mod security;
+mod stock_documents;
 mod tls;

@@ -436,6 +436,7 @@ fn instance(spec: &Value, schema: &Value, extent: Extent) -> Value {
             Extent::Least => json!([]),
             Extent::Most => json!([instance(spec, &schema["items"], extent)]),
         },
+        Some("boolean") => json!(extent == Extent::Most),
         Some("integer") => {
             let bound = match extent {
                 Extent::Least => &schema["minimum"],
