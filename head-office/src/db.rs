@@ -23,6 +23,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
         7,
         include_str!("../migrations/0007_sku_categories_and_queued_ids.sql"),
     ),
+    (
+        8,
+        include_str!("../migrations/0008_receipt_discrepancies.sql"),
+    ),
 ];
 
 /// The last migration that shapes the sales aggregates (5 makes them, 7 keys SKU rows by

@@ -8,6 +8,7 @@
 //! - [`api`]: the request handlers.
 //! - [`console`]: the back-office web console (server-rendered pages under `/`).
 //! - [`auth`]: terminal tokens (enrolment, hashing, the bearer extractor).
+//! - [`staff`]: console sessions on the JSON API (`/v1/stock/...`), with their roles.
 //! - [`body`]: request bodies within limits, gzip.
 //! - [`ingest`]: a batch of documents in one transaction: duplicates, gaps, effects.
 //! - [`feed`]: the change feed: publishing with cursors, reading pages.
@@ -16,6 +17,7 @@
 //!   for the dashboard and the reports.
 //! - [`chain_time`]: the chain's clock (UTC+8) for business days and hours.
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
+//! - [`stock_reports`]: goods receipts' shortages and excesses.
 //! - [`export`]: CSV files for an ERP.
 //! - [`history`]: a chain's sales history for the page-speed benchmark, through ingest.
 //! - [`housekeeping`]: hourly pruning of rows nobody needs any more (`serve`).
@@ -45,7 +47,9 @@ pub mod housekeeping;
 pub mod ingest;
 pub mod reports;
 pub mod server;
+pub mod staff;
 pub mod state;
+pub mod stock_reports;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tls;

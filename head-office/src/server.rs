@@ -30,6 +30,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/feed"),
     ("get", "/v1/gaps"),
     ("get", "/v1/stores/{store_id}/closes"),
+    ("get", "/v1/stock/receipt-discrepancies"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -39,6 +40,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/feed", get(api::get_feed))
         .route("/v1/gaps", get(api::get_gaps))
         .route("/v1/stores/{store_id}/closes", get(api::get_closes))
+        .route(
+            "/v1/stock/receipt-discrepancies",
+            get(api::get_receipt_discrepancies),
+        )
         .merge(console::routes())
         .fallback(console::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

@@ -8,8 +8,9 @@
 //!    duplicate (same id, same content hash) or rejected (same id with other content,
 //!    sequence, voided sale or the day's Z report taken by another id).
 //! 3. Apply the effects of the new documents only (members, points, stock, serials,
-//!    gaps) and publish the changes to the feed. A resend inserts nothing, so it has no
-//!    effect; a rejected document is never stored, so it has none either.
+//!    gaps, a goods receipt's shortages and excesses) and publish the changes to the
+//!    feed. A resend inserts nothing, so it has no effect; a rejected document is never
+//!    stored, so it has none either.
 //! 4. After the transaction, in a statement of its own: the rejections are kept for the
 //!    console (id, kind, sequence, reason, tries) and earlier ones of documents now
 //!    delivered are resolved ([`rejections`]). A failure there is only logged.
@@ -19,6 +20,7 @@
 //! range), the candidates are stored one document per transaction, so the one it
 //! refuses is rejected with the cause and the others are stored.
 
+mod discrepancies;
 mod effects;
 mod fault;
 mod gaps;
@@ -244,6 +246,7 @@ async fn apply(
     let (mut feed_entries, notes) =
         apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales, &effects).await?;
     feed_entries.extend(apply_stock(&tx, &effects).await?);
+    discrepancies::record(&tx, &discrepancies::of(&accepted)).await?;
     aggregates::enqueue(&tx, &tallied(&accepted)).await?;
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;
     let arrived: Vec<u64> = accepted.iter().map(|d| d.sequence).collect();

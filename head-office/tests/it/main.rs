@@ -33,5 +33,6 @@ mod migration_cards_and_z;
 mod openapi;
 mod reports;
 mod security;
+mod stock_discrepancies;
 mod stock_documents;
 mod tls;
