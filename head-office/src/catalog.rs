@@ -17,6 +17,7 @@ pub mod codes;
 use crate::auth::is_valid_id;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
+use crate::stock_history::{self, StockHistory};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -31,6 +32,13 @@ pub enum CatalogError {
         card_no: String,
         member_id: String,
         holder_id: String,
+    },
+    #[error(
+        "store {store}'s stock already has a history ({history}): the file's stock and serial rows are a store's opening balance, taken once, before any document moves its stock, and never overwrite it; record changes as goods receipts, write-offs or stocktakes at the store's till. Nothing was imported"
+    )]
+    StockHistory {
+        store: String,
+        history: StockHistory,
     },
     #[error(transparent)]
     Db(#[from] DbError),
@@ -55,9 +63,11 @@ pub struct ImportSummary {
 }
 
 /// Writes a parsed catalog file in one transaction: products, barcodes, lots and
-/// promotions replace what had the same key; stock quantities are set (not added) for
-/// `store_id`; serials become available in `store_id`; members are created or updated,
-/// a balance change going through the point ledger.
+/// promotions replace what had the same key; members are created or updated, a balance
+/// change going through the point ledger. The stock and serial rows are `store_id`'s
+/// opening balance (its stock quantities, its serials available there), taken only
+/// while the store's stock has no history; after that the whole import is refused
+/// ([`CatalogError::StockHistory`]) and nothing is written.
 pub async fn import_catalog(
     client: &mut Client,
     catalog: &CatalogImport,
@@ -79,7 +89,16 @@ pub async fn import_catalog(
     entries.extend(upsert_promotions(&tx, &catalog.promotions).await?);
     // Members before stock: the order ingest locks them in, so the two cannot deadlock.
     entries.extend(upsert_members(&tx, &catalog.members).await?);
-    if let Some(store) = store {
+    if let Some(store) = store
+        && (!catalog.stock.is_empty() || !catalog.serials.is_empty())
+    {
+        // Dropping the transaction on refusal rolls back everything written above.
+        if let Some(history) = stock_history::open_balance(&tx, store).await? {
+            return Err(CatalogError::StockHistory {
+                store: store.to_owned(),
+                history,
+            });
+        }
         entries.extend(set_stock(&tx, store, &catalog.stock).await?);
         entries.extend(add_serials(&tx, store, &catalog.serials).await?);
     }

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         8,
         include_str!("../migrations/0008_receipt_discrepancies.sql"),
     ),
+    (9, include_str!("../migrations/0009_stock_histories.sql")),
 ];
 
 /// The last migration that shapes the sales aggregates (5 makes them, 7 keys SKU rows by

@@ -18,6 +18,7 @@
 //! - [`chain_time`]: the chain's clock (UTC+8) for business days and hours.
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
+//! - [`stock_history`]: when a store's stock history began (its one opening balance).
 //! - [`export`]: CSV files for an ERP.
 //! - [`history`]: a chain's sales history for the page-speed benchmark, through ingest.
 //! - [`housekeeping`]: hourly pruning of rows nobody needs any more (`serve`).
@@ -28,7 +29,8 @@
 //!
 //! # Architecture invariant
 //! A document's effects are applied only by the transaction that inserted it, so its
-//! id's primary key is what makes every effect happen once.
+//! id's primary key is what makes every effect happen once. A store's stock is the sum
+//! of its documents on top of one opening balance, taken before any document moved it.
 
 pub mod aggregates;
 pub mod api;
@@ -49,6 +51,7 @@ pub mod reports;
 pub mod server;
 pub mod staff;
 pub mod state;
+pub mod stock_history;
 pub mod stock_reports;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -39,6 +39,7 @@ use uuid::Uuid;
 use crate::aggregates;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
+use crate::stock_history;
 use effects::{KnownSale, SaleMap};
 use fault::Fault;
 pub(crate) use store::member_from_row;
@@ -465,6 +466,14 @@ async fn apply_stock(
     effects: &[(&Document, DocumentEffects)],
 ) -> Result<Vec<FeedEntry>, Fault> {
     let plan = effects::plan_stock(effects)?;
+    // The first document that moves stock starts the store's history, before the stock
+    // rows are touched (the order the catalog import takes too).
+    if let Some((doc, _)) = effects
+        .iter()
+        .find(|(_, fx)| !fx.stock.is_empty() || !fx.serials.is_empty())
+    {
+        stock_history::note_document(tx, &doc.store_id, doc.body.kind(), doc.id).await?;
+    }
     let stock = store::apply_stock(tx, &plan.deltas).await?;
     store::apply_serials(tx, &plan.serials).await?;
     let mut entries: Vec<FeedEntry> = stock

@@ -35,4 +35,5 @@ mod reports;
 mod security;
 mod stock_discrepancies;
 mod stock_documents;
+mod stock_opening_balance;
 mod tls;
