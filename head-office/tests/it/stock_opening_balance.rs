@@ -190,3 +190,38 @@ async fn the_import_command_refuses_a_second_opening_balance_naming_the_store() 
     );
     assert!(said.contains("Nothing was imported"), "{said}");
 }
+
+/// An import and a till's sale racing for a new store: either the balance comes first
+/// and the sale applies on top, or the sale comes first and the balance is refused;
+/// never a balance that overwrites the sale.
+#[tokio::test]
+async fn an_opening_balance_racing_a_sale_never_overwrites_it() {
+    let ho = HeadOffice::start().await;
+    for round in 0..20 {
+        let store = format!("R{round}");
+        let token = ho.enroll(&store, TERMINAL).await;
+        let sold = document(
+            &store,
+            TERMINAL,
+            1,
+            DocumentBody::Sale(sale(&[item("MASK", 3, "10.00")], None, 0, 0)),
+        );
+        let sending = batch(&store, TERMINAL, vec![sold]);
+        let sells = ho.submit(&token, &sending);
+        let balance = opening("MASK", 100);
+        let imports = import(&ho, &balance, &store);
+        let (response, imported) = tokio::join!(sells, imports);
+        all_accepted(&response);
+        let expected = match &imported {
+            Ok(()) => 97,
+            Err(CatalogError::StockHistory { .. }) => -3,
+            Err(e) => panic!("round {round}: {e}"),
+        };
+        assert_eq!(
+            ho.stock(&store, "MASK", "").await,
+            Some(expected),
+            "round {round}"
+        );
+    }
+    ho.stop().await;
+}
