@@ -260,7 +260,7 @@ async fn reports_rank_sellers_compare_stores_weigh_promotions_and_mix_categories
 }
 
 /// Every aggregate row, in key order, as text.
-async fn aggregate_rows(ho: &HeadOffice) -> Vec<String> {
+pub async fn aggregate_rows(ho: &HeadOffice) -> Vec<String> {
     let mut client = ho.client().await;
     aggregates::fold(&mut client).await.unwrap();
     let mut all = Vec::new();

@@ -360,3 +360,88 @@ async fn bad_stock_documents_are_rejected_with_the_domains_reason_and_hold_up_no
     assert_eq!(ho.count("documents").await, 3);
     ho.stop().await;
 }
+
+/// Receipts, write-offs and stocktakes are no sales: ingest queues none of them for the
+/// figures, folding and a rebuild count none, and the console's dashboard, reports,
+/// Tills and stock pages show them (a rejected one among the Tills page's rejections)
+/// without a hitch.
+#[tokio::test]
+async fn stock_documents_change_no_sales_figure_and_the_console_pages_take_them() {
+    let ho = HeadOffice::start().await;
+    let token = ho.enroll(STORE, TERMINAL).await;
+    let sold = document(
+        STORE,
+        TERMINAL,
+        1,
+        DocumentBody::Sale(sale(&[item("STRIP", 2, "50.00")], None, 0, 0)),
+    );
+    all_accepted(&ho.submit(&token, &batch(STORE, TERMINAL, vec![sold])).await);
+    let figures = crate::console_dashboard::aggregate_rows(&ho).await;
+    assert!(!figures.is_empty());
+
+    let stock_documents = vec![
+        receipt(
+            STORE,
+            2,
+            "DN-1",
+            vec![(goods("STRIP", Some("L1"), Some("2028-06-30"), 8), Some(10))],
+        ),
+        approved(
+            write_off(
+                STORE,
+                3,
+                WriteOffReason::Damaged,
+                vec![goods("STRIP", Some("L1"), None, 1)],
+            ),
+            APPROVE_WRITE_OFF,
+        ),
+        approved(
+            stocktake(STORE, 4, &[("STRIP", Some("L1"), 6, 7)]),
+            APPROVE_STOCKTAKE,
+        ),
+        // No manager: rejected, and listed on the Tills page.
+        write_off(
+            STORE,
+            5,
+            WriteOffReason::Damaged,
+            vec![goods("STRIP", Some("L1"), None, 1)],
+        ),
+    ];
+    let response = ho
+        .submit(&token, &batch(STORE, TERMINAL, stock_documents))
+        .await;
+    use DocumentStatus::{Accepted, Rejected};
+    assert_eq!(
+        statuses(&response),
+        vec![Accepted, Accepted, Accepted, Rejected]
+    );
+    assert_eq!(
+        ho.count("sales_tally_queue").await,
+        0,
+        "nothing queued for the figures"
+    );
+    assert_eq!(crate::console_dashboard::aggregate_rows(&ho).await, figures);
+    let mut client = ho.client().await;
+    let tx = client.transaction().await.unwrap();
+    assert_eq!(
+        head_office::aggregates::rebuild(&tx).await.unwrap(),
+        1,
+        "only the sale"
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(crate::console_dashboard::aggregate_rows(&ho).await, figures);
+
+    let mut admin = ho.console_user("wang", "admin", &[]).await;
+    for page in ["/dashboard", "/reports", "/tills", "/stock", "/closes"] {
+        let answer = admin.get(page).await;
+        assert_eq!(answer.status, 200, "{page}: {}", answer.body);
+    }
+    let tills = admin.get("/tills").await;
+    assert!(
+        tills.body.contains("write_off"),
+        "the rejected write-off is listed"
+    );
+    let reason = "needs a manager's approval (write_off)";
+    assert!(tills.body.contains(reason), "the page says why");
+    ho.stop().await;
+}
