@@ -19,10 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{self, Terminal};
 use crate::body::read_body;
 use crate::error::{DbError, HttpError};
-use crate::export::DateRange;
-use crate::staff::Staff;
 use crate::state::AppState;
-use crate::stock_reports::{self, ReceiptDiscrepancies};
 use crate::{feed, ingest, reports};
 
 /// Longest the health check waits for the database (a connection and `SELECT 1`).
@@ -227,41 +224,6 @@ pub async fn get_closes(
     let client = state.pool.get().await.map_err(DbError::from)?;
     Ok(Json(
         reports::daily_close(&**client, &store_id, params.business_date).await?,
-    ))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DiscrepancyParams {
-    pub store: Option<String>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-}
-
-/// `GET /v1/stock/receipt-discrepancies?store=&from=&to=`: goods receipts' lines that
-/// differ from their delivery notes, for head-office staff (a store manager: their
-/// stores only). Dates are business dates, both ends included.
-pub async fn get_receipt_discrepancies(
-    State(state): State<AppState>,
-    staff: Staff,
-    params: Result<Query<DiscrepancyParams>, QueryRejection>,
-) -> Result<Json<ReceiptDiscrepancies>, HttpError> {
-    let Query(params) = params.map_err(|e| HttpError::BadRequest(e.body_text()))?;
-    if let (Some(from), Some(to)) = (params.from, params.to)
-        && from > to
-    {
-        return Err(HttpError::BadRequest(format!(
-            "from {from} is after to {to}"
-        )));
-    }
-    let stores = staff.stores(params.store.as_deref())?;
-    let dates = DateRange {
-        from: params.from,
-        to: params.to,
-    };
-    let client = state.pool.get().await.map_err(DbError::from)?;
-    Ok(Json(
-        stock_reports::receipt_discrepancies(&**client, stores.as_deref(), dates).await?,
     ))
 }
 

@@ -8,7 +8,8 @@
 //! - [`api`]: the request handlers.
 //! - [`console`]: the back-office web console (server-rendered pages under `/`).
 //! - [`auth`]: terminal tokens (enrolment, hashing, the bearer extractor).
-//! - [`staff`]: console sessions on the JSON API (`/v1/stock/...`), with their roles.
+//! - [`staff`]: console sessions on the JSON API (`/v1/stock/...`), with their roles;
+//!   [`stock_api`]: that API's handlers.
 //! - [`body`]: request bodies within limits, gzip.
 //! - [`ingest`]: a batch of documents in one transaction: duplicates, gaps, effects.
 //! - [`feed`]: the change feed: publishing with cursors, reading pages.
@@ -51,6 +52,7 @@ pub mod reports;
 pub mod server;
 pub mod staff;
 pub mod state;
+pub mod stock_api;
 pub mod stock_history;
 pub mod stock_reports;
 #[cfg(feature = "testing")]

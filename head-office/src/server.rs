@@ -19,6 +19,7 @@ use crate::connection;
 pub use crate::connection::ConnectionLimits;
 use crate::console;
 pub use crate::state::AppState;
+use crate::stock_api;
 
 /// Pause after a failed accept (out of file descriptors): the loop must not spin.
 const ACCEPT_ERROR_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
@@ -42,7 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/stores/{store_id}/closes", get(api::get_closes))
         .route(
             "/v1/stock/receipt-discrepancies",
-            get(api::get_receipt_discrepancies),
+            get(stock_api::get_receipt_discrepancies),
         )
         .merge(console::routes())
         .fallback(console::not_found)

@@ -8,7 +8,6 @@ use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
 use crate::error::DbError;
-use crate::export::DateRange;
 
 /// Most rows one answer of the API holds; past it `more` says to ask for fewer days.
 pub const DISCREPANCIES_MAX: i64 = 10_000;
@@ -69,16 +68,18 @@ pub fn from_row(row: &tokio_postgres::Row) -> ReceiptDiscrepancy {
     }
 }
 
-/// At most [`DISCREPANCIES_MAX`] rows of [`SQL`], and whether more match.
+/// At most [`DISCREPANCIES_MAX`] rows of [`SQL`] (business dates `from` to `to`, both
+/// included, either open), and whether more match.
 pub async fn receipt_discrepancies(
     client: &impl GenericClient,
     stores: Option<&[String]>,
-    dates: DateRange,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
 ) -> Result<ReceiptDiscrepancies, DbError> {
     let rows = client
         .query(
             &format!("{SQL} LIMIT {}", DISCREPANCIES_MAX + 1),
-            &[&stores, &dates.from, &dates.to],
+            &[&stores, &from, &to],
         )
         .await?;
     let more = rows.len() as i64 > DISCREPANCIES_MAX;
