@@ -40,6 +40,15 @@ pub enum CatalogError {
         store: String,
         history: StockHistory,
     },
+    #[error(
+        "{sku} serial {serial} is already head office's, at store {holder}: an opening balance for store {store} adds units no store holds, and never takes one from another store; move it by documents. Nothing was imported"
+    )]
+    SerialHeld {
+        store: String,
+        sku: String,
+        serial: String,
+        holder: String,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -100,6 +109,7 @@ pub async fn import_catalog(
             });
         }
         entries.extend(set_stock(&tx, store, &catalog.stock).await?);
+        refuse_held_serials(&tx, store, &catalog.serials).await?;
         entries.extend(add_serials(&tx, store, &catalog.serials).await?);
     }
     feed::publish(&tx, entries).await?;
@@ -219,6 +229,38 @@ async fn set_stock(
             FeedEntry::store(store, change)
         })
         .collect())
+}
+
+/// A serial head office already has (held or sold by another store: this one has no
+/// history) is not the opening balance's to take.
+async fn refuse_held_serials(
+    tx: &Transaction<'_>,
+    store: &str,
+    serials: &[pos_domain::import::SerialRecord],
+) -> Result<(), CatalogError> {
+    if serials.is_empty() {
+        return Ok(());
+    }
+    let skus: Vec<&str> = serials.iter().map(|s| s.sku.as_str()).collect();
+    let numbers: Vec<&str> = serials.iter().map(|s| s.serial.as_str()).collect();
+    let held = tx
+        .query_opt(
+            "SELECT s.sku, s.serial, s.store_id FROM serials s
+             JOIN unnest($1::text[], $2::text[]) AS i (sku, serial)
+               ON s.sku = i.sku AND s.serial = i.serial
+             ORDER BY s.sku, s.serial LIMIT 1",
+            &[&skus, &numbers],
+        )
+        .await?;
+    match held {
+        None => Ok(()),
+        Some(row) => Err(CatalogError::SerialHeld {
+            store: store.to_owned(),
+            sku: row.get(0),
+            serial: row.get(1),
+            holder: row.get(2),
+        }),
+    }
 }
 
 async fn add_serials(

@@ -140,6 +140,40 @@ async fn a_store_whose_documents_moved_its_stock_takes_no_opening_balance() {
 
     import(&ho, &opening("MASK", 12), "S3").await.unwrap();
     assert_eq!(ho.stock("S3", "MASK", "").await, Some(12));
+
+    // A new store's balance never takes a serial unit another store holds.
+    let cuff = |serial: &str| SerialRecord {
+        sku: "CUFF".into(),
+        serial: serial.into(),
+        lot_no: None,
+    };
+    let s4_units = CatalogImport {
+        serials: vec![cuff("SN1")],
+        ..CatalogImport::default()
+    };
+    import(&ho, &s4_units, "S4").await.unwrap();
+    let before = ho.snapshot().await;
+    let s5_units = CatalogImport {
+        serials: vec![cuff("SN2"), cuff("SN1")],
+        ..opening("GLOVE", 3)
+    };
+    let refused = import(&ho, &s5_units, "S5").await.unwrap_err();
+    assert!(
+        matches!(&refused, CatalogError::SerialHeld { holder, .. } if holder == "S4"),
+        "{refused:?}"
+    );
+    assert!(
+        refused
+            .to_string()
+            .contains("CUFF serial SN1 is already head office's, at store S4"),
+        "{refused}"
+    );
+    assert_eq!(
+        ho.snapshot().await,
+        before,
+        "S5 got nothing, S4 kept its unit"
+    );
+    import(&ho, &opening("GLOVE", 3), "S5").await.unwrap();
     ho.stop().await;
 }
 
