@@ -259,3 +259,58 @@ async fn an_opening_balance_racing_a_sale_never_overwrites_it() {
     }
     ho.stop().await;
 }
+
+/// A head office that imported stock and took documents before migration 9 gets the
+/// history they started: its stores are refused a second balance after the migration.
+#[tokio::test]
+async fn migration_9_gives_stores_with_stock_or_documents_their_history() {
+    let ho = HeadOffice::start().await;
+    import(&ho, &opening("MASK", 100), STORE).await.unwrap();
+    let s2 = ho.enroll("S2", TERMINAL).await;
+    let sold = document(
+        "S2",
+        TERMINAL,
+        1,
+        DocumentBody::Sale(sale(&[item("MASK", 1, "10.00")], None, 0, 0)),
+    );
+    let sold_id = sold.id;
+    all_accepted(&ho.submit(&s2, &batch("S2", TERMINAL, vec![sold])).await);
+    let s3 = ho.enroll("S3", TERMINAL).await;
+    let z = document(
+        "S3",
+        TERMINAL,
+        1,
+        DocumentBody::ZReport(z_report(1, "0.00", "0.00")),
+    );
+    all_accepted(&ho.submit(&s3, &batch("S3", TERMINAL, vec![z])).await);
+
+    let mut client = ho.client().await;
+    client
+        .batch_execute("DROP TABLE stock_histories; DELETE FROM schema_version WHERE version = 9;")
+        .await
+        .unwrap();
+    assert_eq!(
+        head_office::db::migrate(&mut client).await.unwrap(),
+        vec![9]
+    );
+    drop(client);
+
+    let said = import(&ho, &opening("MASK", 5), STORE)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        said.contains("store S1's stock already has a history (its opening balance"),
+        "{said}"
+    );
+    let said = import(&ho, &opening("MASK", 5), "S2")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        said.contains(&format!("sale document {sold_id} moved its stock")),
+        "{said}"
+    );
+    import(&ho, &opening("MASK", 5), "S3").await.unwrap();
+    ho.stop().await;
+}
