@@ -96,7 +96,8 @@ pub async fn import_catalog(
     entries.extend(upsert_barcodes(&tx, &catalog.barcodes).await?);
     entries.extend(upsert_lots(&tx, &catalog.lots).await?);
     entries.extend(upsert_promotions(&tx, &catalog.promotions).await?);
-    // Members before stock: the order ingest locks them in, so the two cannot deadlock.
+    // Members, then the store's history, then its stock: the order ingest locks them in,
+    // so the two cannot deadlock.
     entries.extend(upsert_members(&tx, &catalog.members).await?);
     if let Some(store) = store
         && (!catalog.stock.is_empty() || !catalog.serials.is_empty())
