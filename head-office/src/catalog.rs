@@ -17,6 +17,7 @@ pub mod codes;
 use crate::auth::is_valid_id;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
+use crate::stock_history::{self, StockHistory};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -31,6 +32,22 @@ pub enum CatalogError {
         card_no: String,
         member_id: String,
         holder_id: String,
+    },
+    #[error(
+        "store {store}'s stock already has a history ({history}): the file's stock and serial rows are a store's opening balance, taken once, before any document moves its stock, and never overwrite it; record changes as goods receipts, write-offs or stocktakes at the store's till. Nothing was imported"
+    )]
+    StockHistory {
+        store: String,
+        history: StockHistory,
+    },
+    #[error(
+        "{sku} serial {serial} is already head office's, at store {holder}: an opening balance for store {store} adds units no store holds, and never takes one from another store; move it by documents. Nothing was imported"
+    )]
+    SerialHeld {
+        store: String,
+        sku: String,
+        serial: String,
+        holder: String,
     },
     #[error(transparent)]
     Db(#[from] DbError),
@@ -55,9 +72,11 @@ pub struct ImportSummary {
 }
 
 /// Writes a parsed catalog file in one transaction: products, barcodes, lots and
-/// promotions replace what had the same key; stock quantities are set (not added) for
-/// `store_id`; serials become available in `store_id`; members are created or updated,
-/// a balance change going through the point ledger.
+/// promotions replace what had the same key; members are created or updated, a balance
+/// change going through the point ledger. The stock and serial rows are `store_id`'s
+/// opening balance (its stock quantities, its serials available there), taken only
+/// while the store's stock has no history; after that the whole import is refused
+/// ([`CatalogError::StockHistory`]) and nothing is written.
 pub async fn import_catalog(
     client: &mut Client,
     catalog: &CatalogImport,
@@ -77,10 +96,21 @@ pub async fn import_catalog(
     entries.extend(upsert_barcodes(&tx, &catalog.barcodes).await?);
     entries.extend(upsert_lots(&tx, &catalog.lots).await?);
     entries.extend(upsert_promotions(&tx, &catalog.promotions).await?);
-    // Members before stock: the order ingest locks them in, so the two cannot deadlock.
+    // Members, then the store's history, then its stock: the order ingest locks them in,
+    // so the two cannot deadlock.
     entries.extend(upsert_members(&tx, &catalog.members).await?);
-    if let Some(store) = store {
+    if let Some(store) = store
+        && (!catalog.stock.is_empty() || !catalog.serials.is_empty())
+    {
+        // Dropping the transaction on refusal rolls back everything written above.
+        if let Some(history) = stock_history::open_balance(&tx, store).await? {
+            return Err(CatalogError::StockHistory {
+                store: store.to_owned(),
+                history,
+            });
+        }
         entries.extend(set_stock(&tx, store, &catalog.stock).await?);
+        refuse_held_serials(&tx, store, &catalog.serials).await?;
         entries.extend(add_serials(&tx, store, &catalog.serials).await?);
     }
     feed::publish(&tx, entries).await?;
@@ -200,6 +230,38 @@ async fn set_stock(
             FeedEntry::store(store, change)
         })
         .collect())
+}
+
+/// A serial head office already has (held or sold by another store: this one has no
+/// history) is not the opening balance's to take.
+async fn refuse_held_serials(
+    tx: &Transaction<'_>,
+    store: &str,
+    serials: &[pos_domain::import::SerialRecord],
+) -> Result<(), CatalogError> {
+    if serials.is_empty() {
+        return Ok(());
+    }
+    let skus: Vec<&str> = serials.iter().map(|s| s.sku.as_str()).collect();
+    let numbers: Vec<&str> = serials.iter().map(|s| s.serial.as_str()).collect();
+    let held = tx
+        .query_opt(
+            "SELECT s.sku, s.serial, s.store_id FROM serials s
+             JOIN unnest($1::text[], $2::text[]) AS i (sku, serial)
+               ON s.sku = i.sku AND s.serial = i.serial
+             ORDER BY s.sku, s.serial LIMIT 1",
+            &[&skus, &numbers],
+        )
+        .await?;
+    match held {
+        None => Ok(()),
+        Some(row) => Err(CatalogError::SerialHeld {
+            store: store.to_owned(),
+            sku: row.get(0),
+            serial: row.get(1),
+            holder: row.get(2),
+        }),
+    }
 }
 
 async fn add_serials(

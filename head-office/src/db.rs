@@ -23,15 +23,20 @@ const MIGRATIONS: &[(i32, &str)] = &[
         7,
         include_str!("../migrations/0007_sku_categories_and_queued_ids.sql"),
     ),
-    (9, include_str!("../migrations/0009_transfers.sql")),
-    (10, include_str!("../migrations/0010_lot_trace.sql")),
+    (
+        8,
+        include_str!("../migrations/0008_receipt_discrepancies.sql"),
+    ),
+    (9, include_str!("../migrations/0009_stock_histories.sql")),
+    (10, include_str!("../migrations/0010_transfers.sql")),
+    (11, include_str!("../migrations/0011_lot_trace.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by
-/// category, 10 adds the lot trace): the rows for the documents already stored are added
+/// category, 11 adds the lot trace): the rows for the documents already stored are added
 /// up in its transaction. Only the last one rebuilds, with the code that knows the final
 /// shape; a head office stopped between them has empty aggregates until the last one runs.
-const SALES_AGGREGATES_VERSION: i32 = 10;
+const SALES_AGGREGATES_VERSION: i32 = 11;
 
 /// Advisory lock key that serialises migrations of one database across processes.
 const MIGRATION_LOCK_KEY: i64 = 0x4845_4144_4f46_4d31;

@@ -1,5 +1,6 @@
 //! CSV files for an ERP: sales and returns one row per document line, closes one row
-//! per Z report, members one row each with balance, stock one row per store, SKU, lot.
+//! per Z report, members one row each with balance, stock one row per store, SKU, lot,
+//! goods receipts' shortages and excesses one row per line that differs from its note.
 //! Rows stream from the database to the file; memory does not grow with the data.
 //!
 //! Every text cell that came from a till or an import goes through [`text_cell`], so a
@@ -26,6 +27,7 @@ pub enum ExportKind {
     Closes,
     Members,
     Stock,
+    ReceiptDiscrepancies,
 }
 
 /// Business dates to export, both ends included; `None` is open.
@@ -124,6 +126,20 @@ pub const MEMBERS_HEADER: &[&str] = &[
     "merged_ids",
 ];
 pub const STOCK_HEADER: &[&str] = &["store_id", "sku", "lot_no", "quantity"];
+pub const RECEIPT_DISCREPANCIES_HEADER: &[&str] = &[
+    "business_date",
+    "store_id",
+    "document_id",
+    "line_no",
+    "reference",
+    "supplier",
+    "sku",
+    "lot_no",
+    "expected",
+    "received",
+    "shortage",
+    "excess",
+];
 
 /// Writes the export of `kind` to `out` and returns the number of data rows.
 pub async fn export<W: Write>(
@@ -139,6 +155,7 @@ pub async fn export<W: Write>(
         ExportKind::Closes => documents(client, "z_report", dates, &mut csv).await?,
         ExportKind::Members => members(client, &mut csv).await?,
         ExportKind::Stock => stock(client, &mut csv).await?,
+        ExportKind::ReceiptDiscrepancies => receipt_discrepancies(client, dates, &mut csv).await?,
     };
     csv.flush()?;
     Ok(rows)
@@ -343,6 +360,40 @@ async fn stock<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<u6
         ]
     })
     .await
+}
+
+/// Every store's receipt discrepancies on business dates within `dates`.
+async fn receipt_discrepancies<W: Write>(
+    client: &Client,
+    dates: DateRange,
+    csv: &mut csv::Writer<W>,
+) -> Result<u64, ExportError> {
+    csv.write_record(RECEIPT_DISCREPANCIES_HEADER)?;
+    let every_store: Option<Vec<String>> = None;
+    let params: [&(dyn ToSql + Sync); 3] = [&every_store, &dates.from, &dates.to];
+    let stream = client.query_raw(crate::stock_reports::SQL, params).await?;
+    let mut stream = pin!(stream);
+    let mut count = 0;
+    while let Some(row) = stream.try_next().await? {
+        let d = crate::stock_reports::from_row(&row);
+        let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        csv.write_record([
+            d.business_date.to_string(),
+            text_cell(&d.store_id),
+            d.document_id.to_string(),
+            d.line_no.to_string(),
+            text_cell(&d.reference),
+            text_cell(&d.supplier),
+            text_cell(&d.sku),
+            text_cell(d.lot_no.as_deref().unwrap_or_default()),
+            number(d.expected),
+            d.received.to_string(),
+            d.shortage.to_string(),
+            d.excess.to_string(),
+        ])?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// Streams the rows of a query without parameters into the CSV, one record per row, so a

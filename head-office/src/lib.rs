@@ -8,6 +8,8 @@
 //! - [`api`]: the request handlers.
 //! - [`console`]: the back-office web console (server-rendered pages under `/`).
 //! - [`auth`]: terminal tokens (enrolment, hashing, the bearer extractor).
+//! - [`staff`]: console sessions on the JSON API (`/v1/stock/...`), with their roles;
+//!   [`stock_api`]: that API's handlers.
 //! - [`body`]: request bodies within limits, gzip.
 //! - [`ingest`]: a batch of documents in one transaction: duplicates, gaps, effects.
 //! - [`feed`]: the change feed: publishing with cursors, reading pages.
@@ -16,6 +18,8 @@
 //!   for the dashboard and the reports.
 //! - [`chain_time`]: the chain's clock (UTC+8) for business days and hours.
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
+//! - [`stock_reports`]: goods receipts' shortages and excesses.
+//! - [`stock_history`]: when a store's stock history began (its one opening balance).
 //! - [`export`]: CSV files for an ERP.
 //! - [`history`]: a chain's sales history for the page-speed benchmark, through ingest.
 //! - [`housekeeping`]: hourly pruning of rows nobody needs any more (`serve`).
@@ -26,7 +30,8 @@
 //!
 //! # Architecture invariant
 //! A document's effects are applied only by the transaction that inserted it, so its
-//! id's primary key is what makes every effect happen once.
+//! id's primary key is what makes every effect happen once. A store's stock is the sum
+//! of its documents on top of one opening balance, taken before any document moved it.
 
 pub mod aggregates;
 pub mod api;
@@ -45,7 +50,11 @@ pub mod housekeeping;
 pub mod ingest;
 pub mod reports;
 pub mod server;
+pub mod staff;
 pub mod state;
+pub mod stock_api;
+pub mod stock_history;
+pub mod stock_reports;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tls;

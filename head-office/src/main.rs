@@ -78,10 +78,10 @@ enum Command {
         /// File to write.
         #[arg(long)]
         out: PathBuf,
-        /// First business date (sales, returns, closes).
+        /// First business date (sales, returns, closes, receipt-discrepancies).
         #[arg(long)]
         from: Option<NaiveDate>,
-        /// Last business date (sales, returns, closes).
+        /// Last business date (sales, returns, closes, receipt-discrepancies).
         #[arg(long)]
         to: Option<NaiveDate>,
     },
@@ -130,6 +130,8 @@ enum ExportArg {
     Closes,
     Members,
     Stock,
+    /// Goods receipts' lines short of or beyond their delivery notes.
+    ReceiptDiscrepancies,
 }
 
 #[derive(Subcommand)]
@@ -267,6 +269,7 @@ async fn main() -> anyhow::Result<()> {
                 ExportArg::Closes => ExportKind::Closes,
                 ExportArg::Members => ExportKind::Members,
                 ExportArg::Stock => ExportKind::Stock,
+                ExportArg::ReceiptDiscrepancies => ExportKind::ReceiptDiscrepancies,
             };
             let file =
                 std::fs::File::create(&out).with_context(|| format!("create {}", out.display()))?;

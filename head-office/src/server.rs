@@ -19,6 +19,7 @@ use crate::connection;
 pub use crate::connection::ConnectionLimits;
 use crate::console;
 pub use crate::state::AppState;
+use crate::stock_api;
 
 /// Pause after a failed accept (out of file descriptors): the loop must not spin.
 const ACCEPT_ERROR_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
@@ -31,6 +32,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/gaps"),
     ("get", "/v1/stores/{store_id}/closes"),
     ("get", "/v1/transfers/incoming"),
+    ("get", "/v1/stock/receipt-discrepancies"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -41,6 +43,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/gaps", get(api::get_gaps))
         .route("/v1/transfers/incoming", get(api::get_incoming_transfers))
         .route("/v1/stores/{store_id}/closes", get(api::get_closes))
+        .route(
+            "/v1/stock/receipt-discrepancies",
+            get(stock_api::get_receipt_discrepancies),
+        )
         .merge(console::routes())
         .fallback(console::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

@@ -252,6 +252,51 @@ fn documents_that_are_not_sales_returns_or_voids_add_nothing() {
 }
 
 #[test]
+fn stock_documents_add_nothing_to_the_sales_figures() {
+    use pos_domain::stock_document::{
+        CountLine, GoodsReceipt, ReceiptLine, StockLine, Stocktake, WriteOff, WriteOffReason,
+    };
+    let goods = StockLine {
+        sku: "STRIP".into(),
+        lot: Some("L1".into()),
+        expiry_date: None,
+        serials: vec![],
+        quantity: 10,
+    };
+    let receipt = GoodsReceipt {
+        reference: "DN-1".into(),
+        supplier: "鱼跃".into(),
+        lines: vec![ReceiptLine {
+            goods: goods.clone(),
+            expected: Some(12),
+        }],
+    };
+    let write_off = WriteOff {
+        reason: WriteOffReason::Damaged,
+        note: String::new(),
+        lines: vec![goods],
+    };
+    let count = Stocktake {
+        full: true,
+        lines: vec![CountLine {
+            sku: "STRIP".into(),
+            lot: Some("L1".into()),
+            counted: 3,
+            expected: 5,
+        }],
+    };
+    let mut t = Tally::default();
+    for body in [
+        DocumentBody::GoodsReceipt(receipt),
+        DocumentBody::WriteOff(write_off),
+        DocumentBody::Stocktake(count),
+    ] {
+        t.add(&doc(body), None).unwrap();
+    }
+    assert_eq!(t, Tally::default());
+}
+
+#[test]
 fn a_sum_past_the_largest_decimal_is_an_overflow_not_a_panic() {
     let mut t = Tally::default();
     let mut big = sale();

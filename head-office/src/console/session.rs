@@ -155,24 +155,34 @@ impl FromRequestParts<AppState> for Signed {
             .get()
             .await
             .map_err(|e| NoSession::Failed(e.into()))?;
-        let now = Utc::now();
-        // Touching the session in the same statement that finds it keeps it alive.
-        let row = client
-            .query_opt(
-                "UPDATE console_sessions s SET last_seen_at = $2
-                 FROM console_users u
-                 WHERE s.token_sha256 = $1 AND u.name = s.user_name AND u.active
-                   AND s.expires_at > $2 AND s.last_seen_at > $3
-                 RETURNING u.name, u.role, u.stores, s.csrf",
-                &[&token_sha256(&token).as_slice(), &now, &(now - IDLE)],
-            )
+        let (user, csrf) = live(&**client, &token, Utc::now())
             .await
-            .map_err(|e| NoSession::Failed(e.into()))?
+            .map_err(NoSession::Failed)?
             .ok_or(NoSession::SignIn)?;
-        Ok(Signed {
-            user: user_from_row(&row).map_err(NoSession::Failed)?,
-            csrf: row.get(3),
-            token,
-        })
+        Ok(Signed { user, csrf, token })
     }
+}
+
+/// The person and CSRF token of the live session of `token` at `now` (an active user,
+/// within the session's lifetime, used within [`IDLE`]), which this use keeps alive;
+/// `None` when there is none. The console's pages and the staff's JSON API
+/// ([`crate::staff`]) both find sessions here.
+pub async fn live(
+    client: &impl GenericClient,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(User, String)>, DbError> {
+    // Touching the session in the same statement that finds it keeps it alive.
+    let row = client
+        .query_opt(
+            "UPDATE console_sessions s SET last_seen_at = $2
+             FROM console_users u
+             WHERE s.token_sha256 = $1 AND u.name = s.user_name AND u.active
+               AND s.expires_at > $2 AND s.last_seen_at > $3
+             RETURNING u.name, u.role, u.stores, s.csrf",
+            &[&token_sha256(token).as_slice(), &now, &(now - IDLE)],
+        )
+        .await?;
+    row.map(|row| Ok((user_from_row(&row)?, row.get(3))))
+        .transpose()
 }

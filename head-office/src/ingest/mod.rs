@@ -8,8 +8,9 @@
 //!    duplicate (same id, same content hash) or rejected (same id with other content,
 //!    sequence, voided sale or the day's Z report taken by another id).
 //! 3. Apply the effects of the new documents only (members, points, stock, serials,
-//!    gaps) and publish the changes to the feed. A resend inserts nothing, so it has no
-//!    effect; a rejected document is never stored, so it has none either.
+//!    gaps, a goods receipt's shortages and excesses) and publish the changes to the
+//!    feed. A resend inserts nothing, so it has no effect; a rejected document is never
+//!    stored, so it has none either.
 //! 4. After the transaction, in a statement of its own: the rejections are kept for the
 //!    console (id, kind, sequence, reason, tries) and earlier ones of documents now
 //!    delivered are resolved ([`rejections`]). A failure there is only logged.
@@ -19,6 +20,7 @@
 //! range), the candidates are stored one document per transaction, so the one it
 //! refuses is rejected with the cause and the others are stored.
 
+mod discrepancies;
 mod effects;
 mod fault;
 mod gaps;
@@ -38,6 +40,7 @@ use uuid::Uuid;
 use crate::aggregates;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
+use crate::stock_history;
 use effects::{KnownSale, SaleMap};
 use fault::Fault;
 pub(crate) use store::member_from_row;
@@ -246,6 +249,7 @@ async fn apply(
     let (mut feed_entries, notes) =
         apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales, &effects).await?;
     feed_entries.extend(apply_stock(&tx, &effects).await?);
+    discrepancies::record(&tx, &discrepancies::of(&accepted)).await?;
     aggregates::enqueue(&tx, &tallied(&accepted)).await?;
     transfers::record(&tx, &accepted).await?;
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;
@@ -461,6 +465,14 @@ async fn apply_stock(
     effects: &[(&Document, DocumentEffects)],
 ) -> Result<Vec<FeedEntry>, Fault> {
     let plan = effects::plan_stock(effects)?;
+    // The first document that moves stock starts the store's history, before the stock
+    // rows are touched (the order the catalog import takes too).
+    if let Some((doc, _)) = effects
+        .iter()
+        .find(|(_, fx)| !fx.stock.is_empty() || !fx.serials.is_empty())
+    {
+        stock_history::note_document(tx, &doc.store_id, doc.body.kind(), doc.id).await?;
+    }
     let stock = store::apply_stock(tx, &plan.deltas).await?;
     store::apply_serials(tx, &plan.serials).await?;
     let mut entries: Vec<FeedEntry> = stock

@@ -120,6 +120,25 @@ async fn migrate_enroll_import_export_report_and_serve() {
         std::fs::read_to_string(&stock_file).unwrap(),
         "store_id,sku,lot_no,quantity\nS1,MASK,,120\n"
     );
+    let discrepancies_file = dir.path().join("discrepancies.csv");
+    let out = discrepancies_file.to_str().unwrap();
+    let args = [
+        "export",
+        "receipt-discrepancies",
+        "--out",
+        out,
+        "--from",
+        "2026-11-01",
+    ];
+    let exported = run(&url, &args);
+    assert!(String::from_utf8_lossy(&exported.stderr).contains("0 rows written"));
+    assert_eq!(
+        std::fs::read_to_string(&discrepancies_file).unwrap(),
+        format!(
+            "{}\n",
+            head_office::export::RECEIPT_DISCREPANCIES_HEADER.join(",")
+        )
+    );
     assert_eq!(stdout(&run(&url, &["report", "gaps"])).trim(), "[]");
 
     // serve on a port the OS picks; the log line says which.

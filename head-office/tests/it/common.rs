@@ -79,6 +79,17 @@ impl HeadOffice {
         self.signed_in(name).await
     }
 
+    /// The session token of a console user added with `role` (and `stores`) and signed
+    /// in: what head-office staff send to the `/v1/stock` API as a bearer token.
+    pub async fn staff_token(&self, name: &str, role: &str, stores: &[&str]) -> String {
+        let stores: Vec<String> = stores.iter().map(|s| s.to_string()).collect();
+        let browser = self.console_user(name, role, &stores).await;
+        browser
+            .cookie(head_office::console::session::COOKIE_NAME)
+            .expect("a session cookie")
+            .to_owned()
+    }
+
     /// Imports one member (card `C-{id}`, name 王五) as head office's catalog import does.
     pub async fn import_member(&self, id: &str, phone: &str, points: i64) {
         let member = pos_domain::member::Member {

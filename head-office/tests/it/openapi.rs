@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::common::*;
 use head_office::server::ROUTES;
 use pos_domain::document::{Document, DocumentBody};
+use pos_domain::stock_document::{GoodsReceipt, ReceiptLine, StockLine};
 use serde_json::{Value, json};
 
 fn spec() -> Value {
@@ -370,6 +371,45 @@ async fn real_answers_match_the_documented_schemas() {
         let (s, v) = ho.get(t.map(String::as_str), path).await;
         answers.push(("get", "/v1/stores/{store_id}/closes", s, v));
     }
+    let staff = ho.staff_token("wang", "admin", &[]).await;
+    let manager = ho.staff_token("li", "store_manager", &[STORE]).await;
+    let received = document(
+        STORE,
+        TERMINAL,
+        6,
+        DocumentBody::GoodsReceipt(GoodsReceipt {
+            reference: "DN-1".into(),
+            supplier: "鱼跃".into(),
+            lines: vec![ReceiptLine {
+                goods: StockLine {
+                    sku: "A".into(),
+                    lot: None,
+                    expiry_date: None,
+                    serials: vec![],
+                    quantity: 3,
+                },
+                expected: Some(5),
+            }],
+        }),
+    );
+    all_accepted(
+        &ho.submit(&token, &batch(STORE, TERMINAL, vec![received]))
+            .await,
+    );
+    for (query, t) in [
+        ("", Some(&staff)),
+        ("?store=S1&from=2026-11-01&to=2026-11-30", Some(&manager)),
+        ("?from=2026-11-30&to=2026-11-01", Some(&staff)),
+        ("", Some(&token)),
+        ("", None),
+        ("?store=S9", Some(&manager)),
+    ] {
+        let route = "/v1/stock/receipt-discrepancies";
+        let (s, v) = ho
+            .get(t.map(String::as_str), &format!("{route}{query}"))
+            .await;
+        answers.push(("get", route, s, v));
+    }
     ho.stop().await;
 
     let mut seen: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
@@ -466,6 +506,7 @@ fn instance(spec: &Value, schema: &Value, extent: Extent) -> Value {
             Extent::Least => json!([]),
             Extent::Most => json!([instance(spec, &schema["items"], extent)]),
         },
+        Some("boolean") => json!(extent == Extent::Most),
         Some("integer") => {
             let bound = match extent {
                 Extent::Least => &schema["minimum"],
@@ -477,7 +518,6 @@ fn instance(spec: &Value, schema: &Value, extent: Extent) -> Value {
             );
             bound.clone()
         }
-        Some("boolean") => json!(extent == Extent::Most),
         Some("string") => json!(match (schema["format"].as_str(), extent) {
             (Some("uuid"), _) => "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
             (Some("date"), _) => "2026-11-22",

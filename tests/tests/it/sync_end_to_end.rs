@@ -6,8 +6,12 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::Utc;
+use pos_core::data_dir::ServerConfig;
+use pos_core::document::{Document, DocumentBody};
 use pos_core::import::CatalogImport;
+use pos_core::stock_document::{GoodsReceipt, ReceiptLine, StockLine};
 use sync_agent::client::{HeadOfficeClient, Timeouts};
+use sync_agent::protocol::{BatchRequest, DocumentStatus};
 use sync_agent::{Agent, SyncHandle, SyncStatus};
 use tests::head_office::TestHeadOffice;
 use tests::ledger::{Effects, apply};
@@ -256,24 +260,56 @@ async fn a_pull_never_forgets_a_sale_head_office_has_not_acknowledged() {
     own.add_till(&till.documents());
     let moves = own.stock_of("S1");
 
-    // Head office restocks every line meanwhile; the till pulls before it pushes.
-    let mut restock = demo_catalog();
-    for s in &mut restock.stock {
-        s.quantity += 100;
-    }
-    ho.import(
-        &CatalogImport {
-            products: vec![],
-            barcodes: vec![],
-            lots: vec![],
-            serials: vec![],
-            members: vec![],
-            promotions: vec![],
-            ..restock
-        },
-        Some("S1"),
-    )
-    .await;
+    // The store receives 100 more of every line meanwhile (a goods receipt the
+    // back-office till T9 sends); this till pulls before it pushes.
+    let restock = demo_catalog()
+        .stock
+        .into_iter()
+        .map(|s| ReceiptLine {
+            goods: StockLine {
+                sku: s.sku,
+                lot: s.lot_no,
+                expiry_date: None,
+                serials: vec![],
+                quantity: 100,
+            },
+            expected: None,
+        })
+        .collect();
+    let receipt = Document {
+        id: pos_core::till::new_document_id(first_sale_at()),
+        store_id: "S1".into(),
+        terminal_id: "T9".into(),
+        sequence: 1,
+        business_date: first_sale_at().date_naive(),
+        created_at: first_sale_at(),
+        operator_id: "manager".into(),
+        approvals: vec![],
+        body: DocumentBody::GoodsReceipt(GoodsReceipt {
+            reference: "DN-RESTOCK".into(),
+            supplier: String::new(),
+            lines: restock,
+        }),
+    };
+    let back_office = ServerConfig {
+        url: ho.url(),
+        token: ho.enroll("S1", "T9").await,
+    };
+    let batch = BatchRequest {
+        store_id: "S1".into(),
+        terminal_id: "T9".into(),
+        documents: vec![receipt],
+    };
+    let answer = HeadOfficeClient::new(&back_office, Timeouts::default())
+        .unwrap()
+        .post_batch(&serde_json::to_vec(&batch).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.results[0].status,
+        DocumentStatus::Accepted,
+        "{answer:?}"
+    );
     let head_office_now = ho.stock("S1").await;
     let client = HeadOfficeClient::new(&till.server(), Timeouts::default()).unwrap();
     let mut store = till.store();
