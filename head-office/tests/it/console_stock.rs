@@ -58,6 +58,13 @@ async fn stock_of_two_stores(ho: &HeadOffice) {
         .unwrap();
 }
 
+/// Units at a list price, as the value at retail column shows them.
+fn at(price: &str, quantity: &str) -> String {
+    let value = price.parse::<rust_decimal::Decimal>().unwrap()
+        * quantity.parse::<rust_decimal::Decimal>().unwrap();
+    format!("{value:.2}")
+}
+
 fn strips(store: &str, lot: &str, quantity: &str, days: i64) -> Vec<String> {
     [
         store,
@@ -67,15 +74,25 @@ fn strips(store: &str, lot: &str, quantity: &str, days: i64) -> Vec<String> {
         quantity,
         &in_days(days).to_string(),
         &days.to_string(),
+        &at("89.50", quantity),
     ]
     .map(str::to_owned)
     .to_vec()
 }
 
 fn masks(store: &str, quantity: &str) -> Vec<String> {
-    [store, "MASK", "血压计 MASK", "", quantity, "", ""]
-        .map(str::to_owned)
-        .to_vec()
+    [
+        store,
+        "MASK",
+        "血压计 MASK",
+        "",
+        quantity,
+        "",
+        "",
+        &at("1.00", quantity),
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }
 
 #[tokio::test]
@@ -121,6 +138,12 @@ async fn filters_by_store_sku_text_and_expiry_window() {
         ]
     );
     let page = browser.get("/stock?expiring=15").await;
+    assert!(
+        page.body
+            .contains("符合条件的 2 行，零售金额合计 ¥4027.50。"),
+        "40 + 5 strips at 89.50, expiring within 15 days: {}",
+        page.body
+    );
     assert_eq!(
         html_rows(&page.body, "stock"),
         vec![
@@ -144,6 +167,16 @@ async fn filters_by_store_sku_text_and_expiry_window() {
         .map(|r| r[3].clone())
         .collect();
     assert_eq!(lots, ["L2", "L1", "L0"]);
+    let page = browser.get("/stock?sort=retail_value&dir=desc").await;
+    let values: Vec<String> = html_rows(&page.body, "stock")
+        .into_iter()
+        .map(|r| r[7].clone())
+        .collect();
+    assert_eq!(
+        values,
+        ["3580.00", "1074.00", "500.00", "447.50", "7.00"],
+        "by value at retail"
+    );
     ho.stop().await;
 }
 
@@ -190,7 +223,8 @@ async fn the_csv_is_the_table_with_a_bom_and_chinese_headers() {
             "批号",
             "数量",
             "有效期至",
-            "剩余天数"
+            "剩余天数",
+            "零售金额"
         ]
     );
     assert_eq!(rows.len(), 5, "血压计 is in every product's name");

@@ -1,11 +1,13 @@
 //! Stock today (今日库存): stock per store, SKU and lot as head office holds it, with
-//! the lot's expiry and the days left. Store managers see only their stores, and pick
-//! among them.
+//! the lot's expiry, the days left and its value at retail (with the total of all that
+//! match: what a chain-wide near-expiry list puts at stake). Store managers see only
+//! their stores, and pick among them.
 
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{NaiveDate, TimeDelta, Utc};
 use maud::html;
+use rust_decimal::Decimal;
 use tokio_postgres::GenericClient;
 
 use crate::auth::is_valid_id;
@@ -28,13 +30,14 @@ const EXPIRING_DAYS_MAX: i64 = 3650;
 /// in lots expiring by $3, with any shown cell containing $4 (the table's `q`; $5 is
 /// today, for the days left): on the stock table's key (store, SKU, lot), with product
 /// names and lot expiry joined by their keys. At most $6 rows, each with the count of
-/// all that match: a chain holds 100,000 stock rows, and a page shows 500 of them.
+/// all that match and their value at retail: a chain holds 100,000 stock rows, and a
+/// page shows 500 of them.
 /// `order` is an ORDER BY list from [`order_by`] only. Public for the test that reads
 /// its plan.
 pub fn sql(order: &str) -> String {
     format!(
         "SELECT s.store_id, s.sku, p.data->>'name', s.lot_no, s.quantity, l.expiry_date,
-                count(*) OVER ()
+                count(*) OVER (), {RETAIL_VALUE}::text, (sum({RETAIL_VALUE}) OVER ())::text
          FROM stock s
          LEFT JOIN products p ON p.sku = s.sku
          LEFT JOIN lots l ON l.sku = s.sku AND l.lot_no = s.lot_no
@@ -45,11 +48,14 @@ pub fn sql(order: &str) -> String {
            AND ($3::date IS NULL OR l.expiry_date <= $3)
            AND ($4::text IS NULL OR strpos(lower(concat_ws(' ', s.store_id, s.sku,
                     p.data->>'name', s.lot_no, s.quantity::text, l.expiry_date::text,
-                    (l.expiry_date - $5::date)::text)), lower($4)) > 0)
+                    (l.expiry_date - $5::date)::text, {RETAIL_VALUE}::text)), lower($4)) > 0)
          ORDER BY {order}
          LIMIT $6"
     )
 }
+
+/// A row's value at retail: its units at the product's list price, to the fen.
+const RETAIL_VALUE: &str = "round((p.data->>'price')::numeric * s.quantity, 2)";
 
 /// The ORDER BY of a column the table sorts by (the key order when none), nulls where
 /// the table puts empty cells: first when ascending.
@@ -64,6 +70,7 @@ pub fn order_by(column: Option<&str>, descending: bool) -> String {
         Some("lot") => "s.lot_no COLLATE \"C\"",
         Some("quantity") => "s.quantity",
         Some("expiry" | "days_left") => "l.expiry_date",
+        Some("retail_value") => RETAIL_VALUE,
         _ => return key.to_owned(),
     };
     let (direction, nulls) = if descending {
@@ -82,6 +89,8 @@ struct Holding {
     lot_no: String,
     quantity: i64,
     expiry: Option<NaiveDate>,
+    /// `None` for a SKU the catalog does not list.
+    retail_value: Option<Decimal>,
 }
 
 /// What the page's own filters asked for.
@@ -135,11 +144,17 @@ struct Asked<'a> {
     limit: i64,
 }
 
-/// The stock asked for, in one statement, and how many rows match in all.
+/// What every row that matches adds up to, however many the page shows.
+struct Totals {
+    rows: i64,
+    retail_value: Option<Decimal>,
+}
+
+/// The stock asked for, in one statement, and what all rows that match add up to.
 async fn holdings(
     client: &impl GenericClient,
     q: &Asked<'_>,
-) -> Result<(Vec<Holding>, i64), DbError> {
+) -> Result<(Vec<Holding>, Totals), DbError> {
     let rows = client
         .query(
             &sql(&q.order),
@@ -153,19 +168,32 @@ async fn holdings(
             ],
         )
         .await?;
-    let total = rows.first().map_or(0, |r| r.get(6));
+    let money = |text: Option<String>| -> Result<Option<Decimal>, DbError> {
+        text.map(|t| {
+            t.parse()
+                .map_err(|_| DbError::Corrupt(format!("a retail value {t:?}")))
+        })
+        .transpose()
+    };
+    let totals = Totals {
+        rows: rows.first().map_or(0, |r| r.get(6)),
+        retail_value: money(rows.first().and_then(|r| r.get(8)))?,
+    };
     let holdings = rows
         .iter()
-        .map(|r| Holding {
-            store_id: r.get(0),
-            sku: r.get(1),
-            name: r.get(2),
-            lot_no: r.get(3),
-            quantity: r.get(4),
-            expiry: r.get(5),
+        .map(|r| {
+            Ok(Holding {
+                store_id: r.get(0),
+                sku: r.get(1),
+                name: r.get(2),
+                lot_no: r.get(3),
+                quantity: r.get(4),
+                expiry: r.get(5),
+                retail_value: money(r.get(7))?,
+            })
         })
-        .collect();
-    Ok((holdings, total))
+        .collect::<Result<_, DbError>>()?;
+    Ok((holdings, totals))
 }
 
 fn table(lang: Lang, holdings: Vec<Holding>, today: NaiveDate, soon: i64) -> Table {
@@ -192,6 +220,7 @@ fn table(lang: Lang, holdings: Vec<Holding>, today: NaiveDate, soon: i64) -> Tab
             column("quantity", Kind::Number),
             column("expiry", Kind::Date),
             column("days_left", Kind::Number),
+            column("retail_value", Kind::Money),
         ],
         rows: holdings
             .into_iter()
@@ -207,6 +236,7 @@ fn table(lang: Lang, holdings: Vec<Holding>, today: NaiveDate, soon: i64) -> Tab
                         Cell::Number(h.quantity),
                         h.expiry.map_or(Cell::Empty, Cell::Date),
                         days_left.map_or(Cell::Empty, Cell::Number),
+                        h.retail_value.map_or(Cell::Empty, Cell::Money),
                     ],
                 }
             })
@@ -266,6 +296,7 @@ pub async fn show(
         "quantity",
         "expiry",
         "days_left",
+        "retail_value",
     ];
     let column = sort.and_then(|s| keys.get(s.column).copied());
     let stores = signed.user.stores_to_show(filters.store);
@@ -283,12 +314,14 @@ pub async fn show(
         },
     };
     match holdings(&**client, &query).await {
-        Ok((holdings, total)) => {
+        Ok((holdings, totals)) => {
             let shown = holdings.len();
+            let value = totals.retail_value.unwrap_or_default();
             let notice = html! {
-                @if total > shown as i64 {
-                    p.notice { (lang.tf("table.truncated", &[("shown", &shown.to_string()), ("total", &total.to_string())])) }
+                @if totals.rows > shown as i64 {
+                    p.notice { (lang.tf("table.truncated", &[("shown", &shown.to_string()), ("total", &totals.rows.to_string())])) }
                 }
+                p id="stock-total" { (lang.tf("stock.total_value", &[("rows", &totals.rows.to_string()), ("value", &format!("{value:.2}"))])) }
             };
             let around = Around {
                 between: notice,
