@@ -181,6 +181,29 @@ async fn filters_by_store_sku_text_and_expiry_window() {
 }
 
 #[tokio::test]
+async fn below_safety_stock_lists_the_skus_a_store_holds_fewer_of_than_the_products_safety_stock() {
+    let ho = HeadOffice::start().await;
+    stock_of_two_stores(&ho).await;
+    // S003 opens with one mask (under the safety stock of 2) and three strips (not).
+    let opening = CatalogImport {
+        stock: vec![held("MASK", None, 1), held("STRIP-50", Some("L2"), 3)],
+        ..Default::default()
+    };
+    import_catalog(&mut **ho.client().await, &opening, Some("S003"))
+        .await
+        .unwrap();
+    let mut browser = ho.signed_in("wang").await;
+    let page = browser.get("/stock?low=1").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(html_rows(&page.body, "stock"), vec![masks("S003", "1")]);
+    assert!(page.body.contains(r#"name="low" value="1" checked"#));
+    let refused = browser.get("/stock?low=yes").await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("yes"));
+    ho.stop().await;
+}
+
+#[tokio::test]
 async fn a_store_manager_sees_only_their_store_and_is_refused_another_page_and_export() {
     let ho = HeadOffice::start().await;
     stock_of_two_stores(&ho).await;
@@ -291,6 +314,7 @@ async fn the_stock_statement_reads_one_stores_stock_by_its_key() {
                 &None::<String>,
                 &in_days(0),
                 &500i64,
+                &false,
             ],
         )
         .await

@@ -28,7 +28,8 @@ const EXPIRING_DAYS_MAX: i64 = 3650;
 
 /// Stock of a list of stores ($1, NULL for all) whose SKU or product name contains $2,
 /// in lots expiring by $3, with any shown cell containing $4 (the table's `q`; $5 is
-/// today, for the days left): on the stock table's key (store, SKU, lot), with product
+/// today, for the days left), and when $7 only SKUs a store holds fewer of than the
+/// product's safety stock: on the stock table's key (store, SKU, lot), with product
 /// names and lot expiry joined by their keys. At most $6 rows, each with the count of
 /// all that match and their value at retail: a chain holds 100,000 stock rows, and a
 /// page shows 500 of them.
@@ -46,6 +47,10 @@ pub fn sql(order: &str) -> String {
                 OR strpos(lower(s.sku), lower($2)) > 0
                 OR strpos(lower(coalesce(p.data->>'name', '')), lower($2)) > 0)
            AND ($3::date IS NULL OR l.expiry_date <= $3)
+           AND (NOT $7::bool
+                OR (SELECT sum(t.quantity) FROM stock t
+                    WHERE t.store_id = s.store_id AND t.sku = s.sku)
+                   < coalesce((p.data->>'safety_stock')::int8, 0))
            AND ($4::text IS NULL OR strpos(lower(concat_ws(' ', s.store_id, s.sku,
                     p.data->>'name', s.lot_no, s.quantity::text, l.expiry_date::text,
                     (l.expiry_date - $5::date)::text, {RETAIL_VALUE}::text)), lower($4)) > 0)
@@ -101,6 +106,8 @@ struct Filters {
     sku: Option<String>,
     /// Only lots expiring within this many days (expired ones included).
     expiring: Option<i64>,
+    /// Only SKUs a store holds fewer of than the product's safety stock (低库存).
+    low: bool,
 }
 
 /// The filters, or every reason they were refused.
@@ -123,6 +130,14 @@ fn filters(lang: Lang, params: &Params) -> Result<Filters, Vec<String>> {
             }
         },
     };
+    let low = match params.get("low") {
+        None => false,
+        Some("1" | "on") => true,
+        Some(other) => {
+            reasons.push(lang.tf("stock.bad_low", &[("value", other)]));
+            false
+        }
+    };
     if !reasons.is_empty() {
         return Err(reasons);
     }
@@ -130,6 +145,7 @@ fn filters(lang: Lang, params: &Params) -> Result<Filters, Vec<String>> {
         store,
         sku: params.get("sku").map(str::to_owned),
         expiring,
+        low,
     })
 }
 
@@ -142,6 +158,7 @@ struct Asked<'a> {
     today: NaiveDate,
     order: String,
     limit: i64,
+    low: bool,
 }
 
 /// What every row that matches adds up to, however many the page shows.
@@ -165,6 +182,7 @@ async fn holdings(
                 &q.contains,
                 &q.today,
                 &q.limit,
+                &q.low,
             ],
         )
         .await?;
@@ -272,6 +290,10 @@ pub async fn show(
             label { (lang.t("stock.expiring")) " "
                 input type="number" name="expiring" min="0" max=(EXPIRING_DAYS_MAX) size="4" value=[params.get("expiring")];
             }
+            label {
+                input type="checkbox" name="low" value="1" checked[params.get("low").is_some()];
+                " " (lang.t("stock.low"))
+            }
         },
     };
     let filters = match filters(lang, &params) {
@@ -312,6 +334,7 @@ pub async fn show(
         } else {
             SHOWN_MAX as i64
         },
+        low: filters.low,
     };
     match holdings(&**client, &query).await {
         Ok((holdings, totals)) => {
@@ -348,6 +371,7 @@ mod tests {
                 store: None,
                 sku: Some("strip".into()),
                 expiring: Some(30),
+                low: false,
             })
         );
         for bad in ["-1", "3651", "ten", "1.5"] {
