@@ -24,6 +24,7 @@ mod discrepancies;
 mod effects;
 mod fault;
 mod gaps;
+mod lots;
 pub mod rejections;
 mod store;
 pub mod transfers;
@@ -249,6 +250,7 @@ async fn apply(
     let (mut feed_entries, notes) =
         apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales, &effects).await?;
     feed_entries.extend(apply_stock(&tx, &effects).await?);
+    feed_entries.extend(lots::learn(&tx, &accepted).await?);
     discrepancies::record(&tx, &discrepancies::of(&accepted)).await?;
     aggregates::enqueue(&tx, &tallied(&accepted)).await?;
     transfers::record(&tx, &accepted).await?;

@@ -46,10 +46,21 @@ pub(super) async fn check(
     docs: &[Document],
     verdicts: &mut [Verdict],
 ) -> Result<(), DbError> {
-    let ids: Vec<&str> = docs.iter().filter_map(half).map(|h| h.0).collect();
+    let mut ids: Vec<&str> = docs.iter().filter_map(half).map(|h| h.0).collect();
     if ids.is_empty() {
         return Ok(());
     }
+    // Two tills of a store may send halves of one transfer at once: each transfer's
+    // halves are checked and recorded one batch at a time (ids in order: no deadlock).
+    ids.sort_unstable();
+    ids.dedup();
+    client
+        .execute(
+            "SELECT pg_advisory_xact_lock(hashtext('transfer:' || id))
+             FROM unnest($1::text[]) AS id ORDER BY id",
+            &[&ids],
+        )
+        .await?;
     let rows = client
         .query(
             "SELECT transfer_id, from_store, to_store, dispatch_document, receipt_document

@@ -198,9 +198,20 @@ async fn a_receipt_a_write_off_and_a_stocktake_move_stock_and_serials_and_reach_
             "{expected:?} not in {changes:?}"
         );
     }
-    assert_eq!(changes.len(), 4, "{changes:?}");
+    // The lot was new to the catalog: every till hears of it, with its expiry.
+    let learned = Change::Lot(pos_domain::catalog::Lot {
+        sku: "STRIP".into(),
+        lot_no: "L1".into(),
+        expiry_date: "2028-06-30".parse().unwrap(),
+    });
+    assert!(changes.contains(&learned), "{changes:?}");
+    assert_eq!(changes.len(), 5, "{changes:?}");
     let (theirs, _) = feed_after(&ho, &other, start).await;
-    assert_eq!(theirs, vec![], "another store's till gets none of it");
+    assert_eq!(
+        theirs,
+        vec![learned],
+        "another store's till gets the lot, none of the stock"
+    );
 
     let written_off = approved(
         write_off(

@@ -129,6 +129,24 @@ async fn a_transfer_is_in_transit_until_received_once_and_moves_stock_between_th
     };
     assert_eq!(short, 1, "the shortage head office settles");
     assert!(received_on.is_some());
+    // The lot arrived with its expiry: the catalog lists it now, and every till hears.
+    let expiry: chrono::NaiveDate = ho
+        .client()
+        .await
+        .query_one(
+            "SELECT expiry_date FROM lots WHERE sku = 'STRIP' AND lot_no = 'L1'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(expiry.to_string(), "2027-12-31");
+    let elsewhere = ho.enroll("S009", "T01").await;
+    let (_, feed) = ho.get(Some(&elsewhere), "/v1/feed?cursor=0").await;
+    assert!(
+        feed.to_string().contains(r#""lot_no":"L1""#),
+        "the lot goes down the feed: {feed}"
+    );
 
     // Received twice (another document), dispatched twice, or between other stores:
     // rejected with the reason, and the good document of the same batch is stored.

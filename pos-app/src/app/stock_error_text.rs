@@ -55,6 +55,13 @@ pub fn stock_error(i18n: I18n, error: &StockDocumentError) -> String {
         E::TransferToItself { store } => {
             i18n.f("stock_error.transfer_to_itself", &[("store", store)])
         }
+        E::TransferAlreadyDispatched {
+            transfer_id,
+            sequence,
+        } => i18n.f(
+            "stock_error.transfer_already_dispatched",
+            &[("transfer", transfer_id), ("no", sequence)],
+        ),
         E::TransferAlreadyReceived {
             transfer_id,
             sequence,

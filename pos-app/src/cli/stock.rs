@@ -156,6 +156,9 @@ pub fn run(data: &DataDir, a: StockArgs) -> anyhow::Result<()> {
                     .into_iter()
                     .map(goods)
                     .collect::<anyhow::Result<_>>()?,
+                None if expired && !matches!(reason, Reason::Expired) => {
+                    bail!("--expired writes off expired lots: give --reason expired")
+                }
                 None if expired => expired_lines(&till)?,
                 None => bail!("give a file or --expired"),
             };

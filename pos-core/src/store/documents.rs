@@ -10,6 +10,7 @@ use super::write_lock::{self, DocumentWaiting};
 use super::{Store, StoreError, journal, pending_print};
 use crate::document::{Document, DocumentBody};
 use crate::effects::{SerialState, effects_of};
+use crate::stock_document::{GoodsReceipt, TransferReceipt};
 
 fn shift_id_of(body: &DocumentBody) -> Option<Uuid> {
     match body {
@@ -273,8 +274,9 @@ fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result
         }
         // A lot received that the catalog does not list yet is sellable here at once;
         // head office's own word on it (the feed) replaces this one.
-        DocumentBody::GoodsReceipt(r) => {
-            for line in &r.lines {
+        DocumentBody::GoodsReceipt(GoodsReceipt { lines, .. })
+        | DocumentBody::TransferReceipt(TransferReceipt { lines, .. }) => {
+            for line in lines {
                 if let (Some(lot), Some(expiry)) = (&line.goods.lot, line.goods.expiry_date) {
                     tx.prepare_cached(
                         "INSERT OR IGNORE INTO lot (sku, lot_no, expiry_date) VALUES (?1, ?2, ?3)",

@@ -58,12 +58,13 @@ impl Till {
                     .into());
                 }
             }
-            if let (Some(lot), Some(expiry)) = (&line.goods.lot, line.goods.expiry_date) {
+            // A UDI gives an expiry without a lot too (a serial device): checked alike.
+            if let Some(expiry) = line.goods.expiry_date {
                 match check_expiry(expiry, today, NEAR_EXPIRY_DAYS) {
                     ExpiryCheck::Expired => {
                         return Err(StockDocumentError::ExpiredLot {
                             sku: product.sku,
-                            lot: lot.clone(),
+                            lot: line.goods.lot.clone().unwrap_or_default(),
                             expiry,
                         }
                         .into());

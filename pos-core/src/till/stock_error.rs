@@ -50,6 +50,8 @@ pub enum StockDocumentError {
     Repeated { sku: String, lot: String },
     #[error("a transfer goes to another store; {store} is this one")]
     TransferToItself { store: String },
+    #[error("transfer {transfer_id} was already dispatched here (document no. {sequence})")]
+    TransferAlreadyDispatched { transfer_id: String, sequence: u64 },
     #[error("transfer {transfer_id} was already received here (document no. {sequence})")]
     TransferAlreadyReceived { transfer_id: String, sequence: u64 },
 }

@@ -40,6 +40,13 @@ impl Till {
         if lines.is_empty() {
             return Err(StockDocumentError::NoLines.into());
         }
+        if let Some(sequence) = self.transfer_recorded("transfer_dispatch", transfer_id.trim())? {
+            return Err(StockDocumentError::TransferAlreadyDispatched {
+                transfer_id: transfer_id.trim().to_owned(),
+                sequence,
+            }
+            .into());
+        }
         let today = self.business_date(now);
         let mut seen = BTreeSet::new();
         for line in &mut lines {
@@ -78,7 +85,7 @@ impl Till {
     ) -> Result<Document, TillError> {
         self.logged_in()?;
         let transfer_id = transfer_id.trim();
-        if let Some(sequence) = self.transfer_received(transfer_id)? {
+        if let Some(sequence) = self.transfer_recorded("transfer_receipt", transfer_id)? {
             return Err(StockDocumentError::TransferAlreadyReceived {
                 transfer_id: transfer_id.to_owned(),
                 sequence,
@@ -111,14 +118,17 @@ impl Till {
         })
     }
 
-    /// The sequence of this till's receipt of `transfer_id`, if it has one.
-    fn transfer_received(&self, transfer_id: &str) -> Result<Option<u64>, TillError> {
+    /// The sequence of this till's document of `kind` (a dispatch or a receipt) for
+    /// `transfer_id`, if it has one: each half of a transfer is written once.
+    fn transfer_recorded(&self, kind: &str, transfer_id: &str) -> Result<Option<u64>, TillError> {
         Ok(self
             .store
-            .recent_documents("transfer_receipt", RECEIPTS_LOOKED_AT)?
+            .recent_documents(kind, RECEIPTS_LOOKED_AT)?
             .into_iter()
-            .find(|d| {
-                matches!(&d.body, DocumentBody::TransferReceipt(t) if t.transfer_id == transfer_id)
+            .find(|d| match &d.body {
+                DocumentBody::TransferReceipt(t) => t.transfer_id == transfer_id,
+                DocumentBody::TransferDispatch(t) => t.transfer_id == transfer_id,
+                _ => false,
             })
             .map(|d| d.sequence))
     }

@@ -151,6 +151,20 @@ fn a_lot_close_to_expiry_needs_a_manager_and_an_expired_one_is_never_received() 
             expiry: day("2026-11-01"),
         }
     );
+    // A serial device's UDI gives an expiry without a lot: checked the same.
+    let device = StockLine {
+        serials: vec!["SN777".into()],
+        expiry_date: Some(day("2026-12-01")),
+        ..goods("BP01", None, 1)
+    };
+    let e = t
+        .till
+        .receive_goods("DN-1", "", vec![line(device, None)], None, now())
+        .unwrap_err();
+    assert!(
+        matches!(e, TillError::ApprovalRequired { action } if action == "near_expiry_receipt"),
+        "{e:?}"
+    );
     assert_eq!(written(&t), before, "nothing written");
     let approval = t.manager_approves(ManagerAction::NearExpiryReceipt);
     let doc = t
@@ -451,9 +465,29 @@ fn a_transfer_leaves_with_a_manager_and_is_received_once_with_its_difference() {
         assert_eq!(refusal(e), expected);
     }
     assert_eq!(written(&a), before, "nothing written");
-    a.till
+    let sent = a
+        .till
         .dispatch_transfer("TR-1", "S002", lines(), Some(&approval), now())
         .unwrap();
+    assert_eq!(stock(&a, "ST01", Some("L-OK")), 14);
+    let e = a
+        .till
+        .dispatch_transfer(
+            "TR-1",
+            "S002",
+            vec![goods("ST01", Some("L-OK"), 1)],
+            Some(&approval),
+            now(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        refusal(e),
+        StockDocumentError::TransferAlreadyDispatched {
+            transfer_id: "TR-1".into(),
+            sequence: sent.sequence,
+        },
+        "a transfer leaves once"
+    );
     assert_eq!(stock(&a, "ST01", Some("L-OK")), 14);
     assert!(
         !a.till
