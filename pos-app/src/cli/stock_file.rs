@@ -1,7 +1,9 @@
 //! The files `pos stock` reads: a delivery note to receive, units to write off, a count.
 //! UTF-8 CSV with a header naming the columns (any order; a byte-order mark is fine).
 //! `code` is a SKU, a barcode or a scanned GS1 UDI, which fills lot, expiry and serial
-//! as a scan does; `serials` holds several serials separated by `;`.
+//! as a scan does; `serials` holds several serials separated by `;`. Rows of the same SKU
+//! and lot are one line (a file of one scanned unit per row): their quantities, expected
+//! quantities and serials add up.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -68,6 +70,31 @@ pub fn read(path: &Path, allowed: &[&str], till: &Till) -> anyhow::Result<Vec<Fi
         };
         let parsed_line = row(till, line, &cell).with_context(|| format!("line {line}"))?;
         lines.push(parsed_line);
+    }
+    merged(lines)
+}
+
+/// Rows of one SKU and lot as one line, in the order each first appears.
+fn merged(rows: Vec<FileLine>) -> anyhow::Result<Vec<FileLine>> {
+    let mut lines: Vec<FileLine> = Vec::new();
+    for row in rows {
+        let Some(first) = lines
+            .iter_mut()
+            .find(|l| l.sku == row.sku && l.lot == row.lot)
+        else {
+            lines.push(row);
+            continue;
+        };
+        let add = |a: Option<u32>, b: Option<u32>| match (a, b) {
+            (Some(a), Some(b)) => a.checked_add(b).map(Some),
+            (a, b) => Some(a.or(b)),
+        };
+        first.quantity = add(first.quantity, row.quantity)
+            .with_context(|| format!("line {}: the quantities add up past a count", row.line))?;
+        first.expected = add(first.expected, row.expected)
+            .with_context(|| format!("line {}: the expected add up past a count", row.line))?;
+        first.expiry_date = first.expiry_date.or(row.expiry_date);
+        first.serials.extend(row.serials);
     }
     Ok(lines)
 }

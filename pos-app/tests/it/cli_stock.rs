@@ -187,7 +187,12 @@ fn a_transfer_is_dispatched_by_one_store_and_received_once_by_the_other() {
     let (a, b) = (till("S001"), till("S002"));
     let pin = ["--pin", "123456"];
     let sent = dir.path().join("sent.csv");
-    std::fs::write(&sent, "code,quantity,lot\n110007,4,26041807\n").unwrap();
+    // Two rows of one lot (as scanned unit by unit) are one line of 4.
+    std::fs::write(
+        &sent,
+        "code,quantity,lot\n110007,1,26041807\n110007,3,26041807\n",
+    )
+    .unwrap();
     let sent = sent.to_str().unwrap();
     let dispatched = ok(pos(
         &a,
