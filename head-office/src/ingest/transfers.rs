@@ -126,51 +126,34 @@ pub(super) async fn record(
     accepted: &[&Document],
 ) -> Result<(), DbError> {
     for doc in accepted {
-        match &doc.body {
-            DocumentBody::TransferDispatch(t) => {
-                client
-                    .execute(
-                        "INSERT INTO transfers (transfer_id, from_store, to_store, dispatch_document,
-                                                dispatched_on, dispatched_lines)
-                         VALUES ($1, $2, $3, $4, $5, $6)
-                         ON CONFLICT (transfer_id) DO UPDATE SET
-                             dispatch_document = excluded.dispatch_document,
-                             dispatched_on = excluded.dispatched_on,
-                             dispatched_lines = excluded.dispatched_lines",
-                        &[
-                            &t.transfer_id,
-                            &doc.store_id,
-                            &t.to_store,
-                            &doc.id,
-                            &doc.business_date,
-                            &Json(&t.lines),
-                        ],
-                    )
-                    .await?;
-            }
-            DocumentBody::TransferReceipt(t) => {
-                client
-                    .execute(
-                        "INSERT INTO transfers (transfer_id, from_store, to_store, receipt_document,
-                                                received_on, received_lines)
-                         VALUES ($1, $2, $3, $4, $5, $6)
-                         ON CONFLICT (transfer_id) DO UPDATE SET
-                             receipt_document = excluded.receipt_document,
-                             received_on = excluded.received_on,
-                             received_lines = excluded.received_lines",
-                        &[
-                            &t.transfer_id,
-                            &t.from_store,
-                            &doc.store_id,
-                            &doc.id,
-                            &doc.business_date,
-                            &Json(&t.lines),
-                        ],
-                    )
-                    .await?;
-            }
-            _ => {}
+        let Some((id, from, to, dispatch)) = half(doc) else {
+            continue;
+        };
+        let lines = match &doc.body {
+            DocumentBody::TransferDispatch(t) => serde_json::to_value(&t.lines),
+            DocumentBody::TransferReceipt(t) => serde_json::to_value(&t.lines),
+            _ => continue,
         }
+        .map_err(|e| DbError::Corrupt(format!("a transfer's lines: {e}")))?;
+        // The half's own columns; the other half's are left as they are.
+        let (document, on, lines_column) = if dispatch {
+            ("dispatch_document", "dispatched_on", "dispatched_lines")
+        } else {
+            ("receipt_document", "received_on", "received_lines")
+        };
+        client
+            .execute(
+                &format!(
+                    "INSERT INTO transfers (transfer_id, from_store, to_store, {document}, {on},
+                                            {lines_column})
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (transfer_id) DO UPDATE SET
+                         {document} = excluded.{document}, {on} = excluded.{on},
+                         {lines_column} = excluded.{lines_column}"
+                ),
+                &[&id, &from, &to, &doc.id, &doc.business_date, &Json(&lines)],
+            )
+            .await?;
     }
     Ok(())
 }

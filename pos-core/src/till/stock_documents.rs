@@ -47,23 +47,13 @@ impl Till {
         let today = self.business_date(now);
         let mut near_expiry = false;
         for line in &mut lines {
-            let product = self.stock_product(&line.goods.sku)?;
-            self.fill_expiry(&product, &mut line.goods)?;
-            for serial in &line.goods.serials {
-                if self.holds_serial(&product.sku, serial)? {
-                    return Err(StockDocumentError::SerialAlreadyHeld {
-                        sku: product.sku.clone(),
-                        serial: serial.clone(),
-                    }
-                    .into());
-                }
-            }
+            self.incoming(&mut line.goods)?;
             // A UDI gives an expiry without a lot too (a serial device): checked alike.
             if let Some(expiry) = line.goods.expiry_date {
                 match check_expiry(expiry, today, NEAR_EXPIRY_DAYS) {
                     ExpiryCheck::Expired => {
                         return Err(StockDocumentError::ExpiredLot {
-                            sku: product.sku,
+                            sku: line.goods.sku.clone(),
                             lot: line.goods.lot.clone().unwrap_or_default(),
                             expiry,
                         }
@@ -218,6 +208,23 @@ impl Till {
                 quantity,
             })
             .collect())
+    }
+
+    /// A line of goods arriving (received from a supplier or on a transfer): its product
+    /// known, its lot's expiry filled in, and none of its serials already held here.
+    pub(super) fn incoming(&self, line: &mut StockLine) -> Result<(), TillError> {
+        let product = self.stock_product(&line.sku)?;
+        self.fill_expiry(&product, line)?;
+        for serial in &line.serials {
+            if self.holds_serial(&line.sku, serial)? {
+                return Err(StockDocumentError::SerialAlreadyHeld {
+                    sku: line.sku.clone(),
+                    serial: serial.clone(),
+                }
+                .into());
+            }
+        }
+        Ok(())
     }
 
     /// A line of goods leaving the store (written off, sent on a transfer): its product

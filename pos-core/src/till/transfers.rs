@@ -96,17 +96,7 @@ impl Till {
             return Err(StockDocumentError::NoLines.into());
         }
         for line in &mut lines {
-            let product = self.stock_product(&line.goods.sku)?;
-            self.fill_expiry(&product, &mut line.goods)?;
-            for serial in &line.goods.serials {
-                if self.holds_serial(&product.sku, serial)? {
-                    return Err(StockDocumentError::SerialAlreadyHeld {
-                        sku: product.sku.clone(),
-                        serial: serial.clone(),
-                    }
-                    .into());
-                }
-            }
+            self.incoming(&mut line.goods)?;
         }
         let transfer = TransferReceipt {
             transfer_id: transfer_id.to_owned(),
