@@ -69,6 +69,8 @@ pub enum HttpError {
     #[error("{0}")]
     MethodNotAllowed(String),
     #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
     Timeout(String),
     #[error("{0}")]
     Unavailable(String),
@@ -88,6 +90,7 @@ impl HttpError {
             HttpError::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             HttpError::NotFound(_) => StatusCode::NOT_FOUND,
             HttpError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            HttpError::Conflict(_) => StatusCode::CONFLICT,
             HttpError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -106,6 +109,7 @@ impl HttpError {
             HttpError::BadRequest(_) => "bad_request",
             HttpError::NotFound(_) => "not_found",
             HttpError::MethodNotAllowed(_) => "method_not_allowed",
+            HttpError::Conflict(_) => "conflict",
             HttpError::Timeout(_) => "timeout",
             HttpError::Unavailable(_) => "unavailable",
             HttpError::Internal(_) => "internal",

@@ -20,6 +20,9 @@
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
 //! - [`stock_history`]: when a store's stock history began (its one opening balance).
+//! - [`transfer_api`]: transfer orders on the staff API.
+//! - [`transfer_orders`]: transfers head office orders (or store managers request), sent
+//!   down the feed to both stores' tills.
 //! - [`export`]: CSV files for an ERP.
 //! - [`history`]: a chain's sales history for the page-speed benchmark, through ingest.
 //! - [`housekeeping`]: hourly pruning of rows nobody needs any more (`serve`).
@@ -58,3 +61,5 @@ pub mod stock_reports;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tls;
+pub mod transfer_api;
+pub mod transfer_orders;

@@ -20,6 +20,7 @@ pub use crate::connection::ConnectionLimits;
 use crate::console;
 pub use crate::state::AppState;
 use crate::stock_api;
+use crate::transfer_api;
 
 /// Pause after a failed accept (out of file descriptors): the loop must not spin.
 const ACCEPT_ERROR_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
@@ -33,6 +34,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/stores/{store_id}/closes"),
     ("get", "/v1/transfers/incoming"),
     ("get", "/v1/stock/receipt-discrepancies"),
+    ("get", "/v1/transfer-orders"),
+    ("post", "/v1/transfer-orders"),
+    ("post", "/v1/transfer-orders/{transfer_id}/approve"),
+    ("post", "/v1/transfer-orders/{transfer_id}/cancel"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -46,6 +51,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/stock/receipt-discrepancies",
             get(stock_api::get_receipt_discrepancies),
+        )
+        .route(
+            "/v1/transfer-orders",
+            get(transfer_api::list).post(transfer_api::create),
+        )
+        .route(
+            "/v1/transfer-orders/{transfer_id}/approve",
+            post(transfer_api::approve),
+        )
+        .route(
+            "/v1/transfer-orders/{transfer_id}/cancel",
+            post(transfer_api::cancel),
         )
         .merge(console::routes())
         .fallback(console::not_found)

@@ -10,7 +10,8 @@
 //! - [`returns`]: what a return may refund and how.
 //! - [`document`]: documents (sale, return, ...) and their canonical bytes;
 //!   [`stock_document`]: goods receipts, write-offs and stocktakes;
-//!   [`validate`]: does a document add up.
+//!   [`validate`]: does a document add up; [`transfer_order`]: what head office asks a
+//!   store to send to another.
 //! - [`effects`]: what a document does to stock, points and serials, for the till and
 //!   head office alike.
 //! - [`report`]: X and Z reports; [`operator`]: roles, PINs, approvals.
@@ -40,4 +41,5 @@ pub mod report;
 pub mod returns;
 pub mod stock_document;
 pub mod tender;
+pub mod transfer_order;
 pub mod validate;

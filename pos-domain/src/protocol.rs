@@ -18,6 +18,7 @@ use crate::catalog::{Lot, Product};
 use crate::document::{Document, TenderTotal};
 use crate::member::{LoyaltyRules, Member};
 use crate::promotion::Promotion;
+use crate::transfer_order::TransferOrder;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -185,6 +186,9 @@ pub enum Change {
         id: String,
     },
     LoyaltyRules(LoyaltyRules),
+    /// A transfer order naming the calling store as sender or receiver, in its latest
+    /// state (older tills skip it as [`Change::Unknown`]).
+    TransferOrder(TransferOrder),
     /// A kind of change added after this build: a till skips it (its cursor still moves
     /// past it), so a newer head office never stops an older till's pull. Only read,
     /// never written: head office never sends it.

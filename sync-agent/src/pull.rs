@@ -312,6 +312,7 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, Sto
         Change::Promotion(p) => tx.upsert_promotion(p),
         Change::PromotionDeleted { id } => tx.delete_promotion(id),
         Change::LoyaltyRules(rules) => tx.set_loyalty_rules(rules),
+        Change::TransferOrder(order) => tx.upsert_transfer_order(order),
         // Skipped by `apply_page` before it gets here; nothing to write either way.
         Change::Unknown => Ok(()),
     }?;

@@ -253,7 +253,7 @@ async fn apply(
     feed_entries.extend(lots::learn(&tx, &accepted).await?);
     discrepancies::record(&tx, &discrepancies::of(&accepted)).await?;
     aggregates::enqueue(&tx, &tallied(&accepted)).await?;
-    transfers::record(&tx, &accepted).await?;
+    feed_entries.extend(transfers::record(&tx, &accepted).await?);
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;
     let arrived: Vec<u64> = accepted.iter().map(|d| d.sequence).collect();
     let gap_changes = gaps::track(last_sequence, &open, &arrived);

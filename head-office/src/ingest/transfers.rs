@@ -16,6 +16,8 @@ use uuid::Uuid;
 
 use super::Verdict;
 use crate::error::DbError;
+use crate::feed::FeedEntry;
+use crate::transfer_orders;
 
 /// What head office already holds of a transfer.
 #[derive(Debug, Clone, Default)]
@@ -80,6 +82,21 @@ pub(super) async fn check(
             (r.get(0), known)
         })
         .collect();
+    // A transfer head office ordered goes between the order's stores from the start.
+    let ordered = client
+        .query(
+            "SELECT transfer_id, from_store, to_store FROM transfer_orders
+             WHERE transfer_id = ANY($1)",
+            &[&ids],
+        )
+        .await?;
+    for r in &ordered {
+        known.entry(r.get(0)).or_insert_with(|| Known {
+            from_store: r.get(1),
+            to_store: r.get(2),
+            ..Known::default()
+        });
+    }
     for (doc, verdict) in docs.iter().zip(verdicts.iter_mut()) {
         let Some((id, from, to, dispatch)) = half(doc) else {
             continue;
@@ -120,11 +137,13 @@ pub(super) async fn check(
     Ok(())
 }
 
-/// Records the accepted documents' halves of their transfers.
+/// Records the accepted documents' halves of their transfers, and answers the feed
+/// entries that tell both stores' tills where the orders among them stand now.
 pub(super) async fn record(
     client: &impl GenericClient,
     accepted: &[&Document],
-) -> Result<(), DbError> {
+) -> Result<Vec<FeedEntry>, DbError> {
+    let mut moved: Vec<&str> = Vec::new();
     for doc in accepted {
         let Some((id, from, to, dispatch)) = half(doc) else {
             continue;
@@ -154,8 +173,15 @@ pub(super) async fn record(
                 &[&id, &from, &to, &doc.id, &doc.business_date, &Json(&lines)],
             )
             .await?;
+        moved.push(id);
     }
-    Ok(())
+    let mut entries = Vec::new();
+    for id in moved {
+        if let Some(order) = transfer_orders::find(client, id, false).await? {
+            entries.extend(transfer_orders::feed_entries(&order));
+        }
+    }
+    Ok(entries)
 }
 
 /// The transfers dispatched to `store` and not received there yet, oldest first.

@@ -239,6 +239,20 @@ impl HeadOffice {
         (status, serde_json::from_str(body).expect("a JSON body"))
     }
 
+    /// Posts `body` as JSON to `path`, with `token` as the bearer when there is one.
+    pub async fn post_json(&self, token: Option<&str>, path: &str, body: &Value) -> (u16, Value) {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base_url))
+            .json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("every answer is JSON"))
+    }
+
     pub async fn get(&self, token: Option<&str>, path_and_query: &str) -> (u16, Value) {
         let mut request = self.http.get(format!("{}{path_and_query}", self.base_url));
         if let Some(token) = token {

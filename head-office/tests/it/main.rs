@@ -40,4 +40,5 @@ mod stock_documents;
 mod stock_opening_balance;
 mod tls;
 mod trace;
+mod transfer_orders;
 mod transfers;

@@ -69,5 +69,17 @@ pub fn stock_error(i18n: I18n, error: &StockDocumentError) -> String {
             "stock_error.transfer_already_received",
             &[("transfer", transfer_id), ("no", sequence)],
         ),
+        E::TransferOrderElsewhere {
+            transfer_id,
+            from,
+            to,
+        } => i18n.f(
+            "stock_error.transfer_order_elsewhere",
+            &[("transfer", transfer_id), ("from", from), ("to", to)],
+        ),
+        E::TransferOrderCancelled { transfer_id } => i18n.f(
+            "stock_error.transfer_order_cancelled",
+            &[("transfer", transfer_id)],
+        ),
     }
 }

@@ -18,6 +18,7 @@ use super::{Store, StoreError};
 use crate::catalog::{Lot, Product};
 use crate::member::{LoyaltyRules, Member};
 use crate::promotion::Promotion;
+use crate::transfer_order::TransferOrder;
 
 /// What became of a barcode or lot in a feed page.
 #[must_use]
@@ -306,6 +307,25 @@ impl FeedTransaction<'_> {
         self.tx.execute(
             "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![LOYALTY_RULES_KEY, json],
+        )?;
+        Ok(())
+    }
+
+    /// Keeps a transfer order's latest state (the feed sends it whole each time).
+    pub fn upsert_transfer_order(&self, order: &TransferOrder) -> Result<(), StoreError> {
+        let body = serde_json::to_string(order).expect("a transfer order serialises");
+        self.tx.execute(
+            "INSERT INTO transfer_order (transfer_id, from_store, to_store, state, body)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (transfer_id) DO UPDATE SET from_store = excluded.from_store,
+                 to_store = excluded.to_store, state = excluded.state, body = excluded.body",
+            params![
+                order.transfer_id,
+                order.from_store,
+                order.to_store,
+                order.state.code(),
+                body
+            ],
         )?;
         Ok(())
     }

@@ -28,6 +28,7 @@ mod settings;
 mod shifts;
 mod stock;
 mod stored;
+mod transfer_orders;
 mod write_lock;
 
 pub use catalog::{ProductHit, StockLevel};
@@ -54,13 +55,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/001_init.sql")),
         M::up(include_str!("migrations/002_operator_active.sql")),
         M::up(include_str!("migrations/003_feed_set_aside.sql")),
+        M::up(include_str!("migrations/004_transfer_orders.sql")),
     ])
 });
 
 /// How many migrations this build knows; a file with a higher `user_version` was written
 /// by a newer build and is not touched.
 fn known_schema_version() -> i64 {
-    3
+    4
 }
 
 /// An open till database.

@@ -37,6 +37,7 @@ pub use error::TillError;
 pub use lots::LotChoice;
 pub use sale::{ItemInput, ScanOutcome};
 pub use stock_documents::{ExpiredHolding, StockDocumentError};
+pub use transfers::OpenTransferOrders;
 
 use std::path::Path;
 

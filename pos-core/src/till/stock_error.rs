@@ -54,4 +54,12 @@ pub enum StockDocumentError {
     TransferAlreadyDispatched { transfer_id: String, sequence: u64 },
     #[error("transfer {transfer_id} was already received here (document no. {sequence})")]
     TransferAlreadyReceived { transfer_id: String, sequence: u64 },
+    #[error("head office's transfer order {transfer_id} goes from {from} to {to}")]
+    TransferOrderElsewhere {
+        transfer_id: String,
+        from: String,
+        to: String,
+    },
+    #[error("head office cancelled transfer order {transfer_id}; it is not to be dispatched")]
+    TransferOrderCancelled { transfer_id: String },
 }

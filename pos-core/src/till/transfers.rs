@@ -3,7 +3,7 @@
 //! against what was dispatched, once. What only the till knows is checked first, with a
 //! typed reason; the domain checks the document itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -12,6 +12,16 @@ use crate::catalog::{ExpiryCheck, check_expiry};
 use crate::document::{Approval, Document, DocumentBody};
 use crate::operator::ManagerAction;
 use crate::stock_document::{ReceiptLine, StockLine, TransferDispatch, TransferReceipt};
+use crate::transfer_order::{TransferOrder, TransferOrderState};
+
+/// Head office's orders this till has still to carry out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenTransferOrders {
+    /// To dispatch from this store (调拨出库).
+    pub to_dispatch: Vec<TransferOrder>,
+    /// To receive into this store (调拨入库).
+    pub to_receive: Vec<TransferOrder>,
+}
 
 use super::stock_error::StockDocumentError;
 
@@ -39,6 +49,15 @@ impl Till {
         }
         if lines.is_empty() {
             return Err(StockDocumentError::NoLines.into());
+        }
+        if let Some(order) = self.store.transfer_order(transfer_id.trim())? {
+            self.check_order(&order, &self.identity.store_id, to_store)?;
+            if order.state == TransferOrderState::Cancelled {
+                return Err(StockDocumentError::TransferOrderCancelled {
+                    transfer_id: order.transfer_id,
+                }
+                .into());
+            }
         }
         if let Some(sequence) = self.transfer_recorded("transfer_dispatch", transfer_id.trim())? {
             return Err(StockDocumentError::TransferAlreadyDispatched {
@@ -95,6 +114,11 @@ impl Till {
         if lines.is_empty() {
             return Err(StockDocumentError::NoLines.into());
         }
+        // Goods in hand are received even if the order was cancelled: the sending till
+        // may have dispatched them before it heard.
+        if let Some(order) = self.store.transfer_order(transfer_id)? {
+            self.check_order(&order, from_store.trim(), &self.identity.store_id)?;
+        }
         for line in &mut lines {
             self.incoming(&mut line.goods)?;
         }
@@ -106,6 +130,58 @@ impl Till {
         self.commit(now, Vec::new(), |_, _, _| {
             Ok(DocumentBody::TransferReceipt(transfer))
         })
+    }
+
+    /// Head office's transfer orders still to be carried out here: those to dispatch
+    /// from this store and those to receive into it, each until this till wrote its
+    /// half.
+    pub fn open_transfer_orders(&self) -> Result<OpenTransferOrders, TillError> {
+        let dispatched = self.transfers_recorded("transfer_dispatch")?;
+        let received = self.transfers_recorded("transfer_receipt")?;
+        let here = self.identity.store_id.as_str();
+        let mut open = OpenTransferOrders::default();
+        for order in self.store.transfer_orders()? {
+            use TransferOrderState::{Dispatched, Ordered};
+            if order.from_store == here
+                && order.state == Ordered
+                && !dispatched.contains(&order.transfer_id)
+            {
+                open.to_dispatch.push(order);
+            } else if order.to_store == here
+                && matches!(order.state, Ordered | Dispatched)
+                && !received.contains(&order.transfer_id)
+            {
+                open.to_receive.push(order);
+            }
+        }
+        Ok(open)
+    }
+
+    /// An order of head office's must be carried out between its own two stores.
+    fn check_order(&self, order: &TransferOrder, from: &str, to: &str) -> Result<(), TillError> {
+        if (order.from_store.as_str(), order.to_store.as_str()) != (from, to) {
+            return Err(StockDocumentError::TransferOrderElsewhere {
+                transfer_id: order.transfer_id.clone(),
+                from: order.from_store.clone(),
+                to: order.to_store.clone(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The transfer ids of this till's recent documents of `kind`.
+    fn transfers_recorded(&self, kind: &str) -> Result<HashSet<String>, TillError> {
+        Ok(self
+            .store
+            .recent_documents(kind, RECEIPTS_LOOKED_AT)?
+            .into_iter()
+            .filter_map(|d| match d.body {
+                DocumentBody::TransferReceipt(t) => Some(t.transfer_id),
+                DocumentBody::TransferDispatch(t) => Some(t.transfer_id),
+                _ => None,
+            })
+            .collect())
     }
 
     /// The sequence of this till's document of `kind` (a dispatch or a receipt) for
