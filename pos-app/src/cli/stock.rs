@@ -69,6 +69,9 @@ pub enum StockCommand {
     /// List the transfers head office says are on their way to this store, with what
     /// was dispatched (asks head office: the till must be enrolled and online).
     Incoming,
+    /// List head office's transfer orders this till has still to dispatch or receive
+    /// (as the feed last sent them): `dispatch|receive transfer other-store sku lot quantity`.
+    Orders,
     /// Dispatch a transfer (调拨出库) to another store from a file: columns code,
     /// quantity, and optionally lot, serials.
     Dispatch {
@@ -130,6 +133,27 @@ pub fn run(data: &DataDir, a: StockArgs) -> anyhow::Result<()> {
             return Ok(());
         }
         StockCommand::Incoming => return incoming(data),
+        StockCommand::Orders => {
+            let open = till.open_transfer_orders()?;
+            let sides = [("dispatch", open.to_dispatch), ("receive", open.to_receive)];
+            for (side, orders) in sides {
+                for o in orders {
+                    let other = if side == "dispatch" {
+                        &o.to_store
+                    } else {
+                        &o.from_store
+                    };
+                    for l in &o.lines {
+                        let lot = l.lot.as_deref().unwrap_or("-");
+                        println!(
+                            "{side}\t{}\t{other}\t{}\t{lot}\t{}",
+                            o.transfer_id, l.sku, l.quantity
+                        );
+                    }
+                }
+            }
+            return Ok(());
+        }
         _ => {}
     }
     let Some(pin) = a.pin.as_deref() else {
@@ -191,7 +215,9 @@ pub fn run(data: &DataDir, a: StockArgs) -> anyhow::Result<()> {
             let lines = receipt_lines(read(&file, RECEIVED_COLUMNS, &till)?)?;
             till.receive_transfer(&transfer, &from, lines, now)?
         }
-        StockCommand::Expired | StockCommand::Incoming => unreachable!("answered above"),
+        StockCommand::Expired | StockCommand::Incoming | StockCommand::Orders => {
+            unreachable!("answered above")
+        }
     };
     print(&doc, a.json)
 }

@@ -11,3 +11,4 @@ mod till_operators;
 mod till_sale;
 mod till_stock_documents;
 mod till_store;
+mod till_transfer_orders;
