@@ -4,6 +4,7 @@ mod console_price;
 mod effects_agree;
 mod import_cycles;
 mod member_cards;
+mod stock_chain;
 mod stock_transfers;
 mod sync_end_to_end;
 mod sync_faults;
