@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (10, include_str!("../migrations/0010_transfers.sql")),
     (11, include_str!("../migrations/0011_lot_trace.sql")),
     (12, include_str!("../migrations/0012_transfer_orders.sql")),
+    (14, include_str!("../migrations/0014_stock_levels.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by

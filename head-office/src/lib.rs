@@ -18,6 +18,8 @@
 //!   for the dashboard and the reports.
 //! - [`chain_time`]: the chain's clock (UTC+8) for business days and hours.
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
+//! - [`replenishment`]: replenishment suggestions per store and SKU, covered from
+//!   stores with stock to spare (FEFO) or bought.
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
 //! - [`stock_history`]: when a store's stock history began (its one opening balance).
 //! - [`transfer_api`]: transfer orders on the staff API.
@@ -51,6 +53,7 @@ pub mod feed;
 pub mod history;
 pub mod housekeeping;
 pub mod ingest;
+pub mod replenishment;
 pub mod reports;
 pub mod server;
 pub mod staff;

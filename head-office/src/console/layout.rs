@@ -44,6 +44,11 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/replenishment",
+        key: "nav.replenishment",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/trace",
         key: "nav.trace",
         shown: |_| true,

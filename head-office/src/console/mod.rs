@@ -76,6 +76,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/stock"),
     ("get", "/transfers"),
     ("get", "/trace"),
+    ("get", "/replenishment"),
+    ("post", "/replenishment/transfer"),
+    ("post", "/replenishment/levels"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -145,6 +148,15 @@ pub fn routes() -> Router<AppState> {
         .route("/stock", get(pages::stock::show))
         .route("/transfers", get(pages::transfers::show))
         .route("/trace", get(pages::trace::show))
+        .route("/replenishment", get(pages::replenishment::show))
+        .route(
+            "/replenishment/transfer",
+            post(pages::replenishment::make_transfer),
+        )
+        .route(
+            "/replenishment/levels",
+            post(pages::replenishment::set_levels),
+        )
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

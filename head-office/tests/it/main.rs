@@ -33,6 +33,7 @@ mod members;
 mod migration_cards_and_z;
 mod openapi;
 mod openapi_documents;
+mod replenishment;
 mod reports;
 mod security;
 mod stock_discrepancies;

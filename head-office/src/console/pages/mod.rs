@@ -16,6 +16,7 @@ pub mod member_ledger;
 pub mod members;
 pub mod promotion_list;
 pub mod promotions;
+pub mod replenishment;
 pub mod reports;
 pub mod stock;
 pub mod tills;
