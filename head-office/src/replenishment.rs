@@ -11,7 +11,7 @@
 //! A need is covered first from stores holding more than their own order-up-to level,
 //! the biggest surplus first, their earliest-expiring lots first (FEFO), as proposed
 //! transfers; what no store can spare is a purchase suggestion. [`suggest`] is pure;
-//! [`load`] reads its inputs in four statements.
+//! [`load`] reads its inputs in six statements, in one transaction.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -19,7 +19,6 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use tokio_postgres::GenericClient;
 
-use crate::aggregates::CHAIN;
 use crate::console::adjustment::HQ_STORE;
 use crate::error::DbError;
 
@@ -195,24 +194,47 @@ pub fn suggest(
 
 type Positions = BTreeMap<String, BTreeMap<String, Position>>;
 
-fn position<'a>(positions: &'a mut Positions, sku: String, store: String) -> &'a mut Position {
-    positions.entry(sku).or_default().entry(store).or_default()
+/// The position of `store` for `sku`, made empty when there is none (the keys are
+/// copied only then: most rows find theirs).
+fn position<'a>(positions: &'a mut Positions, sku: &str, store: &str) -> &'a mut Position {
+    if !positions.contains_key(sku) {
+        positions.insert(sku.to_owned(), BTreeMap::new());
+    }
+    let by_store = positions.get_mut(sku).expect("just made");
+    if !by_store.contains_key(store) {
+        by_store.insert(store.to_owned(), Position::default());
+    }
+    by_store.get_mut(store).expect("just made")
 }
 
 /// Reads every store's positions (stores with a till) and the products' safety stock,
 /// as of `today`.
 pub async fn load(
-    client: &impl GenericClient,
+    client: &mut impl GenericClient,
     today: NaiveDate,
     policy: Policy,
 ) -> Result<(Positions, HashMap<String, i64>), DbError> {
+    let client = client.transaction().await?;
+    // Hundreds of thousands of rows are summed: in memory, and without compiling the
+    // plan (JIT costs more than it saves here); for these statements only.
+    client
+        .batch_execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+        .await?;
+    let stores: Vec<String> = client
+        .query(
+            "SELECT DISTINCT store_id FROM terminals WHERE store_id <> $1",
+            &[&HQ_STORE],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     let mut positions = Positions::new();
     let stock = client
         .query(
             "SELECT s.store_id, s.sku, s.lot_no, l.expiry_date, s.quantity
              FROM stock s LEFT JOIN lots l ON l.sku = s.sku AND l.lot_no = s.lot_no
-             WHERE s.quantity > 0 AND (l.expiry_date IS NULL OR l.expiry_date >= $1)
-             ORDER BY s.sku, s.store_id, l.expiry_date NULLS LAST, s.lot_no",
+             WHERE s.quantity > 0 AND (l.expiry_date IS NULL OR l.expiry_date >= $1)",
             &[&today],
         )
         .await?;
@@ -225,13 +247,19 @@ pub async fn load(
                 quantity: r.get(4),
             });
     }
+    // Earliest expiry first (FEFO), lots without one last; sorted here, not in SQL.
+    for p in positions.values_mut().flat_map(BTreeMap::values_mut) {
+        p.lots.sort_by(|a, b| {
+            (a.expiry.is_none(), a.expiry, &a.lot).cmp(&(b.expiry.is_none(), b.expiry, &b.lot))
+        });
+    }
     let from = today - chrono::Duration::days(policy.window_days);
     let sold = client
         .query(
             "SELECT scope, sku, sum(quantity - returned_quantity)::int8
-             FROM sales_by_sku_day WHERE period >= $1 AND period < $2 AND scope <> $3
+             FROM sales_by_sku_day WHERE scope = ANY($3) AND period >= $1 AND period < $2
              GROUP BY scope, sku",
-            &[&from, &today, &CHAIN],
+            &[&from, &today, &stores],
         )
         .await?;
     for r in &sold {
@@ -269,15 +297,6 @@ pub async fn load(
         p.max = r.get(3);
     }
     // Only stores with a till and products in the catalog are suggested for.
-    let stores: Vec<String> = client
-        .query(
-            "SELECT DISTINCT store_id FROM terminals WHERE store_id <> $1",
-            &[&HQ_STORE],
-        )
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
     let safety: HashMap<String, i64> = client
         .query(
             "SELECT sku, coalesce((data->>'safety_stock')::int8, 0) FROM products",

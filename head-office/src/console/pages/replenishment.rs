@@ -139,7 +139,7 @@ pub async fn show(
     lang: Lang,
     StoreScoped { signed, params }: StoreScoped,
 ) -> Response {
-    let client = match state.pool.get().await {
+    let mut client = match state.pool.get().await {
         Ok(client) => client,
         Err(e) => return page_error(e.into()),
     };
@@ -189,7 +189,7 @@ pub async fn show(
     };
     let shown = signed.user.stores_to_show(store);
     let today = chain_time::today(Utc::now());
-    let suggestions = match replenishment::load(&**client, today, policy).await {
+    let suggestions = match replenishment::load(&mut **client, today, policy).await {
         Ok((positions, safety)) => replenishment::suggest(&positions, &safety, policy),
         Err(e) => return page_error(e),
     };
