@@ -44,6 +44,11 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/discrepancies",
+        key: "nav.discrepancies",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/replenishment",
         key: "nav.replenishment",
         shown: |_| true,

@@ -76,6 +76,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/stock"),
     ("get", "/transfers"),
     ("get", "/trace"),
+    ("get", "/discrepancies"),
+    ("post", "/discrepancies/{kind}/{subject}/settle"),
     ("get", "/replenishment"),
     ("post", "/replenishment/transfer"),
     ("post", "/replenishment/levels"),
@@ -148,6 +150,11 @@ pub fn routes() -> Router<AppState> {
         .route("/stock", get(pages::stock::show))
         .route("/transfers", get(pages::transfers::show))
         .route("/trace", get(pages::trace::show))
+        .route("/discrepancies", get(pages::discrepancies::show))
+        .route(
+            "/discrepancies/{kind}/{subject}/settle",
+            post(pages::discrepancies::settle),
+        )
         .route("/replenishment", get(pages::replenishment::show))
         .route(
             "/replenishment/transfer",
