@@ -17,7 +17,8 @@
 //!   printer's outcomes, as they happen.
 //! - `store_closes`: the store review's question to head office.
 //! - [`receipt`]: documents to printed receipts, in one place; the X and Z reports, on
-//!   screen and on paper, are `screen::reports`.
+//!   screen and on paper, are `screen::reports`; [`stock_slip`]: stock documents to
+//!   printed slips.
 //! - [`status_bar`], [`ui`], [`i18n`], [`error_text`], [`clock`].
 //!
 //! The app reads the time only through its [`Clock`] and key times from the key
@@ -40,6 +41,7 @@ pub mod scanning;
 pub mod screen;
 pub mod status_bar;
 mod stock_error_text;
+pub mod stock_slip;
 mod subscriptions;
 pub use subscriptions::SyncFeed;
 mod store_closes;
@@ -119,6 +121,8 @@ pub enum Message {
     Alerts(alerts::Message),
     /// Operators screen (manager).
     Operators(operators::Message),
+    /// Stock work screen.
+    Stock(screen::stock::Message),
     /// The manager PIN prompt.
     Approval(approval::Message),
     /// A key pressed anywhere in the window.
@@ -396,6 +400,7 @@ impl App {
             Event::Go(go) => self.go(go),
             Event::NeedApproval(action) => self.ask_manager(action),
             Event::Completed(doc) => self.completed(*doc),
+            Event::StockDone(doc) => self.stock_done(*doc),
             Event::PrintReport(report) => self.print(Some(Printout::Report(*report)), false, None),
             Event::Reprint(doc) => self.reprint_document(&doc),
             Event::KickDrawer => self.kick_drawer(),
