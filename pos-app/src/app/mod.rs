@@ -341,12 +341,13 @@ impl App {
     /// form changes.
     fn on_screen_message(&mut self, message: Message) -> Task<Message> {
         let refocus = matches!(&message, Message::Operators(m) if m.moves_focus());
+        let stock_message = matches!(message, Message::Stock(_));
         let sale_message = matches!(message, Message::Sale(_));
         let was_editing = self.editing_price();
         let acted = self.dispatch(|screen, ctx| screen.update(message, ctx));
         if sale_message {
             self.after_sale_action(acted, was_editing)
-        } else if refocus {
+        } else if refocus || stock_message && !self.focus_on_screen() {
             Task::batch([acted, self.refocus()])
         } else {
             acted
