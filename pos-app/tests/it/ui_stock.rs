@@ -269,3 +269,80 @@ fn an_expired_lot_received_is_refused_in_chinese_and_nothing_is_stored() {
         "the document stays open to correct"
     );
 }
+
+/// 鱼跃上臂式电子血压计 YE650A (100001, serial-tracked): YW2602701823 and YW2609106396
+/// held, no lot.
+const MONITOR_UDI: &str = "010692134562472721YW2602701823";
+
+#[test]
+fn a_count_of_serials_names_the_units_not_found_and_takes_them_out_of_stock() {
+    let (_dir, mut d) = at_sale_screen(1);
+    open(&mut d, 4);
+    d.scan(MONITOR_UDI);
+    assert_eq!(
+        editor(&d).lines[0].serials,
+        ["YW2602701823"],
+        "{}",
+        d.banner()
+    );
+    d.key(Pressed::F(12));
+    let row = &preview(&d)[0];
+    assert_eq!((row.held, row.after), (2, 1));
+    assert!(row.note.contains("YW2609106396"), "{}", row.note);
+    d.key(Pressed::F(12));
+    manager_approves(&mut d);
+    let doc = last(&d, "stocktake").expect("the count is posted");
+    let DocumentBody::Stocktake(count) = &doc.body else {
+        panic!("a stocktake")
+    };
+    assert_eq!(count.lines[0].missing_serials, ["YW2609106396"]);
+    assert_eq!(
+        d.till().store().held_serials("100001", None).unwrap(),
+        ["YW2602701823"]
+    );
+}
+
+#[test]
+fn a_transfer_is_received_against_what_was_dispatched_and_its_slip_reprinted() {
+    let printer = FakePrinter::start(READY);
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Driver::new(demo_data_dir(dir.path(), Some(printer.uri())));
+    d.log_in_and_open_shift(1);
+    open(&mut d, 3);
+    stock_message(&mut d, stock::Message::Reference("TR-9".into()));
+    d.key(Pressed::F(12));
+    assert_eq!(
+        d.banner(),
+        d.app
+            .i18n()
+            .f("stock.fill_in", &[("what", &d.t("stock.from_store"))])
+    );
+    stock_message(&mut d, stock::Message::Party("S002".into()));
+    d.scan(STRIPS);
+    // Every lot the till knows is offered; the long-dated one is number 3.
+    d.key(Pressed::Char('3'));
+    d.type_into_entry("*3", PERSON_GAP);
+    d.type_into_entry("=4", PERSON_GAP);
+    d.key(Pressed::F(12));
+    assert_eq!((preview(&d)[0].held, preview(&d)[0].after), (14, 17));
+    assert!(preview(&d)[0].note.contains("短缺 1"));
+    d.key(Pressed::F(12));
+    let doc = last(&d, "transfer_receipt").expect("received, no manager needed");
+    assert!(doc.approvals.is_empty());
+    let first = printed_lines(&printer.next_job());
+    assert!(first.iter().any(|l| l == "调拨入库单"), "{first:#?}");
+    assert!(
+        first.iter().any(|l| l.contains("调出门店: S002")),
+        "{first:#?}"
+    );
+
+    // Back on the menu: F8 prints the slip again, marked as a reprint.
+    assert!(matches!(d.app.screen(), Screen::Stock(s) if s.editor.is_none()));
+    d.key(Pressed::F(8));
+    let again = printed_lines(&printer.next_job());
+    assert!(again.iter().any(|l| l.contains("REPRINT")), "{again:#?}");
+    assert!(
+        again.iter().any(|l| l.contains("应收 4 短缺 1 溢收 0")),
+        "{again:#?}"
+    );
+}

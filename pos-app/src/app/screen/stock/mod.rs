@@ -465,3 +465,6 @@ pub fn reason_key(reason: WriteOffReason) -> &'static str {
         WriteOffReason::Recalled => "stock.reason_recalled",
     }
 }
+
+#[cfg(test)]
+mod tests;
