@@ -14,17 +14,13 @@ use crate::app::screen::Ctx;
 fn a_dispatch_opens_with_its_transfer_and_lines_filled_in() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).unwrap();
-    let mut till = pos_core::demo::demo_till(
-        &dir.path().join("till.sqlite"),
-        Default::default(),
-        &catalog,
-    )
-    .unwrap();
+    let data = DataDir::new(dir.path());
+    let mut till =
+        pos_core::demo::demo_till(&data.till_path(), Default::default(), &catalog).unwrap();
     let now: DateTime<Utc> = "2026-11-22T02:00:00Z".parse().unwrap();
     till.login("manager", pos_core::demo::DEMO_MANAGER_PIN, now)
         .unwrap();
     let config = AppConfig::default();
-    let data = DataDir::new(dir.path());
     let mut ctx = Ctx {
         till: &mut till,
         now,
