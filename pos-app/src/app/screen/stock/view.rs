@@ -85,9 +85,14 @@ impl Editor {
             Kind::Count => i18n.t("stock.partial_count").to_string(),
             _ => String::new(),
         };
+        let hint = if self.kind.incoming() {
+            "stock.code_hint_in"
+        } else {
+            "stock.code_hint"
+        };
         let entry = ui::field(
             i18n.t("stock.code"),
-            i18n.t("stock.code_hint"),
+            i18n.t(hint),
             &self.entry,
             ENTRY_INPUT,
             Message::Entry,
@@ -101,15 +106,11 @@ impl Editor {
             }
             (None, None) => self.lines_view(i18n),
         };
-        let body = column![
-            ui::title(i18n.t(self.kind.title_key())),
-            header,
-            text(mode).size(ui::TEXT).color(ui::ACCENT),
-            entry,
-            middle,
-            self.keys(i18n),
-        ]
-        .spacing(12);
+        let mut body = column![ui::title(i18n.t(self.kind.title_key())), header].spacing(12);
+        if !mode.is_empty() {
+            body = body.push(text(mode).size(ui::TEXT).color(ui::ACCENT));
+        }
+        let body = body.push(entry).push(middle).push(self.keys(i18n));
         container(ui::panel(body)).padding(20).width(Fill).into()
     }
 
@@ -275,7 +276,7 @@ fn offer_view<'a>(offer: &'a LotOffer, kind: Kind, i18n: I18n) -> Element<'a, Me
                 ui::cell(lot.lot_no.as_str(), 170.0),
                 ui::cell(lot.expiry_date.to_string(), 130.0),
                 ui::cell(lot.held.to_string(), 70.0),
-                text(proposed).size(ui::SMALL).color(ui::ACCENT),
+                text(proposed).size(ui::TEXT).font(ui::BOLD),
             ]
             .spacing(10);
             col.push(
@@ -291,7 +292,9 @@ fn offer_view<'a>(offer: &'a LotOffer, kind: Kind, i18n: I18n) -> Element<'a, Me
             )
         },
     );
-    ui::panel(list).width(Fill).into()
+    ui::panel(container(scrollable(list)).max_height(170.0))
+        .width(Fill)
+        .into()
 }
 
 fn muted<'a>(label: &'a str, width: f32) -> Element<'a, Message> {
