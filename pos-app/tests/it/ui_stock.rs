@@ -346,3 +346,25 @@ fn a_transfer_is_received_against_what_was_dispatched_and_its_slip_reprinted() {
         "{again:#?}"
     );
 }
+
+#[test]
+fn a_lot_close_to_its_expiry_is_received_once_the_manager_approves() {
+    let (_dir, mut d) = at_sale_screen(1);
+    open(&mut d, 1);
+    stock_message(&mut d, stock::Message::Reference("DN-3".into()));
+    // Expires 2027-01-01: within the 90 days a receipt needs the manager for.
+    d.scan("01069236520130891727010110L-NEAR1");
+    d.key(Pressed::F(12));
+    d.key(Pressed::F(12));
+    assert!(
+        last(&d, "goods_receipt").is_none(),
+        "not before the manager"
+    );
+    manager_approves(&mut d);
+    let doc = last(&d, "goods_receipt").expect("received");
+    assert_eq!(doc.approvals[0].action, "near_expiry_receipt");
+    assert_eq!(
+        d.till().store().stock("110007", Some("L-NEAR1")).unwrap(),
+        1
+    );
+}

@@ -225,22 +225,47 @@ impl Editor {
         ))
     }
 
-    /// A whole line the caller already knows (a transfer order's, an expired lot's).
+    /// A whole line the caller already knows (a transfer order's, an expired lot's). A
+    /// dispatch's line of a lot-tracked product without its lot takes the held lots
+    /// first expiry first (FEFO), as many units from each as it holds; what no lot
+    /// covers stays without a lot, for the manager to scan.
     pub(super) fn prefilled(&mut self, line: StockLine, ctx: &Ctx<'_>) -> Result<(), TillError> {
         let product = ctx.till.product(&line.sku)?;
-        self.lines.push(Draft {
-            name: product
-                .as_ref()
-                .map_or_else(|| line.sku.clone(), |p| p.name.clone()),
-            tracking: product.map_or(Tracking::None, |p| p.tracking),
+        let name = product
+            .as_ref()
+            .map_or_else(|| line.sku.clone(), |p| p.name.clone());
+        let tracking = product.map_or(Tracking::None, |p| p.tracking);
+        let mut draft = Draft {
+            name,
+            tracking,
             sku: line.sku,
             lot: line.lot,
             expiry_date: line.expiry_date,
             serials: line.serials,
             quantity: line.quantity,
             expected: None,
-        });
-        self.selected = Some(self.lines.len() - 1);
+        };
+        if self.kind == Kind::Dispatch && tracking == Tracking::Lot && draft.lot.is_none() {
+            for lot in ctx.till.lots_held_fefo(&draft.sku, ctx.now)? {
+                if draft.quantity == 0 {
+                    break;
+                }
+                let take = u32::try_from(lot.held)
+                    .unwrap_or(u32::MAX)
+                    .min(draft.quantity);
+                draft.quantity -= take;
+                self.lines.push(Draft {
+                    lot: Some(lot.lot_no),
+                    expiry_date: Some(lot.expiry_date),
+                    quantity: take,
+                    ..draft.clone()
+                });
+            }
+        }
+        if draft.quantity > 0 || draft.lot.is_some() || tracking != Tracking::Lot {
+            self.lines.push(draft);
+        }
+        self.selected = self.lines.len().checked_sub(1);
         self.preview = None;
         Ok(())
     }

@@ -49,6 +49,31 @@ fn a_dispatch_opens_with_its_transfer_and_lines_filled_in() {
     assert_eq!(editor.lines[0].name, "鱼跃血糖试纸 710 100片");
     assert_eq!(editor.lines[0].quantity, 4);
 
+    // A line ordered by SKU alone takes the held lots first expiry first: L2410D15 has
+    // expired, L2411B12 holds 22, L2606B08 the rest.
+    let by_sku = StockLine {
+        sku: "110021".into(),
+        lot: None,
+        expiry_date: None,
+        serials: vec![],
+        quantity: 30,
+    };
+    let (state, _) = State::new(
+        Some(Start::dispatch("TR-79", "S002", vec![by_sku])),
+        &mut ctx,
+    );
+    let lots: Vec<(Option<String>, u32)> = state
+        .editor
+        .expect("open")
+        .lines
+        .into_iter()
+        .map(|l| (l.lot, l.quantity))
+        .collect();
+    assert_eq!(
+        lots,
+        [(Some("L2411B12".into()), 22), (Some("L2606B08".into()), 8)]
+    );
+
     // A line of a SKU the till does not know is shown by its SKU; the dispatch's
     // commit refuses it with the till's reason.
     let unknown = StockLine {
