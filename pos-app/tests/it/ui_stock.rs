@@ -132,7 +132,10 @@ fn a_receipt_by_scanning_a_udi_is_previewed_committed_and_its_slip_printed() {
 
 #[test]
 fn a_dispatch_takes_the_lot_proposed_first_expiry_first_out_or_another() {
-    let (_dir, mut d) = at_sale_screen(1);
+    let printer = FakePrinter::start(READY);
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Driver::new(demo_data_dir(dir.path(), Some(printer.uri())));
+    d.log_in_and_open_shift(1);
     open(&mut d, 2);
     stock_message(&mut d, stock::Message::Reference("TR-9".into()));
     stock_message(&mut d, stock::Message::Party("S002".into()));
@@ -185,11 +188,37 @@ fn a_dispatch_takes_the_lot_proposed_first_expiry_first_out_or_another() {
         d.till().store().stock("110021", Some("L2411B12")).unwrap(),
         19
     );
+
+    let slip = printed_lines(&printer.next_job());
+    assert!(slip.iter().any(|l| l == "调拨出库单"), "{slip:#?}");
+    for shown in [
+        "调拨单号: TR-9",
+        "调入门店: S002",
+        "批号: L2411B12 有效期至: 2026-11-24",
+    ] {
+        assert!(
+            slip.iter().any(|l| l.contains(shown)),
+            "{shown} in {slip:#?}"
+        );
+    }
+    assert!(
+        slip.iter()
+            .any(|l| l.contains("110021") && l.ends_with("-3")),
+        "{slip:#?}"
+    );
+    assert!(
+        slip.iter()
+            .any(|l| l.starts_with("审批店长") && l.ends_with("店长")),
+        "the approving manager: {slip:#?}"
+    );
 }
 
 #[test]
 fn a_count_shows_its_variance_before_the_manager_approves_it() {
-    let (_dir, mut d) = at_sale_screen(1);
+    let printer = FakePrinter::start(READY);
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Driver::new(demo_data_dir(dir.path(), Some(printer.uri())));
+    d.log_in_and_open_shift(1);
     open(&mut d, 4);
     // A SKU typed adds the line; the count is keyed.
     d.type_into_entry("100024", PERSON_GAP);
@@ -215,6 +244,12 @@ fn a_count_shows_its_variance_before_the_manager_approves_it() {
     };
     assert_eq!(count.lines[0].variance(), -3);
     assert_eq!(d.till().store().stock("100024", None).unwrap(), 45);
+    let slip = printed_lines(&printer.next_job());
+    assert!(slip.iter().any(|l| l == "盘点单"), "{slip:#?}");
+    assert!(
+        slip.iter().any(|l| l.contains("账面 48 实盘 45 差异 -3")),
+        "{slip:#?}"
+    );
 }
 
 #[test]
