@@ -163,6 +163,25 @@ key F11
 shot review
 key Escape
 
+# Stock work (Ctrl+K): a goods receipt (F1) of a new lot scanned from its UDI, 8 boxes
+# against 10 on the delivery note, previewed (F12) before it is recorded.
+key ctrl+k
+key F1
+key Tab; typed DN-7781; key Tab; typed SN-DC01; key Tab
+scan 01069236520130891728063010L-NEW01
+typed '*8'; key Return
+typed '=10'; key Return
+key F12
+shot stock-receipt-preview
+key Escape; key Escape
+# A transfer dispatch (F2): the strips scanned without a lot; the held lot that expires
+# first is proposed.
+key F2
+key Tab; typed TR-9; key Tab; typed S002; key Tab
+scan 6923652013423
+shot stock-dispatch-fefo
+key Escape; key Escape; key Escape
+
 # The manager: log out (Ctrl+L), pick the manager with an arrow, open settings (Ctrl+S)
 # and the operators screen (F2).
 key ctrl+l

@@ -184,8 +184,13 @@ pub fn effects_of(
             }
         }
         DocumentBody::Stocktake(count) => {
-            for l in count.lines.iter().filter(|l| l.variance() != 0) {
-                fx.stock(&l.sku, &l.lot, l.variance());
+            for l in &count.lines {
+                if l.variance() != 0 {
+                    fx.stock(&l.sku, &l.lot, l.variance());
+                }
+                for serial in &l.missing_serials {
+                    fx.serial(&l.sku, &l.lot, serial, SerialState::WrittenOff);
+                }
             }
         }
     }

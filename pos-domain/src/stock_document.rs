@@ -117,6 +117,13 @@ pub struct CountLine {
     /// What the till's stock said when the count was taken (may be negative: sales
     /// rung up before their goods were received).
     pub expected: i64,
+    /// A serial-tracked SKU: the serials found, one per unit counted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serials: Vec<String>,
+    /// A serial-tracked SKU: the serials the till held and the count did not find. They
+    /// leave the store's stock as a write-off does (盘亏), so they cannot be sold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_serials: Vec<String>,
 }
 
 impl CountLine {
@@ -186,6 +193,8 @@ mod tests {
             lot: None,
             counted,
             expected,
+            serials: vec![],
+            missing_serials: vec![],
         };
         assert_eq!(count(7, 10).variance(), -3);
         assert_eq!(count(3, -2).variance(), 5);

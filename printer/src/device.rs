@@ -7,8 +7,9 @@ use escpos::utils::RealTimeStatusRequest;
 use crate::commands::{DrawerPin, kick_drawer_bytes, status_query};
 use crate::error::{Operation, PrintError};
 use crate::receipt::{PaperWidth, Receipt};
-use crate::render::{render_escpos, render_report_escpos};
+use crate::render::{render_escpos, render_report_escpos, render_slip_escpos};
 use crate::report::Report;
+use crate::slip::StockSlip;
 use crate::status::{DrawerSense, PrinterStatus, StatusReplies, is_status_reply, parse_status};
 use crate::transport::{Link, LinkError, connect_tcp, open_file, open_serial};
 use crate::uri::PrinterUri;
@@ -120,6 +121,11 @@ impl Printer {
     /// Renders and prints a report (X or Z), cut at the end.
     pub fn print_report(&mut self, report: &Report, width: PaperWidth) -> Result<(), PrintError> {
         self.print(&render_report_escpos(report, width))
+    }
+
+    /// Renders and prints a stock document's slip, cut at the end.
+    pub fn print_slip(&mut self, slip: &StockSlip, width: PaperWidth) -> Result<(), PrintError> {
+        self.print(&render_slip_escpos(slip, width))
     }
 
     /// Pulses the cash drawer through the printer (`ESC p`).

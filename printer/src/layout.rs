@@ -124,8 +124,15 @@ impl Layout {
     }
 
     /// Wrapped text with every line indented.
-    fn indented(&mut self, text: &str) {
+    pub(crate) fn indented(&mut self, text: &str) {
         for line in wrap_indented(&sanitize(text), self.cols, INDENT) {
+            self.push(line, PLAIN);
+        }
+    }
+
+    /// Indented text on the left, `right` right-aligned on the first line.
+    pub(crate) fn indented_row(&mut self, left: &str, right: &str) {
+        for line in row(left, right, self.cols, INDENT) {
             self.push(line, PLAIN);
         }
     }

@@ -14,6 +14,9 @@
 //!   sections of label/value rows ([`ReportSection`], [`ReportRow`]).
 //! - `layout`: the receipt as lines that fit the paper; both renderers draw it.
 //! - `report_layout`: the report as lines, with the same helpers.
+//! - `slip`: the [`StockSlip`] model of a stock document (收货单, 调拨出库单, 调拨入库单,
+//!   盘点单, 报损单): heading fields, lines of goods with their details, signatures.
+//! - `slip_layout`: the slip as lines, with the same helpers.
 //! - `render`: [`render_escpos`] / [`render_report_escpos`] (bytes) and
 //!   [`render_text`] / [`render_report_text`] (screen preview).
 //! - `commands`: ESC/POS byte sequences. Plain ones are the `escpos` crate's
@@ -58,6 +61,8 @@ mod render;
 mod report;
 mod report_layout;
 mod sample;
+mod slip;
+mod slip_layout;
 mod status;
 #[cfg(all(unix, feature = "testing"))]
 pub mod testing;
@@ -72,9 +77,13 @@ pub use device::{Printer, Timeouts};
 pub use error::{Operation, PrintError};
 pub use layout::format_money;
 pub use receipt::{PaperWidth, Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat};
-pub use render::{render_escpos, render_report_escpos, render_report_text, render_text};
+pub use render::{
+    render_escpos, render_report_escpos, render_report_text, render_slip_escpos, render_slip_text,
+    render_text,
+};
 pub use report::{Report, ReportLabels, ReportRow, ReportSection, ReportValue};
 pub use sample::{SAMPLE_SALE_ID, sample_receipt, sample_z_report};
+pub use slip::{SlipLine, StockSlip};
 pub use status::{DrawerSense, NotAStatusReply, PrinterStatus, StatusReplies, parse_status};
 pub use uri::{DEFAULT_BAUD, DEFAULT_TCP_PORT, PrinterUri};
 pub use width::{display_width, wrap};

@@ -8,6 +8,8 @@ use crate::layout::{Block, Style, layout};
 use crate::receipt::{PaperWidth, Receipt};
 use crate::report::Report;
 use crate::report_layout::layout_report;
+use crate::slip::StockSlip;
+use crate::slip_layout::layout_slip;
 use crate::width::center;
 
 /// Lines fed after the last text so the cut does not clip it.
@@ -22,6 +24,11 @@ pub fn render_escpos(receipt: &Receipt, width: PaperWidth) -> Vec<u8> {
 /// The report as ESC/POS bytes: as for a receipt, without a QR code.
 pub fn render_report_escpos(report: &Report, width: PaperWidth) -> Vec<u8> {
     escpos_blocks(layout_report(report, width), width)
+}
+
+/// A stock document's slip as ESC/POS bytes: as for a report.
+pub fn render_slip_escpos(slip: &StockSlip, width: PaperWidth) -> Vec<u8> {
+    escpos_blocks(layout_slip(slip, width), width)
 }
 
 fn escpos_blocks(blocks: Vec<Block>, width: PaperWidth) -> Vec<u8> {
@@ -85,6 +92,11 @@ pub fn render_text(receipt: &Receipt, width: PaperWidth) -> String {
 /// The report as the screen preview shows it, line for line as on paper.
 pub fn render_report_text(report: &Report, width: PaperWidth) -> String {
     text_blocks(layout_report(report, width), width)
+}
+
+/// A stock document's slip as the screen preview shows it, line for line as on paper.
+pub fn render_slip_text(slip: &StockSlip, width: PaperWidth) -> String {
+    text_blocks(layout_slip(slip, width), width)
 }
 
 fn text_blocks(blocks: Vec<Block>, width: PaperWidth) -> String {

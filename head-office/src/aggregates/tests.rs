@@ -283,6 +283,8 @@ fn stock_documents_add_nothing_to_the_sales_figures() {
             lot: Some("L1".into()),
             counted: 3,
             expected: 5,
+            serials: vec![],
+            missing_serials: vec![],
         }],
     };
     let mut t = Tally::default();

@@ -92,6 +92,8 @@ pub fn stocktake(store: &str, sequence: u64, lines: &[(&str, Option<&str>, u32, 
             lot: lot.map(Into::into),
             counted,
             expected,
+            serials: vec![],
+            missing_serials: vec![],
         })
         .collect();
     document(

@@ -9,7 +9,7 @@ use pos_core::document::{Document, DocumentBody, TenderKind};
 use super::printing::{Outcome, Printout, Unprinted};
 use super::screen::{Go, sale};
 use super::status_bar::PrinterState;
-use super::{App, Banner, Level, Message, error_text, receipt, ui};
+use super::{App, Banner, Level, Message, error_text, receipt, stock_slip, ui};
 
 impl App {
     pub(super) fn completed(&mut self, doc: Document) -> Task<Message> {
@@ -58,6 +58,25 @@ impl App {
             });
         }
         Task::batch([printed, shown])
+    }
+
+    /// A stock document was committed: its slip prints, and the banner says so.
+    pub(super) fn stock_done(&mut self, doc: Document) -> Task<Message> {
+        self.nudge_sync();
+        let slip = self.till.as_ref().and_then(|till| {
+            let header =
+                receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
+            stock_slip::for_document(&doc, till, &header)
+        });
+        let printed = self.print(slip.map(Printout::Slip), false, Some(doc.sequence));
+        self.refresh_status();
+        if self.banner.as_ref().is_none_or(|b| b.level == Level::Info) {
+            self.banner = Some(Banner {
+                level: Level::Info,
+                text: self.i18n.f("stock.committed", &[("no", &doc.sequence)]),
+            });
+        }
+        printed
     }
 
     /// Sends a receipt or report (and a drawer kick) to the printer thread; `sequence`
@@ -179,7 +198,9 @@ impl App {
             let mut header =
                 receipt::Header::new(till, &self.config.store_name, self.clock.now(), self.i18n);
             header.reprint = true;
-            receipt::for_document(doc, till, &header).map(Printout::Receipt)
+            receipt::for_document(doc, till, &header)
+                .map(Printout::Receipt)
+                .or_else(|| stock_slip::for_document(doc, till, &header).map(Printout::Slip))
         });
         if self.printer.is_none() {
             self.unprinted.extend(paper.map(|paper| Unprinted {

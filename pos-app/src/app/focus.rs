@@ -34,6 +34,13 @@ impl App {
         }
     }
 
+    /// Whether the active box is one the screen shows now.
+    pub(super) fn focus_on_screen(&self) -> bool {
+        self.fields()
+            .iter()
+            .any(|f| Some(&f.id) == self.focus.as_ref())
+    }
+
     /// Makes the screen's preferred box the active one, at once, and returns the task
     /// that shows the cursor there. Typing does not wait for that task: keys go to
     /// [`App::active_field`] whether or not it has run.

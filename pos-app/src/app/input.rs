@@ -129,6 +129,8 @@ impl App {
         }
         match self.screen {
             Screen::Payment(_) | Screen::Operators(_) => Task::batch([acted, self.refocus()]),
+            // Stock work's boxes come and go with the document: the cursor follows.
+            Screen::Stock(_) if !self.focus_on_screen() => Task::batch([acted, self.refocus()]),
             Screen::Sale(_) => self.after_sale_action(acted, was_editing),
             _ => acted,
         }

@@ -17,7 +17,8 @@
 //!   printer's outcomes, as they happen.
 //! - `store_closes`: the store review's question to head office.
 //! - [`receipt`]: documents to printed receipts, in one place; the X and Z reports, on
-//!   screen and on paper, are `screen::reports`.
+//!   screen and on paper, are `screen::reports`; [`stock_slip`]: stock documents to
+//!   printed slips.
 //! - [`status_bar`], [`ui`], [`i18n`], [`error_text`], [`clock`].
 //!
 //! The app reads the time only through its [`Clock`] and key times from the key
@@ -40,6 +41,7 @@ pub mod scanning;
 pub mod screen;
 pub mod status_bar;
 mod stock_error_text;
+pub mod stock_slip;
 mod subscriptions;
 pub use subscriptions::SyncFeed;
 mod store_closes;
@@ -119,6 +121,8 @@ pub enum Message {
     Alerts(alerts::Message),
     /// Operators screen (manager).
     Operators(operators::Message),
+    /// Stock work screen.
+    Stock(screen::stock::Message),
     /// The manager PIN prompt.
     Approval(approval::Message),
     /// A key pressed anywhere in the window.
@@ -337,12 +341,13 @@ impl App {
     /// form changes.
     fn on_screen_message(&mut self, message: Message) -> Task<Message> {
         let refocus = matches!(&message, Message::Operators(m) if m.moves_focus());
+        let stock_message = matches!(message, Message::Stock(_));
         let sale_message = matches!(message, Message::Sale(_));
         let was_editing = self.editing_price();
         let acted = self.dispatch(|screen, ctx| screen.update(message, ctx));
         if sale_message {
             self.after_sale_action(acted, was_editing)
-        } else if refocus {
+        } else if refocus || stock_message && !self.focus_on_screen() {
             Task::batch([acted, self.refocus()])
         } else {
             acted
@@ -396,6 +401,7 @@ impl App {
             Event::Go(go) => self.go(go),
             Event::NeedApproval(action) => self.ask_manager(action),
             Event::Completed(doc) => self.completed(*doc),
+            Event::StockDone(doc) => self.stock_done(*doc),
             Event::PrintReport(report) => self.print(Some(Printout::Report(*report)), false, None),
             Event::Reprint(doc) => self.reprint_document(&doc),
             Event::KickDrawer => self.kick_drawer(),

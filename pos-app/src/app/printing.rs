@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use pos_core::data_dir::PrinterConfig;
 use printer::{
-    DrawerPin, PaperWidth, PrintError, Printer, PrinterStatus, Receipt, Report, Timeouts,
+    DrawerPin, PaperWidth, PrintError, Printer, PrinterStatus, Receipt, Report, StockSlip, Timeouts,
 };
 
 /// How long the printer may take; short, since the cashier is waiting for the banner.
@@ -35,6 +35,8 @@ pub enum Printout {
     Receipt(Receipt),
     /// An X or Z report.
     Report(Report),
+    /// A stock document's slip.
+    Slip(StockSlip),
 }
 
 impl Printout {
@@ -48,6 +50,10 @@ impl Printout {
             Printout::Report(report) => Printout::Report(Report {
                 reprint: true,
                 ..report
+            }),
+            Printout::Slip(slip) => Printout::Slip(StockSlip {
+                reprint: true,
+                ..slip
             }),
         }
     }
@@ -239,6 +245,7 @@ fn run(uri: &str, width: PaperWidth, job: &Job) -> Result<(), PrintError> {
     match &job.paper {
         Some(Printout::Receipt(receipt)) => printer.print_receipt(receipt, width),
         Some(Printout::Report(report)) => printer.print_report(report, width),
+        Some(Printout::Slip(slip)) => printer.print_slip(slip, width),
         None => Ok(()),
     }
 }

@@ -13,7 +13,7 @@ use pos_core::stock_document::{
     GoodsReceipt, ReceiptLine, StockLine, TransferDispatch, TransferReceipt, WriteOff,
     WriteOffReason,
 };
-use pos_core::till::Till;
+use pos_core::till::{Counted, Till};
 
 use super::stock_file::{FileLine, read};
 
@@ -57,7 +57,9 @@ pub enum StockCommand {
         #[arg(long)]
         expired: bool,
     },
-    /// Post a count (盘点) from a file: columns code, counted, and optionally lot.
+    /// Post a count (盘点) from a file: columns code, counted, and optionally lot and
+    /// serials (a serial-tracked product's units found; those held and not found are
+    /// written off).
     Count {
         file: PathBuf,
         /// A full count: what the file does not list is counted as zero.
@@ -189,13 +191,18 @@ pub fn run(data: &DataDir, a: StockArgs) -> anyhow::Result<()> {
             till.write_off(reason.into(), &note, lines, None, now)?
         }
         StockCommand::Count { file, full } => {
-            let counted = read(&file, &["code", "counted", "lot"], &till)?
+            let counted = read(&file, &["code", "counted", "lot", "serials"], &till)?
                 .into_iter()
                 .map(|l| {
                     let counted = l
                         .quantity
                         .with_context(|| format!("line {}: `counted` is empty", l.line))?;
-                    Ok((l.sku, l.lot, counted))
+                    Ok(Counted {
+                        sku: l.sku,
+                        lot: l.lot,
+                        counted,
+                        serials: l.serials,
+                    })
                 })
                 .collect::<anyhow::Result<_>>()?;
             till.count_stock(full, counted, None, now)?
@@ -284,24 +291,13 @@ fn goods(l: FileLine) -> anyhow::Result<StockLine> {
     })
 }
 
-/// Every expired lot the store holds, whole.
+/// Every expired lot the store holds, whole: a serial-tracked lot by its serials.
 fn expired_lines(till: &Till) -> anyhow::Result<Vec<StockLine>> {
     let held = till.expired_holdings(Utc::now())?;
     if held.is_empty() {
         bail!("the store holds no expired lot");
     }
-    held.into_iter()
-        .map(|h| {
-            Ok(StockLine {
-                quantity: u32::try_from(h.quantity)
-                    .with_context(|| format!("{} lot {}: {} units", h.sku, h.lot, h.quantity))?,
-                sku: h.sku,
-                lot: Some(h.lot),
-                expiry_date: Some(h.expiry_date),
-                serials: Vec::new(),
-            })
-        })
-        .collect()
+    Ok(held.iter().map(|h| h.line()).collect())
 }
 
 /// What the document changed, line by line.

@@ -263,3 +263,66 @@ fn a_transfer_is_dispatched_by_one_store_and_received_once_by_the_other() {
     assert!(why.contains("TR-9 was already received"), "{why}");
     assert_eq!(last_sequence(&b), before, "received once");
 }
+
+#[test]
+fn every_expired_lot_is_written_off_serials_included() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("till");
+    ok(pos(
+        &data,
+        &[
+            "init",
+            "--store",
+            "S001",
+            "--terminal",
+            "T01",
+            "--manager-pin",
+            "123456",
+        ],
+    ));
+    // A lot of serial-tracked monitors that expired in January, two of them held.
+    let catalog = dir.path().join("catalog.csv");
+    std::fs::write(
+        &catalog,
+        "product,200001,测试血压计 A1,,血压监测,台,199.00,0.13,II,苏械注准20240000001,serial,1\n\
+         lot,200001,B2501,2026-01-31\n\
+         stock,200001,B2501,2\n\
+         serial,200001,SNE-1,B2501\n\
+         serial,200001,SNE-2,B2501\n",
+    )
+    .unwrap();
+    ok(pos(&data, &["import", catalog.to_str().unwrap()]));
+    let expired = ok(pos(&data, &["stock", "expired"]));
+    assert!(
+        expired.contains("200001\tB2501\t2026-01-31\t2"),
+        "{expired}"
+    );
+
+    let written_off = ok(pos(
+        &data,
+        &[
+            "stock",
+            "write-off",
+            "--reason",
+            "expired",
+            "--expired",
+            "--pin",
+            "123456",
+            "--json",
+        ],
+    ));
+    let doc: serde_json::Value = serde_json::from_str(written_off.trim()).unwrap();
+    let line = &doc["body"]["lines"][0];
+    assert_eq!(line["sku"], "200001", "{doc}");
+    assert_eq!(line["quantity"], 2, "{doc}");
+    assert_eq!(
+        line["serials"],
+        serde_json::json!(["SNE-1", "SNE-2"]),
+        "{doc}"
+    );
+    assert_eq!(
+        ok(pos(&data, &["stock", "expired"])),
+        "",
+        "nothing expired left"
+    );
+}

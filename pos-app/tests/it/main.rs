@@ -13,6 +13,7 @@ mod ui_no_receipt;
 mod ui_operators;
 mod ui_printer;
 mod ui_review;
+mod ui_stock;
 mod ui_support;
 mod ui_sync;
 mod ui_typing;

@@ -209,4 +209,17 @@ impl Store {
         let rows = stmt.query_map(params![sku, limit as i64], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    /// Serials of a SKU and lot (`None`: units listed without a lot) that head office
+    /// lists as available and this till has not sold: the units the store holds.
+    pub fn held_serials(&self, sku: &str, lot_no: Option<&str>) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT u.serial FROM serial_unit u WHERE u.sku = ?1 AND COALESCE(u.lot_no, '') = ?2
+               AND u.available = 1 AND NOT EXISTS
+               (SELECT 1 FROM serial_sale s WHERE s.sku = u.sku AND s.serial = u.serial AND s.return_sequence IS NULL)
+             ORDER BY u.serial",
+        )?;
+        let rows = stmt.query_map(params![sku, lot_no.unwrap_or("")], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }

@@ -36,8 +36,8 @@ pub use entered_code::{EnteredCode, EnteredItem};
 pub use error::TillError;
 pub use lots::LotChoice;
 pub use sale::{ItemInput, ScanOutcome};
-pub use stock_documents::{ExpiredHolding, StockDocumentError};
-pub use transfers::OpenTransferOrders;
+pub use stock_documents::{Counted, ExpiredHolding, StockDocumentError};
+pub use transfers::{HeldLot, OpenTransferOrders};
 
 use std::path::Path;
 

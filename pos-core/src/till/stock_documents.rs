@@ -25,6 +25,50 @@ pub struct ExpiredHolding {
     pub lot: String,
     pub expiry_date: NaiveDate,
     pub quantity: i64,
+    /// The serials of the lot the store holds, for a serial-tracked product (empty for
+    /// any other).
+    pub serials: Vec<String>,
+}
+
+impl ExpiredHolding {
+    /// The write-off line of the whole lot: its serials when it has some (one per
+    /// unit), else every unit held.
+    pub fn line(&self) -> StockLine {
+        let quantity = if self.serials.is_empty() {
+            u32::try_from(self.quantity.max(0)).unwrap_or(u32::MAX)
+        } else {
+            u32::try_from(self.serials.len()).unwrap_or(u32::MAX)
+        };
+        StockLine {
+            sku: self.sku.clone(),
+            lot: Some(self.lot.clone()),
+            expiry_date: Some(self.expiry_date),
+            serials: self.serials.clone(),
+            quantity,
+        }
+    }
+}
+
+/// One SKU and lot counted: the units found, and for a serial-tracked product their
+/// serials.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Counted {
+    pub sku: String,
+    pub lot: Option<String>,
+    pub counted: u32,
+    pub serials: Vec<String>,
+}
+
+impl Counted {
+    /// `counted` units of a SKU and lot without serials.
+    pub fn units(sku: impl Into<String>, lot: Option<String>, counted: u32) -> Counted {
+        Counted {
+            sku: sku.into(),
+            lot,
+            counted,
+            serials: Vec::new(),
+        }
+    }
 }
 
 impl Till {
@@ -124,11 +168,13 @@ impl Till {
     /// 盘点: `counted` units of each (SKU, lot), with a manager. Each line records what the
     /// till held at this moment, so the variance is posted and sales rung up after the
     /// count apply on top. A full count (`full`) also sets to zero every SKU and lot the
-    /// till holds that was not counted.
+    /// till holds that was not counted. A serial-tracked SKU's line lists the serials
+    /// found (one per unit, each held here); the serials of that SKU and lot the till
+    /// holds and the count did not find leave the stock, as a write-off does.
     pub fn count_stock(
         &mut self,
         full: bool,
-        counted: Vec<(String, Option<String>, u32)>,
+        counted: Vec<Counted>,
         approval: Option<&Approval>,
         now: DateTime<Utc>,
     ) -> Result<Document, TillError> {
@@ -138,7 +184,13 @@ impl Till {
         }
         let mut lines = Vec::with_capacity(counted.len());
         let mut seen = BTreeSet::new();
-        for (sku, lot, quantity) in counted {
+        for Counted {
+            sku,
+            lot,
+            counted: quantity,
+            serials,
+        } in counted
+        {
             let product = self.stock_product(&sku)?;
             let lot = lot.filter(|l| !l.trim().is_empty());
             match (&product.tracking, &lot) {
@@ -164,22 +216,28 @@ impl Till {
                 }
                 .into());
             }
+            let missing_serials = self.counted_serials(&product, &lot, quantity, &serials)?;
             let expected = self.store.stock(&sku, lot.as_deref())?;
             lines.push(CountLine {
                 sku,
                 lot,
                 counted: quantity,
                 expected,
+                serials,
+                missing_serials,
             });
         }
         if full {
             for (sku, lot, held) in self.store.stock_levels()? {
                 if held != 0 && !seen.contains(&(sku.clone(), lot.clone())) {
+                    let missing_serials = self.store.held_serials(&sku, lot.as_deref())?;
                     lines.push(CountLine {
                         sku,
                         lot,
                         counted: 0,
                         expected: held,
+                        serials: Vec::new(),
+                        missing_serials,
                     });
                 }
             }
@@ -193,21 +251,66 @@ impl Till {
         })
     }
 
+    /// The serials a count of `product` found, checked: one per unit and each held here
+    /// for a serial-tracked product, none for any other. Returns the serials of that SKU
+    /// and lot the till holds that were not found.
+    fn counted_serials(
+        &self,
+        product: &Product,
+        lot: &Option<String>,
+        quantity: u32,
+        found: &[String],
+    ) -> Result<Vec<String>, TillError> {
+        let sku = &product.sku;
+        if product.tracking != Tracking::Serial {
+            if !found.is_empty() {
+                return Err(StockDocumentError::NotTracked { sku: sku.clone() }.into());
+            }
+            return Ok(Vec::new());
+        }
+        if found.len() != quantity as usize {
+            return Err(StockDocumentError::SerialsRequired {
+                sku: sku.clone(),
+                quantity,
+                given: found.len(),
+            }
+            .into());
+        }
+        let held = self.store.held_serials(sku, lot.as_deref())?;
+        // A serial listed twice is the domain's to refuse, naming the line.
+        let listed: BTreeSet<&str> = found.iter().map(String::as_str).collect();
+        for serial in found {
+            if !held.contains(serial) {
+                return Err(StockDocumentError::SerialNotHeld {
+                    sku: sku.clone(),
+                    serial: serial.clone(),
+                }
+                .into());
+            }
+        }
+        Ok(held
+            .into_iter()
+            .filter(|s| !listed.contains(s.as_str()))
+            .collect())
+    }
+
     /// Lots the store holds whose expiry has passed by `now`'s business date: what a
     /// write-off of expired goods proposes, oldest first.
     pub fn expired_holdings(&self, now: DateTime<Utc>) -> Result<Vec<ExpiredHolding>, TillError> {
         let yesterday = self.business_date(now).pred_opt().unwrap_or(NaiveDate::MIN);
-        Ok(self
-            .store
+        self.store
             .lots_expiring(yesterday)?
             .into_iter()
-            .map(|(lot, quantity)| ExpiredHolding {
-                sku: lot.sku,
-                lot: lot.lot_no,
-                expiry_date: lot.expiry_date,
-                quantity,
+            .map(|(lot, quantity)| {
+                Ok(ExpiredHolding {
+                    serials: self.store.held_serials(&lot.sku, Some(&lot.lot_no))?,
+                    sku: lot.sku,
+                    lot: lot.lot_no,
+                    expiry_date: lot.expiry_date,
+                    quantity,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// A line of goods arriving (received from a supplier or on a transfer): its product

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Till, TillError};
 use crate::catalog::{ExpiryCheck, check_expiry};
@@ -24,6 +24,15 @@ pub struct OpenTransferOrders {
 }
 
 use super::stock_error::StockDocumentError;
+
+/// A lot the store holds that may still leave on a transfer: what a dispatch proposes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldLot {
+    pub lot_no: String,
+    pub expiry_date: NaiveDate,
+    /// Units the till holds of it (head office's figure plus this till's documents).
+    pub held: i64,
+}
 
 /// How far back the till looks for a transfer it already received: its recent documents.
 const RECEIPTS_LOOKED_AT: usize = 10_000;
@@ -91,6 +100,29 @@ impl Till {
         self.commit(now, approvals, |_, _, _| {
             Ok(DocumentBody::TransferDispatch(transfer))
         })
+    }
+
+    /// The lots of `sku` the store holds that have not expired by `now`'s business date,
+    /// earliest expiry first (first expiry, first out): the first is what a dispatch
+    /// proposes when a SKU is scanned without its lot.
+    pub fn lots_held_fefo(&self, sku: &str, now: DateTime<Utc>) -> Result<Vec<HeldLot>, TillError> {
+        let today = self.business_date(now);
+        let mut held = Vec::new();
+        for lot in self.store.lots(sku)? {
+            if check_expiry(lot.expiry_date, today, 0) == ExpiryCheck::Expired {
+                continue;
+            }
+            let units = self.store.stock(sku, Some(&lot.lot_no))?;
+            if units > 0 {
+                held.push(HeldLot {
+                    lot_no: lot.lot_no,
+                    expiry_date: lot.expiry_date,
+                    held: units,
+                });
+            }
+        }
+        held.sort_by(|a, b| (a.expiry_date, &a.lot_no).cmp(&(b.expiry_date, &b.lot_no)));
+        Ok(held)
     }
 
     /// 调拨入库: the goods of transfer `transfer_id` from `from_store` that arrived, each

@@ -10,5 +10,6 @@ mod till_no_receipt;
 mod till_operators;
 mod till_sale;
 mod till_stock_documents;
+mod till_stock_serials;
 mod till_store;
 mod till_transfer_orders;

@@ -11,7 +11,8 @@ use pos_core::operator::Role;
 use pos_core::stock_document::{ReceiptLine, StockLine, WriteOffReason};
 use pos_core::store::TillIdentity;
 use pos_core::till::{
-    ExpiredHolding, ItemInput, NewOperator, StockDocumentError, Till, TillConfig, TillError,
+    Counted, ExpiredHolding, ItemInput, NewOperator, StockDocumentError, Till, TillConfig,
+    TillError,
 };
 
 fn day(s: &str) -> NaiveDate {
@@ -242,6 +243,7 @@ fn a_write_off_takes_held_units_out_with_a_manager() {
             lot: "L-EXP".into(),
             expiry_date: day("2026-11-01"),
             quantity: 5,
+            serials: vec![],
         }],
         "the till proposes its expired lot"
     );
@@ -339,7 +341,7 @@ fn a_count_during_sales_posts_what_was_missing_at_the_count_and_later_sales_appl
         .till
         .count_stock(
             false,
-            vec![("MK01".into(), None, 95)],
+            vec![Counted::units("MK01", None, 95)],
             Some(&approval),
             now(),
         )
@@ -364,7 +366,7 @@ fn a_count_during_sales_posts_what_was_missing_at_the_count_and_later_sales_appl
         .till
         .count_stock(
             false,
-            vec![("ST01".into(), Some("L-XX".into()), 1)],
+            vec![Counted::units("ST01", Some("L-XX".into()), 1)],
             Some(&approval),
             now(),
         )
@@ -384,7 +386,7 @@ fn a_full_count_sets_what_was_not_counted_to_zero() {
     t.till.login("manager", MANAGER_PIN, now()).unwrap();
     let doc = t
         .till
-        .count_stock(true, vec![("MK01".into(), None, 100)], None, now())
+        .count_stock(true, vec![Counted::units("MK01", None, 100)], None, now())
         .expect("a manager approves their own count");
     let DocumentBody::Stocktake(count) = &doc.body else {
         panic!("a stocktake")

@@ -11,7 +11,7 @@ use crate::catalog::{ExpiryCheck, check_expiry};
 use crate::document::Document;
 use crate::operator::ManagerAction;
 use crate::stock_document::{
-    GoodsReceipt, NEAR_EXPIRY_DAYS, ReceiptLine, StockLine, Stocktake, TransferDispatch,
+    CountLine, GoodsReceipt, NEAR_EXPIRY_DAYS, ReceiptLine, StockLine, Stocktake, TransferDispatch,
     TransferReceipt, WriteOff, WriteOffReason,
 };
 
@@ -164,6 +164,7 @@ pub(super) fn check_write_off(doc: &Document, write_off: &WriteOff) -> Checked {
 pub(super) fn check_stocktake(doc: &Document, count: &Stocktake) -> Checked {
     lines_count("stocktake", count.lines.len())?;
     let mut seen = BTreeSet::new();
+    let mut serials = BTreeSet::new();
     for (i, line) in count.lines.iter().enumerate() {
         let what = |field: &str| format!("stocktake line {} {field}", i + 1);
         not_empty(&what("sku"), &line.sku)?;
@@ -183,8 +184,40 @@ pub(super) fn check_stocktake(doc: &Document, count: &Stocktake) -> Checked {
                 ),
             ));
         }
+        counted_serials(&what, line, &mut serials)?;
     }
     approved(doc, ManagerAction::Stocktake, "a stocktake")
+}
+
+/// A counted line of a serial-tracked SKU lists a serial per unit found, and the
+/// serials held but not found; no serial is on the document twice.
+fn counted_serials<'a>(
+    what: &dyn Fn(&str) -> String,
+    line: &'a CountLine,
+    serials: &mut BTreeSet<(&'a str, &'a str)>,
+) -> Checked {
+    let tracked = !line.serials.is_empty() || !line.missing_serials.is_empty();
+    if tracked && line.serials.len() != line.counted as usize {
+        return Err(invalid(
+            &what("serials"),
+            format!(
+                "{} serials for {} units counted: one per unit",
+                line.serials.len(),
+                line.counted
+            ),
+        ));
+    }
+    for serial in line.serials.iter().chain(&line.missing_serials) {
+        not_empty(&what("serial"), serial)?;
+        id(&what("serial"), serial)?;
+        if !serials.insert((line.sku.as_str(), serial.as_str())) {
+            return Err(invalid(
+                &what("serials"),
+                format!("{} serial {serial} is there twice", line.sku),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn lines_count(what: &str, n: usize) -> Checked {

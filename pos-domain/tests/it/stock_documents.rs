@@ -213,7 +213,52 @@ fn count(sku: &str, lot: Option<&str>, counted: u32, expected: i64) -> CountLine
         lot: lot.map(Into::into),
         counted,
         expected,
+        serials: vec![],
+        missing_serials: vec![],
     }
+}
+
+#[test]
+fn a_count_of_serials_writes_off_those_not_found_and_lists_one_per_unit() {
+    let mut monitors = count("BP", None, 1, 3);
+    monitors.serials = vec!["SN1".into()];
+    monitors.missing_serials = vec!["SN2".into(), "SN3".into()];
+    let doc = approved(stocktake(vec![monitors.clone()]), APPROVE_STOCKTAKE);
+    validate_document(&doc).unwrap();
+    let fx = effects_of(&doc, None).unwrap();
+    assert_eq!(fx.stock.len(), 1);
+    assert_eq!(fx.stock[0].quantity, -2);
+    let gone: Vec<(&str, SerialState)> = fx
+        .serials
+        .iter()
+        .map(|m| (m.serial.as_str(), m.state))
+        .collect();
+    assert_eq!(
+        gone,
+        [
+            ("SN2", SerialState::WrittenOff),
+            ("SN3", SerialState::WrittenOff)
+        ],
+        "the serials not found leave the stock; the one found stays"
+    );
+
+    let mut short = monitors.clone();
+    short.counted = 2;
+    let doc = approved(stocktake(vec![short]), APPROVE_STOCKTAKE);
+    assert!(
+        refused(&doc).contains("stocktake line 1 serials"),
+        "{}",
+        refused(&doc)
+    );
+    let mut twice = monitors;
+    twice.missing_serials = vec!["SN1".into()];
+    twice.expected = 2;
+    let doc = approved(stocktake(vec![twice]), APPROVE_STOCKTAKE);
+    assert!(
+        refused(&doc).contains("serial SN1 is there twice"),
+        "{}",
+        refused(&doc)
+    );
 }
 
 #[test]

@@ -15,6 +15,7 @@ use head_office::transfer_orders::{self, NewOrder, OrderStatus};
 use pos_core::catalog::Tracking;
 use pos_core::data_dir::ServerConfig;
 use pos_core::stock_document::{ReceiptLine, StockLine, WriteOffReason};
+use pos_core::till::Counted;
 use sync_agent::Agent;
 use tests::head_office::TestHeadOffice;
 use tests::ledger::{Effects, apply};
@@ -189,8 +190,13 @@ async fn receipts_transfers_counts_and_write_offs_under_faults_add_up_everywhere
         .expect("a product without lots");
     let counted = u32::try_from(held - 1).expect("the store holds some");
     till.login("manager", PIN, at(1, 2)).unwrap();
-    till.count_stock(false, vec![(plain.clone(), None, counted)], None, at(1, 2))
-        .unwrap();
+    till.count_stock(
+        false,
+        vec![Counted::units(plain.clone(), None, counted)],
+        None,
+        at(1, 2),
+    )
+    .unwrap();
     drop(till);
     b.sell(20, 4, at(1, 3));
 

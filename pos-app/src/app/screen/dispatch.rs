@@ -8,7 +8,7 @@ use pos_core::till::Till;
 
 use super::{
     Ctx, Event, Go, alerts, close, drawer, held, login, member, operators, payment, report,
-    returns, review, sale, settings, setup, shift_open,
+    returns, review, sale, settings, setup, shift_open, stock,
 };
 use crate::app::Message;
 use crate::app::fields::{self, Field, FieldId};
@@ -36,6 +36,7 @@ pub enum Screen {
     Review(review::State),
     Alerts(alerts::State),
     Operators(operators::State),
+    Stock(Box<stock::State>),
 }
 
 impl Screen {
@@ -75,6 +76,10 @@ impl Screen {
                 let (state, event) = alerts::State::new(ctx);
                 (Screen::Alerts(state), event)
             }
+            Go::Stock(start) => {
+                let (state, event) = stock::State::new(start.map(|s| *s), ctx);
+                (Screen::Stock(Box::new(state)), event)
+            }
             Go::Settings if manager => (
                 Screen::Settings(settings::State::new(ctx.config, None)),
                 None,
@@ -113,6 +118,7 @@ impl Screen {
             (Screen::Review(s), Message::Review(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
             (Screen::Alerts(s), Message::Alerts(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
             (Screen::Operators(s), Message::Operators(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
+            (Screen::Stock(s), Message::Stock(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
             // A message of a screen no longer on show (a click queued behind a key).
             _ => None,
         }
@@ -137,6 +143,7 @@ impl Screen {
             Screen::Review(s) => ctx.with_till(|ctx| s.key(key, ctx)),
             Screen::Alerts(s) => ctx.with_till(|ctx| s.key(key, ctx)),
             Screen::Operators(s) => ctx.with_till(|ctx| s.key(key, ctx)),
+            Screen::Stock(s) => ctx.with_till(|ctx| s.key(key, ctx)),
         }
     }
 
@@ -146,6 +153,7 @@ impl Screen {
             Screen::Sale(s) => s.scanned(code, ctx),
             Screen::Member(s) => s.scanned(code, ctx),
             Screen::Return(s) => s.scanned(code, ctx),
+            Screen::Stock(s) => s.scanned(code, ctx),
             _ => Some(Event::Warning(ctx.i18n.t("scan.not_here").to_string())),
         }
     }
@@ -158,6 +166,7 @@ impl Screen {
             Screen::Return(s) => s.approved(approval, ctx),
             Screen::Drawer(s) => s.approved(approval, ctx),
             Screen::Close(s) => s.approved(approval, ctx),
+            Screen::Stock(s) => s.approved(approval, ctx),
             _ => None,
         }
     }
@@ -183,6 +192,7 @@ impl Screen {
             Screen::Drawer(s) => fields::map_all(s.fields(), Message::Drawer),
             Screen::Close(s) => fields::map_all(s.fields(), Message::Close),
             Screen::Operators(s) => fields::map_all(s.fields(), Message::Operators),
+            Screen::Stock(s) => fields::map_all(s.fields(), Message::Stock),
             Screen::Fatal(_)
             | Screen::Held(_)
             | Screen::XReport(_)
@@ -225,6 +235,7 @@ impl Screen {
             Screen::Review(s) => s.view(i18n).map(Message::Review),
             Screen::Alerts(s) => s.view(i18n).map(Message::Alerts),
             Screen::Operators(s) => s.view(i18n).map(Message::Operators),
+            Screen::Stock(s) => s.view(i18n).map(Message::Stock),
         }
     }
 

@@ -26,6 +26,7 @@ pub mod sale;
 pub mod settings;
 pub mod setup;
 pub mod shift_open;
+pub mod stock;
 
 use chrono::{DateTime, Utc};
 use pos_core::data_dir::{AppConfig, DataDir};
@@ -78,6 +79,8 @@ pub enum Event {
     NeedApproval(ManagerAction),
     /// A sale or return is on disk: print its receipt, open the drawer for cash.
     Completed(Box<Document>),
+    /// A stock document is on disk: print its slip.
+    StockDone(Box<Document>),
     /// Print a report (X or Z) on the receipt printer.
     PrintReport(Box<Report>),
     /// Reprint an earlier sale or return.
@@ -129,6 +132,8 @@ pub enum Go {
     Settings,
     /// The operators list (manager).
     Operators,
+    /// Stock work: the menu, or a document already filled in (a transfer to dispatch).
+    Stock(Option<Box<stock::Start>>),
 }
 
 /// The till's answer as an event: nothing on success, its error otherwise.

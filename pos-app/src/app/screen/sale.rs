@@ -24,6 +24,8 @@ mod entry;
 mod picks;
 mod view;
 
+pub(crate) use entry::{quantity_command, split_quantity};
+
 pub const ENTRY_INPUT: &str = "sale-entry";
 
 #[derive(Debug, Clone)]
@@ -184,6 +186,7 @@ impl State {
             Pressed::F(12) => self.pay(ctx),
             Pressed::Ctrl('n') => self.clear(ctx),
             Pressed::Ctrl('s') => Some(Event::Go(Go::Settings)),
+            Pressed::Ctrl('k') => Some(Event::Go(Go::Stock(None))),
             Pressed::Ctrl('l') => Some(Event::LoggedOut),
             _ => None,
         }

@@ -142,7 +142,7 @@ impl State {
 }
 
 /// `*3` or `x3`: set the selected line's quantity.
-fn quantity_command(entry: &str) -> Option<u32> {
+pub(crate) fn quantity_command(entry: &str) -> Option<u32> {
     let rest = entry
         .strip_prefix('*')
         .or_else(|| entry.strip_prefix(['x', 'X']))?;
@@ -150,7 +150,7 @@ fn quantity_command(entry: &str) -> Option<u32> {
 }
 
 /// `3*code`: that many of the code; a plain code is one.
-fn split_quantity(entry: &str) -> (u32, &str) {
+pub(crate) fn split_quantity(entry: &str) -> (u32, &str) {
     match entry.split_once('*') {
         Some((n, code)) if !code.is_empty() => match n.trim().parse() {
             Ok(q) if q > 0 => (q, code.trim()),

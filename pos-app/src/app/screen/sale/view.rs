@@ -339,6 +339,7 @@ impl State {
             row![
                 b(i18n.t("lot_pick.button"), "F1", Message::ChooseLot),
                 b(i18n.t("sale.clear"), "Ctrl+N", Message::Clear),
+                b(i18n.t("sale.stock"), "Ctrl+K", Message::Go(Go::Stock(None))),
                 b(i18n.t("sale.settings"), "Ctrl+S", Message::Go(Go::Settings)),
                 b(i18n.t("common.logout"), "Ctrl+L", Message::Logout),
             ]

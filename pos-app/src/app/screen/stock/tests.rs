@@ -1,0 +1,91 @@
+//! Opening a document already filled in, as a transfer order from the feed will: the
+//! transfer's id, the other store and the ordered lines, each with its product's name.
+
+use chrono::{DateTime, Utc};
+use pos_core::data_dir::{AppConfig, DataDir};
+use pos_core::import::parse_catalog_csv;
+use pos_core::stock_document::StockLine;
+
+use super::{Kind, Start, State};
+use crate::app::i18n::{I18n, Language};
+use crate::app::screen::Ctx;
+
+#[test]
+fn a_dispatch_opens_with_its_transfer_and_lines_filled_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).unwrap();
+    let data = DataDir::new(dir.path());
+    let mut till =
+        pos_core::demo::demo_till(&data.till_path(), Default::default(), &catalog).unwrap();
+    let now: DateTime<Utc> = "2026-11-22T02:00:00Z".parse().unwrap();
+    till.login("manager", pos_core::demo::DEMO_MANAGER_PIN, now)
+        .unwrap();
+    let config = AppConfig::default();
+    let mut ctx = Ctx {
+        till: &mut till,
+        now,
+        i18n: I18n::new(Language::ZhCn),
+        config: &config,
+        data: &data,
+    };
+    let ordered = StockLine {
+        sku: "110021".into(),
+        lot: Some("L2606B08".into()),
+        expiry_date: None,
+        serials: vec![],
+        quantity: 4,
+    };
+    let (state, event) = State::new(
+        Some(Start::dispatch("TR-77", "S002", vec![ordered])),
+        &mut ctx,
+    );
+    assert!(event.is_none(), "{event:?}");
+    let editor = state.editor.expect("the dispatch is open");
+    assert_eq!(editor.kind, Kind::Dispatch);
+    assert_eq!(
+        (editor.reference.as_str(), editor.party.as_str()),
+        ("TR-77", "S002")
+    );
+    assert_eq!(editor.lines[0].name, "鱼跃血糖试纸 710 100片");
+    assert_eq!(editor.lines[0].quantity, 4);
+
+    // A line ordered by SKU alone takes the held lots first expiry first: L2410D15 has
+    // expired, L2411B12 holds 22, L2606B08 the rest.
+    let by_sku = StockLine {
+        sku: "110021".into(),
+        lot: None,
+        expiry_date: None,
+        serials: vec![],
+        quantity: 30,
+    };
+    let (state, _) = State::new(
+        Some(Start::dispatch("TR-79", "S002", vec![by_sku])),
+        &mut ctx,
+    );
+    let lots: Vec<(Option<String>, u32)> = state
+        .editor
+        .expect("open")
+        .lines
+        .into_iter()
+        .map(|l| (l.lot, l.quantity))
+        .collect();
+    assert_eq!(
+        lots,
+        [(Some("L2411B12".into()), 22), (Some("L2606B08".into()), 8)]
+    );
+
+    // A line of a SKU the till does not know is shown by its SKU; the dispatch's
+    // commit refuses it with the till's reason.
+    let unknown = StockLine {
+        sku: "999999".into(),
+        lot: None,
+        expiry_date: None,
+        serials: vec![],
+        quantity: 1,
+    };
+    let (state, _) = State::new(
+        Some(Start::dispatch("TR-78", "S002", vec![unknown])),
+        &mut ctx,
+    );
+    assert_eq!(state.editor.expect("open").lines[0].name, "999999");
+}
