@@ -34,8 +34,8 @@ pub fn money(amount: Decimal) -> String {
 
 /// A big button: the action on top, its key below, so the cashier learns the keys.
 pub fn key_button<'a, M: Clone + 'a>(
-    label: &'a str,
-    key: &'a str,
+    label: impl iced::widget::text::IntoFragment<'a>,
+    key: impl iced::widget::text::IntoFragment<'a>,
     on_press: Option<M>,
 ) -> Element<'a, M> {
     let content = column![text(label).size(TEXT), text(key).size(SMALL).color(MUTED)].spacing(2);

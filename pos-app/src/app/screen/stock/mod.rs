@@ -15,13 +15,14 @@
 
 mod commit;
 mod lines;
+mod orders;
 mod view;
 
 use chrono::NaiveDate;
 use pos_core::catalog::Tracking;
 use pos_core::document::{Approval, Document};
 use pos_core::stock_document::{StockLine, WriteOffReason};
-use pos_core::till::HeldLot;
+use pos_core::till::{HeldLot, OpenTransferOrders};
 
 use super::{Ctx, Event, Go};
 use crate::app::fields::Field;
@@ -125,6 +126,8 @@ impl Start {
 pub enum Message {
     /// Start a document of this kind (the menu).
     Open(Kind),
+    /// Open head office's transfer order listed at this place on the menu (from 0).
+    OpenOrder(usize),
     /// The code box changed.
     Entry(String),
     /// The reference box changed (delivery note, transfer id, note).
@@ -205,14 +208,17 @@ pub struct State {
     pub editor: Option<Editor>,
     /// The last document committed here, for its slip's reprint.
     pub last: Option<Box<Document>>,
+    /// Head office's transfer orders this till has still to carry out.
+    pub orders: OpenTransferOrders,
 }
 
 impl State {
     /// The menu, or the document `start` names with what it fills in.
     pub fn new(start: Option<Start>, ctx: &mut Ctx<'_>) -> (State, Option<Event>) {
         let mut state = State::default();
+        let refused = state.refresh_orders(ctx);
         let event = start.and_then(|start| state.start(start, ctx));
-        (state, event)
+        (state, event.or(refused))
     }
 
     pub fn update(&mut self, message: Message, ctx: &mut Ctx<'_>) -> Option<Event> {
@@ -220,17 +226,20 @@ impl State {
             self.editor = Some(Editor::new(kind));
             return None;
         }
+        if let Message::OpenOrder(n) = message {
+            return self.open_order(n, ctx);
+        }
         match (&mut self.editor, message) {
             (_, Message::Reprint) => self.reprint(),
             (None, Message::Back) => Some(Event::Go(Go::Sale)),
             (None, _) => None,
             (Some(_), Message::Back) => {
                 self.editor = None;
-                None
+                self.refresh_orders(ctx)
             }
             (Some(editor), message) => {
                 let outcome = editor.update(message, ctx);
-                self.after(outcome)
+                self.after(outcome, ctx)
             }
         }
     }
@@ -247,15 +256,19 @@ impl State {
                     }
                 }
                 Pressed::Escape => Some(Event::Go(Go::Sale)),
+                Pressed::Char(c @ '1'..='9') => {
+                    let n = c.to_digit(10).map_or(0, |d| d as usize - 1);
+                    self.open_order(n, ctx)
+                }
                 _ => None,
             };
         };
         if *key == Pressed::Escape && editor.offer.is_none() && editor.preview.is_none() {
             self.editor = None;
-            return None;
+            return self.refresh_orders(ctx);
         }
         let outcome = editor.key(key, ctx);
-        self.after(outcome)
+        self.after(outcome, ctx)
     }
 
     /// A scanned code: a line of the document being put together.
@@ -273,7 +286,7 @@ impl State {
             return None;
         }
         let outcome = editor.commit(Some(approval), ctx);
-        self.after(outcome)
+        self.after(outcome, ctx)
     }
 
     /// The code box, then the boxes at the top.
@@ -311,12 +324,16 @@ impl State {
     }
 
     /// A committed document closes the editor and is kept for its reprint.
-    fn after(&mut self, outcome: Outcome) -> Option<Event> {
+    fn after(&mut self, outcome: Outcome, ctx: &Ctx<'_>) -> Option<Event> {
         match outcome {
             Outcome::Stay(event) => event,
             Outcome::Committed(doc) => {
                 self.editor = None;
                 self.last = Some(doc.clone());
+                // An order carried out leaves the menu. The document is committed
+                // whatever the list says: a failed read keeps the old list until the
+                // next return to the menu reads it again.
+                let _ = self.refresh_orders(ctx);
                 Some(Event::StockDone(doc))
             }
         }
@@ -378,7 +395,7 @@ impl Editor {
                 self.preview = None;
                 None
             }
-            Message::Open(_) | Message::Reprint | Message::Back => None,
+            Message::Open(_) | Message::OpenOrder(_) | Message::Reprint | Message::Back => None,
         };
         Outcome::Stay(event)
     }

@@ -89,3 +89,94 @@ fn a_dispatch_opens_with_its_transfer_and_lines_filled_in() {
     );
     assert_eq!(state.editor.expect("open").lines[0].name, "999999");
 }
+
+#[test]
+fn head_offices_orders_are_listed_on_the_menu_and_open_by_their_number() {
+    use crate::app::keys::Pressed;
+    use pos_core::transfer_order::{OrderLine, TransferOrder, TransferOrderState};
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).unwrap();
+    let data = DataDir::new(dir.path());
+    let mut till =
+        pos_core::demo::demo_till(&data.till_path(), Default::default(), &catalog).unwrap();
+    let here = till.identity().store_id.clone();
+    let order = |id: &str, from: &str, to: &str| TransferOrder {
+        transfer_id: id.into(),
+        from_store: from.into(),
+        to_store: to.into(),
+        lines: vec![OrderLine {
+            sku: "110021".into(),
+            lot: None,
+            quantity: 30,
+        }],
+        note: String::new(),
+        state: TransferOrderState::Ordered,
+    };
+    let page = till.store_mut().begin_feed_page().unwrap();
+    page.upsert_transfer_order(&order("TO000002", "S009", &here))
+        .unwrap();
+    page.upsert_transfer_order(&order("TO000001", &here, "S002"))
+        .unwrap();
+    page.commit(1).unwrap();
+    let now: DateTime<Utc> = "2026-11-22T02:00:00Z".parse().unwrap();
+    till.login("manager", pos_core::demo::DEMO_MANAGER_PIN, now)
+        .unwrap();
+    let config = AppConfig::default();
+    let mut ctx = Ctx {
+        till: &mut till,
+        now,
+        i18n: I18n::new(Language::ZhCn),
+        config: &config,
+        data: &data,
+    };
+    let (mut state, event) = State::new(None, &mut ctx);
+    assert!(event.is_none(), "{event:?}");
+    let listed: Vec<(Kind, &str)> = super::orders::listed(&state.orders)
+        .map(|(kind, o)| (kind, o.transfer_id.as_str()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (Kind::Dispatch, "TO000001"),
+            (Kind::TransferReceipt, "TO000002")
+        ]
+    );
+
+    // 1: the dispatch, its lines taken from the held lots earliest expiry first.
+    state.key(&Pressed::Char('1'), &mut ctx);
+    let editor = state.editor.take().expect("the dispatch is open");
+    assert_eq!(
+        (
+            editor.kind,
+            editor.reference.as_str(),
+            editor.party.as_str()
+        ),
+        (Kind::Dispatch, "TO000001", "S002")
+    );
+    let lots: Vec<(Option<String>, u32)> = editor
+        .lines
+        .into_iter()
+        .map(|l| (l.lot, l.quantity))
+        .collect();
+    assert_eq!(
+        lots,
+        [(Some("L2411B12".into()), 22), (Some("L2606B08".into()), 8)]
+    );
+    // 2: the receipt of what S009 sends, to be scanned as it arrives.
+    state.key(&Pressed::Char('2'), &mut ctx);
+    let editor = state.editor.take().expect("the receipt is open");
+    assert_eq!(
+        (
+            editor.kind,
+            editor.reference.as_str(),
+            editor.party.as_str()
+        ),
+        (Kind::TransferReceipt, "TO000002", "S009")
+    );
+    assert!(editor.lines.is_empty());
+    assert!(
+        state.key(&Pressed::Char('3'), &mut ctx).is_none(),
+        "no third order"
+    );
+    assert!(state.editor.is_none());
+}

@@ -29,6 +29,24 @@ impl State {
                 Some(Message::Open(kind)),
             ));
         }
+        let orders: Vec<_> = super::orders::listed(&self.orders).collect();
+        if !orders.is_empty() {
+            body = body.push(text(i18n.t("stock.orders")).size(18));
+        }
+        for (n, (kind, order)) in orders.into_iter().enumerate() {
+            let (arrow, other) = match kind {
+                Kind::Dispatch => ("→", &order.to_store),
+                _ => ("←", &order.from_store),
+            };
+            let label = format!(
+                "{} {} {arrow} {other} · {}",
+                i18n.t(kind.title_key()),
+                order.transfer_id,
+                i18n.f("stock.order_lines", &[("n", &order.lines.len())]),
+            );
+            let key = (n + 1).to_string();
+            body = body.push(ui::key_button(label, key, Some(Message::OpenOrder(n))));
+        }
         if self.last.is_some() {
             body = body.push(ui::key_button(
                 i18n.t("stock.reprint"),
