@@ -12,6 +12,10 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::{DbError, HttpError};
+
+/// The store of the terminal head office writes its own documents under (the
+/// console's point adjustments): not a shop, so no page or suggestion counts it as one.
+pub const HQ_STORE: &str = "HQ";
 use crate::state::AppState;
 
 /// Random bytes in a token.

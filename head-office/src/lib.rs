@@ -23,8 +23,9 @@
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
 //! - [`stock_history`]: when a store's stock history began (its one opening balance).
 //! - [`transfer_api`]: transfer orders on the staff API.
-//! - [`transfer_orders`]: transfers head office orders (or store managers request), sent
-//!   down the feed to both stores' tills.
+//! - [`transfer_orders`]: transfers head office orders (or store managers request), as
+//!   kept and sent down the feed to both stores' tills; made and decided in
+//!   `console::transfer_orders`.
 //! - [`export`]: CSV files for an ERP.
 //! - [`history`]: a chain's sales history for the page-speed benchmark, through ingest.
 //! - [`housekeeping`]: hourly pruning of rows nobody needs any more (`serve`).

@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use tokio_postgres::GenericClient;
 
-use crate::console::adjustment::HQ_STORE;
+use crate::auth::HQ_STORE;
 use crate::error::DbError;
 
 /// How suggestions are worked out.

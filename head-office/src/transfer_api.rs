@@ -12,10 +12,11 @@ use axum::http::header::AUTHORIZATION;
 use chrono::Utc;
 use serde::Deserialize;
 
+use crate::console::transfer_orders::{self as actions, Decision, NewOrder, OrderRefusal};
 use crate::error::{DbError, HttpError};
 use crate::staff::Staff;
 use crate::state::AppState;
-use crate::transfer_orders::{self, Decision, NewOrder, OrderRefusal, StoredOrder};
+use crate::transfer_orders::{self, StoredOrder};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -108,7 +109,7 @@ pub async fn create(
     };
     let mut client = state.pool.get().await.map_err(DbError::from)?;
     let tx = client.transaction().await.map_err(DbError::from)?;
-    match transfer_orders::create(&tx, &staff.user, &new, Utc::now()).await? {
+    match actions::create(&tx, &staff.user, &new, Utc::now()).await? {
         Ok(order) => {
             tx.commit().await.map_err(DbError::from)?;
             Ok((axum::http::StatusCode::CREATED, Json(order)))
@@ -127,7 +128,7 @@ async fn decide(
     bearer_only(&headers)?;
     let mut client = state.pool.get().await.map_err(DbError::from)?;
     let tx = client.transaction().await.map_err(DbError::from)?;
-    match transfer_orders::decide(&tx, &staff.user, &transfer_id, decision, Utc::now()).await? {
+    match actions::decide(&tx, &staff.user, &transfer_id, decision, Utc::now()).await? {
         Ok(order) => {
             tx.commit().await.map_err(DbError::from)?;
             Ok(Json(order))

@@ -12,12 +12,11 @@ use tokio_postgres::{Client, Transaction};
 use uuid::Uuid;
 
 use super::audit;
-use crate::auth::{new_token, token_sha256};
+use crate::auth::{HQ_STORE, new_token, token_sha256};
 use crate::error::DbError;
 use crate::ingest::ingest_batch;
 
-/// The store and terminal of documents head office writes itself.
-pub const HQ_STORE: &str = "HQ";
+/// The terminal of documents head office writes itself (under [`HQ_STORE`]).
 pub const CONSOLE_TERMINAL: &str = "console";
 
 /// Serialises the console's documents: one sequence after another, never two at once.

@@ -21,6 +21,7 @@ pub mod session;
 pub mod sign_in;
 pub mod stores;
 pub mod table;
+pub mod transfer_orders;
 pub mod users;
 
 use axum::Router;

@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use tokio_postgres::GenericClient;
 
-use super::adjustment::HQ_STORE;
 use super::i18n::Lang;
 use super::session::Signed;
 use super::table::Params;
 use super::users::User;
+use crate::auth::HQ_STORE;
 use crate::error::DbError;
 use crate::state::AppState;
 

@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use head_office::console::transfer_orders::{self as actions, NewOrder};
 use head_office::console::users::{Role, User};
-use head_office::transfer_orders::{self, NewOrder, OrderStatus};
+use head_office::transfer_orders::{self, OrderStatus};
 use pos_core::catalog::Tracking;
 use pos_core::data_dir::ServerConfig;
 use pos_core::stock_document::{ReceiptLine, StockLine, WriteOffReason};
@@ -62,7 +63,7 @@ async fn order_transfer(ho: &TestHeadOffice, quantity: i64) -> String {
     };
     let mut client = ho.client().await;
     let tx = client.transaction().await.unwrap();
-    let order = transfer_orders::create(&tx, &merchandiser, &new, Utc::now())
+    let order = actions::create(&tx, &merchandiser, &new, Utc::now())
         .await
         .unwrap()
         .expect("the order is made");

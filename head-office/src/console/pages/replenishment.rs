@@ -20,12 +20,12 @@ use crate::console::layout;
 use crate::console::session::Signed;
 use crate::console::stores::StoreScoped;
 use crate::console::table::{Around, Cell, Column, Kind, Listing, Names, Row, Table, field};
+use crate::console::transfer_orders::{self, NewOrder};
 use crate::console::users::Role;
 use crate::console::{audit, csrf_refused, forbidden, page_error, stores, url_part};
 use crate::error::DbError;
 use crate::replenishment::{self, LEAD_DAYS_MAX, Policy, Suggestion, WINDOW_DAYS_MAX};
 use crate::state::AppState;
-use crate::transfer_orders::{self, NewOrder};
 
 const PATH: &str = "/replenishment";
 

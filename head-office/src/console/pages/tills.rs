@@ -16,7 +16,7 @@ use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
 use super::tills_sections::{self, when};
-use crate::console::adjustment::HQ_STORE;
+use crate::auth::HQ_STORE;
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::{CsrfForm, Signed};

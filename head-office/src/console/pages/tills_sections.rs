@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use maud::html;
 use tokio_postgres::GenericClient;
 
-use crate::console::adjustment::HQ_STORE;
+use crate::auth::HQ_STORE;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::table::{Cell, Column, Kind, Names, Row, Table};
