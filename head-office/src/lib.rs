@@ -19,7 +19,7 @@
 //! - [`chain_time`]: the chain's clock (UTC+8) for business days and hours.
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
 //! - [`replenishment`]: replenishment suggestions per store and SKU, covered from
-//!   stores with stock to spare (FEFO) or bought.
+//!   stores with stock to spare (FEFO) or bought; [`replenishment_api`]: them as JSON.
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
 //! - [`stock_history`]: when a store's stock history began (its one opening balance).
 //! - [`transfer_api`]: transfer orders on the staff API.
@@ -55,6 +55,7 @@ pub mod history;
 pub mod housekeeping;
 pub mod ingest;
 pub mod replenishment;
+pub mod replenishment_api;
 pub mod reports;
 pub mod server;
 pub mod staff;

@@ -18,6 +18,7 @@ use crate::api;
 use crate::connection;
 pub use crate::connection::ConnectionLimits;
 use crate::console;
+use crate::replenishment_api;
 pub use crate::state::AppState;
 use crate::stock_api;
 use crate::transfer_api;
@@ -34,6 +35,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/stores/{store_id}/closes"),
     ("get", "/v1/transfers/incoming"),
     ("get", "/v1/stock/receipt-discrepancies"),
+    ("get", "/v1/stock/replenishment"),
     ("get", "/v1/transfer-orders"),
     ("post", "/v1/transfer-orders"),
     ("post", "/v1/transfer-orders/{transfer_id}/approve"),
@@ -51,6 +53,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/stock/receipt-discrepancies",
             get(stock_api::get_receipt_discrepancies),
+        )
+        .route(
+            "/v1/stock/replenishment",
+            get(replenishment_api::get_replenishment),
         )
         .route(
             "/v1/transfer-orders",

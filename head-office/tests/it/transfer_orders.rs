@@ -369,5 +369,21 @@ pub(crate) async fn openapi_answers(
         let (s, v) = ho.get(token, &format!("{PATH}{query}")).await;
         answers.push(("get", list, s, v));
     }
+    // STRIP's safety stock is 2 and no store holds any: each store is to buy 2, and
+    // S1's transfer order to S2 is on its way.
+    let route = "/v1/stock/replenishment";
+    for (token, query) in [
+        (Some(admin), "?window=90&lead=14"),
+        (Some(manager), ""),
+        (Some(admin), "?window=0"),
+        (None, ""),
+        (Some(manager), "?store=S9"),
+    ] {
+        let (s, v) = ho.get(token, &format!("{route}{query}")).await;
+        if query.starts_with("?window=90") {
+            assert!(!v["suggestions"].as_array().unwrap().is_empty(), "{v}");
+        }
+        answers.push(("get", route, s, v));
+    }
     answers
 }
