@@ -278,3 +278,38 @@ async fn the_transfers_page_shows_each_stores_transfers_with_their_difference() 
     assert_eq!(rows.len(), 1);
     ho.stop().await;
 }
+
+/// Two tills of S002 receive the same transfers at the same moment, round after round:
+/// each transfer is received once (the lock per transfer id), never twice into stock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tills_receiving_one_transfer_at_once_receive_it_once() {
+    const ROUNDS: u64 = 12;
+    let ho = HeadOffice::start().await;
+    let sender = ho.enroll("S001", "T01").await;
+    let first = ho.enroll("S002", "T01").await;
+    let second = ho.enroll("S002", "T02").await;
+    let dispatches: Vec<Document> = (1..=ROUNDS)
+        .map(|i| dispatch(i, &format!("TR-RACE-{i}"), "S002"))
+        .collect();
+    all_accepted(&ho.submit(&sender, &batch("S001", "T01", dispatches)).await);
+    for i in 1..=ROUNDS {
+        let transfer = format!("TR-RACE-{i}");
+        let from_first = receipt("S002", i, &transfer, "S001", 10);
+        let mut from_second = receipt("S002", i, &transfer, "S001", 10);
+        from_second.terminal_id = "T02".into();
+        let (one, two) = (
+            batch("S002", "T01", vec![from_first]),
+            batch("S002", "T02", vec![from_second]),
+        );
+        let (a, b) = tokio::join!(ho.submit(&first, &one), ho.submit(&second, &two));
+        let mut statuses = vec![a.results[0].status, b.results[0].status];
+        statuses.sort_by_key(|s| format!("{s:?}"));
+        assert_eq!(
+            statuses,
+            vec![DocumentStatus::Accepted, DocumentStatus::Rejected],
+            "round {i}: {a:?} {b:?}"
+        );
+    }
+    assert_eq!(stock(&ho, "S002").await, 10 * ROUNDS as i64, "each received once");
+    ho.stop().await;
+}
