@@ -44,6 +44,11 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/transfer-orders",
+        key: "nav.transfer_orders",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/discrepancies",
         key: "nav.discrepancies",
         shown: |_| true,

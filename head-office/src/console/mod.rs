@@ -77,6 +77,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/stock"),
     ("get", "/transfers"),
     ("get", "/trace"),
+    ("get", "/transfer-orders"),
+    ("post", "/transfer-orders"),
+    ("post", "/transfer-orders/{transfer_id}/approve"),
+    ("post", "/transfer-orders/{transfer_id}/cancel"),
     ("get", "/discrepancies"),
     ("post", "/discrepancies/{kind}/{subject}/settle"),
     ("get", "/replenishment"),
@@ -151,6 +155,18 @@ pub fn routes() -> Router<AppState> {
         .route("/stock", get(pages::stock::show))
         .route("/transfers", get(pages::transfers::show))
         .route("/trace", get(pages::trace::show))
+        .route(
+            "/transfer-orders",
+            get(pages::transfer_orders::show).post(pages::transfer_orders::create),
+        )
+        .route(
+            "/transfer-orders/{transfer_id}/approve",
+            post(pages::transfer_orders::approve),
+        )
+        .route(
+            "/transfer-orders/{transfer_id}/cancel",
+            post(pages::transfer_orders::cancel),
+        )
         .route("/discrepancies", get(pages::discrepancies::show))
         .route(
             "/discrepancies/{kind}/{subject}/settle",

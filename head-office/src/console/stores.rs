@@ -54,6 +54,11 @@ pub async fn choosable(client: &impl GenericClient, user: &User) -> Result<Vec<S
         own.dedup();
         return Ok(own);
     }
+    all(client).await
+}
+
+/// Every store with a till, in order (head office's own terminal left out).
+pub async fn all(client: &impl GenericClient) -> Result<Vec<String>, DbError> {
     let rows = client
         .query(
             "SELECT DISTINCT store_id FROM terminals WHERE store_id <> $1 ORDER BY store_id",

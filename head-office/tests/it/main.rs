@@ -20,6 +20,7 @@ mod console_promotions_races;
 mod console_stock;
 mod console_tables;
 mod console_tills;
+mod console_transfer_orders;
 mod discrepancies;
 mod export;
 mod feed;

@@ -116,7 +116,10 @@ async fn a_short_store_is_covered_fefo_and_the_button_orders_the_transfer() {
         )
         .await;
     assert_eq!(made.status, 303, "{}", made.body);
-    assert_eq!(made.location.as_deref(), Some("/transfers?made=TO000001"));
+    assert_eq!(
+        made.location.as_deref(),
+        Some("/transfer-orders?made=TO000001")
+    );
     let order = ho
         .client()
         .await

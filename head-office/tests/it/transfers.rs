@@ -310,6 +310,10 @@ async fn two_tills_receiving_one_transfer_at_once_receive_it_once() {
             "round {i}: {a:?} {b:?}"
         );
     }
-    assert_eq!(stock(&ho, "S002").await, 10 * ROUNDS as i64, "each received once");
+    assert_eq!(
+        stock(&ho, "S002").await,
+        10 * ROUNDS as i64,
+        "each received once"
+    );
     ho.stop().await;
 }

@@ -23,4 +23,5 @@ pub mod stock;
 pub mod tills;
 pub mod tills_sections;
 pub mod trace;
+pub mod transfer_orders;
 pub mod transfers;

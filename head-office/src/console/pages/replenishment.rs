@@ -308,7 +308,7 @@ pub async fn make_transfer(
             StatusCode::SEE_OTHER,
             [(
                 LOCATION,
-                format!("/transfers?made={}", url_part(&order.transfer_id)),
+                format!("/transfer-orders?made={}", url_part(&order.transfer_id)),
             )],
         )
             .into_response(),
