@@ -46,6 +46,34 @@ impl FromRequestParts<AppState> for StoreScoped {
     }
 }
 
+/// What a page listed by store starts with: a connection, and the stores `signed` may
+/// pick for its filter. A failure is already the page's answer.
+pub async fn open(
+    state: &AppState,
+    signed: &Signed,
+) -> Result<(deadpool_postgres::Object, Vec<String>), Response> {
+    let client = state
+        .pool
+        .get()
+        .await
+        .map_err(|e| super::page_error(e.into()))?;
+    let stores = choosable(&**client, &signed.user)
+        .await
+        .map_err(super::page_error)?;
+    Ok((client, stores))
+}
+
+/// The stores a page lists: the `store` asked for, else the person's own, `None` for the
+/// whole chain ([`StoreScoped`] has checked the person sees it). A malformed id is the
+/// reason to refuse the query with.
+pub fn shown(lang: Lang, signed: &Signed, params: &Params) -> Result<Option<Vec<String>>, String> {
+    let store = params.get("store").map(str::to_owned);
+    if let Some(bad) = store.as_deref().filter(|s| !crate::auth::is_valid_id(s)) {
+        return Err(lang.tf("table.bad_store", &[("value", bad)]));
+    }
+    Ok(signed.user.stores_to_show(store))
+}
+
 /// The stores `user` may pick, in order.
 pub async fn choosable(client: &impl GenericClient, user: &User) -> Result<Vec<String>, DbError> {
     if let Some(own) = user.store_filter() {

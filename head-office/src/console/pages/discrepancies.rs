@@ -16,7 +16,6 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio_postgres::GenericClient;
 
-use crate::auth::is_valid_id;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::stores::StoreScoped;
@@ -164,13 +163,9 @@ pub async fn show(
     lang: Lang,
     StoreScoped { signed, params }: StoreScoped,
 ) -> Response {
-    let client = match state.pool.get().await {
-        Ok(client) => client,
-        Err(e) => return page_error(e.into()),
-    };
-    let choosable = match stores::choosable(&**client, &signed.user).await {
-        Ok(stores) => stores,
-        Err(e) => return page_error(e),
+    let (client, choosable) = match stores::open(&state, &signed).await {
+        Ok(opened) => opened,
+        Err(answer) => return answer,
     };
     let listing = Listing {
         lang,
@@ -182,11 +177,10 @@ pub async fn show(
             (stores::select(lang, &lang.t("discrepancies.store"), &choosable, params.get("store")))
         },
     };
-    let store = params.get("store").map(str::to_owned);
-    if let Some(bad) = store.as_deref().filter(|s| !is_valid_id(s)) {
-        return listing.refused(&[lang.tf("table.bad_store", &[("value", bad)])]);
-    }
-    let shown = signed.user.stores_to_show(store);
+    let shown = match stores::shown(lang, &signed, &params) {
+        Ok(shown) => shown,
+        Err(reason) => return listing.refused(&[reason]),
+    };
     match discrepancies(&**client, shown.as_deref()).await {
         Ok(found) => listing.answer(table(lang, &signed, found), "discrepancies"),
         Err(e) => page_error(e),

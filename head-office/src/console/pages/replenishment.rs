@@ -139,13 +139,9 @@ pub async fn show(
     lang: Lang,
     StoreScoped { signed, params }: StoreScoped,
 ) -> Response {
-    let mut client = match state.pool.get().await {
-        Ok(client) => client,
-        Err(e) => return page_error(e.into()),
-    };
-    let choosable = match stores::choosable(&**client, &signed.user).await {
-        Ok(stores) => stores,
-        Err(e) => return page_error(e),
+    let (mut client, choosable) = match stores::open(&state, &signed).await {
+        Ok(opened) => opened,
+        Err(answer) => return answer,
     };
     let asked = |name: &str| params.get(name).map(str::to_owned);
     let listing = Listing {
@@ -164,10 +160,10 @@ pub async fn show(
                     value=(asked("lead").unwrap_or_default()) placeholder="7"; }
         },
     };
-    let store = asked("store");
-    if let Some(bad) = store.as_deref().filter(|s| !is_valid_id(s)) {
-        return listing.refused(&[lang.tf("table.bad_store", &[("value", bad)])]);
-    }
+    let shown = match stores::shown(lang, &signed, &params) {
+        Ok(shown) => shown,
+        Err(reason) => return listing.refused(&[reason]),
+    };
     let defaults = Policy::default();
     let policy = match (
         days(
@@ -187,7 +183,6 @@ pub async fn show(
             return listing.refused(&[a.err(), b.err()].into_iter().flatten().collect::<Vec<_>>());
         }
     };
-    let shown = signed.user.stores_to_show(store);
     let today = chain_time::today(Utc::now());
     let suggestions = match replenishment::load(&mut **client, today, policy).await {
         Ok((positions, safety)) => replenishment::suggest(&positions, &safety, policy),

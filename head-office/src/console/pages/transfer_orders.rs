@@ -13,7 +13,6 @@ use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::auth::is_valid_id;
 use crate::console::i18n::Lang;
 use crate::console::layout;
 use crate::console::session::Signed;
@@ -144,13 +143,9 @@ pub async fn show(
     lang: Lang,
     StoreScoped { signed, params }: StoreScoped,
 ) -> Response {
-    let client = match state.pool.get().await {
-        Ok(client) => client,
-        Err(e) => return page_error(e.into()),
-    };
-    let choosable = match stores::choosable(&**client, &signed.user).await {
-        Ok(stores) => stores,
-        Err(e) => return page_error(e),
+    let (client, choosable) = match stores::open(&state, &signed).await {
+        Ok(opened) => opened,
+        Err(answer) => return answer,
     };
     let listing = Listing {
         lang,
@@ -162,16 +157,15 @@ pub async fn show(
             (stores::select(lang, &lang.t("transfer_orders.store"), &choosable, params.get("store")))
         },
     };
-    let store = params.get("store").map(str::to_owned);
-    if let Some(bad) = store.as_deref().filter(|s| !is_valid_id(s)) {
-        return listing.refused(&[lang.tf("table.bad_store", &[("value", bad)])]);
-    }
+    let shown = match stores::shown(lang, &signed, &params) {
+        Ok(shown) => shown,
+        Err(reason) => return listing.refused(&[reason]),
+    };
     // A transfer may go between any two stores (a store manager's must touch theirs).
     let all_stores = match stores::all(&**client).await {
         Ok(stores) => stores,
         Err(e) => return page_error(e),
     };
-    let shown = signed.user.stores_to_show(store);
     let orders = match transfer_orders::list(&**client, shown.as_deref()).await {
         Ok(orders) => orders,
         Err(e) => return page_error(e),

@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use maud::html;
 use tokio_postgres::GenericClient;
 
-use crate::auth::is_valid_id;
 use crate::console::i18n::Lang;
 use crate::console::stores::StoreScoped;
 use crate::console::table::{Cell, Column, Kind, Listing, Names, Row, Table};
@@ -145,13 +144,9 @@ pub async fn show(
     lang: Lang,
     StoreScoped { signed, params }: StoreScoped,
 ) -> Response {
-    let client = match state.pool.get().await {
-        Ok(client) => client,
-        Err(e) => return page_error(e.into()),
-    };
-    let choosable = match stores::choosable(&**client, &signed.user).await {
-        Ok(stores) => stores,
-        Err(e) => return page_error(e),
+    let (client, choosable) = match stores::open(&state, &signed).await {
+        Ok(opened) => opened,
+        Err(answer) => return answer,
     };
     let listing = Listing {
         lang,
@@ -163,11 +158,11 @@ pub async fn show(
             (stores::select(lang, &lang.t("transfers.store"), &choosable, params.get("store")))
         },
     };
-    let store = params.get("store").map(str::to_owned);
-    if let Some(bad) = store.as_deref().filter(|s| !is_valid_id(s)) {
-        return listing.refused(&[lang.tf("table.bad_store", &[("value", bad)])]);
-    }
-    let stores = signed.user.stores_to_show(store);
+    let shown = match stores::shown(lang, &signed, &params) {
+        Ok(shown) => shown,
+        Err(reason) => return listing.refused(&[reason]),
+    };
+    let stores = shown;
     match transfers(&**client, stores.as_deref()).await {
         Ok(found) => listing.answer(table(lang, found), "transfers"),
         Err(e) => page_error(e),
