@@ -203,6 +203,24 @@ pub fn problem_page(
     (status, Html(markup.into_string())).into_response()
 }
 
+/// A change refused with its `reason` (`status`: 400, 403, 404, 409), on `path`'s
+/// page titled `title_key`, with a link back to it named `back_key`.
+pub fn refused_change(
+    lang: Lang,
+    signed: &Signed,
+    status: StatusCode,
+    reason: &str,
+    (path, title_key, back_key): (&str, &str, &str),
+) -> Response {
+    let title = lang.t(title_key);
+    let body = html! {
+        p.problem role="alert" { (reason) }
+        p { a href=(path) { (lang.t(back_key)) } }
+    };
+    let markup = layout::page(lang, Some(signed), &title, path, body);
+    (status, Html(markup.into_string())).into_response()
+}
+
 /// 400: a query a page's table cannot answer (an unknown column, a bad format), with
 /// the reason; nothing was read or changed.
 pub fn bad_query(lang: Lang, signed: &Signed, reason: &str) -> Response {

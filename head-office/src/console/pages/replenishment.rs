@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -16,13 +16,14 @@ use serde::Deserialize;
 use crate::auth::is_valid_id;
 use crate::chain_time;
 use crate::console::i18n::Lang;
-use crate::console::layout;
 use crate::console::session::Signed;
 use crate::console::stores::StoreScoped;
 use crate::console::table::{Around, Cell, Column, Kind, Listing, Names, Row, Table, field};
-use crate::console::transfer_orders::{self, NewOrder};
+use crate::console::transfer_orders::NewOrder;
 use crate::console::users::Role;
-use crate::console::{audit, csrf_refused, forbidden, page_error, stores, url_part};
+use crate::console::{
+    audit, csrf_refused, forbidden, page_error, refused_change, stores, url_part,
+};
 use crate::error::DbError;
 use crate::replenishment::{self, LEAD_DAYS_MAX, Policy, Suggestion, WINDOW_DAYS_MAX};
 use crate::state::AppState;
@@ -252,13 +253,8 @@ fn lines_of(sku: &str, covers: &str) -> Option<Vec<(String, Option<String>, i64)
 }
 
 fn refused_page(lang: Lang, signed: &Signed, status: StatusCode, reason: &str) -> Response {
-    let title = lang.t("replenishment.title");
-    let body = html! {
-        p.problem role="alert" { (reason) }
-        p { a href=(PATH) { (lang.t("replenishment.back")) } }
-    };
-    let markup = layout::page(lang, Some(signed), &title, PATH, body);
-    (status, Html(markup.into_string())).into_response()
+    let page = (PATH, "replenishment.title", "replenishment.back");
+    refused_change(lang, signed, status, reason, page)
 }
 
 /// Turns a proposed transfer into a transfer order (a request for a store manager).
@@ -288,30 +284,7 @@ pub async fn make_transfer(
         lines,
         note: lang.t("replenishment.note"),
     };
-    let made = async {
-        let mut client = state.pool.get().await?;
-        let tx = client.transaction().await?;
-        let made = transfer_orders::create(&tx, &signed.user, &new, Utc::now()).await?;
-        if made.is_ok() {
-            tx.commit().await?;
-        }
-        Ok::<_, DbError>(made)
-    }
-    .await;
-    match made {
-        Ok(Ok(order)) => (
-            StatusCode::SEE_OTHER,
-            [(
-                LOCATION,
-                format!("/transfer-orders?made={}", url_part(&order.transfer_id)),
-            )],
-        )
-            .into_response(),
-        Ok(Err(refusal)) => {
-            refused_page(lang, &signed, StatusCode::BAD_REQUEST, &refusal.to_string())
-        }
-        Err(e) => page_error(e),
-    }
+    super::transfer_orders::order(&state, lang, &signed, &new).await
 }
 
 #[derive(Deserialize)]

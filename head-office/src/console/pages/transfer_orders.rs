@@ -8,19 +8,18 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::console::i18n::Lang;
-use crate::console::layout;
 use crate::console::session::Signed;
 use crate::console::stores::StoreScoped;
 use crate::console::table::{Around, Cell, Column, Kind, Listing, Names, Row, Table};
 use crate::console::transfer_orders::{self as actions, Decision, NewOrder, OrderRefusal};
 use crate::console::users::Role;
-use crate::console::{csrf_refused, page_error, stores, url_part};
+use crate::console::{csrf_refused, page_error, refused_change, stores, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
 use crate::transfer_orders::{self, OrderStatus, StoredOrder};
@@ -217,13 +216,8 @@ fn lines_of(text: &str) -> Result<Vec<(String, Option<String>, i64)>, usize> {
 }
 
 fn refused_page(lang: Lang, signed: &Signed, status: StatusCode, reason: &str) -> Response {
-    let title = lang.t("transfer_orders.title");
-    let body = html! {
-        p.problem role="alert" { (reason) }
-        p { a href=(PATH) { (lang.t("transfer_orders.back")) } }
-    };
-    let markup = layout::page(lang, Some(signed), &title, PATH, body);
-    (status, Html(markup.into_string())).into_response()
+    let page = (PATH, "transfer_orders.title", "transfer_orders.back");
+    refused_change(lang, signed, status, reason, page)
 }
 
 fn refusal_status(refusal: &OrderRefusal) -> StatusCode {
@@ -278,17 +272,28 @@ pub async fn create(
         lines,
         note: form.note,
     };
+    order(&state, lang, &signed, &new).await
+}
+
+/// Makes `new` (an order, or a store manager's request) and answers with the orders
+/// page, or the refusal. The Replenishment page's button comes here too.
+pub(super) async fn order(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    new: &NewOrder,
+) -> Response {
     let done = async {
         let mut client = state.pool.get().await?;
         let tx = client.transaction().await?;
-        let made = actions::create(&tx, &signed.user, &new, Utc::now()).await?;
+        let made = actions::create(&tx, &signed.user, new, Utc::now()).await?;
         if made.is_ok() {
             tx.commit().await?;
         }
         Ok::<_, DbError>(made)
     }
     .await;
-    answer(lang, &signed, done)
+    answer(lang, signed, done)
 }
 
 #[derive(Deserialize)]
