@@ -104,8 +104,8 @@ pub struct Suggestion {
 
 /// `units × days / window`, rounded up: whole units cover the days.
 fn units_for(sold: i64, days: i64, window: i64) -> i64 {
-    let sold = sold.max(0);
-    (sold.saturating_mul(days) + window - 1) / window.max(1)
+    let window = window.max(1);
+    sold.max(0).saturating_mul(days).saturating_add(window - 1) / window
 }
 
 /// Safety, reorder point and order-up-to level of a position.
@@ -409,6 +409,13 @@ mod tests {
         // S2's up-to level is its safety stock, 2: it spares 6.
         assert_eq!(s.transfers.iter().map(|c| c.quantity).sum::<i64>(), 6);
         assert_eq!(s.purchase, 20);
+    }
+
+    #[test]
+    fn huge_sales_saturate_instead_of_overflowing() {
+        assert_eq!(units_for(i64::MAX, 7, 28), i64::MAX / 28);
+        assert_eq!(units_for(-5, 7, 28), 0);
+        assert_eq!(units_for(1, 7, 28), 1, "part of a unit is a whole unit");
     }
 
     #[test]
