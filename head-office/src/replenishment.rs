@@ -145,7 +145,7 @@ pub fn suggest(
             continue;
         }
         donors.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-        // The neediest store (least cover) is served first.
+        // The store needing the most is served first.
         needs.sort_by(|a, b| b.5.cmp(&a.5).then(a.0.cmp(b.0)));
         for (store, p, safety, reorder, up_to, need) in needs {
             let mut left = need;
@@ -207,6 +207,23 @@ fn position<'a>(positions: &'a mut Positions, sku: &str, store: &str) -> &'a mut
     by_store.get_mut(store).expect("just made")
 }
 
+/// Takes `quantity` promised to another store off a position's lots: off `lot` when
+/// the order names one, then earliest expiry first.
+fn promise(p: &mut Position, lot: Option<&str>, mut quantity: i64) {
+    let mut take = |held: &mut Held| {
+        let taken = quantity.min(held.quantity.max(0));
+        held.quantity -= taken;
+        quantity -= taken;
+    };
+    if let Some(lot) = lot {
+        p.lots
+            .iter_mut()
+            .filter(|h| h.lot == lot)
+            .for_each(&mut take);
+    }
+    p.lots.iter_mut().for_each(take);
+}
+
 /// Reads every store's positions (stores with a till) and the products' safety stock,
 /// as of `today`.
 pub async fn load(
@@ -265,25 +282,35 @@ pub async fn load(
     for r in &sold {
         position(&mut positions, r.get(1), r.get(0)).sold = r.get(2);
     }
-    // On its way: dispatched and not received, and ordered (or asked) not dispatched.
-    let incoming = client
+    // On its way: dispatched and not received.
+    let in_transit = client
         .query(
             "SELECT to_store, l->>'sku', sum((l->>'quantity')::int8)::int8
              FROM transfers, jsonb_array_elements(dispatched_lines) l
              WHERE dispatch_document IS NOT NULL AND receipt_document IS NULL
-             GROUP BY 1, 2
-             UNION ALL
-             SELECT o.to_store, l->>'sku', sum((l->>'quantity')::int8)::int8
-             FROM transfer_orders o, jsonb_array_elements(o.lines) l
-             WHERE o.state IN ('requested', 'ordered')
-               AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.transfer_id = o.transfer_id
-                               AND t.dispatch_document IS NOT NULL)
              GROUP BY 1, 2",
             &[],
         )
         .await?;
-    for r in &incoming {
+    for r in &in_transit {
         position(&mut positions, r.get(1), r.get(0)).incoming += r.get::<_, i64>(2);
+    }
+    // Ordered or asked for and not carried out yet (neither half arrived): on its way to
+    // the receiving store, and promised away by the sending one, so no other store is
+    // offered the same units.
+    let open_orders = client
+        .query(
+            "SELECT o.from_store, o.to_store, l->>'sku', l->>'lot', (l->>'quantity')::int8
+             FROM transfer_orders o, jsonb_array_elements(o.lines) l
+             WHERE o.state IN ('requested', 'ordered')
+               AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.transfer_id = o.transfer_id)",
+            &[],
+        )
+        .await?;
+    for r in &open_orders {
+        let (sku, quantity): (&str, i64) = (r.get(2), r.get(4));
+        position(&mut positions, sku, r.get(1)).incoming += quantity;
+        promise(position(&mut positions, sku, r.get(0)), r.get(3), quantity);
     }
     let levels = client
         .query(
@@ -409,6 +436,26 @@ mod tests {
         // S2's up-to level is its safety stock, 2: it spares 6.
         assert_eq!(s.transfers.iter().map(|c| c.quantity).sum::<i64>(), 6);
         assert_eq!(s.purchase, 20);
+    }
+
+    #[test]
+    fn units_promised_away_come_off_the_named_lot_then_the_earliest() {
+        let mut p = Position {
+            lots: vec![held("L1", "2027-03-31", 5), held("L2", "2027-06-30", 10)],
+            ..Position::default()
+        };
+        promise(&mut p, Some("L2"), 8);
+        assert_eq!(
+            p.lots.iter().map(|l| l.quantity).collect::<Vec<_>>(),
+            [5, 2]
+        );
+        promise(&mut p, None, 6);
+        assert_eq!(
+            p.lots.iter().map(|l| l.quantity).collect::<Vec<_>>(),
+            [0, 1]
+        );
+        promise(&mut p, Some("L9"), 5);
+        assert_eq!(p.on_hand(), 0, "more than held takes what there is");
     }
 
     #[test]

@@ -34,7 +34,7 @@ async fn chain(ho: &HeadOffice) {
     ] {
         let file = CatalogImport {
             products: vec![product("STRIP", "89.50", Tracking::Lot)],
-            lots: vec![lot("L1", "2027-03-31"), lot("L2", "2027-06-30")],
+            lots: vec![lot("L1", "2099-03-31"), lot("L2", "2099-06-30")],
             stock: held,
             ..Default::default()
         };
@@ -62,6 +62,28 @@ async fn rows(browser: &mut head_office::testing::Visitor, query: &str) -> Vec<V
             ]
         })
         .collect()
+}
+
+async fn set_levels(
+    browser: &mut head_office::testing::Visitor,
+    csrf: &str,
+    store: &str,
+    min: &str,
+    max: &str,
+) {
+    let set = browser
+        .post(
+            "/replenishment/levels",
+            &[
+                ("csrf", csrf),
+                ("store", store),
+                ("sku", "STRIP"),
+                ("min", min),
+                ("max", max),
+            ],
+        )
+        .await;
+    assert_eq!(set.status, 303, "{}", set.body);
 }
 
 fn row(cells: [&str; 7]) -> Vec<String> {
@@ -141,12 +163,27 @@ async fn a_short_store_is_covered_fefo_and_the_button_orders_the_transfer() {
         order.get::<_, String>(2),
         r#"[{"lot": "L1", "sku": "STRIP", "quantity": 19}]"#
     );
-    // What is ordered counts as on its way: S002 needs nothing more.
+    // What is ordered counts as on its way: S002 needs nothing more; and S001 promised
+    // those 19 away, so S003 is offered what is left (11 of L1, then L2), not the same.
     assert!(rows(&mut admin, "?store=S002").await.is_empty());
+    set_levels(&mut admin, &csrf, "S003", "20", "25").await;
+    assert_eq!(
+        rows(&mut admin, "?store=S003").await,
+        vec![row([
+            "S003",
+            "STRIP",
+            "0",
+            "0",
+            "25",
+            "S001 L1 ×11; S001 L2 ×8",
+            "6"
+        ])],
+        "S001 holds 21 not promised and keeps its safety stock of 2: 19 to spare"
+    );
     let audited = ho
         .count("audit_log WHERE action IN ('stock_level.set', 'transfer.order')")
         .await;
-    assert_eq!(audited, 2);
+    assert_eq!(audited, 3, "two stores' levels and one order");
     ho.stop().await;
 }
 
