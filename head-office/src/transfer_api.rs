@@ -72,7 +72,8 @@ fn refused(refusal: OrderRefusal) -> HttpError {
     match refusal {
         OrderRefusal::Invalid(_)
         | OrderRefusal::UnknownStore(_)
-        | OrderRefusal::UnknownSku { .. } => HttpError::BadRequest(text),
+        | OrderRefusal::UnknownSku { .. }
+        | OrderRefusal::UnknownLot { .. } => HttpError::BadRequest(text),
         OrderRefusal::NotYourStore { .. } | OrderRefusal::NotAllowed(_) => {
             HttpError::Forbidden(text)
         }

@@ -26,6 +26,9 @@ pub enum OrderStatus {
     /// Dispatched, not received yet: in transit.
     Dispatched,
     Received,
+    /// The receiving store's receipt is here, the sending store's dispatch not yet (its
+    /// till was offline): the sending till is still to dispatch it.
+    ReceivedAwaitingDispatch,
     Cancelled,
 }
 
@@ -36,6 +39,7 @@ impl OrderStatus {
             OrderStatus::Ordered => "ordered",
             OrderStatus::Dispatched => "dispatched",
             OrderStatus::Received => "received",
+            OrderStatus::ReceivedAwaitingDispatch => "received_awaiting_dispatch",
             OrderStatus::Cancelled => "cancelled",
         }
     }
@@ -47,6 +51,7 @@ impl OrderStatus {
             OrderStatus::Ordered => Some(TransferOrderState::Ordered),
             OrderStatus::Dispatched => Some(TransferOrderState::Dispatched),
             OrderStatus::Received => Some(TransferOrderState::Received),
+            OrderStatus::ReceivedAwaitingDispatch => Some(TransferOrderState::Ordered),
             OrderStatus::Cancelled => Some(TransferOrderState::Cancelled),
         }
     }
@@ -90,8 +95,9 @@ fn from_row(r: &tokio_postgres::Row) -> Result<StoredOrder, DbError> {
     let (dispatched, received): (bool, bool) = (r.get(10), r.get(11));
     // The tills' documents win over the order's own state: goods that moved, moved.
     let status = match (state.as_str(), dispatched, received) {
-        (_, _, true) => OrderStatus::Received,
+        (_, true, true) => OrderStatus::Received,
         (_, true, false) => OrderStatus::Dispatched,
+        (_, false, true) => OrderStatus::ReceivedAwaitingDispatch,
         ("requested", ..) => OrderStatus::Requested,
         ("ordered", ..) => OrderStatus::Ordered,
         ("cancelled", ..) => OrderStatus::Cancelled,

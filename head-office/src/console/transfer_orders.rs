@@ -15,6 +15,7 @@ use tokio_postgres::{GenericClient, Transaction};
 
 use super::audit;
 use super::users::{Role, User};
+use crate::auth::HQ_STORE;
 use crate::error::DbError;
 use crate::feed;
 use crate::transfer_orders::{OrderStatus, StoredOrder, feed_entries, find};
@@ -38,6 +39,12 @@ pub enum OrderRefusal {
     UnknownStore(String),
     #[error("line {line}: SKU {sku} is not in the catalog")]
     UnknownSku { line: usize, sku: String },
+    #[error("line {line}: SKU {sku} has no lot {lot} in the catalog")]
+    UnknownLot {
+        line: usize,
+        sku: String,
+        lot: String,
+    },
     #[error("{user} manages {stores}: a request must be from or to one of them")]
     NotYourStore { user: String, stores: String },
     #[error("{0} may not order or change transfers")]
@@ -55,11 +62,29 @@ pub enum OrderRefusal {
 async fn known_store(client: &impl GenericClient, store: &str) -> Result<bool, DbError> {
     Ok(client
         .query_opt(
-            "SELECT 1 FROM terminals WHERE store_id = $1 LIMIT 1",
-            &[&store],
+            "SELECT 1 FROM terminals WHERE store_id = $1 AND store_id <> $2 LIMIT 1",
+            &[&store, &HQ_STORE],
         )
         .await?
         .is_some())
+}
+
+/// The next order number's id, `TO000001`, ...; a number a till already used for a
+/// transfer agreed by hand is passed over (the id is the transfer's, at both tills).
+async fn free_transfer_id(tx: &Transaction<'_>) -> Result<String, DbError> {
+    loop {
+        let number: i64 = tx
+            .query_one("SELECT nextval('transfer_order_numbers')", &[])
+            .await?
+            .get(0);
+        let id = format!("TO{number:06}");
+        let used = tx
+            .query_opt("SELECT 1 FROM transfers WHERE transfer_id = $1", &[&id])
+            .await?;
+        if used.is_none() {
+            return Ok(id);
+        }
+    }
 }
 
 /// Makes an order: ordered at once (and sent to the tills) when an admin or a
@@ -110,11 +135,23 @@ pub async fn create(
             sku: line.sku.clone(),
         }));
     }
-    let number: i64 = tx
-        .query_one("SELECT nextval('transfer_order_numbers')", &[])
-        .await?
-        .get(0);
-    let transfer_id = format!("TO{number:06}");
+    for (i, line) in lines.iter().enumerate() {
+        let Some(lot) = &line.lot else { continue };
+        let known = tx
+            .query_opt(
+                "SELECT 1 FROM lots WHERE sku = $1 AND lot_no = $2",
+                &[&line.sku, lot],
+            )
+            .await?;
+        if known.is_none() {
+            return Ok(Err(OrderRefusal::UnknownLot {
+                line: i + 1,
+                sku: line.sku.clone(),
+                lot: lot.clone(),
+            }));
+        }
+    }
+    let transfer_id = free_transfer_id(tx).await?;
     let decided = (state == "ordered").then_some((user.name.as_str(), now));
     tx.execute(
         "INSERT INTO transfer_orders (transfer_id, from_store, to_store, lines, note, state,

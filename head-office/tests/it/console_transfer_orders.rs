@@ -17,6 +17,11 @@ async fn chain(ho: &HeadOffice) {
     ho.add_console_staff().await; // wang admin, li manager of S001, zhao auditor, qian merchandiser
     let file = CatalogImport {
         products: vec![product("STRIP", "89.50", Tracking::Lot)],
+        lots: vec![pos_domain::catalog::Lot {
+            sku: "STRIP".into(),
+            lot_no: "L1".into(),
+            expiry_date: "2099-12-31".parse().unwrap(),
+        }],
         ..Default::default()
     };
     head_office::catalog::import_catalog(&mut *ho.client().await, &file, None)
@@ -149,6 +154,8 @@ async fn bad_rows_and_auditors_store_nothing() {
         ("S001", "S002", "NOPE 2", 400, "NOPE"),
         ("S001", "S001", "STRIP 2", 400, "S001"),
         ("S001", "S002", "STRIP 0", 400, "quantity"),
+        ("S001", "S002", "STRIP 1\n\nSTRIP L9 1", 400, "lot L9"),
+        ("S001", "S002", "STRIP 1\n\nSTRIP", 400, "第 3 行"),
     ] {
         let answer = admin
             .post(

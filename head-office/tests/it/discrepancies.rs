@@ -157,7 +157,11 @@ async fn each_discrepancy_is_settled_once_by_head_office_with_its_note() {
     let again = admin
         .post(&path, &[("csrf", &csrf), ("note", "again")])
         .await;
-    assert_eq!(again.status, 303);
+    assert_eq!(
+        again.status, 409,
+        "settled once; the second note is refused, not lost"
+    );
+    assert!(again.body.contains("已由他人处理"), "{}", again.body);
     let page = admin.get("/discrepancies").await;
     let receipt_row = rows(&page.body)
         .into_iter()

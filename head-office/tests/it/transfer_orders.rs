@@ -72,6 +72,17 @@ async fn audit_actions(ho: &HeadOffice) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Four strips of lot L1.
+fn strips() -> StockLine {
+    StockLine {
+        sku: "STRIP".into(),
+        lot: Some("L1".into()),
+        expiry_date: Some("2027-12-31".parse().unwrap()),
+        serials: vec![],
+        quantity: 4,
+    }
+}
+
 fn dispatch_of(transfer: &str, to: &str) -> Document {
     let mut doc = document(
         "S001",
@@ -80,13 +91,7 @@ fn dispatch_of(transfer: &str, to: &str) -> Document {
         DocumentBody::TransferDispatch(TransferDispatch {
             transfer_id: transfer.into(),
             to_store: to.into(),
-            lines: vec![StockLine {
-                sku: "STRIP".into(),
-                lot: Some("L1".into()),
-                expiry_date: Some("2027-12-31".parse().unwrap()),
-                serials: vec![],
-                quantity: 4,
-            }],
+            lines: vec![strips()],
         }),
     );
     doc.approvals.push(Approval {
@@ -242,6 +247,9 @@ async fn bad_orders_are_refused_with_the_reason_and_store_nothing() {
     let admin = ho.staff_token("wang", "admin", &[]).await;
     let mut unknown_sku = order("S001", "S002", 1);
     unknown_sku["lines"][0]["sku"] = json!("NOPE");
+    ho.enroll("HQ", "console").await; // head office's own terminal: not a store
+    let mut unknown_lot = order("S001", "S002", 1);
+    unknown_lot["lines"][0]["lot"] = json!("NOPE");
     let mut twice = order("S001", "S002", 1);
     twice["lines"] = json!([{"sku": "STRIP", "quantity": 1}, {"sku": "STRIP", "quantity": 2}]);
     let cases = [
@@ -253,6 +261,8 @@ async fn bad_orders_are_refused_with_the_reason_and_store_nothing() {
             "line 1: quantity must be 1 to",
         ),
         (unknown_sku, "line 1: SKU NOPE is not in the catalog"),
+        (unknown_lot, "line 1: SKU STRIP has no lot NOPE"),
+        (order("S001", "HQ", 1), "HQ has no till"),
         (twice, "line 2: SKU STRIP lot (any) is already on line 1"),
         (
             json!({"from_store": "S001", "to_store": "S002", "lines": []}),
@@ -386,4 +396,51 @@ pub(crate) async fn openapi_answers(
         answers.push(("get", route, s, v));
     }
     answers
+}
+
+#[tokio::test]
+async fn a_receipt_before_its_dispatch_leaves_the_order_to_dispatch() {
+    let ho = HeadOffice::start().await;
+    let (s1, s2, _) = chain(&ho).await;
+    let admin = ho.staff_token("wang", "admin", &[]).await;
+    let (_, made) = ho
+        .post_json(Some(&admin), PATH, &order("S001", "S002", 4))
+        .await;
+    let id = made["transfer_id"].as_str().unwrap().to_owned();
+    let received = document(
+        "S002",
+        "T01",
+        1,
+        DocumentBody::TransferReceipt(pos_domain::stock_document::TransferReceipt {
+            transfer_id: id.clone(),
+            from_store: "S001".into(),
+            lines: vec![pos_domain::stock_document::ReceiptLine {
+                goods: strips(),
+                expected: Some(4),
+            }],
+        }),
+    );
+    all_accepted(&ho.submit(&s2, &batch("S002", "T01", vec![received])).await);
+    let (_, listed) = ho.get(Some(&admin), PATH).await;
+    assert_eq!(listed[0]["status"], "received_awaiting_dispatch");
+    // S001's till is still to dispatch it: it is told the order stands.
+    assert_eq!(
+        orders_in_feed(&ho, &s1).await[0].state,
+        TransferOrderState::Ordered
+    );
+    let (status, _) = ho
+        .post_json(Some(&admin), &format!("{PATH}/{id}/cancel"), &json!({}))
+        .await;
+    assert_eq!(status, 409, "goods that arrived are not cancelled");
+    all_accepted(
+        &ho.submit(&s1, &batch("S001", "T01", vec![dispatch_of(&id, "S002")]))
+            .await,
+    );
+    let (_, listed) = ho.get(Some(&admin), PATH).await;
+    assert_eq!(listed[0]["status"], "received");
+    assert_eq!(
+        orders_in_feed(&ho, &s1).await[0].state,
+        TransferOrderState::Received
+    );
+    ho.stop().await;
 }

@@ -77,6 +77,14 @@ pub fn stock_error(i18n: I18n, error: &StockDocumentError) -> String {
             "stock_error.transfer_order_elsewhere",
             &[("transfer", transfer_id), ("from", from), ("to", to)],
         ),
+        E::TransferOrderDone { transfer_id, state } => {
+            let key = format!("stock_error.order_state_{state}");
+            let state = i18n.t(&key).to_string();
+            i18n.f(
+                "stock_error.transfer_order_done",
+                &[("transfer", transfer_id), ("state", &state)],
+            )
+        }
         E::TransferOrderCancelled { transfer_id } => i18n.f(
             "stock_error.transfer_order_cancelled",
             &[("transfer", transfer_id)],

@@ -62,4 +62,9 @@ pub enum StockDocumentError {
     },
     #[error("head office cancelled transfer order {transfer_id}; it is not to be dispatched")]
     TransferOrderCancelled { transfer_id: String },
+    #[error("transfer order {transfer_id} is already {state} (by another till of this store)")]
+    TransferOrderDone {
+        transfer_id: String,
+        state: &'static str,
+    },
 }

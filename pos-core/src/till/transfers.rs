@@ -61,11 +61,22 @@ impl Till {
         }
         if let Some(order) = self.store.transfer_order(transfer_id.trim())? {
             self.check_order(&order, &self.identity.store_id, to_store)?;
-            if order.state == TransferOrderState::Cancelled {
-                return Err(StockDocumentError::TransferOrderCancelled {
-                    transfer_id: order.transfer_id,
+            match order.state {
+                TransferOrderState::Ordered => {}
+                TransferOrderState::Cancelled => {
+                    return Err(StockDocumentError::TransferOrderCancelled {
+                        transfer_id: order.transfer_id,
+                    }
+                    .into());
                 }
-                .into());
+                // Another till of the store dispatched it (head office said so).
+                done @ (TransferOrderState::Dispatched | TransferOrderState::Received) => {
+                    return Err(StockDocumentError::TransferOrderDone {
+                        transfer_id: order.transfer_id,
+                        state: done.code(),
+                    }
+                    .into());
+                }
             }
         }
         if let Some(sequence) = self.transfer_recorded("transfer_dispatch", transfer_id.trim())? {
@@ -150,6 +161,14 @@ impl Till {
         // may have dispatched them before it heard.
         if let Some(order) = self.store.transfer_order(transfer_id)? {
             self.check_order(&order, from_store.trim(), &self.identity.store_id)?;
+            // Another till of the store received it (head office said so).
+            if order.state == TransferOrderState::Received {
+                return Err(StockDocumentError::TransferOrderDone {
+                    transfer_id: order.transfer_id,
+                    state: order.state.code(),
+                }
+                .into());
+            }
         }
         for line in &mut lines {
             self.incoming(&mut line.goods)?;

@@ -124,3 +124,48 @@ fn open_orders_are_offered_until_done_and_held_to_their_stores() {
         "{open:?}"
     );
 }
+
+#[test]
+fn an_order_another_till_of_the_store_carried_out_is_not_carried_out_twice() {
+    use TransferOrderState::{Dispatched, Received};
+    let mut t = selling_till(); // store S001
+    let page = t.till.store_mut().begin_feed_page().unwrap();
+    page.upsert_transfer_order(&order("TO7", "S001", "S002", Dispatched))
+        .unwrap();
+    page.upsert_transfer_order(&order("TO8", "S003", "S001", Received))
+        .unwrap();
+    page.commit(1).unwrap();
+    let approval = t.manager_approves(ManagerAction::TransferDispatch);
+    let before = t.till.store().outbox_stats().unwrap().waiting;
+    let e = t
+        .till
+        .dispatch_transfer("TO7", "S002", vec![strips(4)], Some(&approval), now())
+        .unwrap_err();
+    assert_eq!(
+        refusal(e),
+        StockDocumentError::TransferOrderDone {
+            transfer_id: "TO7".into(),
+            state: "dispatched",
+        }
+    );
+    let arrived = vec![ReceiptLine {
+        goods: strips(4),
+        expected: Some(4),
+    }];
+    let e = t
+        .till
+        .receive_transfer("TO8", "S003", arrived, now())
+        .unwrap_err();
+    assert!(matches!(
+        refusal(e),
+        StockDocumentError::TransferOrderDone {
+            state: "received",
+            ..
+        }
+    ));
+    assert_eq!(
+        t.till.store().outbox_stats().unwrap().waiting,
+        before,
+        "nothing written"
+    );
+}

@@ -270,9 +270,13 @@ pub async fn settle(
     }
     .await;
     match done {
-        Ok(Settled::Done | Settled::Already) => {
-            (StatusCode::SEE_OTHER, [(LOCATION, PATH.to_owned())]).into_response()
-        }
+        Ok(Settled::Done) => (StatusCode::SEE_OTHER, [(LOCATION, PATH.to_owned())]).into_response(),
+        Ok(Settled::Already) => problem_page(
+            StatusCode::CONFLICT,
+            lang,
+            Some(&signed),
+            "discrepancies.already",
+        ),
         Ok(Settled::Missing) => problem_page(
             StatusCode::NOT_FOUND,
             lang,

@@ -200,8 +200,8 @@ pub struct OrderForm {
 fn lines_of(text: &str) -> Result<Vec<(String, Option<String>, i64)>, usize> {
     text.lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
         .enumerate()
+        .filter(|(_, l)| !l.is_empty())
         .map(|(i, row)| {
             let parts: Vec<&str> = row.split_whitespace().collect();
             let (sku, lot, units) = match parts.as_slice() {
