@@ -38,6 +38,7 @@ mod security;
 mod stock_discrepancies;
 mod stock_documents;
 mod stock_opening_balance;
+mod stock_serials_elsewhere;
 mod tls;
 mod trace;
 mod transfers;
