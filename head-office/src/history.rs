@@ -151,6 +151,9 @@ fn catalog(spec: &HistorySpec) -> CatalogImport {
             registration_no: Some("国械注准20202070001".into()),
             tracking: Tracking::None,
             safety_stock: 5,
+            model_spec: None,
+            manufacturer: None,
+            manufacturer_licence: None,
         })
         .collect();
     let promotions = CATEGORIES

@@ -203,6 +203,9 @@ fn feed_product(sku: &str) -> pos_domain::catalog::Product {
         registration_no: None,
         tracking: Tracking::None,
         safety_stock: 10,
+        model_spec: None,
+        manufacturer: None,
+        manufacturer_licence: None,
     }
 }
 
