@@ -28,6 +28,8 @@ pub enum ExportKind {
     Members,
     Stock,
     ReceiptDiscrepancies,
+    /// The sales record of class II and III devices (医疗器械销售记录), members masked.
+    DeviceSales,
 }
 
 /// Business dates to export, both ends included; `None` is open.
@@ -141,6 +143,27 @@ pub const RECEIPT_DISCREPANCIES_HEADER: &[&str] = &[
     "excess",
 ];
 
+pub const DEVICE_SALES_HEADER: &[&str] = &[
+    "business_date",
+    "store_id",
+    "document_no",
+    "document_id",
+    "kind",
+    "sku",
+    "name",
+    "model_spec",
+    "registration_no",
+    "device_class",
+    "quantity",
+    "unit_price",
+    "lot_no",
+    "serial",
+    "expiry_date",
+    "manufacturer",
+    "manufacturer_licence",
+    "member",
+];
+
 /// Writes the export of `kind` to `out` and returns the number of data rows.
 pub async fn export<W: Write>(
     client: &Client,
@@ -156,6 +179,7 @@ pub async fn export<W: Write>(
         ExportKind::Members => members(client, &mut csv).await?,
         ExportKind::Stock => stock(client, &mut csv).await?,
         ExportKind::ReceiptDiscrepancies => receipt_discrepancies(client, dates, &mut csv).await?,
+        ExportKind::DeviceSales => device_sales(client, dates, &mut csv).await?,
     };
     csv.flush()?;
     Ok(rows)
@@ -390,6 +414,46 @@ async fn receipt_discrepancies<W: Write>(
             d.received.to_string(),
             d.shortage.to_string(),
             d.excess.to_string(),
+        ])?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Every store's device sales record on business dates within `dates`.
+async fn device_sales<W: Write>(
+    client: &Client,
+    dates: DateRange,
+    csv: &mut csv::Writer<W>,
+) -> Result<u64, ExportError> {
+    csv.write_record(DEVICE_SALES_HEADER)?;
+    let every_store: Option<Vec<String>> = None;
+    let params: [&(dyn ToSql + Sync); 3] = [&every_store, &dates.from, &dates.to];
+    let stream = client.query_raw(crate::device_sales::SQL, params).await?;
+    let mut stream = pin!(stream);
+    let mut count = 0;
+    while let Some(row) = stream.try_next().await? {
+        let s = crate::device_sales::from_row(&row)?;
+        let text = |t: &Option<String>| text_cell(t.as_deref().unwrap_or_default());
+        csv.write_record([
+            s.business_date.to_string(),
+            text_cell(&s.store_id),
+            text_cell(&s.document_no),
+            s.document_id.to_string(),
+            s.kind.clone(),
+            text_cell(&s.sku),
+            text_cell(&s.name),
+            text(&s.model_spec),
+            text(&s.registration_no),
+            s.device_class.clone(),
+            s.quantity.to_string(),
+            s.unit_price.to_string(),
+            text(&s.lot_no),
+            text(&s.serial),
+            s.expiry_date.map(|d| d.to_string()).unwrap_or_default(),
+            text(&s.manufacturer),
+            text(&s.manufacturer_licence),
+            text(&s.member),
         ])?;
         count += 1;
     }

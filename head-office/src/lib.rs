@@ -19,6 +19,7 @@
 //! - [`chain_time`]: the chain's clock (UTC+8) for business days and hours.
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
+//! - [`device_sales`]: the sales record of class II/III devices (医疗器械销售记录).
 //! - [`stock_history`]: when a store's stock history began (its one opening balance).
 //! - [`export`]: CSV files for an ERP.
 //! - [`history`]: a chain's sales history for the page-speed benchmark, through ingest.
@@ -42,6 +43,7 @@ pub mod chain_time;
 pub mod connection;
 pub mod console;
 pub mod db;
+pub mod device_sales;
 pub mod error;
 pub mod export;
 pub mod feed;

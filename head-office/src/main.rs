@@ -78,10 +78,12 @@ enum Command {
         /// File to write.
         #[arg(long)]
         out: PathBuf,
-        /// First business date (sales, returns, closes, receipt-discrepancies).
+        /// First business date (sales, returns, closes, receipt-discrepancies,
+        /// device-sales).
         #[arg(long)]
         from: Option<NaiveDate>,
-        /// Last business date (sales, returns, closes, receipt-discrepancies).
+        /// Last business date (sales, returns, closes, receipt-discrepancies,
+        /// device-sales).
         #[arg(long)]
         to: Option<NaiveDate>,
     },
@@ -132,6 +134,8 @@ enum ExportArg {
     Stock,
     /// Goods receipts' lines short of or beyond their delivery notes.
     ReceiptDiscrepancies,
+    /// The sales record of class II and III devices (医疗器械销售记录).
+    DeviceSales,
 }
 
 #[derive(Subcommand)]
@@ -270,6 +274,7 @@ async fn main() -> anyhow::Result<()> {
                 ExportArg::Members => ExportKind::Members,
                 ExportArg::Stock => ExportKind::Stock,
                 ExportArg::ReceiptDiscrepancies => ExportKind::ReceiptDiscrepancies,
+                ExportArg::DeviceSales => ExportKind::DeviceSales,
             };
             let file =
                 std::fs::File::create(&out).with_context(|| format!("create {}", out.display()))?;

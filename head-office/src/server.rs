@@ -33,6 +33,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/stores/{store_id}/closes"),
     ("get", "/v1/transfers/incoming"),
     ("get", "/v1/stock/receipt-discrepancies"),
+    ("get", "/v1/stock/device-sales"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/stock/receipt-discrepancies",
             get(stock_api::get_receipt_discrepancies),
         )
+        .route("/v1/stock/device-sales", get(stock_api::get_device_sales))
         .merge(console::routes())
         .fallback(console::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

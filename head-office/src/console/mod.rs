@@ -76,6 +76,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/stock"),
     ("get", "/transfers"),
     ("get", "/trace"),
+    ("get", "/device-sales"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -145,6 +146,7 @@ pub fn routes() -> Router<AppState> {
         .route("/stock", get(pages::stock::show))
         .route("/transfers", get(pages::transfers::show))
         .route("/trace", get(pages::trace::show))
+        .route("/device-sales", get(pages::device_sales::show))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

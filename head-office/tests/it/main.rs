@@ -20,6 +20,7 @@ mod console_promotions_races;
 mod console_stock;
 mod console_tables;
 mod console_tills;
+mod device_sales;
 mod export;
 mod feed;
 mod fixtures;
