@@ -27,3 +27,6 @@ CREATE TABLE device_sales (
     PRIMARY KEY (document_id, line_no)
 );
 CREATE INDEX device_sales_by_date ON device_sales (business_date, store_id);
+
+-- A serial's life asked without its SKU (GET /v1/trace/serial?serial=).
+CREATE INDEX lot_trace_by_serial_alone ON lot_trace (serial) WHERE serial IS NOT NULL;

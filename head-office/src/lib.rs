@@ -20,6 +20,8 @@
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
 //! - [`device_sales`]: the sales record of class II/III devices (医疗器械销售记录).
+//! - [`trace_reports`]: a lot's recall list and a serial's life, from the lot trace.
+//! - [`stock_lists`]: near-expiry lots, low stock and transfers, for the API and exports.
 //! - [`stock_history`]: when a store's stock history began (its one opening balance).
 //! - [`export`]: CSV files for an ERP.
 //! - [`history`]: a chain's sales history for the page-speed benchmark, through ingest.
@@ -56,7 +58,9 @@ pub mod staff;
 pub mod state;
 pub mod stock_api;
 pub mod stock_history;
+pub mod stock_lists;
 pub mod stock_reports;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tls;
+pub mod trace_reports;
