@@ -34,6 +34,7 @@ mod members;
 mod migration_cards_and_z;
 mod openapi;
 mod openapi_documents;
+mod openapi_stock_lists;
 mod reports;
 mod security;
 mod stock_discrepancies;
