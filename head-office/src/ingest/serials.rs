@@ -70,7 +70,7 @@ pub(super) async fn check(
         let elsewhere = lines.iter().find_map(|line| {
             line.goods.serials.iter().find_map(|serial| {
                 let holder = held.get(&(line.goods.sku.clone(), serial.clone()))?;
-                (Some(holder.as_str()) != from_store).then(|| (&line.goods.sku, serial, holder))
+                (Some(holder.as_str()) != from_store).then_some((&line.goods.sku, serial, holder))
             })
         });
         if let Some((sku, serial, holder)) = elsewhere {

@@ -97,10 +97,9 @@ fn figures(sales: &[DeviceSale]) -> Vec<Figures> {
         .collect()
 }
 
+/// `at` is (store, kind, sku).
 fn row(
-    store: &str,
-    kind: &str,
-    sku: &str,
+    at: (&str, &str, &str),
     quantity: i64,
     price: &str,
     lot: &str,
@@ -108,6 +107,7 @@ fn row(
     maker: &str,
 ) -> Figures {
     let s = |t: &str| t.to_owned();
+    let (store, kind, sku) = at;
     (
         s(store),
         s(kind),
@@ -241,12 +241,26 @@ async fn each_class_ii_and_iii_line_is_recorded_with_the_catalog_of_its_day_and_
     assert_eq!(
         figures(&answer.sales),
         [
-            row("S001", "sale", "STRIP", 3, "45.00", "L1", "", "鱼跃医疗"),
-            row("S001", "return", "STRIP", -1, "45.00", "L1", "", "鱼跃医疗"),
-            row("S001", "sale", "STRIP", 1, "45.00", "L1", "", "江苏鱼跃"),
-            row("S002", "sale", "CUFF", 1, "299.00", "", "SN1", "鱼跃医疗"),
-            row("S002", "sale", "CUFF", 1, "299.00", "", "SN2", "鱼跃医疗"),
-            row("S002", "void", "CUFF", -1, "299.00", "", "SN2", "鱼跃医疗"),
+            row(("S001", "sale", "STRIP"), 3, "45.00", "L1", "", "鱼跃医疗"),
+            row(
+                ("S001", "return", "STRIP"),
+                -1,
+                "45.00",
+                "L1",
+                "",
+                "鱼跃医疗"
+            ),
+            row(("S001", "sale", "STRIP"), 1, "45.00", "L1", "", "江苏鱼跃"),
+            row(("S002", "sale", "CUFF"), 1, "299.00", "", "SN1", "鱼跃医疗"),
+            row(("S002", "sale", "CUFF"), 1, "299.00", "", "SN2", "鱼跃医疗"),
+            row(
+                ("S002", "void", "CUFF"),
+                -1,
+                "299.00",
+                "",
+                "SN2",
+                "鱼跃医疗"
+            ),
         ],
         "class I (MASK) and unclassed (GAUZE) lines are not recorded; the edit applies \
          from the next sale on"
