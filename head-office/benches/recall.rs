@@ -82,6 +82,19 @@ fn recall(c: &mut Criterion) {
             sizes.get::<_, i64>(1),
             sizes.get::<_, i64>(2),
         );
+        // Where the time goes, for BENCHMARKS.md.
+        let every_store: Option<Vec<String>> = None;
+        let no_serial: Option<String> = None;
+        let plan = a
+            .query(
+                &format!("EXPLAIN (ANALYZE, BUFFERS) {}", trace_reports::SQL),
+                &[&sku, &lot_no, &no_serial, &every_store],
+            )
+            .await
+            .unwrap();
+        for line in plan {
+            eprintln!("{}", line.get::<_, String>(0));
+        }
         head_office::console::users::add_user(&**a, "bench-admin", "admin", &[], PASSWORD)
             .await
             .unwrap();

@@ -31,7 +31,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (10, include_str!("../migrations/0010_transfers.sql")),
     (11, include_str!("../migrations/0011_lot_trace.sql")),
     // 12 and 14 are taken by other work on issue 12.
-    (13, include_str!("../migrations/0013_device_sales.sql")),
+    (
+        13,
+        include_str!("../migrations/0013_device_sales_and_trace_numbers.sql"),
+    ),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by

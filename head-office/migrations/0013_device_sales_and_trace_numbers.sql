@@ -30,3 +30,9 @@ CREATE INDEX device_sales_by_date ON device_sales (business_date, store_id);
 
 -- A serial's life asked without its SKU (GET /v1/trace/serial?serial=).
 CREATE INDEX lot_trace_by_serial_alone ON lot_trace (serial) WHERE serial IS NOT NULL;
+
+-- Each movement keeps its document's number (till and sequence), so a recall list of a
+-- lot sold in every store reads no document: the rebuild after this migration fills
+-- them for the movements already traced.
+ALTER TABLE lot_trace ADD COLUMN terminal_id text NOT NULL DEFAULT '',
+                      ADD COLUMN sequence bigint NOT NULL DEFAULT 0;
