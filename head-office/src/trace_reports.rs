@@ -19,16 +19,19 @@ pub const MOVEMENTS_MAX: i64 = 10_000;
 /// any SKU when $1 is NULL too), at stores $4 (NULL for all), in date order, with the
 /// member behind an offline id. The row holds its document's number; the member is
 /// looked up by key for the rows that name one (a lot sold in every store has thousands
-/// of rows, the chain tens of thousands of members: no scan of either other table).
+/// of rows, the chain tens of thousands of members: no scan of either other table;
+/// `OFFSET 0` keeps the planner from turning the lookup into a hash of every member).
 /// Public for the benchmark that prints its plan.
 pub const SQL: &str = "SELECT t.business_date, t.store_id, t.kind, t.terminal_id, t.sequence,
             t.quantity, t.serial, t.lot_no, m.id, m.card_no, m.phone, m.name, t.sku
      FROM lot_trace t
      LEFT JOIN LATERAL (
          SELECT m.id, m.card_no, m.phone, m.name FROM members m
-         WHERE m.id = coalesce((SELECT a.member_id FROM member_aliases a
+         WHERE t.member_id IS NOT NULL
+           AND m.id = coalesce((SELECT a.member_id FROM member_aliases a
                                 WHERE a.alias_id = t.member_id), t.member_id)
-     ) m ON t.member_id IS NOT NULL
+         OFFSET 0
+     ) m ON true
      WHERE (($2::text IS NOT NULL AND t.sku = $1 AND t.lot_no = $2)
             OR ($2::text IS NULL AND t.serial = $3 AND ($1::text IS NULL OR t.sku = $1)))
        AND ($4::text[] IS NULL OR t.store_id = ANY($4))
