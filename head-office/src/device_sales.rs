@@ -5,14 +5,13 @@
 //! `head-office export device-sales` read here.
 
 use chrono::NaiveDate;
-use pos_domain::member::mask_phone;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
-use crate::console::pages::members::mask_name;
 use crate::error::DbError;
+use crate::masking::masked_member;
 
 /// Most rows one answer of the API holds; past it `more` says to ask for fewer days.
 pub const ROWS_MAX: i64 = 10_000;
@@ -68,16 +67,6 @@ pub const SQL: &str = "SELECT v.business_date, v.store_id, v.document_id,
        AND ($2::date IS NULL OR v.business_date >= $2)
        AND ($3::date IS NULL OR v.business_date <= $3)
      ORDER BY v.business_date, v.store_id, d.terminal_id, d.sequence, v.line_no";
-
-/// A member as records and answers outside the members page show them: card, and the
-/// name and phone masked.
-pub fn masked_member(card_no: &str, name: &str, phone: Option<&str>) -> String {
-    format!(
-        "{card_no} {} {}",
-        mask_name(name),
-        mask_phone(phone.unwrap_or_default())
-    )
-}
 
 pub fn from_row(r: &tokio_postgres::Row) -> Result<DeviceSale, DbError> {
     let store_id: String = r.get(1);

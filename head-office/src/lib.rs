@@ -19,6 +19,7 @@
 //! - [`chain_time`]: the chain's clock (UTC+8) for business days and hours.
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
+//! - [`masking`]: a member's card, name and phone as non-admins see them.
 //! - [`device_sales`]: the sales record of class II/III devices (医疗器械销售记录).
 //! - [`trace_reports`]: a lot's recall list and a serial's life, from the lot trace.
 //! - [`stock_lists`]: near-expiry lots, low stock and transfers, for the API and exports.
@@ -52,6 +53,7 @@ pub mod feed;
 pub mod history;
 pub mod housekeeping;
 pub mod ingest;
+pub mod masking;
 pub mod reports;
 pub mod server;
 pub mod staff;

@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
-use crate::device_sales::masked_member;
 use crate::error::DbError;
+use crate::masking::masked_member;
 
 /// Most movements one answer of the API holds; past it `more` is true.
 pub const MOVEMENTS_MAX: i64 = 10_000;
