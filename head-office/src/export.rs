@@ -1,7 +1,10 @@
 //! CSV files for an ERP: sales and returns one row per document line, closes one row
 //! per Z report, members one row each with balance, stock one row per store, SKU, lot,
-//! goods receipts' shortages and excesses one row per line that differs from its note.
-//! Rows stream from the database to the file; memory does not grow with the data.
+//! goods receipts' shortages and excesses one row per line that differs from its note,
+//! the device sales record one row per line. Rows stream from the database to the file;
+//! memory does not grow with the data. The stock reports ([`StockReport`]: a lot's
+//! recall list, a serial's life, near-expiry lots, low stock, transfers) are the rows of
+//! their JSON API, every one of them, members masked.
 //!
 //! Every text cell that came from a till or an import goes through [`text_cell`], so a
 //! spreadsheet opening the file never reads it as a formula; numbers head office writes
@@ -28,6 +31,8 @@ pub enum ExportKind {
     Members,
     Stock,
     ReceiptDiscrepancies,
+    /// The sales record of class II and III devices (医疗器械销售记录), members masked.
+    DeviceSales,
 }
 
 /// Business dates to export, both ends included; `None` is open.
@@ -141,6 +146,27 @@ pub const RECEIPT_DISCREPANCIES_HEADER: &[&str] = &[
     "excess",
 ];
 
+pub const DEVICE_SALES_HEADER: &[&str] = &[
+    "business_date",
+    "store_id",
+    "document_no",
+    "document_id",
+    "kind",
+    "sku",
+    "name",
+    "model_spec",
+    "registration_no",
+    "device_class",
+    "quantity",
+    "unit_price",
+    "lot_no",
+    "serial",
+    "expiry_date",
+    "manufacturer",
+    "manufacturer_licence",
+    "member",
+];
+
 /// Writes the export of `kind` to `out` and returns the number of data rows.
 pub async fn export<W: Write>(
     client: &Client,
@@ -156,6 +182,7 @@ pub async fn export<W: Write>(
         ExportKind::Members => members(client, &mut csv).await?,
         ExportKind::Stock => stock(client, &mut csv).await?,
         ExportKind::ReceiptDiscrepancies => receipt_discrepancies(client, dates, &mut csv).await?,
+        ExportKind::DeviceSales => device_sales(client, dates, &mut csv).await?,
     };
     csv.flush()?;
     Ok(rows)
@@ -396,6 +423,46 @@ async fn receipt_discrepancies<W: Write>(
     Ok(count)
 }
 
+/// Every store's device sales record on business dates within `dates`.
+async fn device_sales<W: Write>(
+    client: &Client,
+    dates: DateRange,
+    csv: &mut csv::Writer<W>,
+) -> Result<u64, ExportError> {
+    csv.write_record(DEVICE_SALES_HEADER)?;
+    let every_store: Option<Vec<String>> = None;
+    let params: [&(dyn ToSql + Sync); 3] = [&every_store, &dates.from, &dates.to];
+    let stream = client.query_raw(crate::device_sales::SQL, params).await?;
+    let mut stream = pin!(stream);
+    let mut count = 0;
+    while let Some(row) = stream.try_next().await? {
+        let s = crate::device_sales::from_row(&row)?;
+        let text = |t: &Option<String>| text_cell(t.as_deref().unwrap_or_default());
+        csv.write_record([
+            s.business_date.to_string(),
+            text_cell(&s.store_id),
+            text_cell(&s.document_no),
+            s.document_id.to_string(),
+            s.kind.clone(),
+            text_cell(&s.sku),
+            text_cell(&s.name),
+            text(&s.model_spec),
+            text(&s.registration_no),
+            s.device_class.clone(),
+            s.quantity.to_string(),
+            s.unit_price.to_string(),
+            text(&s.lot_no),
+            text(&s.serial),
+            s.expiry_date.map(|d| d.to_string()).unwrap_or_default(),
+            text(&s.manufacturer),
+            text(&s.manufacturer_licence),
+            text(&s.member),
+        ])?;
+        count += 1;
+    }
+    Ok(count)
+}
+
 /// Streams the rows of a query without parameters into the CSV, one record per row, so a
 /// large export never sits in memory; returns how many rows were written.
 async fn rows_to_csv<W: Write>(
@@ -441,4 +508,177 @@ mod tests {
             assert_eq!(text_cell(safe), safe);
         }
     }
+}
+
+/// A stock report to export: the same rows as its JSON API, every one of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StockReport {
+    /// A lot's recall list (召回名单), members masked.
+    Recall { sku: String, lot: String },
+    /// A serial unit's whole life, members masked.
+    SerialLife { sku: Option<String>, serial: String },
+    /// Lots held that expire within `days` of `today`, expired ones included.
+    NearExpiry { today: NaiveDate, days: i64 },
+    /// SKUs a store holds fewer of than the product's safety stock.
+    LowStock,
+    /// Transfers between stores, in `state` when given.
+    Transfers {
+        state: Option<crate::stock_lists::TransferState>,
+    },
+}
+
+pub const TRACE_HEADER: &[&str] = &[
+    "business_date",
+    "store_id",
+    "kind",
+    "document_no",
+    "sku",
+    "lot_no",
+    "serial",
+    "quantity",
+    "member",
+];
+pub const NEAR_EXPIRY_HEADER: &[&str] = &[
+    "store_id",
+    "sku",
+    "name",
+    "lot_no",
+    "expiry_date",
+    "days_left",
+    "quantity",
+    "retail_value",
+];
+pub const LOW_STOCK_HEADER: &[&str] = &[
+    "store_id",
+    "sku",
+    "name",
+    "quantity",
+    "safety_stock",
+    "shortfall",
+];
+pub const TRANSFERS_HEADER: &[&str] = &[
+    "transfer_id",
+    "from_store",
+    "to_store",
+    "dispatched_on",
+    "received_on",
+    "state",
+    "dispatched",
+    "received",
+    "difference",
+];
+
+/// Writes `report` for every store to `out` and returns the number of data rows.
+pub async fn export_report<W: Write>(
+    client: &Client,
+    report: &StockReport,
+    out: W,
+) -> Result<u64, ExportError> {
+    use crate::stock_lists;
+    use crate::trace_reports::Traced;
+    let mut csv = csv::Writer::from_writer(out);
+    let text = |t: &Option<String>| text_cell(t.as_deref().unwrap_or_default());
+    let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let records: Vec<Vec<String>> = match report {
+        StockReport::Recall { sku, lot } => {
+            trace_records(client, Traced::Lot { sku, lot }, &mut csv).await?
+        }
+        StockReport::SerialLife { sku, serial } => {
+            let sku = sku.as_deref();
+            trace_records(client, Traced::Serial { sku, serial }, &mut csv).await?
+        }
+        StockReport::NearExpiry { today, days } => {
+            csv.write_record(NEAR_EXPIRY_HEADER)?;
+            let found = stock_lists::near_expiry(client, None, *today, *days, i64::MAX).await?;
+            found
+                .lots
+                .into_iter()
+                .map(|l| {
+                    vec![
+                        text_cell(&l.store_id),
+                        text_cell(&l.sku),
+                        text(&l.name),
+                        text_cell(&l.lot_no),
+                        l.expiry_date.to_string(),
+                        l.days_left.to_string(),
+                        l.quantity.to_string(),
+                        l.retail_value.map(|v| v.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect()
+        }
+        StockReport::LowStock => {
+            csv.write_record(LOW_STOCK_HEADER)?;
+            let found = stock_lists::low_stock(client, None, i64::MAX).await?;
+            found
+                .skus
+                .into_iter()
+                .map(|s| {
+                    vec![
+                        text_cell(&s.store_id),
+                        text_cell(&s.sku),
+                        text(&s.name),
+                        s.quantity.to_string(),
+                        s.safety_stock.to_string(),
+                        s.shortfall.to_string(),
+                    ]
+                })
+                .collect()
+        }
+        StockReport::Transfers { state } => {
+            csv.write_record(TRANSFERS_HEADER)?;
+            let found = stock_lists::transfers(client, None, *state, i64::MAX).await?;
+            found
+                .transfers
+                .into_iter()
+                .map(|t| {
+                    vec![
+                        text_cell(&t.transfer_id),
+                        text_cell(&t.from_store),
+                        text_cell(&t.to_store),
+                        date(t.dispatched_on),
+                        date(t.received_on),
+                        t.state.key().to_owned(),
+                        number(t.dispatched),
+                        number(t.received),
+                        number(t.difference),
+                    ]
+                })
+                .collect()
+        }
+    };
+    for record in &records {
+        csv.write_record(record)?;
+    }
+    csv.flush()?;
+    Ok(records.len() as u64)
+}
+
+/// The header of a lot's or a serial's movements, and their records, members masked.
+async fn trace_records<W: Write>(
+    client: &Client,
+    traced: crate::trace_reports::Traced<'_>,
+    csv: &mut csv::Writer<W>,
+) -> Result<Vec<Vec<String>>, ExportError> {
+    let text = |t: &Option<String>| text_cell(t.as_deref().unwrap_or_default());
+    csv.write_record(TRACE_HEADER)?;
+    let found = crate::trace_reports::trace(client, traced, None, i64::MAX).await?;
+    Ok(found
+        .movements
+        .into_iter()
+        .map(|m| {
+            vec![
+                m.business_date.to_string(),
+                text_cell(&m.store_id),
+                m.kind,
+                text_cell(&m.document_no),
+                text_cell(&m.sku),
+                text(&m.lot_no),
+                text(&m.serial),
+                m.quantity.to_string(),
+                text(&m.member),
+            ]
+        })
+        .collect())
 }

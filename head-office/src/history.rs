@@ -4,11 +4,15 @@
 //! member points, returns, voids and a Z report per store and day. Every document goes
 //! through [`ingest_batch`] like a till's, so the aggregates, stock, ledger and feed are
 //! exactly what real tills would leave. Seeded: the same spec gives the same history.
+//!
+//! The test strips (血糖试纸, one SKU in twelve) are class II, lot-tracked devices: each
+//! month of production is a lot (`L202611`), and every store sells the month's lot, so
+//! a lot of a popular strip is sold in every store (the recall benchmark's lot).
 
 use std::collections::HashMap;
 
 use chrono::{Datelike, Days, NaiveDate, NaiveTime, TimeZone};
-use pos_domain::catalog::{Product, Tracking};
+use pos_domain::catalog::{DeviceClass, Lot, Product, Tracking};
 use pos_domain::document::{
     DenominationCount, Document, DocumentBody, LineDiscount, Return, ReturnLine, Sale, SaleLine,
     SaleMember, Tender, TenderKind, VatAmount, Void,
@@ -132,25 +136,76 @@ fn sku_of(sku_index: u32) -> String {
     format!("G{:05}", sku_index + 1)
 }
 
+/// The category whose products are lot-tracked class II devices: the test strips.
+const LOT_TRACKED_CATEGORY: usize = 2;
+/// A lot may be sold this many days after the month it was made in.
+const LOT_SHELF_DAYS: u64 = 730;
+
+fn is_lot_tracked(sku_index: u32) -> bool {
+    sku_index as usize % CATEGORIES.len() == LOT_TRACKED_CATEGORY
+}
+
+/// The lot a store sells on `date`: the month's, with its expiry.
+fn lot_of(date: NaiveDate) -> (String, NaiveDate) {
+    let made = date.with_day(1).unwrap_or(date);
+    let expiry = made
+        .checked_add_days(Days::new(LOT_SHELF_DAYS))
+        .unwrap_or(made);
+    (format!("L{}{:02}", made.year(), made.month()), expiry)
+}
+
+/// Every lot of the lot-tracked products sold from `first` to `last`.
+fn lots(spec: &HistorySpec, first: NaiveDate, last: NaiveDate) -> Vec<Lot> {
+    let mut months = Vec::new();
+    let mut date = first;
+    while date <= last {
+        let lot = lot_of(date);
+        if months.last() != Some(&lot) {
+            months.push(lot);
+        }
+        date = match date.checked_add_days(Days::new(1)) {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    (0..spec.skus)
+        .filter(|i| is_lot_tracked(*i))
+        .flat_map(|i| {
+            months.iter().map(move |(lot_no, expiry_date)| Lot {
+                sku: sku_of(i),
+                lot_no: lot_no.clone(),
+                expiry_date: *expiry_date,
+            })
+        })
+        .collect()
+}
+
 fn vat_rate() -> Decimal {
     Decimal::new(13, 2)
 }
 
-/// The catalog, a 10%-off promotion per category, and the members, in one import.
-fn catalog(spec: &HistorySpec) -> CatalogImport {
+/// The catalog, a 10%-off promotion per category, and the members, in one import; the
+/// lots of the days `first` to `last`.
+fn catalog(spec: &HistorySpec, first: NaiveDate, last: NaiveDate) -> CatalogImport {
     let products = (0..spec.skus)
-        .map(|i| Product {
-            sku: sku_of(i),
-            name: format!("{} {}", category_of(i), sku_of(i)),
-            pinyin: String::new(),
-            category: category_of(i).into(),
-            unit: "件".into(),
-            price: price_of(i),
-            vat_rate: vat_rate(),
-            device_class: None,
-            registration_no: Some("国械注准20202070001".into()),
-            tracking: Tracking::None,
-            safety_stock: 5,
+        .map(|i| {
+            let strip = is_lot_tracked(i);
+            Product {
+                sku: sku_of(i),
+                name: format!("{} {}", category_of(i), sku_of(i)),
+                pinyin: String::new(),
+                category: category_of(i).into(),
+                unit: "件".into(),
+                price: price_of(i),
+                vat_rate: vat_rate(),
+                device_class: strip.then_some(DeviceClass::II),
+                registration_no: Some("国械注准20202070001".into()),
+                tracking: if strip { Tracking::Lot } else { Tracking::None },
+                safety_stock: 5,
+                model_spec: strip.then(|| "50片/盒".into()),
+                manufacturer: strip.then(|| "江苏鱼跃医疗设备股份有限公司".into()),
+                manufacturer_licence: strip.then(|| "苏食药监械生产许20010020号".into()),
+            }
         })
         .collect();
     let promotions = CATEGORIES
@@ -172,6 +227,7 @@ fn catalog(spec: &HistorySpec) -> CatalogImport {
     let members = (0..spec.members).map(member).collect();
     CatalogImport {
         products,
+        lots: lots(spec, first, last),
         promotions,
         members,
         ..CatalogImport::default()
@@ -254,6 +310,12 @@ impl TillDay<'_> {
                     vec![]
                 };
                 let discount = sum(discounts.iter().map(|d| d.amount));
+                let (lot, expiry_date) = if is_lot_tracked(sku_index) {
+                    let (lot, expiry) = lot_of(self.date);
+                    (Some(lot), Some(expiry))
+                } else {
+                    (None, None)
+                };
                 SaleLine {
                     line_no: n + 1,
                     sku: sku_of(sku_index),
@@ -261,8 +323,8 @@ impl TillDay<'_> {
                     category: category_of(sku_index).into(),
                     unit: "件".into(),
                     quantity,
-                    lot: None,
-                    expiry_date: None,
+                    lot,
+                    expiry_date,
                     serial: None,
                     registration_no: Some("国械注准20202070001".into()),
                     unit_price,
@@ -357,7 +419,7 @@ impl TillDay<'_> {
                         sku: first_line.sku,
                         name: first_line.name,
                         quantity: first_line.quantity,
-                        lot: None,
+                        lot: first_line.lot,
                         serial: None,
                         refund,
                         vat_rate: vat_rate(),
@@ -422,14 +484,14 @@ pub async fn generate(
     let Some(first) = clients.first_mut() else {
         return Ok(HistorySummary::default());
     };
-    import_catalog(first, &catalog(spec), None).await?;
-    for n in 0..spec.stores {
-        auth::enroll(first, &HistorySpec::store_id(n), TERMINAL).await?;
-    }
     let first_day = spec
         .last_day
         .checked_sub_days(Days::new(u64::from(spec.days.saturating_sub(1))))
         .unwrap_or(spec.last_day);
+    import_catalog(first, &catalog(spec, first_day, spec.last_day), None).await?;
+    for n in 0..spec.stores {
+        auth::enroll(first, &HistorySpec::store_id(n), TERMINAL).await?;
+    }
     let workers = clients.len() as u32;
     let mut next_sequence: HashMap<u32, u64> = (0..spec.stores).map(|n| (n, 1)).collect();
     let mut total = HistorySummary::default();

@@ -21,6 +21,10 @@
 //! - [`replenishment`]: replenishment suggestions per store and SKU, covered from
 //!   stores with stock to spare (FEFO) or bought; [`replenishment_api`]: them as JSON.
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
+//! - [`masking`]: a member's card, name and phone as non-admins see them.
+//! - [`device_sales`]: the sales record of class II/III devices (医疗器械销售记录).
+//! - [`trace_reports`]: a lot's recall list and a serial's life, from the lot trace.
+//! - [`stock_lists`]: near-expiry lots, low stock and transfers, for the API and exports.
 //! - [`stock_history`]: when a store's stock history began (its one opening balance).
 //! - [`transfer_api`]: transfer orders on the staff API.
 //! - [`transfer_orders`]: transfers head office orders (or store managers request), as
@@ -48,12 +52,14 @@ pub mod chain_time;
 pub mod connection;
 pub mod console;
 pub mod db;
+pub mod device_sales;
 pub mod error;
 pub mod export;
 pub mod feed;
 pub mod history;
 pub mod housekeeping;
 pub mod ingest;
+pub mod masking;
 pub mod replenishment;
 pub mod replenishment_api;
 pub mod reports;
@@ -62,9 +68,11 @@ pub mod staff;
 pub mod state;
 pub mod stock_api;
 pub mod stock_history;
+pub mod stock_lists;
 pub mod stock_reports;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tls;
+pub mod trace_reports;
 pub mod transfer_api;
 pub mod transfer_orders;

@@ -7,11 +7,12 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use head_office::export::{DateRange, ExportKind};
+use head_office::export::{DateRange, ExportKind, StockReport};
 use head_office::history::{self, HistorySpec};
 use head_office::server::{AppState, ConnectionLimits};
 use head_office::{
-    aggregates, auth, catalog, chain_time, console, db, export, housekeeping, reports, server, tls,
+    aggregates, auth, catalog, chain_time, console, db, export, housekeeping, reports, server,
+    stock_lists, tls,
 };
 
 #[derive(Parser)]
@@ -78,12 +79,29 @@ enum Command {
         /// File to write.
         #[arg(long)]
         out: PathBuf,
-        /// First business date (sales, returns, closes, receipt-discrepancies).
+        /// First business date (sales, returns, closes, receipt-discrepancies,
+        /// device-sales).
         #[arg(long)]
         from: Option<NaiveDate>,
-        /// Last business date (sales, returns, closes, receipt-discrepancies).
+        /// Last business date (sales, returns, closes, receipt-discrepancies,
+        /// device-sales).
         #[arg(long)]
         to: Option<NaiveDate>,
+        /// The product (recall: required; serial-life: optional).
+        #[arg(long)]
+        sku: Option<String>,
+        /// The lot (recall).
+        #[arg(long)]
+        lot: Option<String>,
+        /// The serial unit (serial-life).
+        #[arg(long)]
+        serial: Option<String>,
+        /// Lots expiring within this many days of today (near-expiry; default 30).
+        #[arg(long)]
+        days: Option<i64>,
+        /// in_transit, received or dispatch_awaited (transfers; default all).
+        #[arg(long)]
+        state: Option<String>,
     },
     /// Apply pending schema migrations.
     Migrate,
@@ -123,7 +141,7 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum ExportArg {
     Sales,
     Returns,
@@ -132,6 +150,18 @@ enum ExportArg {
     Stock,
     /// Goods receipts' lines short of or beyond their delivery notes.
     ReceiptDiscrepancies,
+    /// The sales record of class II and III devices (医疗器械销售记录).
+    DeviceSales,
+    /// A lot's recall list (--sku, --lot), members masked.
+    Recall,
+    /// A serial unit's whole life (--serial, optionally --sku), members masked.
+    SerialLife,
+    /// Lots held that expire within --days (default 30), expired ones included.
+    NearExpiry,
+    /// SKUs a store holds fewer of than the product's safety stock.
+    LowStock,
+    /// Transfers between stores (--state to choose one state).
+    Transfers,
 }
 
 #[derive(Subcommand)]
@@ -262,24 +292,20 @@ async fn main() -> anyhow::Result<()> {
             out,
             from,
             to,
+            sku,
+            lot,
+            serial,
+            days,
+            state,
         } => {
-            let kind = match kind {
-                ExportArg::Sales => ExportKind::Sales,
-                ExportArg::Returns => ExportKind::Returns,
-                ExportArg::Closes => ExportKind::Closes,
-                ExportArg::Members => ExportKind::Members,
-                ExportArg::Stock => ExportKind::Stock,
-                ExportArg::ReceiptDiscrepancies => ExportKind::ReceiptDiscrepancies,
-            };
+            let report = stock_report(kind, sku, lot, serial, days, state)?;
             let file =
                 std::fs::File::create(&out).with_context(|| format!("create {}", out.display()))?;
-            let rows = export::export(
-                &client,
-                kind,
-                DateRange { from, to },
-                std::io::BufWriter::new(file),
-            )
-            .await?;
+            let file = std::io::BufWriter::new(file);
+            let rows = match report {
+                Some(report) => export::export_report(&client, &report, file).await?,
+                None => export_kind(&client, kind, DateRange { from, to }, file).await?,
+            };
             eprintln!("{rows} rows written to {}", out.display());
         }
         Command::ReviewOverdraft { document } => {
@@ -384,4 +410,86 @@ async fn shutdown_signal() {
         _ = term.recv() => {}
     }
     tracing::info!("shutting down");
+}
+
+/// One of the document exports, to `out`.
+async fn export_kind(
+    client: &tokio_postgres::Client,
+    kind: ExportArg,
+    dates: DateRange,
+    out: impl std::io::Write,
+) -> anyhow::Result<u64> {
+    let kind = match kind {
+        ExportArg::Sales => ExportKind::Sales,
+        ExportArg::Returns => ExportKind::Returns,
+        ExportArg::Closes => ExportKind::Closes,
+        ExportArg::Members => ExportKind::Members,
+        ExportArg::Stock => ExportKind::Stock,
+        ExportArg::ReceiptDiscrepancies => ExportKind::ReceiptDiscrepancies,
+        ExportArg::DeviceSales => ExportKind::DeviceSales,
+        other => bail!(
+            "{:?} is a stock report, not a document export",
+            other.name()
+        ),
+    };
+    Ok(export::export(client, kind, dates, out).await?)
+}
+
+/// The stock report `kind` asks for with its flags, `None` for a document export.
+fn stock_report(
+    kind: ExportArg,
+    sku: Option<String>,
+    lot: Option<String>,
+    serial: Option<String>,
+    days: Option<i64>,
+    state: Option<String>,
+) -> anyhow::Result<Option<StockReport>> {
+    let needed = |value: Option<String>, flag: &str| {
+        value
+            .filter(|v| !v.trim().is_empty())
+            .with_context(|| format!("{} needs --{flag}", kind.name()))
+    };
+    Ok(Some(match kind {
+        ExportArg::Recall => StockReport::Recall {
+            sku: needed(sku, "sku")?,
+            lot: needed(lot, "lot")?,
+        },
+        ExportArg::SerialLife => StockReport::SerialLife {
+            sku,
+            serial: needed(serial, "serial")?,
+        },
+        ExportArg::NearExpiry => {
+            let days = days.unwrap_or(head_office::stock_api::NEAR_EXPIRY_DAYS);
+            if !(0..=stock_lists::EXPIRING_DAYS_MAX).contains(&days) {
+                bail!(
+                    "--days {days} must be from 0 to {}",
+                    stock_lists::EXPIRING_DAYS_MAX
+                );
+            }
+            StockReport::NearExpiry {
+                today: chain_time::today(chrono::Utc::now()),
+                days,
+            }
+        }
+        ExportArg::LowStock => StockReport::LowStock,
+        ExportArg::Transfers => StockReport::Transfers {
+            state: state
+                .map(|s| {
+                    stock_lists::TransferState::from_key(&s).with_context(|| {
+                        format!("--state {s:?} is none of in_transit, received, dispatch_awaited")
+                    })
+                })
+                .transpose()?,
+        },
+        _ => return Ok(None),
+    }))
+}
+
+impl ExportArg {
+    /// The subcommand's name, as typed.
+    fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default()
+    }
 }

@@ -40,6 +40,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/transfer-orders"),
     ("post", "/v1/transfer-orders/{transfer_id}/approve"),
     ("post", "/v1/transfer-orders/{transfer_id}/cancel"),
+    ("get", "/v1/stock/device-sales"),
+    ("get", "/v1/stock/near-expiry"),
+    ("get", "/v1/stock/low"),
+    ("get", "/v1/trace/lot"),
+    ("get", "/v1/trace/serial"),
+    ("get", "/v1/transfers"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -70,6 +76,12 @@ pub fn router(state: AppState) -> Router {
             "/v1/transfer-orders/{transfer_id}/cancel",
             post(transfer_api::cancel),
         )
+        .route("/v1/stock/device-sales", get(stock_api::get_device_sales))
+        .route("/v1/stock/near-expiry", get(stock_api::get_near_expiry))
+        .route("/v1/stock/low", get(stock_api::get_low_stock))
+        .route("/v1/trace/lot", get(stock_api::get_lot_trace))
+        .route("/v1/trace/serial", get(stock_api::get_serial_trace))
+        .route("/v1/transfers", get(stock_api::get_transfers))
         .merge(console::routes())
         .fallback(console::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

@@ -44,6 +44,15 @@ pub struct Product {
     pub tracking: Tracking,
     /// Stock below this raises an alert for the store manager.
     pub safety_stock: i64,
+    /// 规格型号: the model or specification, for a device's sales record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_spec: Option<String>,
+    /// 生产企业: who makes it, for a class II/III device's sales record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturer: Option<String>,
+    /// The manufacturer's 生产许可证编号 (classes II, III) or 备案凭证编号 (class I).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturer_licence: Option<String>,
 }
 
 /// A production batch of a lot-tracked product.

@@ -7,7 +7,7 @@
 //! columns (a spreadsheet's padding) are allowed.
 //!
 //! ```text
-//! product,sku,name,pinyin,category,unit,price,vat_rate,device_class,registration_no,tracking,safety_stock
+//! product,sku,name,pinyin,category,unit,price,vat_rate,device_class,registration_no,tracking,safety_stock,model_spec,manufacturer,manufacturer_licence
 //! barcode,sku,barcode
 //! lot,sku,lot_no,expiry_date
 //! stock,sku,lot_no,quantity
@@ -19,6 +19,9 @@
 //! - `pinyin` left empty is filled with [`pinyin_initials`](crate::hanzi::pinyin_initials) of the name.
 //! - `price` in yuan, tax included, at most 2 decimals; `vat_rate` a fraction in [0, 1).
 //! - `device_class` is `I`, `II`, `III` or empty; `tracking` is `none`, `lot` or `serial`.
+//! - `model_spec` (规格型号), `manufacturer` (生产企业) and `manufacturer_licence` (its
+//!   生产许可证 or 备案凭证 number) are what a class II/III device's sales record carries;
+//!   each may be empty, and a row may end before them (files written before they existed).
 //! - `barcode` is 8, 12, 13 or 14 digits with a right GS1 check digit.
 //! - Dates are `YYYY-MM-DD`; `valid_from` / `valid_to` are empty or `YYYY-MM-DDTHH:MM:SS`.
 //! - `stock.lot_no` is empty for products that are not lot-tracked; a `serial` row is one
@@ -88,8 +91,10 @@ pub fn product_fields() -> &'static [&'static str] {
 
 /// Reads one product from its fields (in [`product_fields`] order) with exactly the
 /// checks a product row of the catalog file gets, so a product edited by hand (the
-/// console's form) is held to the file's rules. Errors name the field.
-pub fn product_from_fields(fields: &[&str; 11]) -> Result<Product, ImportError> {
+/// console's form) is held to the file's rules. Errors name the field. Like a row of the
+/// file, the fields may end before the last three (model_spec, manufacturer,
+/// manufacturer_licence).
+pub fn product_from_fields(fields: &[&str]) -> Result<Product, ImportError> {
     let record = record_of(kind::RecordKind::Product, fields);
     let row = row::Row::new(1, kind::RecordKind::Product, &record)?;
     records::product(&row)
@@ -127,7 +132,7 @@ fn record_of(kind: kind::RecordKind, fields: &[&str]) -> csv::StringRecord {
 
 /// A product's fields as the catalog file writes them: what [`product_from_fields`]
 /// reads back to the same product.
-pub fn product_to_fields(p: &Product) -> [String; 11] {
+pub fn product_to_fields(p: &Product) -> [String; 14] {
     [
         p.sku.clone(),
         p.name.clone(),
@@ -140,6 +145,9 @@ pub fn product_to_fields(p: &Product) -> [String; 11] {
         p.registration_no.clone().unwrap_or_default(),
         records::tracking_code(p.tracking).to_owned(),
         p.safety_stock.to_string(),
+        p.model_spec.clone().unwrap_or_default(),
+        p.manufacturer.clone().unwrap_or_default(),
+        p.manufacturer_licence.clone().unwrap_or_default(),
     ]
 }
 

@@ -10,6 +10,7 @@
 //! second ([`keep_folding`]) and the pages fold a round before they read. [`rebuild`]
 //! recomputes every row from the stored documents with the same code.
 
+pub mod device_sales;
 mod queue;
 pub mod read;
 mod rebuild;

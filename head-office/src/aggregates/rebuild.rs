@@ -1,12 +1,15 @@
 //! Recomputes every aggregate row from the stored documents: when the tables are first
 //! made (migration 5) and by `head-office rebuild-aggregates` should they ever be in
-//! doubt. The same [`Tally`] and [`write`] as ingest, so the two cannot disagree.
+//! doubt. The same [`Tally`] and [`write`] as ingest, so the two cannot disagree. The
+//! device sales record is not emptied: its rows keep the catalog's fields of when they
+//! were first folded, and only what the documents say is written again.
 
 use pos_domain::document::{Document, DocumentBody};
 use tokio_postgres::types::Json;
 use tokio_postgres::{GenericClient, Row, Transaction};
 use uuid::Uuid;
 
+use super::device_sales::{self, Existing, LineRow};
 use super::trace::{self, TraceRow};
 use super::{Tally, write};
 use crate::error::DbError;
@@ -33,18 +36,22 @@ pub async fn rebuild(tx: &Transaction<'_>) -> Result<u64, DbError> {
         if rows.is_empty() {
             break;
         }
-        let (tally, traced) = added_up(&rows)?;
+        let (tally, traced, devices) = added_up(&rows)?;
         write(tx, &tally).await?;
         trace::write(tx, &traced).await?;
+        device_sales::write(tx, &devices, Existing::Refresh).await?;
         added += rows.len() as u64;
     }
     Ok(added)
 }
 
 /// Stored documents, each with the sale it voids (a void is added up with its sale's
-/// lines); the caller adds its `WHERE`.
-const WITH_VOIDED_SALE: &str = "SELECT d.document, s.document
-     FROM documents d LEFT JOIN documents s ON s.id = d.voided_sale_id";
+/// lines) and the sale it returns (the device sales record's price); the caller adds
+/// its `WHERE`.
+const WITH_VOIDED_SALE: &str = "SELECT d.document, s.document, r.document
+     FROM documents d LEFT JOIN documents s ON s.id = d.voided_sale_id
+     LEFT JOIN documents r
+       ON d.kind = 'return' AND r.id = (d.document->'body'->>'original_sale_id')::uuid";
 
 /// The kinds folding reads: sales, returns and voids for the sales figures, and every
 /// kind that moves a lot or a serial for the trace.
@@ -64,15 +71,17 @@ pub async fn add_stored(client: &impl GenericClient, ids: &[Uuid]) -> Result<(),
     let rows = client
         .query(&format!("{WITH_VOIDED_SALE} WHERE d.id = ANY($1)"), &[&ids])
         .await?;
-    let (tally, traced) = added_up(&rows)?;
+    let (tally, traced, devices) = added_up(&rows)?;
     write(client, &tally).await?;
-    trace::write(client, &traced).await
+    trace::write(client, &traced).await?;
+    device_sales::write(client, &devices, Existing::Keep).await
 }
 
-/// Rows of [`WITH_VOIDED_SALE`] added up, and their trace.
-fn added_up(rows: &[Row]) -> Result<(Tally, Vec<TraceRow>), DbError> {
+/// Rows of [`WITH_VOIDED_SALE`] added up, their trace and their device sales lines.
+fn added_up(rows: &[Row]) -> Result<(Tally, Vec<TraceRow>, Vec<LineRow>), DbError> {
     let mut tally = Tally::default();
     let mut traced = Vec::new();
+    let mut devices = Vec::new();
     for row in rows {
         let Json(doc): Json<Document> = row
             .try_get(0)
@@ -84,10 +93,22 @@ fn added_up(rows: &[Row]) -> Result<(Tally, Vec<TraceRow>), DbError> {
             DocumentBody::Sale(sale) => Some(sale),
             _ => None,
         });
+        let returned: Option<Json<Document>> = row
+            .try_get(2)
+            .map_err(|e| DbError::Corrupt(format!("stored returned sale: {e}")))?;
+        let returned_sale = returned.and_then(|Json(sale)| match sale.body {
+            DocumentBody::Sale(sale) => Some(sale),
+            _ => None,
+        });
         tally
             .add(&doc, voided_sale.as_ref())
             .map_err(|e| DbError::Corrupt(format!("document {}: {e}", doc.id)))?;
         traced.extend(trace::rows_of(&doc, voided_sale.as_ref()));
+        devices.extend(device_sales::rows_of(
+            &doc,
+            voided_sale.as_ref(),
+            returned_sale.as_ref(),
+        ));
     }
-    Ok((tally, traced))
+    Ok((tally, traced, devices))
 }

@@ -21,6 +21,9 @@ pub struct TraceRow {
     pub serial: Option<String>,
     pub store_id: String,
     pub document_id: Uuid,
+    /// The document's till and place in its sequence: its number, without a join.
+    pub terminal_id: String,
+    pub sequence: i64,
     /// The document's kind (`sale`, `return`, `void`, `goods_receipt`, ...).
     pub kind: &'static str,
     pub business_date: NaiveDate,
@@ -47,6 +50,9 @@ pub fn rows_of(doc: &Document, voided_sale: Option<&Sale>) -> Vec<TraceRow> {
             serial: serial.map(str::to_owned),
             store_id: doc.store_id.clone(),
             document_id: doc.id,
+            terminal_id: doc.terminal_id.clone(),
+            // Validation keeps sequences within bigint.
+            sequence: i64::try_from(doc.sequence).unwrap_or(i64::MAX),
             kind: doc.body.kind(),
             business_date: doc.business_date,
             quantity,
@@ -125,6 +131,8 @@ pub async fn write(client: &impl GenericClient, rows: &[TraceRow]) -> Result<(),
     let lots = column(|r| r.lot_no.clone());
     let stores = column(|r| r.store_id.clone());
     let kinds = column(|r| r.kind.to_owned());
+    let terminals = column(|r| r.terminal_id.clone());
+    let sequences: Vec<i64> = rows.iter().map(|r| r.sequence).collect();
     let serials: Vec<Option<String>> = rows.iter().map(|r| r.serial.clone()).collect();
     let members: Vec<Option<String>> = rows.iter().map(|r| r.member_id.clone()).collect();
     let documents: Vec<Uuid> = rows.iter().map(|r| r.document_id).collect();
@@ -133,9 +141,10 @@ pub async fn write(client: &impl GenericClient, rows: &[TraceRow]) -> Result<(),
     client
         .execute(
             "INSERT INTO lot_trace (sku, lot_no, serial, store_id, document_id, kind,
-                                    business_date, quantity, member_id)
+                                    business_date, quantity, member_id, terminal_id, sequence)
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[],
-                                  $6::text[], $7::date[], $8::int8[], $9::text[])",
+                                  $6::text[], $7::date[], $8::int8[], $9::text[], $10::text[],
+                                  $11::int8[])",
             &[
                 &skus,
                 &lots,
@@ -146,6 +155,8 @@ pub async fn write(client: &impl GenericClient, rows: &[TraceRow]) -> Result<(),
                 &dates,
                 &quantities,
                 &members,
+                &terminals,
+                &sequences,
             ],
         )
         .await?;

@@ -64,6 +64,11 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/device-sales",
+        key: "nav.device_sales",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/catalog",
         key: "nav.catalog",
         shown: |_| true,

@@ -86,6 +86,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/replenishment"),
     ("post", "/replenishment/transfer"),
     ("post", "/replenishment/levels"),
+    ("get", "/device-sales"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -181,6 +182,7 @@ pub fn routes() -> Router<AppState> {
             "/replenishment/levels",
             post(pages::replenishment::set_levels),
         )
+        .route("/device-sales", get(pages::device_sales::show))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

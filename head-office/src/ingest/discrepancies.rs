@@ -29,13 +29,17 @@ pub struct Discrepancy {
 }
 
 /// The lines of the accepted goods receipts whose shortage or excess is not zero, as the
-/// domain works them out (`ReceiptLine::shortage`, `excess`).
+/// domain works them out (`ReceiptLine::shortage`, `excess`). A receipt none of whose
+/// lines has an expected quantity was not against a delivery note: it has none.
 pub fn of(accepted: &[&Document]) -> Vec<Discrepancy> {
     let mut found = Vec::new();
     for doc in accepted {
         let DocumentBody::GoodsReceipt(receipt) = &doc.body else {
             continue;
         };
+        if receipt.lines.iter().all(|l| l.expected.is_none()) {
+            continue;
+        }
         for (i, line) in receipt.lines.iter().enumerate() {
             let (shortage, excess) = (line.shortage(), line.excess());
             if shortage == 0 && excess == 0 {
@@ -172,5 +176,25 @@ mod tests {
                 .iter()
                 .all(|d| d.lot_no == "L1" && d.reference == "DN-1")
         );
+    }
+
+    #[test]
+    fn a_receipt_without_expected_quantities_has_no_discrepancies() {
+        let doc = Document {
+            id: Uuid::now_v7(),
+            store_id: "S1".into(),
+            terminal_id: "T1".into(),
+            sequence: 1,
+            business_date: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            created_at: Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap(),
+            operator_id: "c1".into(),
+            approvals: vec![],
+            body: DocumentBody::GoodsReceipt(GoodsReceipt {
+                reference: "DN-2".into(),
+                supplier: "鱼跃".into(),
+                lines: vec![line("STRIP", 10, None), line("CUFF", 2, None)],
+            }),
+        };
+        assert_eq!(of(&[&doc]), vec![]);
     }
 }

@@ -26,6 +26,7 @@ mod fault;
 mod gaps;
 mod lots;
 pub mod rejections;
+mod serials;
 mod store;
 pub mod transfers;
 
@@ -222,6 +223,7 @@ async fn apply(
     let last_sequence = store::lock_terminal(&tx, store_id, terminal_id).await?;
 
     let sales = check_voids(&tx, store_id, docs, &mut verdicts).await?;
+    serials::check(&tx, store_id, docs, &mut verdicts).await?;
     transfers::check(&tx, docs, &mut verdicts).await?;
     let candidates: Vec<&Document> = docs
         .iter()

@@ -203,6 +203,9 @@ fn feed_product(sku: &str) -> pos_domain::catalog::Product {
         registration_no: None,
         tracking: Tracking::None,
         safety_stock: 10,
+        model_spec: None,
+        manufacturer: None,
+        manufacturer_licence: None,
     }
 }
 
@@ -363,4 +366,101 @@ async fn user_add_reads_the_password_from_standard_input_and_refuses_bad_people(
     let hash: String = rows[0].get(3);
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("a long enough password"));
+}
+
+/// `head-office export` of the stock reports: each takes its flags, refuses a missing or
+/// bad one with a message naming it (writing nothing), and writes the API's rows.
+#[tokio::test]
+async fn the_stock_report_exports_take_their_flags() {
+    let url = PgCluster::shared().create_database().await.unwrap();
+    run(&url, &["migrate"]);
+    let dir = tempfile::tempdir().unwrap();
+    let catalog_file = dir.path().join("catalog.csv");
+    let mut mask = feed_product("MASK");
+    mask.safety_stock = 500;
+    let catalog = CatalogImport {
+        products: vec![mask],
+        stock: vec![StockRecord {
+            sku: "MASK".into(),
+            lot_no: None,
+            quantity: 120,
+        }],
+        ..CatalogImport::default()
+    };
+    pos_domain::import::write_catalog_csv(&catalog, std::fs::File::create(&catalog_file).unwrap())
+        .unwrap();
+    run(
+        &url,
+        &["import", catalog_file.to_str().unwrap(), "--store", "S1"],
+    );
+    let out = dir.path().join("report.csv");
+    let out = out.to_str().unwrap();
+    let exported = run(&url, &["export", "low-stock", "--out", out]);
+    assert!(String::from_utf8_lossy(&exported.stderr).contains("1 rows written"));
+    assert_eq!(
+        std::fs::read_to_string(out).unwrap(),
+        format!(
+            "{}\nS1,MASK,口罩,120,500,380\n",
+            head_office::export::LOW_STOCK_HEADER.join(",")
+        )
+    );
+    for (args, header) in [
+        (
+            vec!["device-sales", "--from", "2026-11-01"],
+            head_office::export::DEVICE_SALES_HEADER,
+        ),
+        (
+            vec!["recall", "--sku", "MASK", "--lot", "L1"],
+            head_office::export::TRACE_HEADER,
+        ),
+        (
+            vec!["serial-life", "--serial", "SN1"],
+            head_office::export::TRACE_HEADER,
+        ),
+        (
+            vec!["near-expiry", "--days", "90"],
+            head_office::export::NEAR_EXPIRY_HEADER,
+        ),
+        (
+            vec!["transfers", "--state", "in_transit"],
+            head_office::export::TRANSFERS_HEADER,
+        ),
+    ] {
+        let mut command = vec!["export"];
+        command.extend(&args);
+        command.extend(["--out", out]);
+        run(&url, &command);
+        assert_eq!(
+            std::fs::read_to_string(out).unwrap(),
+            format!("{}\n", header.join(",")),
+            "{args:?}"
+        );
+    }
+    for (args, said) in [
+        (vec!["recall", "--lot", "L1"], "recall needs --sku"),
+        (vec!["recall", "--sku", "MASK"], "recall needs --lot"),
+        (vec!["serial-life"], "serial-life needs --serial"),
+        (
+            vec!["near-expiry", "--days", "4000"],
+            "--days 4000 must be from 0 to 3650",
+        ),
+        (
+            vec!["transfers", "--state", "lost"],
+            "--state \"lost\" is none of",
+        ),
+    ] {
+        let refused = dir.path().join("refused.csv");
+        let mut command = vec!["export"];
+        command.extend(&args);
+        command.extend(["--out", refused.to_str().unwrap()]);
+        let output = Command::new(BIN)
+            .args(&command)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        assert!(!refused.exists(), "{args:?} wrote no file");
+    }
 }

@@ -330,14 +330,14 @@ async fn a_rebuild_and_the_aggregate_migrations_give_the_rows_ingest_kept_and_a_
         .batch_execute(
             "DROP TABLE sales_by_store_hour, sales_by_store_day, sales_by_sku_day,
                         sales_by_sku_month, sales_by_promotion_day, sales_tally_queue,
-                        lot_trace;
-             DELETE FROM schema_version WHERE version IN (5, 7, 11);",
+                        lot_trace, device_sales;
+             DELETE FROM schema_version WHERE version IN (5, 7, 11, 13);",
         )
         .await
         .unwrap();
     assert_eq!(
         head_office::db::migrate(&mut client).await.unwrap(),
-        vec![5, 7, 11]
+        vec![5, 7, 11, 13]
     );
     assert_eq!(aggregate_rows(&ho).await, with_s003);
     ho.stop().await;

@@ -26,6 +26,9 @@ pub fn product(sku: &str, price: &str, tracking: Tracking) -> Product {
         registration_no: Some("国械注准20202070001".into()),
         tracking,
         safety_stock: 2,
+        model_spec: None,
+        manufacturer: None,
+        manufacturer_licence: None,
     }
 }
 

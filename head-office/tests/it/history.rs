@@ -62,5 +62,35 @@ async fn a_small_history_is_accepted_whole_and_its_figures_add_up() {
         .unwrap()
         .get(0);
     assert_eq!(closes, 3 * 4, "a Z report per store and day");
+    // The strips' lines carry the month's lot, sold at every store: the recall list.
+    let lot_stores: i64 = client
+        .query_one(
+            "SELECT count(DISTINCT store_id) FROM lot_trace
+             WHERE lot_no = 'L202611' AND kind = 'sale'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(lot_stores, 3);
+    let untracked: i64 = client
+        .query_one(
+            "SELECT count(*) FROM lot_trace t JOIN products p ON p.sku = t.sku
+             WHERE p.data->>'tracking' <> 'lot'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        untracked, 0,
+        "only the lot-tracked products' lines carry lots"
+    );
+    let recorded: i64 = client
+        .query_one("SELECT count(*) FROM device_sales", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(recorded > 0, "the strips are class II devices");
     ho.stop().await;
 }

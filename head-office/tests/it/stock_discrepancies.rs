@@ -255,3 +255,28 @@ async fn the_receipt_discrepancies_export_reads_as_text_in_a_spreadsheet() {
     assert_eq!(every, 4);
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn a_receipt_without_expected_quantities_records_no_discrepancy() {
+    let ho = HeadOffice::start().await;
+    let s1 = ho.enroll(STORE, TERMINAL).await;
+    // Goods bought at the counter of a supplier: no delivery note announced anything.
+    let unannounced = receipt(
+        STORE,
+        1,
+        "CASH-1",
+        vec![
+            (goods("STRIP", Some("L1"), Some("2028-06-30"), 8), None),
+            (goods("GLOVE", None, None, 5), None),
+        ],
+    );
+    all_accepted(
+        &ho.submit(&s1, &batch(STORE, TERMINAL, vec![unannounced]))
+            .await,
+    );
+    assert_eq!(ho.stock(STORE, "GLOVE", "").await, Some(5));
+    assert_eq!(ho.count("receipt_discrepancies").await, 0);
+    let admin = ho.staff_token("wang", "admin", &[]).await;
+    assert_eq!(figures(&asked(&ho, &admin, "").await), vec![]);
+    ho.stop().await;
+}

@@ -111,6 +111,9 @@ impl Generator {
             registration_no: self.registration_no(template, brand),
             tracking: template.tracking,
             safety_stock: self.rng.between(2, 30),
+            model_spec: None,
+            manufacturer: None,
+            manufacturer_licence: None,
             sku,
         };
         let barcode_count = if self.rng.percent_chance(TWO_BARCODES_PERCENT) {

@@ -50,6 +50,11 @@ pub(super) fn product_from_row(row: &Row<'_>) -> rusqlite::Result<(Product, Stri
             registration_no: row.get(8)?,
             tracking: tracking_from_code(&tracking).unwrap_or_default(),
             safety_stock: row.get(10)?,
+            // The till sells without them: only head office's device sales record
+            // reads a product's model and manufacturer.
+            model_spec: None,
+            manufacturer: None,
+            manufacturer_licence: None,
         },
         row.get(5)?,
         row.get(6)?,

@@ -373,6 +373,9 @@ mod tests {
             registration_no: None,
             tracking: Tracking::Lot,
             safety_stock: 0,
+            model_spec: None,
+            manufacturer: None,
+            manufacturer_licence: None,
         }
     }
 

@@ -52,6 +52,9 @@ fn product(sku: &str, name: &str, price: &str, tracking: Tracking) -> Product {
         registration_no: Some("苏械注准20172200456".into()),
         tracking,
         safety_stock: 2,
+        model_spec: None,
+        manufacturer: None,
+        manufacturer_licence: None,
     }
 }
 

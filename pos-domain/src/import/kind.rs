@@ -57,6 +57,9 @@ impl RecordKind {
                 "registration_no",
                 "tracking",
                 "safety_stock",
+                "model_spec",
+                "manufacturer",
+                "manufacturer_licence",
             ],
             RecordKind::Barcode => &["sku", "barcode"],
             RecordKind::Lot => &["sku", "lot_no", "expiry_date"],
@@ -79,7 +82,22 @@ impl RecordKind {
     pub(crate) fn column_count(self) -> usize {
         self.fields().len() + 1
     }
+
+    /// Columns a row must have, the kind column included: a product row written before
+    /// its last three columns (model_spec, manufacturer, manufacturer_licence) existed
+    /// still reads, with them empty.
+    pub(crate) fn required_column_count(self) -> usize {
+        match self {
+            RecordKind::Product => self.column_count() - PRODUCT_OPTIONAL_TAIL,
+            _ => self.column_count(),
+        }
+    }
 }
+
+/// The product row's last columns, which a row may leave out.
+pub(crate) const PRODUCT_OPTIONAL_TAIL: usize = 3;
+
+impl RecordKind {}
 
 /// "product,sku,name,..." for the kind named `kind`, to show in an error.
 pub(crate) fn column_layout(kind: &str) -> String {

@@ -40,6 +40,9 @@ pub(crate) fn product(row: &Row) -> Result<Product, ImportError> {
         registration_no: row.optional(8)?,
         tracking: tracking(row, 9)?,
         safety_stock: non_negative(row, 10)?,
+        model_spec: row.optional(11)?,
+        manufacturer: row.optional(12)?,
+        manufacturer_licence: row.optional(13)?,
     })
 }
 

@@ -37,7 +37,7 @@ impl<'a> Row<'a> {
         let expected = kind.column_count();
         let found = record.len();
         let padding_only = record.iter().skip(expected).all(str::is_empty);
-        if found < expected || !padding_only {
+        if found < kind.required_column_count() || !padding_only {
             return Err(ImportError::WrongFieldCount {
                 line,
                 kind: kind.code().to_owned(),

@@ -36,6 +36,9 @@ pub(crate) fn write<W: Write>(catalog: &CatalogImport, mut out: W) -> io::Result
             p.registration_no.as_deref().unwrap_or(""),
             tracking_code(p.tracking),
             &safety_stock,
+            p.model_spec.as_deref().unwrap_or(""),
+            p.manufacturer.as_deref().unwrap_or(""),
+            p.manufacturer_licence.as_deref().unwrap_or(""),
         ])?;
     }
     for (sku, barcode) in &catalog.barcodes {

@@ -369,7 +369,7 @@ fn one_product_reads_from_its_fields_with_the_files_checks_and_writes_back() {
         "none",
         "5",
     ];
-    assert_eq!(product_fields().len(), fields.len());
+    assert_eq!(product_fields().len(), fields.len() + 3);
     let product = product_from_fields(&fields).unwrap();
     assert_eq!(
         product.pinyin, "yyxyjxd",
@@ -377,10 +377,39 @@ fn one_product_reads_from_its_fields_with_the_files_checks_and_writes_back() {
     );
     let written = product_to_fields(&product);
     let again: Vec<&str> = written.iter().map(String::as_str).collect();
+    assert_eq!(product_from_fields(&again).unwrap(), product);
     assert_eq!(
-        product_from_fields(&again.try_into().unwrap()).unwrap(),
-        product
+        (
+            product.model_spec.as_deref(),
+            product.manufacturer.as_deref()
+        ),
+        (None, None),
+        "a product's fields may end before the last three"
     );
+
+    let mut full = fields.to_vec();
+    full.extend([
+        "YE670A",
+        "江苏鱼跃医疗设备股份有限公司",
+        "苏食药监械生产许20010020号",
+    ]);
+    assert_eq!(product_fields().len(), full.len());
+    let made = product_from_fields(&full).unwrap();
+    assert_eq!(made.model_spec.as_deref(), Some("YE670A"));
+    assert_eq!(
+        made.manufacturer.as_deref(),
+        Some("江苏鱼跃医疗设备股份有限公司")
+    );
+    assert_eq!(
+        made.manufacturer_licence.as_deref(),
+        Some("苏食药监械生产许20010020号")
+    );
+    let written = product_to_fields(&made);
+    let again: Vec<&str> = written.iter().map(String::as_str).collect();
+    assert_eq!(product_from_fields(&again).unwrap(), made);
+    full[13] = "许可\u{7}";
+    let e = product_from_fields(&full).unwrap_err().to_string();
+    assert!(e.contains("manufacturer_licence"), "{e}");
 
     let mut bad = fields;
     bad[5] = "-1";

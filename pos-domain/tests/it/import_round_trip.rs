@@ -47,32 +47,43 @@ fn product() -> impl Strategy<Value = Product> {
         Just(Tracking::Lot),
         Just(Tracking::Serial)
     ];
-    (
-        key(),
-        text(),
-        "[a-z0-9]{1,8}",
-        text(),
-        text(),
-        money(),
-        0i64..100,
-        class,
+    let makers = (
         proptest::option::of(text()),
-        tracking,
-        0i64..1000,
+        proptest::option::of(text()),
+        proptest::option::of(text()),
+    );
+    (
+        (
+            key(),
+            text(),
+            "[a-z0-9]{1,8}",
+            text(),
+            text(),
+            money(),
+            0i64..100,
+            class,
+            proptest::option::of(text()),
+            tracking,
+            0i64..1000,
+        ),
+        makers,
     )
         .prop_map(
             |(
-                sku,
-                name,
-                pinyin,
-                category,
-                unit,
-                price,
-                vat,
-                device_class,
-                registration_no,
-                tracking,
-                safety_stock,
+                (
+                    sku,
+                    name,
+                    pinyin,
+                    category,
+                    unit,
+                    price,
+                    vat,
+                    device_class,
+                    registration_no,
+                    tracking,
+                    safety_stock,
+                ),
+                (model_spec, manufacturer, manufacturer_licence),
             )| Product {
                 sku,
                 name,
@@ -85,6 +96,9 @@ fn product() -> impl Strategy<Value = Product> {
                 registration_no,
                 tracking,
                 safety_stock,
+                model_spec,
+                manufacturer,
+                manufacturer_licence,
             },
         )
 }

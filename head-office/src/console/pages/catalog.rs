@@ -221,7 +221,7 @@ async fn submit(
         values[0] = sku.clone();
     }
     let texts: Vec<&str> = values.iter().map(|v| v.trim()).collect();
-    let checked = product_from_fields(&texts.try_into().expect("one value per field"));
+    let checked = product_from_fields(&texts);
     let outcome = match checked {
         Err(e) => Ok(Err(Refused::Invalid(e.to_string()))),
         Ok(product) => save(&state, &signed, &product, sku.is_none()).await,

@@ -33,14 +33,7 @@ pub fn may_see_personal_data(user: &User) -> bool {
     user.role == Role::Admin
 }
 
-/// 王小明 -> 王**.
-pub fn mask_name(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => format!("{first}{}", "*".repeat(chars.count())),
-        None => String::new(),
-    }
-}
+pub use crate::masking::mask_name;
 
 struct MemberRow {
     id: String,

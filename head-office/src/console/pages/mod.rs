@@ -9,6 +9,7 @@ pub mod catalog_list;
 pub mod catalog_lots;
 pub mod closes;
 pub mod dashboard;
+pub mod device_sales;
 pub mod discrepancies;
 pub mod language;
 pub mod login;

@@ -5,9 +5,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use chrono::NaiveDate;
 use maud::html;
-use tokio_postgres::GenericClient;
 
 use super::members::{mask_name, may_see_personal_data};
 use crate::aggregates;
@@ -16,67 +14,14 @@ use crate::console::stores::StoreScoped;
 use crate::console::table::{Around, Cell, Column, Kind, Listing, Names, Row, Table};
 use crate::console::users::User;
 use crate::console::{page_error, url_part};
-use crate::error::DbError;
 use crate::state::AppState;
+use crate::trace_reports::{self, MemberOf, Movement, Traced};
 use pos_domain::member::mask_phone;
 
 const PATH: &str = "/trace";
 
-/// The trace of SKU $1's lot $2 (or, when $2 is NULL, of its serial $3), at stores $4
-/// (NULL for all), in date order, with each document's till and the member behind an
-/// offline id.
-const SQL: &str = "SELECT t.business_date, t.store_id, t.kind, d.terminal_id, d.sequence,
-            t.quantity, t.serial, t.lot_no, m.id, m.card_no, m.phone, m.name
-     FROM lot_trace t
-     JOIN documents d ON d.id = t.document_id
-     LEFT JOIN member_aliases a ON a.alias_id = t.member_id
-     LEFT JOIN members m ON m.id = coalesce(a.member_id, t.member_id)
-     WHERE t.sku = $1 AND (($2::text IS NOT NULL AND t.lot_no = $2)
-                           OR ($2::text IS NULL AND t.serial = $3))
-       AND ($4::text[] IS NULL OR t.store_id = ANY($4))
-     ORDER BY t.business_date, t.store_id, d.terminal_id, d.sequence";
-
-struct Movement {
-    date: NaiveDate,
-    store_id: String,
-    kind: String,
-    terminal_id: String,
-    sequence: i64,
-    quantity: i64,
-    serial: Option<String>,
-    lot_no: String,
-    /// (id, card, phone, name) of the member a sale or return was for.
-    member: Option<(String, String, Option<String>, String)>,
-}
-
-async fn movements(
-    client: &impl GenericClient,
-    sku: &str,
-    lot: Option<&str>,
-    serial: Option<&str>,
-    stores: Option<&[String]>,
-) -> Result<Vec<Movement>, DbError> {
-    let rows = client.query(SQL, &[&sku, &lot, &serial, &stores]).await?;
-    Ok(rows
-        .iter()
-        .map(|r| Movement {
-            date: r.get(0),
-            store_id: r.get(1),
-            kind: r.get(2),
-            terminal_id: r.get(3),
-            sequence: r.get(4),
-            quantity: r.get(5),
-            serial: r.get(6),
-            lot_no: r.get(7),
-            member: r
-                .get::<_, Option<String>>(8)
-                .map(|id| (id, r.get(9), r.get(10), r.get(11))),
-        })
-        .collect())
-}
-
 /// A member as this person may see them: card, and phone and name masked but to admins.
-fn member_cell(user: &User, member: Option<(String, String, Option<String>, String)>) -> Cell {
+fn member_cell(user: &User, member: Option<MemberOf>) -> Cell {
     let Some((id, card, phone, name)) = member else {
         return Cell::Empty;
     };
@@ -132,19 +77,7 @@ fn table(lang: Lang, user: &User, found: Vec<Movement>) -> Table {
 
 /// Units sold less units returned and voided, and the stores and members they went to.
 fn summary(lang: Lang, found: &[Movement]) -> String {
-    let sales: Vec<&Movement> = found
-        .iter()
-        .filter(|m| ["sale", "return", "void"].contains(&m.kind.as_str()))
-        .collect();
-    let sold = sales
-        .iter()
-        .fold(0i64, |sum, m| sum.saturating_sub(m.quantity));
-    let stores: std::collections::BTreeSet<&str> =
-        sales.iter().map(|m| m.store_id.as_str()).collect();
-    let members: std::collections::BTreeSet<&str> = sales
-        .iter()
-        .filter_map(|m| m.member.as_ref().map(|(id, ..)| id.as_str()))
-        .collect();
+    let (sold, stores, members) = trace_reports::sold(found);
     lang.tf(
         "trace.summary",
         &[
@@ -191,7 +124,14 @@ pub async fn show(
     let stores = signed
         .user
         .stores_to_show(params.get("store").map(str::to_owned));
-    match movements(&**client, sku, lot, serial, stores.as_deref()).await {
+    let traced = match lot {
+        Some(lot) => Traced::Lot { sku, lot },
+        None => Traced::Serial {
+            sku: Some(sku),
+            serial: serial.unwrap_or_default(),
+        },
+    };
+    match trace_reports::movements(&**client, traced, stores.as_deref(), i64::MAX).await {
         Ok(found) if found.is_empty() => listing.form_only(html! { p { (lang.t("trace.none")) } }),
         Ok(found) => {
             let between = html! { p.notice role="status" { (summary(lang, &found)) } };
