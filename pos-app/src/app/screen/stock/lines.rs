@@ -250,11 +250,22 @@ impl Editor {
                 if draft.quantity == 0 {
                     break;
                 }
-                let take = u32::try_from(lot.held)
+                // What earlier lines of the document already take of this lot.
+                let drafted: u32 = self
+                    .lines
+                    .iter()
+                    .filter(|l| l.sku == draft.sku && l.lot.as_deref() == Some(&lot.lot_no))
+                    .map(|l| l.quantity)
+                    .sum();
+                let free = u32::try_from(lot.held)
                     .unwrap_or(u32::MAX)
-                    .min(draft.quantity);
+                    .saturating_sub(drafted);
+                let take = free.min(draft.quantity);
+                if take == 0 {
+                    continue;
+                }
                 draft.quantity -= take;
-                self.lines.push(Draft {
+                self.add_line(Draft {
                     lot: Some(lot.lot_no),
                     expiry_date: Some(lot.expiry_date),
                     quantity: take,
@@ -263,11 +274,29 @@ impl Editor {
             }
         }
         if draft.quantity > 0 || draft.lot.is_some() || tracking != Tracking::Lot {
-            self.lines.push(draft);
+            self.add_line(draft);
         }
         self.selected = self.lines.len().checked_sub(1);
         self.preview = None;
         Ok(())
+    }
+}
+
+impl Editor {
+    /// A prefilled line joins the line of the same SKU and lot, if there is one: a
+    /// document holds one line per SKU and lot.
+    fn add_line(&mut self, draft: Draft) {
+        let same = self
+            .lines
+            .iter_mut()
+            .find(|l| l.sku == draft.sku && l.lot == draft.lot);
+        match same {
+            Some(line) => {
+                line.quantity = line.quantity.saturating_add(draft.quantity);
+                line.serials.extend(draft.serials);
+            }
+            None => self.lines.push(draft),
+        }
     }
 }
 

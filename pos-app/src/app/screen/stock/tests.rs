@@ -180,3 +180,45 @@ fn head_offices_orders_are_listed_on_the_menu_and_open_by_their_number() {
     );
     assert!(state.editor.is_none());
 }
+
+#[test]
+fn two_ordered_lines_of_one_sku_make_one_line_per_lot_within_what_is_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).unwrap();
+    let data = DataDir::new(dir.path());
+    let mut till =
+        pos_core::demo::demo_till(&data.till_path(), Default::default(), &catalog).unwrap();
+    let now: DateTime<Utc> = "2026-11-22T02:00:00Z".parse().unwrap();
+    till.login("manager", pos_core::demo::DEMO_MANAGER_PIN, now)
+        .unwrap();
+    let config = AppConfig::default();
+    let mut ctx = Ctx {
+        till: &mut till,
+        now,
+        i18n: I18n::new(Language::ZhCn),
+        config: &config,
+        data: &data,
+    };
+    let line = |lot: Option<&str>, quantity| StockLine {
+        sku: "110021".into(),
+        lot: lot.map(Into::into),
+        expiry_date: None,
+        serials: vec![],
+        quantity,
+    };
+    // 5 of L2606B08 named, then 30 of any lot: L2411B12's 22 first, then L2606B08's.
+    let lines = vec![line(Some("L2606B08"), 5), line(None, 30)];
+    let (state, _) = State::new(Some(Start::dispatch("TO9", "S002", lines)), &mut ctx);
+    let drafted: Vec<(Option<String>, u32)> = state
+        .editor
+        .expect("open")
+        .lines
+        .into_iter()
+        .map(|l| (l.lot, l.quantity))
+        .collect();
+    assert_eq!(
+        drafted,
+        [(Some("L2606B08".into()), 13), (Some("L2411B12".into()), 22)],
+        "one line per lot, 35 units in all"
+    );
+}
