@@ -78,7 +78,7 @@ fn refused(refusal: OrderRefusal) -> HttpError {
             HttpError::Forbidden(text)
         }
         OrderRefusal::NotFound(_) => HttpError::NotFound(text),
-        OrderRefusal::WrongStatus { .. } => HttpError::Conflict(text),
+        OrderRefusal::WrongStatus { .. } | OrderRefusal::Duplicate(_) => HttpError::Conflict(text),
     }
 }
 

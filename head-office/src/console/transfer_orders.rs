@@ -51,6 +51,8 @@ pub enum OrderRefusal {
     NotAllowed(String),
     #[error("transfer order {0} does not exist")]
     NotFound(String),
+    #[error("transfer order {0} asks for the same between the same stores and is still open")]
+    Duplicate(String),
     #[error("transfer order {id} is {status}, so it cannot be {what}")]
     WrongStatus {
         id: String,
@@ -150,6 +152,27 @@ pub async fn create(
                 lot: lot.clone(),
             }));
         }
+    }
+    // A second press of the same button (or a resent request) makes no second order:
+    // an identical one between the same stores still open is named instead. The lock
+    // makes two presses at once take turns.
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('transfer-order:' || $1::text || '>' || $2::text))",
+        &[&new.from_store, &new.to_store],
+    )
+    .await?;
+    let same = tx
+        .query_opt(
+            "SELECT o.transfer_id FROM transfer_orders o
+             WHERE o.from_store = $1 AND o.to_store = $2 AND o.lines = $3
+               AND o.state IN ('requested', 'ordered')
+               AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.transfer_id = o.transfer_id)
+             LIMIT 1",
+            &[&new.from_store, &new.to_store, &Json(&lines)],
+        )
+        .await?;
+    if let Some(same) = same {
+        return Ok(Err(OrderRefusal::Duplicate(same.get(0))));
     }
     let transfer_id = free_transfer_id(tx).await?;
     let decided = (state == "ordered").then_some((user.name.as_str(), now));

@@ -196,3 +196,48 @@ async fn bad_rows_and_auditors_store_nothing() {
     );
     ho.stop().await;
 }
+
+/// Every change this issue added to the console needs the session's CSRF token: a post
+/// without it (a page elsewhere making the browser send it) is 403 and changes nothing.
+#[tokio::test]
+async fn the_stock_changes_need_the_csrf_token() {
+    let ho = HeadOffice::start().await;
+    chain(&ho).await;
+    let mut admin = ho.signed_in("wang").await;
+    let audit_before = ho.count("audit_log").await;
+    for (path, form) in [
+        (
+            "/transfer-orders",
+            vec![
+                ("from_store", "S001"),
+                ("to_store", "S002"),
+                ("lines", "STRIP 1"),
+            ],
+        ),
+        ("/transfer-orders/TO000001/approve", vec![]),
+        ("/transfer-orders/TO000001/cancel", vec![]),
+        (
+            "/replenishment/transfer",
+            vec![
+                ("from_store", "S001"),
+                ("to_store", "S002"),
+                ("sku", "STRIP"),
+                ("covers", ":1"),
+            ],
+        ),
+        (
+            "/replenishment/levels",
+            vec![("store", "S001"), ("sku", "STRIP"), ("min", "1")],
+        ),
+        ("/discrepancies/transfer/TR-1/settle", vec![("note", "x")]),
+    ] {
+        let mut with_forged = vec![("csrf", "forged")];
+        with_forged.extend(form);
+        let answer = admin.post(path, &with_forged).await;
+        assert_eq!(answer.status, 403, "{path}: {}", answer.body);
+    }
+    assert_eq!(ho.count("transfer_orders").await, 0);
+    assert_eq!(ho.count("stock_levels").await, 0);
+    assert_eq!(ho.count("audit_log").await, audit_before);
+    ho.stop().await;
+}

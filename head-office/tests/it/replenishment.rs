@@ -142,6 +142,20 @@ async fn a_short_store_is_covered_fefo_and_the_button_orders_the_transfer() {
         made.location.as_deref(),
         Some("/transfer-orders?made=TO000001")
     );
+    let again = admin
+        .post(
+            "/replenishment/transfer",
+            &[
+                ("csrf", &csrf),
+                ("from_store", "S001"),
+                ("to_store", "S002"),
+                ("sku", "STRIP"),
+                ("covers", "L1:19"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 409, "a second press makes no second order");
+    assert!(again.body.contains("TO000001"), "{}", again.body);
     let order = ho
         .client()
         .await

@@ -350,6 +350,7 @@ pub(crate) async fn openapi_answers(
         v
     };
     let ordered = post(Some(admin), list, PATH.into(), order("S1", "S2", 1)).await;
+    post(Some(admin), list, PATH.into(), order("S1", "S2", 1)).await; // 409: the same, open
     let requested = post(Some(manager), list, PATH.into(), order("S2", "S1", 1)).await;
     post(Some(admin), list, PATH.into(), order("S1", "S1", 1)).await;
     post(None, list, PATH.into(), order("S1", "S2", 1)).await;

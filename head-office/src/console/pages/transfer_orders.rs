@@ -224,7 +224,7 @@ fn refusal_status(refusal: &OrderRefusal) -> StatusCode {
     match refusal {
         OrderRefusal::NotAllowed(_) | OrderRefusal::NotYourStore { .. } => StatusCode::FORBIDDEN,
         OrderRefusal::NotFound(_) => StatusCode::NOT_FOUND,
-        OrderRefusal::WrongStatus { .. } => StatusCode::CONFLICT,
+        OrderRefusal::WrongStatus { .. } | OrderRefusal::Duplicate(_) => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
     }
 }
