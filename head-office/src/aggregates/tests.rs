@@ -307,3 +307,32 @@ fn a_sum_past_the_largest_decimal_is_an_overflow_not_a_panic() {
     let err = t.add(&doc(DocumentBody::Sale(big)), None).unwrap_err();
     assert_eq!(err.what, "sales amount");
 }
+
+#[test]
+fn a_count_traces_each_missing_serial_and_the_rest_by_lot() {
+    use pos_domain::stock_document::{CountLine, Stocktake};
+    let line = |counted, expected, missing: &[&str]| CountLine {
+        sku: "BP".into(),
+        lot: Some("L1".into()),
+        counted,
+        expected,
+        serials: vec![],
+        missing_serials: missing.iter().map(|s| s.to_string()).collect(),
+    };
+    let count = doc(DocumentBody::Stocktake(Stocktake {
+        full: false,
+        lines: vec![line(1, 3, &["SN2", "SN3"]), line(5, 2, &[])],
+    }));
+    let rows: Vec<(Option<String>, i64)> = trace::rows_of(&count, None)
+        .into_iter()
+        .map(|r| (r.serial, r.quantity))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (Some("SN2".into()), -1),
+            (Some("SN3".into()), -1),
+            (None, 3)
+        ]
+    );
+}

@@ -105,7 +105,16 @@ pub fn rows_of(doc: &Document, voided_sale: Option<&Sale>) -> Vec<TraceRow> {
         DocumentBody::TransferDispatch(t) => t.lines.iter().for_each(|l| goods(l, -1)),
         DocumentBody::Stocktake(count) => {
             for l in count.lines.iter().filter(|l| l.variance() != 0) {
-                push(&l.sku, &l.lot, None, l.variance(), None);
+                // The units a count found missing by serial leave by serial (盘亏), so a
+                // serial's life ends with the count; what is left is the lot's.
+                for serial in &l.missing_serials {
+                    push(&l.sku, &l.lot, Some(serial), -1, None);
+                }
+                let by_serial = i64::try_from(l.missing_serials.len()).unwrap_or(i64::MAX);
+                let rest = l.variance().saturating_add(by_serial);
+                if rest != 0 {
+                    push(&l.sku, &l.lot, None, rest, None);
+                }
             }
         }
         DocumentBody::PaidIn(_)
