@@ -168,7 +168,10 @@ async fn main() {
         "/discrepancies".into(),
         "/replenishment".into(),
         "/replenishment?store=S001".into(),
-        format!("/device-sales?from={}&to={last_day}", last_day - chrono::TimeDelta::days(30)),
+        format!(
+            "/device-sales?from={}&to={last_day}",
+            last_day - chrono::TimeDelta::days(30)
+        ),
     ];
     let requests = env_u32("BENCH_REQUESTS", 40) as usize;
     println!("| who | page | p50 ms | p95 ms | max ms |");
