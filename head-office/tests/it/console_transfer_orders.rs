@@ -97,6 +97,13 @@ async fn a_request_is_approved_and_head_office_orders_with_the_form() {
         .post("/transfer-orders/TO000001/approve", &[("csrf", &csrf)])
         .await;
     assert_eq!(again.status, 409, "approved once");
+    assert!(
+        again
+            .body
+            .contains("调拨单 TO000001 的状态是“待出库”，不能批准"),
+        "{}",
+        again.body
+    );
 
     let mut admin = ho.signed_in("wang").await;
     let csrf = admin.get("/transfer-orders").await.csrf();
@@ -151,10 +158,16 @@ async fn bad_rows_and_auditors_store_nothing() {
     for (from, to, lines, status, reason) in [
         ("S001", "S002", "STRIP", 400, "第 1 行"),
         ("S001", "S002", "STRIP 2\nSTRIP four", 400, "第 2 行"),
-        ("S001", "S002", "NOPE 2", 400, "NOPE"),
-        ("S001", "S001", "STRIP 2", 400, "S001"),
-        ("S001", "S002", "STRIP 0", 400, "quantity"),
-        ("S001", "S002", "STRIP 1\n\nSTRIP L9 1", 400, "lot L9"),
+        ("S001", "S002", "NOPE 2", 400, "SKU NOPE 不在商品目录中"),
+        ("S001", "S001", "STRIP 2", 400, "调出与调入都是 S001"),
+        (
+            "S001",
+            "S002",
+            "STRIP 0",
+            400,
+            "第 1 行：数量应为 1 到 100000",
+        ),
+        ("S001", "S002", "STRIP 1\n\nSTRIP L9 1", 400, "没有批号 L9"),
         ("S001", "S002", "STRIP 1\n\nSTRIP", 400, "第 3 行"),
     ] {
         let answer = admin

@@ -24,5 +24,6 @@ pub mod stock;
 pub mod tills;
 pub mod tills_sections;
 pub mod trace;
+pub mod transfer_order_text;
 pub mod transfer_orders;
 pub mod transfers;

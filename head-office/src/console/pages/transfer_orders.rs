@@ -13,6 +13,7 @@ use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::transfer_order_text::refusal_text;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::stores::StoreScoped;
@@ -243,9 +244,12 @@ fn answer(
             )],
         )
             .into_response(),
-        Ok(Err(refusal)) => {
-            refused_page(lang, signed, refusal_status(&refusal), &refusal.to_string())
-        }
+        Ok(Err(refusal)) => refused_page(
+            lang,
+            signed,
+            refusal_status(&refusal),
+            &refusal_text(lang, &refusal),
+        ),
         Err(e) => page_error(e),
     }
 }
