@@ -11,7 +11,7 @@ use tokio_postgres::GenericClient;
 
 use super::i18n::Lang;
 use super::session::Signed;
-use super::table::Params;
+use super::table::{Listing, Params};
 use super::users::User;
 use crate::auth::HQ_STORE;
 use crate::error::DbError;
@@ -61,6 +61,26 @@ pub async fn open(
         .await
         .map_err(super::page_error)?;
     Ok((client, stores))
+}
+
+/// The listing of a page whose one filter is the store, titled and labelled by the
+/// page's texts `{key}.title` and `{key}.store`.
+pub fn store_listing<'a>(
+    lang: Lang,
+    signed: &'a Signed,
+    params: &'a Params,
+    (key, path): (&str, &'static str),
+    stores: &[String],
+) -> Listing<'a> {
+    let label = lang.t(&format!("{key}.store"));
+    Listing {
+        lang,
+        signed,
+        title: lang.t(&format!("{key}.title")),
+        path,
+        params,
+        fields: select(lang, &label, stores, params.get("store")),
+    }
 }
 
 /// The stores a page lists: the `store` asked for, else the person's own, `None` for the

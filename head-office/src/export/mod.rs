@@ -368,8 +368,8 @@ async fn members<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<
                       coalesce(string_agg(a.alias_id, ';' ORDER BY a.alias_id), '')
                FROM members m LEFT JOIN member_aliases a ON a.member_id = m.id
                GROUP BY m.id ORDER BY m.id";
-    rows_to_csv(client, csv, MEMBERS_HEADER, sql, |row| {
-        vec![
+    rows_to_csv(client, csv, MEMBERS_HEADER, sql, &[], |row| {
+        Ok(vec![
             text_cell(row.get(0)),
             text_cell(row.get(1)),
             text_cell(row.get(2)),
@@ -377,20 +377,20 @@ async fn members<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<
             text_cell(row.get(4)),
             row.get::<_, i64>(5).to_string(),
             text_cell(row.get(6)),
-        ]
+        ])
     })
     .await
 }
 
 async fn stock<W: Write>(client: &Client, csv: &mut csv::Writer<W>) -> Result<u64, ExportError> {
     let sql = "SELECT store_id, sku, lot_no, quantity FROM stock ORDER BY store_id, sku, lot_no";
-    rows_to_csv(client, csv, STOCK_HEADER, sql, |row| {
-        vec![
+    rows_to_csv(client, csv, STOCK_HEADER, sql, &[], |row| {
+        Ok(vec![
             text_cell(row.get(0)),
             text_cell(row.get(1)),
             text_cell(row.get(2)),
             row.get::<_, i64>(3).to_string(),
-        ]
+        ])
     })
     .await
 }
@@ -401,32 +401,35 @@ async fn receipt_discrepancies<W: Write>(
     dates: DateRange,
     csv: &mut csv::Writer<W>,
 ) -> Result<u64, ExportError> {
-    csv.write_record(RECEIPT_DISCREPANCIES_HEADER)?;
     let every_store: Option<Vec<String>> = None;
     let params: [&(dyn ToSql + Sync); 3] = [&every_store, &dates.from, &dates.to];
-    let stream = client.query_raw(crate::stock_reports::SQL, params).await?;
-    let mut stream = pin!(stream);
-    let mut count = 0;
-    while let Some(row) = stream.try_next().await? {
-        let d = crate::stock_reports::from_row(&row);
-        let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-        csv.write_record([
-            d.business_date.to_string(),
-            text_cell(&d.store_id),
-            d.document_id.to_string(),
-            d.line_no.to_string(),
-            text_cell(&d.reference),
-            text_cell(&d.supplier),
-            text_cell(&d.sku),
-            text_cell(d.lot_no.as_deref().unwrap_or_default()),
-            number(d.expected),
-            d.received.to_string(),
-            d.shortage.to_string(),
-            d.excess.to_string(),
-        ])?;
-        count += 1;
-    }
-    Ok(count)
+    let sql = crate::stock_reports::SQL;
+    rows_to_csv(
+        client,
+        csv,
+        RECEIPT_DISCREPANCIES_HEADER,
+        sql,
+        &params,
+        |row| {
+            let d = crate::stock_reports::from_row(row);
+            let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+            Ok(vec![
+                d.business_date.to_string(),
+                text_cell(&d.store_id),
+                d.document_id.to_string(),
+                d.line_no.to_string(),
+                text_cell(&d.reference),
+                text_cell(&d.supplier),
+                text_cell(&d.sku),
+                text_cell(d.lot_no.as_deref().unwrap_or_default()),
+                number(d.expected),
+                d.received.to_string(),
+                d.shortage.to_string(),
+                d.excess.to_string(),
+            ])
+        },
+    )
+    .await
 }
 
 /// Every store's device sales record on business dates within `dates`.
@@ -435,16 +438,13 @@ async fn device_sales<W: Write>(
     dates: DateRange,
     csv: &mut csv::Writer<W>,
 ) -> Result<u64, ExportError> {
-    csv.write_record(DEVICE_SALES_HEADER)?;
     let every_store: Option<Vec<String>> = None;
     let params: [&(dyn ToSql + Sync); 3] = [&every_store, &dates.from, &dates.to];
-    let stream = client.query_raw(crate::device_sales::SQL, params).await?;
-    let mut stream = pin!(stream);
-    let mut count = 0;
-    while let Some(row) = stream.try_next().await? {
-        let s = crate::device_sales::from_row(&row)?;
+    let sql = crate::device_sales::SQL;
+    rows_to_csv(client, csv, DEVICE_SALES_HEADER, sql, &params, |row| {
+        let s = crate::device_sales::from_row(row)?;
         let text = |t: &Option<String>| text_cell(t.as_deref().unwrap_or_default());
-        csv.write_record([
+        Ok(vec![
             s.business_date.to_string(),
             text_cell(&s.store_id),
             text_cell(&s.document_no),
@@ -463,29 +463,27 @@ async fn device_sales<W: Write>(
             text(&s.manufacturer),
             text(&s.manufacturer_licence),
             text(&s.member),
-        ])?;
-        count += 1;
-    }
-    Ok(count)
+        ])
+    })
+    .await
 }
 
-/// Streams the rows of a query without parameters into the CSV, one record per row, so a
-/// large export never sits in memory; returns how many rows were written.
+/// Streams the rows of `sql` with `params` into the CSV, one record per row, so a large
+/// export never sits in memory; returns how many rows were written.
 async fn rows_to_csv<W: Write>(
     client: &Client,
     csv: &mut csv::Writer<W>,
     header: &[&str],
     sql: &str,
-    record: impl Fn(&tokio_postgres::Row) -> Vec<String>,
+    params: &[&(dyn ToSql + Sync)],
+    record: impl Fn(&tokio_postgres::Row) -> Result<Vec<String>, ExportError>,
 ) -> Result<u64, ExportError> {
     csv.write_record(header)?;
-    let stream = client
-        .query_raw(sql, std::iter::empty::<&(dyn ToSql + Sync)>())
-        .await?;
+    let stream = client.query_raw(sql, params.iter().copied()).await?;
     let mut stream = pin!(stream);
     let mut count = 0;
     while let Some(row) = stream.try_next().await? {
-        csv.write_record(record(&row))?;
+        csv.write_record(record(&row)?)?;
         count += 1;
     }
     Ok(count)

@@ -19,7 +19,7 @@ use tokio_postgres::GenericClient;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::stores::StoreScoped;
-use crate::console::table::{Cell, Column, Kind, Listing, Names, Row, Table};
+use crate::console::table::{Cell, Column, Kind, Names, Row, Table};
 use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page, stores, url_part};
 use crate::error::DbError;
 use crate::state::AppState;
@@ -167,16 +167,8 @@ pub async fn show(
         Ok(opened) => opened,
         Err(answer) => return answer,
     };
-    let listing = Listing {
-        lang,
-        signed: &signed,
-        title: lang.t("discrepancies.title"),
-        path: PATH,
-        params: &params,
-        fields: html! {
-            (stores::select(lang, &lang.t("discrepancies.store"), &choosable, params.get("store")))
-        },
-    };
+    let listing =
+        stores::store_listing(lang, &signed, &params, ("discrepancies", PATH), &choosable);
     let shown = match stores::shown(lang, &signed, &params) {
         Ok(shown) => shown,
         Err(reason) => return listing.refused(&[reason]),

@@ -17,7 +17,7 @@ use super::transfer_order_text::refusal_text;
 use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::stores::StoreScoped;
-use crate::console::table::{Around, Cell, Column, Kind, Listing, Names, Row, Table};
+use crate::console::table::{Around, Cell, Column, Kind, Names, Row, Table};
 use crate::console::transfer_orders::{self as actions, Decision, NewOrder, OrderRefusal};
 use crate::console::users::Role;
 use crate::console::{csrf_refused, page_error, refused_change, stores, url_part};
@@ -147,16 +147,13 @@ pub async fn show(
         Ok(opened) => opened,
         Err(answer) => return answer,
     };
-    let listing = Listing {
+    let listing = stores::store_listing(
         lang,
-        signed: &signed,
-        title: lang.t("transfer_orders.title"),
-        path: PATH,
-        params: &params,
-        fields: html! {
-            (stores::select(lang, &lang.t("transfer_orders.store"), &choosable, params.get("store")))
-        },
-    };
+        &signed,
+        &params,
+        ("transfer_orders", PATH),
+        &choosable,
+    );
     let shown = match stores::shown(lang, &signed, &params) {
         Ok(shown) => shown,
         Err(reason) => return listing.refused(&[reason]),

@@ -6,11 +6,10 @@
 use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
-use maud::html;
 
 use crate::console::i18n::Lang;
 use crate::console::stores::StoreScoped;
-use crate::console::table::{Cell, Column, Kind, Listing, Names, Row, Table};
+use crate::console::table::{Cell, Column, Kind, Names, Row, Table};
 use crate::console::{page_error, stores};
 use crate::state::AppState;
 use crate::stock_lists::{self, Transfer, TransferState};
@@ -72,16 +71,7 @@ pub async fn show(
         Ok(opened) => opened,
         Err(answer) => return answer,
     };
-    let listing = Listing {
-        lang,
-        signed: &signed,
-        title: lang.t("transfers.title"),
-        path: PATH,
-        params: &params,
-        fields: html! {
-            (stores::select(lang, &lang.t("transfers.store"), &choosable, params.get("store")))
-        },
-    };
+    let listing = stores::store_listing(lang, &signed, &params, ("transfers", PATH), &choosable);
     let stores = match stores::shown(lang, &signed, &params) {
         Ok(shown) => shown,
         Err(reason) => return listing.refused(&[reason]),

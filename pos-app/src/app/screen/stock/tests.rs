@@ -5,29 +5,57 @@ use chrono::{DateTime, Utc};
 use pos_core::data_dir::{AppConfig, DataDir};
 use pos_core::import::parse_catalog_csv;
 use pos_core::stock_document::StockLine;
+use pos_core::till::Till;
 
 use super::{Kind, Start, State};
 use crate::app::i18n::{I18n, Language};
 use crate::app::screen::Ctx;
 
+/// The demo till with its manager signed in on the demo business day, and what a
+/// screen's `Ctx` borrows.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    data: DataDir,
+    till: Till,
+    config: AppConfig,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).unwrap();
+        let data = DataDir::new(dir.path());
+        let mut till =
+            pos_core::demo::demo_till(&data.till_path(), Default::default(), &catalog).unwrap();
+        till.login("manager", pos_core::demo::DEMO_MANAGER_PIN, now())
+            .unwrap();
+        Fixture {
+            _dir: dir,
+            data,
+            till,
+            config: AppConfig::default(),
+        }
+    }
+
+    fn ctx(&mut self) -> Ctx<'_> {
+        Ctx {
+            till: &mut self.till,
+            now: now(),
+            i18n: I18n::new(Language::ZhCn),
+            config: &self.config,
+            data: &self.data,
+        }
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    "2026-11-22T02:00:00Z".parse().unwrap()
+}
+
 #[test]
 fn a_dispatch_opens_with_its_transfer_and_lines_filled_in() {
-    let dir = tempfile::tempdir().unwrap();
-    let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).unwrap();
-    let data = DataDir::new(dir.path());
-    let mut till =
-        pos_core::demo::demo_till(&data.till_path(), Default::default(), &catalog).unwrap();
-    let now: DateTime<Utc> = "2026-11-22T02:00:00Z".parse().unwrap();
-    till.login("manager", pos_core::demo::DEMO_MANAGER_PIN, now)
-        .unwrap();
-    let config = AppConfig::default();
-    let mut ctx = Ctx {
-        till: &mut till,
-        now,
-        i18n: I18n::new(Language::ZhCn),
-        config: &config,
-        data: &data,
-    };
+    let mut fixture = Fixture::new();
+    let mut ctx = fixture.ctx();
     let ordered = StockLine {
         sku: "110021".into(),
         lot: Some("L2606B08".into()),
@@ -94,11 +122,8 @@ fn a_dispatch_opens_with_its_transfer_and_lines_filled_in() {
 fn head_offices_orders_are_listed_on_the_menu_and_open_by_their_number() {
     use crate::app::keys::Pressed;
     use pos_core::transfer_order::{OrderLine, TransferOrder, TransferOrderState};
-    let dir = tempfile::tempdir().unwrap();
-    let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).unwrap();
-    let data = DataDir::new(dir.path());
-    let mut till =
-        pos_core::demo::demo_till(&data.till_path(), Default::default(), &catalog).unwrap();
+    let mut fixture = Fixture::new();
+    let till = &mut fixture.till;
     let here = till.identity().store_id.clone();
     let order = |id: &str, from: &str, to: &str| TransferOrder {
         transfer_id: id.into(),
@@ -118,17 +143,7 @@ fn head_offices_orders_are_listed_on_the_menu_and_open_by_their_number() {
     page.upsert_transfer_order(&order("TO000001", &here, "S002"))
         .unwrap();
     page.commit(1).unwrap();
-    let now: DateTime<Utc> = "2026-11-22T02:00:00Z".parse().unwrap();
-    till.login("manager", pos_core::demo::DEMO_MANAGER_PIN, now)
-        .unwrap();
-    let config = AppConfig::default();
-    let mut ctx = Ctx {
-        till: &mut till,
-        now,
-        i18n: I18n::new(Language::ZhCn),
-        config: &config,
-        data: &data,
-    };
+    let mut ctx = fixture.ctx();
     let (mut state, event) = State::new(None, &mut ctx);
     assert!(event.is_none(), "{event:?}");
     let listed: Vec<(Kind, &str)> = super::orders::listed(&state.orders)
@@ -183,22 +198,8 @@ fn head_offices_orders_are_listed_on_the_menu_and_open_by_their_number() {
 
 #[test]
 fn two_ordered_lines_of_one_sku_make_one_line_per_lot_within_what_is_held() {
-    let dir = tempfile::tempdir().unwrap();
-    let catalog = parse_catalog_csv(pos_core::demo::demo_catalog_csv().as_bytes()).unwrap();
-    let data = DataDir::new(dir.path());
-    let mut till =
-        pos_core::demo::demo_till(&data.till_path(), Default::default(), &catalog).unwrap();
-    let now: DateTime<Utc> = "2026-11-22T02:00:00Z".parse().unwrap();
-    till.login("manager", pos_core::demo::DEMO_MANAGER_PIN, now)
-        .unwrap();
-    let config = AppConfig::default();
-    let mut ctx = Ctx {
-        till: &mut till,
-        now,
-        i18n: I18n::new(Language::ZhCn),
-        config: &config,
-        data: &data,
-    };
+    let mut fixture = Fixture::new();
+    let mut ctx = fixture.ctx();
     let line = |lot: Option<&str>, quantity| StockLine {
         sku: "110021".into(),
         lot: lot.map(Into::into),
