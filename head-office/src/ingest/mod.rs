@@ -9,7 +9,8 @@
 //!    sequence, voided sale or the day's Z report taken by another id).
 //! 3. Apply the effects of the new documents only (members, points, stock, serials,
 //!    gaps, a goods receipt's shortages and excesses) and publish the changes to the
-//!    feed. A resend inserts nothing, so it has no effect; a rejected document is never
+//!    feed. A count posts against head office's stock as of its moment ([`counts`]).
+//!    A resend inserts nothing, so it has no effect; a rejected document is never
 //!    stored, so it has none either.
 //! 4. After the transaction, in a statement of its own: the rejections are kept for the
 //!    console (id, kind, sequence, reason, tries) and earlier ones of documents now
@@ -20,6 +21,7 @@
 //! range), the candidates are stored one document per transaction, so the one it
 //! refuses is rejected with the cause and the others are stored.
 
+mod counts;
 mod discrepancies;
 mod effects;
 mod fault;
@@ -248,7 +250,8 @@ async fn apply(
         .collect();
     accepted.sort_by_key(|d| d.sequence);
 
-    let effects = effects::document_effects(&accepted, &sales)?;
+    let mut effects = effects::document_effects(&accepted, &sales)?;
+    counts::settle(&tx, store_id, &mut effects).await?;
     let (mut feed_entries, notes) =
         apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales, &effects).await?;
     feed_entries.extend(apply_stock(&tx, &effects).await?);

@@ -40,6 +40,7 @@ mod openapi_stock_lists;
 mod replenishment;
 mod reports;
 mod security;
+mod stock_counts;
 mod stock_discrepancies;
 mod stock_documents;
 mod stock_lists_api;
