@@ -205,6 +205,7 @@ fn catalog(spec: &HistorySpec, first: NaiveDate, last: NaiveDate) -> CatalogImpo
                 model_spec: strip.then(|| "50片/盒".into()),
                 manufacturer: strip.then(|| "江苏鱼跃医疗设备股份有限公司".into()),
                 manufacturer_licence: strip.then(|| "苏食药监械生产许20010020号".into()),
+                warranty_months: None,
             }
         })
         .collect();

@@ -1,11 +1,12 @@
 //! Where a lot or a serial unit went (追溯), from `lot_trace` (kept when the aggregates
 //! queue is folded): the recall list of a lot, a serial unit's whole life. The console's
 //! Trace page, `GET /v1/trace/lot`, `GET /v1/trace/serial` and the `recall` and
-//! `serial-life` exports read here.
+//! `serial-life` exports read here. A sale of a product with a warranty period (保修期)
+//! carries the day its warranty ends.
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
+use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
@@ -23,8 +24,10 @@ pub const MOVEMENTS_MAX: i64 = 10_000;
 /// `OFFSET 0` keeps the planner from turning the lookup into a hash of every member).
 /// Public for the benchmark that prints its plan.
 pub const SQL: &str = "SELECT t.business_date, t.store_id, t.kind, t.terminal_id, t.sequence,
-            t.quantity, t.serial, t.lot_no, m.id, m.card_no, m.phone, m.name, t.sku
+            t.quantity, t.serial, t.lot_no, m.id, m.card_no, m.phone, m.name, t.sku,
+            (p.data->>'warranty_months')::int
      FROM lot_trace t
+     LEFT JOIN products p ON p.sku = t.sku
      LEFT JOIN LATERAL (
          SELECT m.id, m.card_no, m.phone, m.name FROM members m
          WHERE t.member_id IS NOT NULL
@@ -53,6 +56,30 @@ pub struct Movement {
     pub lot_no: String,
     pub sku: String,
     pub member: Option<MemberOf>,
+    /// The product's warranty period, where it has one.
+    pub warranty_months: Option<i32>,
+}
+
+impl Movement {
+    /// A sale's last day of warranty: the day before the same date `warranty_months`
+    /// later (a unit sold on 15 March with 12 months is covered to 14 March next year).
+    pub fn warranty_ends(&self) -> Option<NaiveDate> {
+        let months = u32::try_from(self.warranty_months?).ok()?;
+        (self.kind == "sale")
+            .then(|| self.date.checked_add_months(Months::new(months)))
+            .flatten()
+            .and_then(|d| d.checked_sub_days(Days::new(1)))
+    }
+}
+
+/// Where the unit of a serial's movements is sold now (not returned or its sale voided
+/// after): the last day of that sale's warranty.
+pub fn warranty_now(found: &[Movement]) -> Option<NaiveDate> {
+    found.iter().fold(None, |now, m| match m.kind.as_str() {
+        "sale" => m.warranty_ends(),
+        "return" | "void" => None,
+        _ => now,
+    })
 }
 
 /// What to trace.
@@ -100,6 +127,7 @@ pub async fn movements(
                 .get::<_, Option<String>>(8)
                 .map(|id| (id, r.get(9), r.get(10), r.get(11))),
             sku: r.get(12),
+            warranty_months: r.get(13),
         })
         .collect())
 }
@@ -138,11 +166,15 @@ pub struct TraceMovement {
     pub quantity: i64,
     /// The member's card, name and phone, masked.
     pub member: Option<String>,
+    /// A sale of a product with a warranty period: the last day of its warranty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warranty_ends: Option<NaiveDate>,
 }
 
 impl From<Movement> for TraceMovement {
     fn from(m: Movement) -> Self {
         TraceMovement {
+            warranty_ends: m.warranty_ends(),
             document_no: format!("{}/{} #{}", m.store_id, m.terminal_id, m.sequence),
             business_date: m.date,
             store_id: m.store_id,
@@ -170,6 +202,10 @@ pub struct Trace {
     pub movements: Vec<TraceMovement>,
     /// More movements match than [`MOVEMENTS_MAX`].
     pub more: bool,
+    /// A serial unit sold now, of a product with a warranty period: its last day of
+    /// warranty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warranty_ends: Option<NaiveDate>,
 }
 
 /// The trace of `traced` at `stores`, at most `limit` movements.
@@ -183,6 +219,10 @@ pub async fn trace(
     let more = found.len() as i64 > limit;
     found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let (sold, stores, members) = sold(&found);
+    let warranty_ends = match traced {
+        Traced::Serial { .. } => warranty_now(&found),
+        Traced::Lot { .. } => None,
+    };
     let (stores, members) = (
         stores.into_iter().map(str::to_owned).collect(),
         members.len(),
@@ -193,5 +233,6 @@ pub async fn trace(
         members,
         movements: found.into_iter().map(TraceMovement::from).collect(),
         more,
+        warranty_ends,
     })
 }

@@ -53,6 +53,9 @@ pub struct Product {
     /// The manufacturer's 生产许可证编号 (classes II, III) or 备案凭证编号 (class I).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manufacturer_licence: Option<String>,
+    /// 保修期: months of warranty from the day a unit is sold, where the product has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warranty_months: Option<u32>,
 }
 
 /// A production batch of a lot-tracked product.

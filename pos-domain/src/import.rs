@@ -7,7 +7,7 @@
 //! columns (a spreadsheet's padding) are allowed.
 //!
 //! ```text
-//! product,sku,name,pinyin,category,unit,price,vat_rate,device_class,registration_no,tracking,safety_stock,model_spec,manufacturer,manufacturer_licence
+//! product,sku,name,pinyin,category,unit,price,vat_rate,device_class,registration_no,tracking,safety_stock,model_spec,manufacturer,manufacturer_licence,warranty_months
 //! barcode,sku,barcode
 //! lot,sku,lot_no,expiry_date
 //! stock,sku,lot_no,quantity
@@ -22,6 +22,8 @@
 //! - `model_spec` (规格型号), `manufacturer` (生产企业) and `manufacturer_licence` (its
 //!   生产许可证 or 备案凭证 number) are what a class II/III device's sales record carries;
 //!   each may be empty, and a row may end before them (files written before they existed).
+//! - `warranty_months` (保修期) is empty for none or 1 to 1200: a serial unit's warranty
+//!   ends that many months after the day it is sold (the trace shows the date).
 //! - `barcode` is 8, 12, 13 or 14 digits with a right GS1 check digit.
 //! - Dates are `YYYY-MM-DD`; `valid_from` / `valid_to` are empty or `YYYY-MM-DDTHH:MM:SS`.
 //! - `stock.lot_no` is empty for products that are not lot-tracked; a `serial` row is one
@@ -92,8 +94,8 @@ pub fn product_fields() -> &'static [&'static str] {
 /// Reads one product from its fields (in [`product_fields`] order) with exactly the
 /// checks a product row of the catalog file gets, so a product edited by hand (the
 /// console's form) is held to the file's rules. Errors name the field. Like a row of the
-/// file, the fields may end before the last three (model_spec, manufacturer,
-/// manufacturer_licence).
+/// file, the fields may end before the last four (model_spec, manufacturer,
+/// manufacturer_licence, warranty_months).
 pub fn product_from_fields(fields: &[&str]) -> Result<Product, ImportError> {
     let record = record_of(kind::RecordKind::Product, fields);
     let row = row::Row::new(1, kind::RecordKind::Product, &record)?;
@@ -132,7 +134,7 @@ fn record_of(kind: kind::RecordKind, fields: &[&str]) -> csv::StringRecord {
 
 /// A product's fields as the catalog file writes them: what [`product_from_fields`]
 /// reads back to the same product.
-pub fn product_to_fields(p: &Product) -> [String; 14] {
+pub fn product_to_fields(p: &Product) -> [String; 15] {
     [
         p.sku.clone(),
         p.name.clone(),
@@ -148,6 +150,7 @@ pub fn product_to_fields(p: &Product) -> [String; 14] {
         p.model_spec.clone().unwrap_or_default(),
         p.manufacturer.clone().unwrap_or_default(),
         p.manufacturer_licence.clone().unwrap_or_default(),
+        p.warranty_months.map(|m| m.to_string()).unwrap_or_default(),
     ]
 }
 

@@ -36,6 +36,7 @@ pub const TRACE_HEADER: &[&str] = &[
     "serial",
     "quantity",
     "member",
+    "warranty_ends",
 ];
 pub const NEAR_EXPIRY_HEADER: &[&str] = &[
     "store_id",
@@ -177,6 +178,7 @@ async fn trace_records<W: Write>(
                 text(&m.serial),
                 m.quantity.to_string(),
                 text(&m.member),
+                m.warranty_ends.map(|d| d.to_string()).unwrap_or_default(),
             ]
         })
         .collect())

@@ -206,6 +206,7 @@ fn feed_product(sku: &str) -> pos_domain::catalog::Product {
         model_spec: None,
         manufacturer: None,
         manufacturer_licence: None,
+        warranty_months: None,
     }
 }
 

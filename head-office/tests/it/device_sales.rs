@@ -16,7 +16,7 @@ use crate::console_tables::html_rows;
 
 const PATH: &str = "/v1/stock/device-sales";
 
-fn product(sku: &str, class: Option<DeviceClass>, tracking: Tracking) -> Product {
+pub fn product(sku: &str, class: Option<DeviceClass>, tracking: Tracking) -> Product {
     Product {
         sku: sku.into(),
         name: format!("product {sku}"),
@@ -32,6 +32,7 @@ fn product(sku: &str, class: Option<DeviceClass>, tracking: Tracking) -> Product
         model_spec: Some(format!("{sku}-M1")),
         manufacturer: Some("鱼跃医疗".into()),
         manufacturer_licence: Some("苏食药监械生产许20010020号".into()),
+        warranty_months: None,
     }
 }
 

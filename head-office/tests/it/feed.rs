@@ -29,6 +29,7 @@ pub fn product(sku: &str, price: &str, tracking: Tracking) -> Product {
         model_spec: None,
         manufacturer: None,
         manufacturer_licence: None,
+        warranty_months: None,
     }
 }
 

@@ -51,3 +51,4 @@ mod trace;
 mod trace_api;
 mod transfer_orders;
 mod transfers;
+mod warranty;

@@ -114,6 +114,7 @@ impl Generator {
             model_spec: None,
             manufacturer: None,
             manufacturer_licence: None,
+            warranty_months: None,
             sku,
         };
         let barcode_count = if self.rng.percent_chance(TWO_BARCODES_PERCENT) {

@@ -55,6 +55,7 @@ pub(super) fn product_from_row(row: &Row<'_>) -> rusqlite::Result<(Product, Stri
             model_spec: None,
             manufacturer: None,
             manufacturer_licence: None,
+            warranty_months: None,
         },
         row.get(5)?,
         row.get(6)?,

@@ -376,6 +376,7 @@ mod tests {
             model_spec: None,
             manufacturer: None,
             manufacturer_licence: None,
+            warranty_months: None,
         }
     }
 

@@ -55,6 +55,7 @@ fn product(sku: &str, name: &str, price: &str, tracking: Tracking) -> Product {
         model_spec: None,
         manufacturer: None,
         manufacturer_licence: None,
+        warranty_months: None,
     }
 }
 

@@ -60,6 +60,7 @@ impl RecordKind {
                 "model_spec",
                 "manufacturer",
                 "manufacturer_licence",
+                "warranty_months",
             ],
             RecordKind::Barcode => &["sku", "barcode"],
             RecordKind::Lot => &["sku", "lot_no", "expiry_date"],
@@ -84,8 +85,8 @@ impl RecordKind {
     }
 
     /// Columns a row must have, the kind column included: a product row written before
-    /// its last three columns (model_spec, manufacturer, manufacturer_licence) existed
-    /// still reads, with them empty.
+    /// its last four columns (model_spec, manufacturer, manufacturer_licence,
+    /// warranty_months) existed still reads, with them empty.
     pub(crate) fn required_column_count(self) -> usize {
         match self {
             RecordKind::Product => self.column_count() - PRODUCT_OPTIONAL_TAIL,
@@ -95,9 +96,7 @@ impl RecordKind {
 }
 
 /// The product row's last columns, which a row may leave out.
-pub(crate) const PRODUCT_OPTIONAL_TAIL: usize = 3;
-
-impl RecordKind {}
+pub(crate) const PRODUCT_OPTIONAL_TAIL: usize = 4;
 
 /// "product,sku,name,..." for the kind named `kind`, to show in an error.
 pub(crate) fn column_layout(kind: &str) -> String {

@@ -43,6 +43,7 @@ pub(crate) fn product(row: &Row) -> Result<Product, ImportError> {
         model_spec: row.optional(11)?,
         manufacturer: row.optional(12)?,
         manufacturer_licence: row.optional(13)?,
+        warranty_months: warranty_months(row, 14)?,
     })
 }
 
@@ -230,6 +231,18 @@ fn non_negative(row: &Row, index: usize) -> Result<i64, ImportError> {
         return Err(row.field_error(index, "must be 0 or more"));
     }
     Ok(value)
+}
+
+/// Empty for none, else 1 to 1200 months.
+fn warranty_months(row: &Row, index: usize) -> Result<Option<u32>, ImportError> {
+    if row.text(index).is_empty() {
+        return Ok(None);
+    }
+    let months: u32 = row.integer(index)?;
+    if !(1..=1200).contains(&months) {
+        return Err(row.field_error(index, "must be 1 to 1200 months, or empty for none"));
+    }
+    Ok(Some(months))
 }
 
 /// The column text for a tracking mode; the parser reads it back.

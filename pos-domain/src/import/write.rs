@@ -39,6 +39,7 @@ pub(crate) fn write<W: Write>(catalog: &CatalogImport, mut out: W) -> io::Result
             p.model_spec.as_deref().unwrap_or(""),
             p.manufacturer.as_deref().unwrap_or(""),
             p.manufacturer_licence.as_deref().unwrap_or(""),
+            &p.warranty_months.map(|m| m.to_string()).unwrap_or_default(),
         ])?;
     }
     for (sku, barcode) in &catalog.barcodes {

@@ -369,7 +369,7 @@ fn one_product_reads_from_its_fields_with_the_files_checks_and_writes_back() {
         "none",
         "5",
     ];
-    assert_eq!(product_fields().len(), fields.len() + 3);
+    assert_eq!(product_fields().len(), fields.len() + 4);
     let product = product_from_fields(&fields).unwrap();
     assert_eq!(
         product.pinyin, "yyxyjxd",
@@ -384,7 +384,7 @@ fn one_product_reads_from_its_fields_with_the_files_checks_and_writes_back() {
             product.manufacturer.as_deref()
         ),
         (None, None),
-        "a product's fields may end before the last three"
+        "a product's fields may end before the last four"
     );
 
     let mut full = fields.to_vec();
@@ -392,6 +392,7 @@ fn one_product_reads_from_its_fields_with_the_files_checks_and_writes_back() {
         "YE670A",
         "江苏鱼跃医疗设备股份有限公司",
         "苏食药监械生产许20010020号",
+        "24",
     ]);
     assert_eq!(product_fields().len(), full.len());
     let made = product_from_fields(&full).unwrap();
@@ -407,6 +408,13 @@ fn one_product_reads_from_its_fields_with_the_files_checks_and_writes_back() {
     let written = product_to_fields(&made);
     let again: Vec<&str> = written.iter().map(String::as_str).collect();
     assert_eq!(product_from_fields(&again).unwrap(), made);
+    assert_eq!(made.warranty_months, Some(24));
+    for months in ["0", "1201", "-3", "两年"] {
+        let mut bad = full.clone();
+        bad[14] = months;
+        let e = product_from_fields(&bad).unwrap_err().to_string();
+        assert!(e.contains("warranty_months"), "{months}: {e}");
+    }
     full[13] = "许可\u{7}";
     let e = product_from_fields(&full).unwrap_err().to_string();
     assert!(e.contains("manufacturer_licence"), "{e}");

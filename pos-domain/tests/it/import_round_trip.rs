@@ -51,6 +51,7 @@ fn product() -> impl Strategy<Value = Product> {
         proptest::option::of(text()),
         proptest::option::of(text()),
         proptest::option::of(text()),
+        proptest::option::of(1u32..=1200),
     );
     (
         (
@@ -83,7 +84,7 @@ fn product() -> impl Strategy<Value = Product> {
                     tracking,
                     safety_stock,
                 ),
-                (model_spec, manufacturer, manufacturer_licence),
+                (model_spec, manufacturer, manufacturer_licence, warranty_months),
             )| Product {
                 sku,
                 name,
@@ -99,6 +100,7 @@ fn product() -> impl Strategy<Value = Product> {
                 model_spec,
                 manufacturer,
                 manufacturer_licence,
+                warranty_months,
             },
         )
 }

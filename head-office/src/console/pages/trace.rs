@@ -55,37 +55,50 @@ fn table(lang: Lang, user: &User, found: Vec<Movement>) -> Table {
             column("serial", Kind::Text),
             column("quantity", Kind::Number),
             column("member", Kind::Text),
+            column("warranty", Kind::Date),
         ],
         rows: found
             .into_iter()
-            .map(|m| Row {
-                flagged: m.kind == "sale",
-                cells: vec![
-                    Cell::Date(m.date),
-                    Cell::Text(m.store_id.clone()),
-                    Cell::Text(lang.t(&format!("trace.kind_{}", m.kind))),
-                    Cell::Text(format!("{}/{} #{}", m.store_id, m.terminal_id, m.sequence)),
-                    Cell::Text(m.lot_no),
-                    m.serial.map_or(Cell::Empty, Cell::Text),
-                    Cell::Number(m.quantity),
-                    member_cell(user, m.member),
-                ],
+            .map(|m| {
+                let warranty = m.warranty_ends().map_or(Cell::Empty, Cell::Date);
+                Row {
+                    flagged: m.kind == "sale",
+                    cells: vec![
+                        Cell::Date(m.date),
+                        Cell::Text(m.store_id.clone()),
+                        Cell::Text(lang.t(&format!("trace.kind_{}", m.kind))),
+                        Cell::Text(format!("{}/{} #{}", m.store_id, m.terminal_id, m.sequence)),
+                        Cell::Text(m.lot_no),
+                        m.serial.map_or(Cell::Empty, Cell::Text),
+                        Cell::Number(m.quantity),
+                        member_cell(user, m.member),
+                        warranty,
+                    ],
+                }
             })
             .collect(),
     }
 }
 
-/// Units sold less units returned and voided, and the stores and members they went to.
-fn summary(lang: Lang, found: &[Movement]) -> String {
+/// Units sold less units returned and voided, and the stores and members they went to;
+/// for a serial unit sold now, the last day of its warranty.
+fn summary(lang: Lang, found: &[Movement], serial: bool) -> String {
     let (sold, stores, members) = trace_reports::sold(found);
-    lang.tf(
+    let said = lang.tf(
         "trace.summary",
         &[
             ("sold", &sold.to_string()),
             ("members", &members.len().to_string()),
             ("stores", &stores.len().to_string()),
         ],
-    )
+    );
+    match trace_reports::warranty_now(found).filter(|_| serial) {
+        Some(ends) => format!(
+            "{said} {}",
+            lang.tf("trace.warranty_ends", &[("date", &ends.to_string())])
+        ),
+        None => said,
+    }
 }
 
 pub async fn show(
@@ -134,7 +147,8 @@ pub async fn show(
     match trace_reports::movements(&**client, traced, stores.as_deref(), i64::MAX).await {
         Ok(found) if found.is_empty() => listing.form_only(html! { p { (lang.t("trace.none")) } }),
         Ok(found) => {
-            let between = html! { p.notice role="status" { (summary(lang, &found)) } };
+            let between =
+                html! { p.notice role="status" { (summary(lang, &found, lot.is_none())) } };
             let table = table(lang, &signed.user, found);
             let around = Around {
                 between,
