@@ -70,6 +70,10 @@ pub struct StoredOrder {
     pub requested_at: DateTime<Utc>,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// Goods moved on it while head office had not approved it (a request) or had
+    /// cancelled it (a till that dispatched offline): accepted, and shown for a person
+    /// to look into.
+    pub moved_unapproved: bool,
 }
 
 impl StoredOrder {
@@ -108,6 +112,8 @@ fn from_row(r: &tokio_postgres::Row) -> Result<StoredOrder, DbError> {
             )));
         }
     };
+    let moved_unapproved =
+        (dispatched || received) && matches!(state.as_str(), "requested" | "cancelled");
     let Json(lines): Json<Vec<OrderLine>> = r.get(3);
     Ok(StoredOrder {
         transfer_id: r.get(0),
@@ -120,6 +126,7 @@ fn from_row(r: &tokio_postgres::Row) -> Result<StoredOrder, DbError> {
         requested_at: r.get(7),
         decided_by: r.get(8),
         decided_at: r.get(9),
+        moved_unapproved,
     })
 }
 

@@ -445,3 +445,75 @@ async fn a_receipt_before_its_dispatch_leaves_the_order_to_dispatch() {
     );
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn goods_moved_on_a_request_or_a_cancelled_order_are_kept_and_flagged() {
+    let ho = HeadOffice::start().await;
+    let (s1, _, _) = chain(&ho).await;
+    ho.add_console_staff().await;
+    let manager = ho.staff_token("zhou", "store_manager", &["S002"]).await;
+    let admin = ho.staff_token("sun", "admin", &[]).await;
+    let (_, asked) = ho
+        .post_json(Some(&manager), PATH, &order("S001", "S002", 4))
+        .await;
+    let requested = asked["transfer_id"].as_str().unwrap().to_owned();
+    let (_, made) = ho
+        .post_json(Some(&admin), PATH, &order("S001", "S003", 4))
+        .await;
+    let cancelled = made["transfer_id"].as_str().unwrap().to_owned();
+    let (status, _) = ho
+        .post_json(
+            Some(&admin),
+            &format!("{PATH}/{cancelled}/cancel"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // S001's till, offline, dispatched both: the one it was told of before the cancel,
+    // and the request under the number its manager read in the console.
+    let mut second = dispatch_of(&cancelled, "S003");
+    second.sequence = 2;
+    let response = ho
+        .submit(
+            &s1,
+            &batch("S001", "T01", vec![dispatch_of(&requested, "S002"), second]),
+        )
+        .await;
+    all_accepted(&response);
+    assert_eq!(ho.stock("S001", "STRIP", "L1").await, Some(-8));
+
+    let (status, listed) = ho.get(Some(&admin), PATH).await;
+    assert_eq!(status, 200, "{listed}");
+    let flagged: Vec<(String, String, bool)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["transfer_id"].as_str().unwrap().to_owned(),
+                o["status"].as_str().unwrap().to_owned(),
+                o["moved_unapproved"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        flagged.contains(&(requested, "dispatched".into(), true)),
+        "{flagged:?}"
+    );
+    assert!(
+        flagged.contains(&(cancelled, "dispatched".into(), true)),
+        "{flagged:?}"
+    );
+    let mut console = ho.signed_in("wang").await;
+    let page = console.get("/transfer-orders").await;
+    assert_eq!(
+        page.body
+            .matches("未经批准或取消后仍已发货/收货，请核查")
+            .count(),
+        2,
+        "{}",
+        page.body
+    );
+    ho.stop().await;
+}

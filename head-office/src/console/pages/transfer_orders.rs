@@ -90,15 +90,19 @@ fn table(lang: Lang, signed: &Signed, orders: Vec<StoredOrder>) -> Table {
                     .collect();
                 let units = o.lines.iter().map(|l| i64::from(l.quantity)).sum();
                 let action = buttons(lang, signed, &o);
+                let mut status = lang.t(&format!("transfer_orders.status_{}", o.status.code()));
+                if o.moved_unapproved {
+                    status = format!("{status} {}", lang.t("transfer_orders.moved_unapproved"));
+                }
                 Row {
-                    flagged: o.status == OrderStatus::Requested,
+                    flagged: o.status == OrderStatus::Requested || o.moved_unapproved,
                     cells: vec![
                         Cell::Text(o.transfer_id),
                         Cell::Text(o.from_store),
                         Cell::Text(o.to_store),
                         Cell::Text(lines.join("; ")),
                         Cell::Number(units),
-                        Cell::Text(lang.t(&format!("transfer_orders.status_{}", o.status.code()))),
+                        Cell::Text(status),
                         Cell::Text(o.requested_by),
                         Cell::Text(o.decided_by.unwrap_or_default()),
                         Cell::Text(o.note),
