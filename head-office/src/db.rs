@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     ),
     (14, include_str!("../migrations/0014_stock_levels.sql")),
     (15, include_str!("../migrations/0015_stock_counts.sql")),
+    (18, include_str!("../migrations/0018_member_lookup_key.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by
@@ -45,6 +46,9 @@ const MIGRATIONS: &[(i32, &str)] = &[
 /// with the code that knows the final shape; a head office stopped between them has
 /// empty aggregates until the last one runs.
 const SALES_AGGREGATES_VERSION: i32 = 13;
+
+/// The migration that starts sending members masked: every member is published again.
+const MEMBER_MASKING_VERSION: i32 = 18;
 
 /// Advisory lock key that serialises migrations of one database across processes.
 const MIGRATION_LOCK_KEY: i64 = 0x4845_4144_4f46_4d31;
@@ -118,6 +122,9 @@ pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<Vec<i32>, Db
             tx.batch_execute(sql).await?;
             if *version == SALES_AGGREGATES_VERSION {
                 crate::aggregates::rebuild(&tx).await?;
+            }
+            if *version == MEMBER_MASKING_VERSION {
+                crate::feed::republish_members(&tx).await?;
             }
             tx.execute(
                 "INSERT INTO schema_version (version) VALUES ($1)",

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use pos_domain::protocol::{Change, FEED_LIMIT_MAX};
-use tokio_postgres::Transaction;
 use tokio_postgres::types::Json;
+use tokio_postgres::{GenericClient, Transaction};
 
 use crate::error::DbError;
 
@@ -67,6 +67,7 @@ pub fn key_of(change: &Change) -> String {
         Change::Serial { sku, serial, .. } => format!("serial{SEP}{sku}{SEP}{serial}"),
         Change::Member(m) => format!("member{SEP}{}", m.id),
         Change::MemberAlias { alias_id, .. } => format!("alias{SEP}{alias_id}"),
+        Change::MemberLookupKey { .. } => "member_lookup_key".into(),
         Change::Promotion(p) => format!("promotion{SEP}{}", p.id),
         Change::PromotionDeleted { id } => format!("promotion{SEP}{id}"),
         Change::LoyaltyRules(_) => "loyalty_rules".into(),
@@ -77,10 +78,22 @@ pub fn key_of(change: &Change) -> String {
 }
 
 /// Publishes `entries` with new cursors. Call it last in the transaction: the lock it
-/// takes is held until commit.
-pub async fn publish(tx: &Transaction<'_>, entries: Vec<FeedEntry>) -> Result<(), DbError> {
+/// takes is held until commit. A member goes down masked, with its phone's key: no
+/// till receives a full phone number or name, whoever publishes it.
+pub async fn publish(tx: &Transaction<'_>, mut entries: Vec<FeedEntry>) -> Result<(), DbError> {
     if entries.is_empty() {
         return Ok(());
+    }
+    if entries
+        .iter()
+        .any(|e| matches!(e.change, Change::Member(_)))
+    {
+        let key = member_lookup_key(tx).await?;
+        for e in &mut entries {
+            if let Change::Member(m) = &e.change {
+                e.change = Change::Member(m.for_tills(&key));
+            }
+        }
     }
     // One row per key: ON CONFLICT DO UPDATE may not touch a row twice in one statement.
     let mut latest: HashMap<(String, String), usize> = HashMap::new();
@@ -102,6 +115,53 @@ pub async fn publish(tx: &Transaction<'_>, entries: Vec<FeedEntry>) -> Result<()
         &[&scopes, &keys, &changes],
     )
     .await?;
+    Ok(())
+}
+
+/// The chain's key of members' phones (made by migration 18).
+pub async fn member_lookup_key(client: &impl GenericClient) -> Result<String, DbError> {
+    let row = client
+        .query_one(
+            "SELECT value FROM chain_secrets WHERE name = 'member_lookup_key'",
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Sends the lookup key and every member again, masked (the migration that started
+/// masking: rows published before it held full numbers).
+pub async fn republish_members(tx: &Transaction<'_>) -> Result<(), DbError> {
+    let key = member_lookup_key(tx).await?;
+    publish(tx, vec![FeedEntry::chain(Change::MemberLookupKey { key })]).await?;
+    let rows = tx
+        .query(
+            "SELECT id, card_no, coalesce(phone, ''), name, tier, points_balance FROM members",
+            &[],
+        )
+        .await?;
+    // Published in slices: a chain's million members in one statement would hold all
+    // their JSON at once.
+    for slice in rows.chunks(10_000) {
+        let mut entries = Vec::with_capacity(slice.len());
+        for row in slice {
+            let tier: String = row.get(4);
+            let tier = pos_domain::member::Tier::from_code(&tier)
+                .ok_or_else(|| DbError::Corrupt(format!("member tier {tier:?}")))?;
+            entries.push(FeedEntry::chain(Change::Member(
+                pos_domain::member::Member {
+                    id: row.get(0),
+                    card_no: row.get(1),
+                    phone: row.get(2),
+                    name: row.get(3),
+                    tier,
+                    points_balance: row.get(5),
+                    phone_key: None,
+                },
+            )));
+        }
+        publish(tx, entries).await?;
+    }
     Ok(())
 }
 

@@ -243,6 +243,7 @@ fn member(n: u32) -> Member {
         name: "会员".into(),
         tier: Tier::Standard,
         points_balance: 0,
+        phone_key: None,
     }
 }
 

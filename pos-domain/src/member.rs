@@ -53,11 +53,88 @@ pub struct Member {
     /// Head office's id, or the document id of an offline registration.
     pub id: String,
     pub card_no: String,
+    /// As a till may show it: head office sends it masked ([`Member::for_tills`]).
     pub phone: String,
+    /// As a till may show it: masked, like the phone.
     pub name: String,
     pub tier: Tier,
     /// Points the till believes are available: last head-office value + unacknowledged local effects.
     pub points_balance: i64,
+    /// The phone's [`phone_key`]: how a till finds the member by the number a customer
+    /// says, without holding the number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_key: Option<String>,
+}
+
+impl Member {
+    /// What the tills receive: phone and name masked, the phone's keyed hash beside
+    /// them. A member already masked (no full number) is kept as it is.
+    pub fn for_tills(&self, lookup_key: &str) -> Member {
+        let phone_key = match self.phone_key.clone() {
+            Some(known) => Some(known),
+            None if self.phone.is_empty() => None,
+            None => Some(phone_key(lookup_key, &self.phone)),
+        };
+        Member {
+            phone: mask_phone(&self.phone),
+            name: mask_name(&self.name),
+            phone_key,
+            ..self.clone()
+        }
+    }
+}
+
+/// The phone as keyed: spaces and dashes dropped, China's +86 or 0086 prefix too.
+fn normalized_phone(phone: &str) -> String {
+    let digits: String = phone
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    for prefix in ["+86", "0086"] {
+        if let Some(rest) = digits.strip_prefix(prefix) {
+            return rest.to_owned();
+        }
+    }
+    digits
+}
+
+/// HMAC-SHA256 of the normalized phone under the chain's lookup key, in hex. Head office
+/// keeps the key and sends it to its tills; a till file holds the keys of its members'
+/// phones, never the numbers.
+pub fn phone_key(lookup_key: &str, phone: &str) -> String {
+    let mac = hmac_sha256(lookup_key.as_bytes(), normalized_phone(phone).as_bytes());
+    mac.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// HMAC (RFC 2104) over SHA-256.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    const BLOCK: usize = 64;
+    let mut block = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+/// 王小明 -> 王**: the first character, the rest starred.
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => format!("{first}{}", "*".repeat(chars.count())),
+        None => String::new(),
+    }
 }
 
 /// Masks a phone number for screens and the console: a mobile number keeps its first 3
@@ -136,6 +213,56 @@ mod tests {
         ] {
             assert_eq!(mask_phone(phone), masked, "{phone}");
         }
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test cases 2 and 6: a short key, and a key longer than the block.
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let mac = hmac_sha256(
+            &[0xaa; 131],
+            b"Test Using Larger Than Block-Size Key - Hash Key First",
+        );
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+
+    #[test]
+    fn a_phone_is_keyed_however_it_is_written_and_only_under_its_key() {
+        let key = phone_key("k1", "13812345678");
+        for written in ["138 1234 5678", "+8613812345678", "0086-138-1234-5678"] {
+            assert_eq!(phone_key("k1", written), key, "{written}");
+        }
+        assert_ne!(phone_key("k2", "13812345678"), key);
+        assert_ne!(phone_key("k1", "13812345679"), key);
+    }
+
+    #[test]
+    fn tills_get_a_member_masked_with_the_phones_key() {
+        let member = Member {
+            id: "M1".into(),
+            card_no: "C1".into(),
+            phone: "13812345678".into(),
+            name: "王小明".into(),
+            tier: Tier::Gold,
+            points_balance: 10,
+            phone_key: None,
+        };
+        let sent = member.for_tills("k1");
+        assert_eq!(
+            (sent.phone.as_str(), sent.name.as_str()),
+            ("138****5678", "王**")
+        );
+        assert_eq!(sent.phone_key, Some(phone_key("k1", "13812345678")));
+        assert_eq!(sent.for_tills("k1"), sent, "masking twice changes nothing");
     }
 
     #[test]

@@ -176,6 +176,11 @@ pub enum Change {
     /// Balance and tier as head office knows them. A member registered offline and
     /// merged into an existing one arrives under the existing id; see [`Change::MemberAlias`].
     Member(Member),
+    /// The chain's key of members' phones ([`crate::member::phone_key`]): a till finds
+    /// a member by the phone a customer says through it (older tills skip it).
+    MemberLookupKey {
+        key: String,
+    },
     /// The till's offline id `alias_id` now means member `member_id`.
     MemberAlias {
         alias_id: String,

@@ -309,6 +309,7 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, Sto
         // The merged member arrives as a `Member` with the same phone, which replaces
         // the till's stand-in row; the alias itself needs nothing here.
         Change::MemberAlias { .. } => Ok(()),
+        Change::MemberLookupKey { key } => tx.set_member_lookup_key(key),
         Change::Promotion(p) => tx.upsert_promotion(p),
         Change::PromotionDeleted { id } => tx.delete_promotion(id),
         Change::LoyaltyRules(rules) => tx.set_loyalty_rules(rules),

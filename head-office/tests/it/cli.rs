@@ -151,7 +151,8 @@ async fn migrate_enroll_import_export_report_and_serve() {
         .unwrap();
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body["changes"].as_array().unwrap().len(), 2, "{body}");
+    // The members' lookup key, the product and the store's stock.
+    assert_eq!(body["changes"].as_array().unwrap().len(), 3, "{body}");
     let pid = server.id().unwrap().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     let exit = tokio::time::timeout(WAIT, server.wait())

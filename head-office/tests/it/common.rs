@@ -99,6 +99,7 @@ impl HeadOffice {
             name: "王五".into(),
             tier: Tier::Standard,
             points_balance: points,
+            phone_key: None,
         };
         let file = pos_domain::import::CatalogImport {
             members: vec![member],

@@ -101,6 +101,7 @@ async fn two_members(ho: &HeadOffice) {
         name: name.into(),
         tier: Tier::Standard,
         points_balance: points,
+        phone_key: None,
     };
     let file = CatalogImport {
         members: vec![

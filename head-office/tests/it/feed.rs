@@ -73,6 +73,7 @@ fn sample_catalog() -> CatalogImport {
             name: "李四".into(),
             tier: Tier::Gold,
             points_balance: 1_000,
+            phone_key: None,
         }],
         promotions: vec![Promotion {
             id: "P-1".into(),
@@ -150,6 +151,7 @@ async fn a_till_from_zero_gets_everything_then_only_changes() {
         ("stock", 2),
         ("serial", 1),
         ("member", 1),
+        ("member_lookup_key", 1),
         ("promotion", 1),
         ("loyalty_rules", 1),
     ]
@@ -157,6 +159,29 @@ async fn a_till_from_zero_gets_everything_then_only_changes() {
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     assert_eq!(entities(&everything), expected);
+    // The member comes down masked, found by the phone's key under the chain's key.
+    let key = everything
+        .iter()
+        .find_map(|c| match c {
+            Change::MemberLookupKey { key } => Some(key.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let member = everything
+        .iter()
+        .find_map(|c| match c {
+            Change::Member(m) => Some(m.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        (member.phone.as_str(), member.name.as_str()),
+        ("138****0000", "李*")
+    );
+    assert_eq!(
+        member.phone_key,
+        Some(pos_domain::member::phone_key(&key, "13800000000"))
+    );
     assert!(everything.contains(&Change::Stock {
         sku: "MASK".into(),
         lot_no: None,
@@ -249,8 +274,10 @@ async fn limit_is_bounded_and_a_negative_cursor_is_refused() {
     let (status, body) = ho.get(Some(&token), "/v1/feed?limit=5000&cursor=0").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
-        body,
-        serde_json::json!({"changes": [], "next_cursor": 0, "more": false})
+        body["next_cursor"], 1,
+        "only the members' lookup key: {body}"
     );
+    assert_eq!(body["more"], false);
+    assert_eq!(body["changes"][0]["entity"], "member_lookup_key");
     ho.stop().await;
 }

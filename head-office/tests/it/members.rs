@@ -279,6 +279,7 @@ async fn an_import_giving_a_card_another_member_holds_is_refused_whole_by_name()
         name: "李四".into(),
         tier: Tier::Standard,
         points_balance: 0,
+        phone_key: None,
     };
     let file = CatalogImport {
         members: vec![clash],

@@ -123,7 +123,8 @@ async fn cards_held_twice_and_second_z_reports_survive_migration_3() {
             ),
         ]
     );
-    // The tills learn the new cards from the feed.
+    // The tills learn the new cards from the feed (migration 18 sends every member
+    // again, masked, each with the card it holds now).
     let page = feed::read_page(&mut client, STORE, 0, 100).await.unwrap();
     let page: FeedPage = serde_json::from_slice(&page.body).unwrap();
     let mut sent: Vec<(String, String, i64)> = page
@@ -138,6 +139,9 @@ async fn cards_held_twice_and_second_z_reports_survive_migration_3() {
     assert_eq!(
         sent,
         [
+            ("H000000001".into(), "H000000001".into(), 0),
+            ("m-alone".into(), "LT01000002".into(), 40),
+            ("m-first".into(), "LT01000001".into(), 10),
             ("m-second".into(), "H000000002".into(), 20),
             ("m-third".into(), "H000000003".into(), 30),
         ]

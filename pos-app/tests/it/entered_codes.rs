@@ -126,6 +126,7 @@ fn every_screen_acts_on_the_tills_one_classification_of_a_code() {
             name: "同号".into(),
             tier: Tier::Standard,
             points_balance: 0,
+            phone_key: None,
         };
         till.import_catalog(&pos_core::import::CatalogImport {
             members: vec![twin],

@@ -213,6 +213,7 @@ impl Generator {
             name: format!("{}{}", self.rng.pick(SURNAMES), self.rng.pick(GIVEN_NAMES)),
             tier,
             points_balance: self.rng.between(low, high) / 10 * 10,
+            phone_key: None,
         };
         self.catalog.members.push(member);
     }

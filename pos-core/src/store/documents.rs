@@ -267,10 +267,7 @@ fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result
                 .execute(params![c.shift_id.to_string(), seq])?;
         }
         DocumentBody::MemberRegistration(m) => {
-            tx.prepare_cached(
-                "INSERT INTO member (id, card_no, phone, name, tier, points_base) VALUES (?1, ?2, ?3, ?4, 'standard', 0)",
-            )?
-            .execute(params![m.member_id, m.card_no, m.phone, m.name])?;
+            super::members::insert_registered(tx, &m.member_id, &m.card_no, &m.phone, &m.name)?;
         }
         // A lot received that the catalog does not list yet is sellable here at once;
         // head office's own word on it (the feed) replaces this one.

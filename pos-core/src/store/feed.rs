@@ -258,6 +258,12 @@ impl FeedTransaction<'_> {
         upsert_member_from_head_office(&self.tx, m)
     }
 
+    /// The chain's key of members' phones; members still holding a number are keyed
+    /// and masked with it.
+    pub fn set_member_lookup_key(&self, key: &str) -> Result<(), StoreError> {
+        super::members::set_lookup_key(&self.tx, key)
+    }
+
     /// Runs `apply` in a savepoint. When it fails, what it wrote is undone, the change
     /// is kept in `feed_set_aside` with the reason (shown in the store review), and the
     /// page goes on: one row the till cannot take never stops the pull.
@@ -444,6 +450,7 @@ mod tests {
             name: format!("会员 {id}"),
             tier: crate::member::Tier::Standard,
             points_balance: 0,
+            phone_key: None,
         }
     }
 

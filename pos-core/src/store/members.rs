@@ -5,20 +5,83 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Store, StoreError};
-use crate::member::{Member, Tier};
+use crate::member::{Member, Tier, mask_name, mask_phone, phone_key};
+
+/// The setting holding the chain's key of members' phones, as head office sent it.
+pub(crate) const MEMBER_LOOKUP_KEY: &str = "member_lookup_key";
+
+pub(crate) fn lookup_key(tx: &Transaction<'_>) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+        .query_row([MEMBER_LOOKUP_KEY], |r| r.get(0))
+        .optional()?)
+}
+
+/// A member registered here, as the till keeps them: masked, with the phone's key once
+/// the till has the chain's key (until then the number, keyed when the key arrives).
+pub(crate) fn insert_registered(
+    tx: &Transaction<'_>,
+    id: &str,
+    card_no: &str,
+    phone: &str,
+    name: &str,
+) -> Result<(), StoreError> {
+    let (phone, name, key) = match lookup_key(tx)? {
+        Some(key) => (
+            mask_phone(phone),
+            mask_name(name),
+            Some(phone_key(&key, phone)),
+        ),
+        None => (phone.to_owned(), name.to_owned(), None),
+    };
+    tx.prepare_cached(
+        "INSERT INTO member (id, card_no, phone, name, tier, points_base, phone_key)
+         VALUES (?1, ?2, ?3, ?4, 'standard', 0, ?5)",
+    )?
+    .execute(params![id, card_no, phone, name, key])?;
+    Ok(())
+}
+
+/// Keeps the chain's key and keys (and masks) the members still holding a number.
+pub(crate) fn set_lookup_key(tx: &Transaction<'_>, key: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![MEMBER_LOOKUP_KEY, key],
+    )?;
+    let unkeyed: Vec<(String, String, String)> = tx
+        .prepare("SELECT id, phone, name FROM member WHERE phone_key IS NULL AND phone <> ''")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut update =
+        tx.prepare("UPDATE member SET phone = ?2, name = ?3, phone_key = ?4 WHERE id = ?1")?;
+    for (id, phone, name) in unkeyed {
+        update.execute(params![
+            id,
+            mask_phone(&phone),
+            mask_name(&name),
+            phone_key(key, &phone)
+        ])?;
+    }
+    Ok(())
+}
 
 pub(crate) fn upsert_member(tx: &Transaction<'_>, m: &Member) -> Result<(), StoreError> {
     // A member registered offline here comes back from head office under head office's
-    // id (merged by phone); the local stand-in row gives way to it.
-    tx.prepare_cached("DELETE FROM member WHERE phone = ?1 AND id <> ?2 AND card_no LIKE 'L%'")?
-        .execute(params![m.phone, m.id])?;
+    // id (merged by phone); the local stand-in row gives way to it. Masked numbers
+    // repeat across members: only the key (or, before keys, the number) says it is one.
+    tx.prepare_cached(
+        "DELETE FROM member WHERE id <> ?2 AND card_no LIKE 'L%'
+           AND ((?3 IS NOT NULL AND phone_key = ?3) OR (?3 IS NULL AND phone_key IS NULL AND phone = ?1))",
+    )?
+    .execute(params![m.phone, m.id, m.phone_key])?;
     let written = tx
         .prepare_cached(
-            "INSERT INTO member (id, card_no, phone, name, tier, points_base) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO member (id, card_no, phone, name, tier, points_base, phone_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (id) DO UPDATE SET card_no = excluded.card_no, phone = excluded.phone,
-                 name = excluded.name, tier = excluded.tier, points_base = excluded.points_base",
+                 name = excluded.name, tier = excluded.tier, points_base = excluded.points_base,
+                 phone_key = excluded.phone_key",
         )?
-        .execute(params![m.id, m.card_no, m.phone, m.name, m.tier.code(), m.points_balance]);
+        .execute(params![m.id, m.card_no, m.phone, m.name, m.tier.code(), m.points_balance, m.phone_key]);
     match written {
         Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
             // The only other unique key is the card number: name who holds it.
@@ -57,23 +120,32 @@ pub(crate) fn upsert_member_from_head_office(
     upsert_member(tx, m)
 }
 
+/// A member row: id, card, phone, name, tier, head office's balance, phone key.
+type MemberRow = (String, String, String, String, String, i64, Option<String>);
+
 /// Marks a card number taken away by head office until the member's new card arrives;
 /// no scanned or typed code starts with it.
 pub const CARD_RELEASED_PREFIX: &str = "~";
 
 impl Store {
-    /// A member by card number, phone or id, with the balance the till believes.
+    /// A member by card number, phone (through its key) or id, with the balance the
+    /// till believes.
     pub fn find_member(&self, key: &str) -> Result<Option<Member>, StoreError> {
         let key = key.trim();
-        let row: Option<(String, String, String, String, String, i64)> = self
+        let keyed: Option<String> = self
+            .setting(MEMBER_LOOKUP_KEY)?
+            .map(|lookup| phone_key(&lookup, key));
+        let row: Option<MemberRow> = self
             .conn()
             .prepare_cached(
-                "SELECT id, card_no, phone, name, tier, points_base FROM member
-                 WHERE card_no = ?1 OR phone = ?1 OR id = ?1 ORDER BY (card_no = ?1) DESC LIMIT 1",
+                "SELECT id, card_no, phone, name, tier, points_base, phone_key FROM member
+                 WHERE card_no = ?1 OR id = ?1 OR (?2 IS NOT NULL AND phone_key = ?2)
+                    OR (phone_key IS NULL AND phone = ?1)
+                 ORDER BY (card_no = ?1) DESC LIMIT 1",
             )?
-            .query_row([key], |r| r.try_into())
+            .query_row(params![key, keyed], |r| r.try_into())
             .optional()?;
-        let Some((id, card_no, phone, name, tier, base)) = row else {
+        let Some((id, card_no, phone, name, tier, base, phone_key)) = row else {
             return Ok(None);
         };
         let tier =
@@ -86,6 +158,7 @@ impl Store {
             name,
             tier,
             points_balance: base + pending,
+            phone_key,
         }))
     }
 

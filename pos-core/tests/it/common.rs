@@ -123,6 +123,7 @@ pub fn catalog() -> CatalogImport {
             name: "王芳".into(),
             tier: Tier::Gold,
             points_balance: 5_000,
+            phone_key: None,
         }],
         promotions: vec![],
     }

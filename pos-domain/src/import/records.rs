@@ -113,6 +113,7 @@ pub(crate) fn member(row: &Row) -> Result<Member, ImportError> {
         name,
         tier,
         points_balance: row.integer(5)?,
+        phone_key: None,
     })
 }
 

@@ -184,6 +184,7 @@ fn member() -> impl Strategy<Value = Member> {
             name,
             tier: Tier::ALL[tier],
             points_balance,
+            phone_key: None,
         })
 }
 

@@ -39,7 +39,8 @@ async fn a_change_of_an_unknown_kind_is_skipped_and_the_cursor_moves_past_it() {
     catalog::import_catalog(&mut client, &import("A"), None)
         .await
         .unwrap();
-    // What a newer head office would send, between two changes this till knows.
+    // What a newer head office would send, between changes this till knows (the
+    // members' lookup key, A, then B).
     client
         .execute(
             "INSERT INTO feed (scope, key, cursor, change)
@@ -82,10 +83,10 @@ async fn a_change_of_an_unknown_kind_is_skipped_and_the_cursor_moves_past_it() {
             report.cursor,
             report.drained
         ),
-        (3, 1, last, true),
+        (4, 1, last, true),
         "{report:?}"
     );
-    assert_eq!(store.feed_cursor().unwrap(), last, "stored past all three");
+    assert_eq!(store.feed_cursor().unwrap(), last, "stored past all four");
     for sku in ["A", "B"] {
         assert!(store.product(sku).unwrap().is_some(), "{sku} applied");
     }

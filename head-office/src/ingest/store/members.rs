@@ -248,5 +248,6 @@ pub fn member_from_row(row: &tokio_postgres::Row) -> Result<Member, DbError> {
         tier: Tier::from_code(&tier)
             .ok_or_else(|| DbError::Corrupt(format!("member tier {tier:?}")))?,
         points_balance: row.get(5),
+        phone_key: None,
     })
 }
