@@ -60,6 +60,7 @@ pub mod history;
 pub mod housekeeping;
 pub mod ingest;
 pub mod masking;
+pub mod member_data;
 pub mod replenishment;
 pub mod replenishment_api;
 pub mod reports;

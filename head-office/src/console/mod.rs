@@ -73,6 +73,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/members"),
     ("get", "/members/{id}"),
     ("post", "/members/{id}/adjust"),
+    ("get", "/members/{id}/personal-data"),
     ("get", "/closes"),
     ("get", "/stock"),
     ("get", "/transfers"),
@@ -152,6 +153,10 @@ pub fn routes() -> Router<AppState> {
         .route("/members", get(pages::members::list))
         .route("/members/{id}", get(pages::members::show))
         .route("/members/{id}/adjust", post(pages::members::adjust))
+        .route(
+            "/members/{id}/personal-data",
+            get(pages::member_privacy::export),
+        )
         .route("/closes", get(pages::closes::show))
         .route("/stock", get(pages::stock::show))
         .route("/transfers", get(pages::transfers::show))

@@ -273,6 +273,20 @@ impl HeadOffice {
             .get(0)
     }
 
+    /// Rows of the audit log that record a change (an admin's reading of a member's
+    /// personal data is logged there too).
+    pub async fn changes_audited(&self) -> i64 {
+        self.client()
+            .await
+            .query_one(
+                "SELECT count(*) FROM audit_log WHERE action <> 'member.personal_data_read'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0)
+    }
+
     pub async fn stock(&self, store: &str, sku: &str, lot: &str) -> Option<i64> {
         self.client()
             .await

@@ -145,7 +145,7 @@ async fn a_bad_field_gets_the_form_back_with_the_catalog_files_reason_and_change
     )
     .await;
     let before = ho.snapshot().await;
-    let audited = ho.count("audit_log").await;
+    let audited = ho.changes_audited().await;
 
     for (field, value, reason) in [
         ("price", "-1", "price"),
@@ -182,7 +182,7 @@ async fn a_bad_field_gets_the_form_back_with_the_catalog_files_reason_and_change
         "a SKU that exists is not created twice"
     );
     assert_eq!(ho.snapshot().await, before);
-    assert_eq!(ho.count("audit_log").await, audited);
+    assert_eq!(ho.changes_audited().await, audited);
     ho.stop().await;
 }
 

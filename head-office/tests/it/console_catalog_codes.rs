@@ -66,7 +66,7 @@ async fn state(
         .await
         .unwrap()
         .get(0);
-    (codes, ho.count("audit_log").await, ho.snapshot().await)
+    (codes, ho.changes_audited().await, ho.snapshot().await)
 }
 
 /// The feed's latest change of `entity` whose data has `field` = `value`.

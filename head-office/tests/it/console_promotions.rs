@@ -119,7 +119,7 @@ pub(crate) async fn stored(ho: &HeadOffice) -> (String, String, String, i64) {
         text("SELECT coalesce(string_agg(data::text, '\n' ORDER BY id), '') FROM promotions").await,
         text("SELECT coalesce(string_agg(data::text, ''), '') FROM loyalty_rules").await,
         text("SELECT coalesce(string_agg(change::text, '\n' ORDER BY cursor), '') FROM feed").await,
-        ho.count("audit_log").await,
+        ho.changes_audited().await,
     )
 }
 

@@ -32,6 +32,7 @@ mod housekeeping;
 mod ingest;
 mod ingest_fuzz;
 mod ingest_limits;
+mod member_privacy;
 mod members;
 mod migration_cards_and_z;
 mod openapi;

@@ -1,7 +1,8 @@
 //! Members (会员): find a member by card, phone or id, and read their whole point
 //! ledger across stores with the document behind each entry; admins adjust points with
 //! a reason (a document like any other). Phone and name are masked for every role but
-//! admin.
+//! admin; an admin's reading is logged and they may download a member's data
+//! ([`super::member_privacy`]).
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -15,6 +16,7 @@ use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
 use super::member_ledger::{ledger, ledger_table};
+use super::member_privacy::log_read;
 use crate::console::adjustment::{Adjusted, adjust_points};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
@@ -156,7 +158,15 @@ pub async fn list(
         return listing.form_only(html! {});
     }
     let found = match state.pool.get().await {
-        Ok(client) => find(&**client, wanted).await,
+        Ok(client) => match find(&**client, wanted).await {
+            Ok(found) => {
+                let ids: Vec<&str> = found.iter().map(|m| m.id.as_str()).collect();
+                log_read(&**client, &signed.user, PATH, &ids)
+                    .await
+                    .map(|()| found)
+            }
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e.into()),
     };
     match found {
@@ -226,7 +236,10 @@ async fn member_page(
             .await?
             .map(|r| MemberRow::from_row(&r));
         let entries = match &member {
-            Some(m) => ledger(&**client, &m.id, signed.user.store_filter()).await?,
+            Some(m) => {
+                log_read(&**client, &signed.user, "/members/{id}", &[&m.id]).await?;
+                ledger(&**client, &m.id, signed.user.store_filter()).await?
+            }
             None => Vec::new(),
         };
         Ok::<_, DbError>((member, entries))
@@ -376,6 +389,9 @@ fn profile(lang: Lang, user: &User, m: &MemberRow) -> Markup {
             dt { (lang.t("members.phone")) } dd { (m.phone_for(user)) }
             dt { (lang.t("members.tier")) } dd { (m.tier) }
             dt { (lang.t("members.balance")) } dd { (m.points_balance) }
+        }
+        @if may_see_personal_data(user) {
+            p { a href={ "/members/" (url_part(&m.id)) "/personal-data" } { (lang.t("members.export_personal")) } }
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod language;
 pub mod login;
 pub mod loyalty;
 pub mod member_ledger;
+pub mod member_privacy;
 pub mod members;
 pub mod promotion_list;
 pub mod promotions;

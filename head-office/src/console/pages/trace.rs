@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::html;
 
+use super::member_privacy::log_read;
 use super::members::{mask_name, may_see_personal_data};
 use crate::aggregates;
 use crate::console::i18n::Lang;
@@ -144,7 +145,20 @@ pub async fn show(
             serial: serial.unwrap_or_default(),
         },
     };
-    match trace_reports::movements(&**client, traced, stores.as_deref(), i64::MAX).await {
+    let found = match trace_reports::movements(&**client, traced, stores.as_deref(), i64::MAX).await
+    {
+        Ok(found) => {
+            let shown: Vec<&str> = found
+                .iter()
+                .filter_map(|m| m.member.as_ref().map(|(id, ..)| id.as_str()))
+                .collect();
+            log_read(&**client, &signed.user, PATH, &shown)
+                .await
+                .map(|()| found)
+        }
+        Err(e) => Err(e),
+    };
+    match found {
         Ok(found) if found.is_empty() => listing.form_only(html! { p { (lang.t("trace.none")) } }),
         Ok(found) => {
             let between =
