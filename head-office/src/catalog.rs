@@ -574,6 +574,13 @@ pub async fn save_loyalty_rules(
         &[&Json(rules)],
     )
     .await?;
+    // Kept over time: a sale's points are checked against the rules of its moment.
+    tx.execute(
+        "INSERT INTO loyalty_rules_history (valid_from, data) VALUES (now(), $1)
+         ON CONFLICT (valid_from) DO UPDATE SET data = excluded.data",
+        &[&Json(rules)],
+    )
+    .await?;
     feed::publish(
         tx,
         vec![FeedEntry::chain(Change::LoyaltyRules(rules.clone()))],

@@ -61,6 +61,7 @@ pub mod housekeeping;
 pub mod ingest;
 pub mod masking;
 pub mod member_data;
+pub mod point_reviews;
 pub mod replenishment;
 pub mod replenishment_api;
 pub mod reports;

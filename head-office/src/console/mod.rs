@@ -48,6 +48,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/reports"),
     ("get", "/tills"),
     ("post", "/tills/overdrafts/{document_id}/review"),
+    ("post", "/tills/points/{document_id}/review"),
     ("get", "/audit"),
     ("get", "/catalog"),
     ("get", "/catalog/new"),
@@ -102,6 +103,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/tills/overdrafts/{document_id}/review",
             post(pages::tills::review_overdraft),
+        )
+        .route(
+            "/tills/points/{document_id}/review",
+            post(pages::tills::review_points),
         )
         .route("/audit", get(pages::audit::show))
         .route("/catalog", get(pages::catalog_list::list))

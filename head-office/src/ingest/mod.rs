@@ -27,6 +27,7 @@ mod effects;
 mod fault;
 mod gaps;
 mod lots;
+mod point_checks;
 pub mod rejections;
 mod serials;
 mod store;
@@ -418,6 +419,7 @@ async fn apply_members_and_points(
     let points = effects::plan_points(effects, &members.resolved, &balances)?;
     store::write_points(tx, store_id, &points.entries, &points.balances).await?;
     store::flag_overdrafts(tx, store_id, terminal_id, &points.overdrafts).await?;
+    point_checks::check(tx, store_id, terminal_id, accepted, &members.resolved).await?;
     for o in &points.overdrafts {
         tracing::warn!(document = %o.document_id, member = %o.member_id, balance_after = o.balance_after, "redemption overdrew a member; flagged for review");
     }

@@ -38,6 +38,7 @@ mod migration_cards_and_z;
 mod openapi;
 mod openapi_documents;
 mod openapi_stock_lists;
+mod point_checks;
 mod replenishment;
 mod reports;
 mod security;

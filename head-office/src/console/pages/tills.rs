@@ -233,36 +233,99 @@ pub async fn review_overdraft(
             "error.not_found",
         );
     };
-    match review(&state, &signed, document_id).await {
-        Ok(Review::Done(ReviewOutcome::Reviewed)) => {
-            see_other(&format!("{PATH}?reviewed={document_id}"))
-        }
-        Ok(Review::Done(ReviewOutcome::AlreadyReviewed)) => {
-            see_other(&format!("{PATH}?already={document_id}"))
-        }
-        Ok(Review::Done(ReviewOutcome::NotFlagged)) | Ok(Review::NotFound) => problem_page(
+    answer_review(
+        lang,
+        &signed,
+        review(&state, &signed, document_id, Flag::Overdraft).await,
+    )
+}
+
+/// Marks a sale whose points differ from the rules reviewed (the member's points settled
+/// by an adjustment if need be), audited like an overdraft.
+pub async fn review_points(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    Path(document_id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !signed.csrf_matches(&form.csrf) {
+        return csrf_refused(lang, &signed);
+    }
+    let Ok(document_id) = document_id.parse::<Uuid>() else {
+        return problem_page(
             StatusCode::NOT_FOUND,
             lang,
             Some(&signed),
             "error.not_found",
-        ),
-        Ok(Review::Forbidden) => forbidden(lang, &signed),
+        );
+    };
+    answer_review(
+        lang,
+        &signed,
+        review(&state, &signed, document_id, Flag::Points).await,
+    )
+}
+
+fn answer_review(lang: Lang, signed: &Signed, reviewed: Result<Review, DbError>) -> Response {
+    match reviewed {
+        Ok(Review::Done(document_id, ReviewOutcome::Reviewed)) => {
+            see_other(&format!("{PATH}?reviewed={document_id}"))
+        }
+        Ok(Review::Done(document_id, ReviewOutcome::AlreadyReviewed)) => {
+            see_other(&format!("{PATH}?already={document_id}"))
+        }
+        Ok(Review::Done(_, ReviewOutcome::NotFlagged)) | Ok(Review::NotFound) => {
+            problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found")
+        }
+        Ok(Review::Forbidden) => forbidden(lang, signed),
         Err(e) => page_error(e),
     }
 }
 
 enum Review {
-    Done(ReviewOutcome),
+    Done(Uuid, ReviewOutcome),
     NotFound,
     Forbidden,
 }
 
-async fn review(state: &AppState, signed: &Signed, document_id: Uuid) -> Result<Review, DbError> {
+/// What a person reviews: a point overdraft, or a sale's points against the rules.
+#[derive(Clone, Copy)]
+enum Flag {
+    Overdraft,
+    Points,
+}
+
+impl Flag {
+    fn table(self) -> &'static str {
+        match self {
+            Flag::Overdraft => "overdraft_reviews",
+            Flag::Points => "point_reviews",
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Flag::Overdraft => "overdraft.review",
+            Flag::Points => "points.review",
+        }
+    }
+}
+
+async fn review(
+    state: &AppState,
+    signed: &Signed,
+    document_id: Uuid,
+    flag: Flag,
+) -> Result<Review, DbError> {
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     let Some(row) = tx
         .query_opt(
-            "SELECT store_id, reviewed_at FROM overdraft_reviews WHERE document_id = $1 FOR UPDATE",
+            &format!(
+                "SELECT store_id, reviewed_at FROM {} WHERE document_id = $1 FOR UPDATE",
+                flag.table()
+            ),
             &[&document_id],
         )
         .await?
@@ -273,13 +336,20 @@ async fn review(state: &AppState, signed: &Signed, document_id: Uuid) -> Result<
     if !signed.user.may_review_overdraft(&store_id) {
         return Ok(Review::Forbidden);
     }
-    let outcome = reports::mark_overdraft_reviewed(&*tx, document_id, &signed.user.name).await?;
+    let outcome = match flag {
+        Flag::Overdraft => {
+            reports::mark_overdraft_reviewed(&*tx, document_id, &signed.user.name).await?
+        }
+        Flag::Points => {
+            crate::point_reviews::mark_reviewed(&*tx, document_id, &signed.user.name).await?
+        }
+    };
     if outcome == ReviewOutcome::Reviewed {
         audit::record(
             &*tx,
             Utc::now(),
             &signed.user.name,
-            "overdraft.review",
+            flag.action(),
             &document_id.to_string(),
             Some(json!({ "store_id": store_id, "reviewed_at": null })),
             Some(json!({ "store_id": store_id, "reviewed_by": signed.user.name })),
@@ -287,7 +357,7 @@ async fn review(state: &AppState, signed: &Signed, document_id: Uuid) -> Result<
         .await?;
     }
     tx.commit().await?;
-    Ok(Review::Done(outcome))
+    Ok(Review::Done(document_id, outcome))
 }
 
 fn see_other(location: &str) -> Response {

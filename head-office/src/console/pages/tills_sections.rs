@@ -1,5 +1,5 @@
 //! The tables under the terminals on Tills and sync: open rejections, sequence gaps and
-//! overdrafts to review. Each is a part of the page (`rejections.sort`, `gaps.q`,
+//! overdrafts and sales whose points differ from the rules to review. Each is a part of the page (`rejections.sort`, `gaps.q`,
 //! `overdrafts.format=csv`), limited to the stores the person sees.
 
 use chrono::{DateTime, Utc};
@@ -11,6 +11,7 @@ use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::table::{Cell, Column, Kind, Names, Row, Table};
 use crate::error::DbError;
+use crate::point_reviews::{self, PointReview};
 use crate::reports::{self, OverdraftReview};
 use pos_domain::protocol::SequenceGap;
 
@@ -64,7 +65,7 @@ pub async fn tables(
     client: &impl GenericClient,
     lang: Lang,
     signed: &Signed,
-) -> Result<[Table; 3], DbError> {
+) -> Result<[Table; 4], DbError> {
     let user = &signed.user;
     let rejections = open_rejections(client, user.store_filter()).await?;
     let gaps: Vec<SequenceGap> = reports::open_gaps(client, None)
@@ -77,10 +78,16 @@ pub async fn tables(
         .into_iter()
         .filter(|o| user.sees_store(&o.store_id))
         .collect();
+    let points: Vec<PointReview> = point_reviews::open(client)
+        .await?
+        .into_iter()
+        .filter(|p| user.sees_store(&p.store_id))
+        .collect();
     Ok([
         rejections_table(lang, rejections),
         gaps_table(lang, gaps),
         overdrafts_table(lang, signed, overdrafts),
+        points_table(lang, signed, points),
     ])
 }
 
@@ -198,6 +205,51 @@ fn overdrafts_table(lang: Lang, signed: &Signed, overdrafts: Vec<OverdraftReview
                         Cell::Number(o.balance_before),
                         Cell::Number(o.balance_after),
                         Cell::Text(when(lang, Some(o.flagged_at))),
+                        Cell::action(Cell::Empty, review),
+                    ],
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Sales whose points differ from the rules, each with its review button.
+fn points_table(lang: Lang, signed: &Signed, flags: Vec<PointReview>) -> Table {
+    let user = &signed.user;
+    Table {
+        id: "points",
+        names: Names::Part,
+        columns: vec![
+            column(lang, "store", Kind::Text),
+            column(lang, "terminal", Kind::Text),
+            column(lang, "member", Kind::Text),
+            column(lang, "document", Kind::Text),
+            column(lang, "claimed", Kind::Number),
+            column(lang, "computed", Kind::Number),
+            column(lang, "flagged", Kind::Text),
+            column(lang, "action", Kind::Action),
+        ],
+        rows: flags
+            .into_iter()
+            .map(|p| {
+                let review = html! {
+                    @if user.may_review_overdraft(&p.store_id) {
+                        form.inline method="post" action={ "/tills/points/" (p.document_id) "/review" } {
+                            input type="hidden" name="csrf" value=(signed.csrf);
+                            button type="submit" { (lang.t("tills.review")) }
+                        }
+                    }
+                };
+                Row {
+                    flagged: true,
+                    cells: vec![
+                        Cell::Text(p.store_id),
+                        Cell::Text(p.terminal_id),
+                        Cell::Text(p.member_id),
+                        Cell::Text(p.document_id.to_string()),
+                        Cell::Number(p.claimed),
+                        Cell::Number(p.computed),
+                        Cell::Text(when(lang, Some(p.flagged_at))),
                         Cell::action(Cell::Empty, review),
                     ],
                 }

@@ -1,0 +1,72 @@
+//! Sales whose points differ from what the loyalty rules of their moment give (flagged
+//! by ingest, `ingest/point_checks.rs`): listed on the console's tills page until a
+//! person marks them reviewed (having adjusted the member's points if need be).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio_postgres::GenericClient;
+use uuid::Uuid;
+
+use crate::error::DbError;
+use crate::reports::ReviewOutcome;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PointReview {
+    pub document_id: Uuid,
+    pub member_id: String,
+    pub store_id: String,
+    pub terminal_id: String,
+    /// What the till said the sale earned.
+    pub claimed: i64,
+    /// What head office works out from the lines and the rules.
+    pub computed: i64,
+    pub flagged_at: DateTime<Utc>,
+}
+
+/// Flags nobody has reviewed yet, oldest first.
+pub async fn open(client: &impl GenericClient) -> Result<Vec<PointReview>, DbError> {
+    let rows = client
+        .query(
+            "SELECT document_id, member_id, store_id, terminal_id, claimed, computed, flagged_at
+             FROM point_reviews WHERE reviewed_at IS NULL ORDER BY flagged_at, document_id",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| PointReview {
+            document_id: r.get(0),
+            member_id: r.get(1),
+            store_id: r.get(2),
+            terminal_id: r.get(3),
+            claimed: r.get(4),
+            computed: r.get(5),
+            flagged_at: r.get(6),
+        })
+        .collect())
+}
+
+/// Marks the flag of `document_id` reviewed; the row stays.
+pub async fn mark_reviewed(
+    client: &impl GenericClient,
+    document_id: Uuid,
+    reviewed_by: &str,
+) -> Result<ReviewOutcome, DbError> {
+    let row = client
+        .query_one(
+            "WITH marked AS (
+                 UPDATE point_reviews SET reviewed_at = now(), reviewed_by = $2
+                 WHERE document_id = $1 AND reviewed_at IS NULL
+                 RETURNING 1
+             )
+             SELECT EXISTS (SELECT 1 FROM marked),
+                    EXISTS (SELECT 1 FROM point_reviews WHERE document_id = $1)",
+            &[&document_id, &reviewed_by],
+        )
+        .await?;
+    Ok(match (row.get::<_, bool>(0), row.get::<_, bool>(1)) {
+        (true, _) => ReviewOutcome::Reviewed,
+        (false, true) => ReviewOutcome::AlreadyReviewed,
+        (false, false) => ReviewOutcome::NotFlagged,
+    })
+}
