@@ -13,6 +13,8 @@ CREATE TABLE stock_counts (
     document_id uuid        NOT NULL,
     PRIMARY KEY (store_id, sku, lot_no)
 );
+-- Every stock batch asks for the store's counts later than its earliest document.
+CREATE INDEX stock_counts_by_moment ON stock_counts (store_id, counted_at);
 
 -- What each count line posted at head office, beside what the till saw: `posted` is
 -- counted less head office's stock as of the count; NULL when a later count of the

@@ -1,7 +1,9 @@
-//! Everything head office holds about one member, for the member's request to see it
-//! (个人信息查阅/导出, PIPL art. 45): the profile with the full phone and name, the ids and
-//! cards tills gave them before head office merged them, cards head office reissued,
-//! and every point-ledger entry with its document. Read in one snapshot.
+//! What head office holds about one member as a person, for the member's request to see
+//! it (个人信息查阅/导出, PIPL art. 45): the profile with the full phone and name, the ids
+//! and cards tills gave them before head office merged them, cards head office
+//! reissued, and every point-ledger entry with its document. The caller reads it in one
+//! snapshot. Not in it yet: the registration documents as the till wrote them and the
+//! lines of purchases without points (the device sales record and the trace hold them).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use tokio_postgres::GenericClient;
 
@@ -61,14 +61,24 @@ pub struct Movement {
 }
 
 impl Movement {
-    /// A sale's last day of warranty: the day before the same date `warranty_months`
-    /// later (a unit sold on 15 March with 12 months is covered to 14 March next year).
+    /// A sale's last day of warranty (see [`warranty_last_day`]).
     pub fn warranty_ends(&self) -> Option<NaiveDate> {
         let months = u32::try_from(self.warranty_months?).ok()?;
         (self.kind == "sale")
-            .then(|| self.date.checked_add_months(Months::new(months)))
+            .then(|| warranty_last_day(self.date, months))
             .flatten()
-            .and_then(|d| d.checked_sub_days(Days::new(1)))
+    }
+}
+
+/// The day before the same date `months` later (sold 15 March with 12 months: covered
+/// to 14 March next year); where that month has no such date, its last day (sold 31
+/// January with 1 month: to 28 February).
+pub fn warranty_last_day(sold: NaiveDate, months: u32) -> Option<NaiveDate> {
+    let later = sold.checked_add_months(Months::new(months))?;
+    if later.day() == sold.day() {
+        later.checked_sub_days(Days::new(1))
+    } else {
+        Some(later)
     }
 }
 
@@ -235,4 +245,26 @@ pub async fn trace(
         more,
         warranty_ends,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_warranty_ends_the_day_before_the_date_months_later_or_on_a_short_months_last_day() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        for (sold, months, last) in [
+            ("2026-03-15", 12, "2027-03-14"),
+            ("2026-01-31", 1, "2026-02-28"),
+            ("2028-02-29", 12, "2029-02-28"),
+            ("2026-12-01", 24, "2028-11-30"),
+        ] {
+            assert_eq!(
+                warranty_last_day(day(sold), months),
+                Some(day(last)),
+                "{sold}"
+            );
+        }
+    }
 }

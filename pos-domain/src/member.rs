@@ -76,12 +76,24 @@ impl Member {
             None => Some(phone_key(lookup_key, &self.phone)),
         };
         Member {
-            phone: mask_phone(&self.phone),
+            phone: mask_phone_for_tills(&self.phone),
             name: mask_name(&self.name),
             phone_key,
             ..self.clone()
         }
     }
+}
+
+/// A phone as the tills hold it: only its last 4 digits (13812345678 -> *******5678).
+/// The tills hold the key of the phone's hash too, so every digit shown is one a
+/// person with a till file need not guess: with 4 shown, 10 million numbers are left
+/// per member.
+pub fn mask_phone_for_tills(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    let shown = if chars.len() >= 8 { 4 } else { 0 };
+    let hidden = chars.len() - shown;
+    let tail: String = chars[hidden..].iter().collect();
+    format!("{}{tail}", "*".repeat(hidden))
 }
 
 /// The phone as keyed: spaces and dashes dropped, China's +86 or 0086 prefix too.
@@ -259,8 +271,9 @@ mod tests {
         let sent = member.for_tills("k1");
         assert_eq!(
             (sent.phone.as_str(), sent.name.as_str()),
-            ("138****5678", "王**")
+            ("*******5678", "王**")
         );
+        assert_eq!(mask_phone_for_tills("1234567"), "*******");
         assert_eq!(sent.phone_key, Some(phone_key("k1", "13812345678")));
         assert_eq!(sent.for_tills("k1"), sent, "masking twice changes nothing");
     }

@@ -8,15 +8,21 @@
 //! (`count_postings`, `count_covered_moves`), so the ledger can be explained. Serial
 //! states are exact per unit and always move.
 //!
+//! A full count also counts none of what head office holds that it does not list, and
+//! a count that yields to a later one writes off none of its missing serials either.
+//!
 //! Stock batches of a store take its count lock shared, a batch with a count takes it
 //! exclusive: a count never misses a document being stored beside it. Moments are the
-//! tills' clocks (kept in time by the store's network).
+//! tills' clocks: a count stamped ahead of head office's clock stands as of head
+//! office's now; a till whose clock runs behind its store's others gets its sales
+//! around a count misplaced by that much (the store's tills must keep time, NTP).
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use pos_domain::document::{Document, DocumentBody};
 use pos_domain::effects::{DocumentEffects, StockMove};
+use pos_domain::stock_document::Stocktake;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
@@ -40,6 +46,38 @@ pub struct Known {
     /// Per count of the batch: the stock moves of documents already stored that were
     /// created after it (another till's, synced first), per key.
     pub moved_after: HashMap<Uuid, HashMap<Key, i64>>,
+    /// Keys of the store head office holds a quantity of: what a full count that does
+    /// not list them counted none of.
+    pub held: Vec<Key>,
+    /// Head office's clock: a count stamped later (a till's clock ahead) counts as of now.
+    pub now: DateTime<Utc>,
+}
+
+/// The moment a count stands at: its till's, unless that is ahead of head office.
+pub fn count_moment(doc: &Document, now: DateTime<Utc>) -> DateTime<Utc> {
+    doc.created_at.min(now)
+}
+
+/// A count's lines as (key, lot, counted, what the till held); a full count adds, as
+/// counted none, every key head office holds that it does not list.
+fn count_lines(count: &Stocktake, held: &[Key]) -> Vec<(Key, Option<String>, i64, i64)> {
+    let mut lines: Vec<(Key, Option<String>, i64, i64)> = count
+        .lines
+        .iter()
+        .map(|l| {
+            let key = (l.sku.clone(), l.lot.clone().unwrap_or_default());
+            (key, l.lot.clone(), i64::from(l.counted), l.expected)
+        })
+        .collect();
+    if count.full {
+        for key in held {
+            if !lines.iter().any(|(k, ..)| k == key) {
+                let lot = (!key.1.is_empty()).then(|| key.1.clone());
+                lines.push((key.clone(), lot, 0, 0));
+            }
+        }
+    }
+    lines
 }
 
 /// One count line as head office posted it.
@@ -104,15 +142,16 @@ pub fn walk(
     for (doc, fx) in effects.iter_mut() {
         if let DocumentBody::Stocktake(count) = &doc.body {
             let moved_after = known.moved_after.remove(&doc.id).unwrap_or_default();
+            let moment = count_moment(doc, known.now);
             let mut moves = Vec::new();
-            for line in &count.lines {
-                let key: Key = (line.sku.clone(), line.lot.clone().unwrap_or_default());
-                let counted = i64::from(line.counted);
-                let superseded = known
-                    .latest
-                    .get(&key)
-                    .is_some_and(|(at, _)| *at > doc.created_at);
+            for (key, lot, counted, expected) in count_lines(count, &known.held) {
+                let superseded = known.latest.get(&key).is_some_and(|(at, _)| *at > moment);
                 let posted = if superseded {
+                    // The later count stands for the serials too.
+                    fx.serials.retain(|s| {
+                        (s.sku.as_str(), s.lot_no.as_deref().unwrap_or_default())
+                            != (key.0.as_str(), key.1.as_str())
+                    });
                     None
                 } else {
                     let of = |map: &HashMap<Key, i64>| map.get(&key).copied().unwrap_or(0);
@@ -123,25 +162,25 @@ pub fn walk(
                         .and_then(|held| held.checked_sub(of(&moved_after)));
                     let posted = as_of
                         .and_then(|held| counted.checked_sub(held))
-                        .ok_or_else(|| too_large(doc.id, &line.sku))?;
-                    known.latest.insert(key.clone(), (doc.created_at, doc.id));
-                    out.new_latest.insert(key.clone(), (doc.created_at, doc.id));
+                        .ok_or_else(|| too_large(doc.id, &key.0))?;
+                    known.latest.insert(key.clone(), (moment, doc.id));
+                    out.new_latest.insert(key.clone(), (moment, doc.id));
                     Some(posted)
                 };
                 if let Some(q) = posted.filter(|q| *q != 0) {
                     moves.push(StockMove {
                         store_id: store_id.to_owned(),
                         sku: key.0.clone(),
-                        lot_no: line.lot.clone(),
+                        lot_no: lot,
                         quantity: q,
                     });
                 }
                 out.postings.push(Posting {
                     document_id: doc.id,
                     key,
-                    counted_at: doc.created_at,
+                    counted_at: moment,
                     counted,
-                    till_expected: line.expected,
+                    till_expected: expected,
                     posted,
                 });
             }

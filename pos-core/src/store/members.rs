@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Store, StoreError};
-use crate::member::{Member, Tier, mask_name, mask_phone, phone_key};
+use crate::member::{Member, Tier, mask_name, mask_phone_for_tills, phone_key};
 
 /// The setting holding the chain's key of members' phones, as head office sent it.
 pub(crate) const MEMBER_LOOKUP_KEY: &str = "member_lookup_key";
@@ -28,7 +28,7 @@ pub(crate) fn insert_registered(
 ) -> Result<(), StoreError> {
     let (phone, name, key) = match lookup_key(tx)? {
         Some(key) => (
-            mask_phone(phone),
+            mask_phone_for_tills(phone),
             mask_name(name),
             Some(phone_key(&key, phone)),
         ),
@@ -57,7 +57,7 @@ pub(crate) fn set_lookup_key(tx: &Transaction<'_>, key: &str) -> Result<(), Stor
     for (id, phone, name) in unkeyed {
         update.execute(params![
             id,
-            mask_phone(&phone),
+            mask_phone_for_tills(&phone),
             mask_name(&name),
             phone_key(key, &phone)
         ])?;
@@ -66,6 +66,19 @@ pub(crate) fn set_lookup_key(tx: &Transaction<'_>, key: &str) -> Result<(), Stor
 }
 
 pub(crate) fn upsert_member(tx: &Transaction<'_>, m: &Member) -> Result<(), StoreError> {
+    // A member with a full number (the till's own catalog import) is kept masked and
+    // keyed like head office's once the till has the chain's key.
+    let keyed;
+    let m = match m.phone_key.is_none() && !m.phone.is_empty() {
+        true => match lookup_key(tx)? {
+            Some(key) => {
+                keyed = m.for_tills(&key);
+                &keyed
+            }
+            None => m,
+        },
+        false => m,
+    };
     // A member registered offline here comes back from head office under head office's
     // id (merged by phone); the local stand-in row gives way to it. Masked numbers
     // repeat across members: only the key (or, before keys, the number) says it is one.

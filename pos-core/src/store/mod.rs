@@ -114,6 +114,10 @@ impl Store {
             .map_err(|e| StoreError::open(path, e))?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| StoreError::open(path, e))?;
+        // What is deleted or overwritten (a member's number once masked) is zeroed in
+        // the file, not left in free space.
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(|e| StoreError::open(path, e))?;
         MIGRATIONS
             .to_latest(&mut conn)
             .map_err(|e| StoreError::Migration {

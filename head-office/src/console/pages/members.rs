@@ -16,7 +16,7 @@ use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
 use super::member_ledger::{ledger, ledger_table};
-use super::member_privacy::log_read;
+use super::member_privacy::{log_read, may_see_personal_data};
 use crate::console::adjustment::{Adjusted, adjust_points};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
@@ -29,11 +29,6 @@ use crate::state::AppState;
 use pos_domain::member::mask_phone;
 
 const PATH: &str = "/members";
-
-/// Full phone numbers and names are for admins; everyone else sees them masked.
-pub fn may_see_personal_data(user: &User) -> bool {
-    user.role == Role::Admin
-}
 
 pub use crate::masking::mask_name;
 

@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::html;
 
-use super::member_privacy::log_read;
-use super::members::{mask_name, may_see_personal_data};
+use super::member_privacy::{log_read, may_see_personal_data};
+use super::members::mask_name;
 use crate::aggregates;
 use crate::console::i18n::Lang;
 use crate::console::stores::StoreScoped;

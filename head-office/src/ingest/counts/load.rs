@@ -45,10 +45,27 @@ pub async fn known(
     store_id: &str,
     effects: &[(&Document, DocumentEffects)],
 ) -> Result<Known, Fault> {
-    let mut known = Known::default();
+    let mut known = Known {
+        now: chrono::Utc::now(),
+        ..Known::default()
+    };
     let Some(earliest) = effects.iter().map(|(d, _)| d.created_at).min() else {
         return Ok(known);
     };
+    let full = effects
+        .iter()
+        .any(|(d, _)| matches!(&d.body, DocumentBody::Stocktake(c) if c.full));
+    if full {
+        known.held = client
+            .query(
+                "SELECT sku, lot_no FROM stock WHERE store_id = $1 AND quantity <> 0",
+                &[&store_id],
+            )
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+    }
     for row in client
         .query(
             "SELECT sku, lot_no, counted_at, document_id FROM stock_counts
@@ -67,11 +84,16 @@ pub async fn known(
         let DocumentBody::Stocktake(count) = &doc.body else {
             continue;
         };
-        let keys: Vec<Key> = count
+        let mut keys: Vec<Key> = count
             .lines
             .iter()
             .map(|l| (l.sku.clone(), l.lot.clone().unwrap_or_default()))
             .collect();
+        if count.full {
+            keys.extend(known.held.iter().cloned());
+            keys.sort();
+            keys.dedup();
+        }
         let moved = moved_after(client, doc, &keys, &batch).await?;
         known.moved_after.insert(doc.id, moved);
         counted.extend(keys);
@@ -96,7 +118,7 @@ async fn moved_after(
                AND NOT d.id = ANY($4)",
             &[
                 &count.store_id,
-                &count.created_at,
+                &super::count_moment(count, chrono::Utc::now()),
                 &&STOCK_KINDS[..],
                 &batch,
             ],

@@ -71,6 +71,14 @@ fn count(minute: u32, counted: u32, expected: i64) -> (Document, DocumentEffects
     (doc(minute, body), fx)
 }
 
+/// What head office knows by default: nothing, at 10:59.
+fn known() -> Known {
+    Known {
+        now: at(59),
+        ..Known::default()
+    }
+}
+
 fn key() -> Key {
     ("A".into(), "L1".into())
 }
@@ -90,7 +98,7 @@ fn a_count_posts_counted_less_head_offices_stock_not_the_tills_view() {
     let mut batch = vec![(&c, fx)];
     let known = Known {
         stock: HashMap::from([(key(), 10)]),
-        ..Default::default()
+        ..known()
     };
     let out = walk("S1", &mut batch, known).unwrap();
     assert_eq!(moves(&batch), vec![-1]);
@@ -106,7 +114,7 @@ fn the_counting_tills_earlier_documents_in_the_batch_are_part_of_the_stock_count
     let mut batch = vec![(&sale, sale_fx), (&c, fx)];
     let known = Known {
         stock: HashMap::from([(key(), 10)]),
-        ..Default::default()
+        ..known()
     };
     walk("S1", &mut batch, known).unwrap();
     // 10 − 2 = 8 held at the count, 7 counted: −1.
@@ -122,7 +130,7 @@ fn documents_stored_first_but_made_after_the_count_apply_on_top_of_it() {
     let known = Known {
         stock: HashMap::from([(key(), 7)]),
         moved_after: HashMap::from([(c.id, HashMap::from([(key(), -3)]))]),
-        ..Default::default()
+        ..known()
     };
     walk("S1", &mut batch, known).unwrap();
     assert_eq!(moves(&batch), vec![-1]);
@@ -136,7 +144,7 @@ fn a_document_made_before_the_latest_count_moves_no_stock_of_what_it_counted() {
     let mut batch = vec![(&late, fx), (&after, after_fx)];
     let known = Known {
         latest: HashMap::from([(key(), (at(5), count_id))]),
-        ..Default::default()
+        ..known()
     };
     let out = walk("S1", &mut batch, known).unwrap();
     assert_eq!(moves(&batch), vec![0, -1]);
@@ -158,7 +166,7 @@ fn a_count_older_than_the_latest_posts_nothing() {
     let known = Known {
         latest: HashMap::from([(key(), (at(5), Uuid::now_v7()))]),
         stock: HashMap::from([(key(), 6)]),
-        ..Default::default()
+        ..known()
     };
     let out = walk("S1", &mut batch, known).unwrap();
     assert_eq!(moves(&batch), vec![0]);
@@ -172,8 +180,63 @@ fn a_stock_past_the_largest_number_fails_the_count_not_wraps() {
     let mut batch = vec![(&c, fx)];
     let known = Known {
         stock: HashMap::from([(key(), i64::MIN)]),
-        ..Default::default()
+        ..known()
     };
     let fault = walk("S1", &mut batch, known).unwrap_err();
     assert!(fault.to_string().contains("largest number"), "{fault}");
+}
+
+#[test]
+fn a_full_count_counts_none_of_what_it_does_not_list() {
+    let (mut c, fx) = count(5, 9, 10);
+    if let DocumentBody::Stocktake(t) = &mut c.body {
+        t.full = true;
+    }
+    let mut batch = vec![(&c, fx)];
+    let other: Key = ("B".into(), String::new());
+    let known = Known {
+        stock: HashMap::from([(key(), 10), (other.clone(), 4)]),
+        held: vec![key(), other.clone()],
+        ..known()
+    };
+    let out = walk("S1", &mut batch, known).unwrap();
+    let posted: Vec<(Key, Option<i64>)> = out
+        .postings
+        .iter()
+        .map(|p| (p.key.clone(), p.posted))
+        .collect();
+    assert_eq!(posted, vec![(key(), Some(-1)), (other, Some(-4))]);
+    assert_eq!(moves(&batch), vec![-5]);
+}
+
+#[test]
+fn a_count_that_yields_to_a_later_one_writes_off_none_of_its_serials() {
+    let (c, mut fx) = count(3, 0, 1);
+    fx.serials.push(pos_domain::effects::SerialMove {
+        store_id: "S1".into(),
+        sku: "A".into(),
+        serial: "SN1".into(),
+        lot_no: Some("L1".into()),
+        state: pos_domain::effects::SerialState::WrittenOff,
+    });
+    let mut batch = vec![(&c, fx)];
+    let known = Known {
+        latest: HashMap::from([(key(), (at(5), Uuid::now_v7()))]),
+        ..known()
+    };
+    walk("S1", &mut batch, known).unwrap();
+    assert!(batch[0].1.serials.is_empty());
+}
+
+#[test]
+fn a_count_stamped_ahead_of_head_office_stands_as_of_head_offices_now() {
+    let (c, fx) = count(58, 9, 10);
+    let mut batch = vec![(&c, fx)];
+    let known = Known {
+        stock: HashMap::from([(key(), 10)]),
+        now: at(30),
+        ..Known::default()
+    };
+    let out = walk("S1", &mut batch, known).unwrap();
+    assert_eq!(out.new_latest[&key()].0, at(30));
 }
