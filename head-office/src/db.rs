@@ -36,14 +36,15 @@ const MIGRATIONS: &[(i32, &str)] = &[
         include_str!("../migrations/0013_device_sales_and_trace_numbers.sql"),
     ),
     (14, include_str!("../migrations/0014_stock_levels.sql")),
+    (16, include_str!("../migrations/0016_member_rfm.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by
-/// category, 11 adds the lot trace, 13 the device sales record): the rows for the
-/// documents already stored are added up in its transaction. Only the last one rebuilds,
-/// with the code that knows the final shape; a head office stopped between them has
-/// empty aggregates until the last one runs.
-const SALES_AGGREGATES_VERSION: i32 = 13;
+/// category, 11 adds the lot trace, 13 the device sales record, 16 each member's days
+/// for RFM): the rows for the documents already stored are added up in its
+/// transaction. Only the last one rebuilds, with the code that knows the final shape; a
+/// head office stopped between them has empty aggregates until the last one runs.
+const SALES_AGGREGATES_VERSION: i32 = 16;
 
 /// Advisory lock key that serialises migrations of one database across processes.
 const MIGRATION_LOCK_KEY: i64 = 0x4845_4144_4f46_4d31;

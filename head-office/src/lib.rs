@@ -63,6 +63,7 @@ pub mod masking;
 pub mod replenishment;
 pub mod replenishment_api;
 pub mod reports;
+pub mod rfm;
 pub mod server;
 pub mod staff;
 pub mod state;
