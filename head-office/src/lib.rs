@@ -64,6 +64,7 @@ pub mod replenishment;
 pub mod replenishment_api;
 pub mod reports;
 pub mod rfm;
+pub mod rfm_api;
 pub mod server;
 pub mod staff;
 pub mod state;

@@ -17,6 +17,22 @@ use crate::masking::mask_name;
 pub const PER_PAGE_DEFAULT: i64 = 50;
 pub const PER_PAGE_MAX: i64 = 500;
 
+/// The page asked for, checked: `page` from 1, `per_page` from 1 to [`PER_PAGE_MAX`];
+/// a refusal names the field.
+pub fn page_of(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64), String> {
+    let page = page.unwrap_or(1);
+    if page < 1 || page > i64::from(i32::MAX) {
+        return Err(format!("page: {page} is not a page number from 1"));
+    }
+    let per_page = per_page.unwrap_or(PER_PAGE_DEFAULT);
+    if !(1..=PER_PAGE_MAX).contains(&per_page) {
+        return Err(format!(
+            "per_page: {per_page} is not from 1 to {PER_PAGE_MAX}"
+        ));
+    }
+    Ok((page, per_page))
+}
+
 /// The last run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunInfo {
@@ -220,4 +236,22 @@ pub async fn members(
         per_page,
         members: rows.iter().map(member_of_row).collect::<Result<_, _>>()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_checked_naming_the_field() {
+        assert_eq!(page_of(None, None), Ok((1, PER_PAGE_DEFAULT)));
+        assert_eq!(page_of(Some(3), Some(500)), Ok((3, 500)));
+        assert!(page_of(Some(0), None).unwrap_err().starts_with("page:"));
+        assert!(
+            page_of(None, Some(501))
+                .unwrap_err()
+                .starts_with("per_page:")
+        );
+        assert!(page_of(None, Some(0)).unwrap_err().starts_with("per_page:"));
+    }
 }
