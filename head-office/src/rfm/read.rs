@@ -112,7 +112,11 @@ pub async fn summary(client: &impl GenericClient) -> Result<Summary, DbError> {
     let share = |n: i64| {
         (Decimal::from(n) * Decimal::ONE_HUNDRED)
             .checked_div(Decimal::from(total))
-            .map_or(Decimal::ZERO, |s| s.round_dp(1))
+            .map_or(Decimal::ZERO, |s| {
+                let mut s = s.round_dp(1);
+                s.rescale(1);
+                s
+            })
     };
     let segments = store::load_segments(client)
         .await?

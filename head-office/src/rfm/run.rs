@@ -105,7 +105,6 @@ pub async fn run(
     for (code, count) in by_segment.iter_mut() {
         *count = per_segment.get(code.as_str()).map_or(0, |s| s.members);
     }
-    write_segments(&tx, run_id, &per_segment).await?;
     let took = started.elapsed();
     let took_ms = i64::try_from(took.as_millis()).unwrap_or(i64::MAX);
     let params: [&(dyn ToSql + Sync); 9] = [
@@ -122,10 +121,11 @@ pub async fn run(
     tx.execute(
         "INSERT INTO rfm_runs (id, as_of, window_days, computed_at, members,
                                average_r, average_f, average_m, took_ms)
-         VALUES ($1, $2, $3, $4, $5, $6::numeric, $7::numeric, $8::numeric, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6::text::numeric, $7::text::numeric, $8::text::numeric, $9)",
         &params,
     )
     .await?;
+    write_segments(&tx, run_id, &per_segment).await?;
     tx.commit().await?;
     let took = started.elapsed();
     Ok(RunSummary {
@@ -267,9 +267,10 @@ async fn write_segments(
         members.push(f.members as i64);
         for (i, sum) in f.sums.iter().enumerate() {
             // At most 5 × members over members: the division cannot overflow.
-            let average = Decimal::from(*sum)
+            let mut average = Decimal::from(*sum)
                 .checked_div(Decimal::from(f.members))
                 .map_or(Decimal::ZERO, |a| a.round_dp(2));
+            average.rescale(2);
             averages[i].push(average.to_string());
         }
     }

@@ -40,6 +40,8 @@ mod openapi_stock_lists;
 mod replenishment;
 mod reports;
 mod security;
+mod segments;
+mod segments_console;
 mod stock_discrepancies;
 mod stock_documents;
 mod stock_lists_api;
