@@ -88,9 +88,11 @@ mod tests {
 
     #[test]
     fn the_hour_is_the_chains() {
-        // 03:00 in the chain is 19:00 UTC the day before.
+        // 03:00 in the chain is 19:00 UTC the day before; 23:59 UTC+8 of the 5th is
+        // 15:59 UTC of the 5th, whose run was at 19:00 UTC of the 4th.
         assert_eq!(todays_moment(utc(5, 19, 30), 3), utc(5, 19, 0));
-        assert_eq!(todays_moment(utc(5, 18, 59), 3), utc(4, 19, 0));
+        assert_eq!(todays_moment(utc(5, 18, 59), 3), utc(5, 19, 0));
+        assert_eq!(todays_moment(utc(5, 15, 59), 3), utc(4, 19, 0));
     }
 
     #[test]
