@@ -3,8 +3,9 @@
 //! replace `member_rfm` with the result, with the run's row and its per-segment counts.
 //!
 //! Locks: the read is a plain read-only snapshot (ingest and folding go on); the write
-//! replaces `member_rfm` with `DELETE` and `COPY` in one transaction, so readers see the
-//! previous run until it commits and no table ingest writes is locked. Two runs at once
+//! copies the new rows into a table of their own and puts it in `member_rfm`'s place
+//! in one transaction, so readers see the previous run until it commits (waiting only
+//! from the swap to the commit, a moment) and no table ingest writes is locked. Two runs at once
 //! take turns on an advisory lock. Statements run without the server's request timeout
 //! (a run over a million members takes longer than a request may).
 
@@ -24,6 +25,18 @@ use crate::error::DbError;
 
 /// Serialises RFM runs across processes (the command and `serve`'s schedule).
 const RFM_LOCK_KEY: i64 = 0x5246_4d5f_5255_4e31;
+
+/// The new rows, copied into a table of their own without indexes, get their indexes
+/// built by sorting and take the old table's place: no row of the last run is deleted
+/// one by one, and the table is locked only from the `DROP` to the commit.
+const SWAP_SQL: &str = "
+ALTER TABLE member_rfm_next ADD CONSTRAINT member_rfm_next_pkey PRIMARY KEY (member_id);
+CREATE INDEX member_rfm_next_by_segment ON member_rfm_next (segment_code, member_id);
+DROP TABLE member_rfm;
+ALTER TABLE member_rfm_next RENAME TO member_rfm;
+ALTER INDEX member_rfm_next_pkey RENAME TO member_rfm_pkey;
+ALTER INDEX member_rfm_next_by_segment RENAME TO member_rfm_by_segment;
+ANALYZE member_rfm;";
 
 /// Rows sent to `COPY` per message.
 const COPY_CHUNK_BYTES: usize = 1 << 20;
@@ -92,15 +105,20 @@ pub async fn run(
     let mut by_segment: Vec<(String, u64)> = segments.iter().map(|s| (s.code.clone(), 0)).collect();
     by_segment.push((String::new(), 0));
     let tx = client.transaction().await?;
-    tx.batch_execute("SET LOCAL statement_timeout = 0").await?;
+    tx.batch_execute("SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '256MB'")
+        .await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&RFM_LOCK_KEY])
         .await?;
     let run_id: i64 = tx
         .query_one("SELECT nextval('rfm_runs_id_seq')", &[])
         .await?
         .get(0);
-    tx.execute("DELETE FROM member_rfm", &[]).await?;
+    tx.batch_execute(
+        "CREATE TABLE member_rfm_next (LIKE member_rfm INCLUDING DEFAULTS INCLUDING CONSTRAINTS)",
+    )
+    .await?;
     copy_scored(&tx, run_id, &scored).await?;
+    tx.batch_execute(SWAP_SQL).await?;
     let per_segment = per_segment(&scored);
     for (code, count) in by_segment.iter_mut() {
         *count = per_segment.get(code.as_str()).map_or(0, |s| s.members);
@@ -155,8 +173,11 @@ async fn read(
         .start()
         .await?;
     // The sum over every member is a hash in memory, not a sort on disk.
-    tx.batch_execute("SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB'")
-        .await?;
+    // JIT compiles for longer than it saves here.
+    tx.batch_execute(
+        "SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB'; SET LOCAL jit = off",
+    )
+    .await?;
     let segments = store::load_segments(&tx).await?;
     let params: [&(dyn ToSql + Sync); 2] = [&from, &to];
     let stream = tx.query_raw(ACTIVITY_SQL, params).await?;
@@ -198,7 +219,7 @@ async fn copy_scored(
 ) -> Result<(), RfmError> {
     let sink = tx
         .copy_in(
-            "COPY member_rfm (member_id, run_id, last_purchase, recency_days, frequency,
+            "COPY member_rfm_next (member_id, run_id, last_purchase, recency_days, frequency,
                              monetary, r_score, f_score, m_score, segment_code) FROM STDIN",
         )
         .await?;
