@@ -37,16 +37,17 @@ const MIGRATIONS: &[(i32, &str)] = &[
     ),
     (14, include_str!("../migrations/0014_stock_levels.sql")),
     (15, include_str!("../migrations/0015_stock_counts.sql")),
+    (16, include_str!("../migrations/0016_member_rfm.sql")),
     (18, include_str!("../migrations/0018_member_lookup_key.sql")),
     (19, include_str!("../migrations/0019_point_checks.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by
-/// category, 11 adds the lot trace, 13 the device sales record): the rows for the
-/// documents already stored are added up in its transaction. Only the last one rebuilds,
-/// with the code that knows the final shape; a head office stopped between them has
-/// empty aggregates until the last one runs.
-const SALES_AGGREGATES_VERSION: i32 = 13;
+/// category, 11 adds the lot trace, 13 the device sales record, 16 each member's days
+/// for RFM): the rows for the documents already stored are added up in its
+/// transaction. Only the last one rebuilds, with the code that knows the final shape; a
+/// head office stopped between them has empty aggregates until the last one runs.
+const SALES_AGGREGATES_VERSION: i32 = 16;
 
 /// The migration that starts sending members masked: every member is published again.
 const MEMBER_MASKING_VERSION: i32 = 18;

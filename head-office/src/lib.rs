@@ -65,6 +65,8 @@ pub mod point_reviews;
 pub mod replenishment;
 pub mod replenishment_api;
 pub mod reports;
+pub mod rfm;
+pub mod rfm_api;
 pub mod server;
 pub mod staff;
 pub mod state;

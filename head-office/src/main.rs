@@ -11,7 +11,7 @@ use head_office::export::{DateRange, ExportKind, StockReport};
 use head_office::history::{self, HistorySpec};
 use head_office::server::{AppState, ConnectionLimits};
 use head_office::{
-    aggregates, auth, catalog, chain_time, console, db, export, housekeeping, reports, server,
+    aggregates, auth, catalog, chain_time, console, db, export, housekeeping, reports, rfm, server,
     stock_lists, tls,
 };
 
@@ -57,6 +57,15 @@ enum Command {
         /// Seconds requests in flight get to finish on SIGTERM before connections close.
         #[arg(long, default_value_t = 10)]
         shutdown_grace_secs: u64,
+        /// The hour of the chain's day (UTC+8, 0–23) the members' RFM scores are
+        /// recomputed at, once a day.
+        #[arg(long, default_value_t = rfm::schedule::HOUR_DEFAULT,
+              value_parser = clap::value_parser!(u32).range(0..24))]
+        rfm_hour: u32,
+        /// Days of sales the daily RFM run looks at.
+        #[arg(long, default_value_t = rfm::WINDOW_DAYS_DEFAULT,
+              value_parser = clap::value_parser!(i64).range(1..=rfm::WINDOW_DAYS_MAX))]
+        rfm_window_days: i64,
     },
     /// Enrol a terminal and print its token once (only its hash is stored).
     Enroll {
@@ -118,6 +127,17 @@ enum Command {
     },
     /// Recompute the console's sales aggregates from the stored documents.
     RebuildAggregates,
+    /// Recompute every member's RFM scores and segment now; prints the members per
+    /// segment and how long it took.
+    Rfm {
+        /// The business day the scores are taken as of (default: the chain's today).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// Days of sales looked at, ending on --as-of.
+        #[arg(long, default_value_t = rfm::WINDOW_DAYS_DEFAULT,
+              value_parser = clap::value_parser!(i64).range(1..=rfm::WINDOW_DAYS_MAX))]
+        window_days: i64,
+    },
     /// Fill an empty head office with a chain's sales history, through ingest, for the
     /// console's page-speed benchmark (BENCHMARKS.md). Seeded: the same flags give the
     /// same history.
@@ -247,6 +267,8 @@ async fn main() -> anyhow::Result<()> {
             idle_timeout_secs,
             connections_max,
             shutdown_grace_secs,
+            rfm_hour,
+            rfm_window_days,
             ..
         } => {
             let applied = db::migrate(&mut client).await?;
@@ -257,6 +279,11 @@ async fn main() -> anyhow::Result<()> {
                 .with_context(|| format!("listen on {listen}"))?;
             tokio::spawn(aggregates::keep_folding(pool.clone()));
             tokio::spawn(housekeeping::keep_pruning(pool.clone()));
+            tokio::spawn(rfm::schedule::keep_scoring(
+                pool.clone(),
+                rfm_hour,
+                rfm_window_days,
+            ));
             let state = AppState::new(pool);
             let limits = ConnectionLimits {
                 header_read_timeout: Duration::from_secs(header_read_timeout_secs),
@@ -327,6 +354,27 @@ async fn main() -> anyhow::Result<()> {
             let documents = aggregates::rebuild(&tx).await?;
             tx.commit().await?;
             eprintln!("sales aggregates rebuilt from {documents} documents");
+        }
+        Command::Rfm { as_of, window_days } => {
+            db::migrate(&mut client).await?;
+            let now = chrono::Utc::now();
+            let as_of = as_of.unwrap_or_else(|| chain_time::today(now));
+            let summary = rfm::run(&mut client, now, as_of, window_days).await?;
+            let names = rfm::store::load_segments(&**client).await?;
+            println!(
+                "RFM as of {as_of} over {window_days} days: {} members scored in {:.1} s",
+                summary.members,
+                summary.took.as_secs_f64()
+            );
+            for (code, members) in &summary.by_segment {
+                let name = names
+                    .iter()
+                    .find(|s| &s.code == code)
+                    .map_or("(no segment)".to_owned(), |s| {
+                        format!("{} {}", s.name_zh, s.name_en)
+                    });
+                println!("{members:>10}  {code:<20} {name}");
+            }
         }
         Command::GenerateHistory {
             stores,

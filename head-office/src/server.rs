@@ -19,6 +19,7 @@ use crate::connection;
 pub use crate::connection::ConnectionLimits;
 use crate::console;
 use crate::replenishment_api;
+use crate::rfm_api;
 pub use crate::state::AppState;
 use crate::stock_api;
 use crate::transfer_api;
@@ -46,6 +47,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/trace/lot"),
     ("get", "/v1/trace/serial"),
     ("get", "/v1/transfers"),
+    ("get", "/v1/members/segments"),
+    ("get", "/v1/members/segments/{code}"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -82,6 +85,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/trace/lot", get(stock_api::get_lot_trace))
         .route("/v1/trace/serial", get(stock_api::get_serial_trace))
         .route("/v1/transfers", get(stock_api::get_transfers))
+        .route("/v1/members/segments", get(rfm_api::get_segments))
+        .route(
+            "/v1/members/segments/{code}",
+            get(rfm_api::get_segment_members),
+        )
         .merge(console::routes())
         .fallback(console::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

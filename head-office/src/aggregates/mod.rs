@@ -8,9 +8,11 @@
 //! till's request adds nothing up); [`fold`] tallies the queued documents from the store
 //! and [`write`]s the sums, in one statement per table in key order — `serve` folds every
 //! second ([`keep_folding`]) and the pages fold a round before they read. [`rebuild`]
-//! recomputes every row from the stored documents with the same code.
+//! recomputes every row from the stored documents with the same code. [`members`] keeps
+//! each member's days for the RFM run (`crate::rfm`).
 
 pub mod device_sales;
+pub mod members;
 mod queue;
 pub mod read;
 mod rebuild;
@@ -25,7 +27,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use queue::{enqueue, fold, fold_round, keep_folding};
-pub use rebuild::{FOLDED_KINDS, rebuild};
+pub use rebuild::{FOLDED_KINDS, Parts, add_stored_parts, rebuild};
 pub use write::write;
 
 use crate::chain_time;

@@ -4,12 +4,13 @@
 //! device sales record is not emptied: its rows keep the catalog's fields of when they
 //! were first folded, and only what the documents say is written again.
 
-use pos_domain::document::{Document, DocumentBody};
+use pos_domain::document::{Document, DocumentBody, Sale};
 use tokio_postgres::types::Json;
 use tokio_postgres::{GenericClient, Row, Transaction};
 use uuid::Uuid;
 
 use super::device_sales::{self, Existing, LineRow};
+use super::members::{self, MemberTally};
 use super::trace::{self, TraceRow};
 use super::{Tally, write};
 use crate::error::DbError;
@@ -23,7 +24,8 @@ const DOCUMENTS_PER_ROUND: i32 = 20_000;
 pub async fn rebuild(tx: &Transaction<'_>) -> Result<u64, DbError> {
     tx.batch_execute(
         "TRUNCATE sales_by_store_hour, sales_by_store_day, sales_by_sku_day,
-                  sales_by_sku_month, sales_by_promotion_day, sales_tally_queue, lot_trace",
+                  sales_by_sku_month, sales_by_promotion_day, sales_tally_queue, lot_trace,
+                  sales_by_member_day",
     )
     .await?;
     let statement = tx
@@ -36,10 +38,11 @@ pub async fn rebuild(tx: &Transaction<'_>) -> Result<u64, DbError> {
         if rows.is_empty() {
             break;
         }
-        let (tally, traced, devices) = added_up(&rows)?;
-        write(tx, &tally).await?;
-        trace::write(tx, &traced).await?;
-        device_sales::write(tx, &devices, Existing::Refresh).await?;
+        let sums = added_up(&rows, Parts::All)?;
+        write(tx, &sums.tally).await?;
+        trace::write(tx, &sums.traced).await?;
+        device_sales::write(tx, &sums.devices, Existing::Refresh).await?;
+        members::write(tx, &sums.members).await?;
         added += rows.len() as u64;
     }
     Ok(added)
@@ -68,47 +71,83 @@ pub const FOLDED_KINDS: [&str; 8] = [
 
 /// Adds the stored documents `ids` to the aggregate tables and the trace.
 pub async fn add_stored(client: &impl GenericClient, ids: &[Uuid]) -> Result<(), DbError> {
+    add_stored_parts(client, ids, Parts::All).await
+}
+
+/// Which aggregates a fold adds to: all of them, or (for the benchmark that measures
+/// what the members' days cost per sale) all but those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parts {
+    All,
+    WithoutMembers,
+}
+
+/// [`add_stored`] for the given `parts`.
+pub async fn add_stored_parts(
+    client: &impl GenericClient,
+    ids: &[Uuid],
+    parts: Parts,
+) -> Result<(), DbError> {
     let rows = client
         .query(&format!("{WITH_VOIDED_SALE} WHERE d.id = ANY($1)"), &[&ids])
         .await?;
-    let (tally, traced, devices) = added_up(&rows)?;
-    write(client, &tally).await?;
-    trace::write(client, &traced).await?;
-    device_sales::write(client, &devices, Existing::Keep).await
+    let added = added_up(&rows, parts)?;
+    write(client, &added.tally).await?;
+    trace::write(client, &added.traced).await?;
+    device_sales::write(client, &added.devices, Existing::Keep).await?;
+    members::write(client, &added.members).await
 }
 
-/// Rows of [`WITH_VOIDED_SALE`] added up, their trace and their device sales lines.
-fn added_up(rows: &[Row]) -> Result<(Tally, Vec<TraceRow>, Vec<LineRow>), DbError> {
-    let mut tally = Tally::default();
-    let mut traced = Vec::new();
-    let mut devices = Vec::new();
-    for row in rows {
-        let Json(doc): Json<Document> = row
-            .try_get(0)
-            .map_err(|e| DbError::Corrupt(format!("stored document: {e}")))?;
-        let voided: Option<Json<Document>> = row
-            .try_get(1)
-            .map_err(|e| DbError::Corrupt(format!("stored voided sale: {e}")))?;
-        let voided_sale = voided.and_then(|Json(sale)| match sale.body {
-            DocumentBody::Sale(sale) => Some(sale),
-            _ => None,
-        });
-        let returned: Option<Json<Document>> = row
-            .try_get(2)
-            .map_err(|e| DbError::Corrupt(format!("stored returned sale: {e}")))?;
-        let returned_sale = returned.and_then(|Json(sale)| match sale.body {
-            DocumentBody::Sale(sale) => Some(sale),
-            _ => None,
-        });
-        tally
-            .add(&doc, voided_sale.as_ref())
-            .map_err(|e| DbError::Corrupt(format!("document {}: {e}", doc.id)))?;
-        traced.extend(trace::rows_of(&doc, voided_sale.as_ref()));
-        devices.extend(device_sales::rows_of(
-            &doc,
-            voided_sale.as_ref(),
-            returned_sale.as_ref(),
-        ));
+/// What some stored documents add to each aggregate.
+struct AddedUp {
+    tally: Tally,
+    traced: Vec<TraceRow>,
+    devices: Vec<LineRow>,
+    members: MemberTally,
+}
+
+fn stored(row: &Row, column: usize, what: &str) -> Result<Option<Document>, DbError> {
+    let doc: Option<Json<Document>> = row
+        .try_get(column)
+        .map_err(|e| DbError::Corrupt(format!("stored {what}: {e}")))?;
+    Ok(doc.map(|Json(d)| d))
+}
+
+fn sale_of(doc: &Option<Document>) -> Option<&Sale> {
+    match doc.as_ref().map(|d| &d.body) {
+        Some(DocumentBody::Sale(sale)) => Some(sale),
+        _ => None,
     }
-    Ok((tally, traced, devices))
+}
+
+/// Rows of [`WITH_VOIDED_SALE`] added up: the sales figures, their trace, their device
+/// sales lines and (unless left out) the members' days.
+fn added_up(rows: &[Row], parts: Parts) -> Result<AddedUp, DbError> {
+    let mut added = AddedUp {
+        tally: Tally::default(),
+        traced: Vec::new(),
+        devices: Vec::new(),
+        members: MemberTally::default(),
+    };
+    for row in rows {
+        let doc = stored(row, 0, "document")?
+            .ok_or_else(|| DbError::Corrupt("a stored document is null".into()))?;
+        let voided = stored(row, 1, "voided sale")?;
+        let returned = stored(row, 2, "returned sale")?;
+        let (voided_sale, returned_sale) = (sale_of(&voided), sale_of(&returned));
+        let corrupt =
+            |e: super::TallyOverflow| DbError::Corrupt(format!("document {}: {e}", doc.id));
+        added.tally.add(&doc, voided_sale).map_err(corrupt)?;
+        added.traced.extend(trace::rows_of(&doc, voided_sale));
+        added
+            .devices
+            .extend(device_sales::rows_of(&doc, voided_sale, returned_sale));
+        if parts == Parts::All {
+            added
+                .members
+                .add(&doc, voided.as_ref(), returned.as_ref())
+                .map_err(corrupt)?;
+        }
+    }
+    Ok(added)
 }

@@ -89,6 +89,11 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/segments",
+        key: "nav.segments",
+        shown: User::may_read_segments,
+    },
+    NavItem {
         path: "/reports",
         key: "nav.reports",
         shown: |_| true,

@@ -89,6 +89,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/replenishment/transfer"),
     ("post", "/replenishment/levels"),
     ("get", "/device-sales"),
+    ("get", "/segments"),
+    ("get", "/segments/{code}"),
+    ("post", "/segments/{code}"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -193,6 +196,11 @@ pub fn routes() -> Router<AppState> {
             post(pages::replenishment::set_levels),
         )
         .route("/device-sales", get(pages::device_sales::show))
+        .route("/segments", get(pages::segments::show))
+        .route(
+            "/segments/{code}",
+            get(pages::segments::members).post(pages::segment_rules::save),
+        )
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

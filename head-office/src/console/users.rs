@@ -82,6 +82,17 @@ impl User {
         matches!(self.role, Role::Admin | Role::Merchandiser)
     }
 
+    /// Member segments (RFM) cover the whole chain's members: admins, merchandisers and
+    /// auditors read them, store managers do not.
+    pub fn may_read_segments(&self) -> bool {
+        self.role != Role::StoreManager
+    }
+
+    /// Changing the segments' rules: admins only.
+    pub fn may_edit_segments(&self) -> bool {
+        self.role == Role::Admin
+    }
+
     /// Settling point overdrafts with members: admins and the store's managers.
     pub fn may_review_overdraft(&self, store: &str) -> bool {
         match self.role {

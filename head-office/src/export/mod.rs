@@ -1,8 +1,8 @@
 //! CSV files for an ERP: sales and returns one row per document line, closes one row
 //! per Z report, members one row each with balance, stock one row per store, SKU, lot,
 //! goods receipts' shortages and excesses one row per line that differs from its note,
-//! the device sales record one row per line. Rows stream from the database to the file;
-//! memory does not grow with the data. The stock reports ([`StockReport`]: a lot's
+//! the device sales record one row per line, a member segment one row per member. Rows
+//! stream from the database to the file; memory does not grow with the data. The stock reports ([`StockReport`]: a lot's
 //! recall list, a serial's life, near-expiry lots, low stock, transfers) are the rows of
 //! their JSON API, every one of them, members masked.
 //!
@@ -24,10 +24,12 @@ use uuid::Uuid;
 use crate::error::DbError;
 
 mod reports;
+mod segments;
 pub use reports::{
     LOW_STOCK_HEADER, NEAR_EXPIRY_HEADER, StockReport, TRACE_HEADER, TRANSFERS_HEADER,
     export_report,
 };
+pub use segments::{SEGMENT_MEMBERS_HEADER, export_segment};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportKind {

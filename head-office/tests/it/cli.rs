@@ -45,6 +45,7 @@ fn every_command_has_help() {
         ("report", "overdrafts"),
         ("review-overdraft", "--document"),
         ("user", "add"),
+        ("rfm", "--as-of"),
     ] {
         let output = Command::new(BIN)
             .args([command, "--help"])

@@ -24,6 +24,8 @@ use uuid::Uuid;
 
 pub struct HeadOffice {
     pub base_url: String,
+    /// The database's connection string, for the command-line tests.
+    pub database_url: String,
     pub pool: Pool,
     pub http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
@@ -146,6 +148,7 @@ impl HeadOffice {
         }));
         HeadOffice {
             base_url,
+            database_url: url,
             pool,
             http: reqwest::Client::new(),
             stop: Some(stop),

@@ -325,19 +325,21 @@ async fn a_rebuild_and_the_aggregate_migrations_give_the_rows_ingest_kept_and_a_
     assert_eq!(aggregate_rows(&ho).await, with_s003);
 
     // A head office at version 4 with these documents gets the same rows from migrations
-    // 5 (the tables), 7 (SKU rows by category) and 11 (the lot trace, and the rebuild).
+    // 5 (the tables), 7 (SKU rows by category), 11 (the lot trace), 13 (the device
+    // sales record) and 16 (the members' days, and the rebuild).
     client
         .batch_execute(
             "DROP TABLE sales_by_store_hour, sales_by_store_day, sales_by_sku_day,
                         sales_by_sku_month, sales_by_promotion_day, sales_tally_queue,
-                        lot_trace, device_sales;
-             DELETE FROM schema_version WHERE version IN (5, 7, 11, 13);",
+                        lot_trace, device_sales, sales_by_member_day, member_rfm,
+                        rfm_run_segments, rfm_runs, rfm_segments;
+             DELETE FROM schema_version WHERE version IN (5, 7, 11, 13, 16);",
         )
         .await
         .unwrap();
     assert_eq!(
         head_office::db::migrate(&mut client).await.unwrap(),
-        vec![5, 7, 11, 13]
+        vec![5, 7, 11, 13, 16]
     );
     assert_eq!(aggregate_rows(&ho).await, with_s003);
     ho.stop().await;

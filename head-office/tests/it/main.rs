@@ -42,6 +42,8 @@ mod point_checks;
 mod replenishment;
 mod reports;
 mod security;
+mod segments;
+mod segments_console;
 mod stock_counts;
 mod stock_discrepancies;
 mod stock_documents;

@@ -21,6 +21,8 @@ pub mod promotion_list;
 pub mod promotions;
 pub mod replenishment;
 pub mod reports;
+pub mod segment_rules;
+pub mod segments;
 pub mod stock;
 pub mod tills;
 pub mod tills_sections;
