@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         include_str!("../migrations/0013_device_sales_and_trace_numbers.sql"),
     ),
     (14, include_str!("../migrations/0014_stock_levels.sql")),
+    (17, include_str!("../migrations/0017_integrations.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by

@@ -46,6 +46,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/trace/lot"),
     ("get", "/v1/trace/serial"),
     ("get", "/v1/transfers"),
+    ("get", "/v1/integrations/customers/{external_id}"),
+    ("put", "/v1/integrations/customers/{external_id}"),
+    ("get", "/v1/integrations/events"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -82,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/trace/lot", get(stock_api::get_lot_trace))
         .route("/v1/trace/serial", get(stock_api::get_serial_trace))
         .route("/v1/transfers", get(stock_api::get_transfers))
+        .merge(crate::integrations::api::routes())
         .merge(console::routes())
         .fallback(console::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

@@ -45,6 +45,7 @@ use crate::feed::{self, FeedEntry};
 use crate::stock_history;
 use effects::{KnownSale, SaleMap};
 use fault::Fault;
+pub(crate) use store::issue_cards;
 pub(crate) use store::member_from_row;
 
 /// Attempts of a batch's transaction when it loses a race with another one.
@@ -247,6 +248,7 @@ async fn apply(
         .filter(|d| inserted.contains(&d.id))
         .collect();
     accepted.sort_by_key(|d| d.sequence);
+    let named_before = crate::integrations::ingest_events::before(&tx, &accepted).await?;
 
     let effects = effects::document_effects(&accepted, &sales)?;
     let (mut feed_entries, notes) =
@@ -261,6 +263,7 @@ async fn apply(
     let gap_changes = gaps::track(last_sequence, &open, &arrived);
     store::write_gaps(&tx, store_id, terminal_id, &gap_changes).await?;
     feed::publish(&tx, feed_entries).await?;
+    crate::integrations::ingest_events::record(&tx, named_before, &accepted).await?;
     tx.commit().await?;
 
     for (doc, verdict) in docs.iter().zip(verdicts.iter_mut()) {
