@@ -98,6 +98,11 @@ pub const NAV: &[NavItem] = &[
         key: "nav.audit",
         shown: may_read_audit,
     },
+    NavItem {
+        path: "/integrations",
+        key: "nav.integrations",
+        shown: super::pages::integrations::may_manage,
+    },
 ];
 
 /// The audit log is for admins and auditors.

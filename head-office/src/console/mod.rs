@@ -87,6 +87,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/replenishment/transfer"),
     ("post", "/replenishment/levels"),
     ("get", "/device-sales"),
+    ("get", "/integrations"),
+    ("post", "/integrations"),
+    ("post", "/integrations/{name}/revoke"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -183,6 +186,14 @@ pub fn routes() -> Router<AppState> {
             post(pages::replenishment::set_levels),
         )
         .route("/device-sales", get(pages::device_sales::show))
+        .route(
+            "/integrations",
+            get(pages::integrations::show).post(pages::integrations::add),
+        )
+        .route(
+            "/integrations/{name}/revoke",
+            post(pages::integrations::revoke),
+        )
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {

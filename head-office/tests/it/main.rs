@@ -32,6 +32,8 @@ mod housekeeping;
 mod ingest;
 mod ingest_fuzz;
 mod ingest_limits;
+mod integration_events;
+mod integrations;
 mod members;
 mod migration_cards_and_z;
 mod openapi;
