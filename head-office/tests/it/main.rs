@@ -38,6 +38,7 @@ mod members;
 mod migration_cards_and_z;
 mod openapi;
 mod openapi_documents;
+mod openapi_integrations;
 mod openapi_stock_lists;
 mod replenishment;
 mod reports;
