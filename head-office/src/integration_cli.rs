@@ -132,6 +132,7 @@ pub async fn mirror(
         limit: head_office::integrations::events::EVENTS_LIMIT_DEFAULT,
         wait_secs: if until_caught_up { 0 } else { wait_secs },
         retry_pause: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(30),
     };
     let http = reqwest::Client::new();
     let added = mirror::follow(&http, &source, &mut file, |_, caught_up| {

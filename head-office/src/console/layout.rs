@@ -101,9 +101,14 @@ pub const NAV: &[NavItem] = &[
     NavItem {
         path: "/integrations",
         key: "nav.integrations",
-        shown: super::pages::integrations::may_manage,
+        shown: may_manage_integrations,
     },
 ];
+
+/// Integrations and their keys are for admins only.
+pub fn may_manage_integrations(user: &User) -> bool {
+    user.role == Role::Admin
+}
 
 /// The audit log is for admins and auditors.
 pub fn may_read_audit(user: &User) -> bool {

@@ -45,7 +45,6 @@ use crate::feed::{self, FeedEntry};
 use crate::stock_history;
 use effects::{KnownSale, SaleMap};
 use fault::Fault;
-pub(crate) use store::issue_cards;
 pub(crate) use store::member_from_row;
 
 /// Attempts of a batch's transaction when it loses a race with another one.

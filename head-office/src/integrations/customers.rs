@@ -7,7 +7,7 @@
 //! integrations' events in the same transaction; an upsert that changes nothing writes
 //! nothing.
 
-use pos_domain::member::Member;
+use pos_domain::member::{Member, Tier};
 use pos_domain::protocol::Change;
 use serde::Serialize;
 use serde_json::json;
@@ -18,7 +18,6 @@ use super::events::{self, EventKind, NewEvent};
 use super::fields::CustomerFields;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
-use crate::ingest::{issue_cards, member_from_row};
 
 /// Attempts of an upsert's transaction when a concurrent one took the phone first.
 const ATTEMPTS_MAX: u32 = 3;
@@ -210,16 +209,32 @@ async fn link(
     Ok(())
 }
 
+/// A card of head office's own (`H` and nine digits or more) that no member holds: the
+/// numbering ingest gives a member whose till card another member holds (one sequence,
+/// `member_card_no`, so the two never issue the same card).
+async fn issue_card(tx: &Transaction<'_>) -> Result<String, DbError> {
+    loop {
+        let row = tx
+            .query_one(
+                "SELECT c, EXISTS (SELECT 1 FROM members WHERE card_no = c)
+                 FROM (SELECT 'H' || lpad(nextval('member_card_no')::text, 9, '0') AS c) AS n",
+                &[],
+            )
+            .await?;
+        // A card imported with the same number is skipped.
+        if !row.get::<_, bool>(1) {
+            return Ok(row.get(0));
+        }
+    }
+}
+
 /// A new member with head office's own card.
 async fn create(
     tx: &Transaction<'_>,
     fields: &CustomerFields,
     new_id: Uuid,
 ) -> Result<Member, DbError> {
-    let card_no = issue_cards(tx, 1)
-        .await?
-        .pop()
-        .ok_or_else(|| DbError::Corrupt("no card was issued".into()))?;
+    let card_no = issue_card(tx).await?;
     let id = new_id.to_string();
     let name = fields.name.clone().unwrap_or_default();
     tx.execute(
@@ -284,7 +299,16 @@ async fn load(client: &impl GenericClient, id: &str) -> Result<Member, DbError> 
             &[&id],
         )
         .await?;
-    member_from_row(&row)
+    let tier: String = row.get(4);
+    Ok(Member {
+        id: row.get(0),
+        card_no: row.get(1),
+        phone: row.get(2),
+        name: row.get(3),
+        tier: Tier::from_code(&tier)
+            .ok_or_else(|| DbError::Corrupt(format!("member tier {tier:?}")))?,
+        points_balance: row.get(5),
+    })
 }
 
 /// A channel's customer as `GET /v1/integrations/customers/{id}` answers it.

@@ -170,6 +170,9 @@ pub struct Source {
     pub wait_secs: u64,
     /// Pause after a failed request before the next try.
     pub retry_pause: Duration,
+    /// How long a request may take beyond `wait_secs` before it is given up and tried
+    /// again (a stalled line).
+    pub request_timeout: Duration,
 }
 
 /// One page after `after`. A transport failure or an answer cut short is `Ok(None)`
@@ -188,7 +191,7 @@ pub async fn fetch(
     let request = http
         .get(url)
         .bearer_auth(&source.key)
-        .timeout(Duration::from_secs(source.wait_secs + 30));
+        .timeout(Duration::from_secs(source.wait_secs) + source.request_timeout);
     let response = match request.send().await {
         Ok(response) => response,
         Err(e) => {

@@ -335,6 +335,7 @@ async fn the_mirror_resumes_after_a_row_cut_short_without_a_gap_or_a_repeat() {
         limit: 2,
         wait_secs: 0,
         retry_pause: Duration::from_millis(50),
+        request_timeout: Duration::from_secs(10),
     };
     let http = reqwest::Client::new();
     let mut file = MirrorFile::open(&out).unwrap();

@@ -11,21 +11,15 @@ use maud::{Markup, html};
 use serde_json::json;
 
 use crate::console::i18n::Lang;
-use crate::console::layout::page;
+use crate::console::layout::{may_manage_integrations, page};
 use crate::console::session::Signed;
 use crate::console::table::field;
-use crate::console::users::{Role, User};
 use crate::console::{audit, csrf_refused, forbidden, page_error, url_part};
 use crate::error::DbError;
 use crate::integrations::keys::{self, Integration, KeyError, Scope};
 use crate::state::AppState;
 
 const PATH: &str = "/integrations";
-
-/// Only admins see and change integrations.
-pub fn may_manage(user: &User) -> bool {
-    user.role == Role::Admin
-}
 
 fn listing(lang: Lang, signed: &Signed, integrations: &[Integration]) -> Markup {
     html! {
@@ -99,7 +93,7 @@ async fn render(
 }
 
 pub async fn show(State(state): State<AppState>, lang: Lang, signed: Signed) -> Response {
-    if !may_manage(&signed.user) {
+    if !may_manage_integrations(&signed.user) {
         return forbidden(lang, &signed);
     }
     render(&state, lang, &signed, StatusCode::OK, html! {}).await
@@ -119,7 +113,7 @@ pub async fn add(
     if !signed.csrf_matches(field(&posted, "csrf").unwrap_or_default()) {
         return csrf_refused(lang, &signed);
     }
-    if !may_manage(&signed.user) {
+    if !may_manage_integrations(&signed.user) {
         return forbidden(lang, &signed);
     }
     let name = field(&posted, "name").unwrap_or_default().trim().to_owned();
@@ -200,7 +194,7 @@ pub async fn revoke(
     if !signed.csrf_matches(field(&posted, "csrf").unwrap_or_default()) {
         return csrf_refused(lang, &signed);
     }
-    if !may_manage(&signed.user) {
+    if !may_manage_integrations(&signed.user) {
         return forbidden(lang, &signed);
     }
     let revoked = async {
