@@ -391,3 +391,65 @@ async fn the_mirror_resumes_after_a_row_cut_short_without_a_gap_or_a_repeat() {
         "{refused:?}"
     );
 }
+
+/// The reason cursors become visible in order: a second writer takes its cursor only
+/// once the first has committed (most writers also hold the tills' feed lock; this one
+/// holds nothing else).
+#[tokio::test]
+async fn an_event_writer_waits_for_an_earlier_one_to_commit() {
+    let ho = HeadOffice::start().await;
+    let event = |n: i64| events::NewEvent {
+        kind: events::EventKind::MemberChanged,
+        member_id: None,
+        data: json!({ "n": n }),
+    };
+    let mut first = ho.client().await;
+    let first_tx = first.transaction().await.unwrap();
+    events::record(&*first_tx, &[event(1)]).await.unwrap();
+    let second = {
+        let pool = ho.pool.clone();
+        let event = event(2);
+        tokio::spawn(async move {
+            let mut client = pool.get().await.unwrap();
+            let tx = client.transaction().await.unwrap();
+            events::record(&*tx, &[event]).await.unwrap();
+            tx.commit().await.unwrap();
+        })
+    };
+    // The second writer waits on the events' lock ("EVNT", seen in pg_locks), not done.
+    let waiting = async {
+        loop {
+            let n: i64 = ho
+                .client()
+                .await
+                .query_one(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+                    &[],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            if n == 1 {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), waiting)
+        .await
+        .expect("the second writer waits for the first to commit");
+    assert!(!second.is_finished());
+    assert_eq!(
+        stored_events(&ho).await.len(),
+        0,
+        "nothing visible before a commit"
+    );
+    first_tx.commit().await.unwrap();
+    second.await.unwrap();
+    let order: Vec<i64> = stored_events(&ho)
+        .await
+        .iter()
+        .map(|e| e.3["n"].as_i64().unwrap())
+        .collect();
+    assert_eq!(order, [1, 2]);
+}
