@@ -11,6 +11,7 @@ mod console_catalog;
 mod console_catalog_codes;
 mod console_closes;
 mod console_dashboard;
+mod console_integrations;
 mod console_lists;
 mod console_members;
 mod console_parts;
