@@ -4,6 +4,7 @@
 mod browser;
 mod cards;
 mod cli;
+mod cli_integrations;
 mod common;
 mod connections;
 mod console;
