@@ -453,3 +453,59 @@ async fn an_event_writer_waits_for_an_earlier_one_to_commit() {
         .collect();
     assert_eq!(order, [1, 2]);
 }
+
+#[tokio::test]
+async fn the_catalog_import_reports_its_members_and_its_ledger_entries() {
+    let ho = HeadOffice::start().await;
+    ho.import_member("M1", "13800000001", 40).await;
+    ho.import_member("M1", "13800000002", 40).await;
+    ho.import_member("M1", "13800000002", 25).await;
+    let got: Vec<(String, serde_json::Value)> = stored_events(&ho)
+        .await
+        .into_iter()
+        .map(|(_, kind, member, data)| {
+            assert_eq!(member.as_deref(), Some("M1"));
+            (kind, data)
+        })
+        .collect();
+    let members: Vec<&(String, serde_json::Value)> = got
+        .iter()
+        .filter(|(k, _)| k.starts_with("member."))
+        .collect();
+    assert_eq!(
+        members,
+        [
+            &("member.created".to_owned(), json!({"source": "import"})),
+            &(
+                "member.changed".to_owned(),
+                json!({"fields": ["phone"], "source": "import"})
+            ),
+        ]
+    );
+    // Each import entry of the point ledger is reported once, in the order written.
+    let ledger: Vec<serde_json::Value> = ho
+        .client()
+        .await
+        .query(
+            "SELECT document_id, points, balance_after FROM point_ledger WHERE entry = 'import' ORDER BY recorded_at, document_id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            json!({
+                "document_id": r.get::<_, uuid::Uuid>(0), "entry": "import",
+                "points": r.get::<_, i64>(1), "balance_after": r.get::<_, i64>(2), "store_id": "",
+            })
+        })
+        .collect();
+    let points: Vec<&serde_json::Value> = got
+        .iter()
+        .filter(|(k, _)| k == "points.changed")
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(points, ledger.iter().collect::<Vec<_>>());
+    assert_eq!(got[0].0, "member.created");
+    assert_eq!(got.last().unwrap().1["balance_after"], 25);
+}
