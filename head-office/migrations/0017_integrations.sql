@@ -35,3 +35,6 @@ CREATE TABLE integration_events (
     data        jsonb       NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Ingest reports the merges a batch's documents made (see `integrations::ingest_events`).
+CREATE INDEX member_aliases_by_document ON member_aliases (document_id);
