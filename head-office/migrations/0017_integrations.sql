@@ -32,7 +32,8 @@ CREATE TABLE integration_events (
     cursor      bigint      PRIMARY KEY,
     kind        text        NOT NULL,
     member_id   text,
-    data        jsonb       NOT NULL,
+    -- json, not jsonb: stored as written (ingest writes two events a sale), read whole.
+    data        json        NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT now()
 );
 

@@ -98,17 +98,20 @@ pub async fn record(client: &impl GenericClient, events: &[NewEvent]) -> Result<
     }
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
     let members: Vec<Option<&str>> = events.iter().map(|e| e.member_id.as_deref()).collect();
-    let data: Vec<&Value> = events.iter().map(|e| &e.data).collect();
+    let data: Vec<String> = events.iter().map(|e| e.data.to_string()).collect();
+    let count = events.len() as i64;
     client
         .execute("SELECT pg_advisory_xact_lock($1)", &[&EVENTS_LOCK_KEY])
         .await?;
+    // One block of cursors for the whole list (only the lock's holder takes any), in
+    // the list's order.
     client
         .execute(
             "INSERT INTO integration_events (cursor, kind, member_id, data)
-             SELECT nextval('integration_event_cursor'), k, m, d
-             FROM (SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY
-                   AS e (k, m, d, n) ORDER BY n) AS ordered",
-            &[&kinds, &members, &data],
+             SELECT b.last - $4 + e.n, e.k, e.m, e.d::json
+             FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS e (k, m, d, n),
+                  (SELECT setval('integration_event_cursor', nextval('integration_event_cursor') + $4 - 1) AS last) AS b",
+            &[&kinds, &members, &data, &count],
         )
         .await?;
     Ok(())
