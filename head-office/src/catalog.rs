@@ -98,6 +98,7 @@ pub async fn import_catalog(
     entries.extend(upsert_promotions(&tx, &catalog.promotions).await?);
     // Members, then the store's history, then its stock: the order ingest locks them in,
     // so the two cannot deadlock.
+    let members_before = crate::integrations::import_events::before(&tx, &catalog.members).await?;
     entries.extend(upsert_members(&tx, &catalog.members).await?);
     if let Some(store) = store
         && (!catalog.stock.is_empty() || !catalog.serials.is_empty())
@@ -114,6 +115,7 @@ pub async fn import_catalog(
         entries.extend(add_serials(&tx, store, &catalog.serials).await?);
     }
     feed::publish(&tx, entries).await?;
+    crate::integrations::import_events::record(&tx, members_before, &catalog.members).await?;
     tx.commit().await?;
     Ok(ImportSummary {
         products: catalog.products.len(),

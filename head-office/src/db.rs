@@ -38,6 +38,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (14, include_str!("../migrations/0014_stock_levels.sql")),
     (15, include_str!("../migrations/0015_stock_counts.sql")),
     (16, include_str!("../migrations/0016_member_rfm.sql")),
+    (17, include_str!("../migrations/0017_integrations.sql")),
     (18, include_str!("../migrations/0018_member_lookup_key.sql")),
     (19, include_str!("../migrations/0019_point_checks.sql")),
 ];

@@ -13,6 +13,8 @@
 //! - [`body`]: request bodies within limits, gzip.
 //! - [`ingest`]: a batch of documents in one transaction: duplicates, gaps, effects.
 //! - [`feed`]: the change feed: publishing with cursors, reading pages.
+//! - [`integrations`]: keys of the shop, CRM and ERP, customers by channel, the
+//!   outbound event feed, CSV import and export, and the reference consumer.
 //! - [`catalog`]: products, barcodes, lots, promotions, stock, members from an import.
 //! - [`aggregates`]: sales figures per store, hour, day, SKU and promotion, kept at ingest
 //!   for the dashboard and the reports.
@@ -59,6 +61,7 @@ pub mod feed;
 pub mod history;
 pub mod housekeeping;
 pub mod ingest;
+pub mod integrations;
 pub mod masking;
 pub mod member_data;
 pub mod point_reviews;

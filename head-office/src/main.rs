@@ -1,5 +1,7 @@
 //! `head-office`: parses arguments and calls the library.
 
+mod integration_cli;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -152,6 +154,40 @@ enum Command {
         #[arg(long)]
         last_day: Option<NaiveDate>,
     },
+    /// Integrations (shop, CRM, ERP) and their keys.
+    Integration {
+        #[command(subcommand)]
+        action: integration_cli::IntegrationAction,
+    },
+    /// A channel's customers as CSV: import (all or nothing) and export.
+    Customers {
+        #[command(subcommand)]
+        action: integration_cli::CustomersAction,
+    },
+    /// The reference consumer: follow the integration event feed into a CSV file,
+    /// keeping its cursor next to it (`<out>.cursor`). Needs no database.
+    Mirror {
+        /// Head office's base URL.
+        #[arg(long)]
+        url: String,
+        /// The integration's key (events:read).
+        #[arg(
+            long,
+            env = "HEAD_OFFICE_INTEGRATION_KEY",
+            hide_env_values = true,
+            default_value = ""
+        )]
+        key: String,
+        /// The CSV file to append to.
+        #[arg(long)]
+        out: PathBuf,
+        /// Seconds each empty request waits for an event (the real-time mode).
+        #[arg(long, default_value_t = 30)]
+        wait: u64,
+        /// Stop once every event is mirrored (the scheduled mode, from cron).
+        #[arg(long)]
+        until_caught_up: bool,
+    },
     /// Print a report as JSON: open sequence gaps, or overdrafts awaiting review.
     Report {
         kind: ReportArg,
@@ -214,6 +250,16 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Command::Mirror {
+        url,
+        key,
+        out,
+        wait,
+        until_caught_up,
+    } = cli.command
+    {
+        return integration_cli::mirror(url, key, &out, wait, until_caught_up).await;
+    }
     let Some(url) = cli.database_url else {
         bail!("no database: pass --database-url or set DATABASE_URL");
     };
@@ -407,6 +453,15 @@ async fn main() -> anyhow::Result<()> {
             .await?;
             println!("{summary:?}");
         }
+        Command::Integration { action } => {
+            db::migrate(&mut client).await?;
+            integration_cli::integration(&client, action).await?;
+        }
+        Command::Customers { action } => {
+            db::migrate(&mut client).await?;
+            integration_cli::customers(&mut client, action).await?;
+        }
+        Command::Mirror { .. } => bail!("the mirror needs no database; it ran above"),
         Command::Report { kind, store } => {
             let json = match kind {
                 ReportArg::Gaps => serde_json::to_string_pretty(

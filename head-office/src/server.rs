@@ -49,6 +49,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/transfers"),
     ("get", "/v1/members/segments"),
     ("get", "/v1/members/segments/{code}"),
+    ("get", "/v1/integrations/customers/{external_id}"),
+    ("put", "/v1/integrations/customers/{external_id}"),
+    ("get", "/v1/integrations/events"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -90,6 +93,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/members/segments/{code}",
             get(rfm_api::get_segment_members),
         )
+        .merge(crate::integrations::api::routes())
         .merge(console::routes())
         .fallback(console::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

@@ -103,7 +103,17 @@ pub const NAV: &[NavItem] = &[
         key: "nav.audit",
         shown: may_read_audit,
     },
+    NavItem {
+        path: "/integrations",
+        key: "nav.integrations",
+        shown: may_manage_integrations,
+    },
 ];
+
+/// Integrations and their keys are for admins only.
+pub fn may_manage_integrations(user: &User) -> bool {
+    user.role == Role::Admin
+}
 
 /// The audit log is for admins and auditors.
 pub fn may_read_audit(user: &User) -> bool {

@@ -92,6 +92,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/segments"),
     ("get", "/segments/{code}"),
     ("post", "/segments/{code}"),
+    ("get", "/integrations"),
+    ("post", "/integrations"),
+    ("post", "/integrations/{name}/revoke"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -200,6 +203,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/segments/{code}",
             get(pages::segments::members).post(pages::segment_rules::save),
+        )
+        .route(
+            "/integrations",
+            get(pages::integrations::show).post(pages::integrations::add),
+        )
+        .route(
+            "/integrations/{name}/revoke",
+            post(pages::integrations::revoke),
         )
 }
 

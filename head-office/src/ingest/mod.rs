@@ -250,6 +250,7 @@ async fn apply(
         .filter(|d| inserted.contains(&d.id))
         .collect();
     accepted.sort_by_key(|d| d.sequence);
+    let named_before = crate::integrations::ingest_events::before(&tx, &accepted).await?;
 
     let mut effects = effects::document_effects(&accepted, &sales)?;
     counts::settle(&tx, store_id, &mut effects).await?;
@@ -265,6 +266,7 @@ async fn apply(
     let gap_changes = gaps::track(last_sequence, &open, &arrived);
     store::write_gaps(&tx, store_id, terminal_id, &gap_changes).await?;
     feed::publish(&tx, feed_entries).await?;
+    crate::integrations::ingest_events::record(&tx, named_before, &accepted).await?;
     tx.commit().await?;
 
     for (doc, verdict) in docs.iter().zip(verdicts.iter_mut()) {

@@ -419,6 +419,7 @@ async fn real_answers_match_the_documented_schemas() {
     answers.extend(crate::transfer_orders::openapi_answers(&ho, &staff, &manager).await);
     answers.extend(crate::openapi_stock_lists::answers(&ho, &staff, &manager, &token).await);
     answers.extend(crate::segments::openapi_answers(&ho, &staff, &manager, &token).await);
+    answers.extend(crate::openapi_integrations::answers(&ho, &token).await);
     ho.stop().await;
 
     let mut seen: HashMap<(String, String), BTreeSet<String>> = HashMap::new();

@@ -3,6 +3,7 @@
 mod console_price;
 mod effects_agree;
 mod import_cycles;
+mod integration_mirror;
 mod member_cards;
 mod stock_chain;
 mod stock_transfers;

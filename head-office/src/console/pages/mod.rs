@@ -11,6 +11,7 @@ pub mod closes;
 pub mod dashboard;
 pub mod device_sales;
 pub mod discrepancies;
+pub mod integrations;
 pub mod language;
 pub mod login;
 pub mod loyalty;
