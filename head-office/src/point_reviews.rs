@@ -8,7 +8,6 @@ use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
 use crate::error::DbError;
-use crate::reports::ReviewOutcome;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PointReview {
@@ -44,29 +43,4 @@ pub async fn open(client: &impl GenericClient) -> Result<Vec<PointReview>, DbErr
             flagged_at: r.get(6),
         })
         .collect())
-}
-
-/// Marks the flag of `document_id` reviewed; the row stays.
-pub async fn mark_reviewed(
-    client: &impl GenericClient,
-    document_id: Uuid,
-    reviewed_by: &str,
-) -> Result<ReviewOutcome, DbError> {
-    let row = client
-        .query_one(
-            "WITH marked AS (
-                 UPDATE point_reviews SET reviewed_at = now(), reviewed_by = $2
-                 WHERE document_id = $1 AND reviewed_at IS NULL
-                 RETURNING 1
-             )
-             SELECT EXISTS (SELECT 1 FROM marked),
-                    EXISTS (SELECT 1 FROM point_reviews WHERE document_id = $1)",
-            &[&document_id, &reviewed_by],
-        )
-        .await?;
-    Ok(match (row.get::<_, bool>(0), row.get::<_, bool>(1)) {
-        (true, _) => ReviewOutcome::Reviewed,
-        (false, true) => ReviewOutcome::AlreadyReviewed,
-        (false, false) => ReviewOutcome::NotFlagged,
-    })
 }

@@ -143,25 +143,36 @@ pub async fn mark_overdraft_reviewed(
     document_id: Uuid,
     reviewed_by: &str,
 ) -> Result<ReviewOutcome, DbError> {
+    mark_flag_reviewed(client, "overdraft_reviews", document_id, reviewed_by).await
+}
+
+/// Marks the flag of `document_id` in `table` (a table of flags keyed by document, with
+/// `reviewed_at` and `reviewed_by`) reviewed; the row stays.
+pub async fn mark_flag_reviewed(
+    client: &impl GenericClient,
+    table: &'static str,
+    document_id: Uuid,
+    reviewed_by: &str,
+) -> Result<ReviewOutcome, DbError> {
     let row = client
-        .query_opt(
-            "WITH marked AS (
-                 UPDATE overdraft_reviews SET reviewed_at = now(), reviewed_by = $2
-                 WHERE document_id = $1 AND reviewed_at IS NULL
-                 RETURNING 1
-             )
-             SELECT EXISTS (SELECT 1 FROM marked),
-                    EXISTS (SELECT 1 FROM overdraft_reviews WHERE document_id = $1)",
+        .query_one(
+            &format!(
+                "WITH marked AS (
+                     UPDATE {table} SET reviewed_at = now(), reviewed_by = $2
+                     WHERE document_id = $1 AND reviewed_at IS NULL
+                     RETURNING 1
+                 )
+                 SELECT EXISTS (SELECT 1 FROM marked),
+                        EXISTS (SELECT 1 FROM {table} WHERE document_id = $1)"
+            ),
             &[&document_id, &reviewed_by],
         )
         .await?;
-    Ok(
-        match row.map(|r| (r.get::<_, bool>(0), r.get::<_, bool>(1))) {
-            Some((true, _)) => ReviewOutcome::Reviewed,
-            Some((false, true)) => ReviewOutcome::AlreadyReviewed,
-            _ => ReviewOutcome::NotFlagged,
-        },
-    )
+    Ok(match (row.get::<_, bool>(0), row.get::<_, bool>(1)) {
+        (true, _) => ReviewOutcome::Reviewed,
+        (false, true) => ReviewOutcome::AlreadyReviewed,
+        (false, false) => ReviewOutcome::NotFlagged,
+    })
 }
 
 /// Overdrafts nobody has reviewed yet, oldest first.

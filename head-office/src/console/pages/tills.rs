@@ -222,22 +222,7 @@ pub async fn review_overdraft(
     Path(document_id): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    if !signed.csrf_matches(&form.csrf) {
-        return csrf_refused(lang, &signed);
-    }
-    let Ok(document_id) = document_id.parse::<Uuid>() else {
-        return problem_page(
-            StatusCode::NOT_FOUND,
-            lang,
-            Some(&signed),
-            "error.not_found",
-        );
-    };
-    answer_review(
-        lang,
-        &signed,
-        review(&state, &signed, document_id, Flag::Overdraft).await,
-    )
+    review_flag(&state, lang, &signed, &document_id, &form, Flag::Overdraft).await
 }
 
 /// Marks a sale whose points differ from the rules reviewed (the member's points settled
@@ -249,22 +234,24 @@ pub async fn review_points(
     Path(document_id): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
+    review_flag(&state, lang, &signed, &document_id, &form, Flag::Points).await
+}
+
+async fn review_flag(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    document_id: &str,
+    form: &CsrfForm,
+    flag: Flag,
+) -> Response {
     if !signed.csrf_matches(&form.csrf) {
-        return csrf_refused(lang, &signed);
+        return csrf_refused(lang, signed);
     }
     let Ok(document_id) = document_id.parse::<Uuid>() else {
-        return problem_page(
-            StatusCode::NOT_FOUND,
-            lang,
-            Some(&signed),
-            "error.not_found",
-        );
+        return problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found");
     };
-    answer_review(
-        lang,
-        &signed,
-        review(&state, &signed, document_id, Flag::Points).await,
-    )
+    answer_review(lang, signed, review(state, signed, document_id, flag).await)
 }
 
 fn answer_review(lang: Lang, signed: &Signed, reviewed: Result<Review, DbError>) -> Response {
@@ -336,14 +323,8 @@ async fn review(
     if !signed.user.may_review_overdraft(&store_id) {
         return Ok(Review::Forbidden);
     }
-    let outcome = match flag {
-        Flag::Overdraft => {
-            reports::mark_overdraft_reviewed(&*tx, document_id, &signed.user.name).await?
-        }
-        Flag::Points => {
-            crate::point_reviews::mark_reviewed(&*tx, document_id, &signed.user.name).await?
-        }
-    };
+    let outcome =
+        reports::mark_flag_reviewed(&*tx, flag.table(), document_id, &signed.user.name).await?;
     if outcome == ReviewOutcome::Reviewed {
         audit::record(
             &*tx,

@@ -168,7 +168,6 @@ fn gaps_table(lang: Lang, gaps: Vec<SequenceGap>) -> Table {
 }
 
 fn overdrafts_table(lang: Lang, signed: &Signed, overdrafts: Vec<OverdraftReview>) -> Table {
-    let user = &signed.user;
     Table {
         id: "overdrafts",
         names: Names::Part,
@@ -186,14 +185,7 @@ fn overdrafts_table(lang: Lang, signed: &Signed, overdrafts: Vec<OverdraftReview
         rows: overdrafts
             .into_iter()
             .map(|o| {
-                let review = html! {
-                    @if user.may_review_overdraft(&o.store_id) {
-                        form.inline method="post" action={ "/tills/overdrafts/" (o.document_id) "/review" } {
-                            input type="hidden" name="csrf" value=(signed.csrf);
-                            button type="submit" { (lang.t("tills.review")) }
-                        }
-                    }
-                };
+                let review = review_button(lang, signed, &o.store_id, "overdrafts", o.document_id);
                 Row {
                     flagged: true,
                     cells: vec![
@@ -215,7 +207,6 @@ fn overdrafts_table(lang: Lang, signed: &Signed, overdrafts: Vec<OverdraftReview
 
 /// Sales whose points differ from the rules, each with its review button.
 fn points_table(lang: Lang, signed: &Signed, flags: Vec<PointReview>) -> Table {
-    let user = &signed.user;
     Table {
         id: "points",
         names: Names::Part,
@@ -232,14 +223,7 @@ fn points_table(lang: Lang, signed: &Signed, flags: Vec<PointReview>) -> Table {
         rows: flags
             .into_iter()
             .map(|p| {
-                let review = html! {
-                    @if user.may_review_overdraft(&p.store_id) {
-                        form.inline method="post" action={ "/tills/points/" (p.document_id) "/review" } {
-                            input type="hidden" name="csrf" value=(signed.csrf);
-                            button type="submit" { (lang.t("tills.review")) }
-                        }
-                    }
-                };
+                let review = review_button(lang, signed, &p.store_id, "points", p.document_id);
                 Row {
                     flagged: true,
                     cells: vec![
@@ -255,5 +239,23 @@ fn points_table(lang: Lang, signed: &Signed, flags: Vec<PointReview>) -> Table {
                 }
             })
             .collect(),
+    }
+}
+
+/// A flag's review button, for who may review the store's flags.
+fn review_button(
+    lang: Lang,
+    signed: &Signed,
+    store_id: &str,
+    flags: &str,
+    document_id: uuid::Uuid,
+) -> maud::Markup {
+    html! {
+        @if signed.user.may_review_overdraft(store_id) {
+            form.inline method="post" action={ "/tills/" (flags) "/" (document_id) "/review" } {
+                input type="hidden" name="csrf" value=(signed.csrf);
+                button type="submit" { (lang.t("tills.review")) }
+            }
+        }
     }
 }
