@@ -338,19 +338,25 @@ async fn upsert_members(
     let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
     let tiers: Vec<&str> = members.iter().map(|m| m.tier.code()).collect();
     let balances: Vec<i64> = members.iter().map(|m| m.points_balance).collect();
+    // The balances before, locked, in a statement of their own: a locking read in the
+    // upsert's own statement would not see the rows the upsert changes, and every
+    // member would seem new (their whole balance entered in the ledger again).
+    let before: std::collections::HashMap<String, i64> = tx
+        .query(
+            "SELECT id, points_balance FROM members WHERE id = ANY($1) FOR UPDATE",
+            &[&ids],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
     let rows = tx
         .query(
-            "WITH before AS (
-                 SELECT id, points_balance FROM members WHERE id = ANY($1) FOR UPDATE
-             ), upserted AS (
-                 INSERT INTO members (id, card_no, phone, name, tier, points_balance)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[])
-                 ON CONFLICT (id) DO UPDATE SET card_no = excluded.card_no, phone = excluded.phone,
-                     name = excluded.name, tier = excluded.tier, points_balance = excluded.points_balance
-                 RETURNING id, points_balance
-             )
-             SELECT u.id, u.points_balance - coalesce(b.points_balance, 0), u.points_balance
-             FROM upserted u LEFT JOIN before b ON b.id = u.id",
+            "INSERT INTO members (id, card_no, phone, name, tier, points_balance)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[])
+             ON CONFLICT (id) DO UPDATE SET card_no = excluded.card_no, phone = excluded.phone,
+                 name = excluded.name, tier = excluded.tier, points_balance = excluded.points_balance
+             RETURNING id, points_balance",
             &[&ids, &cards, &phones, &names, &tiers, &balances],
         )
         .await?;
@@ -359,12 +365,16 @@ async fn upsert_members(
     let mut ledger_points = Vec::new();
     let mut ledger_after = Vec::new();
     for row in rows {
-        let points: i64 = row.get(1);
+        let id: String = row.get(0);
+        let after: i64 = row.get(1);
+        let points = after
+            .checked_sub(before.get(&id).copied().unwrap_or(0))
+            .ok_or_else(|| DbError::Corrupt(format!("member {id}'s balance moves too far")))?;
         if points != 0 {
             ledger_docs.push(Uuid::now_v7());
-            ledger_members.push(row.get::<_, String>(0));
+            ledger_members.push(id);
             ledger_points.push(points);
-            ledger_after.push(row.get::<_, i64>(2));
+            ledger_after.push(after);
         }
     }
     tx.execute(

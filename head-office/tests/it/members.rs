@@ -305,3 +305,30 @@ async fn an_import_giving_a_card_another_member_holds_is_refused_whole_by_name()
         .get(0);
     assert_eq!(count, 1, "nothing of the refused file was written");
 }
+
+#[tokio::test]
+async fn importing_a_member_again_enters_only_the_change_of_balance_in_the_ledger() {
+    let ho = HeadOffice::start().await;
+    ho.import_member("M-9", "13600000009", 40).await;
+    ho.import_member("M-9", "13600000009", 40).await;
+    ho.import_member("M-9", "13600000009", 55).await;
+    let entries: Vec<(i64, i64)> = ho
+        .client()
+        .await
+        .query(
+            "SELECT points, balance_after FROM point_ledger WHERE member_id = 'M-9'
+             ORDER BY recorded_at, balance_after",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        entries,
+        vec![(40, 40), (15, 55)],
+        "the ledger adds up to the balance"
+    );
+    ho.stop().await;
+}
