@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub use queue::{enqueue, fold, fold_round, keep_folding};
 pub use rebuild::{FOLDED_KINDS, Parts, add_stored_parts, rebuild};
+pub(crate) use rebuild::{sale_of, stored};
 pub use write::write;
 
 use crate::chain_time;

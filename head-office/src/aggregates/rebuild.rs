@@ -106,14 +106,16 @@ struct AddedUp {
     members: MemberTally,
 }
 
-fn stored(row: &Row, column: usize, what: &str) -> Result<Option<Document>, DbError> {
+/// The stored document in `column` of a row (NULL for none).
+pub(crate) fn stored(row: &Row, column: usize, what: &str) -> Result<Option<Document>, DbError> {
     let doc: Option<Json<Document>> = row
         .try_get(column)
         .map_err(|e| DbError::Corrupt(format!("stored {what}: {e}")))?;
     Ok(doc.map(|Json(d)| d))
 }
 
-fn sale_of(doc: &Option<Document>) -> Option<&Sale> {
+/// The sale a stored document is, if it is one.
+pub(crate) fn sale_of(doc: &Option<Document>) -> Option<&Sale> {
     match doc.as_ref().map(|d| &d.body) {
         Some(DocumentBody::Sale(sale)) => Some(sale),
         _ => None,

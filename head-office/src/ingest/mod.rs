@@ -417,11 +417,12 @@ async fn apply_members_and_points(
     let mut canonical: Vec<String> = members.resolved.values().cloned().collect();
     canonical.sort();
     canonical.dedup();
-    let balances = store::lock_balances(tx, &canonical).await?;
-    let points = effects::plan_points(effects, &members.resolved, &balances)?;
+    let locked = store::lock_members(tx, &canonical).await?;
+    let points = effects::plan_points(effects, &members.resolved, &locked.balances)?;
     store::write_points(tx, store_id, &points.entries, &points.balances).await?;
     store::flag_overdrafts(tx, store_id, terminal_id, &points.overdrafts).await?;
-    point_checks::check(tx, store_id, terminal_id, accepted, &members.resolved).await?;
+    let (resolved, tiers) = (&members.resolved, &locked.tiers);
+    point_checks::check(tx, store_id, terminal_id, accepted, resolved, tiers).await?;
     for o in &points.overdrafts {
         tracing::warn!(document = %o.document_id, member = %o.member_id, balance_after = o.balance_after, "redemption overdrew a member; flagged for review");
     }

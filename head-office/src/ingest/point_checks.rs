@@ -94,19 +94,20 @@ pub fn disagreements(
 }
 
 /// Flags the batch's sales whose points disagree; `resolved` maps the ids documents name
-/// to head office's members.
+/// to head office's members, `tier_of` holds their tiers (read with their balances).
 pub(super) async fn check(
     client: &impl GenericClient,
     store_id: &str,
     terminal_id: &str,
     accepted: &[&Document],
     resolved: &HashMap<String, String>,
-) -> Result<Vec<Disagreement>, DbError> {
+    tier_of: &HashMap<String, Tier>,
+) -> Result<(), DbError> {
     let named = accepted
         .iter()
         .any(|d| matches!(&d.body, DocumentBody::Sale(s) if s.member.is_some()));
     if !named {
-        return Ok(Vec::new());
+        return Ok(());
     }
     // Before head office set any rules, the tills sold under their defaults.
     let mut history: RulesHistory = vec![(DateTime::<Utc>::MIN_UTC, LoyaltyRules::default())];
@@ -119,20 +120,6 @@ pub(super) async fn check(
     {
         let Json(rules): Json<LoyaltyRules> = row.get(1);
         history.push((row.get(0), rules));
-    }
-    let canonical: Vec<&str> = resolved.values().map(String::as_str).collect();
-    let mut tier_of: HashMap<String, Tier> = HashMap::new();
-    for row in client
-        .query(
-            "SELECT id, tier FROM members WHERE id = ANY($1)",
-            &[&canonical],
-        )
-        .await?
-    {
-        let tier: String = row.get(1);
-        let tier = Tier::from_code(&tier)
-            .ok_or_else(|| DbError::Corrupt(format!("member tier {tier:?}")))?;
-        tier_of.insert(row.get(0), tier);
     }
     let tiers: HashMap<String, (String, Tier)> = resolved
         .iter()
@@ -149,5 +136,5 @@ pub(super) async fn check(
             .await?;
         tracing::warn!(document = %d.document_id, member = %d.member_id, claimed = d.claimed, computed = d.computed, "a sale's points differ from the rules; flagged for review");
     }
-    Ok(found)
+    Ok(())
 }

@@ -310,11 +310,7 @@ impl FeedTransaction<'_> {
 
     pub fn set_loyalty_rules(&self, rules: &LoyaltyRules) -> Result<(), StoreError> {
         let json = serde_json::to_string(rules).expect("loyalty rules serialise");
-        self.tx.execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![LOYALTY_RULES_KEY, json],
-        )?;
-        Ok(())
+        super::settings::write_setting(&self.tx, LOYALTY_RULES_KEY, &json)
     }
 
     /// Keeps a transfer order's latest state (the feed sends it whole each time).

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::settings::{read_setting, write_setting};
 use super::{Store, StoreError};
 use crate::member::{Member, Tier, mask_name, mask_phone_for_tills, phone_key};
 
@@ -11,10 +12,7 @@ use crate::member::{Member, Tier, mask_name, mask_phone_for_tills, phone_key};
 pub(crate) const MEMBER_LOOKUP_KEY: &str = "member_lookup_key";
 
 pub(crate) fn lookup_key(tx: &Transaction<'_>) -> Result<Option<String>, StoreError> {
-    Ok(tx
-        .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
-        .query_row([MEMBER_LOOKUP_KEY], |r| r.get(0))
-        .optional()?)
+    read_setting(tx, MEMBER_LOOKUP_KEY)
 }
 
 /// A member registered here, as the till keeps them: masked, with the phone's key once
@@ -44,10 +42,7 @@ pub(crate) fn insert_registered(
 
 /// Keeps the chain's key and keys (and masks) the members still holding a number.
 pub(crate) fn set_lookup_key(tx: &Transaction<'_>, key: &str) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![MEMBER_LOOKUP_KEY, key],
-    )?;
+    write_setting(tx, MEMBER_LOOKUP_KEY, key)?;
     let unkeyed: Vec<(String, String, String)> = tx
         .prepare("SELECT id, phone, name FROM member WHERE phone_key IS NULL AND phone <> ''")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

@@ -19,23 +19,38 @@ const TERMINAL_ID: &str = "terminal_id";
 const FEED_CURSOR: &str = "feed_cursor";
 const LOYALTY_RULES: &str = "loyalty_rules";
 
+/// A setting's value, on any connection or transaction.
+pub(crate) fn read_setting(
+    conn: &rusqlite::Connection,
+    key: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Sets a setting, on any connection or transaction.
+pub(crate) fn write_setting(
+    conn: &rusqlite::Connection,
+    key: &str,
+    value: &str,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO setting (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, value])?;
+    Ok(())
+}
+
 impl Store {
     pub(crate) fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        read_setting(self.conn(), key)
     }
 
     pub(crate) fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn().execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        write_setting(self.conn(), key, value)
     }
 
     /// `None` until `pos init` has named the till.

@@ -5,24 +5,13 @@ use std::collections::HashMap;
 use pos_domain::document::{Document, DocumentBody};
 use pos_domain::effects::{DocumentEffects, effects_of};
 use tokio_postgres::GenericClient;
-use tokio_postgres::types::Json;
 use uuid::Uuid;
 
 use super::{Key, Known, Settlement};
+// The kinds folding reads are exactly those whose effects move stock.
+use crate::aggregates::{FOLDED_KINDS, sale_of, stored};
 use crate::error::DbError;
 use crate::ingest::fault::Fault;
-
-/// Document kinds whose effects move stock.
-const STOCK_KINDS: [&str; 8] = [
-    "sale",
-    "return",
-    "void",
-    "goods_receipt",
-    "write_off",
-    "stocktake",
-    "transfer_dispatch",
-    "transfer_receipt",
-];
 
 /// The store's count lock: shared for a batch that only moves stock, exclusive for one
 /// that counts it.
@@ -119,24 +108,18 @@ async fn moved_after(
             &[
                 &count.store_id,
                 &super::count_moment(count, chrono::Utc::now()),
-                &&STOCK_KINDS[..],
+                &&FOLDED_KINDS[..],
                 &batch,
             ],
         )
         .await?;
     let mut moved: HashMap<Key, i64> = keys.iter().map(|k| (k.clone(), 0)).collect();
     for row in rows {
-        let Json(doc): Json<Document> = row
-            .try_get(0)
-            .map_err(|e| DbError::Corrupt(format!("stored document: {e}")))?;
-        let voided: Option<Json<Document>> = row
-            .try_get(1)
-            .map_err(|e| DbError::Corrupt(format!("stored voided sale: {e}")))?;
-        let voided_sale = voided.and_then(|Json(d)| match d.body {
-            DocumentBody::Sale(sale) => Some(sale),
-            _ => None,
-        });
-        let fx = effects_of(&doc, voided_sale.as_ref())
+        let doc = stored(&row, 0, "document")?
+            .ok_or_else(|| DbError::Corrupt("a stored document is null".into()))?;
+        let voided = stored(&row, 1, "voided sale")?;
+        let voided_sale = sale_of(&voided);
+        let fx = effects_of(&doc, voided_sale)
             .map_err(|e| DbError::Corrupt(format!("stored document {}: {e}", doc.id)))?;
         for m in fx.stock.iter().filter(|m| m.store_id == count.store_id) {
             let key: Key = (m.sku.clone(), m.lot_no.clone().unwrap_or_default());

@@ -150,20 +150,33 @@ pub async fn insert_aliases(tx: &Transaction<'_>, aliases: &[NewAlias]) -> Resul
 
 /// Locks the members (in id order, so concurrent batches cannot deadlock) and returns
 /// their balances.
-pub async fn lock_balances(
-    tx: &Transaction<'_>,
-    ids: &[String],
-) -> Result<HashMap<String, i64>, DbError> {
+/// The members a batch moves the points of, locked: balance and tier by id.
+#[derive(Debug, Default)]
+pub struct LockedMembers {
+    pub balances: HashMap<String, i64>,
+    pub tiers: HashMap<String, Tier>,
+}
+
+pub async fn lock_members(tx: &Transaction<'_>, ids: &[String]) -> Result<LockedMembers, DbError> {
+    let mut locked = LockedMembers::default();
     if ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(locked);
     }
     let rows = tx
         .query(
-            "SELECT id, points_balance FROM members WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+            "SELECT id, points_balance, tier FROM members WHERE id = ANY($1) ORDER BY id FOR UPDATE",
             &[&ids],
         )
         .await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    for r in rows {
+        let id: String = r.get(0);
+        let tier: String = r.get(2);
+        let tier = Tier::from_code(&tier)
+            .ok_or_else(|| DbError::Corrupt(format!("member tier {tier:?}")))?;
+        locked.balances.insert(id.clone(), r.get(1));
+        locked.tiers.insert(id, tier);
+    }
+    Ok(locked)
 }
 
 pub async fn write_points(
