@@ -115,7 +115,7 @@ pub async fn post_batch(
     }
     let mut client = state.pool.get().await.map_err(DbError::from)?;
     let response = ingest::ingest_batch(&mut **client, &batch).await?;
-    crate::integrations::events::wake();
+    crate::integrations::ingest_events::queued();
     let count = |s| response.results.iter().filter(|r| r.status == s).count();
     tracing::info!(
         store = %batch.store_id,

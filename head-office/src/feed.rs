@@ -66,6 +66,8 @@ pub fn key_of(change: &Change) -> String {
         }
         Change::Serial { sku, serial, .. } => format!("serial{SEP}{sku}{SEP}{serial}"),
         Change::Member(m) => format!("member{SEP}{}", m.id),
+        // Replaces the member's own row: the feed keeps nothing of them but their id.
+        Change::MemberErased { member_id, .. } => format!("member{SEP}{member_id}"),
         Change::MemberAlias { alias_id, .. } => format!("alias{SEP}{alias_id}"),
         Change::MemberLookupKey { .. } => "member_lookup_key".into(),
         Change::Promotion(p) => format!("promotion{SEP}{}", p.id),
@@ -84,16 +86,36 @@ pub async fn publish(tx: &Transaction<'_>, mut entries: Vec<FeedEntry>) -> Resul
     if entries.is_empty() {
         return Ok(());
     }
-    if entries
+    let members: Vec<String> = entries
         .iter()
-        .any(|e| matches!(e.change, Change::Member(_)))
-    {
-        let key = member_lookup_key(tx).await?;
-        for e in &mut entries {
-            if let Change::Member(m) = &e.change {
-                e.change = Change::Member(m.for_tills(&key));
-            }
+        .filter_map(|e| match &e.change {
+            Change::Member(m) => Some(m.id.clone()),
+            _ => None,
+        })
+        .collect();
+    if !members.is_empty() {
+        let (key, erased) = lookup_key_and_erased(tx, &members).await?;
+        // A late document of an erased member changes its balance: the tills, which
+        // forgot the member, are not told of them again (their row keeps the erasure).
+        entries.retain(|e| !matches!(&e.change, Change::Member(m) if erased.contains(&m.id)));
+        mask_members(&mut entries, &key);
+    }
+    write(tx, entries).await
+}
+
+/// Every member in `entries` as the tills may see them.
+fn mask_members(entries: &mut [FeedEntry], lookup_key: &str) {
+    for e in entries {
+        if let Change::Member(m) = &e.change {
+            e.change = Change::Member(m.for_tills(lookup_key));
         }
+    }
+}
+
+/// Writes `entries` (already masked) with new cursors, under the feed's lock.
+async fn write(tx: &Transaction<'_>, entries: Vec<FeedEntry>) -> Result<(), DbError> {
+    if entries.is_empty() {
+        return Ok(());
     }
     // One row per key: ON CONFLICT DO UPDATE may not touch a row twice in one statement.
     let mut latest: HashMap<(String, String), usize> = HashMap::new();
@@ -118,6 +140,21 @@ pub async fn publish(tx: &Transaction<'_>, mut entries: Vec<FeedEntry>) -> Resul
     Ok(())
 }
 
+/// The lookup key, and which of `members` were erased: one round trip.
+async fn lookup_key_and_erased(
+    client: &impl GenericClient,
+    members: &[String],
+) -> Result<(String, Vec<String>), DbError> {
+    let row = client
+        .query_one(
+            "SELECT value, ARRAY(SELECT id FROM members WHERE id = ANY($1) AND erased_at IS NOT NULL)
+             FROM chain_secrets WHERE name = 'member_lookup_key'",
+            &[&members],
+        )
+        .await?;
+    Ok((row.get(0), row.get(1)))
+}
+
 /// The chain's key of members' phones (made by migration 18).
 pub async fn member_lookup_key(client: &impl GenericClient) -> Result<String, DbError> {
     let row = client
@@ -133,7 +170,13 @@ pub async fn member_lookup_key(client: &impl GenericClient) -> Result<String, Db
 /// masking: rows published before it held full numbers).
 pub async fn republish_members(tx: &Transaction<'_>) -> Result<(), DbError> {
     let key = member_lookup_key(tx).await?;
-    publish(tx, vec![FeedEntry::chain(Change::MemberLookupKey { key })]).await?;
+    write(
+        tx,
+        vec![FeedEntry::chain(Change::MemberLookupKey {
+            key: key.clone(),
+        })],
+    )
+    .await?;
     let rows = tx
         .query(
             "SELECT id, card_no, coalesce(phone, ''), name, tier, points_balance FROM members",
@@ -160,7 +203,10 @@ pub async fn republish_members(tx: &Transaction<'_>) -> Result<(), DbError> {
                 },
             )));
         }
-        publish(tx, entries).await?;
+        // Written without `publish`'s check for erased members: this runs in migration
+        // 18, before erasure (and its column) existed.
+        mask_members(&mut entries, &key);
+        write(tx, entries).await?;
     }
     Ok(())
 }

@@ -24,6 +24,9 @@
 //!   stores with stock to spare (FEFO) or bought; [`replenishment_api`]: them as JSON.
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
 //! - [`masking`]: a member's card, name and phone as non-admins see them.
+//! - [`document_check`]: every stored document rehashed against its recorded hash.
+//! - [`member_erasure`]: a member's personal data erased on request, at head office,
+//!   every till (the feed) and every integration (an event).
 //! - [`device_sales`]: the sales record of class II/III devices (医疗器械销售记录).
 //! - [`trace_reports`]: a lot's recall list and a serial's life, from the lot trace.
 //! - [`stock_lists`]: near-expiry lots, low stock and transfers, for the API and exports.
@@ -55,6 +58,7 @@ pub mod connection;
 pub mod console;
 pub mod db;
 pub mod device_sales;
+pub mod document_check;
 pub mod error;
 pub mod export;
 pub mod feed;
@@ -64,6 +68,7 @@ pub mod ingest;
 pub mod integrations;
 pub mod masking;
 pub mod member_data;
+pub mod member_erasure;
 pub mod point_reviews;
 pub mod replenishment;
 pub mod replenishment_api;

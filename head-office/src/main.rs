@@ -13,8 +13,8 @@ use head_office::export::{DateRange, ExportKind, StockReport};
 use head_office::history::{self, HistorySpec};
 use head_office::server::{AppState, ConnectionLimits};
 use head_office::{
-    aggregates, auth, catalog, chain_time, console, db, export, housekeeping, reports, rfm, server,
-    stock_lists, tls,
+    aggregates, auth, catalog, chain_time, console, db, document_check, export, housekeeping,
+    integrations, member_erasure, reports, rfm, server, stock_lists, tls,
 };
 
 #[derive(Parser)]
@@ -127,6 +127,21 @@ enum Command {
         #[arg(long)]
         document: uuid::Uuid,
     },
+    /// Erase a member's personal data on request (phone, name) at head office, at every
+    /// till through the feed and in every integration; id, card and points stay.
+    EraseMember {
+        #[arg(long)]
+        member: String,
+        /// Who does it (kept in the audit log).
+        #[arg(long)]
+        by: String,
+        /// Why: the request and who made it (no personal data).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Rehash every stored document against the hash recorded when it arrived; prints
+    /// JSON and fails when one differs (registrations redacted by an erasure apart).
+    CheckDocuments,
     /// Recompute the console's sales aggregates from the stored documents.
     RebuildAggregates,
     /// Recompute every member's RFM scores and segment now; prints the members per
@@ -324,6 +339,7 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("listen on {listen}"))?;
             tokio::spawn(aggregates::keep_folding(pool.clone()));
+            tokio::spawn(integrations::ingest_events::keep_folding(pool.clone()));
             tokio::spawn(housekeeping::keep_pruning(pool.clone()));
             tokio::spawn(rfm::schedule::keep_scoring(
                 pool.clone(),
@@ -392,6 +408,23 @@ async fn main() -> anyhow::Result<()> {
                 reports::ReviewOutcome::NotFlagged => {
                     bail!("no overdraft is flagged for document {document}")
                 }
+            }
+        }
+        Command::EraseMember { member, by, reason } => {
+            db::migrate(&mut client).await?;
+            let erased =
+                member_erasure::erase(&mut client, &member, &by, &reason, chrono::Utc::now())
+                    .await?;
+            println!("{}", serde_json::to_string_pretty(&erased)?);
+        }
+        Command::CheckDocuments => {
+            let check = document_check::check_documents(&**client).await?;
+            println!("{}", serde_json::to_string_pretty(&check)?);
+            if !check.passed() {
+                bail!(
+                    "{} stored documents no longer match their hash",
+                    check.mismatched
+                );
             }
         }
         Command::RebuildAggregates => {

@@ -291,8 +291,13 @@ pub struct MemberRegistration {
     /// merge it into an existing member with the same phone.
     pub member_id: String,
     pub card_no: String,
+    /// Empty once erased.
     pub phone: String,
     pub name: String,
+    /// The digests the document's hash covers instead of phone and name (see
+    /// [`crate::personal_data`]); absent on registrations written before sealing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<crate::personal_data::Seal>,
 }
 
 /// A manual change of a member's points, with a reason (manager).
@@ -426,8 +431,20 @@ impl Document {
     /// A field added later must be left out when at its default (`skip_serializing_if`):
     /// the journal's chain and head office's duplicate check compare these bytes, and a
     /// document written before the field existed must keep them.
+    ///
+    /// A sealed registration is hashed without its phone, name and salt (only their
+    /// digests), so erasing them leaves these bytes as they were.
     pub fn canonical_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(self).expect("documents hold only serialisable data")
+        let bytes = match &self.body {
+            DocumentBody::MemberRegistration(r) if r.seal.is_some() => {
+                serde_json::to_vec(&Document {
+                    body: DocumentBody::MemberRegistration(r.hashed_form()),
+                    ..self.clone()
+                })
+            }
+            _ => serde_json::to_vec(self),
+        };
+        bytes.expect("documents hold only serialisable data")
     }
 
     /// SHA-256 of the canonical bytes, hex.

@@ -181,6 +181,13 @@ pub enum Change {
     MemberLookupKey {
         key: String,
     },
+    /// Member `member_id`'s personal data was erased on request: a till forgets the
+    /// member and the till ids merged into it (`alias_ids`), and keeps no phone or name
+    /// of theirs in any document (older tills skip it).
+    MemberErased {
+        member_id: String,
+        alias_ids: Vec<String>,
+    },
     /// The till's offline id `alias_id` now means member `member_id`.
     MemberAlias {
         alias_id: String,

@@ -77,6 +77,15 @@ pub fn validate_document(doc: &Document) -> Checked {
         DocumentBody::MemberRegistration(reg) => {
             not_empty("member_id", &reg.member_id)?;
             not_empty("card_no", &reg.card_no)?;
+            reg.check_seal().map_err(|e| DocumentInvalid::Invalid {
+                what: "member registration".into(),
+                problem: e.to_string(),
+            })?;
+            // A sealed registration resent after its member was erased has no phone
+            // left; it is still the document head office accepted.
+            if reg.seal.is_some() && reg.is_erased() {
+                return Ok(());
+            }
             not_empty("phone", &reg.phone)
         }
         DocumentBody::PointAdjustment(adj) => {

@@ -114,6 +114,11 @@ pub async fn pull_all(
     } else {
         applied?;
     }
+    // An erased member's old pages leave the write-ahead log once no reader holds it
+    // (tried again at every pull until done).
+    if store.checkpoint_erasures()? {
+        tracing::info!("a reader holds the log an erasure wrote; truncating it at the next pull");
+    }
     Ok(report)
 }
 
@@ -309,6 +314,10 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, Sto
         // The merged member arrives as a `Member` with the same phone, which replaces
         // the till's stand-in row; the alias itself needs nothing here.
         Change::MemberAlias { .. } => Ok(()),
+        Change::MemberErased {
+            member_id,
+            alias_ids,
+        } => tx.forget_member(member_id, alias_ids),
         Change::MemberLookupKey { key } => tx.set_member_lookup_key(key),
         Change::Promotion(p) => tx.upsert_promotion(p),
         Change::PromotionDeleted { id } => tx.delete_promotion(id),

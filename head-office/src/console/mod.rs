@@ -75,6 +75,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/members/{id}"),
     ("post", "/members/{id}/adjust"),
     ("get", "/members/{id}/personal-data"),
+    ("post", "/members/{id}/erase"),
     ("get", "/closes"),
     ("get", "/stock"),
     ("get", "/transfers"),
@@ -164,6 +165,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members", get(pages::members::list))
         .route("/members/{id}", get(pages::members::show))
         .route("/members/{id}/adjust", post(pages::members::adjust))
+        .route("/members/{id}/erase", post(pages::member_erasure::erase))
         .route(
             "/members/{id}/personal-data",
             get(pages::member_privacy::export),

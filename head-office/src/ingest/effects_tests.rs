@@ -30,6 +30,7 @@ fn registration(id: &str, phone: &str) -> DocumentBody {
         card_no: format!("card-{id}"),
         phone: phone.into(),
         name: "n".into(),
+        seal: None,
     })
 }
 

@@ -250,11 +250,10 @@ async fn apply(
         .filter(|d| inserted.contains(&d.id))
         .collect();
     accepted.sort_by_key(|d| d.sequence);
-    let named_before = crate::integrations::ingest_events::before(&tx, &accepted).await?;
 
     let mut effects = effects::document_effects(&accepted, &sales)?;
     counts::settle(&tx, store_id, &mut effects).await?;
-    let (mut feed_entries, notes) =
+    let (mut feed_entries, notes, created) =
         apply_members_and_points(&tx, store_id, terminal_id, &accepted, &sales, &effects).await?;
     feed_entries.extend(apply_stock(&tx, &effects).await?);
     feed_entries.extend(lots::learn(&tx, &accepted).await?);
@@ -266,7 +265,7 @@ async fn apply(
     let gap_changes = gaps::track(last_sequence, &open, &arrived);
     store::write_gaps(&tx, store_id, terminal_id, &gap_changes).await?;
     feed::publish(&tx, feed_entries).await?;
-    crate::integrations::ingest_events::record(&tx, named_before, &accepted).await?;
+    crate::integrations::ingest_events::enqueue(&tx, &accepted, &created).await?;
     tx.commit().await?;
 
     for (doc, verdict) in docs.iter().zip(verdicts.iter_mut()) {
@@ -389,6 +388,8 @@ fn explain_skip(doc: &Document, found: &store::Conflicts) -> Verdict {
 /// Notes for accepted documents, by document id: what head office reconciled.
 type Notes = HashMap<Uuid, String>;
 
+/// Applies the batch's members and points: returns the tills' feed entries, the notes
+/// for the answer, and the ids of the members the batch added (for their events).
 async fn apply_members_and_points(
     tx: &tokio_postgres::Transaction<'_>,
     store_id: &str,
@@ -396,7 +397,7 @@ async fn apply_members_and_points(
     accepted: &[&Document],
     sales: &SaleMap,
     effects: &[(&Document, DocumentEffects)],
-) -> Result<(Vec<FeedEntry>, Notes), Fault> {
+) -> Result<(Vec<FeedEntry>, Notes, Vec<String>), Fault> {
     let (registered_ids, phones) = effects::registrations(accepted);
     let mut named: Vec<String> = effects::referenced_members(accepted, sales)
         .into_iter()
@@ -404,7 +405,7 @@ async fn apply_members_and_points(
         .collect();
     named.extend(registered_ids);
     if named.is_empty() {
-        return Ok((Vec::new(), Notes::new()));
+        return Ok((Vec::new(), Notes::new(), Vec::new()));
     }
     let cards = effects::named_cards(accepted, sales);
     let lookups = store::member_lookups(tx, &phones, &named, &cards).await?;
@@ -442,7 +443,8 @@ async fn apply_members_and_points(
             member_id: a.member_id.clone(),
         })
     }));
-    Ok((entries, notes))
+    let created = members.new_members.iter().map(|m| m.id.clone()).collect();
+    Ok((entries, notes, created))
 }
 
 /// Gives each new member whose till card another member holds a card of head

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::customers::{self, Outcome, UpsertError};
 use super::events::{self, EVENTS_LIMIT_DEFAULT, EVENTS_LIMIT_MAX, WAIT_SECONDS_MAX};
 use super::fields::{CustomerFields, FieldError, check_external_id};
+use super::ingest_events;
 use super::keys::{Caller, Scope};
 use crate::body::read_body;
 use crate::error::{DbError, HttpError};
@@ -182,6 +183,7 @@ pub async fn get_events(
         limit,
         caller.has(Scope::CustomersRead),
         Duration::from_secs(params.wait),
+        ingest_events::fold,
     )
     .await?;
     Ok(Json(page).into_response())

@@ -42,6 +42,9 @@ pub enum EventKind {
     MemberMerged,
     #[serde(rename = "member.changed")]
     MemberChanged,
+    /// The member's personal data was erased: a consumer deletes its copy.
+    #[serde(rename = "member.erased")]
+    MemberErased,
     #[serde(rename = "sale")]
     Sale,
     #[serde(rename = "return")]
@@ -53,10 +56,11 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::MemberCreated,
         EventKind::MemberMerged,
         EventKind::MemberChanged,
+        EventKind::MemberErased,
         EventKind::Sale,
         EventKind::Return,
         EventKind::Void,
@@ -68,6 +72,7 @@ impl EventKind {
             EventKind::MemberCreated => "member.created",
             EventKind::MemberMerged => "member.merged",
             EventKind::MemberChanged => "member.changed",
+            EventKind::MemberErased => "member.erased",
             EventKind::Sale => "sale",
             EventKind::Return => "return",
             EventKind::Void => "void",
@@ -100,9 +105,7 @@ pub async fn record(client: &impl GenericClient, events: &[NewEvent]) -> Result<
     let members: Vec<Option<&str>> = events.iter().map(|e| e.member_id.as_deref()).collect();
     let data: Vec<String> = events.iter().map(|e| e.data.to_string()).collect();
     let count = events.len() as i64;
-    client
-        .execute("SELECT pg_advisory_xact_lock($1)", &[&EVENTS_LOCK_KEY])
-        .await?;
+    lock(client).await?;
     // One block of cursors for the whole list (only the lock's holder takes any), in
     // the list's order.
     client
@@ -113,6 +116,15 @@ pub async fn record(client: &impl GenericClient, events: &[NewEvent]) -> Result<
                   (SELECT setval('integration_event_cursor', nextval('integration_event_cursor') + $4 - 1) AS last) AS b",
             &[&kinds, &members, &data, &count],
         )
+        .await?;
+    Ok(())
+}
+
+/// Takes the events' lock until the transaction ends (a second take in the same
+/// transaction is free).
+pub(crate) async fn lock(client: &impl GenericClient) -> Result<(), DbError> {
+    client
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&EVENTS_LOCK_KEY])
         .await?;
     Ok(())
 }
@@ -206,13 +218,15 @@ pub async fn read_page(
 }
 
 /// [`read_page`], waiting up to `wait` for an event when there is none yet: woken by
-/// [`wake`], and reading again every second for events of other processes.
+/// [`wake`], and reading again every second for events of other processes. `refresh`
+/// runs before each read (it writes the events still queued).
 pub async fn wait_for_page(
     pool: &deadpool_postgres::Pool,
     after: i64,
     limit: u32,
     with_members: bool,
     wait: Duration,
+    refresh: impl AsyncFn(&mut tokio_postgres::Client) -> Result<usize, DbError>,
 ) -> Result<EventPage, DbError> {
     let deadline = tokio::time::Instant::now() + wait;
     loop {
@@ -221,7 +235,8 @@ pub async fn wait_for_page(
         let mut woken = std::pin::pin!(woken);
         woken.as_mut().enable();
         let page = {
-            let client = pool.get().await?;
+            let mut client = pool.get().await?;
+            refresh(&mut client).await?;
             read_page(&**client, after, limit, with_members).await?
         };
         let now = tokio::time::Instant::now();

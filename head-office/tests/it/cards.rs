@@ -26,6 +26,8 @@ fn register(
             card_no: CARD.into(),
             phone: phone.into(),
             name: "李四".into(),
+            // As a till wrote it before registrations were sealed.
+            seal: None,
         }),
     )
 }

@@ -552,13 +552,15 @@ pub fn void_of(sale: &Document) -> Void {
     }
 }
 
+/// A registration as tills write it: phone and name sealed (a fixed salt).
 pub fn registration(member_id: &str, phone: &str) -> MemberRegistration {
-    MemberRegistration {
-        member_id: member_id.into(),
-        card_no: format!("card-{member_id}"),
-        phone: phone.into(),
-        name: "张三".into(),
-    }
+    MemberRegistration::sealed(
+        member_id.into(),
+        format!("card-{member_id}"),
+        phone.into(),
+        "张三".into(),
+        [7; pos_domain::personal_data::SALT_BYTES],
+    )
 }
 
 /// A Z report with `cash_sales` taken in cash, counted `counted`.

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use head_office::integrations::events::{self, Event};
+use head_office::integrations::ingest_events;
 use head_office::integrations::keys::Scope;
 use head_office::integrations::mirror::{self, MirrorFile, Source};
 use pos_domain::document::DocumentBody;
@@ -18,6 +19,7 @@ use crate::integrations::{ALL_SCOPES, events as stored_events, key, put};
 
 /// Every event, read through the library as a consumer would, from cursor 0.
 async fn read_all(ho: &HeadOffice) -> Vec<Event> {
+    ingest_events::fold(&mut *ho.client().await).await.unwrap();
     let mut out = Vec::new();
     let mut after = 0;
     loop {
@@ -196,6 +198,8 @@ async fn a_reader_following_concurrent_writers_never_skips_an_event() {
             let mut after = 0;
             loop {
                 let finished = done.load(Ordering::SeqCst);
+                // Folding beside the writers, as `serve`'s folder does.
+                ingest_events::fold(&mut *ho.client().await).await.unwrap();
                 let page = events::read_page(&**ho.client().await, after, 50, false)
                     .await
                     .unwrap();

@@ -39,8 +39,13 @@ pub async fn put(ho: &HeadOffice, key: &str, id: &str, body: Value) -> (u16, Val
     put_raw(ho, key, id, &serde_json::to_vec(&body).unwrap()).await
 }
 
-/// Every event, in cursor order, read straight from the table: (kind, member_id, data).
+/// Every event, in cursor order, read straight from the table once the queue is folded:
+/// (cursor, kind, member_id, data).
 pub async fn events(ho: &HeadOffice) -> Vec<(i64, String, Option<String>, Value)> {
+    // Tills' batches' events are written by a folder (`serve` runs one).
+    head_office::integrations::ingest_events::fold(&mut *ho.client().await)
+        .await
+        .unwrap();
     ho.client()
         .await
         .query(

@@ -169,6 +169,9 @@ fn write_document(tx: &Transaction<'_>, doc: &Document, offline: bool) -> Result
         body,
     ])?;
     journal::append(tx, doc.sequence, &journal::hash_bytes(&body))?;
+    if let DocumentBody::MemberRegistration(r) = &doc.body {
+        super::erasure::keep_personal(tx, doc.sequence, r)?;
+    }
     tx.prepare_cached("INSERT INTO outbox (sequence) VALUES (?1)")?
         .execute([seq])?;
     if matches!(doc.body, DocumentBody::Sale(_) | DocumentBody::Return(_)) {

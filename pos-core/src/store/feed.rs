@@ -258,6 +258,11 @@ impl FeedTransaction<'_> {
         upsert_member_from_head_office(&self.tx, m)
     }
 
+    /// Forgets an erased member here (see `store::erasure`).
+    pub fn forget_member(&self, member_id: &str, alias_ids: &[String]) -> Result<(), StoreError> {
+        super::erasure::forget_member(&self.tx, member_id, alias_ids).map(|_| ())
+    }
+
     /// The chain's key of members' phones; members still holding a number are keyed
     /// and masked with it.
     pub fn set_member_lookup_key(&self, key: &str) -> Result<(), StoreError> {

@@ -52,6 +52,10 @@ pub struct ChainReport {
     pub first_broken_link: Option<u64>,
     /// The first sequence number missing from 1..=last_sequence.
     pub first_sequence_gap: Option<u64>,
+    /// Registrations written before sealing whose phone and name an erasure blanked:
+    /// their links are checked against the hash recorded when they were whole.
+    #[serde(default)]
+    pub redacted: u64,
 }
 
 impl Store {
@@ -59,8 +63,12 @@ impl Store {
     /// the sequence checked for gaps.
     pub fn verify_journal(&self) -> Result<ChainReport, StoreError> {
         let mut stmt = self.conn().prepare(
-            "SELECT d.sequence, d.body, j.doc_hash, j.prev_hash, j.entry_hash
-             FROM document d LEFT JOIN journal j USING (sequence) ORDER BY d.sequence",
+            "SELECT d.sequence, d.body, j.doc_hash, j.prev_hash, j.entry_hash,
+                    r.sequence IS NOT NULL, p.phone, p.name, p.salt
+             FROM document d LEFT JOIN journal j USING (sequence)
+                  LEFT JOIN redacted_document r USING (sequence)
+                  LEFT JOIN member_personal p USING (sequence)
+             ORDER BY d.sequence",
         )?;
         let mut rows = stmt.query([])?;
         let mut report = ChainReport {
@@ -69,6 +77,7 @@ impl Store {
             chain_ok: true,
             first_broken_link: None,
             first_sequence_gap: None,
+            redacted: 0,
         };
         let mut prev = GENESIS.to_string();
         while let Some(row) = rows.next()? {
@@ -82,11 +91,26 @@ impl Store {
                 report.first_sequence_gap = Some(report.last_sequence + 1);
             }
             report.last_sequence = sequence;
-            let actual_doc_hash = hash_bytes(&body);
+            let redacted: bool = row.get(5)?;
+            let personal: Option<(String, String, String)> =
+                match row.get::<_, Option<String>>(6)? {
+                    Some(phone) => Some((phone, row.get(7)?, row.get(8)?)),
+                    None => None,
+                };
+            // A redacted document's bytes changed on purpose: its link is checked with
+            // the hash recorded when it was whole.
+            let actual_doc_hash = match (&doc_hash, redacted) {
+                (Some(recorded), true) => {
+                    report.redacted += 1;
+                    recorded.clone()
+                }
+                _ => hash_bytes(&body),
+            };
             let expected_entry = entry_hash(sequence, &prev, &actual_doc_hash);
             let intact = doc_hash.as_deref() == Some(actual_doc_hash.as_str())
                 && prev_hash.as_deref() == Some(prev.as_str())
-                && stored_entry.as_deref() == Some(expected_entry.as_str());
+                && stored_entry.as_deref() == Some(expected_entry.as_str())
+                && personal.is_none_or(|p| super::erasure::personal_matches_seal(&body, p));
             if !intact && report.first_broken_link.is_none() {
                 report.first_broken_link = Some(sequence);
                 report.chain_ok = false;

@@ -74,8 +74,10 @@ impl Store {
             }
             bytes += body.len();
             let id: String = row.get(1)?;
+            let sequence = row.get::<_, i64>(0)? as u64;
+            let body = super::erasure::whole_body(self, sequence, body)?;
             out.push(OutboxRow {
-                sequence: row.get::<_, i64>(0)? as u64,
+                sequence,
                 id: id
                     .parse()
                     .map_err(|_| StoreError::corrupt("document id", id))?,

@@ -53,16 +53,21 @@ impl Till {
         let issuer = format!("{}-{}", self.identity.store_id, self.identity.terminal_id);
         let name = name.trim().to_string();
         self.commit(now, Vec::new(), |_, sequence, id| {
-            Ok(DocumentBody::MemberRegistration(MemberRegistration {
-                member_id: id.to_string(),
-                // "L" marks a card issued at a till, until head office confirms the member.
-                // The store and terminal make it unique across the chain: terminal ids
-                // repeat from store to store, and the dashes keep "S1"+"T01" apart from
-                // "S1T"+"01".
-                card_no: format!("L{issuer}-{sequence:07}"),
-                phone: phone.to_string(),
-                name: name.clone(),
-            }))
+            Ok(DocumentBody::MemberRegistration(
+                MemberRegistration::sealed(
+                    id.to_string(),
+                    // "L" marks a card issued at a till, until head office confirms the member.
+                    // The store and terminal make it unique across the chain: terminal ids
+                    // repeat from store to store, and the dashes keep "S1"+"T01" apart from
+                    // "S1T"+"01".
+                    format!("L{issuer}-{sequence:07}"),
+                    phone.to_string(),
+                    name.clone(),
+                    // The seal's salt: random, so a digest cannot be guessed back once the
+                    // salt is erased with the values.
+                    rand::random(),
+                ),
+            ))
         })?;
         self.attach_member(phone)
     }

@@ -6,6 +6,7 @@ mod import_demo_catalog;
 mod import_generator;
 mod till_lots;
 mod till_manager;
+mod till_member_erasure;
 mod till_members_masked;
 mod till_no_receipt;
 mod till_operators;

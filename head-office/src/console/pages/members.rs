@@ -39,6 +39,8 @@ struct MemberRow {
     name: String,
     tier: String,
     points_balance: i64,
+    /// When their personal data was erased on request.
+    erased_at: Option<chrono::DateTime<Utc>>,
 }
 
 impl MemberRow {
@@ -50,6 +52,7 @@ impl MemberRow {
             name: r.get(3),
             tier: r.get(4),
             points_balance: r.get(5),
+            erased_at: r.get(6),
         }
     }
 
@@ -71,7 +74,8 @@ impl MemberRow {
     }
 }
 
-const MEMBER_COLUMNS: &str = "m.id, m.card_no, m.phone, m.name, m.tier, m.points_balance";
+const MEMBER_COLUMNS: &str =
+    "m.id, m.card_no, m.phone, m.name, m.tier, m.points_balance, m.erased_at";
 
 /// Members whose card, phone or id is exactly `wanted`, also through a till's merged id
 /// or card. Exact only: a partial phone would let anyone list members.
@@ -174,14 +178,14 @@ pub async fn list(
 }
 
 /// What the member's page says above the profile, and its status.
-struct Said {
+pub(super) struct Said {
     status: StatusCode,
     notice: Option<String>,
     problem: Option<String>,
 }
 
 impl Said {
-    fn refused(problem: String) -> Said {
+    pub(super) fn refused(problem: String) -> Said {
         Said {
             status: StatusCode::BAD_REQUEST,
             notice: None,
@@ -213,7 +217,7 @@ pub async fn show(
 
 /// The member's page with an optional notice or problem, or 404; the ledger's CSV when
 /// the query asks for it.
-async fn member_page(
+pub(super) async fn member_page(
     state: &AppState,
     lang: Lang,
     signed: &Signed,
@@ -258,6 +262,7 @@ async fn member_page(
                 @if may_adjust_points(&signed.user) {
                     (adjust_form(lang, signed, &member.id))
                 }
+                (super::member_erasure::section(lang, signed, &member.id, member.erased_at))
             };
             let title = format!("{} · {}", lang.t("members.title"), member.card_no);
             (
