@@ -316,3 +316,30 @@ pub(crate) async fn serve<S>(
         }
     }
 }
+
+/// Descriptors kept for the database pool, the listener, logs and migrations.
+const DESCRIPTORS_BESIDES_CLIENTS: u64 = 256;
+
+/// Warns when the process may open fewer files than `--connections-max` needs: accept
+/// would then fail (and pause) before the cap is reached. Raise `ulimit -n` (systemd:
+/// `LimitNOFILE=`) or lower the cap.
+pub fn warn_if_descriptors_run_out_first(connections_max: u64) {
+    let Ok(limits) = std::fs::read_to_string("/proc/self/limits") else {
+        return;
+    };
+    let soft = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(soft) = soft
+        && soft < connections_max.saturating_add(DESCRIPTORS_BESIDES_CLIENTS)
+    {
+        tracing::warn!(
+            open_files_max = soft,
+            connections_max,
+            "the open-file limit is below --connections-max plus {DESCRIPTORS_BESIDES_CLIENTS}: \
+             raise `ulimit -n` or lower --connections-max"
+        );
+    }
+}

@@ -13,8 +13,8 @@ use head_office::export::{DateRange, ExportKind, StockReport};
 use head_office::history::{self, HistorySpec};
 use head_office::server::{AppState, ConnectionLimits};
 use head_office::{
-    aggregates, auth, catalog, chain_time, console, db, document_check, export, housekeeping,
-    integrations, member_erasure, reports, rfm, server, stock_lists, tls,
+    aggregates, auth, catalog, chain_time, connection, console, db, document_check, export,
+    housekeeping, integrations, member_erasure, reports, rfm, server, stock_lists, tls,
 };
 
 #[derive(Parser)]
@@ -132,10 +132,9 @@ enum Command {
     EraseMember {
         #[arg(long)]
         member: String,
-        /// Who does it (kept in the audit log).
+        /// Who does it, kept in the audit log with the reason (who asked; no personal data).
         #[arg(long)]
         by: String,
-        /// Why: the request and who made it (no personal data).
         #[arg(long)]
         reason: String,
     },
@@ -284,7 +283,7 @@ async fn main() -> anyhow::Result<()> {
             connections_max,
             ..
         } => {
-            warn_if_descriptors_run_out_first(*connections_max);
+            connection::warn_if_descriptors_run_out_first(*connections_max);
             (*pool_size_max, Some(db::REQUEST_STATEMENT_TIMEOUT))
         }
         _ => (2, None),
@@ -411,21 +410,18 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::EraseMember { member, by, reason } => {
-            db::migrate(&mut client).await?;
-            let erased =
-                member_erasure::erase(&mut client, &member, &by, &reason, chrono::Utc::now())
-                    .await?;
+            let now = chrono::Utc::now();
+            let erased = member_erasure::erase(&mut client, &member, &by, &reason, now).await?;
             println!("{}", serde_json::to_string_pretty(&erased)?);
         }
         Command::CheckDocuments => {
             let check = document_check::check_documents(&**client).await?;
             println!("{}", serde_json::to_string_pretty(&check)?);
-            if !check.passed() {
-                bail!(
-                    "{} stored documents no longer match their hash",
-                    check.mismatched
-                );
-            }
+            let mismatched = check.mismatched;
+            anyhow::ensure!(
+                check.passed(),
+                "{mismatched} documents no longer match their hash"
+            );
         }
         Command::RebuildAggregates => {
             db::migrate(&mut client).await?;
@@ -508,33 +504,6 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Descriptors kept for the database pool, the listener, logs and migrations.
-const DESCRIPTORS_BESIDES_CLIENTS: u64 = 256;
-
-/// Warns when the process may open fewer files than `--connections-max` needs: accept
-/// would then fail (and pause) before the cap is reached. Raise `ulimit -n` (systemd:
-/// `LimitNOFILE=`) or lower the cap.
-fn warn_if_descriptors_run_out_first(connections_max: u64) {
-    let Ok(limits) = std::fs::read_to_string("/proc/self/limits") else {
-        return;
-    };
-    let soft = limits
-        .lines()
-        .find(|l| l.starts_with("Max open files"))
-        .and_then(|l| l.split_whitespace().nth(3))
-        .and_then(|v| v.parse::<u64>().ok());
-    if let Some(soft) = soft
-        && soft < connections_max.saturating_add(DESCRIPTORS_BESIDES_CLIENTS)
-    {
-        tracing::warn!(
-            open_files_max = soft,
-            connections_max,
-            "the open-file limit is below --connections-max plus {DESCRIPTORS_BESIDES_CLIENTS}: \
-             raise `ulimit -n` or lower --connections-max"
-        );
-    }
 }
 
 /// Ctrl-C or SIGTERM.

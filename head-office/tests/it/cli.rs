@@ -46,6 +46,8 @@ fn every_command_has_help() {
         ("review-overdraft", "--document"),
         ("user", "add"),
         ("rfm", "--as-of"),
+        ("erase-member", "--reason"),
+        ("check-documents", "--database-url"),
     ] {
         let output = Command::new(BIN)
             .args([command, "--help"])
