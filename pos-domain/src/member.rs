@@ -183,6 +183,9 @@ pub struct LoyaltyRules {
     pub offline_daily_redeem_limit: i64,
     /// Redeeming more than this many points in one sale needs a manager.
     pub approval_threshold_points: i64,
+    /// Tiers by spend; off (and not written) unless set.
+    #[serde(default, skip_serializing_if = "crate::tier_rules::TierRules::is_off")]
+    pub tiers: crate::tier_rules::TierRules,
 }
 
 impl Default for LoyaltyRules {
@@ -199,6 +202,7 @@ impl Default for LoyaltyRules {
             redeem_cap_fraction: Decimal::new(5, 1),
             offline_daily_redeem_limit: 5_000,
             approval_threshold_points: 2_000,
+            tiers: crate::tier_rules::TierRules::default(),
         }
     }
 }

@@ -37,6 +37,7 @@ mod ingest_limits;
 mod integration_events;
 mod integrations;
 mod member_privacy;
+mod member_tiers;
 mod members;
 mod migration_cards_and_z;
 mod openapi;

@@ -17,6 +17,7 @@ pub mod login;
 pub mod loyalty;
 pub mod member_ledger;
 pub mod member_privacy;
+pub mod member_tiers;
 pub mod members;
 pub mod promotion_list;
 pub mod promotions;
