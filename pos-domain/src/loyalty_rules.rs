@@ -4,8 +4,8 @@
 use rust_decimal::Decimal;
 
 use crate::member::LoyaltyRules;
-use crate::tier_rules::{TIER_DAYS_MAX, TierRules};
 use crate::pricing::promotions::POINTS_MULTIPLIER_MAX;
+use crate::tier_rules::{TIER_DAYS_MAX, TierRules};
 use crate::validate::POINTS_MAX;
 
 /// How many fields the rules are typed in.
@@ -96,7 +96,9 @@ pub fn validate_loyalty_rules(rules: &LoyaltyRules) -> Result<(), InvalidLoyalty
 }
 
 /// Reads the rules from their fields (in [`LOYALTY_FIELDS`] order) and checks them.
-pub fn loyalty_rules_from_fields(fields: &[&str; LOYALTY_FIELD_COUNT]) -> Result<LoyaltyRules, InvalidLoyaltyRules> {
+pub fn loyalty_rules_from_fields(
+    fields: &[&str; LOYALTY_FIELD_COUNT],
+) -> Result<LoyaltyRules, InvalidLoyaltyRules> {
     let unreadable = |index: usize, why| InvalidLoyaltyRules {
         field: LOYALTY_FIELDS[index],
         value: fields[index].to_owned(),
@@ -193,7 +195,11 @@ mod tests {
         let rules = read(&fields).unwrap();
         assert_eq!(
             rules.tiers.thresholds,
-            [Some(Decimal::ONE_THOUSAND), None, Some(Decimal::new(2000050, 2))]
+            [
+                Some(Decimal::ONE_THOUSAND),
+                None,
+                Some(Decimal::new(2000050, 2))
+            ]
         );
         assert_eq!(read(&fields_of(&rules)), Ok(rules));
         fields[12] = "900".into();

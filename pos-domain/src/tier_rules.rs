@@ -64,13 +64,17 @@ impl TierRules {
 /// cash rounding); `None` if the sum overflows.
 pub fn sale_spend(sale: &Sale) -> Option<Decimal> {
     let points = points_tendered(sale.tenders.iter().map(|t| (t.kind, t.amount)))?;
-    sale.total.checked_add(sale.cash_rounding)?.checked_sub(points)
+    sale.total
+        .checked_add(sale.cash_rounding)?
+        .checked_sub(points)
 }
 
 /// Money given back on a return, not counting points given back; `None` on overflow.
 pub fn return_spend(ret: &Return) -> Option<Decimal> {
     let points = points_tendered(ret.tenders.iter().map(|t| (t.kind, t.amount)))?;
-    ret.total.checked_add(ret.cash_rounding)?.checked_sub(points)
+    ret.total
+        .checked_add(ret.cash_rounding)?
+        .checked_sub(points)
 }
 
 fn points_tendered(tenders: impl Iterator<Item = (TenderKind, Decimal)>) -> Option<Decimal> {
@@ -109,6 +113,9 @@ mod tests {
         assert_eq!(r.next_tier(Tier::Gold), Some((Tier::Diamond, dec!(20000))));
         assert!(!r.is_off());
         assert!(TierRules::default().is_off());
-        assert_eq!(TierRules::default().tier_for_spend(dec!(1e9)), Tier::Standard);
+        assert_eq!(
+            TierRules::default().tier_for_spend(dec!(1e9)),
+            Tier::Standard
+        );
     }
 }

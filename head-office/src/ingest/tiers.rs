@@ -32,13 +32,21 @@ pub fn spend_days(
 ) -> Result<(SpendDays, LastDocuments), Fault> {
     let mut days = SpendDays::new();
     let mut last = LastDocuments::new();
-    let overflow = |id| Fault::document(id, "its paid money is past the largest sum head office adds up");
+    let overflow = |id| {
+        Fault::document(
+            id,
+            "its paid money is past the largest sum head office adds up",
+        )
+    };
     for doc in accepted {
         let (member, amount) = match &doc.body {
             DocumentBody::Sale(s) => (s.member.as_ref(), sale_spend(s)),
             DocumentBody::Return(r) => (r.member.as_ref(), return_spend(r).map(|a| -a)),
             DocumentBody::Void(v) => match sales.get(&v.sale_id) {
-                Some(known) => (known.sale.member.as_ref(), sale_spend(&known.sale).map(|a| -a)),
+                Some(known) => (
+                    known.sale.member.as_ref(),
+                    sale_spend(&known.sale).map(|a| -a),
+                ),
                 None => (None, Some(Decimal::ZERO)),
             },
             _ => continue,

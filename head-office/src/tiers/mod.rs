@@ -1,7 +1,7 @@
 //! Tiers by spend (会员等级): the rules are part of the loyalty rules
 //! ([`pos_domain::tier_rules::TierRules`], set in the console and sent down the feed).
 //!
-//! - [`ingest`]: each accepted sale, return or void adds its paid money to the member's
+//! - At ingest (`crate::ingest`'s `tiers.rs`): each accepted sale, return or void adds its paid money to the member's
 //!   day (`member_spend_by_day`) in ingest's transaction; a member whose spend over the
 //!   window reaches a higher tier is raised at once and published to the tills.
 //! - [`review`]: members whose review date has come are given the tier their spend
@@ -11,7 +11,6 @@
 //! Every change is kept in `member_tier_changes` (what, why, by whom), shown on the
 //! member's page.
 
-pub mod ingest;
 pub mod review;
 pub mod schedule;
 

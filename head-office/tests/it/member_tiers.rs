@@ -72,14 +72,23 @@ async fn spend_past_a_threshold_raises_the_tier_at_once_and_a_downgrade_waits_fo
         .unwrap();
     let till = ho.enroll("S001", "T01").await;
 
-    all_accepted(&ho.submit(&till, &batch("S001", "T01", vec![cash_sale(1, "60.00", 60)])).await);
+    all_accepted(
+        &ho.submit(
+            &till,
+            &batch("S001", "T01", vec![cash_sale(1, "60.00", 60)]),
+        )
+        .await,
+    );
     assert_eq!(tier(&ho, "M1").await.0, "standard", "60 of 100");
 
     // 60 + 50 paid in cash, 30 more with points (not counted): 110 reaches gold.
     let mut second = sale(&[item("CUFF", 1, "80.00")], Some("M1"), 50, 3000);
     second.points_earned = 50;
     let second = document("S001", "T01", 2, DocumentBody::Sale(second));
-    all_accepted(&ho.submit(&till, &batch("S001", "T01", vec![second.clone()])).await);
+    all_accepted(
+        &ho.submit(&till, &batch("S001", "T01", vec![second.clone()]))
+            .await,
+    );
     let review_on = business_date() + Duration::days(365);
     assert_eq!(tier(&ho, "M1").await, ("gold".into(), Some(review_on)));
     let recorded = ho
@@ -103,11 +112,19 @@ async fn spend_past_a_threshold_raises_the_tier_at_once_and_a_downgrade_waits_fo
         "S001",
         "T01",
         4,
-        DocumentBody::Return(return_of(Some(second.id), &[item("CUFF", 1, "50.00")], Some("M1"), 50)),
+        DocumentBody::Return(return_of(
+            Some(second.id),
+            &[item("CUFF", 1, "50.00")],
+            Some("M1"),
+            50,
+        )),
     );
     all_accepted(
-        &ho.submit(&till, &batch("S001", "T01", vec![cash_sale(3, "10.00", 10), ret]))
-            .await,
+        &ho.submit(
+            &till,
+            &batch("S001", "T01", vec![cash_sale(3, "10.00", 10), ret]),
+        )
+        .await,
     );
     let flagged: i64 = ho
         .client()
@@ -116,7 +133,10 @@ async fn spend_past_a_threshold_raises_the_tier_at_once_and_a_downgrade_waits_fo
         .await
         .unwrap()
         .get(0);
-    assert_eq!(flagged, 0, "a sale under the tier the till still had is fair");
+    assert_eq!(
+        flagged, 0,
+        "a sale under the tier the till still had is fair"
+    );
     assert_eq!(tier(&ho, "M1").await.0, "gold");
 
     // A member whose gold came from an import gets a first review date, not a downgrade.
@@ -128,14 +148,24 @@ async fn spend_past_a_threshold_raises_the_tier_at_once_and_a_downgrade_waits_fo
         .unwrap();
     let now = Utc::now();
     let mut client = ho.client().await;
-    let early = review(&mut client, now, business_date() + Duration::days(30), "command:test")
-        .await
-        .unwrap();
-    assert_eq!((early.reviewed, early.downgraded.len(), early.dated), (0, 0, 1));
+    let early = review(
+        &mut client,
+        now,
+        business_date() + Duration::days(30),
+        "command:test",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (early.reviewed, early.downgraded.len(), early.dated),
+        (0, 0, 1)
+    );
     assert_eq!(tier(&ho, "M1").await.0, "gold", "before the review date");
 
     // At the review date the window (30 days) holds no spend: M1 falls to standard.
-    let due = review(&mut client, now, review_on, "command:test").await.unwrap();
+    let due = review(&mut client, now, review_on, "command:test")
+        .await
+        .unwrap();
     assert_eq!((due.reviewed, due.downgraded.len()), (1, 1));
     assert_eq!(
         tier(&ho, "M1").await,
@@ -144,13 +174,27 @@ async fn spend_past_a_threshold_raises_the_tier_at_once_and_a_downgrade_waits_fo
     assert_eq!(
         changes(&ho, "M1").await,
         vec![
-            ("standard".into(), "gold".into(), "spend".into(), "ingest".into()),
-            ("gold".into(), "standard".into(), "review".into(), "command:test".into()),
+            (
+                "standard".into(),
+                "gold".into(),
+                "spend".into(),
+                "ingest".into()
+            ),
+            (
+                "gold".into(),
+                "standard".into(),
+                "review".into(),
+                "command:test".into()
+            ),
         ]
     );
     let sent = feed_change(&ho, &till, &["member"], "M1").await.unwrap();
     assert_eq!(sent["data"]["tier"], "standard", "{sent}");
-    assert_eq!(tier(&ho, "M2").await.0, "gold", "M2's first review is a year on");
+    assert_eq!(
+        tier(&ho, "M2").await.0,
+        "gold",
+        "M2's first review is a year on"
+    );
     drop(client);
     ho.stop().await;
 }
@@ -171,15 +215,34 @@ async fn the_review_runs_once_a_day_after_its_hour_and_not_while_tiers_are_off()
     // 03:00 in the chain is 19:00 UTC the day before.
     let at = |d, h| Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0).unwrap();
     let off = review_if_due(&mut client, at(5, 19), 3).await.unwrap();
-    assert_eq!(off.map(|s| s.reviewed), Some(0), "a run, but no tiers by spend");
+    assert_eq!(
+        off.map(|s| s.reviewed),
+        Some(0),
+        "a run, but no tiers by spend"
+    );
     assert_eq!(tier(&ho, "M1").await.0, "platinum");
 
     head_office::catalog::set_loyalty_rules(&mut client, &rules())
         .await
         .unwrap();
-    assert!(review_if_due(&mut client, at(5, 20), 3).await.unwrap().is_none(), "ran today");
-    assert!(review_if_due(&mut client, at(6, 18), 3).await.unwrap().is_none(), "02:00");
-    let run = review_if_due(&mut client, at(6, 19), 3).await.unwrap().unwrap();
+    assert!(
+        review_if_due(&mut client, at(5, 20), 3)
+            .await
+            .unwrap()
+            .is_none(),
+        "ran today"
+    );
+    assert!(
+        review_if_due(&mut client, at(6, 18), 3)
+            .await
+            .unwrap()
+            .is_none(),
+        "02:00"
+    );
+    let run = review_if_due(&mut client, at(6, 19), 3)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(run.downgraded.len(), 1);
     assert_eq!(run.downgraded[0].to, Tier::Standard);
     assert_eq!(changes(&ho, "M1").await[0].3, "schedule");
@@ -204,26 +267,44 @@ async fn an_admin_sets_tier_thresholds_in_the_console_audited_and_sees_a_members
         .collect();
     form.push(("csrf".into(), csrf.clone()));
     let mut bad = form.clone();
-    bad.iter_mut().find(|(f, _)| f == "tier_threshold_platinum").unwrap().1 = "90".into();
+    bad.iter_mut()
+        .find(|(f, _)| f == "tier_threshold_platinum")
+        .unwrap()
+        .1 = "90".into();
     let refs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let refused = wang.post("/loyalty", &refs).await;
     assert_eq!(refused.status, 400);
-    assert!(refused.body.contains("tier_threshold_platinum"), "{}", refused.body);
+    assert!(
+        refused.body.contains("tier_threshold_platinum"),
+        "{}",
+        refused.body
+    );
 
     let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(wang.post("/loyalty", &refs).await.status, 303);
     let audited: i64 = ho
         .client()
         .await
-        .query_one("SELECT count(*) FROM audit_log WHERE action = 'loyalty.update'", &[])
+        .query_one(
+            "SELECT count(*) FROM audit_log WHERE action = 'loyalty.update'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
     assert_eq!(audited, 1);
-    let sent = feed_change(&ho, &token, &["loyalty_rules"], "").await.unwrap();
+    let sent = feed_change(&ho, &token, &["loyalty_rules"], "")
+        .await
+        .unwrap();
     assert_eq!(sent["data"]["tiers"]["thresholds"][0], "100", "{sent}");
 
-    all_accepted(&ho.submit(&token, &batch("S001", "T01", vec![cash_sale(1, "120.00", 120)])).await);
+    all_accepted(
+        &ho.submit(
+            &token,
+            &batch("S001", "T01", vec![cash_sale(1, "120.00", 120)]),
+        )
+        .await,
+    );
     let member = wang.get("/members/M1").await;
     assert!(member.body.contains("tier-changes"), "{}", member.body);
     assert!(member.body.contains("消费达到升级门槛"), "{}", member.body);

@@ -56,7 +56,7 @@ async fn a_member_upgraded_by_spend_at_store_a_gets_the_tier_price_at_store_b_af
         },
         ..LoyaltyRules::default()
     };
-    head_office::catalog::set_loyalty_rules(&mut ho.client().await, &rules)
+    head_office::catalog::set_loyalty_rules(&mut *ho.client().await, &rules)
         .await
         .unwrap();
     let store_a = ho.enrolled_till("S1", "T01", ho.url()).await;

@@ -270,7 +270,9 @@ async fn member_page(
             )
                 .into_response()
         }
-        Ok((None, ..)) => problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found"),
+        Ok((None, ..)) => {
+            problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found")
+        }
         Err(e) => page_error(e),
     }
 }
