@@ -12,7 +12,7 @@
 
 pub use pos_domain::{
     cart, catalog, document, effects, hanzi, import, loyalty, member, money, operator, pricing,
-    promotion, report, returns, stock_document, tender, tier_rules, transfer_order, validate,
+    promotion, report, returns, stock_document, tender, transfer_order, validate,
 };
 
 pub mod data_dir;

@@ -4,8 +4,8 @@
 //! - [`money`]: CNY amounts, rounding, VAT included in a price.
 //! - [`catalog`]: products, lots, the expiry rule, GS1 check digits.
 //! - [`hanzi`]: pinyin initials for search.
-//! - [`member`], [`loyalty`]: members, tiers, loyalty settings and points;
-//!   [`tier_rules`]: tiers reached by spend.
+//! - [`member`], [`loyalty`]: members, tiers (and those reached by spend), loyalty
+//!   settings and points.
 //! - [`promotion`], [`pricing`]: promotion rules as data and the pricing of a cart.
 //! - [`cart`]: the cart being rung up; [`tender`]: payments and change.
 //! - [`returns`]: what a return may refund and how.
@@ -42,6 +42,5 @@ pub mod report;
 pub mod returns;
 pub mod stock_document;
 pub mod tender;
-pub mod tier_rules;
 pub mod transfer_order;
 pub mod validate;

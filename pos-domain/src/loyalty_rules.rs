@@ -3,9 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::member::LoyaltyRules;
+use crate::member::{LoyaltyRules, TIER_DAYS_MAX, TierRules};
 use crate::pricing::promotions::POINTS_MULTIPLIER_MAX;
-use crate::tier_rules::{TIER_DAYS_MAX, TierRules};
 use crate::validate::POINTS_MAX;
 
 /// How many fields the rules are typed in.

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use pos_domain::document::{Document, DocumentBody};
+use pos_domain::loyalty::{return_spend, sale_spend};
 use pos_domain::member::Tier;
-use pos_domain::tier_rules::{return_spend, sale_spend};
 use rust_decimal::Decimal;
 use tokio_postgres::Transaction;
 use uuid::Uuid;

@@ -1,5 +1,5 @@
 //! Tiers by spend (会员等级): the rules are part of the loyalty rules
-//! ([`pos_domain::tier_rules::TierRules`], set in the console and sent down the feed).
+//! ([`pos_domain::member::TierRules`], set in the console and sent down the feed).
 //!
 //! - At ingest (`crate::ingest`'s `tiers.rs`): each accepted sale, return or void adds its paid money to the member's
 //!   day (`member_spend_by_day`) in ingest's transaction; a member whose spend over the
@@ -15,8 +15,7 @@ pub mod review;
 pub mod schedule;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pos_domain::member::{LoyaltyRules, Tier};
-use pos_domain::tier_rules::TierRules;
+use pos_domain::member::{LoyaltyRules, Tier, TierRules};
 use rust_decimal::Decimal;
 use tokio_postgres::GenericClient;
 use tokio_postgres::types::Json;

@@ -8,8 +8,7 @@ use chrono::{Duration, TimeZone, Utc};
 use head_office::tiers::review::review;
 use head_office::tiers::schedule::review_if_due;
 use pos_domain::document::DocumentBody;
-use pos_domain::member::{LoyaltyRules, Tier};
-use pos_domain::tier_rules::TierRules;
+use pos_domain::member::{LoyaltyRules, Tier, TierRules};
 use rust_decimal::Decimal;
 
 use crate::common::*;

@@ -4,9 +4,8 @@
 //! pulled, prices the demo catalog's gold member price (会员价) for them.
 
 use pos_core::document::{DocumentBody, Tender, TenderKind};
-use pos_core::member::{LoyaltyRules, Tier};
+use pos_core::member::{LoyaltyRules, Tier, TierRules};
 use pos_core::promotion::PromotionKind;
-use pos_core::tier_rules::TierRules;
 use pos_core::till::{ItemInput, Till};
 use rust_decimal::Decimal;
 use tests::first_sale_at;
