@@ -46,6 +46,7 @@ fn every_command_has_help() {
         ("review-overdraft", "--document"),
         ("user", "add"),
         ("rfm", "--as-of"),
+        ("tiers", "--as-of"),
     ] {
         let output = Command::new(BIN)
             .args([command, "--help"])

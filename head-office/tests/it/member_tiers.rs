@@ -309,3 +309,38 @@ async fn an_admin_sets_tier_thresholds_in_the_console_audited_and_sees_a_members
     assert!(member.body.contains("消费达到升级门槛"), "{}", member.body);
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn head_office_tiers_reviews_as_of_the_day_given_and_prints_each_member_lowered() {
+    let ho = HeadOffice::start().await;
+    ho.import_member("M1", "13812345678", 0).await;
+    head_office::catalog::set_loyalty_rules(&mut *ho.client().await, &rules())
+        .await
+        .unwrap();
+    ho.client()
+        .await
+        .execute(
+            "UPDATE members SET tier = 'gold', tier_review_on = '2027-01-01' WHERE id = 'M1'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let tiers_as_of = |day: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_head-office"))
+            .args(["tiers", "--as-of", day])
+            .env("DATABASE_URL", &ho.database_url)
+            .output()
+            .unwrap()
+    };
+    let early = tiers_as_of("2026-12-31");
+    assert!(early.status.success());
+    assert!(String::from_utf8_lossy(&early.stdout).contains("0 members due, 0 lowered"));
+    assert_eq!(tier(&ho, "M1").await.0, "gold");
+    let due = tiers_as_of("2027-01-01");
+    let printed = String::from_utf8_lossy(&due.stdout).to_string();
+    assert!(printed.contains("1 members due, 1 lowered"), "{printed}");
+    assert!(printed.contains("M1  gold -> standard"), "{printed}");
+    assert_eq!(tier(&ho, "M1").await.0, "standard");
+    assert!(changes(&ho, "M1").await[0].3.starts_with("command:"));
+    ho.stop().await;
+}
