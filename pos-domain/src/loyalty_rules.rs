@@ -115,11 +115,12 @@ pub fn loyalty_rules_from_fields(
             .parse::<i64>()
             .map_err(|_| unreadable(index, "must be a whole number such as 100"))
     };
-    let days = |index: usize| {
-        fields[index]
-            .trim()
+    // Empty: the default (365), so a form without the tier fields still reads.
+    let days = |index: usize| match fields[index].trim() {
+        "" => Ok(TierRules::default().window_days),
+        text => text
             .parse::<u32>()
-            .map_err(|_| unreadable(index, "must be a whole number of days such as 365"))
+            .map_err(|_| unreadable(index, "must be a whole number of days such as 365")),
     };
     let threshold = |index: usize| match fields[index].trim() {
         "" => Ok(None),
@@ -203,6 +204,13 @@ mod tests {
         assert_eq!(read(&fields_of(&rules)), Ok(rules));
         fields[12] = "900".into();
         assert_eq!(read(&fields).unwrap_err().field, "tier_threshold_platinum");
+        fields[12] = String::new();
+        fields[9] = String::new();
+        assert_eq!(
+            read(&fields).unwrap().tiers.window_days,
+            365,
+            "empty: the default"
+        );
     }
 
     #[test]
