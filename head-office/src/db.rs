@@ -46,6 +46,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         include_str!("../migrations/0020_integration_event_queue.sql"),
     ),
     (21, include_str!("../migrations/0021_member_erasure.sql")),
+    (22, include_str!("../migrations/0022_member_tiers.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by

@@ -19,6 +19,7 @@
 //! - [`aggregates`]: sales figures per store, hour, day, SKU and promotion, kept at ingest
 //!   for the dashboard and the reports.
 //! - [`chain_time`]: the chain's clock (UTC+8) for business days and hours.
+//! - [`tiers`]: member tiers by spend: raised at ingest, lowered by the daily review.
 //! - [`reports`]: daily close, sequence gaps, overdrafts for review.
 //! - [`replenishment`]: replenishment suggestions per store and SKU, covered from
 //!   stores with stock to spare (FEFO) or bought; [`replenishment_api`]: them as JSON.
@@ -84,6 +85,7 @@ pub mod stock_lists;
 pub mod stock_reports;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tiers;
 pub mod tls;
 pub mod trace_reports;
 pub mod transfer_api;

@@ -1,6 +1,7 @@
 //! `head-office`: parses arguments and calls the library.
 
 mod integration_cli;
+mod member_cli;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ use head_office::history::{self, HistorySpec};
 use head_office::server::{AppState, ConnectionLimits};
 use head_office::{
     aggregates, auth, catalog, chain_time, connection, console, db, document_check, export,
-    housekeeping, integrations, member_erasure, reports, rfm, server, stock_lists, tls,
+    housekeeping, integrations, member_erasure, reports, rfm, server, stock_lists, tiers, tls,
 };
 
 #[derive(Parser)]
@@ -60,7 +61,7 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         shutdown_grace_secs: u64,
         /// The hour of the chain's day (UTC+8, 0–23) the members' RFM scores are
-        /// recomputed at, once a day.
+        /// recomputed and their tiers reviewed at, once a day.
         #[arg(long, default_value_t = rfm::schedule::HOUR_DEFAULT,
               value_parser = clap::value_parser!(u32).range(0..24))]
         rfm_hour: u32,
@@ -153,6 +154,13 @@ enum Command {
         #[arg(long, default_value_t = rfm::WINDOW_DAYS_DEFAULT,
               value_parser = clap::value_parser!(i64).range(1..=rfm::WINDOW_DAYS_MAX))]
         window_days: i64,
+    },
+    /// Review member tiers now: a member whose review date has come and whose spend no
+    /// longer reaches their tier is lowered (and sent to the tills).
+    Tiers {
+        /// The business day reviewed as of (default: the chain's today).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
     },
     /// Fill an empty head office with a chain's sales history, through ingest, for the
     /// console's page-speed benchmark (BENCHMARKS.md). Seeded: the same flags give the
@@ -340,6 +348,7 @@ async fn main() -> anyhow::Result<()> {
             tokio::spawn(aggregates::keep_folding(pool.clone()));
             tokio::spawn(integrations::ingest_events::keep_folding(pool.clone()));
             tokio::spawn(housekeeping::keep_pruning(pool.clone()));
+            tokio::spawn(tiers::schedule::keep_reviewing(pool.clone(), rfm_hour));
             tokio::spawn(rfm::schedule::keep_scoring(
                 pool.clone(),
                 rfm_hour,
@@ -432,24 +441,11 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Rfm { as_of, window_days } => {
             db::migrate(&mut client).await?;
-            let now = chrono::Utc::now();
-            let as_of = as_of.unwrap_or_else(|| chain_time::today(now));
-            let summary = rfm::run(&mut client, now, as_of, window_days).await?;
-            let names = rfm::store::load_segments(&**client).await?;
-            println!(
-                "RFM as of {as_of} over {window_days} days: {} members scored in {:.1} s",
-                summary.members,
-                summary.took.as_secs_f64()
-            );
-            for (code, members) in &summary.by_segment {
-                let name = names
-                    .iter()
-                    .find(|s| &s.code == code)
-                    .map_or("(no segment)".to_owned(), |s| {
-                        format!("{} {}", s.name_zh, s.name_en)
-                    });
-                println!("{members:>10}  {code:<20} {name}");
-            }
+            member_cli::rfm(&mut client, as_of, window_days).await?;
+        }
+        Command::Tiers { as_of } => {
+            db::migrate(&mut client).await?;
+            member_cli::tiers(&mut client, as_of).await?;
         }
         Command::GenerateHistory {
             stores,

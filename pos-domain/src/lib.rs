@@ -4,8 +4,9 @@
 //! - [`money`]: CNY amounts, rounding, VAT included in a price.
 //! - [`catalog`]: products, lots, the expiry rule, GS1 check digits.
 //! - [`hanzi`]: pinyin initials for search.
-//! - [`member`], [`loyalty`]: members, tiers, loyalty settings and points;
-//!   [`personal_data`]: a registration's phone and name sealed, so they can be erased.
+//! - [`member`], [`loyalty`]: members, tiers (and those reached by spend), loyalty
+//!   settings and points; [`personal_data`]: a registration's phone and name sealed, so
+//!   they can be erased.
 //! - [`promotion`], [`pricing`]: promotion rules as data and the pricing of a cart.
 //! - [`cart`]: the cart being rung up; [`tender`]: payments and change.
 //! - [`returns`]: what a return may refund and how.

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::document::SaleLine;
+use crate::document::{Return, Sale, SaleLine, TenderKind};
 use crate::member::{LoyaltyRules, Tier};
 
 const FEN_PER_YUAN: Decimal = Decimal::ONE_HUNDRED;
@@ -154,4 +154,26 @@ pub fn points_earned(
     let points =
         weighted / net_sum * paid_money * rules.tier_multiplier(tier) * rules.points_per_yuan;
     points.floor().max(Decimal::ZERO).to_i64().unwrap_or(0)
+}
+/// Money a member paid on a sale, not counting the part paid with points (and with its
+/// cash rounding); `None` if the sum overflows.
+pub fn sale_spend(sale: &Sale) -> Option<Decimal> {
+    let points = points_tendered(sale.tenders.iter().map(|t| (t.kind, t.amount)))?;
+    sale.total
+        .checked_add(sale.cash_rounding)?
+        .checked_sub(points)
+}
+
+/// Money given back on a return, not counting points given back; `None` on overflow.
+pub fn return_spend(ret: &Return) -> Option<Decimal> {
+    let points = points_tendered(ret.tenders.iter().map(|t| (t.kind, t.amount)))?;
+    ret.total
+        .checked_add(ret.cash_rounding)?
+        .checked_sub(points)
+}
+
+fn points_tendered(tenders: impl Iterator<Item = (TenderKind, Decimal)>) -> Option<Decimal> {
+    tenders
+        .filter(|(kind, _)| *kind == TenderKind::Points)
+        .try_fold(Decimal::ZERO, |sum, (_, amount)| sum.checked_add(amount))
 }

@@ -31,6 +31,7 @@ mod point_checks;
 pub mod rejections;
 mod serials;
 mod store;
+mod tiers;
 pub mod transfers;
 
 use std::collections::{HashMap, HashSet};
@@ -424,12 +425,14 @@ async fn apply_members_and_points(
     store::flag_overdrafts(tx, store_id, terminal_id, &points.overdrafts).await?;
     let (resolved, tiers) = (&members.resolved, &locked.tiers);
     point_checks::check(tx, store_id, terminal_id, accepted, resolved, tiers).await?;
+    let raised = tiers::raise(tx, accepted, sales, resolved, tiers).await?;
     for o in &points.overdrafts {
         tracing::warn!(document = %o.document_id, member = %o.member_id, balance_after = o.balance_after, "redemption overdrew a member; flagged for review");
     }
 
     let mut changed: Vec<String> = points.balances.keys().cloned().collect();
     changed.extend(members.new_members.iter().map(|m| m.id.clone()));
+    changed.extend(raised);
     changed.sort();
     changed.dedup();
     let mut entries: Vec<FeedEntry> = store::load_members(tx, &changed)

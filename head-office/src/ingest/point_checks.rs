@@ -77,16 +77,26 @@ pub fn disagreements(
             .filter(|t| t.kind == TenderKind::Points)
             .map(|t| t.amount)
             .sum();
-        let results: Vec<i64> = candidates
+        // A till that has not pulled a member's upgrade yet sells under the lower tier
+        // the sale names: fewer points, not flagged.
+        let mut tiers_allowed = vec![*tier];
+        if member.tier < *tier {
+            tiers_allowed.push(member.tier);
+        }
+        let results: Vec<i64> = tiers_allowed
             .iter()
-            .map(|rules| points_earned(&sale.lines, sale.total, paid_with_points, *tier, rules))
+            .flat_map(|t| {
+                candidates.iter().map(|rules| {
+                    points_earned(&sale.lines, sale.total, paid_with_points, *t, rules)
+                })
+            })
             .collect();
         if !results.contains(&sale.points_earned) {
             found.push(Disagreement {
                 document_id: doc.id,
                 member_id: member_id.clone(),
                 claimed: sale.points_earned,
-                computed: *results.last().unwrap_or(&0),
+                computed: *results.get(candidates.len().wrapping_sub(1)).unwrap_or(&0),
             });
         }
     }

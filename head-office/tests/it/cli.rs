@@ -48,6 +48,7 @@ fn every_command_has_help() {
         ("rfm", "--as-of"),
         ("erase-member", "--reason"),
         ("check-documents", "--database-url"),
+        ("tiers", "--as-of"),
     ] {
         let output = Command::new(BIN)
             .args([command, "--help"])

@@ -38,6 +38,7 @@ mod integration_events;
 mod integrations;
 mod member_erasure;
 mod member_privacy;
+mod member_tiers;
 mod members;
 mod migration_cards_and_z;
 mod openapi;

@@ -6,6 +6,7 @@ mod import_cycles;
 mod integration_mirror;
 mod member_cards;
 mod member_erasure;
+mod member_tiers;
 mod stock_chain;
 mod stock_transfers;
 mod sync_end_to_end;

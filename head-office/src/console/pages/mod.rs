@@ -18,6 +18,7 @@ pub mod loyalty;
 pub mod member_erasure;
 pub mod member_ledger;
 pub mod member_privacy;
+pub mod member_tiers;
 pub mod members;
 pub mod promotion_list;
 pub mod promotions;

@@ -1,0 +1,58 @@
+//! The members' scheduled runs as commands: `rfm` (scores and segments) and `tiers`
+//! (the tier review), each as of a business day passed in or the chain's today.
+
+use chrono::NaiveDate;
+use head_office::{chain_time, rfm, tiers};
+
+pub async fn rfm(
+    client: &mut tokio_postgres::Client,
+    as_of: Option<NaiveDate>,
+    window_days: i64,
+) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    let as_of = as_of.unwrap_or_else(|| chain_time::today(now));
+    let summary = rfm::run(client, now, as_of, window_days).await?;
+    let names = rfm::store::load_segments(&*client).await?;
+    println!(
+        "RFM as of {as_of} over {window_days} days: {} members scored in {:.1} s",
+        summary.members,
+        summary.took.as_secs_f64()
+    );
+    for (code, members) in &summary.by_segment {
+        let name = names
+            .iter()
+            .find(|s| &s.code == code)
+            .map_or("(no segment)".to_owned(), |s| {
+                format!("{} {}", s.name_zh, s.name_en)
+            });
+        println!("{members:>10}  {code:<20} {name}");
+    }
+    Ok(())
+}
+
+/// Reviews the tiers as of the day; prints each member lowered.
+pub async fn tiers(
+    client: &mut tokio_postgres::Client,
+    as_of: Option<NaiveDate>,
+) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    let as_of = as_of.unwrap_or_else(|| chain_time::today(now));
+    let user = std::env::var("USER").unwrap_or_default();
+    let summary = tiers::review::review(client, now, as_of, &format!("command:{user}")).await?;
+    println!(
+        "tiers reviewed as of {as_of}: {} members due, {} lowered, {} given a first review date",
+        summary.reviewed,
+        summary.downgraded.len(),
+        summary.dated
+    );
+    for c in &summary.downgraded {
+        println!(
+            "{}  {} -> {}  (spend {})",
+            c.member_id,
+            c.from.code(),
+            c.to.code(),
+            c.window_spend
+        );
+    }
+    Ok(())
+}
