@@ -67,6 +67,7 @@ pub fn key_of(change: &Change) -> String {
         Change::Serial { sku, serial, .. } => format!("serial{SEP}{sku}{SEP}{serial}"),
         Change::Member(m) => format!("member{SEP}{}", m.id),
         Change::MemberAlias { alias_id, .. } => format!("alias{SEP}{alias_id}"),
+        Change::MemberCard { card_no, .. } => format!("card{SEP}{card_no}"),
         Change::MemberLookupKey { .. } => "member_lookup_key".into(),
         Change::Promotion(p) => format!("promotion{SEP}{}", p.id),
         Change::PromotionDeleted { id } => format!("promotion{SEP}{id}"),

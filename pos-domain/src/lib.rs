@@ -4,7 +4,8 @@
 //! - [`money`]: CNY amounts, rounding, VAT included in a price.
 //! - [`catalog`]: products, lots, the expiry rule, GS1 check digits.
 //! - [`hanzi`]: pinyin initials for search.
-//! - [`member`], [`loyalty`]: members, tiers, loyalty settings and points.
+//! - [`member`], [`loyalty`]: members, tiers, loyalty settings and points;
+//!   [`member_code`]: head office's member codes and the tills' provisional ones.
 //! - [`promotion`], [`pricing`]: promotion rules as data and the pricing of a cart.
 //! - [`cart`]: the cart being rung up; [`tender`]: payments and change.
 //! - [`returns`]: what a return may refund and how.
@@ -32,6 +33,7 @@ pub mod import;
 pub mod loyalty;
 pub mod loyalty_rules;
 pub mod member;
+pub mod member_code;
 pub mod money;
 pub mod operator;
 pub mod pricing;

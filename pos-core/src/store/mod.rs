@@ -57,13 +57,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/003_feed_set_aside.sql")),
         M::up(include_str!("migrations/004_transfer_orders.sql")),
         M::up(include_str!("migrations/005_member_phone_key.sql")),
+        M::up(include_str!("migrations/009_member_codes.sql")),
     ])
 });
 
 /// How many migrations this build knows; a file with a higher `user_version` was written
 /// by a newer build and is not touched.
 fn known_schema_version() -> i64 {
-    5
+    6
 }
 
 /// An open till database.

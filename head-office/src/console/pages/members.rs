@@ -74,7 +74,7 @@ impl MemberRow {
 const MEMBER_COLUMNS: &str = "m.id, m.card_no, m.phone, m.name, m.tier, m.points_balance";
 
 /// Members whose card, phone or id is exactly `wanted`, also through a till's merged id
-/// or card. Exact only: a partial phone would let anyone list members.
+/// or a joined card (provisional or merged). Exact only: a partial phone would let anyone list members.
 async fn find(client: &impl GenericClient, wanted: &str) -> Result<Vec<MemberRow>, DbError> {
     let rows = client
         .query(
@@ -82,6 +82,7 @@ async fn find(client: &impl GenericClient, wanted: &str) -> Result<Vec<MemberRow
                 "SELECT {MEMBER_COLUMNS} FROM members m
                  WHERE m.card_no = $1 OR m.phone = $1 OR m.id = $1
                     OR m.id IN (SELECT member_id FROM member_aliases WHERE alias_id = $1 OR card_no = $1)
+                    OR m.id IN (SELECT member_id FROM member_cards WHERE card_no = $1)
                  ORDER BY m.id LIMIT 20"
             ),
             &[&wanted],
