@@ -42,6 +42,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (18, include_str!("../migrations/0018_member_lookup_key.sql")),
     (19, include_str!("../migrations/0019_point_checks.sql")),
     (27, include_str!("../migrations/0027_member_codes.sql")),
+    (28, include_str!("../migrations/0028_member_merges.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by

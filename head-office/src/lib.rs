@@ -25,6 +25,7 @@
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
 //! - [`masking`]: a member's card, name and phone as non-admins see them.
 //! - [`member_codes`]: the member codes head office issues.
+//! - [`duplicates`]: likely duplicate members proposed, merged or dismissed by a person.
 //! - [`device_sales`]: the sales record of class II/III devices (医疗器械销售记录).
 //! - [`trace_reports`]: a lot's recall list and a serial's life, from the lot trace.
 //! - [`stock_lists`]: near-expiry lots, low stock and transfers, for the API and exports.
@@ -56,6 +57,7 @@ pub mod connection;
 pub mod console;
 pub mod db;
 pub mod device_sales;
+pub mod duplicates;
 pub mod error;
 pub mod export;
 pub mod feed;

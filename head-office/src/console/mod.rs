@@ -75,6 +75,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/members/{id}"),
     ("post", "/members/{id}/adjust"),
     ("get", "/members/{id}/personal-data"),
+    ("get", "/member-duplicates"),
+    ("post", "/member-duplicates/{id}/merge"),
+    ("post", "/member-duplicates/{id}/dismiss"),
     ("get", "/closes"),
     ("get", "/stock"),
     ("get", "/transfers"),
@@ -167,6 +170,15 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/members/{id}/personal-data",
             get(pages::member_privacy::export),
+        )
+        .route("/member-duplicates", get(pages::member_duplicates::show))
+        .route(
+            "/member-duplicates/{id}/merge",
+            post(pages::member_duplicates::merge_pair),
+        )
+        .route(
+            "/member-duplicates/{id}/dismiss",
+            post(pages::member_duplicates::dismiss),
         )
         .route("/closes", get(pages::closes::show))
         .route("/stock", get(pages::stock::show))

@@ -48,7 +48,7 @@ use crate::feed::{self, FeedEntry};
 use crate::stock_history;
 use effects::{KnownSale, SaleMap};
 use fault::Fault;
-pub(crate) use store::member_from_row;
+pub(crate) use store::{load_members, member_from_row};
 
 /// Attempts of a batch's transaction when it loses a race with another one.
 const ATTEMPTS_MAX: u32 = 5;

@@ -231,18 +231,21 @@ async fn member_page(
             )
             .await?
             .map(|r| MemberRow::from_row(&r));
-        let entries = match &member {
+        let (entries, merges) = match &member {
             Some(m) => {
                 log_read(&**client, &signed.user, "/members/{id}", &[&m.id]).await?;
-                ledger(&**client, &m.id, signed.user.store_filter()).await?
+                (
+                    ledger(&**client, &m.id, signed.user.store_filter()).await?,
+                    crate::duplicates::merge::merges_into(&**client, &m.id).await?,
+                )
             }
-            None => Vec::new(),
+            None => (Vec::new(), Vec::new()),
         };
-        Ok::<_, DbError>((member, entries))
+        Ok::<_, DbError>((member, entries, merges))
     }
     .await;
     match loaded {
-        Ok((Some(member), entries)) => {
+        Ok((Some(member), entries, merges)) => {
             let mut ledger = ledger_table(lang, entries);
             match ledger.prepare(params) {
                 Ok(true) => return ledger.csv_response("member-ledger"),
@@ -254,6 +257,7 @@ async fn member_page(
                 @if let Some(notice) = &said.notice { p.notice role="status" { (notice) } }
                 @if let Some(problem) = &said.problem { p.problem role="alert" { (problem) } }
                 (profile(lang, &signed.user, &member))
+                (super::member_duplicates::merges_section(lang, &merges))
                 h2 { (lang.t("members.ledger")) }
                 (table::part(lang, &path, params, &ledger))
                 @if may_adjust_points(&signed.user) {
@@ -267,7 +271,9 @@ async fn member_page(
             )
                 .into_response()
         }
-        Ok((None, _)) => problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found"),
+        Ok((None, _, _)) => {
+            problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found")
+        }
         Err(e) => page_error(e),
     }
 }
