@@ -47,6 +47,8 @@ const MIGRATIONS: &[(i32, &str)] = &[
     ),
     (21, include_str!("../migrations/0021_member_erasure.sql")),
     (22, include_str!("../migrations/0022_member_tiers.sql")),
+    (27, include_str!("../migrations/0027_member_codes.sql")),
+    (28, include_str!("../migrations/0028_member_merges.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by

@@ -28,6 +28,8 @@
 //! - [`document_check`]: every stored document rehashed against its recorded hash.
 //! - [`member_erasure`]: a member's personal data erased on request, at head office,
 //!   every till (the feed) and every integration (an event).
+//! - [`member_codes`]: the member codes head office issues.
+//! - [`duplicates`]: likely duplicate members proposed, merged or dismissed by a person.
 //! - [`device_sales`]: the sales record of class II/III devices (医疗器械销售记录).
 //! - [`trace_reports`]: a lot's recall list and a serial's life, from the lot trace.
 //! - [`stock_lists`]: near-expiry lots, low stock and transfers, for the API and exports.
@@ -60,6 +62,7 @@ pub mod console;
 pub mod db;
 pub mod device_sales;
 pub mod document_check;
+pub mod duplicates;
 pub mod error;
 pub mod export;
 pub mod feed;
@@ -68,6 +71,7 @@ pub mod housekeeping;
 pub mod ingest;
 pub mod integrations;
 pub mod masking;
+pub mod member_codes;
 pub mod member_data;
 pub mod member_erasure;
 pub mod point_reviews;

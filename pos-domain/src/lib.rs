@@ -5,7 +5,8 @@
 //! - [`catalog`]: products, lots, the expiry rule, GS1 check digits.
 //! - [`hanzi`]: pinyin initials for search.
 //! - [`member`], [`loyalty`]: members, tiers (and those reached by spend), loyalty
-//!   settings and points; [`personal_data`]: a registration's phone and name sealed, so
+//!   settings and points; [`member_code`]: head office's member codes and the tills'
+//!   provisional ones; [`personal_data`]: a registration's phone and name sealed, so
 //!   they can be erased.
 //! - [`promotion`], [`pricing`]: promotion rules as data and the pricing of a cart.
 //! - [`cart`]: the cart being rung up; [`tender`]: payments and change.
@@ -34,6 +35,7 @@ pub mod import;
 pub mod loyalty;
 pub mod loyalty_rules;
 pub mod member;
+pub mod member_code;
 pub mod money;
 pub mod operator;
 pub mod personal_data;

@@ -188,9 +188,17 @@ pub enum Change {
         member_id: String,
         alias_ids: Vec<String>,
     },
-    /// The till's offline id `alias_id` now means member `member_id`.
+    /// The member id `alias_id` (a till's offline registration merged by phone, or a
+    /// member merged into another) now means member `member_id`.
     MemberAlias {
         alias_id: String,
+        member_id: String,
+    },
+    /// A code that finds member `member_id` besides its own card: a till's provisional
+    /// code once head office gave its own, or the card of a member merged into this one
+    /// ([`crate::member_code`]; older tills skip it).
+    MemberCard {
+        card_no: String,
         member_id: String,
     },
     Promotion(Promotion),

@@ -311,9 +311,11 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, Sto
             available,
         } => tx.set_serial(sku, serial, lot_no.as_deref(), *available),
         Change::Member(m) => tx.upsert_member(m),
-        // The merged member arrives as a `Member` with the same phone, which replaces
-        // the till's stand-in row; the alias itself needs nothing here.
-        Change::MemberAlias { .. } => Ok(()),
+        Change::MemberAlias {
+            alias_id,
+            member_id,
+        } => tx.set_member_alias(alias_id, member_id),
+        Change::MemberCard { card_no, member_id } => tx.set_member_card(card_no, member_id),
         Change::MemberErased {
             member_id,
             alias_ids,

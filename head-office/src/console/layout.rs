@@ -89,6 +89,11 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/member-duplicates",
+        key: "nav.member_duplicates",
+        shown: may_merge_members,
+    },
+    NavItem {
         path: "/segments",
         key: "nav.segments",
         shown: User::may_read_segments,
@@ -109,6 +114,11 @@ pub const NAV: &[NavItem] = &[
         shown: may_manage_integrations,
     },
 ];
+
+/// Likely duplicates and merges are for admins only (they show full phones and names).
+pub fn may_merge_members(user: &User) -> bool {
+    user.role == Role::Admin
+}
 
 /// Integrations and their keys are for admins only.
 pub fn may_manage_integrations(user: &User) -> bool {

@@ -76,6 +76,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/members/{id}/adjust"),
     ("get", "/members/{id}/personal-data"),
     ("post", "/members/{id}/erase"),
+    ("get", "/member-duplicates"),
+    ("post", "/member-duplicates/{id}/merge"),
+    ("post", "/member-duplicates/{id}/dismiss"),
     ("get", "/closes"),
     ("get", "/stock"),
     ("get", "/transfers"),
@@ -169,6 +172,15 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/members/{id}/personal-data",
             get(pages::member_privacy::export),
+        )
+        .route("/member-duplicates", get(pages::member_duplicates::show))
+        .route(
+            "/member-duplicates/{id}/merge",
+            post(pages::member_duplicates::merge_pair),
+        )
+        .route(
+            "/member-duplicates/{id}/dismiss",
+            post(pages::member_duplicates::dismiss),
         )
         .route("/closes", get(pages::closes::show))
         .route("/stock", get(pages::stock::show))

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use pos_domain::document::{Document, DocumentBody, Sale, SaleMember};
 use pos_domain::effects::{DocumentEffects, PointMove, PointReason, effects_of};
+use pos_domain::member_code::is_provisional_code;
 use uuid::Uuid;
 
 use super::fault::Fault;
@@ -54,6 +55,16 @@ pub struct CardClash {
     pub document_id: Uuid,
 }
 
+/// A till's provisional card joined to the member head office keeps it under: a new
+/// member's (who gets head office's code) or a registration's merged by phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinedCard {
+    pub card_no: String,
+    pub member_id: String,
+    /// The registration that brought it (`None`: the member was first seen on a sale).
+    pub document_id: Option<Uuid>,
+}
+
 /// What is already stored about the members a batch touches.
 #[derive(Debug, Default)]
 pub struct MemberLookups {
@@ -75,6 +86,11 @@ pub struct MemberPlan {
     pub resolved: HashMap<String, String>,
     /// New members that need a card of head office's own.
     pub clashes: Vec<CardClash>,
+    /// New members (indexes into `new_members`) whose till gave a provisional card that
+    /// no one else holds: they get head office's code and the card is joined to them.
+    pub provisional: Vec<usize>,
+    /// Provisional cards of registrations merged by phone, joined to the member.
+    pub joined: Vec<JoinedCard>,
 }
 
 impl MemberPlan {
@@ -163,6 +179,21 @@ pub fn plan_members(
             }
         };
         plan.resolved.insert(till_id, canonical);
+    }
+    let clashing: std::collections::HashSet<usize> =
+        plan.clashes.iter().map(|c| c.new_member).collect();
+    plan.provisional = (0..plan.new_members.len())
+        .filter(|i| !clashing.contains(i) && is_provisional_code(&plan.new_members[*i].card_no))
+        .collect();
+    for alias in &plan.aliases {
+        if is_provisional_code(&alias.card_no) && !cards.contains_key(&alias.card_no) {
+            cards.insert(alias.card_no.clone(), alias.member_id.clone());
+            plan.joined.push(JoinedCard {
+                card_no: alias.card_no.clone(),
+                member_id: alias.member_id.clone(),
+                document_id: Some(alias.document_id),
+            });
+        }
     }
     plan
 }

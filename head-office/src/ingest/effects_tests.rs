@@ -264,3 +264,59 @@ fn a_balance_past_i64_fails_its_document_instead_of_wrapping() {
         "{result:?}"
     );
 }
+
+fn provisional_registration(id: &str, phone: &str, card_no: &str) -> DocumentBody {
+    DocumentBody::MemberRegistration(MemberRegistration {
+        member_id: id.into(),
+        card_no: card_no.into(),
+        phone: phone.into(),
+        name: "n".into(),
+        seal: None,
+    })
+}
+
+#[test]
+fn provisional_cards_are_joined_unless_another_member_holds_them() {
+    let docs = [
+        doc(1, provisional_registration("new", "111", "LS1-T1-0000001")),
+        doc(
+            2,
+            provisional_registration("taken", "222", "LS1-T1-0000002"),
+        ),
+        doc(
+            3,
+            provisional_registration("merged", "333", "LS1-T1-0000003"),
+        ),
+        doc(
+            4,
+            provisional_registration("merged-taken", "333", "LS1-T1-0000004"),
+        ),
+        doc(5, registration("fixture-card", "555")),
+    ];
+    let accepted: Vec<&Document> = docs.iter().collect();
+    let lookups = MemberLookups {
+        by_phone: [("333".to_owned(), "HQ".to_owned())].into(),
+        cards: [
+            ("LS1-T1-0000002".to_owned(), "other".to_owned()),
+            ("LS1-T1-0000004".to_owned(), "other".to_owned()),
+        ]
+        .into(),
+        ..MemberLookups::default()
+    };
+    let plan = plan_members(&accepted, &SaleMap::new(), &lookups);
+    let new_ids: Vec<&str> = plan.new_members.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(new_ids, ["new", "taken", "fixture-card"]);
+    // Only "new" gets head office's code with its card joined: "taken" is a clash (head
+    // office's card, the card stays its holder's) and a card no till issues is kept.
+    assert_eq!(plan.provisional, [0]);
+    assert_eq!(plan.clashes.len(), 1);
+    assert_eq!(plan.clashes[0].new_member, 1);
+    assert_eq!(
+        plan.joined,
+        [JoinedCard {
+            card_no: "LS1-T1-0000003".into(),
+            member_id: "HQ".into(),
+            document_id: Some(docs[2].id),
+        }]
+    );
+}

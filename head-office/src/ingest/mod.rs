@@ -49,7 +49,7 @@ use crate::feed::{self, FeedEntry};
 use crate::stock_history;
 use effects::{KnownSale, SaleMap};
 use fault::Fault;
-pub(crate) use store::member_from_row;
+pub(crate) use store::{load_members, member_from_row};
 
 /// Attempts of a batch's transaction when it loses a race with another one.
 const ATTEMPTS_MAX: u32 = 5;
@@ -412,9 +412,11 @@ async fn apply_members_and_points(
     let lookups = store::member_lookups(tx, &phones, &named, &cards).await?;
     let mut members = effects::plan_members(accepted, sales, &lookups);
     let notes = reissue_clashing_cards(tx, &mut members).await?;
+    let joined = give_codes(tx, &mut members).await?;
     store::insert_members(tx, &members.new_members).await?;
     store::record_card_clashes(tx, &members.clashes, &members.new_members).await?;
     store::insert_aliases(tx, &members.aliases).await?;
+    store::join_cards(tx, &joined).await?;
 
     let mut canonical: Vec<String> = members.resolved.values().cloned().collect();
     canonical.sort();
@@ -446,8 +448,35 @@ async fn apply_members_and_points(
             member_id: a.member_id.clone(),
         })
     }));
+    entries.extend(joined.into_iter().map(|j| {
+        FeedEntry::chain(Change::MemberCard {
+            card_no: j.card_no,
+            member_id: j.member_id,
+        })
+    }));
     let created = members.new_members.iter().map(|m| m.id.clone()).collect();
     Ok((entries, notes, created))
+}
+
+/// Gives each new member registered with a till's provisional card head office's own
+/// code; the provisional card stays joined to the member. Returns every card to join
+/// (these and the merged registrations').
+async fn give_codes(
+    tx: &tokio_postgres::Transaction<'_>,
+    members: &mut effects::MemberPlan,
+) -> Result<Vec<effects::JoinedCard>, DbError> {
+    let mut joined = std::mem::take(&mut members.joined);
+    let codes = store::issue_cards(tx, members.provisional.len()).await?;
+    for (&i, code) in members.provisional.iter().zip(codes) {
+        let member = &mut members.new_members[i];
+        let provisional = std::mem::replace(&mut member.card_no, code);
+        joined.push(effects::JoinedCard {
+            card_no: provisional,
+            member_id: member.id.clone(),
+            document_id: member.registered_document_id,
+        });
+    }
+    Ok(joined)
 }
 
 /// Gives each new member whose till card another member holds a card of head

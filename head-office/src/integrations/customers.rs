@@ -209,32 +209,16 @@ async fn link(
     Ok(())
 }
 
-/// A card of head office's own (`H` and nine digits or more) that no member holds: the
-/// numbering ingest gives a member whose till card another member holds (one sequence,
-/// `member_card_no`, so the two never issue the same card).
-async fn issue_card(tx: &Transaction<'_>) -> Result<String, DbError> {
-    loop {
-        let row = tx
-            .query_one(
-                "SELECT c, EXISTS (SELECT 1 FROM members WHERE card_no = c)
-                 FROM (SELECT 'H' || lpad(nextval('member_card_no')::text, 9, '0') AS c) AS n",
-                &[],
-            )
-            .await?;
-        // A card imported with the same number is skipped.
-        if !row.get::<_, bool>(1) {
-            return Ok(row.get(0));
-        }
-    }
-}
-
 /// A new member with head office's own card.
 async fn create(
     tx: &Transaction<'_>,
     fields: &CustomerFields,
     new_id: Uuid,
 ) -> Result<Member, DbError> {
-    let card_no = issue_card(tx).await?;
+    let card_no = crate::member_codes::issue(tx, 1)
+        .await?
+        .pop()
+        .ok_or_else(|| DbError::Corrupt("no member code issued".into()))?;
     let id = new_id.to_string();
     let name = fields.name.clone().unwrap_or_default();
     tx.execute(

@@ -1,12 +1,15 @@
 //! One card number, one member (issue 14, item 6, head office's part): two stores
 //! whose tills both issue `LT01000001` end with two members and two cards, every
-//! document accepted, and the feed every till pulls holds no card twice.
+//! document accepted, and the feed every till pulls holds no card twice. Head office
+//! gives each member its own code (issue 13); the till's card stays joined to the
+//! member that brought it first.
 
 use std::collections::HashMap;
 
 use crate::common::*;
 use pos_domain::document::{DocumentBody, MemberRegistration, PointAdjustment};
 use pos_domain::member::Member;
+use pos_domain::member_code::is_head_office_code;
 use pos_domain::protocol::{BatchResponse, Change, DocumentStatus, FeedPage};
 
 const CARD: &str = "LT01000001";
@@ -82,6 +85,32 @@ async fn pulled_members(ho: &HeadOffice, token: &str) -> HashMap<String, Member>
     members
 }
 
+/// The joined cards (`member_card`) of a whole feed pull: member by card.
+async fn pulled_cards(ho: &HeadOffice, token: &str) -> HashMap<String, String> {
+    let (status, body) = ho.get(Some(token), "/v1/feed?cursor=0").await;
+    assert_eq!(status, 200, "{body}");
+    let page: FeedPage = serde_json::from_value(body).unwrap();
+    page.changes
+        .into_iter()
+        .filter_map(|c| match c.change {
+            Change::MemberCard { card_no, member_id } => Some((card_no, member_id)),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn joined_to(ho: &HeadOffice, card: &str) -> Option<String> {
+    ho.client()
+        .await
+        .query_opt(
+            "SELECT member_id FROM member_cards WHERE card_no = $1",
+            &[&card],
+        )
+        .await
+        .unwrap()
+        .map(|r| r.get(0))
+}
+
 fn accepted_note(response: &BatchResponse, i: usize) -> Option<String> {
     assert_eq!(
         response.results[i].status,
@@ -121,17 +150,16 @@ async fn two_stores_issuing_one_card_end_with_two_members_and_two_cards() {
     let (card_b, points_b) = member_row(&ho, "m-b").await;
     assert_eq!((points_a, points_b), (30, 20), "both sales counted");
     assert_ne!(card_a, card_b, "one card, two members");
-    // Whichever store came second was given head office's card, and told so.
-    let (second, answer, kept_by) = if card_a == CARD {
-        ("m-b", &answer_b, "m-a")
+    assert!(is_head_office_code(&card_a) && is_head_office_code(&card_b));
+    // Whichever store came first has the till's card joined to its member; the second
+    // was told the card is taken.
+    let kept_by = joined_to(&ho, CARD).await.expect("the card is joined");
+    let (second, answer, issued) = if kept_by == "m-a" {
+        ("m-b", &answer_b, &card_b)
     } else {
-        ("m-a", &answer_a, "m-b")
+        ("m-a", &answer_a, &card_a)
     };
-    let issued = if second == "m-b" { &card_b } else { &card_a };
-    assert!(
-        issued.starts_with('H') && issued.len() == 10,
-        "head office's card: {issued}"
-    );
+    let kept_by = kept_by.as_str();
     let note = accepted_note(answer, 0).expect("the registration's answer says what happened");
     assert!(
         note.contains(CARD) && note.contains(kept_by) && note.contains(issued.as_str()),
@@ -161,11 +189,15 @@ async fn two_stores_issuing_one_card_end_with_two_members_and_two_cards() {
         (second.into(), CARD.into(), issued.clone(), kept_by.into())
     );
 
-    // Every till's pull holds both members, each with a card of their own.
+    // Every till's pull holds both members, each with a card of their own, and the
+    // till's card joined to the first.
     for token in [&a, &b] {
         let members = pulled_members(&ho, token).await;
         assert_eq!(members["m-a"].card_no, card_a);
         assert_eq!(members["m-b"].card_no, card_b);
+        let cards = pulled_cards(&ho, token).await;
+        assert_eq!(cards.get(CARD).map(String::as_str), Some(kept_by));
+        assert_eq!(cards.len(), 1, "{cards:?}");
     }
     ho.stop().await;
 }
@@ -204,12 +236,17 @@ async fn a_sale_or_adjustment_naming_a_new_member_with_a_taken_card_is_kept() {
     );
     assert!(accepted_note(&answer, 1).is_some_and(|n| n.contains(CARD)));
     let (card_b, points_b) = member_row(&ho, "m-b").await;
-    assert!(card_b.starts_with('H'), "{card_b}");
+    assert!(is_head_office_code(&card_b), "{card_b}");
     assert_eq!(points_b, 20);
     let (card_adjusted, points_adjusted) = member_row(&ho, CARD).await;
-    assert!(card_adjusted.starts_with('H') && card_adjusted != card_b);
+    assert!(is_head_office_code(&card_adjusted) && card_adjusted != card_b);
     assert_eq!(points_adjusted, 5);
-    assert_eq!(member_row(&ho, "m-a").await.0, CARD, "the holder keeps it");
+    assert!(is_head_office_code(&member_row(&ho, "m-a").await.0));
+    assert_eq!(
+        joined_to(&ho, CARD).await.as_deref(),
+        Some("m-a"),
+        "the first holder keeps it"
+    );
     assert_eq!(pulled_members(&ho, &a).await.len(), 3);
 
     // A resend changes nothing and issues no further card.

@@ -36,6 +36,7 @@ mod ingest_fuzz;
 mod ingest_limits;
 mod integration_events;
 mod integrations;
+mod member_duplicates;
 mod member_erasure;
 mod member_privacy;
 mod member_tiers;

@@ -263,6 +263,16 @@ impl FeedTransaction<'_> {
         super::erasure::forget_member(&self.tx, member_id, alias_ids).map(|_| ())
     }
 
+    /// A card code head office joined to a member (the feed's `MemberCard`).
+    pub fn set_member_card(&self, card_no: &str, member_id: &str) -> Result<(), StoreError> {
+        super::members::set_member_card(&self.tx, card_no, member_id)
+    }
+
+    /// A member id that now means another member (the feed's `MemberAlias`).
+    pub fn set_member_alias(&self, alias_id: &str, member_id: &str) -> Result<(), StoreError> {
+        super::members::set_member_alias(&self.tx, alias_id, member_id)
+    }
+
     /// The chain's key of members' phones; members still holding a number are keyed
     /// and masked with it.
     pub fn set_member_lookup_key(&self, key: &str) -> Result<(), StoreError> {

@@ -128,6 +128,39 @@ pub(crate) fn upsert_member_from_head_office(
     upsert_member(tx, m)
 }
 
+/// A code (a provisional or merged card) that now finds `member_id`.
+pub(crate) fn set_member_card(
+    tx: &Transaction<'_>,
+    card_no: &str,
+    member_id: &str,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO member_code (code, member_id) VALUES (?1, ?2)
+         ON CONFLICT (code) DO UPDATE SET member_id = excluded.member_id",
+    )?
+    .execute(params![card_no, member_id])?;
+    Ok(())
+}
+
+/// A member id that now means `member_id`: found through it from now on, and its own
+/// row (a stand-in registered here, or a member merged into another) gives way. Codes
+/// that led to it lead to `member_id`.
+pub(crate) fn set_member_alias(
+    tx: &Transaction<'_>,
+    alias_id: &str,
+    member_id: &str,
+) -> Result<(), StoreError> {
+    if alias_id == member_id {
+        return Ok(());
+    }
+    set_member_card(tx, alias_id, member_id)?;
+    tx.prepare_cached("UPDATE member_code SET member_id = ?2 WHERE member_id = ?1")?
+        .execute(params![alias_id, member_id])?;
+    tx.prepare_cached("DELETE FROM member WHERE id = ?1")?
+        .execute([alias_id])?;
+    Ok(())
+}
+
 /// A member row: id, card, phone, name, tier, head office's balance, phone key.
 type MemberRow = (String, String, String, String, String, i64, Option<String>);
 
@@ -136,8 +169,9 @@ type MemberRow = (String, String, String, String, String, i64, Option<String>);
 pub const CARD_RELEASED_PREFIX: &str = "~";
 
 impl Store {
-    /// A member by card number, phone (through its key) or id, with the balance the
-    /// till believes.
+    /// A member by card number, phone (through its key) or id, or by a code head
+    /// office joined to the member (a provisional or merged card, a merged id), with
+    /// the balance the till believes.
     pub fn find_member(&self, key: &str) -> Result<Option<Member>, StoreError> {
         let key = key.trim();
         let keyed: Option<String> = self
@@ -149,7 +183,8 @@ impl Store {
                 "SELECT id, card_no, phone, name, tier, points_base, phone_key FROM member
                  WHERE card_no = ?1 OR id = ?1 OR (?2 IS NOT NULL AND phone_key = ?2)
                     OR (phone_key IS NULL AND phone = ?1)
-                 ORDER BY (card_no = ?1) DESC LIMIT 1",
+                    OR id = (SELECT member_id FROM member_code WHERE code = ?1)
+                 ORDER BY (card_no = ?1) DESC, (id = ?1) DESC LIMIT 1",
             )?
             .query_row(params![key, keyed], |r| r.try_into())
             .optional()?;
@@ -175,7 +210,8 @@ impl Store {
             .conn()
             .prepare_cached(
                 "SELECT COALESCE(SUM(p.points), 0) FROM point_entry p JOIN document d USING (sequence)
-                 WHERE d.reflected = 0 AND p.member_id = ?1",
+                 WHERE d.reflected = 0 AND (p.member_id = ?1
+                    OR p.member_id IN (SELECT code FROM member_code WHERE member_id = ?1))",
             )?
             .query_row([member_id], |r| r.get(0))?)
     }
@@ -202,5 +238,78 @@ impl Store {
             .prepare("SELECT card_no FROM member ORDER BY card_no LIMIT ?1")?;
         let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::member::Tier;
+
+    fn member(id: &str, card_no: &str, phone: &str) -> Member {
+        Member {
+            id: id.into(),
+            card_no: card_no.into(),
+            phone: phone.into(),
+            name: format!("会员 {id}"),
+            tier: Tier::Standard,
+            points_balance: 10,
+            phone_key: None,
+        }
+    }
+
+    fn found(store: &Store, key: &str) -> Option<(String, String)> {
+        store.find_member(key).unwrap().map(|m| (m.id, m.card_no))
+    }
+
+    #[test]
+    fn a_joined_card_finds_the_member_in_either_order() {
+        for card_first in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Store::open(&dir.path().join("till.sqlite")).unwrap();
+            let page = store.begin_feed_page().unwrap();
+            let m = member("M", "H0000000013", "13900000001");
+            if card_first {
+                page.set_member_card("LS1-T01-0000001", "M").unwrap();
+                page.upsert_member(&m).unwrap();
+            } else {
+                page.upsert_member(&m).unwrap();
+                page.set_member_card("LS1-T01-0000001", "M").unwrap();
+            }
+            page.commit(2).unwrap();
+            let expected = Some(("M".to_owned(), "H0000000013".to_owned()));
+            assert_eq!(found(&store, "LS1-T01-0000001"), expected, "{card_first}");
+            assert_eq!(found(&store, "H0000000013"), expected, "{card_first}");
+            assert_eq!(found(&store, "LS1-T01-0000002"), None);
+        }
+    }
+
+    #[test]
+    fn a_merged_member_gives_way_and_its_id_and_cards_find_the_survivor() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("till.sqlite")).unwrap();
+        let page = store.begin_feed_page().unwrap();
+        page.upsert_member(&member("KEEP", "H0000000013", "13900000001"))
+            .unwrap();
+        page.upsert_member(&member("GONE", "H0000000021", "13900000010"))
+            .unwrap();
+        page.set_member_card("LS2-T01-0000004", "GONE").unwrap();
+        page.commit(3).unwrap();
+
+        let page = store.begin_feed_page().unwrap();
+        page.set_member_alias("GONE", "KEEP").unwrap();
+        page.set_member_card("H0000000021", "KEEP").unwrap();
+        page.commit(5).unwrap();
+
+        let survivor = Some(("KEEP".to_owned(), "H0000000013".to_owned()));
+        for key in ["GONE", "H0000000021", "LS2-T01-0000004", "KEEP"] {
+            assert_eq!(found(&store, key), survivor, "{key}");
+        }
+        assert_eq!(found(&store, "13900000010"), None, "the merged row is gone");
+        // An alias of a member to itself changes nothing.
+        let page = store.begin_feed_page().unwrap();
+        page.set_member_alias("KEEP", "KEEP").unwrap();
+        page.commit(6).unwrap();
+        assert_eq!(found(&store, "KEEP"), survivor);
     }
 }

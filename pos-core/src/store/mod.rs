@@ -59,13 +59,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/004_transfer_orders.sql")),
         M::up(include_str!("migrations/005_member_phone_key.sql")),
         M::up(include_str!("migrations/006_member_erasure.sql")),
+        M::up(include_str!("migrations/007_member_codes.sql")),
     ])
 });
 
 /// How many migrations this build knows; a file with a higher `user_version` was written
 /// by a newer build and is not touched.
 fn known_schema_version() -> i64 {
-    6
+    7
 }
 
 /// An open till database.

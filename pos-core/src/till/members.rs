@@ -7,6 +7,7 @@ use super::{Till, TillError};
 use crate::document::{DocumentBody, MemberRegistration, Tender, TenderKind};
 use crate::loyalty::{RedemptionLimits, points_value};
 use crate::member::Member;
+use crate::member_code::provisional_code;
 
 impl Till {
     pub fn member(&self) -> Option<&Member> {
@@ -50,17 +51,18 @@ impl Till {
                 card_no: existing.card_no,
             });
         }
-        let issuer = format!("{}-{}", self.identity.store_id, self.identity.terminal_id);
+        let (store_id, terminal_id) = (
+            self.identity.store_id.clone(),
+            self.identity.terminal_id.clone(),
+        );
         let name = name.trim().to_string();
         self.commit(now, Vec::new(), |_, sequence, id| {
             Ok(DocumentBody::MemberRegistration(
                 MemberRegistration::sealed(
                     id.to_string(),
-                    // "L" marks a card issued at a till, until head office confirms the member.
-                    // The store and terminal make it unique across the chain: terminal ids
-                    // repeat from store to store, and the dashes keep "S1"+"T01" apart from
-                    // "S1T"+"01".
-                    format!("L{issuer}-{sequence:07}"),
+                    // Provisional until head office gives its own code; unique across the
+                    // chain by construction (see `member_code`).
+                    provisional_code(&store_id, &terminal_id, sequence),
                     phone.to_string(),
                     name.clone(),
                     // The seal's salt: random, so a digest cannot be guessed back once the

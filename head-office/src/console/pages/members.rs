@@ -78,7 +78,7 @@ const MEMBER_COLUMNS: &str =
     "m.id, m.card_no, m.phone, m.name, m.tier, m.points_balance, m.erased_at";
 
 /// Members whose card, phone or id is exactly `wanted`, also through a till's merged id
-/// or card. Exact only: a partial phone would let anyone list members.
+/// or a joined card (provisional or merged). Exact only: a partial phone would let anyone list members.
 async fn find(client: &impl GenericClient, wanted: &str) -> Result<Vec<MemberRow>, DbError> {
     let rows = client
         .query(
@@ -86,6 +86,7 @@ async fn find(client: &impl GenericClient, wanted: &str) -> Result<Vec<MemberRow
                 "SELECT {MEMBER_COLUMNS} FROM members m
                  WHERE m.card_no = $1 OR m.phone = $1 OR m.id = $1
                     OR m.id IN (SELECT member_id FROM member_aliases WHERE alias_id = $1 OR card_no = $1)
+                    OR m.id IN (SELECT member_id FROM member_cards WHERE card_no = $1)
                  ORDER BY m.id LIMIT 20"
             ),
             &[&wanted],
@@ -234,21 +235,22 @@ pub(super) async fn member_page(
             )
             .await?
             .map(|r| MemberRow::from_row(&r));
-        let (entries, tier_changes) = match &member {
+        let (entries, tier_changes, merges) = match &member {
             Some(m) => {
                 log_read(&**client, &signed.user, "/members/{id}", &[&m.id]).await?;
                 (
                     ledger(&**client, &m.id, signed.user.store_filter()).await?,
                     crate::tiers::changes_of(&**client, &m.id).await?,
+                    crate::duplicates::merge::merges_into(&**client, &m.id).await?,
                 )
             }
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), Vec::new(), Vec::new()),
         };
-        Ok::<_, DbError>((member, entries, tier_changes))
+        Ok::<_, DbError>((member, entries, tier_changes, merges))
     }
     .await;
     match loaded {
-        Ok((Some(member), entries, tier_changes)) => {
+        Ok((Some(member), entries, tier_changes, merges)) => {
             let mut ledger = ledger_table(lang, entries);
             match ledger.prepare(params) {
                 Ok(true) => return ledger.csv_response("member-ledger"),
@@ -261,6 +263,7 @@ pub(super) async fn member_page(
                 @if let Some(problem) = &said.problem { p.problem role="alert" { (problem) } }
                 (profile(lang, &signed.user, &member))
                 (super::member_tiers::tier_changes(lang, &tier_changes))
+                (super::member_duplicates::merges_section(lang, &merges))
                 h2 { (lang.t("members.ledger")) }
                 (table::part(lang, &path, params, &ledger))
                 @if may_adjust_points(&signed.user) {

@@ -8,7 +8,7 @@ use tokio_postgres::Transaction;
 use uuid::Uuid;
 
 use super::super::effects::{
-    CardClash, LedgerEntry, MemberLookups, NewAlias, NewMember, Overdraft,
+    CardClash, JoinedCard, LedgerEntry, MemberLookups, NewAlias, NewMember, Overdraft,
 };
 use crate::error::DbError;
 
@@ -23,7 +23,8 @@ pub async fn member_lookups(
     if !cards.is_empty() {
         for row in tx
             .query(
-                "SELECT card_no, id FROM members WHERE card_no = ANY($1)",
+                "SELECT card_no, id FROM members WHERE card_no = ANY($1)
+                 UNION ALL SELECT card_no, member_id FROM member_cards WHERE card_no = ANY($1)",
                 &[&cards],
             )
             .await?
@@ -81,24 +82,28 @@ pub async fn insert_members(tx: &Transaction<'_>, members: &[NewMember]) -> Resu
     Ok(())
 }
 
-/// Issues `count` card numbers of head office's own (`H` and nine digits or more) that
-/// no member holds.
+/// Issues `count` member codes of head office's own ([`crate::member_codes`]).
 pub async fn issue_cards(tx: &Transaction<'_>, count: usize) -> Result<Vec<String>, DbError> {
-    let mut cards = Vec::with_capacity(count);
-    while cards.len() < count {
-        let row = tx
-            .query_one(
-                "SELECT c, EXISTS (SELECT 1 FROM members WHERE card_no = c)
-                 FROM (SELECT 'H' || lpad(nextval('member_card_no')::text, 9, '0') AS c) AS n",
-                &[],
-            )
-            .await?;
-        // A card imported with the same number is skipped.
-        if !row.get::<_, bool>(1) {
-            cards.push(row.get(0));
-        }
+    crate::member_codes::issue(tx, count).await
+}
+
+/// Joins tills' provisional cards to the members head office keeps them under. No
+/// `ON CONFLICT`: two batches joining one card at once clash on the key and the later
+/// one is retried, and then sees the card taken.
+pub async fn join_cards(tx: &Transaction<'_>, cards: &[JoinedCard]) -> Result<(), DbError> {
+    if cards.is_empty() {
+        return Ok(());
     }
-    Ok(cards)
+    let card_nos: Vec<&str> = cards.iter().map(|c| c.card_no.as_str()).collect();
+    let members: Vec<&str> = cards.iter().map(|c| c.member_id.as_str()).collect();
+    let docs: Vec<Option<Uuid>> = cards.iter().map(|c| c.document_id).collect();
+    tx.execute(
+        "INSERT INTO member_cards (card_no, member_id, reason, document_id)
+         SELECT c, m, 'provisional', d FROM unnest($1::text[], $2::text[], $3::uuid[]) AS j (c, m, d)",
+        &[&card_nos, &members, &docs],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Records which new members were given head office's card instead of their till's.
