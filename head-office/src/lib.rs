@@ -12,6 +12,8 @@
 //!   [`stock_api`]: that API's handlers.
 //! - [`body`]: request bodies within limits, gzip.
 //! - [`ingest`]: a batch of documents in one transaction: duplicates, gaps, effects.
+//! - [`audit`]: the append-only log of every change made through the console (and an
+//!   erasure from the command line).
 //! - [`feed`]: the change feed: publishing with cursors, reading pages.
 //! - [`integrations`]: keys of the shop, CRM and ERP, customers by channel, the
 //!   outbound event feed, CSV import and export, and the reference consumer.
@@ -53,6 +55,7 @@
 
 pub mod aggregates;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod catalog;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::json;
 use tokio_postgres::Client;
 
-use crate::console::audit;
+use crate::audit;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
 use crate::integrations::events::{self, EventKind, NewEvent};

@@ -297,7 +297,19 @@ pub struct MemberRegistration {
     /// The digests the document's hash covers instead of phone and name (see
     /// [`crate::personal_data`]); absent on registrations written before sealing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seal: Option<crate::personal_data::Seal>,
+    pub seal: Option<Seal>,
+}
+
+/// What a sealed registration's hash covers instead of its phone and name (made and
+/// checked in [`crate::personal_data`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seal {
+    /// SHA-256 of salt, field name and value, hex.
+    pub phone_sha256: String,
+    pub name_sha256: String,
+    /// The salt, hex: kept with the values, dropped with them (and never hashed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
 }
 
 /// A manual change of a member's points, with a reason (manager).

@@ -9,24 +9,12 @@
 //! it *redacts* it (values blanked, the hash no longer recomputable), and the checks that
 //! walk documents say so instead of calling it broken.
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::document::MemberRegistration;
+use crate::document::{MemberRegistration, Seal};
 
 /// Bytes of salt a registration draws (the caller passes them in).
 pub const SALT_BYTES: usize = 16;
-
-/// What a sealed registration's hash covers instead of its phone and name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Seal {
-    /// SHA-256 of salt, field name and value, hex.
-    pub phone_sha256: String,
-    pub name_sha256: String,
-    /// The salt, hex: kept with the values, dropped with them (and never hashed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub salt: Option<String>,
-}
 
 /// A sealed registration whose values do not match their digests.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -9,7 +9,9 @@
 //! - [`pages`]: one file per page.
 
 pub mod adjustment;
-pub mod audit;
+// The log lives at the crate's top so that code outside the console (an erasure from
+// the command line) writes it too.
+pub use crate::audit;
 pub mod chart;
 pub mod filters;
 pub mod i18n;

@@ -1,5 +1,6 @@
 //! Erasing a member's personal data on request (个人信息删除), for admins: the card
-//! number typed again to confirm, and a reason. `crate::member_erasure` does it (head
+//! number typed again to confirm, and a reason (the form is on the member's page,
+//! [`super::members`]). `crate::member_erasure` does it (head
 //! office, every till through the feed, every integration by an event) and audits it.
 
 use axum::Form;
@@ -7,8 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
-use maud::{Markup, html};
+use chrono::Utc;
 use serde::Deserialize;
 
 use super::member_privacy::may_see_personal_data;
@@ -18,31 +18,8 @@ use crate::console::session::Signed;
 use crate::console::table::Params;
 use crate::console::{csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
-use crate::member_erasure::{self, EraseError, REASON_MAX_CHARS};
+use crate::member_erasure::{self, EraseError};
 use crate::state::AppState;
-
-/// The member page's part: when their data was erased, or (for admins) the form.
-pub fn section(
-    lang: Lang,
-    signed: &Signed,
-    member_id: &str,
-    erased_at: Option<DateTime<Utc>>,
-) -> Markup {
-    html! {
-        @if let Some(at) = erased_at {
-            p.notice { (lang.tf("members.erased_at", &[("at", &at.format("%Y-%m-%d %H:%M UTC").to_string())])) }
-        } @else if may_see_personal_data(&signed.user) {
-            h2 { (lang.t("members.erase")) }
-            p { (lang.t("members.erase_hint")) }
-            form method="post" action={ "/members/" (url_part(member_id)) "/erase" } {
-                input type="hidden" name="csrf" value=(signed.csrf);
-                label { (lang.t("members.erase_confirm_card")) " " input name="confirm_card" required autocomplete="off"; }
-                label { (lang.t("members.erase_reason")) " " input name="reason" required maxlength=(REASON_MAX_CHARS); }
-                button type="submit" { (lang.t("members.erase_submit")) }
-            }
-        }
-    }
-}
 
 #[derive(Deserialize)]
 pub struct EraseForm {

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tokio_postgres::GenericClient;
@@ -25,6 +25,7 @@ use crate::console::table::{self, Cell, Column, Kind, Listing, Names, Params, Ro
 use crate::console::users::{Role, User};
 use crate::console::{bad_query, csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
+use crate::member_erasure::REASON_MAX_CHARS;
 use crate::state::AppState;
 use pos_domain::member::mask_phone;
 
@@ -269,7 +270,7 @@ pub(super) async fn member_page(
                 @if may_adjust_points(&signed.user) {
                     (adjust_form(lang, signed, &member.id))
                 }
-                (super::member_erasure::section(lang, signed, &member.id, member.erased_at))
+                (erase_section(lang, signed, &member.id, member.erased_at))
             };
             let title = format!("{} · {}", lang.t("members.title"), member.card_no);
             (
@@ -298,6 +299,29 @@ fn adjust_form(lang: Lang, signed: &Signed, member_id: &str) -> Markup {
             label { (lang.t("members.adjust_points")) " " input name="points" required; }
             label { (lang.t("members.adjust_reason")) " " input name="reason" required; }
             button type="submit" { (lang.t("members.adjust_submit")) }
+        }
+    }
+}
+
+/// The member page's erasure part: when their data was erased, or (for admins) the form.
+fn erase_section(
+    lang: Lang,
+    signed: &Signed,
+    member_id: &str,
+    erased_at: Option<DateTime<Utc>>,
+) -> Markup {
+    html! {
+        @if let Some(at) = erased_at {
+            p.notice { (lang.tf("members.erased_at", &[("at", &at.format("%Y-%m-%d %H:%M UTC").to_string())])) }
+        } @else if may_see_personal_data(&signed.user) {
+            h2 { (lang.t("members.erase")) }
+            p { (lang.t("members.erase_hint")) }
+            form method="post" action={ "/members/" (url_part(member_id)) "/erase" } {
+                input type="hidden" name="csrf" value=(signed.csrf);
+                label { (lang.t("members.erase_confirm_card")) " " input name="confirm_card" required autocomplete="off"; }
+                label { (lang.t("members.erase_reason")) " " input name="reason" required maxlength=(REASON_MAX_CHARS); }
+                button type="submit" { (lang.t("members.erase_submit")) }
+            }
         }
     }
 }
