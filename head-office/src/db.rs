@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (17, include_str!("../migrations/0017_integrations.sql")),
     (18, include_str!("../migrations/0018_member_lookup_key.sql")),
     (19, include_str!("../migrations/0019_point_checks.sql")),
+    (25, include_str!("../migrations/0025_organisations.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by

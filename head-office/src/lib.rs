@@ -24,6 +24,8 @@
 //!   stores with stock to spare (FEFO) or bought; [`replenishment_api`]: them as JSON.
 //! - [`stock_reports`]: goods receipts' shortages and excesses.
 //! - [`masking`]: a member's card, name and phone as non-admins see them.
+//! - [`organisations`]: organisations (机构客户), their departments, contacts and
+//!   qualifications, sent to the tills without contacts.
 //! - [`device_sales`]: the sales record of class II/III devices (医疗器械销售记录).
 //! - [`trace_reports`]: a lot's recall list and a serial's life, from the lot trace.
 //! - [`stock_lists`]: near-expiry lots, low stock and transfers, for the API and exports.
@@ -64,6 +66,7 @@ pub mod ingest;
 pub mod integrations;
 pub mod masking;
 pub mod member_data;
+pub mod organisations;
 pub mod point_reviews;
 pub mod replenishment;
 pub mod replenishment_api;

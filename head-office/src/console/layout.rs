@@ -89,6 +89,16 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/organisations",
+        key: "nav.organisations",
+        shown: |_| true,
+    },
+    NavItem {
+        path: "/organisation-reviews",
+        key: "nav.organisation_reviews",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/segments",
         key: "nav.segments",
         shown: User::may_read_segments,

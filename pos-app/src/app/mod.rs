@@ -105,6 +105,8 @@ pub enum Message {
     Payment(payment::Message),
     /// Member screen.
     Member(member::Message),
+    /// Organisation screen.
+    Organisation(screen::organisation::Message),
     /// Held sales screen.
     Held(held::Message),
     /// Returns screen.

@@ -5,6 +5,7 @@ mod effects_agree;
 mod import_cycles;
 mod integration_mirror;
 mod member_cards;
+mod organisation_sales;
 mod stock_chain;
 mod stock_transfers;
 mod sync_end_to_end;

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use super::{Ctx, Event, Go, error_or_approval};
 use crate::app::fields::Field;
+use crate::app::error_text::till_error;
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
 use crate::app::ui;
@@ -33,6 +34,8 @@ pub enum Message {
     Add,
     /// Take back a tender added by mistake.
     RemoveTender(usize),
+    /// The cashier read the organisation's qualification warning and sells anyway (F8).
+    Acknowledge,
     /// Back to the sale; nothing is paid.
     Back,
 }
@@ -49,6 +52,8 @@ pub struct State {
     points: String,
     /// The member's points as the till knows them, and whether the till is offline.
     points_known: Option<(i64, bool)>,
+    /// The qualification warning the till gave (a till set to warn): F8 sells anyway.
+    warning: Option<String>,
 }
 
 impl State {
@@ -71,6 +76,7 @@ impl State {
             reference: String::new(),
             points: String::new(),
             points_known,
+            warning: None,
         };
         state.prefill(ctx.till);
         state
@@ -86,6 +92,7 @@ impl State {
             }
             Message::Add => self.add(ctx),
             Message::RemoveTender(i) => self.remove_tender(i, ctx),
+            Message::Acknowledge => self.acknowledge(ctx),
             Message::Back => Some(Event::Go(Go::Sale)),
         }
     }
@@ -97,6 +104,7 @@ impl State {
             Pressed::F(3) => self.choose(TenderKind::WechatPay, ctx),
             Pressed::F(4) => self.choose(TenderKind::Alipay, ctx),
             Pressed::F(5) => self.choose(TenderKind::Points, ctx),
+            Pressed::F(8) => self.acknowledge(ctx),
             Pressed::Enter | Pressed::F(12) => self.add(ctx),
             Pressed::Escape => Some(Event::Go(Go::Sale)),
             _ => None,
@@ -223,11 +231,25 @@ impl State {
 
     /// Completes the sale with the tenders given; the till may ask for a manager
     /// (a large points redemption), then [`State::approved`] retries.
+    /// A qualification warning waits for F8 (see [`State::acknowledge`]).
     fn pay(&mut self, approval: Option<&Approval>, ctx: &mut Ctx<'_>) -> Option<Event> {
         match ctx.till.pay(&self.tenders, approval, ctx.now) {
             Ok(doc) => Some(Event::Completed(Box::new(doc))),
+            Err(e @ TillError::QualificationWarning { .. }) => {
+                let said = till_error(ctx.i18n, &e);
+                self.warning = Some(said.clone());
+                Some(Event::Warning(said))
+            }
             Err(e) => Some(error_or_approval(e)),
         }
+    }
+
+    /// After the till's qualification warning: the cashier sells anyway, and the sale
+    /// records that it was sold under warning. Nothing without a warning shown.
+    fn acknowledge(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
+        self.warning.take()?;
+        ctx.till.acknowledge_qualification_warning();
+        self.pay(None, ctx)
     }
 
     pub fn approved(&mut self, approval: &Approval, ctx: &mut Ctx<'_>) -> Option<Event> {
@@ -348,6 +370,17 @@ impl State {
                 .color(ui::ACCENT),
         ]
         .spacing(8);
+        let warning = self.warning.as_ref().map(|w| {
+            column![
+                text(w.as_str()).size(ui::TEXT).color(ui::WARN),
+                ui::key_button(
+                    i18n.t("organisation.acknowledge"),
+                    "F8",
+                    Some(Message::Acknowledge)
+                ),
+            ]
+            .spacing(6)
+        });
         let body = column![
             ui::title(i18n.t("pay.title")),
             kinds,
@@ -358,6 +391,7 @@ impl State {
             ]
             .spacing(10),
         ]
+        .push(warning)
         .spacing(14)
         .width(Length::FillPortion(3));
         let layout = row![
