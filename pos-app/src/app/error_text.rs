@@ -27,7 +27,7 @@ pub fn refusal(i18n: I18n, refusal: &Refusal) -> String {
 
 /// Which qualification is wrong and since when, in the till's language.
 pub fn qualification_problem(i18n: I18n, problem: &QualificationProblem) -> String {
-    let kind = i18n.t(&format!("qualification.{}", problem.kind().code()));
+    let kind = i18n.t(&format!("qualification.{}", problem.kind().code())).to_string();
     match problem {
         QualificationProblem::Missing { .. } => {
             i18n.f("qualification.missing", &[("kind", &kind)])

@@ -20,6 +20,7 @@ pub mod member_privacy;
 pub mod members;
 pub mod organisation_details;
 pub mod organisation_reviews;
+pub mod organisation_sections;
 pub mod organisations;
 pub mod promotion_list;
 pub mod promotions;

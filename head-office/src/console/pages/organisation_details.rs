@@ -1,9 +1,8 @@
-//! An organisation's qualifications (营业执照, 医疗器械经营许可证, 第二类医疗器械经营备案凭证:
-//! number and last valid day) and contacts, on its page (`organisations.rs`). Admins and
-//! merchandisers change them, each change audited; a qualification reaches the tills by
-//! the feed, a contact never does. A contact's phone is personal data: masked for every
-//! role but admin, and an admin's reading is logged like a member's
-//! ([`super::member_privacy`]).
+//! Changing an organisation's qualifications (营业执照, 医疗器械经营许可证,
+//! 第二类医疗器械经营备案凭证: number and last valid day) and contacts, from its page
+//! (`organisations.rs`, sections in `organisation_sections.rs`): admins and
+//! merchandisers, each change audited; a qualification reaches the tills by the feed, a
+//! contact never does, and the audit log keeps a contact's phone masked.
 
 use axum::Form;
 use axum::extract::{Path, State};
@@ -11,136 +10,19 @@ use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use maud::{Markup, html};
 use pos_domain::member::mask_phone;
 use pos_domain::organisation::QualificationKind;
 use serde::Deserialize;
 use serde_json::json;
-use tokio_postgres::GenericClient;
 
-use super::member_privacy::may_see_personal_data;
-use super::organisations::{PATH, input_problem, may_edit_organisations, organisation_page};
+use super::organisation_sections::{PATH, input_problem, may_edit_organisations};
+use super::organisations::organisation_page;
 use crate::console::i18n::Lang;
 use crate::console::session::{CsrfForm, Signed};
-use crate::console::users::User;
 use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
-use crate::organisations::{
-    self, OrganisationRecord, check_contact, check_qualification,
-};
+use crate::organisations::{self, check_contact, check_qualification};
 use crate::state::AppState;
-
-/// The audit action of a page showing an organisation's contacts' full phones.
-pub const CONTACTS_READ_ACTION: &str = "organisation.contacts_read";
-
-/// Logs that `user` is shown the full phones of `o`'s contacts; nothing for a person who
-/// sees them masked, or when there are none.
-pub async fn log_contacts_read(
-    client: &impl GenericClient,
-    user: &User,
-    o: &OrganisationRecord,
-) -> Result<(), DbError> {
-    if !may_see_personal_data(user) || o.contacts.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<i64> = o.contacts.iter().map(|c| c.id).collect();
-    audit::record(
-        client,
-        Utc::now(),
-        &user.name,
-        CONTACTS_READ_ACTION,
-        &o.id,
-        None,
-        Some(json!({ "page": "/organisations/{id}", "contacts": ids })),
-    )
-    .await
-}
-
-pub fn qualifications_section(lang: Lang, signed: &Signed, o: &OrganisationRecord) -> Markup {
-    let editable = may_edit_organisations(&signed.user);
-    let base = format!("{PATH}/{}/qualifications", url_part(&o.id));
-    html! {
-        h2 { (lang.t("organisations.qualifications")) }
-        table {
-            tr {
-                th { (lang.t("organisations.qualification_kind")) }
-                th { (lang.t("organisations.number")) }
-                th { (lang.t("organisations.valid_until")) }
-                @if editable { th {} }
-            }
-            @for q in &o.qualifications {
-                tr {
-                    td { (lang.t(&format!("organisations.q_{}", q.kind.code()))) }
-                    td { (q.number) }
-                    td { @match q.valid_until {
-                        Some(d) => (d),
-                        None => (lang.t("organisations.no_end")),
-                    } }
-                    @if editable {
-                        td { form.inline method="post" action={ (base) "/" (q.kind.code()) "/remove" } {
-                            input type="hidden" name="csrf" value=(signed.csrf);
-                            button type="submit" { (lang.t("organisations.remove")) }
-                        } }
-                    }
-                }
-            }
-        }
-        @if editable {
-            form method="post" action=(base) {
-                input type="hidden" name="csrf" value=(signed.csrf);
-                label { (lang.t("organisations.qualification_kind")) " "
-                    select name="kind" {
-                        @for k in QualificationKind::ALL {
-                            option value=(k.code()) { (lang.t(&format!("organisations.q_{}", k.code()))) }
-                        }
-                    }
-                }
-                label { (lang.t("organisations.number")) " " input name="number" required; }
-                label { (lang.t("organisations.valid_until")) " " input type="date" name="valid_until"; }
-                button type="submit" { (lang.t("organisations.set_qualification")) }
-            }
-        }
-    }
-}
-
-pub fn contacts_section(lang: Lang, signed: &Signed, o: &OrganisationRecord) -> Markup {
-    let editable = may_edit_organisations(&signed.user);
-    let full = may_see_personal_data(&signed.user);
-    let base = format!("{PATH}/{}/contacts", url_part(&o.id));
-    html! {
-        h2 { (lang.t("organisations.contacts")) }
-        table {
-            tr {
-                th { (lang.t("organisations.contact_name")) }
-                th { (lang.t("organisations.contact_phone")) }
-                th { (lang.t("organisations.contact_department")) }
-                @if editable { th {} }
-            }
-            @for c in &o.contacts {
-                tr {
-                    td { (c.name) }
-                    td { @if full { (c.phone) } @else { (mask_phone(&c.phone)) } }
-                    td { (c.department.clone().unwrap_or_default()) }
-                    @if editable {
-                        td { form.inline method="post" action={ (base) "/" (c.id) "/remove" } {
-                            input type="hidden" name="csrf" value=(signed.csrf);
-                            button type="submit" { (lang.t("organisations.remove")) }
-                        } }
-                    }
-                }
-            }
-        }
-        @if editable {
-            form method="post" action=(base) {
-                input type="hidden" name="csrf" value=(signed.csrf);
-                label { (lang.t("organisations.contact_name")) " " input name="name" required; }
-                label { (lang.t("organisations.contact_phone")) " " input name="phone" required; }
-                label { (lang.t("organisations.contact_department")) " " input name="department"; }
-                button type="submit" { (lang.t("organisations.add_contact")) }
-            }
-        }
-    }
-}
 
 #[derive(Deserialize)]
 pub struct QualificationForm {
@@ -209,7 +91,7 @@ where
     if organisations::load(&*tx, id).await?.is_none() {
         return Ok(Done::Gone);
     }
-    let Some((action, before, after)) = change(&tx).await? else {
+    let Some((action, before, after)) = change(&*tx).await? else {
         return Ok(Done::Gone);
     };
     let none = |v: serde_json::Value| (!v.is_null()).then_some(v);

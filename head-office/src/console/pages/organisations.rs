@@ -1,7 +1,8 @@
 //! Organisations (机构客户): clinics, pharmacies and hospitals as one customer. Everyone
 //! signed in finds and reads them; admins and merchandisers create and edit them (name,
 //! 统一社会信用代码, kind, departments), each change audited in its own transaction and
-//! sent to the tills by the feed. Contacts and qualifications: `organisation_details`.
+//! sent to the tills by the feed. Contacts and qualifications: `organisation_sections` (shown) and
+//! `organisation_details` (changed).
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -14,36 +15,21 @@ use pos_domain::organisation::OrganisationKind;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::organisation_details::{contacts_section, log_contacts_read, qualifications_section};
+use super::organisation_sections::{
+    PATH, contacts_section, input_problem, log_contacts_read, may_edit_organisations,
+    qualifications_section,
+};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::Signed;
 use crate::console::table::{Cell, Column, Kind, Listing, Names, Params, Row, Table};
-use crate::console::users::User;
 use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
-use crate::organisations::{self, InputError, Listed, OrganisationRecord, check_input};
+use crate::organisations::{self, Listed, OrganisationRecord, check_input};
 use crate::state::AppState;
 
-pub const PATH: &str = "/organisations";
 /// Most organisations the list shows.
 const LISTED_MAX: i64 = 500;
-
-/// Creating and editing organisations: admins and merchandisers (who keep the catalog).
-pub fn may_edit_organisations(user: &User) -> bool {
-    user.may_edit_catalog()
-}
-
-/// An input error in the person's language, naming the field.
-pub fn input_problem(lang: Lang, e: &InputError) -> String {
-    lang.tf(
-        "organisations.invalid",
-        &[
-            ("field", &lang.t(&format!("organisations.{}", e.field))),
-            ("why", e.reason),
-        ],
-    )
-}
 
 fn licence_text(lang: Lang, listed: &Listed) -> String {
     match listed.licence_until {

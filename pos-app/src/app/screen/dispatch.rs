@@ -158,6 +158,7 @@ impl Screen {
         match self {
             Screen::Sale(s) => s.scanned(code, ctx),
             Screen::Member(s) => s.scanned(code, ctx),
+            Screen::Organisation(s) => s.scanned(code, ctx),
             Screen::Return(s) => s.scanned(code, ctx),
             Screen::Stock(s) => s.scanned(code, ctx),
             _ => Some(Event::Warning(ctx.i18n.t("scan.not_here").to_string())),

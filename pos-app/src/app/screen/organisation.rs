@@ -83,6 +83,15 @@ impl State {
         vec![Field::new(KEY_INPUT, &self.key, Message::Key)]
     }
 
+    /// A scanned code (the 统一社会信用代码 on a licence's QR code, say) names the
+    /// organisation to attach.
+    pub fn scanned(&mut self, code: &str, ctx: &mut Ctx<'_>) -> Option<Event> {
+        self.key = code.trim().to_string();
+        self.hits.clear();
+        self.cursor = 0;
+        self.attach(ctx)
+    }
+
     fn search(&mut self, key: String, ctx: &mut Ctx<'_>) -> Option<Event> {
         self.key = key;
         self.cursor = 0;
