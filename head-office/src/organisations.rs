@@ -5,8 +5,7 @@
 
 use chrono::NaiveDate;
 use pos_domain::organisation::{
-    Organisation, OrganisationKind, QualificationKind, QualificationValidity,
-    is_valid_credit_code,
+    Organisation, OrganisationKind, QualificationKind, QualificationValidity, is_valid_credit_code,
 };
 use pos_domain::protocol::Change;
 use serde::Serialize;
@@ -225,7 +224,10 @@ pub async fn load(
         kind: kind_of(row.get(3))?,
         departments: row.get(4),
         contacts,
-        qualifications: qualifications_of(client, &[id]).await?.remove(id).unwrap_or_default(),
+        qualifications: qualifications_of(client, &[id])
+            .await?
+            .remove(id)
+            .unwrap_or_default(),
     }))
 }
 
@@ -451,23 +453,44 @@ mod tests {
 
     #[test]
     fn bad_input_names_its_field() {
-        let ok = check_input(" 仁和诊所 ", "91350100m000100y43", "clinic", "内科\n\n内科\n 外科 ")
-            .expect("valid");
+        let ok = check_input(
+            " 仁和诊所 ",
+            "91350100m000100y43",
+            "clinic",
+            "内科\n\n内科\n 外科 ",
+        )
+        .expect("valid");
         assert_eq!(ok.credit_code, "91350100M000100Y43");
         assert_eq!(ok.departments, ["内科", "外科"]);
         let field = |r: Result<OrganisationInput, InputError>| r.unwrap_err().field;
-        assert_eq!(field(check_input("", "91350100M000100Y43", "clinic", "")), "name");
-        assert_eq!(field(check_input("A", "91350100M000100Y44", "clinic", "")), "credit_code");
-        assert_eq!(field(check_input("A", "91350100M000100Y43", "zoo", "")), "kind");
         assert_eq!(
-            check_qualification("device_licence", "沪123", "2026-13-01").unwrap_err().field,
+            field(check_input("", "91350100M000100Y43", "clinic", "")),
+            "name"
+        );
+        assert_eq!(
+            field(check_input("A", "91350100M000100Y44", "clinic", "")),
+            "credit_code"
+        );
+        assert_eq!(
+            field(check_input("A", "91350100M000100Y43", "zoo", "")),
+            "kind"
+        );
+        assert_eq!(
+            check_qualification("device_licence", "沪123", "2026-13-01")
+                .unwrap_err()
+                .field,
             "valid_until"
         );
         assert_eq!(
-            check_qualification("device_licence", "沪123", "").unwrap().valid_until,
+            check_qualification("device_licence", "沪123", "")
+                .unwrap()
+                .valid_until,
             None
         );
-        assert_eq!(check_contact("李", "12ab", "").unwrap_err().field, "contact_phone");
+        assert_eq!(
+            check_contact("李", "12ab", "").unwrap_err().field,
+            "contact_phone"
+        );
         assert!(check_contact("李", "+86 138-1234-5678", "").is_ok());
     }
 }

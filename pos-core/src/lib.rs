@@ -11,9 +11,9 @@
 //! paths (`pos_core::document`, ...) so callers of the till need one dependency.
 
 pub use pos_domain::{
-    cart, catalog, document, effects, hanzi, import, loyalty, member, money, operator, organisation,
-    pricing,
-    promotion, report, returns, stock_document, tender, transfer_order, validate,
+    cart, catalog, document, effects, hanzi, import, loyalty, member, money, operator,
+    organisation, pricing, promotion, report, returns, stock_document, tender, transfer_order,
+    validate,
 };
 
 pub mod data_dir;

@@ -72,7 +72,9 @@ impl QualificationKind {
     }
 
     pub fn from_code(code: &str) -> Option<QualificationKind> {
-        QualificationKind::ALL.into_iter().find(|k| k.code() == code)
+        QualificationKind::ALL
+            .into_iter()
+            .find(|k| k.code() == code)
     }
 
     pub fn label_zh(self) -> &'static str {
@@ -106,37 +108,40 @@ pub struct Organisation {
     pub qualifications: Vec<QualificationValidity>,
 }
 
-/// Why a sale to an organisation breaks the qualification rule.
+/// Why a sale to an organisation breaks the qualification rule: which qualification,
+/// and, when the organisation has one that ran out, its last valid day (before the
+/// sale's business date); without it, the organisation has none of this kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "problem", rename_all = "snake_case")]
-pub enum QualificationProblem {
-    /// Head office knows no qualification of this kind for the organisation.
-    Missing { kind: QualificationKind },
-    /// Its last valid day is before the sale's business date.
-    Expired {
-        kind: QualificationKind,
-        valid_until: NaiveDate,
-    },
+pub struct QualificationProblem {
+    pub kind: QualificationKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<NaiveDate>,
 }
 
 impl QualificationProblem {
-    pub fn kind(&self) -> QualificationKind {
-        match self {
-            QualificationProblem::Missing { kind } | QualificationProblem::Expired { kind, .. } => {
-                *kind
-            }
+    /// The organisation has no qualification of `kind`.
+    pub fn missing(kind: QualificationKind) -> QualificationProblem {
+        QualificationProblem {
+            kind,
+            valid_until: None,
+        }
+    }
+
+    /// The organisation's qualification of `kind` was valid until `valid_until` only.
+    pub fn expired(kind: QualificationKind, valid_until: NaiveDate) -> QualificationProblem {
+        QualificationProblem {
+            kind,
+            valid_until: Some(valid_until),
         }
     }
 
     /// The reason as the cashier reads it (Chinese first: the till's language).
     pub fn reason_zh(&self) -> String {
-        match self {
-            QualificationProblem::Missing { kind } => {
-                format!("该机构没有{}，不能销售第三类医疗器械", kind.label_zh())
-            }
-            QualificationProblem::Expired { kind, valid_until } => format!(
+        match self.valid_until {
+            None => format!("该机构没有{}，不能销售第三类医疗器械", self.kind.label_zh()),
+            Some(valid_until) => format!(
                 "该机构的{}已于{valid_until}到期，不能销售第三类医疗器械",
-                kind.label_zh()
+                self.kind.label_zh()
             ),
         }
     }
@@ -144,13 +149,13 @@ impl QualificationProblem {
 
 impl std::fmt::Display for QualificationProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            QualificationProblem::Missing { kind } => {
-                write!(f, "the organisation has no {}", kind.code())
-            }
-            QualificationProblem::Expired { kind, valid_until } => {
-                write!(f, "the organisation's {} expired on {valid_until}", kind.code())
-            }
+        match self.valid_until {
+            None => write!(f, "the organisation has no {}", self.kind.code()),
+            Some(valid_until) => write!(
+                f,
+                "the organisation's {} expired on {valid_until}",
+                self.kind.code()
+            ),
         }
     }
 }
@@ -177,9 +182,9 @@ pub fn check_device_sale(
         return Ok(());
     }
     match licences.into_iter().flatten().max() {
-        None => Err(QualificationProblem::Missing { kind }),
+        None => Err(QualificationProblem::missing(kind)),
         Some(valid_until) if valid_until >= business_date => Ok(()),
-        Some(valid_until) => Err(QualificationProblem::Expired { kind, valid_until }),
+        Some(valid_until) => Err(QualificationProblem::expired(kind, valid_until)),
     }
 }
 
@@ -235,10 +240,10 @@ mod tests {
         );
         assert_eq!(
             check_device_sale(&[licence(Some("2026-12-06"))], &sale, on),
-            Err(QualificationProblem::Expired {
-                kind: QualificationKind::DeviceLicence,
-                valid_until: day("2026-12-06"),
-            })
+            Err(QualificationProblem::expired(
+                QualificationKind::DeviceLicence,
+                day("2026-12-06")
+            ))
         );
         assert_eq!(check_device_sale(&[licence(None)], &sale, on), Ok(()));
         let filing_only = QualificationValidity {
@@ -247,9 +252,9 @@ mod tests {
         };
         assert_eq!(
             check_device_sale(&[filing_only], &sale, on),
-            Err(QualificationProblem::Missing {
-                kind: QualificationKind::DeviceLicence
-            })
+            Err(QualificationProblem::missing(
+                QualificationKind::DeviceLicence
+            ))
         );
         assert_eq!(
             check_device_sale(
@@ -272,10 +277,7 @@ mod tests {
 
     #[test]
     fn the_reason_names_the_qualification_and_its_date() {
-        let p = QualificationProblem::Expired {
-            kind: QualificationKind::DeviceLicence,
-            valid_until: day("2026-12-06"),
-        };
+        let p = QualificationProblem::expired(QualificationKind::DeviceLicence, day("2026-12-06"));
         assert!(p.reason_zh().contains("医疗器械经营许可证"));
         assert!(p.reason_zh().contains("2026-12-06"));
         assert_eq!(

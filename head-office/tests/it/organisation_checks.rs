@@ -6,9 +6,9 @@
 use chrono::NaiveDate;
 use pos_domain::catalog::{DeviceClass, Tracking};
 use pos_domain::document::{DocumentBody, SaleOrganisation};
-use pos_domain::protocol::DocumentStatus;
 use pos_domain::import::CatalogImport;
 use pos_domain::organisation::{QualificationKind, QualificationProblem};
+use pos_domain::protocol::DocumentStatus;
 
 use crate::common::*;
 use crate::device_sales::product;
@@ -32,7 +32,9 @@ async fn setup(ho: &HeadOffice) {
         ("有效诊所", "91110000600037341L", business_date()),
     ] {
         let input = head_office::organisations::check_input(name, code, "clinic", "").unwrap();
-        let id = head_office::organisations::create(&tx, &input).await.unwrap();
+        let id = head_office::organisations::create(&tx, &input)
+            .await
+            .unwrap();
         let q = head_office::organisations::check_qualification(
             "device_licence",
             "许20190001号",
@@ -52,9 +54,8 @@ fn to(organisation: &str, sku: &'static str, warned: bool) -> DocumentBody {
         organisation_id: organisation.into(),
         name: "某机构".into(),
         department: None,
-        sold_under_warning: warned.then(|| QualificationProblem::Missing {
-            kind: QualificationKind::DeviceLicence,
-        }),
+        sold_under_warning: warned
+            .then(|| QualificationProblem::missing(QualificationKind::DeviceLicence)),
     });
     DocumentBody::Sale(s)
 }
@@ -70,7 +71,9 @@ async fn a_class_three_sale_to_an_organisation_without_a_valid_licence_is_accept
         document(STORE, TERMINAL, 3, to("ORG000002", "CUFF", false)),
         document(STORE, TERMINAL, 4, to("ORG000404", "CUFF", true)),
     ];
-    let answer = ho.submit(&token, &batch(STORE, TERMINAL, docs.clone())).await;
+    let answer = ho
+        .submit(&token, &batch(STORE, TERMINAL, docs.clone()))
+        .await;
     all_accepted(&answer);
 
     let rows = ho
@@ -94,18 +97,28 @@ async fn a_class_three_sale_to_an_organisation_without_a_valid_licence_is_accept
     let problem: QualificationProblem = serde_json::from_str(&flagged[0].3).unwrap();
     assert_eq!(
         problem,
-        QualificationProblem::Expired {
-            kind: QualificationKind::DeviceLicence,
-            valid_until: business_date().pred_opt().unwrap(),
-        }
+        QualificationProblem::expired(
+            QualificationKind::DeviceLicence,
+            business_date().pred_opt().unwrap()
+        )
     );
     assert!(!flagged[0].4);
-    assert_eq!(flagged[1].0, docs[3].id, "an organisation head office does not know");
+    assert_eq!(
+        flagged[1].0, docs[3].id,
+        "an organisation head office does not know"
+    );
     assert!(flagged[1].4, "sold under the till's warning");
 
     // A resend changes nothing.
-    let again = ho.submit(&token, &batch(STORE, TERMINAL, docs.clone())).await;
-    assert!(again.results.iter().all(|r| r.status == DocumentStatus::Duplicate));
+    let again = ho
+        .submit(&token, &batch(STORE, TERMINAL, docs.clone()))
+        .await;
+    assert!(
+        again
+            .results
+            .iter()
+            .all(|r| r.status == DocumentStatus::Duplicate)
+    );
     assert_eq!(ho.count("organisation_sale_reviews").await, 2);
 
     // The console lists them by store; a person marks one reviewed, audited.
@@ -123,7 +136,10 @@ async fn a_class_three_sale_to_an_organisation_without_a_valid_licence_is_accept
     let page = zhao.get("/organisation-reviews").await;
     assert!(page.body.contains(&docs[0].id.to_string()), "auditors read");
     let csrf = page.csrf();
-    assert_eq!(zhao.post(&path, &[("csrf", csrf.as_str())]).await.status, 403);
+    assert_eq!(
+        zhao.post(&path, &[("csrf", csrf.as_str())]).await.status,
+        403
+    );
 
     let mut zhou = ho.signed_in("zhou").await;
     let page = zhou.get("/organisation-reviews").await;
@@ -136,7 +152,11 @@ async fn a_class_three_sale_to_an_organisation_without_a_valid_licence_is_accept
     let page = zhou.get("/organisation-reviews").await;
     assert!(!page.body.contains(&format!("{}/review", docs[0].id)));
     assert!(page.body.contains(&format!("{}/review", docs[3].id)));
-    assert_eq!(zhou.post(&path, &[("csrf", csrf.as_str())]).await.status, 404, "once");
+    assert_eq!(
+        zhou.post(&path, &[("csrf", csrf.as_str())]).await.status,
+        404,
+        "once"
+    );
     let audited: (String, String) = ho
         .client()
         .await

@@ -27,14 +27,14 @@ pub fn refusal(i18n: I18n, refusal: &Refusal) -> String {
 
 /// Which qualification is wrong and since when, in the till's language.
 pub fn qualification_problem(i18n: I18n, problem: &QualificationProblem) -> String {
-    let kind = i18n.t(&format!("qualification.{}", problem.kind().code())).to_string();
-    match problem {
-        QualificationProblem::Missing { .. } => {
-            i18n.f("qualification.missing", &[("kind", &kind)])
-        }
-        QualificationProblem::Expired { valid_until, .. } => i18n.f(
+    let kind = i18n
+        .t(&format!("qualification.{}", problem.kind.code()))
+        .to_string();
+    match problem.valid_until {
+        None => i18n.f("qualification.missing", &[("kind", &kind)]),
+        Some(valid_until) => i18n.f(
             "qualification.expired",
-            &[("kind", &kind), ("date", valid_until)],
+            &[("kind", &kind), ("date", &valid_until)],
         ),
     }
 }
@@ -108,9 +108,7 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
             &[("phone", phone), ("card", card_no)],
         ),
         E::BadPhone => i18n.t("error.bad_phone").into(),
-        E::OrganisationNotFound { key } => {
-            i18n.f("error.organisation_not_found", &[("key", key)])
-        }
+        E::OrganisationNotFound { key } => i18n.f("error.organisation_not_found", &[("key", key)]),
         E::OrganisationAmbiguous { key, count } => i18n.f(
             "error.organisation_ambiguous",
             &[("key", key), ("count", count)],

@@ -10,8 +10,7 @@ use pos_app::app::{Level, Screen};
 use pos_core::catalog::DeviceClass;
 use pos_core::data_dir::DataDir;
 use pos_core::organisation::{
-    Organisation, OrganisationKind, QualificationKind, QualificationProblem,
-    QualificationValidity,
+    Organisation, OrganisationKind, QualificationKind, QualificationProblem, QualificationValidity,
 };
 use pos_core::store::Store;
 
@@ -21,7 +20,11 @@ pub(crate) const CODE: &str = "91350100M000100Y43";
 /// A demo till whose cuff is a class III device and that knows a hospital whose
 /// 医疗器械经营许可证's last valid day is `licence_until`, as a pull brings them; `warns`
 /// is the till's setting.
-pub(crate) fn till_with_hospital(dir: &std::path::Path, warns: bool, licence_until: &str) -> DataDir {
+pub(crate) fn till_with_hospital(
+    dir: &std::path::Path,
+    warns: bool,
+    licence_until: &str,
+) -> DataDir {
     let data = demo_data_dir(dir, None);
     let mut config = data.load_config().unwrap();
     config.till.qualification_warns = warns;
@@ -86,7 +89,11 @@ fn a_class_three_device_to_a_hospital_whose_licence_expired_is_refused_with_the_
     assert!(matches!(d.app.screen(), Screen::Payment(_)));
     d.key(Pressed::F(8));
     assert!(sales(&data).is_empty(), "F8 sells nothing here");
-    assert_eq!(d.till().cart().lines.len(), 1, "the sale is still on the counter");
+    assert_eq!(
+        d.till().cart().lines.len(),
+        1,
+        "the sale is still on the counter"
+    );
 }
 
 #[test]
@@ -101,7 +108,10 @@ fn a_till_set_to_warn_sells_on_f8_and_the_sale_records_the_warning() {
     assert_eq!(banner.level, Level::Warning);
     assert!(banner.text.contains("2026-11-21"), "{}", banner.text);
     assert!(d.shows(&d.t("organisation.acknowledge")), "F8 is offered");
-    assert!(sales(&data).is_empty(), "not sold before the cashier acknowledges");
+    assert!(
+        sales(&data).is_empty(),
+        "not sold before the cashier acknowledges"
+    );
     d.key(Pressed::F(8));
     let sold = sales(&data);
     assert_eq!(sold.len(), 1);
@@ -110,9 +120,9 @@ fn a_till_set_to_warn_sells_on_f8_and_the_sale_records_the_warning() {
     assert_eq!(organisation.department.as_deref(), Some("内分泌科"));
     assert_eq!(
         organisation.sold_under_warning,
-        Some(QualificationProblem::Expired {
-            kind: QualificationKind::DeviceLicence,
-            valid_until: "2026-11-21".parse().unwrap(),
-        })
+        Some(QualificationProblem::expired(
+            QualificationKind::DeviceLicence,
+            "2026-11-21".parse().unwrap()
+        ))
     );
 }

@@ -44,7 +44,11 @@ fn in_the_real_window_a_class_three_device_is_refused_to_a_hospital_with_an_expi
     );
     drop(app);
     let sold = sales(&data);
-    assert_eq!(sold.len(), 1, "only the sale without the hospital: {sold:?}");
+    assert_eq!(
+        sold.len(),
+        1,
+        "only the sale without the hospital: {sold:?}"
+    );
     assert_eq!(sold[0].organisation, None);
     assert_eq!(documents(&data, "shift_open").len(), 1);
 }
@@ -70,9 +74,9 @@ fn in_the_real_window_a_till_set_to_warn_sells_on_f8_and_records_the_warning() {
     assert_eq!(organisation.department.as_deref(), Some("心内科"));
     assert_eq!(
         organisation.sold_under_warning,
-        Some(QualificationProblem::Expired {
-            kind: QualificationKind::DeviceLicence,
-            valid_until: "2020-01-01".parse().unwrap(),
-        })
+        Some(QualificationProblem::expired(
+            QualificationKind::DeviceLicence,
+            "2020-01-01".parse().unwrap()
+        ))
     );
 }

@@ -58,7 +58,11 @@ impl Till {
             .ok_or(TillError::NoOrganisation)?;
         let department = department.map(str::trim).filter(|d| !d.is_empty());
         if let Some(d) = department
-            && !attached.organisation.departments.iter().any(|known| known == d)
+            && !attached
+                .organisation
+                .departments
+                .iter()
+                .any(|known| known == d)
         {
             return Err(TillError::UnknownDepartment {
                 department: d.to_string(),

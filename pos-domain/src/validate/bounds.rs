@@ -166,10 +166,8 @@ fn organisation(o: Option<&SaleOrganisation>) -> Checked {
     if let Some(d) = &o.department {
         text("organisation department", d)?;
     }
-    if let Some(crate::organisation::QualificationProblem::Expired { valid_until, .. }) =
-        &o.sold_under_warning
-    {
-        date("organisation sold_under_warning valid_until", *valid_until)?;
+    if let Some(valid_until) = o.sold_under_warning.as_ref().and_then(|p| p.valid_until) {
+        date("organisation sold_under_warning valid_until", valid_until)?;
     }
     Ok(())
 }

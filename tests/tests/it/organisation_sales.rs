@@ -39,9 +39,15 @@ async fn a_class_three_sale_to_an_organisation_with_an_expired_licence_is_refuse
         - chrono::Duration::days(2))
     .date_naive();
 
-    add_user(&**ho.client().await, "chen", "merchandiser", &[], "correct horse 7")
-        .await
-        .unwrap();
+    add_user(
+        &**ho.client().await,
+        "chen",
+        "merchandiser",
+        &[],
+        "correct horse 7",
+    )
+    .await
+    .unwrap();
     let mut browser = Visitor::new(&ho.url());
     assert_eq!(browser.sign_in("chen", "correct horse 7").await.status, 303);
     let csrf = browser.get("/organisations/new").await.csrf();
@@ -71,7 +77,11 @@ async fn a_class_three_sale_to_an_organisation_with_an_expired_licence_is_refuse
         ),
         (
             format!("/organisations/{id}/contacts"),
-            vec![("name", "李主任"), ("phone", "13912345678"), ("department", "心内科")],
+            vec![
+                ("name", "李主任"),
+                ("phone", "13912345678"),
+                ("department", "心内科"),
+            ],
         ),
     ] {
         let mut form = form;
@@ -89,7 +99,10 @@ async fn a_class_three_sale_to_an_organisation_with_an_expired_licence_is_refuse
     assert_eq!(o.qualifications[0].valid_until, Some(expired_on));
     let file = std::fs::read(till.data.till_path()).unwrap();
     let file = String::from_utf8_lossy(&file);
-    assert!(!file.contains("13912345678") && !file.contains("李主任"), "no contact on the till");
+    assert!(
+        !file.contains("13912345678") && !file.contains("李主任"),
+        "no contact on the till"
+    );
 
     t.login("manager", PIN, now).unwrap();
     if !t.has_open_shift().unwrap() {
@@ -104,10 +117,7 @@ async fn a_class_three_sale_to_an_organisation_with_an_expired_licence_is_refuse
         reference: None,
         points: 0,
     };
-    let expired = QualificationProblem::Expired {
-        kind: QualificationKind::DeviceLicence,
-        valid_until: expired_on,
-    };
+    let expired = QualificationProblem::expired(QualificationKind::DeviceLicence, expired_on);
     match t.pay(std::slice::from_ref(&cash), None, now) {
         Err(TillError::QualificationRefused { problem }) => assert_eq!(problem, expired),
         other => panic!("refused: {other:?}"),

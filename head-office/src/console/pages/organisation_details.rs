@@ -70,10 +70,19 @@ async fn answer(
         )
             .into_response(),
         Ok(Done::Refused(problem)) => {
-            organisation_page(state, lang, signed, id, StatusCode::BAD_REQUEST, Some(problem))
-                .await
+            organisation_page(
+                state,
+                lang,
+                signed,
+                id,
+                StatusCode::BAD_REQUEST,
+                Some(problem),
+            )
+            .await
         }
-        Ok(Done::Gone) => problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found"),
+        Ok(Done::Gone) => {
+            problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found")
+        }
         Err(e) => page_error(e),
     }
 }
@@ -84,7 +93,8 @@ async fn audited<F>(state: &AppState, signed: &Signed, id: &str, change: F) -> R
 where
     F: AsyncFnOnce(
         &tokio_postgres::Transaction<'_>,
-    ) -> Result<Option<(&'static str, serde_json::Value, serde_json::Value)>, DbError>,
+    )
+        -> Result<Option<(&'static str, serde_json::Value, serde_json::Value)>, DbError>,
 {
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
@@ -95,8 +105,16 @@ where
         return Ok(Done::Gone);
     };
     let none = |v: serde_json::Value| (!v.is_null()).then_some(v);
-    audit::record(&*tx, Utc::now(), &signed.user.name, action, id, none(before), none(after))
-        .await?;
+    audit::record(
+        &*tx,
+        Utc::now(),
+        &signed.user.name,
+        action,
+        id,
+        none(before),
+        none(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Done::Saved)
 }
@@ -126,7 +144,11 @@ pub async fn set_qualification(
                     .into_iter()
                     .find(|held| held.kind == q.kind);
                 organisations::set_qualification(tx, &id, &q).await?;
-                Ok(Some(("organisation.qualification_set", json!(before), json!(q))))
+                Ok(Some((
+                    "organisation.qualification_set",
+                    json!(before),
+                    json!(q),
+                )))
             })
             .await
         }
@@ -149,7 +171,12 @@ pub async fn remove_qualification(
         return forbidden(lang, &signed);
     }
     let Some(kind) = QualificationKind::from_code(&kind) else {
-        return problem_page(StatusCode::NOT_FOUND, lang, Some(&signed), "error.not_found");
+        return problem_page(
+            StatusCode::NOT_FOUND,
+            lang,
+            Some(&signed),
+            "error.not_found",
+        );
     };
     let done = audited(&state, &signed, &id, async |tx| {
         let before = organisations::qualifications_of(tx, &[id.as_str()])
@@ -159,7 +186,13 @@ pub async fn remove_qualification(
             .into_iter()
             .find(|held| held.kind == kind);
         let removed = organisations::remove_qualification(tx, &id, kind).await?;
-        Ok(removed.then(|| ("organisation.qualification_remove", json!(before), json!(null))))
+        Ok(removed.then(|| {
+            (
+                "organisation.qualification_remove",
+                json!(before),
+                json!(null),
+            )
+        }))
     })
     .await;
     answer(&state, lang, &signed, &id, done).await

@@ -50,7 +50,10 @@ struct Flagged {
 }
 
 /// Flags nobody has reviewed yet, oldest first, of `stores` (every store when `None`).
-async fn open(client: &impl GenericClient, stores: Option<&[String]>) -> Result<Vec<Flagged>, DbError> {
+async fn open(
+    client: &impl GenericClient,
+    stores: Option<&[String]>,
+) -> Result<Vec<Flagged>, DbError> {
     let stores: Option<Vec<String>> = stores.map(<[String]>::to_vec);
     let rows = client
         .query(
@@ -80,12 +83,10 @@ async fn open(client: &impl GenericClient, stores: Option<&[String]>) -> Result<
 }
 
 fn problem_text(lang: Lang, p: &QualificationProblem) -> String {
-    let kind = lang.t(&format!("organisations.q_{}", p.kind().code()));
-    match p {
-        QualificationProblem::Missing { .. } => {
-            lang.tf("organisation_reviews.missing", &[("kind", &kind)])
-        }
-        QualificationProblem::Expired { valid_until, .. } => lang.tf(
+    let kind = lang.t(&format!("organisations.q_{}", p.kind.code()));
+    match p.valid_until {
+        None => lang.tf("organisation_reviews.missing", &[("kind", &kind)]),
+        Some(valid_until) => lang.tf(
             "organisation_reviews.expired",
             &[("kind", &kind), ("date", &valid_until.to_string())],
         ),
@@ -176,7 +177,12 @@ pub async fn review(
         return csrf_refused(lang, &signed);
     }
     let Ok(document_id) = document_id.parse::<Uuid>() else {
-        return problem_page(StatusCode::NOT_FOUND, lang, Some(&signed), "error.not_found");
+        return problem_page(
+            StatusCode::NOT_FOUND,
+            lang,
+            Some(&signed),
+            "error.not_found",
+        );
     };
     let marked = async {
         let mut client = state.pool.get().await?;
@@ -223,9 +229,12 @@ pub async fn review(
             [(LOCATION, format!("{PATH}?reviewed={document_id}"))],
         )
             .into_response(),
-        Ok(Marked::NotFound) => {
-            problem_page(StatusCode::NOT_FOUND, lang, Some(&signed), "error.not_found")
-        }
+        Ok(Marked::NotFound) => problem_page(
+            StatusCode::NOT_FOUND,
+            lang,
+            Some(&signed),
+            "error.not_found",
+        ),
         Ok(Marked::Forbidden) => forbidden(lang, &signed),
         Err(e) => page_error(e),
     }

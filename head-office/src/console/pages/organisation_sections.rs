@@ -146,4 +146,3 @@ pub fn contacts_section(lang: Lang, signed: &Signed, o: &OrganisationRecord) -> 
         }
     }
 }
-

@@ -7,8 +7,8 @@ use pos_core::document::Approval;
 use pos_core::till::Till;
 
 use super::{
-    Ctx, Event, Go, alerts, close, drawer, held, login, member, operators, payment, report,
-    organisation, returns, review, sale, settings, setup, shift_open, stock,
+    Ctx, Event, Go, alerts, close, drawer, held, login, member, operators, organisation, payment,
+    report, returns, review, sale, settings, setup, shift_open, stock,
 };
 use crate::app::Message;
 use crate::app::fields::{self, Field, FieldId};

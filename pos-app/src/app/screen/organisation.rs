@@ -159,8 +159,11 @@ impl State {
                     .iter()
                     .enumerate()
                     .fold(
-                        column![text(i18n.t("organisation.departments")).size(ui::TEXT), none]
-                            .spacing(4),
+                        column![
+                            text(i18n.t("organisation.departments")).size(ui::TEXT),
+                            none
+                        ]
+                        .spacing(4),
                         |col, (i, d)| {
                             col.push(Self::choice(
                                 d.clone(),
@@ -194,7 +197,11 @@ impl State {
                 Message::Key
             ),
             list,
-            ui::key_button(i18n.t("organisation.detach"), "Ctrl+D", Some(Message::Detach)),
+            ui::key_button(
+                i18n.t("organisation.detach"),
+                "Ctrl+D",
+                Some(Message::Detach)
+            ),
             ui::key_button(i18n.t("common.back"), "Esc", Some(Message::Back)),
         ]
         .spacing(12)

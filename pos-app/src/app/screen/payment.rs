@@ -10,8 +10,8 @@ use pos_core::till::{Till, TillError};
 use rust_decimal::Decimal;
 
 use super::{Ctx, Event, Go, error_or_approval};
-use crate::app::fields::Field;
 use crate::app::error_text::till_error;
+use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
 use crate::app::ui;
