@@ -10,7 +10,6 @@ use pos_core::till::{Till, TillError};
 use rust_decimal::Decimal;
 
 use super::{Ctx, Event, Go, error_or_approval};
-use crate::app::error_text::till_error;
 use crate::app::fields::Field;
 use crate::app::i18n::I18n;
 use crate::app::keys::Pressed;
@@ -52,8 +51,8 @@ pub struct State {
     points: String,
     /// The member's points as the till knows them, and whether the till is offline.
     points_known: Option<(i64, bool)>,
-    /// The qualification warning the till gave (a till set to warn): F8 sells anyway.
-    warning: Option<String>,
+    /// The till gave a qualification warning (a till set to warn): F8 sells anyway.
+    warning: bool,
 }
 
 impl State {
@@ -76,7 +75,7 @@ impl State {
             reference: String::new(),
             points: String::new(),
             points_known,
-            warning: None,
+            warning: false,
         };
         state.prefill(ctx.till);
         state
@@ -236,9 +235,8 @@ impl State {
         match ctx.till.pay(&self.tenders, approval, ctx.now) {
             Ok(doc) => Some(Event::Completed(Box::new(doc))),
             Err(e @ TillError::QualificationWarning { .. }) => {
-                let said = till_error(ctx.i18n, &e);
-                self.warning = Some(said.clone());
-                Some(Event::Warning(said))
+                self.warning = true;
+                Some(Event::Error(e))
             }
             Err(e) => Some(error_or_approval(e)),
         }
@@ -247,7 +245,9 @@ impl State {
     /// After the till's qualification warning: the cashier sells anyway, and the sale
     /// records that it was sold under warning. Nothing without a warning shown.
     fn acknowledge(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
-        self.warning.take()?;
+        if !std::mem::take(&mut self.warning) {
+            return None;
+        }
         ctx.till.acknowledge_qualification_warning();
         self.pay(None, ctx)
     }
@@ -370,16 +370,12 @@ impl State {
                 .color(ui::ACCENT),
         ]
         .spacing(8);
-        let warning = self.warning.as_ref().map(|w| {
-            column![
-                text(w.as_str()).size(ui::TEXT).color(ui::WARN),
-                ui::key_button(
-                    i18n.t("organisation.acknowledge"),
-                    "F8",
-                    Some(Message::Acknowledge)
-                ),
-            ]
-            .spacing(6)
+        let warning = self.warning.then(|| {
+            ui::key_button(
+                i18n.t("organisation.acknowledge"),
+                "F8",
+                Some(Message::Acknowledge),
+            )
         });
         let body = column![
             ui::title(i18n.t("pay.title")),
