@@ -88,6 +88,7 @@ fn sale_document(terminal: &str, sequence: u64) -> Document {
         }),
         points_earned: 378,
         points_redeemed: 0,
+        organisation: None,
     };
     Document {
         id: Uuid::now_v7(),

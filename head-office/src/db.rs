@@ -49,6 +49,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (22, include_str!("../migrations/0022_member_tiers.sql")),
     (27, include_str!("../migrations/0027_member_codes.sql")),
     (28, include_str!("../migrations/0028_member_merges.sql")),
+    (25, include_str!("../migrations/0025_organisations.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by

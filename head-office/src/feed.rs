@@ -75,6 +75,7 @@ pub fn key_of(change: &Change) -> String {
         Change::PromotionDeleted { id } => format!("promotion{SEP}{id}"),
         Change::LoyaltyRules(_) => "loyalty_rules".into(),
         Change::TransferOrder(o) => format!("transfer_order{SEP}{}", o.transfer_id),
+        Change::Organisation(o) => format!("organisation{SEP}{}", o.id),
         // Only a till reads this; head office cannot write it (serializing it fails).
         Change::Unknown => "unknown".into(),
     }

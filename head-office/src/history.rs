@@ -383,6 +383,7 @@ impl TillDay<'_> {
             member,
             points_earned,
             points_redeemed: 0,
+            organisation: None,
         }
     }
 

@@ -32,6 +32,8 @@
 //!   every till (the feed) and every integration (an event).
 //! - [`member_codes`]: the member codes head office issues.
 //! - [`duplicates`]: likely duplicate members proposed, merged or dismissed by a person.
+//! - [`organisations`]: organisations (机构客户), their departments, contacts and
+//!   qualifications, sent to the tills without contacts.
 //! - [`device_sales`]: the sales record of class II/III devices (医疗器械销售记录).
 //! - [`trace_reports`]: a lot's recall list and a serial's life, from the lot trace.
 //! - [`stock_lists`]: near-expiry lots, low stock and transfers, for the API and exports.
@@ -77,6 +79,7 @@ pub mod masking;
 pub mod member_codes;
 pub mod member_data;
 pub mod member_erasure;
+pub mod organisations;
 pub mod point_reviews;
 pub mod replenishment;
 pub mod replenishment_api;

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::member::Tier;
+use crate::organisation::QualificationProblem;
 pub use crate::stock_document::{
     GoodsReceipt, Stocktake, TransferDispatch, TransferReceipt, WriteOff,
 };
@@ -155,6 +156,24 @@ pub struct Sale {
     pub member: Option<SaleMember>,
     pub points_earned: i64,
     pub points_redeemed: i64,
+    /// The organisation (机构客户) buying, when the cashier named one. Not written when
+    /// none, so sales written before the field keep their bytes and content hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<SaleOrganisation>,
+}
+
+/// The organisation a sale names, as the till knew it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaleOrganisation {
+    pub organisation_id: String,
+    pub name: String,
+    /// The department (科室) buying, when named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Set when the till's setting let a sale through that the qualification rule
+    /// refuses (the cashier acknowledged the warning): what was wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sold_under_warning: Option<QualificationProblem>,
 }
 
 /// One line taken back on a return.

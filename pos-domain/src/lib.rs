@@ -18,6 +18,7 @@
 //! - [`effects`]: what a document does to stock, points and serials, for the till and
 //!   head office alike.
 //! - [`report`]: X and Z reports; [`operator`]: roles, PINs, approvals.
+//! - [`organisation`]: organisations (机构客户), their qualifications, the class III rule.
 //! - [`import`]: the catalog file, read and written.
 //! - [`protocol`]: the wire types the till's sync agent and head office speak.
 //!
@@ -38,6 +39,7 @@ pub mod member;
 pub mod member_code;
 pub mod money;
 pub mod operator;
+pub mod organisation;
 pub mod personal_data;
 pub mod pricing;
 pub mod promotion;

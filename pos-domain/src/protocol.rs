@@ -17,6 +17,7 @@
 use crate::catalog::{Lot, Product};
 use crate::document::{Document, TenderTotal};
 use crate::member::{LoyaltyRules, Member};
+use crate::organisation::Organisation;
 use crate::promotion::Promotion;
 use crate::transfer_order::TransferOrder;
 use chrono::NaiveDate;
@@ -209,6 +210,9 @@ pub enum Change {
     /// A transfer order naming the calling store as sender or receiver, in its latest
     /// state (older tills skip it as [`Change::Unknown`]).
     TransferOrder(TransferOrder),
+    /// An organisation (机构客户) a sale may name, with its departments and its
+    /// qualifications' validity; never its contacts (older tills skip it).
+    Organisation(Organisation),
     /// A kind of change added after this build: a till skips it (its cursor still moves
     /// past it), so a newer head office never stops an older till's pull. Only read,
     /// never written: head office never sends it.

@@ -325,6 +325,7 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, Sto
         Change::PromotionDeleted { id } => tx.delete_promotion(id),
         Change::LoyaltyRules(rules) => tx.set_loyalty_rules(rules),
         Change::TransferOrder(order) => tx.upsert_transfer_order(order),
+        Change::Organisation(o) => tx.upsert_organisation(o),
         // Skipped by `apply_page` before it gets here; nothing to write either way.
         Change::Unknown => Ok(()),
     }?;

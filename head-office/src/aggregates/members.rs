@@ -190,6 +190,7 @@ mod tests {
                 member: who,
                 points_earned: 0,
                 points_redeemed: 0,
+                organisation: None,
             }),
         )
     }

@@ -77,6 +77,7 @@ fn sale() -> Sale {
         member: None,
         points_earned: 0,
         points_redeemed: 0,
+        organisation: None,
     }
 }
 

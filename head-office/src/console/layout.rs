@@ -94,6 +94,16 @@ pub const NAV: &[NavItem] = &[
         shown: may_merge_members,
     },
     NavItem {
+        path: "/organisations",
+        key: "nav.organisations",
+        shown: |_| true,
+    },
+    NavItem {
+        path: "/organisation-reviews",
+        key: "nav.organisation_reviews",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/segments",
         key: "nav.segments",
         shown: User::may_read_segments,

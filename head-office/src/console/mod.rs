@@ -81,6 +81,17 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/member-duplicates"),
     ("post", "/member-duplicates/{id}/merge"),
     ("post", "/member-duplicates/{id}/dismiss"),
+    ("get", "/organisations"),
+    ("get", "/organisations/new"),
+    ("post", "/organisations/new"),
+    ("get", "/organisations/{id}"),
+    ("post", "/organisations/{id}"),
+    ("post", "/organisations/{id}/qualifications"),
+    ("post", "/organisations/{id}/qualifications/{kind}/remove"),
+    ("post", "/organisations/{id}/contacts"),
+    ("post", "/organisations/{id}/contacts/{contact}/remove"),
+    ("get", "/organisation-reviews"),
+    ("post", "/organisation-reviews/{document_id}/review"),
     ("get", "/closes"),
     ("get", "/stock"),
     ("get", "/transfers"),
@@ -183,6 +194,39 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/member-duplicates/{id}/dismiss",
             post(pages::member_duplicates::dismiss),
+        )
+        .route("/organisations", get(pages::organisations::list))
+        .route(
+            "/organisations/new",
+            get(pages::organisations::new_form).post(pages::organisations::create),
+        )
+        .route(
+            "/organisations/{id}",
+            get(pages::organisations::show).post(pages::organisations::update),
+        )
+        .route(
+            "/organisations/{id}/qualifications",
+            post(pages::organisation_details::set_qualification),
+        )
+        .route(
+            "/organisations/{id}/qualifications/{kind}/remove",
+            post(pages::organisation_details::remove_qualification),
+        )
+        .route(
+            "/organisations/{id}/contacts",
+            post(pages::organisation_details::add_contact),
+        )
+        .route(
+            "/organisations/{id}/contacts/{contact}/remove",
+            post(pages::organisation_details::remove_contact),
+        )
+        .route(
+            "/organisation-reviews",
+            get(pages::organisation_reviews::show),
+        )
+        .route(
+            "/organisation-reviews/{document_id}/review",
+            post(pages::organisation_reviews::review),
         )
         .route("/closes", get(pages::closes::show))
         .route("/stock", get(pages::stock::show))

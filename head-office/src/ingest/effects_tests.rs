@@ -78,6 +78,7 @@ fn sale(
         }),
         points_earned: earned,
         points_redeemed: redeemed,
+        organisation: None,
     }
 }
 

@@ -10,6 +10,8 @@
 //! 3. Apply the effects of the new documents only (members, points, stock, serials,
 //!    gaps, a goods receipt's shortages and excesses) and publish the changes to the
 //!    feed. A count posts against head office's stock as of its moment ([`counts`]).
+//!    A sale to an organisation whose licence head office finds invalid is flagged
+//!    ([`organisation_checks`]).
 //!    A resend inserts nothing, so it has no effect; a rejected document is never
 //!    stored, so it has none either.
 //! 4. After the transaction, in a statement of its own: the rejections are kept for the
@@ -27,6 +29,7 @@ mod effects;
 mod fault;
 mod gaps;
 mod lots;
+pub mod organisation_checks;
 mod point_checks;
 pub mod rejections;
 mod serials;
@@ -259,6 +262,7 @@ async fn apply(
     feed_entries.extend(apply_stock(&tx, &effects).await?);
     feed_entries.extend(lots::learn(&tx, &accepted).await?);
     discrepancies::record(&tx, &discrepancies::of(&accepted)).await?;
+    organisation_checks::check(&tx, store_id, terminal_id, &accepted).await?;
     aggregates::enqueue(&tx, &tallied(&accepted)).await?;
     feed_entries.extend(transfers::record(&tx, &accepted).await?);
     let open = store::open_gaps(&tx, store_id, terminal_id).await?;

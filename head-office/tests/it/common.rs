@@ -490,6 +490,7 @@ pub fn sale(
         }),
         points_earned,
         points_redeemed,
+        organisation: None,
     }
 }
 

@@ -3,6 +3,7 @@
 
 use pos_core::loyalty::RedemptionError;
 use pos_core::operator::OperatorError;
+use pos_core::organisation::QualificationProblem;
 use pos_core::returns::ReturnError;
 use pos_core::store::StoreError;
 use pos_core::tender::TenderError;
@@ -21,6 +22,20 @@ pub fn refusal(i18n: I18n, refusal: &Refusal) -> String {
         Refusal::Till(e) => till_error(i18n, e),
         Refusal::NotCreated(reason) => i18n.f("setup.failed", &[("reason", reason)]),
         Refusal::NotSaved(reason) => reason.clone(),
+    }
+}
+
+/// Which qualification is wrong and since when, in the till's language.
+pub fn qualification_problem(i18n: I18n, problem: &QualificationProblem) -> String {
+    let kind = i18n
+        .t(&format!("qualification.{}", problem.kind.code()))
+        .to_string();
+    match problem.valid_until {
+        None => i18n.f("qualification.missing", &[("kind", &kind)]),
+        Some(valid_until) => i18n.f(
+            "qualification.expired",
+            &[("kind", &kind), ("date", &valid_until)],
+        ),
     }
 }
 
@@ -93,6 +108,23 @@ pub fn till_error(i18n: I18n, error: &TillError) -> String {
             &[("phone", phone), ("card", card_no)],
         ),
         E::BadPhone => i18n.t("error.bad_phone").into(),
+        E::OrganisationNotFound { key } => i18n.f("error.organisation_not_found", &[("key", key)]),
+        E::OrganisationAmbiguous { key, count } => i18n.f(
+            "error.organisation_ambiguous",
+            &[("key", key), ("count", count)],
+        ),
+        E::NoOrganisation => i18n.t("error.no_organisation").into(),
+        E::UnknownDepartment { department } => {
+            i18n.f("error.unknown_department", &[("department", department)])
+        }
+        E::QualificationRefused { problem } => i18n.f(
+            "error.qualification_refused",
+            &[("why", &qualification_problem(i18n, problem))],
+        ),
+        E::QualificationWarning { problem } => i18n.f(
+            "error.qualification_warning",
+            &[("why", &qualification_problem(i18n, problem))],
+        ),
         E::SaleNotFound { id } => i18n.f("error.sale_not_found", &[("id", id)]),
         E::AlreadyVoided { sequence } => i18n.f("error.already_voided", &[("no", sequence)]),
         E::VoidAfterReturn { sequence } => i18n.f("error.void_after_return", &[("no", sequence)]),

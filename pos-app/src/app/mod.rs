@@ -53,7 +53,7 @@ use std::time::{Duration, Instant};
 
 use iced::{Task, Theme};
 use pos_core::data_dir::{AppConfig, DataDir, WedgeTiming};
-use pos_core::till::Till;
+use pos_core::till::{Till, TillError};
 use scanner::{ScannerEvent, WedgeClassifier, WedgeConfig};
 
 pub use clock::Clock;
@@ -105,6 +105,8 @@ pub enum Message {
     Payment(payment::Message),
     /// Member screen.
     Member(member::Message),
+    /// Organisation screen.
+    Organisation(screen::organisation::Message),
     /// Held sales screen.
     Held(held::Message),
     /// Returns screen.
@@ -395,6 +397,10 @@ impl App {
             return Task::none();
         };
         match event {
+            // A till set to warn: the cashier may still sell (F8), so it is a warning.
+            Event::Error(e @ TillError::QualificationWarning { .. }) => {
+                self.show(Level::Warning, error_text::till_error(self.i18n, &e))
+            }
             Event::Error(e) => self.show(Level::Error, error_text::till_error(self.i18n, &e)),
             Event::Warning(text) => self.show(Level::Warning, text),
             Event::Info(text) => self.show(Level::Info, text),

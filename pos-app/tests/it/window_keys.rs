@@ -23,17 +23,17 @@ use pos_core::store::Store;
 
 const SALES: usize = 300;
 /// Bound on starting the X server and the window, and on logging in.
-const START_MAX: Duration = Duration::from_secs(30);
+pub(crate) const START_MAX: Duration = Duration::from_secs(30);
 /// Bound on keying the sales (about 30 s on a quiet machine).
 const KEYING_MAX: Duration = Duration::from_secs(90);
 /// Bound on the till catching up with the keys once they are all sent.
-const CATCH_UP_MAX: Duration = Duration::from_secs(20);
+pub(crate) const CATCH_UP_MAX: Duration = Duration::from_secs(20);
 /// The till is taken to have handled every key once its file has not changed for this
 /// long after the last key (it handles a sale in milliseconds).
 const QUIET: Duration = Duration::from_secs(5);
 
 /// A child process killed and reaped when the test ends, however it ends.
-struct Reaped(Child);
+pub(crate) struct Reaped(Child);
 
 impl Drop for Reaped {
     fn drop(&mut self) {
@@ -43,7 +43,7 @@ impl Drop for Reaped {
 }
 
 /// An X server on a display nobody else uses: Xvfb picks a free one and says which.
-fn start_xvfb() -> (Reaped, String) {
+pub(crate) fn start_xvfb() -> (Reaped, String) {
     let mut child = Command::new("Xvfb")
         .args([
             "-displayfd",
@@ -92,7 +92,7 @@ fn xdotool(display: &str, args: &[&str], max: Duration) -> String {
 }
 
 /// Starts `pos` on the till and waits for its window to be on screen.
-fn start_window(display: &str, data: &DataDir, log: &Path) -> Reaped {
+pub(crate) fn start_window(display: &str, data: &DataDir, log: &Path) -> Reaped {
     let log = std::fs::File::create(log).expect("a log file");
     let child = Command::new(env!("CARGO_BIN_EXE_pos"))
         .arg("--data-dir")
@@ -117,7 +117,7 @@ fn start_window(display: &str, data: &DataDir, log: &Path) -> Reaped {
 }
 
 /// Waits until `done` holds for the till's file, at most `max`; whether it did.
-fn wait_for(max: Duration, mut done: impl FnMut() -> bool) -> bool {
+pub(crate) fn wait_for(max: Duration, mut done: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + max;
     while Instant::now() < deadline {
         if done() {
@@ -240,7 +240,7 @@ fn in_the_real_window_printed_receipts_leave_the_print_queue() {
 }
 
 /// Runs an xdotool script (one command a line), bounded by [`KEYING_MAX`].
-fn run_script(display: &str, path: &Path, script: &str) {
+pub(crate) fn run_script(display: &str, path: &Path, script: &str) {
     let mut file = std::fs::File::create(path).expect("a script file");
     file.write_all(script.as_bytes()).expect("script written");
     drop(file);

@@ -90,7 +90,7 @@ pub(super) const DEFAULT_WAL_CHECKPOINT_PAGES: i64 = 1_000;
 pub struct FeedTransaction<'a> {
     // Declared first, so dropped (back into the cache) before the transaction ends.
     statements: RefCell<PageStatements<'a>>,
-    tx: Transaction<'a>,
+    pub(super) tx: Transaction<'a>,
 }
 
 /// The statements a full feed runs for nearly every change, prepared once per page:

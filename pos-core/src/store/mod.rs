@@ -23,6 +23,7 @@ mod held;
 mod journal;
 mod members;
 pub(crate) mod operators;
+mod organisations;
 mod outbox;
 mod pending_print;
 mod settings;
@@ -40,6 +41,7 @@ pub use held::{HELD_SALES_MAX, HeldSale};
 pub use journal::ChainReport;
 pub use members::CARD_RELEASED_PREFIX;
 pub use operators::OperatorRow;
+pub use organisations::ORGANISATION_HITS_MAX;
 pub use outbox::{Ack, AckStatus, OutboxRow, OutboxStats, RejectedDocument};
 pub use pending_print::{UNPRINTED_LISTED_MAX, UnprintedReceipt};
 pub use settings::TillIdentity;
@@ -60,13 +62,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/005_member_phone_key.sql")),
         M::up(include_str!("migrations/006_member_erasure.sql")),
         M::up(include_str!("migrations/007_member_codes.sql")),
+        M::up(include_str!("migrations/008_organisations.sql")),
     ])
 });
 
 /// How many migrations this build knows; a file with a higher `user_version` was written
 /// by a newer build and is not touched.
 fn known_schema_version() -> i64 {
-    7
+    8
 }
 
 /// An open till database.

@@ -19,6 +19,10 @@ pub struct TillConfig {
     pub cashier_discount_limit: Decimal,
     /// Rounding of cash-only payments to the jiao.
     pub cash_rounding: CashRoundingSetting,
+    /// A class III device sold to an organisation whose 医疗器械经营许可证 has expired
+    /// (or is missing) is refused; set, the cashier is warned instead and may sell once
+    /// they acknowledge (the sale records it).
+    pub qualification_warns: bool,
 }
 
 /// Serialisable form of the cash rounding rule.
@@ -38,6 +42,7 @@ impl Default for TillConfig {
             near_expiry_warn_days: 30,
             cashier_discount_limit: Decimal::new(10, 2),
             cash_rounding: CashRoundingSetting::None,
+            qualification_warns: false,
         }
     }
 }

@@ -76,6 +76,24 @@ pub enum TillError {
     NoMember,
     #[error("no member with card or phone {key}")]
     MemberNotFound { key: String },
+    #[error("no organisation with code or name {key}")]
+    OrganisationNotFound { key: String },
+    #[error("{count} organisations match {key}; type more of the name or the code")]
+    OrganisationAmbiguous { key: String, count: usize },
+    #[error("attach an organisation first")]
+    NoOrganisation,
+    #[error("the organisation has no department {department}")]
+    UnknownDepartment { department: String },
+    /// The class III rule refuses the sale; the problem names the qualification and date.
+    #[error("not sold: {problem}")]
+    QualificationRefused {
+        problem: crate::organisation::QualificationProblem,
+    },
+    /// The till warns instead of refusing: sold once the cashier acknowledges.
+    #[error("{problem}: acknowledge the warning to sell")]
+    QualificationWarning {
+        problem: crate::organisation::QualificationProblem,
+    },
     #[error("a member with phone {phone} exists already (card {card_no})")]
     MemberExists { phone: String, card_no: String },
     #[error("a phone number has 11 digits starting with 1")]

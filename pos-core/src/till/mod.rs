@@ -5,7 +5,8 @@
 //! # Layout
 //! - `config`: thresholds and the store's clock rules.
 //! - `operators`: login, lock-out and manager approvals.
-//! - `sale`: the cart, holding and payment; `members`: the member on the sale.
+//! - `sale`: the cart, holding and payment; `members`: the member on the sale;
+//!   `organisations`: the organisation buying and the class III qualification rule.
 //! - `lots`: the lots a line may take, and choosing one by hand.
 //! - `after_sale`: voids and returns.
 //! - `drawer`: shifts, paid in/out, X and Z reports.
@@ -23,6 +24,7 @@ mod error;
 mod lots;
 mod members;
 mod operators;
+mod organisations;
 mod queries;
 mod receipts;
 mod sale;
@@ -35,6 +37,7 @@ pub use config::TillConfig;
 pub use entered_code::{EnteredCode, EnteredItem};
 pub use error::TillError;
 pub use lots::LotChoice;
+pub use organisations::AttachedOrganisation;
 pub use sale::{ItemInput, ScanOutcome};
 pub use stock_documents::{Counted, ExpiredHolding, StockDocumentError};
 pub use transfers::{HeldLot, OpenTransferOrders};
@@ -57,6 +60,10 @@ pub struct Till {
     operator: Option<Operator>,
     cart: Cart,
     member: Option<crate::member::Member>,
+    /// The organisation (机构客户) buying, when the cashier named one.
+    organisation: Option<AttachedOrganisation>,
+    /// The cashier acknowledged the organisation's qualification warning for this sale.
+    qualification_acknowledged: bool,
     /// Approvals given while ringing up the current sale, recorded on it.
     sale_approvals: Vec<Approval>,
     /// Whether the sync agent last reached head office; decides the offline point rules.
@@ -80,6 +87,8 @@ impl Till {
             operator: None,
             cart: Cart::default(),
             member: None,
+            organisation: None,
+            qualification_acknowledged: false,
             sale_approvals: Vec::new(),
             online: false,
         }

@@ -49,6 +49,9 @@ pub struct ScanOutcome {
 struct HeldCart {
     cart: Cart,
     member_id: Option<String>,
+    /// The organisation's id and department (absent in sales held by older builds).
+    #[serde(default)]
+    organisation: Option<(String, Option<String>)>,
 }
 
 impl Till {
@@ -386,6 +389,10 @@ impl Till {
         let held = HeldCart {
             cart: self.cart.clone(),
             member_id: self.member.as_ref().map(|m| m.id.clone()),
+            organisation: self
+                .organisation
+                .as_ref()
+                .map(|o| (o.organisation.id.clone(), o.department.clone())),
         };
         let json = serde_json::to_string(&held).expect("carts serialise");
         self.store.hold_sale(
@@ -420,6 +427,11 @@ impl Till {
         if let Some(id) = held.member_id {
             self.attach_member(&id)?;
         }
+        self.detach_organisation();
+        if let Some((id, department)) = held.organisation {
+            self.attach_organisation(&id)?;
+            self.set_department(department.as_deref())?;
+        }
         Ok(())
     }
 
@@ -427,6 +439,8 @@ impl Till {
     pub fn clear_sale(&mut self) {
         self.cart = Cart::default();
         self.member = None;
+        self.organisation = None;
+        self.qualification_acknowledged = false;
         self.sale_approvals.clear();
     }
 
@@ -473,6 +487,7 @@ impl Till {
                 approvals.extend(self.require(ManagerAction::LargeRedemption, approval, now)?);
             }
         }
+        let organisation = self.sale_organisation(now)?;
         let settlement = settle(priced.total, tenders, self.config.cash_rounding())?;
         let member = self.member.as_ref().map(|m| SaleMember {
             member_id: m.id.clone(),
@@ -511,6 +526,7 @@ impl Till {
             member,
             points_earned: earned,
             points_redeemed,
+            organisation,
         };
         let doc = self.commit(now, approvals, |_, _, _| Ok(DocumentBody::Sale(sale)))?;
         self.clear_sale();

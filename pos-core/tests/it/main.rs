@@ -10,6 +10,7 @@ mod till_member_erasure;
 mod till_members_masked;
 mod till_no_receipt;
 mod till_operators;
+mod till_organisations;
 mod till_sale;
 mod till_stock_documents;
 mod till_stock_serials;

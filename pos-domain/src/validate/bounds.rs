@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use super::{Checked, DocumentInvalid, invalid};
 use crate::document::{
     Approval, DenominationCount, Document, DocumentBody, LineDiscount, ReportTotals, Return, Sale,
-    SaleMember, Tender, VatAmount, ZReport,
+    SaleMember, SaleOrganisation, Tender, VatAmount, ZReport,
 };
 
 /// Ids, codes, SKUs, lots, serials, card and phone numbers: at most this many characters.
@@ -152,8 +152,24 @@ fn sale(s: &Sale) -> Checked {
     amount("cash_rounding", s.cash_rounding)?;
     amount("change", s.change)?;
     member(s.member.as_ref())?;
+    organisation(s.organisation.as_ref())?;
     points("points_earned", s.points_earned)?;
     points("points_redeemed", s.points_redeemed)
+}
+
+fn organisation(o: Option<&SaleOrganisation>) -> Checked {
+    let Some(o) = o else {
+        return Ok(());
+    };
+    id("organisation organisation_id", &o.organisation_id)?;
+    text("organisation name", &o.name)?;
+    if let Some(d) = &o.department {
+        text("organisation department", d)?;
+    }
+    if let Some(valid_until) = o.sold_under_warning.as_ref().and_then(|p| p.valid_until) {
+        date("organisation sold_under_warning valid_until", valid_until)?;
+    }
+    Ok(())
 }
 
 fn discount(what: &str, d: &LineDiscount) -> Checked {

@@ -85,6 +85,7 @@ fn sale() -> Sale {
         }),
         points_earned: 216,
         points_redeemed: 0,
+        organisation: None,
     }
 }
 

@@ -326,6 +326,7 @@ fn sale_for(
         total: p.total,
         vat: p.vat.clone(),
         points_redeemed: tenders.iter().map(|t| t.points).sum(),
+        organisation: None,
         tenders,
         cash_rounding: settlement.cash_rounding,
         change: settlement.change,

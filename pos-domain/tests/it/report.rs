@@ -26,6 +26,7 @@ fn sale(
         total,
         vat: vat_of_amounts([(dec!(0.13), total)]),
         points_redeemed: tenders.iter().map(|t| t.points).sum(),
+        organisation: None,
         tenders,
         cash_rounding: Decimal::ZERO,
         change,

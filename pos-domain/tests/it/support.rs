@@ -127,6 +127,7 @@ pub fn sale_of(priced: &PricedCart, tenders: Vec<Tender>, change: Decimal, earne
         member: None,
         points_earned: earned,
         points_redeemed,
+        organisation: None,
     }
 }
 

@@ -7,8 +7,8 @@ use pos_core::document::Approval;
 use pos_core::till::Till;
 
 use super::{
-    Ctx, Event, Go, alerts, close, drawer, held, login, member, operators, payment, report,
-    returns, review, sale, settings, setup, shift_open, stock,
+    Ctx, Event, Go, alerts, close, drawer, held, login, member, operators, organisation, payment,
+    report, returns, review, sale, settings, setup, shift_open, stock,
 };
 use crate::app::Message;
 use crate::app::fields::{self, Field, FieldId};
@@ -28,6 +28,7 @@ pub enum Screen {
     Sale(Box<sale::State>),
     Payment(payment::State),
     Member(member::State),
+    Organisation(organisation::State),
     Held(held::State),
     Return(returns::State),
     Drawer(drawer::State),
@@ -54,6 +55,7 @@ impl Screen {
             Go::Sale => (Screen::Sale(Box::new(sale::State::new(ctx))), None),
             Go::Payment => (Screen::Payment(payment::State::new(ctx)), None),
             Go::Member => (Screen::Member(member::State::default()), None),
+            Go::Organisation => (Screen::Organisation(organisation::State::default()), None),
             Go::Held => (Screen::Held(held::State::new(ctx)), None),
             Go::Return(key) => {
                 let (state, event) = returns::State::new(key, ctx);
@@ -110,6 +112,9 @@ impl Screen {
             (Screen::Sale(s), Message::Sale(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
             (Screen::Payment(s), Message::Payment(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
             (Screen::Member(s), Message::Member(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
+            (Screen::Organisation(s), Message::Organisation(m)) => {
+                ctx.with_till(|ctx| s.update(m, ctx))
+            }
             (Screen::Held(s), Message::Held(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
             (Screen::Return(s), Message::Return(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
             (Screen::Drawer(s), Message::Drawer(m)) => ctx.with_till(|ctx| s.update(m, ctx)),
@@ -135,6 +140,7 @@ impl Screen {
             Screen::Sale(s) => ctx.with_till(|ctx| s.key(key, ctx)),
             Screen::Payment(s) => ctx.with_till(|ctx| s.key(key, ctx)),
             Screen::Member(s) => ctx.with_till(|ctx| s.key(key, ctx)),
+            Screen::Organisation(s) => ctx.with_till(|ctx| s.key(key, ctx)),
             Screen::Held(s) => ctx.with_till(|ctx| s.key(key, ctx)),
             Screen::Return(s) => ctx.with_till(|ctx| s.key(key, ctx)),
             Screen::Drawer(s) => ctx.with_till(|ctx| s.key(key, ctx)),
@@ -152,6 +158,7 @@ impl Screen {
         match self {
             Screen::Sale(s) => s.scanned(code, ctx),
             Screen::Member(s) => s.scanned(code, ctx),
+            Screen::Organisation(s) => s.scanned(code, ctx),
             Screen::Return(s) => s.scanned(code, ctx),
             Screen::Stock(s) => s.scanned(code, ctx),
             _ => Some(Event::Warning(ctx.i18n.t("scan.not_here").to_string())),
@@ -188,6 +195,7 @@ impl Screen {
             Screen::Sale(s) => fields::map_all(s.fields(), Message::Sale),
             Screen::Payment(s) => fields::map_all(s.fields(), Message::Payment),
             Screen::Member(s) => fields::map_all(s.fields(), Message::Member),
+            Screen::Organisation(s) => fields::map_all(s.fields(), Message::Organisation),
             Screen::Return(s) => fields::map_all(s.fields(), Message::Return),
             Screen::Drawer(s) => fields::map_all(s.fields(), Message::Drawer),
             Screen::Close(s) => fields::map_all(s.fields(), Message::Close),
@@ -227,6 +235,7 @@ impl Screen {
                 None => column![].into(),
             },
             Screen::Member(s) => s.view(i18n).map(Message::Member),
+            Screen::Organisation(s) => s.view(i18n).map(Message::Organisation),
             Screen::Held(s) => s.view(i18n).map(Message::Held),
             Screen::Return(s) => s.view(i18n).map(Message::Return),
             Screen::Drawer(s) => s.view(i18n).map(Message::Drawer),

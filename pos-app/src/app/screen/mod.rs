@@ -16,6 +16,7 @@ pub mod lot_pick;
 pub mod member;
 pub mod no_receipt;
 pub mod operators;
+pub mod organisation;
 pub mod payment;
 pub mod price_edit;
 pub mod report;
@@ -121,6 +122,8 @@ pub enum Go {
     Sale,
     Payment,
     Member,
+    /// The organisation buying (Ctrl+O).
+    Organisation,
     Held,
     /// Returns, with the sale to return from when it is known (a scanned receipt).
     Return(Option<String>),

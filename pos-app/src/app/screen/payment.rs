@@ -33,6 +33,8 @@ pub enum Message {
     Add,
     /// Take back a tender added by mistake.
     RemoveTender(usize),
+    /// The cashier read the organisation's qualification warning and sells anyway (F8).
+    Acknowledge,
     /// Back to the sale; nothing is paid.
     Back,
 }
@@ -49,6 +51,8 @@ pub struct State {
     points: String,
     /// The member's points as the till knows them, and whether the till is offline.
     points_known: Option<(i64, bool)>,
+    /// The till gave a qualification warning (a till set to warn): F8 sells anyway.
+    warning: bool,
 }
 
 impl State {
@@ -71,6 +75,7 @@ impl State {
             reference: String::new(),
             points: String::new(),
             points_known,
+            warning: false,
         };
         state.prefill(ctx.till);
         state
@@ -86,6 +91,7 @@ impl State {
             }
             Message::Add => self.add(ctx),
             Message::RemoveTender(i) => self.remove_tender(i, ctx),
+            Message::Acknowledge => self.acknowledge(ctx),
             Message::Back => Some(Event::Go(Go::Sale)),
         }
     }
@@ -97,6 +103,7 @@ impl State {
             Pressed::F(3) => self.choose(TenderKind::WechatPay, ctx),
             Pressed::F(4) => self.choose(TenderKind::Alipay, ctx),
             Pressed::F(5) => self.choose(TenderKind::Points, ctx),
+            Pressed::F(8) => self.acknowledge(ctx),
             Pressed::Enter | Pressed::F(12) => self.add(ctx),
             Pressed::Escape => Some(Event::Go(Go::Sale)),
             _ => None,
@@ -223,11 +230,26 @@ impl State {
 
     /// Completes the sale with the tenders given; the till may ask for a manager
     /// (a large points redemption), then [`State::approved`] retries.
+    /// A qualification warning waits for F8 (see [`State::acknowledge`]).
     fn pay(&mut self, approval: Option<&Approval>, ctx: &mut Ctx<'_>) -> Option<Event> {
         match ctx.till.pay(&self.tenders, approval, ctx.now) {
             Ok(doc) => Some(Event::Completed(Box::new(doc))),
+            Err(e @ TillError::QualificationWarning { .. }) => {
+                self.warning = true;
+                Some(Event::Error(e))
+            }
             Err(e) => Some(error_or_approval(e)),
         }
+    }
+
+    /// After the till's qualification warning: the cashier sells anyway, and the sale
+    /// records that it was sold under warning. Nothing without a warning shown.
+    fn acknowledge(&mut self, ctx: &mut Ctx<'_>) -> Option<Event> {
+        if !std::mem::take(&mut self.warning) {
+            return None;
+        }
+        ctx.till.acknowledge_qualification_warning();
+        self.pay(None, ctx)
     }
 
     pub fn approved(&mut self, approval: &Approval, ctx: &mut Ctx<'_>) -> Option<Event> {
@@ -348,6 +370,13 @@ impl State {
                 .color(ui::ACCENT),
         ]
         .spacing(8);
+        let warning = self.warning.then(|| {
+            ui::key_button(
+                i18n.t("organisation.acknowledge"),
+                "F8",
+                Some(Message::Acknowledge),
+            )
+        });
         let body = column![
             ui::title(i18n.t("pay.title")),
             kinds,
@@ -358,6 +387,7 @@ impl State {
             ]
             .spacing(10),
         ]
+        .push(warning)
         .spacing(14)
         .width(Length::FillPortion(3));
         let layout = row![

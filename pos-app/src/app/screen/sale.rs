@@ -187,6 +187,7 @@ impl State {
             Pressed::Ctrl('n') => self.clear(ctx),
             Pressed::Ctrl('s') => Some(Event::Go(Go::Settings)),
             Pressed::Ctrl('k') => Some(Event::Go(Go::Stock(None))),
+            Pressed::Ctrl('o') => Some(Event::Go(Go::Organisation)),
             Pressed::Ctrl('l') => Some(Event::LoggedOut),
             _ => None,
         }

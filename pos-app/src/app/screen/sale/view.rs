@@ -24,6 +24,7 @@ impl State {
             .width(Length::FillPortion(3));
         let right = column![
             self.member_view(till, i18n),
+            self.organisation_view(till, i18n),
             self.totals_view(i18n),
             self.actions_view(i18n)
         ]
@@ -245,6 +246,29 @@ impl State {
             .align_y(iced::Center),
             text(format!("{}  {}", member.card_no, mask_phone(&member.phone))).size(ui::SMALL),
             text(balance).size(ui::SMALL).color(color),
+        ]
+        .spacing(2);
+        ui::panel(info).padding([8, 12]).width(Fill).into()
+    }
+
+    /// The organisation buying and its department, or the key to name one.
+    fn organisation_view<'a>(&'a self, till: &'a Till, i18n: I18n) -> Element<'a, Message> {
+        let Some(attached) = till.organisation() else {
+            return ui::key_button(
+                i18n.t("sale.organisation"),
+                "Ctrl+O",
+                Some(Message::Go(Go::Organisation)),
+            );
+        };
+        let department = attached
+            .department
+            .clone()
+            .unwrap_or_else(|| i18n.t("organisation.no_department").to_string());
+        let info = column![
+            text(attached.organisation.name.as_str())
+                .size(ui::TEXT)
+                .font(ui::BOLD),
+            text(format!("{}  {department}", attached.organisation.code)).size(ui::SMALL),
         ]
         .spacing(2);
         ui::panel(info).padding([8, 12]).width(Fill).into()
