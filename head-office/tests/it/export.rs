@@ -41,8 +41,13 @@ async fn text_that_starts_like_a_formula_is_exported_as_text_and_numbers_stay_nu
     let mut back = return_of(Some(sold.id), &[tainted], None, 0);
     back.reason = "-2+3".into();
     back.lines[0].name = "+cmd|' /C calc'!A0".into();
-    let mut member = registration("m-1", "13912345678");
-    member.name = "@SUM(A1:A9)".into();
+    let member = pos_domain::document::MemberRegistration::sealed(
+        "m-1".into(),
+        "card-m-1".into(),
+        "13912345678".into(),
+        "@SUM(A1:A9)".into(),
+        [7; pos_domain::personal_data::SALT_BYTES],
+    );
     let docs = vec![
         sold,
         document(STORE, TERMINAL, 2, DocumentBody::Return(back)),
