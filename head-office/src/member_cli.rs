@@ -1,8 +1,10 @@
 //! The members' scheduled runs as commands: `rfm` (scores and segments) and `tiers`
-//! (the tier review), each as of a business day passed in or the chain's today.
+//! (the tier review), each as of a business day passed in or the chain's today; a
+//! member's erasure on request, and the check that every stored document still hashes
+//! as recorded (which an erasure must not break).
 
 use chrono::NaiveDate;
-use head_office::{chain_time, rfm, tiers};
+use head_office::{chain_time, document_check, member_erasure, rfm, tiers};
 
 pub async fn rfm(
     client: &mut tokio_postgres::Client,
@@ -54,5 +56,28 @@ pub async fn tiers(
             c.window_spend
         );
     }
+    Ok(())
+}
+
+pub async fn erase(
+    client: &mut tokio_postgres::Client,
+    member: &str,
+    by: &str,
+    reason: &str,
+) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    let erased = member_erasure::erase(client, member, by, reason, now).await?;
+    println!("{}", serde_json::to_string_pretty(&erased)?);
+    Ok(())
+}
+
+pub async fn check_documents(client: &tokio_postgres::Client) -> anyhow::Result<()> {
+    let check = document_check::check_documents(client).await?;
+    println!("{}", serde_json::to_string_pretty(&check)?);
+    let mismatched = check.mismatched;
+    anyhow::ensure!(
+        check.passed(),
+        "{mismatched} documents no longer match their hash"
+    );
     Ok(())
 }

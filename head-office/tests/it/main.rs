@@ -2,6 +2,7 @@
 //! starts its own PostgreSQL cluster through `head_office::testing`.
 
 mod browser;
+mod builders;
 mod cards;
 mod cli;
 mod cli_integrations;
