@@ -108,6 +108,16 @@ pub async fn erase(
             &[&ids, &now],
         )
         .await?;
+    // A proposal to merge them could no longer be judged, and a merge would drop the
+    // erasure's feed row before every till had read it.
+    let proposals_closed = tx
+        .execute(
+            "UPDATE member_duplicate_proposals
+             SET status = 'dismissed', decided_by = $2, decided_at = $3
+             WHERE status = 'open' AND (member_a = $1 OR member_b = $1)",
+            &[&member_id, &by, &now],
+        )
+        .await?;
     audit::record(
         &tx,
         now,
@@ -115,7 +125,11 @@ pub async fn erase(
         "member.erase",
         member_id,
         Some(json!({ "card_no": card_no, "alias_ids": alias_ids })),
-        Some(json!({ "reason": reason, "redacted_documents": redacted_documents })),
+        Some(json!({
+            "reason": reason,
+            "redacted_documents": redacted_documents,
+            "duplicate_proposals_dismissed": proposals_closed,
+        })),
     )
     .await?;
     feed::publish(

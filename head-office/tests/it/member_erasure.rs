@@ -95,6 +95,16 @@ async fn after_an_erasure_no_table_holds_the_phone_or_name_and_every_document_st
     let old = document("S1", "T02", 1, unsealed("OLD", PHONE, NAME));
     all_accepted(&ho.submit(&t2, &batch("S1", "T02", vec![old.clone()])).await);
     assert!(!tables_holding(&ho, PHONE).await.is_empty());
+    // An open proposal to merge R1 with another member is closed by the erasure.
+    ho.client()
+        .await
+        .execute(
+            "INSERT INTO member_duplicate_proposals (member_a, member_b, evidence)
+             VALUES ('R1', 'R9', 'one_digit:3')",
+            &[],
+        )
+        .await
+        .unwrap();
 
     let erased = member_erasure::erase(
         &mut *ho.client().await,
@@ -107,6 +117,14 @@ async fn after_an_erasure_no_table_holds_the_phone_or_name_and_every_document_st
     .unwrap();
     assert_eq!(erased.alias_ids, ["OLD"]);
     assert_eq!(erased.redacted_documents, 1);
+    let proposal: String = ho
+        .client()
+        .await
+        .query_one("SELECT status FROM member_duplicate_proposals", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(proposal, "dismissed");
     for text in [PHONE, NAME] {
         assert_eq!(tables_holding(&ho, text).await, [], "{text} is still held");
     }
