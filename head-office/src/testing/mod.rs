@@ -11,7 +11,9 @@
 //! such a run leaves behind are swept by the next start.
 
 mod console_visitor;
+mod table_scan;
 pub use console_visitor::{Answer, Visitor};
+pub use table_scan::tables_holding;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

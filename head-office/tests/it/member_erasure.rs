@@ -19,32 +19,9 @@ const NAME: &str = "欧阳小明";
 
 /// Rows of every table of head office that hold `text` anywhere: (table, rows).
 async fn tables_holding(ho: &HeadOffice, text: &str) -> Vec<(String, i64)> {
-    let client = ho.client().await;
-    let tables: Vec<String> = client
-        .query(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
-            &[],
-        )
+    head_office::testing::tables_holding(&**ho.client().await, text)
         .await
         .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let mut holding = Vec::new();
-    for table in tables {
-        let n: i64 = client
-            .query_one(
-                &format!("SELECT count(*) FROM \"{table}\" t WHERE t::text LIKE '%' || $1 || '%'"),
-                &[&text],
-            )
-            .await
-            .unwrap()
-            .get(0);
-        if n > 0 {
-            holding.push((table, n));
-        }
-    }
-    holding
 }
 
 fn sealed(member_id: &str, phone: &str, name: &str) -> DocumentBody {

@@ -24,30 +24,12 @@ fn till_files_hold(till: &TestTill, text: &str) -> bool {
 
 /// Head-office tables with a row holding `text` anywhere.
 async fn tables_holding(ho: &TestHeadOffice, text: &str) -> Vec<String> {
-    let client = ho.client().await;
-    let mut holding = Vec::new();
-    for row in client
-        .query(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
-            &[],
-        )
+    head_office::testing::tables_holding(&**ho.client().await, text)
         .await
-        .expect("list tables")
-    {
-        let table: String = row.get(0);
-        let n: i64 = client
-            .query_one(
-                &format!("SELECT count(*) FROM \"{table}\" t WHERE t::text LIKE '%' || $1 || '%'"),
-                &[&text],
-            )
-            .await
-            .expect("scan a table")
-            .get(0);
-        if n > 0 {
-            holding.push(table);
-        }
-    }
-    holding
+        .expect("scan the tables")
+        .into_iter()
+        .map(|(table, _)| table)
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
