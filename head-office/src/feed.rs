@@ -70,6 +70,7 @@ pub fn key_of(change: &Change) -> String {
         Change::MemberErased { member_id, .. } => format!("member{SEP}{member_id}"),
         Change::MemberAlias { alias_id, .. } => format!("alias{SEP}{alias_id}"),
         Change::MemberCard { card_no, .. } => format!("card{SEP}{card_no}"),
+        Change::MemberPointsExpiring { member_id, .. } => format!("member_points{SEP}{member_id}"),
         Change::MemberLookupKey { .. } => "member_lookup_key".into(),
         Change::Promotion(p) => format!("promotion{SEP}{}", p.id),
         Change::PromotionDeleted { id } => format!("promotion{SEP}{id}"),

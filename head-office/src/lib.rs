@@ -81,6 +81,7 @@ pub mod member_data;
 pub mod member_erasure;
 pub mod organisations;
 pub mod point_reviews;
+pub mod points_expiry;
 pub mod replenishment;
 pub mod replenishment_api;
 pub mod reports;

@@ -15,7 +15,7 @@ use head_office::history::{self, HistorySpec};
 use head_office::server::{AppState, ConnectionLimits};
 use head_office::{
     aggregates, auth, catalog, chain_time, connection, console, db, export, housekeeping,
-    integrations, reports, rfm, server, stock_lists, tiers, tls,
+    integrations, points_expiry, reports, rfm, server, stock_lists, tiers, tls,
 };
 
 #[derive(Parser)]
@@ -158,6 +158,13 @@ enum Command {
     /// longer reaches their tier is lowered (and sent to the tills).
     Tiers {
         /// The business day reviewed as of (default: the chain's today).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+    },
+    /// Expire lapsed points now: what is left of the points whose last day is before
+    /// --as-of is taken off their members' balances (and sent to the tills).
+    ExpirePoints {
+        /// The first day the lapsed points are gone (default: the chain's today).
         #[arg(long)]
         as_of: Option<NaiveDate>,
     },
@@ -352,6 +359,10 @@ async fn main() -> anyhow::Result<()> {
             tokio::spawn(integrations::ingest_events::keep_folding(pool.clone()));
             tokio::spawn(housekeeping::keep_pruning(pool.clone()));
             tokio::spawn(tiers::schedule::keep_reviewing(pool.clone(), rfm_hour));
+            tokio::spawn(points_expiry::schedule::keep_expiring(
+                pool.clone(),
+                rfm_hour,
+            ));
             tokio::spawn(head_office::duplicates::find::keep_searching(pool.clone()));
             tokio::spawn(rfm::schedule::keep_scoring(
                 pool.clone(),
@@ -410,17 +421,7 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("{rows} rows written to {}", out.display());
         }
         Command::ReviewOverdraft { document } => {
-            match reports::mark_overdraft_reviewed(&**client, document, "command line").await? {
-                reports::ReviewOutcome::Reviewed => {
-                    eprintln!("overdraft of document {document} marked reviewed")
-                }
-                reports::ReviewOutcome::AlreadyReviewed => {
-                    eprintln!("overdraft of document {document} was already reviewed")
-                }
-                reports::ReviewOutcome::NotFlagged => {
-                    bail!("no overdraft is flagged for document {document}")
-                }
-            }
+            member_cli::review_overdraft(&client, document).await?
         }
         Command::EraseMember { member, by, reason } => {
             member_cli::erase(&mut client, &member, &by, &reason).await?
@@ -451,6 +452,7 @@ async fn main() -> anyhow::Result<()> {
             db::migrate(&mut client).await?;
             member_cli::tiers(&mut client, as_of).await?;
         }
+        Command::ExpirePoints { as_of } => member_cli::expire_points(&mut client, as_of).await?,
         Command::GenerateHistory {
             stores,
             days,

@@ -81,3 +81,39 @@ pub async fn check_documents(client: &tokio_postgres::Client) -> anyhow::Result<
     );
     Ok(())
 }
+
+/// `head-office review-overdraft`: marks a flagged overdraft reviewed.
+pub async fn review_overdraft(
+    client: &tokio_postgres::Client,
+    document: uuid::Uuid,
+) -> anyhow::Result<()> {
+    use head_office::reports::{ReviewOutcome, mark_overdraft_reviewed};
+    match mark_overdraft_reviewed(client, document, "command line").await? {
+        ReviewOutcome::Reviewed => eprintln!("overdraft of document {document} marked reviewed"),
+        ReviewOutcome::AlreadyReviewed => {
+            eprintln!("overdraft of document {document} was already reviewed")
+        }
+        ReviewOutcome::NotFlagged => {
+            anyhow::bail!("no overdraft is flagged for document {document}")
+        }
+    }
+    Ok(())
+}
+
+/// `head-office expire-points`: the expiry run as of a day (default: the chain's today).
+pub async fn expire_points(
+    client: &mut tokio_postgres::Client,
+    as_of: Option<NaiveDate>,
+) -> anyhow::Result<()> {
+    head_office::db::migrate(client).await?;
+    let now = chrono::Utc::now();
+    let as_of = as_of.unwrap_or_else(|| chain_time::today(now));
+    let user = std::env::var("USER").unwrap_or_default();
+    let run_by = format!("command:{user}");
+    let summary = head_office::points_expiry::run::expire(client, now, as_of, &run_by).await?;
+    println!(
+        "points lapsed before {as_of} expired: {} points of {} members",
+        summary.points, summary.members
+    );
+    Ok(())
+}

@@ -162,7 +162,7 @@ fn ring_up(
         return Ok(None);
     }
     if !pool.members.is_empty() && rng.random_bool(0.4) {
-        till.attach_member(&pool.members[rng.random_range(0..pool.members.len())])?;
+        till.attach_member(&pool.members[rng.random_range(0..pool.members.len())], now)?;
     }
     let total = till.priced(now)?.total;
     let mut tenders = Vec::new();

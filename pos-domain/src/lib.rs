@@ -5,7 +5,7 @@
 //! - [`catalog`]: products, lots, the expiry rule, GS1 check digits.
 //! - [`hanzi`]: pinyin initials for search.
 //! - [`member`], [`loyalty`]: members, tiers (and those reached by spend), loyalty
-//!   settings and points; [`member_code`]: head office's member codes and the tills'
+//!   settings and points; [`points_expiry`]: when points lapse; [`member_code`]: head office's member codes and the tills'
 //!   provisional ones; [`personal_data`]: a registration's phone and name sealed, so
 //!   they can be erased.
 //! - [`promotion`], [`pricing`]: promotion rules as data and the pricing of a cart.
@@ -41,6 +41,7 @@ pub mod money;
 pub mod operator;
 pub mod organisation;
 pub mod personal_data;
+pub mod points_expiry;
 pub mod pricing;
 pub mod promotion;
 pub mod protocol;

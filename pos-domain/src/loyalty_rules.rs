@@ -4,14 +4,16 @@
 use rust_decimal::Decimal;
 
 use crate::member::{LoyaltyRules, TIER_DAYS_MAX, TierRules};
+use crate::points_expiry::POINTS_EXPIRY_YEARS_MAX;
 use crate::pricing::promotions::POINTS_MULTIPLIER_MAX;
 use crate::validate::POINTS_MAX;
 
 /// How many fields the rules are typed in.
-pub const LOYALTY_FIELD_COUNT: usize = 14;
+pub const LOYALTY_FIELD_COUNT: usize = 15;
 
 /// The fields, in order: the tier multipliers are standard, gold, platinum, diamond;
-/// then the tiers by spend (an empty threshold: the tier is not reached by spend).
+/// then the tiers by spend (an empty threshold: the tier is not reached by spend); then
+/// the years points last.
 pub const LOYALTY_FIELDS: [&str; LOYALTY_FIELD_COUNT] = [
     "points_per_yuan",
     "multiplier_standard",
@@ -27,6 +29,7 @@ pub const LOYALTY_FIELDS: [&str; LOYALTY_FIELD_COUNT] = [
     "tier_threshold_gold",
     "tier_threshold_platinum",
     "tier_threshold_diamond",
+    "points_expiry_years",
 ];
 
 /// Most points one yuan paid may earn before the tier multiplier.
@@ -91,6 +94,9 @@ pub fn validate_loyalty_rules(rules: &LoyaltyRules) -> Result<(), InvalidLoyalty
         }
         below = *threshold;
     }
+    if rules.points_expiry_years > POINTS_EXPIRY_YEARS_MAX {
+        return refuse(14, "must be from 0 (points never lapse) to 10 years");
+    }
     Ok(())
 }
 
@@ -122,6 +128,13 @@ pub fn loyalty_rules_from_fields(
             .parse::<u32>()
             .map_err(|_| unreadable(index, "must be a whole number of days such as 365")),
     };
+    // Empty: never (0), so a form without the field still reads.
+    let expiry_years = |index: usize| match fields[index].trim() {
+        "" => Ok(0),
+        text => text
+            .parse::<u32>()
+            .map_err(|_| unreadable(index, "must be a whole number of years such as 1, or 0")),
+    };
     let threshold = |index: usize| match fields[index].trim() {
         "" => Ok(None),
         text => text
@@ -141,6 +154,7 @@ pub fn loyalty_rules_from_fields(
             review_days: days(10)?,
             thresholds: [threshold(11)?, threshold(12)?, threshold(13)?],
         },
+        points_expiry_years: expiry_years(14)?,
     };
     validate_loyalty_rules(&rules)?;
     Ok(rules)
@@ -165,6 +179,7 @@ pub fn loyalty_rules_to_fields(rules: &LoyaltyRules) -> [String; LOYALTY_FIELD_C
         threshold(0),
         threshold(1),
         threshold(2),
+        rules.points_expiry_years.to_string(),
     ]
 }
 
@@ -230,6 +245,8 @@ mod tests {
             (11, "abc", "or empty"),
             (12, "0", "above 0"),
             (11, "0.001", "amount in yuan"),
+            (14, "11", "to 10 years"),
+            (14, "-1", "whole number of years"),
         ] {
             let mut fields = fields_of(&LoyaltyRules::default());
             fields[index] = value.to_owned();

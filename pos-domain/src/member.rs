@@ -186,6 +186,14 @@ pub struct LoyaltyRules {
     /// Tiers by spend; off (and not written) unless set.
     #[serde(default, skip_serializing_if = "TierRules::is_off")]
     pub tiers: TierRules,
+    /// Points earned in a year lapse at the end of the year this many years later
+    /// ([`crate::points_expiry`]); 0, the default (and not written): they never lapse.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub points_expiry_years: u32,
+}
+
+fn is_zero(years: &u32) -> bool {
+    *years == 0
 }
 
 impl Default for LoyaltyRules {
@@ -203,6 +211,7 @@ impl Default for LoyaltyRules {
             offline_daily_redeem_limit: 5_000,
             approval_threshold_points: 2_000,
             tiers: TierRules::default(),
+            points_expiry_years: 0,
         }
     }
 }

@@ -202,6 +202,12 @@ pub enum Change {
         card_no: String,
         member_id: String,
     },
+    /// Member `member_id`'s points still to lapse, soonest first ([`crate::points_expiry`]):
+    /// the whole list, replacing the last one (older tills skip it).
+    MemberPointsExpiring {
+        member_id: String,
+        expiring: Vec<crate::points_expiry::ExpiringPoints>,
+    },
     Promotion(Promotion),
     PromotionDeleted {
         id: String,

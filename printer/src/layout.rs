@@ -286,6 +286,14 @@ impl Layout {
             self.row("积分抵扣", &format!("-{}", m.points_redeemed), PLAIN);
         }
         self.row("积分余额", &m.points_balance.to_string(), PLAIN);
+        if let Some(e) = m.points_expiring {
+            // "Of which, due to lapse after the day": one row fits 58 mm.
+            self.row(
+                &format!("其中 {} 到期", e.last_day),
+                &e.points.to_string(),
+                PLAIN,
+            );
+        }
     }
 
     fn footer(&mut self, r: &Receipt) {

@@ -76,7 +76,9 @@ pub use commands::{
 pub use device::{Printer, Timeouts};
 pub use error::{Operation, PrintError};
 pub use layout::format_money;
-pub use receipt::{PaperWidth, Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat};
+pub use receipt::{
+    PaperWidth, PointsExpiring, Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat,
+};
 pub use render::{
     render_escpos, render_report_escpos, render_report_text, render_slip_escpos, render_slip_text,
     render_text,

@@ -89,6 +89,17 @@ pub struct ReceiptMember {
     pub points_earned: i64,
     pub points_redeemed: i64,
     pub points_balance: i64,
+    /// The soonest of the balance's points to lapse, printed so the customer knows
+    /// before they do. `None`: nothing of the balance lapses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points_expiring: Option<PointsExpiring>,
+}
+
+/// Points of the balance that lapse after `last_day`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsExpiring {
+    pub points: i64,
+    pub last_day: NaiveDate,
 }
 
 /// Roll width of the printer.

@@ -4,7 +4,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
-use crate::receipt::{Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat};
+use crate::receipt::{
+    PointsExpiring, Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat,
+};
 use crate::report::{Report, ReportLabels, ReportRow, ReportSection};
 
 /// A sale id of the form the till prints as a QR code.
@@ -79,6 +81,10 @@ pub fn sample_receipt(printed_at: NaiveDateTime) -> Receipt {
             points_earned: 445,
             points_redeemed: 0,
             points_balance: 3_210,
+            points_expiring: Some(PointsExpiring {
+                points: 1_200,
+                last_day: NaiveDate::from_ymd_opt(2026, 12, 31).expect("a calendar day"),
+            }),
         }),
         footer: vec![
             "凭小票 7 日内可退换（医疗器械拆封后不退）".into(),

@@ -321,6 +321,10 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, Sto
             alias_ids,
         } => tx.forget_member(member_id, alias_ids),
         Change::MemberLookupKey { key } => tx.set_member_lookup_key(key),
+        Change::MemberPointsExpiring {
+            member_id,
+            expiring,
+        } => tx.set_points_expiring(member_id, expiring),
         Change::Promotion(p) => tx.upsert_promotion(p),
         Change::PromotionDeleted { id } => tx.delete_promotion(id),
         Change::LoyaltyRules(rules) => tx.set_loyalty_rules(rules),

@@ -49,6 +49,7 @@ use uuid::Uuid;
 use crate::aggregates;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
+use crate::points_expiry;
 use crate::stock_history;
 use effects::{KnownSale, SaleMap};
 use fault::Fault;
@@ -428,6 +429,7 @@ async fn apply_members_and_points(
     let locked = store::lock_members(tx, &canonical).await?;
     let points = effects::plan_points(effects, &members.resolved, &locked.balances)?;
     store::write_points(tx, store_id, &points.entries, &points.balances).await?;
+    add_point_lots(tx, accepted, &points.entries).await?;
     store::flag_overdrafts(tx, store_id, terminal_id, &points.overdrafts).await?;
     let (resolved, tiers) = (&members.resolved, &locked.tiers);
     point_checks::check(tx, store_id, terminal_id, accepted, resolved, tiers).await?;
@@ -441,11 +443,16 @@ async fn apply_members_and_points(
     changed.extend(raised);
     changed.sort();
     changed.dedup();
-    let mut entries: Vec<FeedEntry> = store::load_members(tx, &changed)
-        .await?
+    let loaded = store::load_members(tx, &changed).await?;
+    let balances: Vec<(String, i64)> = loaded
+        .iter()
+        .map(|m| (m.id.clone(), m.points_balance))
+        .collect();
+    let mut entries: Vec<FeedEntry> = loaded
         .into_iter()
         .map(|m| FeedEntry::chain(Change::Member(m)))
         .collect();
+    entries.extend(points_expiry::expiring_changes(tx, &balances).await?);
     entries.extend(members.aliases.iter().map(|a| {
         FeedEntry::chain(Change::MemberAlias {
             alias_id: a.alias_id.clone(),
@@ -460,6 +467,23 @@ async fn apply_members_and_points(
     }));
     let created = members.new_members.iter().map(|m| m.id.clone()).collect();
     Ok((entries, notes, created))
+}
+
+/// Puts the points the entries earn into their members' lots, when points expire.
+async fn add_point_lots(
+    tx: &tokio_postgres::Transaction<'_>,
+    accepted: &[&Document],
+    entries: &[effects::LedgerEntry],
+) -> Result<(), Fault> {
+    if !entries.iter().any(|e| e.points > 0) {
+        return Ok(());
+    }
+    let years = points_expiry::expiry_years(tx).await?;
+    let earned = entries
+        .iter()
+        .map(|e| (e.document_id, e.member_id.clone(), e.points));
+    points_expiry::add_lots(tx, &points_expiry::earned_lots(years, accepted, earned)).await?;
+    Ok(())
 }
 
 /// Gives each new member registered with a till's provisional card head office's own

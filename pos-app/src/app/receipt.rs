@@ -1,10 +1,10 @@
 //! The one place a document becomes a printed receipt: sales and returns, first print
 //! or reprint. The X and Z reports are built in [`super::screen::reports`].
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use pos_core::document::{Document, DocumentBody, Return, Sale, SaleMember};
 use pos_core::till::Till;
-use printer::{Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat};
+use printer::{PointsExpiring, Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat};
 use rust_decimal::Decimal;
 
 use super::i18n::I18n;
@@ -105,10 +105,10 @@ fn sale_receipt(doc: &Document, sale: &Sale, till: &Till, header: &Header<'_>) -
         vat: receipt_vat(&sale.vat),
         tenders: receipt_tenders(&sale.tenders, i18n),
         change: sale.change,
-        member: sale
-            .member
-            .as_ref()
-            .map(|m| member(m, sale.points_earned, sale.points_redeemed, till, i18n)),
+        member: sale.member.as_ref().map(|m| {
+            let points = (sale.points_earned, sale.points_redeemed);
+            member(m, points, doc.created_at, till, i18n)
+        }),
         ..base(doc, i18n.t("receipt.sale"), header)
     }
 }
@@ -171,17 +171,26 @@ fn return_receipt(doc: &Document, ret: &Return, till: &Till, header: &Header<'_>
         total: ret.total + ret.cash_rounding,
         vat: receipt_vat(&ret.vat),
         tenders: receipt_tenders(&ret.tenders, i18n),
-        member: ret
-            .member
-            .as_ref()
-            .map(|m| member(m, -ret.points_reversed, -ret.points_refunded, till, i18n)),
+        member: ret.member.as_ref().map(|m| {
+            let points = (-ret.points_reversed, -ret.points_refunded);
+            member(m, points, doc.created_at, till, i18n)
+        }),
         footer: vec![i18n.f("receipt.reason", &[("reason", &ret.reason)])],
         ..base(doc, i18n.t("receipt.return"), header)
     }
 }
 
-fn member(m: &SaleMember, earned: i64, redeemed: i64, till: &Till, i18n: I18n) -> ReceiptMember {
+fn member(
+    m: &SaleMember,
+    (earned, redeemed): (i64, i64),
+    at: DateTime<Utc>,
+    till: &Till,
+    i18n: I18n,
+) -> ReceiptMember {
     let known = till.find_member(&m.member_id).ok().flatten();
+    // The balance and what lapses next as of the document's own moment, so a receipt
+    // printed again prints the same expiry.
+    let points = till.member_points(&m.member_id, at).ok().flatten();
     ReceiptMember {
         card_no: m.card_no.clone(),
         masked_phone: known
@@ -191,6 +200,12 @@ fn member(m: &SaleMember, earned: i64, redeemed: i64, till: &Till, i18n: I18n) -
         tier: i18n.t(tier_key(m.tier)).to_string(),
         points_earned: earned,
         points_redeemed: redeemed,
-        points_balance: known.map(|k| k.points_balance).unwrap_or_default(),
+        points_balance: points.map(|p| p.balance).unwrap_or_default(),
+        points_expiring: points
+            .and_then(|p| p.next_expiring)
+            .map(|e| PointsExpiring {
+                points: e.points,
+                last_day: e.last_day,
+            }),
     }
 }

@@ -104,6 +104,10 @@ pub(crate) fn forget_member(
     let mut forgotten = 0;
     for id in &ids {
         tx.execute("DELETE FROM member WHERE id = ?1", [id])?;
+        tx.execute(
+            "DELETE FROM member_points_expiring WHERE member_id = ?1",
+            [id],
+        )?;
     }
     let registrations: Vec<(i64, Vec<u8>)> = tx
         .prepare("SELECT sequence, body FROM document WHERE kind = 'member_registration'")?

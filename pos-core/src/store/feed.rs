@@ -263,6 +263,15 @@ impl FeedTransaction<'_> {
         super::erasure::forget_member(&self.tx, member_id, alias_ids).map(|_| ())
     }
 
+    /// A member's points still to lapse (the feed's `MemberPointsExpiring`).
+    pub fn set_points_expiring(
+        &self,
+        member_id: &str,
+        expiring: &[crate::points_expiry::ExpiringPoints],
+    ) -> Result<(), StoreError> {
+        super::points_expiry::set_points_expiring(&self.tx, member_id, expiring)
+    }
+
     /// A card code head office joined to a member (the feed's `MemberCard`).
     pub fn set_member_card(&self, card_no: &str, member_id: &str) -> Result<(), StoreError> {
         super::members::set_member_card(&self.tx, card_no, member_id)

@@ -158,6 +158,8 @@ pub(crate) fn set_member_alias(
         .execute(params![alias_id, member_id])?;
     tx.prepare_cached("DELETE FROM member WHERE id = ?1")?
         .execute([alias_id])?;
+    tx.prepare_cached("DELETE FROM member_points_expiring WHERE member_id = ?1")?
+        .execute([alias_id])?;
     Ok(())
 }
 

@@ -26,6 +26,7 @@ pub(crate) mod operators;
 mod organisations;
 mod outbox;
 mod pending_print;
+mod points_expiry;
 mod settings;
 mod shifts;
 mod stock;
@@ -63,13 +64,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/006_member_erasure.sql")),
         M::up(include_str!("migrations/007_member_codes.sql")),
         M::up(include_str!("migrations/008_organisations.sql")),
+        M::up(include_str!("migrations/009_points_expiry.sql")),
     ])
 });
 
 /// How many migrations this build knows; a file with a higher `user_version` was written
 /// by a newer build and is not touched.
 fn known_schema_version() -> i64 {
-    8
+    9
 }
 
 /// An open till database.

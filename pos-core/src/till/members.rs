@@ -8,27 +8,50 @@ use crate::document::{DocumentBody, MemberRegistration, Tender, TenderKind};
 use crate::loyalty::{RedemptionLimits, points_value};
 use crate::member::Member;
 use crate::member_code::provisional_code;
+use crate::points_expiry::ExpiringPoints;
+
+/// A member's points as the till shows them on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberPoints {
+    /// What they may spend: lapsed points are gone.
+    pub balance: i64,
+    /// The soonest points to lapse, if any.
+    pub next_expiring: Option<ExpiringPoints>,
+}
 
 impl Till {
     pub fn member(&self) -> Option<&Member> {
         self.member.as_ref()
     }
 
-    pub fn attach_member(&mut self, key: &str) -> Result<Member, TillError> {
-        let member = self
+    /// Attaches the member `key` finds, with the balance of the chain's day at `now`
+    /// (points whose last day has passed are gone, offline too).
+    pub fn attach_member(&mut self, key: &str, now: DateTime<Utc>) -> Result<Member, TillError> {
+        let mut member = self
             .store
             .find_member(key)?
             .ok_or_else(|| TillError::MemberNotFound {
                 key: key.trim().to_string(),
             })?;
+        let on_date = self
+            .store
+            .points_on(&member.id, self.local_time(now).date())?;
+        member.points_balance = member.points_balance.saturating_sub(on_date.lapsed);
+        self.member_points_expiring = on_date.next();
         self.cart.member_tier = Some(member.tier);
         self.member = Some(member.clone());
         Ok(member)
     }
 
+    /// The attached member's soonest points to lapse.
+    pub fn member_points_expiring(&self) -> Option<ExpiringPoints> {
+        self.member.as_ref().and(self.member_points_expiring)
+    }
+
     pub fn detach_member(&mut self) {
         self.cart.member_tier = None;
         self.member = None;
+        self.member_points_expiring = None;
     }
 
     /// Registers a member at the counter, online or not, and attaches them.
@@ -71,7 +94,26 @@ impl Till {
                 ),
             ))
         })?;
-        self.attach_member(phone)
+        self.attach_member(phone, now)
+    }
+
+    /// The member's balance on the chain's day at `now` and their soonest points to
+    /// lapse, as the screen and the receipt show them; `None`: no such member here.
+    pub fn member_points(
+        &self,
+        member_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<MemberPoints>, TillError> {
+        let Some(member) = self.store.find_member(member_id)? else {
+            return Ok(None);
+        };
+        let on_date = self
+            .store
+            .points_on(&member.id, self.local_time(now).date())?;
+        Ok(Some(MemberPoints {
+            balance: member.points_balance.saturating_sub(on_date.lapsed),
+            next_expiring: on_date.next(),
+        }))
     }
 
     /// What the attached member may redeem now, under the offline rules when offline.

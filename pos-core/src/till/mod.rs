@@ -37,6 +37,7 @@ pub use config::TillConfig;
 pub use entered_code::{EnteredCode, EnteredItem};
 pub use error::TillError;
 pub use lots::LotChoice;
+pub use members::MemberPoints;
 pub use organisations::AttachedOrganisation;
 pub use sale::{ItemInput, ScanOutcome};
 pub use stock_documents::{Counted, ExpiredHolding, StockDocumentError};
@@ -60,6 +61,8 @@ pub struct Till {
     operator: Option<Operator>,
     cart: Cart,
     member: Option<crate::member::Member>,
+    /// The attached member's soonest points to lapse, as of when they were attached.
+    member_points_expiring: Option<crate::points_expiry::ExpiringPoints>,
     /// The organisation (机构客户) buying, when the cashier named one.
     organisation: Option<AttachedOrganisation>,
     /// The cashier acknowledged the organisation's qualification warning for this sale.
@@ -87,6 +90,7 @@ impl Till {
             operator: None,
             cart: Cart::default(),
             member: None,
+            member_points_expiring: None,
             organisation: None,
             qualification_acknowledged: false,
             sale_approvals: Vec::new(),

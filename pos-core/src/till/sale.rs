@@ -410,7 +410,7 @@ impl Till {
         Ok(self.store.held_sales()?)
     }
 
-    pub fn resume(&mut self, held_id: &str) -> Result<(), TillError> {
+    pub fn resume(&mut self, held_id: &str, now: DateTime<Utc>) -> Result<(), TillError> {
         if !self.cart.lines.is_empty() {
             return Err(TillError::SaleInProgress);
         }
@@ -425,7 +425,7 @@ impl Till {
         self.cart = held.cart;
         self.member = None;
         if let Some(id) = held.member_id {
-            self.attach_member(&id)?;
+            self.attach_member(&id, now)?;
         }
         self.detach_organisation();
         if let Some((id, department)) = held.organisation {

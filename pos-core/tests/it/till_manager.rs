@@ -120,7 +120,7 @@ fn a_void_needs_a_manager_reverses_the_sale_and_happens_once() {
 #[test]
 fn returns_refund_exactly_what_was_paid_and_restock_the_lot() {
     let mut t = selling_till();
-    t.till.attach_member("8800001").unwrap();
+    t.till.attach_member("8800001", now()).unwrap();
     t.till
         .scan(
             &ItemInput {
@@ -237,7 +237,7 @@ fn a_return_without_receipt_needs_a_manager() {
 #[test]
 fn points_redemption_follows_the_limits() {
     let mut t = selling_till();
-    t.till.attach_member("8800001").unwrap();
+    t.till.attach_member("8800001", now()).unwrap();
     t.till
         .scan(
             &ItemInput {

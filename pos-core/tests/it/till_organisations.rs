@@ -220,7 +220,7 @@ fn an_organisation_is_found_by_code_or_a_unique_part_of_its_name() {
     t.till.hold(now()).unwrap();
     assert!(t.till.organisation().is_none());
     let held = t.till.held_sales().unwrap();
-    t.till.resume(&held[0].id).unwrap();
+    t.till.resume(&held[0].id, now()).unwrap();
     let attached = t.till.organisation().expect("back with the sale");
     assert_eq!(attached.organisation.id, "ORG000001");
     assert_eq!(attached.department.as_deref(), Some("心内科"));

@@ -207,7 +207,7 @@ fn held_sales_survive_a_restart_and_resume_with_their_member() {
             now(),
         )
         .unwrap();
-    t.till.attach_member("13812345678").unwrap();
+    t.till.attach_member("13812345678", now()).unwrap();
     t.till.hold(now()).unwrap();
     assert!(t.till.cart().lines.is_empty() && t.till.member().is_none());
 
@@ -218,7 +218,7 @@ fn held_sales_survive_a_restart_and_resume_with_their_member() {
     let held = till.held_sales().unwrap();
     assert_eq!(held.len(), 1);
     assert!(held[0].label.contains("口罩"), "{}", held[0].label);
-    till.resume(&held[0].id).unwrap();
+    till.resume(&held[0].id, now()).unwrap();
     assert_eq!(till.cart().lines[0].quantity, 3);
     assert_eq!(till.member().unwrap().card_no, "8800001");
     assert!(till.held_sales().unwrap().is_empty());

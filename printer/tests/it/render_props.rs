@@ -82,6 +82,7 @@ fn member() -> impl Strategy<Value = ReceiptMember> {
                     points_earned,
                     points_redeemed,
                     points_balance,
+                    points_expiring: None,
                 }
             },
         )

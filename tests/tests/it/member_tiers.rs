@@ -15,7 +15,7 @@ use tests::tills::PIN;
 /// The promotion ids the cart's lines are discounted by, at `till` for member `card`.
 fn member_price_at(till: &mut Till, card: &str, sku: &str) -> (Tier, Vec<String>, Decimal) {
     let now = first_sale_at();
-    let member = till.attach_member(card).expect("the member is known");
+    let member = till.attach_member(card, now).expect("the member is known");
     till.scan(&ItemInput::code(sku), now).expect("scan");
     let priced = till.priced(now).expect("priced");
     let promotions = priced.lines[0]
@@ -80,7 +80,7 @@ async fn a_member_upgraded_by_spend_at_store_a_gets_the_tier_price_at_store_b_af
     if !a.has_open_shift().unwrap() {
         a.open_shift(vec![], now).unwrap();
     }
-    a.attach_member(&member.card_no).unwrap();
+    a.attach_member(&member.card_no, now).unwrap();
     a.scan(
         &ItemInput {
             quantity: 2,

@@ -54,7 +54,7 @@ impl State {
     }
 
     fn resume(&mut self, id: &str, ctx: &mut Ctx<'_>) -> Option<Event> {
-        match ctx.till.resume(id) {
+        match ctx.till.resume(id, ctx.now) {
             Ok(()) => Some(Event::Go(Go::Sale)),
             Err(e) => Some(Event::Error(e)),
         }

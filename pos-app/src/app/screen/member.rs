@@ -87,7 +87,7 @@ impl State {
 
     /// Attaches by card, phone or id.
     pub fn attach_key(&mut self, key: &str, ctx: &mut Ctx<'_>) -> Option<Event> {
-        match ctx.till.attach_member(key) {
+        match ctx.till.attach_member(key, ctx.now) {
             Ok(_) => Some(Event::Go(Go::Sale)),
             Err(e) => Some(Event::Error(e)),
         }

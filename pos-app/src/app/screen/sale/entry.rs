@@ -132,7 +132,7 @@ impl State {
             }
             EnteredCode::Member(member) => {
                 self.entry.clear();
-                let attached = ctx.till.attach_member(&member.id);
+                let attached = ctx.till.attach_member(&member.id, ctx.now);
                 self.refresh(ctx);
                 screen::refused(attached)
             }

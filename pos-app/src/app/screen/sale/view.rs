@@ -230,7 +230,7 @@ impl State {
             )
         };
         let tier = i18n.t(crate::app::screen::member::tier_key(member.tier));
-        let info = column![
+        let mut info = column![
             row![
                 text(member.name.as_str()).size(ui::TEXT).font(ui::BOLD),
                 text(tier).size(ui::TEXT).color(ui::ACCENT),
@@ -248,6 +248,14 @@ impl State {
             text(balance).size(ui::SMALL).color(color),
         ]
         .spacing(2);
+        if let Some(e) = till.member_points_expiring() {
+            let (points, day) = (e.points.to_string(), e.last_day.to_string());
+            let lapse = i18n.f(
+                "member.points_expiring",
+                &[("points", &points), ("day", &day)],
+            );
+            info = info.push(text(lapse).size(ui::SMALL).color(ui::WARN));
+        }
         ui::panel(info).padding([8, 12]).width(Fill).into()
     }
 
