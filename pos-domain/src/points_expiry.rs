@@ -69,27 +69,18 @@ impl PointsOnDate {
     }
 }
 
-/// The schedule head office sent (`expiring`, soonest first or not), after `spent` more
-/// points were taken from it oldest first, on `today`: what has lapsed and what is left.
-pub fn points_on(expiring: &[ExpiringPoints], spent: i64, today: NaiveDate) -> PointsOnDate {
-    let mut soonest_first = expiring.to_vec();
-    soonest_first.sort();
-    let mut to_spend = spent.max(0);
+/// The points head office last sent as still to lapse (`expiring`), once the member's
+/// balance is `balance` (head office's, less what this till has taken off since; the
+/// points it has added since are newer than any lot and not counted): on `today`, what
+/// has lapsed and what is left. The rule is head office's ([`remaining_lots`]), so the
+/// till and head office agree on every point.
+pub fn points_on(expiring: &[ExpiringPoints], balance: i64, today: NaiveDate) -> PointsOnDate {
     let mut on_date = PointsOnDate::default();
-    for lot in soonest_first {
-        let taken = lot.points.max(0).min(to_spend);
-        to_spend -= taken;
-        let left = lot.points.max(0) - taken;
-        if left == 0 {
-            continue;
-        }
+    for lot in remaining_lots(expiring, balance) {
         if lot.last_day < today {
-            on_date.lapsed = on_date.lapsed.saturating_add(left);
+            on_date.lapsed = on_date.lapsed.saturating_add(lot.points);
         } else {
-            on_date.upcoming.push(ExpiringPoints {
-                last_day: lot.last_day,
-                points: left,
-            });
+            on_date.upcoming.push(lot);
         }
     }
     on_date
@@ -147,21 +138,32 @@ mod tests {
     #[test]
     fn a_till_spends_the_oldest_points_first_and_drops_the_lapsed() {
         let expiring = [lot(2027, 50), lot(2026, 100)];
-        let before = points_on(&expiring, 30, day(2026, 12, 31));
+        // Head office's balance 150, then this till took 30 off.
+        let before = points_on(&expiring, 120, day(2026, 12, 31));
         assert_eq!(
             before.lapsed, 0,
             "the last day is still a day to spend them"
         );
         assert_eq!(before.upcoming, vec![lot(2026, 70), lot(2027, 50)]);
         assert_eq!(before.next(), Some(lot(2026, 70)));
-        let after = points_on(&expiring, 30, day(2027, 1, 1));
+        let after = points_on(&expiring, 120, day(2027, 1, 1));
         assert_eq!(after.lapsed, 70);
         assert_eq!(after.upcoming, vec![lot(2027, 50)]);
-        let spent_out = points_on(&expiring, 120, day(2027, 1, 1));
+        let spent_out = points_on(&expiring, 30, day(2027, 1, 1));
         assert_eq!(
             (spent_out.lapsed, spent_out.upcoming),
             (0, vec![lot(2027, 30)])
         );
         assert_eq!(points_on(&[], 10, day(2027, 1, 1)), PointsOnDate::default());
+    }
+
+    #[test]
+    fn points_in_no_lot_are_the_oldest_spent_first_and_never_lapse() {
+        // 130 at head office: 100 in the 2026 lot, 30 from before expiry.
+        let expiring = [lot(2026, 100)];
+        let spent_20 = points_on(&expiring, 110, day(2027, 1, 1));
+        assert_eq!(spent_20.lapsed, 100, "the 20 came from the 30 in no lot");
+        let spent_50 = points_on(&expiring, 80, day(2027, 1, 1));
+        assert_eq!(spent_50.lapsed, 80);
     }
 }

@@ -30,7 +30,8 @@ pub(crate) fn set_points_expiring(
 
 impl Store {
     /// The member's points on `today`: lapsed (their last day before `today`) and still
-    /// to lapse, after the redemptions head office has not yet counted.
+    /// to lapse, once the redemptions head office has not yet counted are spent (oldest
+    /// first, as head office will).
     pub fn points_on(&self, member_id: &str, today: NaiveDate) -> Result<PointsOnDate, StoreError> {
         let json: Option<String> = self
             .conn()
@@ -42,11 +43,14 @@ impl Store {
         };
         let expiring: Vec<ExpiringPoints> = serde_json::from_str(&json)
             .map_err(|e| StoreError::corrupt("points expiring", e.to_string()))?;
-        Ok(points_on(
-            &expiring,
-            self.unreflected_spent(member_id)?,
-            today,
-        ))
+        let base: i64 = self
+            .conn()
+            .prepare_cached("SELECT points_base FROM member WHERE id = ?1")?
+            .query_row([member_id], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default();
+        let balance = base.saturating_sub(self.unreflected_spent(member_id)?);
+        Ok(points_on(&expiring, balance, today))
     }
 
     /// Points this till took off the member that head office has not yet counted.

@@ -11,6 +11,7 @@ mod till_members_masked;
 mod till_no_receipt;
 mod till_operators;
 mod till_organisations;
+mod till_points_expiry;
 mod till_sale;
 mod till_stock_documents;
 mod till_stock_serials;
