@@ -49,6 +49,7 @@ fn every_command_has_help() {
         ("erase-member", "--reason"),
         ("check-documents", "--database-url"),
         ("tiers", "--as-of"),
+        ("expire-points", "--as-of"),
     ] {
         let output = Command::new(BIN)
             .args([command, "--help"])
@@ -469,4 +470,33 @@ async fn the_stock_report_exports_take_their_flags() {
         assert!(stderr.contains(said), "{args:?}: {stderr}");
         assert!(!refused.exists(), "{args:?} wrote no file");
     }
+}
+
+#[tokio::test]
+async fn expire_points_takes_the_lapsed_points_off_as_of_the_day_given() {
+    let url = PgCluster::shared().create_database().await.unwrap();
+    run(&url, &["migrate"]);
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute(
+            "INSERT INTO members (id, card_no, phone, name, tier, points_balance)
+                 VALUES ('M1', 'C1', '13812345678', '王五', 'standard', 150);
+             INSERT INTO member_point_lots (member_id, last_day, points)
+                 VALUES ('M1', '2026-12-31', 100), ('M1', '2027-12-31', 30);",
+        )
+        .await
+        .unwrap();
+    let early = stdout(&run(&url, &["expire-points", "--as-of", "2026-12-31"]));
+    assert!(early.contains("0 points of 0 members"), "{early}");
+    let ran = stdout(&run(&url, &["expire-points", "--as-of", "2027-01-01"]));
+    assert!(ran.contains("100 points of 1 members"), "{ran}");
+    let balance: i64 = client
+        .query_one("SELECT points_balance FROM members WHERE id = 'M1'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(balance, 50, "the 20 in no lot and the 30 of 2027 stay");
 }

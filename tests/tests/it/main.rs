@@ -8,6 +8,7 @@ mod member_cards;
 mod member_erasure;
 mod member_tiers;
 mod organisation_sales;
+mod points_expiry;
 mod stock_chain;
 mod stock_transfers;
 mod sync_end_to_end;
