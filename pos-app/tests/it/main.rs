@@ -12,6 +12,7 @@ mod ui_lot_pick;
 mod ui_no_receipt;
 mod ui_operators;
 mod ui_organisation;
+mod ui_points_expiry;
 mod ui_printer;
 mod ui_review;
 mod ui_stock;
