@@ -269,3 +269,48 @@ async fn the_expiry_rule_is_set_on_the_loyalty_page_audited_and_refused_out_of_r
     assert_eq!(sent["data"]["points_expiry_years"], 1, "{sent}");
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn a_merge_moves_the_merged_members_lots_to_the_survivor() {
+    let ho = HeadOffice::start().await;
+    ho.import_member("M1", "13812345678", 0).await;
+    ho.import_member("M2", "13912345678", 0).await;
+    let till = ho.enroll("S001", "T01").await;
+    set_expiry(&ho, 1).await;
+    let docs = vec![
+        sale_on(1, day(2025, 6, 1), "M1", 100, 0),
+        sale_on(2, day(2025, 7, 1), "M2", 50, 0),
+        sale_on(3, day(2026, 7, 1), "M2", 20, 0),
+    ];
+    all_accepted(&ho.submit(&till, &batch("S001", "T01", docs)).await);
+
+    let mut client = ho.client().await;
+    let tx = client.transaction().await.unwrap();
+    let request = head_office::duplicates::merge::MergeRequest {
+        survivor_id: "M1",
+        merged_id: "M2",
+        by: "wang",
+        reason: "the same customer",
+        proposal_id: None,
+        now: Utc::now(),
+        id: uuid::Uuid::now_v7(),
+    };
+    head_office::duplicates::merge::merge(&tx, &request)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        sent_expiring(&ho, &till, "M1").await,
+        Some(vec![
+            lot(day(2026, 12, 31), 150),
+            lot(day(2027, 12, 31), 20)
+        ]),
+        "the survivor's list holds the merged member's points"
+    );
+    let summary = expire(&mut client, Utc::now(), day(2027, 1, 1), "test")
+        .await
+        .unwrap();
+    assert_eq!((summary.members, summary.points), (1, 150));
+    assert_eq!(ho.balance("M1").await, Some(20));
+    ho.stop().await;
+}
