@@ -36,7 +36,7 @@ pub fn last_day_for(earned_on: NaiveDate, years: u32) -> Option<NaiveDate> {
 /// the lots' sum is points that never lapse and is not listed.
 pub fn remaining_lots(lots: &[ExpiringPoints], balance: i64) -> Vec<ExpiringPoints> {
     let mut newest_first = lots.to_vec();
-    newest_first.sort_by(|a, b| b.last_day.cmp(&a.last_day));
+    newest_first.sort_by_key(|lot| std::cmp::Reverse(lot.last_day));
     let mut left = balance.max(0);
     let mut remaining = Vec::new();
     for lot in newest_first {

@@ -173,7 +173,7 @@ pub async fn merge(
         &[&survivor_id, &balance, &tier.code()],
     )
     .await?;
-    crate::points_expiry::move_lots(tx, &merged_id, &survivor_id).await?;
+    crate::points_expiry::move_lots(tx, merged_id, survivor_id).await?;
     let moved_ids: Vec<String> = tx
         .query(
             "UPDATE member_aliases SET member_id = $1 WHERE member_id = $2 RETURNING alias_id",
