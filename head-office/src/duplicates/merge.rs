@@ -173,7 +173,7 @@ pub async fn merge(
         &[&survivor_id, &balance, &tier.code()],
     )
     .await?;
-    crate::points_expiry::move_lots(tx, merged_id, survivor_id).await?;
+    crate::ingest::point_lots::move_lots(tx, merged_id, survivor_id).await?;
     let moved_ids: Vec<String> = tx
         .query(
             "UPDATE member_aliases SET member_id = $1 WHERE member_id = $2 RETURNING alias_id",
@@ -302,7 +302,7 @@ async fn publish(
         .ok_or_else(|| DbError::Corrupt(format!("member {} vanished", record.survivor_id)))?;
     let balance = (survivor.id.clone(), survivor.points_balance);
     let mut entries = vec![FeedEntry::chain(Change::Member(survivor))];
-    entries.extend(crate::points_expiry::expiring_changes(tx, &[balance]).await?);
+    entries.extend(crate::ingest::point_lots::expiring_changes(tx, &[balance]).await?);
     for alias_id in std::iter::once(&record.merged_id).chain(moved_ids) {
         entries.push(FeedEntry::chain(Change::MemberAlias {
             alias_id: alias_id.clone(),

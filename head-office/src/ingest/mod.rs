@@ -31,6 +31,7 @@ mod gaps;
 mod lots;
 pub mod organisation_checks;
 mod point_checks;
+pub mod point_lots;
 pub mod rejections;
 mod serials;
 mod store;
@@ -49,7 +50,6 @@ use uuid::Uuid;
 use crate::aggregates;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
-use crate::points_expiry;
 use crate::stock_history;
 use effects::{KnownSale, SaleMap};
 use fault::Fault;
@@ -452,7 +452,7 @@ async fn apply_members_and_points(
         .into_iter()
         .map(|m| FeedEntry::chain(Change::Member(m)))
         .collect();
-    entries.extend(points_expiry::expiring_changes(tx, &balances).await?);
+    entries.extend(point_lots::expiring_changes(tx, &balances).await?);
     entries.extend(members.aliases.iter().map(|a| {
         FeedEntry::chain(Change::MemberAlias {
             alias_id: a.alias_id.clone(),
@@ -478,11 +478,11 @@ async fn add_point_lots(
     if !entries.iter().any(|e| e.points > 0) {
         return Ok(());
     }
-    let years = points_expiry::expiry_years(tx).await?;
+    let years = point_lots::expiry_years(tx).await?;
     let earned = entries
         .iter()
         .map(|e| (e.document_id, e.member_id.clone(), e.points));
-    points_expiry::add_lots(tx, &points_expiry::earned_lots(years, accepted, earned)).await?;
+    point_lots::add_lots(tx, &point_lots::earned_lots(years, accepted, earned)).await?;
     Ok(())
 }
 

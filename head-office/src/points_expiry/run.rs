@@ -11,11 +11,11 @@ use sha2::{Digest, Sha256};
 use tokio_postgres::{Client, Transaction};
 use uuid::Uuid;
 
-use super::{expiring_changes, lots_of};
 use crate::auth::HQ_STORE;
 use crate::error::DbError;
 use crate::feed::{self, FeedEntry};
 use crate::ingest::load_members;
+use crate::ingest::point_lots::{expiring_changes, lots_of};
 use crate::integrations::events::{self, EventKind, NewEvent};
 
 /// Members expired per transaction: bounds a transaction's locks and memory.
