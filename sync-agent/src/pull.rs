@@ -326,6 +326,7 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, Sto
         Change::LoyaltyRules(rules) => tx.set_loyalty_rules(rules),
         Change::TransferOrder(order) => tx.upsert_transfer_order(order),
         Change::Organisation(o) => tx.upsert_organisation(o),
+        Change::OrganisationMerged { merged_id, .. } => tx.forget_organisation(merged_id),
         // Skipped by `apply_page` before it gets here; nothing to write either way.
         Change::Unknown => Ok(()),
     }?;

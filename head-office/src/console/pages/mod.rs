@@ -22,6 +22,7 @@ pub mod member_privacy;
 pub mod member_tiers;
 pub mod members;
 pub mod organisation_details;
+pub mod organisation_duplicates;
 pub mod organisation_reviews;
 pub mod organisation_sections;
 pub mod organisations;
