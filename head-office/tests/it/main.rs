@@ -49,6 +49,7 @@ mod openapi_documents;
 mod openapi_integrations;
 mod openapi_stock_lists;
 mod organisation_checks;
+mod organisation_duplicates;
 mod point_checks;
 mod replenishment;
 mod reports;
