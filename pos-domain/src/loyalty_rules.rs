@@ -91,7 +91,7 @@ pub fn validate_loyalty_rules(rules: &LoyaltyRules) -> Result<(), InvalidLoyalty
         }
         below = *threshold;
     }
-    Ok(())
+    crate::tier_labels::validate_tier_labels(&tiers.labels)
 }
 
 /// Reads the rules from their fields (in [`LOYALTY_FIELDS`] order) and checks them.
@@ -140,6 +140,7 @@ pub fn loyalty_rules_from_fields(
             window_days: days(9)?,
             review_days: days(10)?,
             thresholds: [threshold(11)?, threshold(12)?, threshold(13)?],
+            labels: Vec::new(),
         },
     };
     validate_loyalty_rules(&rules)?;
