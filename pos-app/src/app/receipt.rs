@@ -8,7 +8,7 @@ use printer::{Receipt, ReceiptLine, ReceiptMember, ReceiptTender, ReceiptVat};
 use rust_decimal::Decimal;
 
 use super::i18n::I18n;
-use super::screen::member::tier_key;
+use super::screen::member::tier_label;
 use super::screen::payment::tender_key;
 
 /// What a receipt needs besides the document.
@@ -188,7 +188,7 @@ fn member(m: &SaleMember, earned: i64, redeemed: i64, till: &Till, i18n: I18n) -
             .as_ref()
             .map(|k| pos_core::member::mask_phone(&k.phone))
             .unwrap_or_default(),
-        tier: i18n.t(tier_key(m.tier)).to_string(),
+        tier: tier_label(till, m.tier, i18n),
         points_earned: earned,
         points_redeemed: redeemed,
         points_balance: known.map(|k| k.points_balance).unwrap_or_default(),

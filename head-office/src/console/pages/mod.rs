@@ -15,6 +15,7 @@ pub mod integrations;
 pub mod language;
 pub mod login;
 pub mod loyalty;
+pub mod loyalty_history;
 pub mod member_duplicates;
 pub mod member_erasure;
 pub mod member_ledger;
