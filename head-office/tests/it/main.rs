@@ -23,6 +23,7 @@ mod console_promotions;
 mod console_promotions_races;
 mod console_stock;
 mod console_tables;
+mod console_tier_names;
 mod console_tills;
 mod console_transfer_orders;
 mod device_sales;
