@@ -91,7 +91,7 @@ pub fn validate_loyalty_rules(rules: &LoyaltyRules) -> Result<(), InvalidLoyalty
         }
         below = *threshold;
     }
-    crate::tier_labels::validate_tier_labels(&tiers.labels)
+    Ok(())
 }
 
 /// Reads the rules from their fields (in [`LOYALTY_FIELDS`] order) and checks them.

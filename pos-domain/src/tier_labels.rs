@@ -22,8 +22,18 @@ pub const TIER_LABEL_FIELDS: [&str; 8] = [
     "tier_label_en_diamond",
 ];
 
-/// The built-in English label (the till's `tier.*` texts): what an empty English field
+/// The built-in Chinese label (the till's `tier.*` texts): what an empty Chinese field
 /// shows, and what a chain's label may not repeat for another tier.
+pub fn builtin_label_zh(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Standard => "普通会员",
+        Tier::Gold => "金卡",
+        Tier::Platinum => "铂金",
+        Tier::Diamond => "钻石",
+    }
+}
+
+/// The built-in English label, as [`builtin_label_zh`].
 pub fn builtin_label_en(tier: Tier) -> &'static str {
     match tier {
         Tier::Standard => "Standard",
@@ -67,7 +77,7 @@ pub fn validate_tier_labels(labels: &[TierLabel]) -> Result<(), InvalidLoyaltyRu
                 });
             match chain.filter(|t| !t.is_empty()) {
                 Some(text) => text.to_owned(),
-                None if language == 0 => tier.label_zh().to_owned(),
+                None if language == 0 => builtin_label_zh(tier).to_owned(),
                 None => builtin_label_en(tier).to_owned(),
             }
         };

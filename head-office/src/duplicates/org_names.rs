@@ -98,12 +98,15 @@ pub struct OrgPair {
     pub evidence: OrgEvidence,
 }
 
+/// What groups organisations: their folded credit code, or their folded name.
+type KeyOf = fn(&OrgCandidate) -> String;
+
 /// The likely duplicates among `orgs`: every organisation sharing a credit code or a
 /// name with an older one (the lowest id) is paired with that one, so a group of n
 /// gives n - 1 pairs, each merged into the first, never n².
 pub fn org_pairs(orgs: &[OrgCandidate]) -> Vec<OrgPair> {
     let mut found: BTreeMap<(String, String), OrgEvidence> = BTreeMap::new();
-    let keyed: [(OrgEvidence, fn(&OrgCandidate) -> String); 2] = [
+    let keyed: [(OrgEvidence, KeyOf); 2] = [
         (OrgEvidence::CreditCode, |o| {
             normalized_credit_code(&o.credit_code)
         }),

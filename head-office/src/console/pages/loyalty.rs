@@ -20,7 +20,8 @@ use pos_domain::loyalty_rules::{
 };
 use pos_domain::member::{LoyaltyRules, Tier};
 use pos_domain::tier_labels::{
-    TIER_LABEL_FIELDS, builtin_label_en, tier_labels_from_fields, tier_labels_to_fields,
+    TIER_LABEL_FIELDS, builtin_label_en, builtin_label_zh, tier_labels_from_fields,
+    tier_labels_to_fields,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -55,10 +56,10 @@ fn values_of(rules: &LoyaltyRules) -> Vec<String> {
 }
 
 /// What an empty tier-name field shows: the built-in label.
-fn placeholder(lang: Lang, field: &str) -> String {
+fn placeholder(field: &str) -> String {
     let tier = Tier::ALL.into_iter().find(|t| field.ends_with(t.code()));
     match tier {
-        Some(t) if field.contains("_zh_") => lang.t(&format!("loyalty.builtin_{}_zh", t.code())),
+        Some(t) if field.contains("_zh_") => builtin_label_zh(t).to_owned(),
         Some(t) => builtin_label_en(t).to_owned(),
         None => String::new(),
     }
@@ -67,7 +68,7 @@ fn placeholder(lang: Lang, field: &str) -> String {
 fn form(lang: Lang, signed: &Signed, values: &[String], problem: Option<&str>) -> Markup {
     let editable = signed.user.may_edit_catalog();
     let input = |field: &str, value: &str| {
-        let hint = placeholder(lang, field);
+        let hint = placeholder(field);
         html! {
             label {
                 (lang.t(&format!("loyalty.{field}"))) " "
