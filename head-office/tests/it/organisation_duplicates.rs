@@ -386,3 +386,48 @@ async fn a_merge_moves_everything_explains_itself_and_the_tills_forget_the_merge
     );
     ho.stop().await;
 }
+
+#[tokio::test]
+async fn the_duplicates_command_proposes_organisations_in_the_members_run() {
+    let url = head_office::testing::PgCluster::shared()
+        .create_database()
+        .await
+        .unwrap();
+    let pool = head_office::db::pool(&url, 2, None).unwrap();
+    let mut client = pool.get().await.unwrap();
+    head_office::db::migrate(&mut client).await.unwrap();
+    let tx = client.transaction().await.unwrap();
+    for (name, code) in [
+        ("上海仁济医疗器械有限公司", CODE_1),
+        ("上海仁济医疗器械股份有限公司", CODE_2),
+        ("北京协和医院（东院）", CODE_3),
+    ] {
+        create(&tx, &check_input(name, code, "other", "").unwrap())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_head-office"))
+        .arg("duplicates")
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        printed.contains("0 members sharing a name examined")
+            && printed.contains("3 organisations examined, 1 pairs proposed now"),
+        "{printed}"
+    );
+    let pairs: Vec<(String, String)> = client
+        .query(
+            "SELECT organisation_a, organisation_b FROM organisation_duplicate_proposals",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(pairs, [("ORG000001".into(), "ORG000002".into())]);
+}
