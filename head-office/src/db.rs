@@ -50,6 +50,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (27, include_str!("../migrations/0027_member_codes.sql")),
     (28, include_str!("../migrations/0028_member_merges.sql")),
     (25, include_str!("../migrations/0025_organisations.sql")),
+    (
+        31,
+        include_str!("../migrations/0031_organisation_merges.sql"),
+    ),
     (33, include_str!("../migrations/0033_points_expiry.sql")),
 ];
 

@@ -77,6 +77,8 @@ pub fn key_of(change: &Change) -> String {
         Change::LoyaltyRules(_) => "loyalty_rules".into(),
         Change::TransferOrder(o) => format!("transfer_order{SEP}{}", o.transfer_id),
         Change::Organisation(o) => format!("organisation{SEP}{}", o.id),
+        // Replaces the merged organisation's own row.
+        Change::OrganisationMerged { merged_id, .. } => format!("organisation{SEP}{merged_id}"),
         // Only a till reads this; head office cannot write it (serializing it fails).
         Change::Unknown => "unknown".into(),
     }

@@ -169,8 +169,9 @@ enum Command {
         as_of: Option<NaiveDate>,
     },
     /// Search every member for likely duplicates (the same name, phones one digit apart
-    /// or with two neighbouring digits swapped) and propose the new pairs in the console
-    /// (`/member-duplicates`); `serve` does it hourly.
+    /// or with two neighbouring digits swapped) and every organisation (the same credit
+    /// code, or the same name written differently) and propose the new pairs in the
+    /// console (`/member-duplicates`, `/organisation-duplicates`); `serve` does it hourly.
     Duplicates,
     /// Fill an empty head office with a chain's sales history, through ingest, for the
     /// console's page-speed benchmark (BENCHMARKS.md). Seeded: the same flags give the
@@ -363,7 +364,9 @@ async fn main() -> anyhow::Result<()> {
                 pool.clone(),
                 rfm_hour,
             ));
-            tokio::spawn(head_office::duplicates::find::keep_searching(pool.clone()));
+            tokio::spawn(head_office::duplicates::schedule::keep_searching(
+                pool.clone(),
+            ));
             tokio::spawn(rfm::schedule::keep_scoring(
                 pool.clone(),
                 rfm_hour,
@@ -436,13 +439,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Duplicates => {
             db::migrate(&mut client).await?;
-            let summary = head_office::duplicates::find::search(&**client).await?;
-            println!(
-                "likely duplicates: {} members sharing a name examined, {} pairs proposed now, in {:.1} s",
-                summary.examined,
-                summary.proposed,
-                summary.took.as_secs_f64()
-            );
+            let summary = head_office::duplicates::schedule::search_all(&**client).await?;
+            println!("{summary}");
         }
         Command::Rfm { as_of, window_days } => {
             db::migrate(&mut client).await?;

@@ -306,6 +306,23 @@ pub async fn search(
         .collect()
 }
 
+/// The organisations that `ids` merged into (`organisation_aliases`), by alias: a
+/// sale a till wrote with a merged id means the survivor.
+pub async fn survivors_of(
+    client: &impl GenericClient,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, String>, DbError> {
+    Ok(client
+        .query(
+            "SELECT alias_id, organisation_id FROM organisation_aliases WHERE alias_id = ANY($1)",
+            &[&ids],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+}
+
 /// Is the 统一社会信用代码 taken by another organisation than `except`?
 pub async fn code_taken(
     client: &impl GenericClient,
@@ -439,7 +456,7 @@ pub async fn remove_contact(
 }
 
 /// Sends the organisation to every till as it stands in this transaction.
-async fn publish(tx: &Transaction<'_>, id: &str) -> Result<(), DbError> {
+pub(crate) async fn publish(tx: &Transaction<'_>, id: &str) -> Result<(), DbError> {
     let record = load(tx, id)
         .await?
         .ok_or_else(|| DbError::Corrupt(format!("organisation {id} vanished")))?;

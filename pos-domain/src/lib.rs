@@ -49,5 +49,6 @@ pub mod report;
 pub mod returns;
 pub mod stock_document;
 pub mod tender;
+pub mod tier_labels;
 pub mod transfer_order;
 pub mod validate;

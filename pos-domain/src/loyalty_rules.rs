@@ -153,6 +153,7 @@ pub fn loyalty_rules_from_fields(
             window_days: days(9)?,
             review_days: days(10)?,
             thresholds: [threshold(11)?, threshold(12)?, threshold(13)?],
+            labels: Vec::new(),
         },
         points_expiry_years: expiry_years(14)?,
     };

@@ -184,7 +184,7 @@ pub struct LoyaltyRules {
     /// Redeeming more than this many points in one sale needs a manager.
     pub approval_threshold_points: i64,
     /// Tiers by spend; off (and not written) unless set.
-    #[serde(default, skip_serializing_if = "TierRules::is_off")]
+    #[serde(default, skip_serializing_if = "TierRules::is_unset")]
     pub tiers: TierRules,
     /// Points earned in a year lapse at the end of the year this many years later
     /// ([`crate::points_expiry`]); 0, the default (and not written): they never lapse.
@@ -238,6 +238,21 @@ pub struct TierRules {
     /// Spend (paid money, net of returns) that reaches gold, platinum and diamond;
     /// `None`: the tier is not reached by spend. All `None`: tiers never change by spend.
     pub thresholds: [Option<Decimal>; 3],
+    /// The chain's own names of its tiers ([`crate::tier_labels`]); empty: the built-in
+    /// labels. Not written when empty, so rules set before them keep their bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<TierLabel>,
+}
+
+/// A tier's name as the chain calls it, in Simplified Chinese and English; an empty
+/// text: the built-in label in that language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierLabel {
+    pub tier: Tier,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub zh_cn: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub en: String,
 }
 
 impl Default for TierRules {
@@ -246,6 +261,7 @@ impl Default for TierRules {
             window_days: 365,
             review_days: 365,
             thresholds: [None; 3],
+            labels: Vec::new(),
         }
     }
 }
@@ -254,6 +270,22 @@ impl TierRules {
     /// True when no tier is reached by spend: head office leaves tiers as they are set.
     pub fn is_off(&self) -> bool {
         self.thresholds.iter().all(Option::is_none)
+    }
+
+    /// Nothing to send: no tier by spend and no label of the chain's own.
+    pub fn is_unset(&self) -> bool {
+        self.is_off() && self.labels.is_empty()
+    }
+
+    /// The chain's label of `tier` in `language` (`"zh-CN"` or `"en"`), when it set one;
+    /// `None`: the built-in label.
+    pub fn chain_label(&self, tier: Tier, language: &str) -> Option<&str> {
+        let label = self.labels.iter().find(|l| l.tier == tier)?;
+        let text = match language {
+            "en" => &label.en,
+            _ => &label.zh_cn,
+        };
+        (!text.is_empty()).then_some(text.as_str())
     }
 
     /// The highest tier whose threshold `spend` reaches (standard when none).

@@ -219,6 +219,14 @@ pub enum Change {
     /// An organisation (机构客户) a sale may name, with its departments and its
     /// qualifications' validity; never its contacts (older tills skip it).
     Organisation(Organisation),
+    /// Organisation `merged_id` was the same customer as `survivor_id` and was merged
+    /// into it at head office: a till forgets `merged_id` (the survivor comes as
+    /// [`Change::Organisation`]). Sent under the merged organisation's key, so a till
+    /// pulling from the start never receives the merged one (older tills skip it).
+    OrganisationMerged {
+        merged_id: String,
+        survivor_id: String,
+    },
     /// A kind of change added after this build: a till skips it (its cursor still moves
     /// past it), so a newer head office never stops an older till's pull. Only read,
     /// never written: head office never sends it.

@@ -330,6 +330,7 @@ fn apply_change(tx: &FeedTransaction<'_>, change: &Change) -> Result<Placed, Sto
         Change::LoyaltyRules(rules) => tx.set_loyalty_rules(rules),
         Change::TransferOrder(order) => tx.upsert_transfer_order(order),
         Change::Organisation(o) => tx.upsert_organisation(o),
+        Change::OrganisationMerged { merged_id, .. } => tx.forget_organisation(merged_id),
         // Skipped by `apply_page` before it gets here; nothing to write either way.
         Change::Unknown => Ok(()),
     }?;
@@ -481,6 +482,57 @@ mod tests {
         assert_eq!(store.lots("A").unwrap().len(), 1);
         apply_page(&mut store, &pages[1], Vec::new(), Some(0)).unwrap();
         assert!(store.lots("A").unwrap().is_empty());
+    }
+
+    fn organisation(id: &str, name: &str) -> Change {
+        Change::Organisation(pos_core::organisation::Organisation {
+            id: id.into(),
+            name: name.into(),
+            code: format!("CODE-{id}"),
+            kind: pos_core::organisation::OrganisationKind::Hospital,
+            departments: Vec::new(),
+            qualifications: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn an_organisation_merged_at_head_office_is_forgotten_and_its_survivor_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("till.sqlite")).unwrap();
+        let change = |cursor, change| FeedChange { cursor, change };
+        let pages = [
+            page(
+                vec![
+                    change(1, organisation("ORG000001", "上海仁济医疗器械有限公司")),
+                    change(2, organisation("ORG000002", "上海仁济医疗器械公司")),
+                ],
+                2,
+                false,
+            ),
+            page(
+                vec![change(
+                    3,
+                    Change::OrganisationMerged {
+                        merged_id: "ORG000002".into(),
+                        survivor_id: "ORG000001".into(),
+                    },
+                )],
+                3,
+                false,
+            ),
+        ];
+        apply_page(&mut store, &pages[0], Vec::new(), Some(0)).unwrap();
+        assert_eq!(store.search_organisations("仁济").unwrap().len(), 2);
+        apply_page(&mut store, &pages[1], Vec::new(), Some(0)).unwrap();
+        let left: Vec<String> = store
+            .search_organisations("仁济")
+            .unwrap()
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        assert_eq!(left, ["ORG000001"]);
+        assert!(store.organisation_by_code("ORG000002").unwrap().is_none());
+        assert_eq!(store.feed_cursor().unwrap(), 3);
     }
 
     #[test]

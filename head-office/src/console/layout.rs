@@ -99,6 +99,11 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/organisation-duplicates",
+        key: "nav.organisation_duplicates",
+        shown: may_merge_organisations,
+    },
+    NavItem {
         path: "/organisation-reviews",
         key: "nav.organisation_reviews",
         shown: |_| true,
@@ -127,6 +132,11 @@ pub const NAV: &[NavItem] = &[
 
 /// Likely duplicates and merges are for admins only (they show full phones and names).
 pub fn may_merge_members(user: &User) -> bool {
+    user.role == Role::Admin
+}
+
+/// Likely duplicate organisations and their merges are for admins only, like members'.
+pub fn may_merge_organisations(user: &User) -> bool {
     user.role == Role::Admin
 }
 

@@ -90,6 +90,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/organisations/{id}/qualifications/{kind}/remove"),
     ("post", "/organisations/{id}/contacts"),
     ("post", "/organisations/{id}/contacts/{contact}/remove"),
+    ("get", "/organisation-duplicates"),
+    ("post", "/organisation-duplicates/{id}/merge"),
+    ("post", "/organisation-duplicates/{id}/dismiss"),
     ("get", "/organisation-reviews"),
     ("post", "/organisation-reviews/{document_id}/review"),
     ("get", "/closes"),
@@ -219,6 +222,18 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/organisations/{id}/contacts/{contact}/remove",
             post(pages::organisation_details::remove_contact),
+        )
+        .route(
+            "/organisation-duplicates",
+            get(pages::organisation_duplicates::show),
+        )
+        .route(
+            "/organisation-duplicates/{id}/merge",
+            post(pages::organisation_duplicates::merge_pair),
+        )
+        .route(
+            "/organisation-duplicates/{id}/dismiss",
+            post(pages::organisation_duplicates::dismiss),
         )
         .route(
             "/organisation-reviews",

@@ -13,9 +13,6 @@ use super::near::{
 };
 use crate::error::DbError;
 
-/// How often `serve` searches for new likely duplicates.
-pub const SEARCH_EVERY: Duration = Duration::from_secs(3600);
-
 /// What one search did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchSummary {
@@ -103,28 +100,4 @@ async fn store(client: &impl GenericClient, pairs: &[NearPair]) -> Result<u64, D
             &[&a, &b, &evidence],
         )
         .await?)
-}
-
-/// `serve`'s search: every [`SEARCH_EVERY`], from the start; a failure is logged and
-/// tried again at the next turn.
-pub async fn keep_searching(pool: deadpool_postgres::Pool) {
-    let mut tick = tokio::time::interval(SEARCH_EVERY);
-    loop {
-        tick.tick().await;
-        let result = match pool.get().await {
-            Ok(client) => search(&**client).await,
-            Err(e) => Err(DbError::from(e)),
-        };
-        match result {
-            Ok(s) => tracing::info!(
-                examined = s.examined,
-                proposed = s.proposed,
-                took_ms = s.took.as_millis() as u64,
-                "likely duplicate members searched"
-            ),
-            Err(e) => {
-                tracing::warn!(error = %e, "searching likely duplicates failed; trying again")
-            }
-        }
-    }
 }

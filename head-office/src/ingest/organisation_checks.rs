@@ -14,7 +14,7 @@ use tokio_postgres::types::Json;
 use uuid::Uuid;
 
 use crate::error::DbError;
-use crate::organisations::qualifications_of;
+use crate::organisations::{qualifications_of, survivors_of};
 
 /// A sale to flag, and what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,23 +91,34 @@ pub(super) async fn check(
         .into_iter()
         .map(|r| (r.get::<_, String>(0), r.get::<_, Json<DeviceClass>>(1).0))
         .collect();
-    let qualifications = qualifications_of(client, &organisations)
-        .await?
-        .into_iter()
-        .map(|(id, list)| {
-            let validity = list
-                .into_iter()
-                .map(|q| QualificationValidity {
-                    kind: q.kind,
-                    valid_until: q.valid_until,
-                })
-                .collect();
-            (id, validity)
-        })
-        .collect();
+    // An id merged into another organisation means the survivor.
+    let survivors = survivors_of(client, &organisations).await?;
+    organisations.extend(survivors.values().map(String::as_str));
+    let mut qualifications: HashMap<String, Vec<QualificationValidity>> =
+        qualifications_of(client, &organisations)
+            .await?
+            .into_iter()
+            .map(|(id, list)| {
+                let validity = list
+                    .into_iter()
+                    .map(|q| QualificationValidity {
+                        kind: q.kind,
+                        valid_until: q.valid_until,
+                    })
+                    .collect();
+                (id, validity)
+            })
+            .collect();
+    for (alias, survivor) in &survivors {
+        let held = qualifications.get(survivor).cloned().unwrap_or_default();
+        qualifications.insert(alias.clone(), held);
+    }
     let by_id: HashMap<Uuid, &Document> = accepted.iter().map(|d| (d.id, *d)).collect();
     for f in flags(accepted, &classes, &qualifications) {
         let business_date = by_id[&f.document_id].business_date;
+        let organisation_id = survivors
+            .get(&f.organisation_id)
+            .unwrap_or(&f.organisation_id);
         client
             .execute(
                 "INSERT INTO organisation_sale_reviews (document_id, organisation_id, store_id,
@@ -115,7 +126,7 @@ pub(super) async fn check(
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (document_id) DO NOTHING",
                 &[
                     &f.document_id,
-                    &f.organisation_id,
+                    organisation_id,
                     &store_id,
                     &terminal_id,
                     &business_date,

@@ -20,6 +20,7 @@ fn rules() -> LoyaltyRules {
             window_days: 30,
             review_days: 365,
             thresholds: [Some(Decimal::from(100)), Some(Decimal::from(500)), None],
+            ..TierRules::default()
         },
         ..LoyaltyRules::default()
     }

@@ -8,7 +8,7 @@ use printer::{PointsExpiring, Receipt, ReceiptLine, ReceiptMember, ReceiptTender
 use rust_decimal::Decimal;
 
 use super::i18n::I18n;
-use super::screen::member::tier_key;
+use super::screen::member::tier_label;
 use super::screen::payment::tender_key;
 
 /// What a receipt needs besides the document.
@@ -197,7 +197,7 @@ fn member(
             .as_ref()
             .map(|k| pos_core::member::mask_phone(&k.phone))
             .unwrap_or_default(),
-        tier: i18n.t(tier_key(m.tier)).to_string(),
+        tier: tier_label(till, m.tier, i18n),
         points_earned: earned,
         points_redeemed: redeemed,
         points_balance: points.map(|p| p.balance).unwrap_or_default(),

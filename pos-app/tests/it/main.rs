@@ -18,6 +18,7 @@ mod ui_review;
 mod ui_stock;
 mod ui_support;
 mod ui_sync;
+mod ui_tier_labels;
 mod ui_typing;
 mod ui_wedge;
 mod window_keys;

@@ -62,4 +62,12 @@ impl FeedTransaction<'_> {
         )?;
         Ok(())
     }
+
+    /// Forgets an organisation merged into another at head office (a sale in progress
+    /// that names it keeps its copy; head office reads the old id as the survivor).
+    pub fn forget_organisation(&self, id: &str) -> Result<(), StoreError> {
+        self.tx
+            .execute("DELETE FROM organisation WHERE id = ?1", [id])?;
+        Ok(())
+    }
 }

@@ -7,6 +7,7 @@ mod integration_mirror;
 mod member_cards;
 mod member_erasure;
 mod member_tiers;
+mod organisation_merges_and_tier_names;
 mod organisation_sales;
 mod points_expiry;
 mod stock_chain;

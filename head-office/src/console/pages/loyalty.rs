@@ -1,6 +1,10 @@
 //! Loyalty rules (积分规则): what a yuan earns per tier, what points are worth, how much
-//! of a sale they may pay and when a manager must approve. Admins and merchandisers
-//! change them with the domain's own checks; the tills take them at their next pull.
+//! of a sale they may pay and when a manager must approve, the tiers' thresholds and
+//! the chain's own names of its tiers (zh-CN and English; empty: the built-in names).
+//! Admins and merchandisers change them all with the domain's own checks (one form,
+//! one role: the merchandiser role is the one that sets prices, promotions and
+//! loyalty); store managers and auditors read. Each change is audited and listed under
+//! the form ([`super::loyalty_history`]); the tills take them at their next pull.
 //! Until head office is given rules, the tills use the domain's defaults, and so does
 //! this page.
 
@@ -12,12 +16,17 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use maud::{Markup, html};
 use pos_domain::loyalty_rules::{
-    LOYALTY_FIELDS, loyalty_rules_from_fields, loyalty_rules_to_fields,
+    InvalidLoyaltyRules, LOYALTY_FIELDS, loyalty_rules_from_fields, loyalty_rules_to_fields,
 };
-use pos_domain::member::LoyaltyRules;
+use pos_domain::member::{LoyaltyRules, Tier};
+use pos_domain::tier_labels::{
+    TIER_LABEL_FIELDS, builtin_label_en, builtin_label_zh, tier_labels_from_fields,
+    tier_labels_to_fields,
+};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::loyalty_history::{changes, history_section};
 use crate::catalog::{loyalty_rules, save_loyalty_rules};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
@@ -34,26 +43,66 @@ pub struct Shown {
     saved: Option<String>,
 }
 
+/// Every field of the page, in order: the rules, then the tiers' names.
+fn all_fields() -> impl Iterator<Item = &'static str> {
+    LOYALTY_FIELDS.iter().chain(&TIER_LABEL_FIELDS).copied()
+}
+
+/// The values of [`all_fields`] for `rules`.
+fn values_of(rules: &LoyaltyRules) -> Vec<String> {
+    let mut values = loyalty_rules_to_fields(rules).to_vec();
+    values.extend(tier_labels_to_fields(&rules.tiers.labels));
+    values
+}
+
+/// What an empty tier-name field shows: the built-in label.
+fn placeholder(field: &str) -> String {
+    let tier = Tier::ALL.into_iter().find(|t| field.ends_with(t.code()));
+    match tier {
+        Some(t) if field.contains("_zh_") => builtin_label_zh(t).to_owned(),
+        Some(t) => builtin_label_en(t).to_owned(),
+        None => String::new(),
+    }
+}
+
 fn form(lang: Lang, signed: &Signed, values: &[String], problem: Option<&str>) -> Markup {
     let editable = signed.user.may_edit_catalog();
+    let input = |field: &str, value: &str| {
+        let hint = placeholder(field);
+        html! {
+            label {
+                (lang.t(&format!("loyalty.{field}"))) " "
+                @if editable { input name=(field) value=(value) placeholder=(hint); }
+                @else { input name=(field) value=(value) placeholder=(hint) readonly; }
+            }
+        }
+    };
+    let (rules, names) = values.split_at(LOYALTY_FIELDS.len());
     html! {
         @if let Some(problem) = problem {
             p.problem role="alert" { (problem) }
         }
         form method="post" action=(PATH) {
             input type="hidden" name="csrf" value=(signed.csrf);
-            @for (field, value) in LOYALTY_FIELDS.iter().zip(values) {
-                label {
-                    (lang.t(&format!("loyalty.{field}"))) " "
-                    @if editable { input name=(field) value=(value); }
-                    @else { input name=(field) value=(value) readonly; }
-                }
+            @for (field, value) in LOYALTY_FIELDS.iter().zip(rules) { (input(field, value)) }
+            fieldset {
+                legend { (lang.t("loyalty.tier_names")) }
+                @for (field, value) in TIER_LABEL_FIELDS.iter().zip(names) { (input(field, value)) }
             }
             @if editable {
                 button type="submit" { (lang.t("loyalty.save")) }
             }
         }
     }
+}
+
+/// Reads the posted fields: the rules, with the tiers' names.
+fn read(values: &[String]) -> Result<LoyaltyRules, InvalidLoyaltyRules> {
+    let texts: Vec<&str> = values.iter().map(String::as_str).collect();
+    let (rules, names) = texts.split_at(LOYALTY_FIELDS.len());
+    let mut rules = loyalty_rules_from_fields(rules.try_into().expect("one value per field"))?;
+    rules.tiers.labels = tier_labels_from_fields(names.try_into().expect("one per name"))?;
+    Ok(rules)
 }
 
 pub async fn show(
@@ -71,6 +120,14 @@ pub async fn show(
         Ok(None) => (LoyaltyRules::default(), false),
         Err(e) => return page_error(e),
     };
+    let history = match state.pool.get().await {
+        Ok(client) => changes(&**client).await,
+        Err(e) => Err(e.into()),
+    };
+    let history = match history {
+        Ok(history) => history,
+        Err(e) => return page_error(e),
+    };
     let body = html! {
         @if shown.saved.is_some() {
             p.notice role="status" { (lang.t("loyalty.saved")) }
@@ -78,7 +135,8 @@ pub async fn show(
         @if !stored {
             p { (lang.t("loyalty.defaults")) }
         }
-        (form(lang, &signed, &loyalty_rules_to_fields(&rules), None))
+        (form(lang, &signed, &values_of(&rules), None))
+        (history_section(lang, &history))
     };
     Html(page(lang, Some(&signed), &lang.t("loyalty.title"), PATH, body).into_string())
         .into_response()
@@ -97,9 +155,8 @@ pub async fn update(
     if !signed.user.may_edit_catalog() {
         return forbidden(lang, &signed);
     }
-    let values: Vec<String> = LOYALTY_FIELDS.iter().map(|f| value(f)).collect();
-    let texts: Vec<&str> = values.iter().map(String::as_str).collect();
-    let rules = match loyalty_rules_from_fields(&texts.try_into().expect("one value per field")) {
+    let values: Vec<String> = all_fields().map(value).collect();
+    let rules = match read(&values) {
         Ok(rules) => rules,
         Err(e) => {
             let problem = lang.tf("loyalty.invalid", &[("why", &e.to_string())]);

@@ -15,6 +15,7 @@ use pos_domain::organisation::OrganisationKind;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::organisation_duplicates::merges_section;
 use super::organisation_sections::{
     PATH, contacts_section, input_problem, log_contacts_read, may_edit_organisations,
     qualifications_section,
@@ -24,6 +25,7 @@ use crate::console::layout::page;
 use crate::console::session::Signed;
 use crate::console::table::{Cell, Column, Kind, Listing, Names, Params, Row, Table};
 use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page, url_part};
+use crate::duplicates::org_merge::{merges_into, survivor_of};
 use crate::error::DbError;
 use crate::organisations::{self, Listed, OrganisationRecord, check_input};
 use crate::state::AppState;
@@ -335,15 +337,16 @@ pub async fn organisation_page(
 ) -> Response {
     let loaded = async {
         let client = state.pool.get().await?;
-        let found = organisations::load(&**client, id).await?;
-        if let Some(o) = &found {
-            log_contacts_read(&**client, &signed.user, o).await?;
-        }
-        Ok::<_, DbError>(found)
+        let Some(found) = organisations::load(&**client, id).await? else {
+            return Ok(Err(survivor_of(&**client, id).await?));
+        };
+        log_contacts_read(&**client, &signed.user, &found).await?;
+        let merges = merges_into(&**client, id).await?;
+        Ok::<_, DbError>(Ok((found, merges)))
     }
     .await;
     match loaded {
-        Ok(Some(o)) => {
+        Ok(Ok((o, merges))) => {
             let action = format!("{PATH}/{}", url_part(&o.id));
             let body = html! {
                 @if let Some(problem) = &problem { p.problem role="alert" { (problem) } }
@@ -351,6 +354,7 @@ pub async fn organisation_page(
                 (form(lang, signed, &action, &Posted::of(&o)))
                 (qualifications_section(lang, signed, &o))
                 (contacts_section(lang, signed, &o))
+                (merges_section(lang, &merges))
             };
             let title = format!("{} · {}", lang.t("organisations.title"), o.name);
             (
@@ -359,7 +363,13 @@ pub async fn organisation_page(
             )
                 .into_response()
         }
-        Ok(None) => problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found"),
+        // Merged into another: its page is the survivor's.
+        Ok(Err(Some(survivor))) => (
+            StatusCode::SEE_OTHER,
+            [(LOCATION, format!("{PATH}/{}", url_part(&survivor)))],
+        )
+            .into_response(),
+        Ok(Err(None)) => problem_page(StatusCode::NOT_FOUND, lang, Some(signed), "error.not_found"),
         Err(e) => page_error(e),
     }
 }

@@ -4,7 +4,7 @@
 use iced::widget::{column, container, row, text};
 use iced::{Element, Fill};
 use pos_core::member::Tier;
-use pos_core::till::EnteredCode;
+use pos_core::till::{EnteredCode, Till};
 
 use super::{Ctx, Event, Go};
 use crate::app::fields::Field;
@@ -155,6 +155,21 @@ impl State {
         .spacing(14)
         .width(900);
         container(body).center_x(Fill).padding(20).into()
+    }
+}
+
+/// A tier's name on the till's screen and receipts: the chain's own in this language
+/// when head office sent one (its loyalty rules), else the built-in text.
+pub fn tier_label(till: &Till, tier: Tier, i18n: I18n) -> String {
+    let rules = till.store().loyalty_rules();
+    let language = i18n.language().code();
+    match rules
+        .as_ref()
+        .ok()
+        .and_then(|r| r.tiers.chain_label(tier, language))
+    {
+        Some(label) => label.to_owned(),
+        None => i18n.t(tier_key(tier)).to_owned(),
     }
 }
 

@@ -229,7 +229,7 @@ impl State {
                 ui::WARN,
             )
         };
-        let tier = i18n.t(crate::app::screen::member::tier_key(member.tier));
+        let tier = crate::app::screen::member::tier_label(till, member.tier, i18n);
         let mut info = column![
             row![
                 text(member.name.as_str()).size(ui::TEXT).font(ui::BOLD),
