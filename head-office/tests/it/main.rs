@@ -50,6 +50,7 @@ mod openapi_integrations;
 mod openapi_stock_lists;
 mod organisation_checks;
 mod point_checks;
+mod points_review;
 mod replenishment;
 mod reports;
 mod security;

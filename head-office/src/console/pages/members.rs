@@ -373,10 +373,6 @@ pub async fn adjust(
             return (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response();
         }
         Err(RequestError::Points | RequestError::Reason) => lang.t("members.adjust_invalid"),
-        Err(RequestError::BelowZero(balance)) => lang.tf(
-            "members.adjust_below_zero",
-            &[("balance", &balance.to_string())],
-        ),
         Err(RequestError::NoMember) => {
             return problem_page(
                 StatusCode::NOT_FOUND,
