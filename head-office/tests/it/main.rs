@@ -44,6 +44,7 @@ mod member_privacy;
 mod member_tiers;
 mod members;
 mod migration_cards_and_z;
+mod migration_ledger_operators;
 mod openapi;
 mod openapi_documents;
 mod openapi_integrations;
