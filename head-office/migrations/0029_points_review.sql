@@ -40,6 +40,10 @@ SET operator_id = coalesce(nullif(operator_id, ''), 'unrecorded'),
 WHERE operator_id IS NULL OR operator_id = '' OR reason IS NULL OR reason = '';
 
 -- Velocity: one member redeeming many times, or at several stores, in one business day.
+-- Ingest reads a member's redemptions recorded since just before the day (a document is
+-- never stored before its business day starts, give or take a till's clock): this index.
+CREATE INDEX point_ledger_redemptions ON point_ledger (member_id, recorded_at) WHERE entry = 'redeem';
+
 -- The thresholds are the chain's (the console's loyalty page sets them); one row.
 CREATE TABLE velocity_rules (
     id               boolean     PRIMARY KEY DEFAULT true CHECK (id),

@@ -240,10 +240,10 @@ pub async fn reject(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), RequestError> {
-    let reason = checked_reason(reason)?;
     let mut client = pool.get().await?;
     let tx = client.transaction().await?;
     let request = pending_for(&*tx, user, id).await?;
+    let reason = checked_reason(reason)?;
     tx.execute(
         "UPDATE point_adjustment_requests
          SET status = 'rejected', decided_by = $2, decided_at = $3, decision_reason = $4

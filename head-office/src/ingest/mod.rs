@@ -432,7 +432,12 @@ async fn apply_members_and_points(
     let points = effects::plan_points(effects, &members.resolved, &locked.balances)?;
     store::write_points(tx, store_id, &points.entries, &points.balances).await?;
     store::flag_overdrafts(tx, store_id, terminal_id, &points.overdrafts).await?;
-    velocity::check(tx, &velocity::redeeming_days(accepted, &points.entries)).await?;
+    velocity::check(
+        tx,
+        store_id,
+        &velocity::redemptions(accepted, &points.entries),
+    )
+    .await?;
     let (resolved, tiers) = (&members.resolved, &locked.tiers);
     point_checks::check(tx, store_id, terminal_id, accepted, resolved, tiers).await?;
     let raised = tiers::raise(tx, accepted, sales, resolved, tiers).await?;

@@ -4,12 +4,16 @@
 //! redemptions stand; nothing is changed without a person.
 //!
 //! Checked at ingest, in the batch's transaction, by one statement and only for a batch
-//! that redeems: it counts the day's redemptions of the batch's members from the ledger
-//! (this batch's entries included) against the chain's thresholds (`velocity_rules`).
-//! A member and day is flagged once: while the flag is open it names every redemption
-//! of the day; a resend adds no ledger entry, so it changes nothing.
+//! that redeems. For a member and day not flagged yet it counts the day's redemptions
+//! from the ledger (this batch's included) against the chain's thresholds
+//! (`velocity_rules`): few rows, since a day under the thresholds has few. It reads
+//! redemptions recorded from two days before the day on (a document is stored on or
+//! after its business day, with a margin for a till's clock), through the partial index
+//! `point_ledger_redemptions`. A day flagged and still open only gets this batch's
+//! redemptions added, so its cost does not grow with the day. A member and day is
+//! flagged once; a resend adds no ledger entry, so it changes nothing.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use pos_domain::document::Document;
@@ -20,67 +24,113 @@ use uuid::Uuid;
 use super::effects::LedgerEntry;
 use crate::error::DbError;
 
-/// The members and business days this batch's ledger entries redeem on.
-pub fn redeeming_days(
-    accepted: &[&Document],
-    entries: &[LedgerEntry],
-) -> BTreeSet<(String, NaiveDate)> {
-    let dates: HashMap<Uuid, NaiveDate> =
-        accepted.iter().map(|d| (d.id, d.business_date)).collect();
-    entries
-        .iter()
-        .filter(|e| e.entry == PointReason::Redeem.as_str())
-        .filter_map(|e| Some((e.member_id.clone(), *dates.get(&e.document_id)?)))
-        .collect()
+/// This batch's redemptions: member, business day, document and points (positive).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Redemptions {
+    pub members: Vec<String>,
+    pub dates: Vec<NaiveDate>,
+    pub documents: Vec<Uuid>,
+    pub points: Vec<i64>,
 }
 
-/// Flags the members and days among `days` past the chain's thresholds (see the module).
+/// The redemptions among this batch's ledger entries.
+pub fn redemptions(accepted: &[&Document], entries: &[LedgerEntry]) -> Redemptions {
+    let dates: HashMap<Uuid, NaiveDate> =
+        accepted.iter().map(|d| (d.id, d.business_date)).collect();
+    let mut found = Redemptions::default();
+    for e in entries
+        .iter()
+        .filter(|e| e.entry == PointReason::Redeem.as_str())
+    {
+        let Some(date) = dates.get(&e.document_id) else {
+            continue;
+        };
+        found.members.push(e.member_id.clone());
+        found.dates.push(*date);
+        found.documents.push(e.document_id);
+        found.points.push(e.points.saturating_neg());
+    }
+    found
+}
+
+/// Flags the members and days of `batch` past the chain's thresholds, and adds the
+/// batch's redemptions to days flagged and open (see the module).
 pub async fn check(
     client: &impl GenericClient,
-    days: &BTreeSet<(String, NaiveDate)>,
+    store_id: &str,
+    batch: &Redemptions,
 ) -> Result<(), DbError> {
-    if days.is_empty() {
+    if batch.members.is_empty() {
         return Ok(());
     }
-    let members: Vec<&str> = days.iter().map(|(m, _)| m.as_str()).collect();
-    let dates: Vec<NaiveDate> = days.iter().map(|(_, d)| *d).collect();
     let flagged = client
         .query(
-            "WITH rules AS (
+            "WITH batch AS (
+                 SELECT * FROM unnest($1::text[], $2::date[], $3::uuid[], $4::int8[])
+                     AS b (member_id, business_date, document_id, points)
+             ),
+             days AS (
+                 SELECT DISTINCT b.member_id, b.business_date, v.reviewed_at IS NOT NULL AS reviewed,
+                        v.member_id IS NOT NULL AS known
+                 FROM batch b
+                 LEFT JOIN velocity_reviews v USING (member_id, business_date)
+             ),
+             rules AS (
                  SELECT coalesce(max(max_redemptions), 3) AS max_redemptions,
                         coalesce(max(stores_flagged), 2) AS stores_flagged
                  FROM velocity_rules
              ),
-             day AS (
+             whole_day AS (
                  SELECT l.member_id, d.business_date,
                         array_agg(l.document_id ORDER BY d.created_at, l.document_id) AS documents,
+                        array_agg(d.terminal_id ORDER BY d.created_at, l.document_id) AS terminals,
                         array_agg(d.store_id ORDER BY d.created_at, l.document_id) AS at_stores,
-                        array_agg(d.terminal_id ORDER BY d.created_at, l.document_id) AS at_terminals,
                         array_agg(DISTINCT l.store_id ORDER BY l.store_id) AS stores,
                         count(*)::int AS redemptions,
                         -sum(l.points) AS points_redeemed
-                 FROM unnest($1::text[], $2::date[]) AS b (member_id, business_date)
-                 JOIN point_ledger l ON l.member_id = b.member_id AND l.entry = 'redeem'
-                 JOIN documents d ON d.id = l.document_id AND d.business_date = b.business_date
+                 FROM days
+                 JOIN point_ledger l ON l.member_id = days.member_id AND l.entry = 'redeem'
+                  AND l.recorded_at >= days.business_date - interval '2 days'
+                 JOIN documents d ON d.id = l.document_id AND d.business_date = days.business_date
+                 WHERE NOT days.known
                  GROUP BY l.member_id, d.business_date
+             ),
+             added AS (
+                 SELECT member_id, business_date, array_agg(document_id ORDER BY document_id) AS documents,
+                        count(*)::int AS redemptions, sum(points) AS points
+                 FROM batch JOIN days USING (member_id, business_date)
+                 WHERE days.known AND NOT days.reviewed
+                 GROUP BY member_id, business_date
+             ),
+             grown AS (
+                 UPDATE velocity_reviews v
+                 SET documents = v.documents || added.documents,
+                     stores = CASE WHEN $5::text = ANY(v.stores) THEN v.stores
+                                   ELSE array(SELECT unnest(v.stores || $5::text) ORDER BY 1) END,
+                     redemptions = v.redemptions + added.redemptions,
+                     points_redeemed = v.points_redeemed + added.points
+                 FROM added
+                 WHERE v.member_id = added.member_id AND v.business_date = added.business_date
+                 RETURNING v.member_id
+             ),
+             new_flags AS (
+                 INSERT INTO velocity_reviews (document_id, member_id, business_date, store_id, terminal_id,
+                                               redemptions, points_redeemed, documents, stores)
+                 SELECT w.documents[cardinality(w.documents)], w.member_id, w.business_date,
+                        w.at_stores[cardinality(w.at_stores)], w.terminals[cardinality(w.terminals)],
+                        w.redemptions, w.points_redeemed, w.documents, w.stores
+                 FROM whole_day w, rules
+                 WHERE w.redemptions > rules.max_redemptions
+                    OR cardinality(w.stores) >= rules.stores_flagged
+                 ON CONFLICT DO NOTHING
+                 RETURNING member_id, business_date, redemptions, stores
              )
-             INSERT INTO velocity_reviews (document_id, member_id, business_date, store_id, terminal_id,
-                                           redemptions, points_redeemed, documents, stores)
-             SELECT day.documents[cardinality(day.documents)], day.member_id, day.business_date,
-                    day.at_stores[cardinality(day.at_stores)], day.at_terminals[cardinality(day.at_terminals)],
-                    day.redemptions, day.points_redeemed, day.documents, day.stores
-             FROM day, rules
-             WHERE day.redemptions > rules.max_redemptions
-                OR cardinality(day.stores) >= rules.stores_flagged
-             ON CONFLICT (member_id, business_date) DO UPDATE
-                 SET redemptions = excluded.redemptions, points_redeemed = excluded.points_redeemed,
-                     documents = excluded.documents, stores = excluded.stores
-                 WHERE velocity_reviews.reviewed_at IS NULL
-             RETURNING member_id, business_date, redemptions, stores, xmax = 0",
-            &[&members, &dates],
+             -- `grown` runs to completion unread, as every data-modifying WITH does.
+             SELECT member_id, business_date, redemptions, stores FROM new_flags",
+            &[&batch.members, &batch.dates, &batch.documents, &batch.points, &store_id],
         )
         .await?;
-    for row in flagged.iter().filter(|r| r.get::<_, bool>(4)) {
+    for row in &flagged {
         let (member, date): (String, NaiveDate) = (row.get(0), row.get(1));
         let stores: Vec<String> = row.get(3);
         tracing::warn!(member = %member, business_date = %date, redemptions = row.get::<_, i32>(2), stores = ?stores, "a member's redemptions in one day passed the velocity thresholds; flagged for review");
@@ -109,7 +159,7 @@ mod tests {
     }
 
     #[test]
-    fn only_redemptions_name_a_day_to_check() {
+    fn only_redemptions_of_this_batchs_documents_are_checked() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         let doc = Document {
             id: Uuid::from_u128(1),
@@ -131,7 +181,14 @@ mod tests {
             entry(doc.id, "earn", "M2"),
             entry(Uuid::from_u128(2), "redeem", "M3"),
         ];
-        let days = redeeming_days(&[&doc], &entries);
-        assert_eq!(days.into_iter().collect::<Vec<_>>(), [("M1".into(), day)]);
+        assert_eq!(
+            redemptions(&[&doc], &entries),
+            Redemptions {
+                members: vec!["M1".into()],
+                dates: vec![day],
+                documents: vec![doc.id],
+                points: vec![10],
+            }
+        );
     }
 }
