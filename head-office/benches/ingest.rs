@@ -111,7 +111,8 @@ fn sale_document(terminal: &str, sequence: u64) -> Document {
             card_no: format!("C-{}", sequence % 1_000),
             tier: Tier::Gold,
         }),
-        points_earned: 378,
+        // 1.00 paid with points earns nothing: head office's check agrees either way.
+        points_earned: 378 - points_redeemed / 100,
         points_redeemed,
         organisation: None,
     };

@@ -298,7 +298,7 @@ fn adjust_form(lang: Lang, signed: &Signed, member_id: &str) -> Markup {
         form method="post" action={ "/members/" (url_part(member_id)) "/adjust" } {
             input type="hidden" name="csrf" value=(signed.csrf);
             label { (lang.t("members.adjust_points")) " " input name="points" required; }
-            label { (lang.t("members.adjust_reason")) " " input name="reason" required; }
+            label { (lang.t("members.adjust_reason")) " " input name="reason" required maxlength=(adjustment_requests::REASON_MAX_CHARS); }
             button type="submit" { (lang.t("members.adjust_submit")) }
             p { (lang.t("members.adjust_needs_approval")) " " a href="/point-adjustments" { (lang.t("nav.point_adjustments")) } }
         }
