@@ -72,7 +72,7 @@ fn sale_document(terminal: &str, sequence: u64) -> Document {
     let total: Decimal = lines.iter().map(|l| l.net).sum();
     let rate = Decimal::new(13, 2);
     let every = redeem_every();
-    let points_redeemed = if every > 0 && sequence % every == 0 {
+    let points_redeemed = if every > 0 && sequence.is_multiple_of(every) {
         100
     } else {
         0
