@@ -2,7 +2,8 @@
 //! points) posted over HTTP on loopback to a real PostgreSQL, one terminal per task.
 //! Goal: 10,000 documents/s.
 //!
-//! `cargo bench -p head-office --bench ingest`
+//! `cargo bench -p head-office --bench ingest`; with `BENCH_REDEEM_EVERY=n` every n-th
+//! sale also pays 1.00 with 100 points (the redemption velocity check's cost).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -45,6 +46,14 @@ fn line(line_no: u32, sku: &str, quantity: u32, price: Decimal) -> SaleLine {
     }
 }
 
+/// Every how many sales one redeems points (`BENCH_REDEEM_EVERY`; none by default).
+fn redeem_every() -> u64 {
+    std::env::var("BENCH_REDEEM_EVERY")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 fn sale_document(terminal: &str, sequence: u64) -> Document {
     let lines = vec![
         line(
@@ -62,6 +71,27 @@ fn sale_document(terminal: &str, sequence: u64) -> Document {
     ];
     let total: Decimal = lines.iter().map(|l| l.net).sum();
     let rate = Decimal::new(13, 2);
+    let every = redeem_every();
+    let points_redeemed = if every > 0 && sequence.is_multiple_of(every) {
+        100
+    } else {
+        0
+    };
+    let by_points = Decimal::new(points_redeemed, 2);
+    let mut tenders = vec![Tender {
+        kind: TenderKind::Cash,
+        amount: total - by_points,
+        reference: None,
+        points: 0,
+    }];
+    if points_redeemed > 0 {
+        tenders.push(Tender {
+            kind: TenderKind::Points,
+            amount: by_points,
+            reference: None,
+            points: points_redeemed,
+        });
+    }
     let sale = Sale {
         shift_id: Uuid::now_v7(),
         lines,
@@ -73,12 +103,7 @@ fn sale_document(terminal: &str, sequence: u64) -> Document {
             gross: total,
             vat: vat_included(total, rate),
         }],
-        tenders: vec![Tender {
-            kind: TenderKind::Cash,
-            amount: total,
-            reference: None,
-            points: 0,
-        }],
+        tenders,
         cash_rounding: Decimal::ZERO,
         change: Decimal::ZERO,
         member: Some(SaleMember {
@@ -86,8 +111,9 @@ fn sale_document(terminal: &str, sequence: u64) -> Document {
             card_no: format!("C-{}", sequence % 1_000),
             tier: Tier::Gold,
         }),
-        points_earned: 378,
-        points_redeemed: 0,
+        // 1.00 paid with points earns nothing: head office's check agrees either way.
+        points_earned: 378 - points_redeemed / 100,
+        points_redeemed,
         organisation: None,
     };
     Document {

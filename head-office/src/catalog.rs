@@ -378,8 +378,8 @@ async fn upsert_members(
         }
     }
     tx.execute(
-        "INSERT INTO point_ledger (document_id, entry, member_id, till_member_id, points, balance_after, store_id)
-         SELECT d, 'import', m, m, p, a, '' FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int8[]) AS l (d, m, p, a)",
+        "INSERT INTO point_ledger (document_id, entry, member_id, till_member_id, points, balance_after, store_id, operator_id, reason)
+         SELECT d, 'import', m, m, p, a, '', 'catalog import', 'catalog import' FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int8[]) AS l (d, m, p, a)",
         &[&ledger_docs, &ledger_members, &ledger_points, &ledger_after],
     )
     .await?;

@@ -50,6 +50,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (27, include_str!("../migrations/0027_member_codes.sql")),
     (28, include_str!("../migrations/0028_member_merges.sql")),
     (25, include_str!("../migrations/0025_organisations.sql")),
+    (29, include_str!("../migrations/0029_points_review.sql")),
     (
         31,
         include_str!("../migrations/0031_organisation_merges.sql"),

@@ -101,3 +101,4 @@ pub mod tls;
 pub mod trace_reports;
 pub mod transfer_api;
 pub mod transfer_orders;
+pub mod velocity_rules;

@@ -60,6 +60,9 @@ pub struct LedgerEntry {
     pub document_kind: Option<String>,
     pub business_date: Option<NaiveDate>,
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded the entry (the document's operator, the console user) and why.
+    pub operator_id: Option<String>,
+    pub reason: Option<String>,
 }
 
 /// The member `id`'s data, or `None` when there is no such member.
@@ -118,7 +121,7 @@ pub async fn export(
     let point_ledger = client
         .query(
             "SELECT l.document_id, l.entry, l.points, l.balance_after, l.store_id, d.kind,
-                    d.business_date, l.recorded_at
+                    d.business_date, l.recorded_at, l.operator_id, l.reason
              FROM point_ledger l LEFT JOIN documents d ON d.id = l.document_id
              WHERE l.member_id = $1 ORDER BY l.recorded_at, l.document_id, l.entry",
             &[&id],
@@ -134,6 +137,8 @@ pub async fn export(
             document_kind: r.get(5),
             business_date: r.get(6),
             recorded_at: r.get(7),
+            operator_id: r.get(8),
+            reason: r.get(9),
         })
         .collect();
     Ok(Some(MemberExport {

@@ -89,6 +89,11 @@ pub const NAV: &[NavItem] = &[
         shown: |_| true,
     },
     NavItem {
+        path: "/point-adjustments",
+        key: "nav.point_adjustments",
+        shown: |_| true,
+    },
+    NavItem {
         path: "/member-duplicates",
         key: "nav.member_duplicates",
         shown: may_merge_members,

@@ -9,6 +9,7 @@
 //! - [`pages`]: one file per page.
 
 pub mod adjustment;
+pub mod adjustment_requests;
 // The log lives at the crate's top so that code outside the console (an erasure from
 // the command line) writes it too.
 pub use crate::audit;
@@ -51,6 +52,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/tills"),
     ("post", "/tills/overdrafts/{document_id}/review"),
     ("post", "/tills/points/{document_id}/review"),
+    ("post", "/tills/velocity/{document_id}/review"),
     ("get", "/audit"),
     ("get", "/catalog"),
     ("get", "/catalog/new"),
@@ -68,6 +70,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/promotions/{id}/delete"),
     ("get", "/loyalty"),
     ("post", "/loyalty"),
+    ("post", "/loyalty/velocity"),
     ("post", "/catalog/{sku}/barcodes"),
     ("post", "/catalog/{sku}/barcodes/{barcode}/remove"),
     ("post", "/catalog/{sku}/lots"),
@@ -76,6 +79,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/members"),
     ("get", "/members/{id}"),
     ("post", "/members/{id}/adjust"),
+    ("get", "/point-adjustments"),
+    ("post", "/point-adjustments/{id}/approve"),
+    ("post", "/point-adjustments/{id}/reject"),
     ("get", "/members/{id}/personal-data"),
     ("post", "/members/{id}/erase"),
     ("get", "/member-duplicates"),
@@ -134,6 +140,10 @@ pub fn routes() -> Router<AppState> {
             "/tills/points/{document_id}/review",
             post(pages::tills::review_points),
         )
+        .route(
+            "/tills/velocity/{document_id}/review",
+            post(pages::tills::review_velocity),
+        )
         .route("/audit", get(pages::audit::show))
         .route("/catalog", get(pages::catalog_list::list))
         .route(
@@ -164,6 +174,7 @@ pub fn routes() -> Router<AppState> {
             "/loyalty",
             get(pages::loyalty::show).post(pages::loyalty::update),
         )
+        .route("/loyalty/velocity", post(pages::loyalty_velocity::update))
         .route(
             "/catalog/{sku}/barcodes",
             post(pages::catalog_barcodes::add),
@@ -184,6 +195,15 @@ pub fn routes() -> Router<AppState> {
         .route("/members", get(pages::members::list))
         .route("/members/{id}", get(pages::members::show))
         .route("/members/{id}/adjust", post(pages::members::adjust))
+        .route("/point-adjustments", get(pages::point_adjustments::show))
+        .route(
+            "/point-adjustments/{id}/approve",
+            post(pages::point_adjustments::approve),
+        )
+        .route(
+            "/point-adjustments/{id}/reject",
+            post(pages::point_adjustments::reject),
+        )
         .route("/members/{id}/erase", post(pages::member_erasure::erase))
         .route(
             "/members/{id}/personal-data",

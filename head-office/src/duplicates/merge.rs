@@ -163,9 +163,9 @@ pub async fn merge(
     // The entry that names the merge: no points of its own (the moved entries carry
     // them), the survivor's balance after it.
     tx.execute(
-        "INSERT INTO point_ledger (document_id, entry, member_id, till_member_id, points, balance_after, store_id, recorded_at, merge_id)
-         VALUES ($1, 'merge', $2, $3, 0, $4, '', $5, $1)",
-        &[&id, &survivor_id, &merged_id, &balance, &request.now],
+        "INSERT INTO point_ledger (document_id, entry, member_id, till_member_id, points, balance_after, store_id, recorded_at, merge_id, operator_id, reason)
+         VALUES ($1, 'merge', $2, $3, 0, $4, '', $5, $1, $6, 'merge: ' || $7::text)",
+        &[&id, &survivor_id, &merged_id, &balance, &request.now, &request.by, &reason],
     )
     .await?;
     tx.execute(

@@ -258,6 +258,10 @@ pub struct LedgerEntry {
     pub till_member_id: String,
     pub points: i64,
     pub balance_after: i64,
+    /// Who recorded the document (its operator).
+    pub operator_id: String,
+    /// Why ([`super::ledger_reason::ledger_reason`]).
+    pub reason: String,
 }
 
 /// A redemption that took a balance below zero.
@@ -347,6 +351,8 @@ pub fn plan_points(
                 till_member_id: till_member_id.clone(),
                 points,
                 balance_after: *balance,
+                operator_id: doc.operator_id.clone(),
+                reason: super::ledger_reason::ledger_reason(doc, reason),
             });
             plan.balances.insert(member_id.clone(), *balance);
         }

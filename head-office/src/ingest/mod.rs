@@ -11,7 +11,8 @@
 //!    gaps, a goods receipt's shortages and excesses) and publish the changes to the
 //!    feed. A count posts against head office's stock as of its moment ([`counts`]).
 //!    A sale to an organisation whose licence head office finds invalid is flagged
-//!    ([`organisation_checks`]).
+//!    ([`organisation_checks`]), and so is a member redeeming too often in a day
+//!    ([`velocity`]).
 //!    A resend inserts nothing, so it has no effect; a rejected document is never
 //!    stored, so it has none either.
 //! 4. After the transaction, in a statement of its own: the rejections are kept for the
@@ -28,6 +29,7 @@ mod discrepancies;
 mod effects;
 mod fault;
 mod gaps;
+pub mod ledger_reason;
 mod lots;
 pub mod organisation_checks;
 mod point_checks;
@@ -37,6 +39,7 @@ mod serials;
 mod store;
 mod tiers;
 pub mod transfers;
+mod velocity;
 
 use std::collections::{HashMap, HashSet};
 
@@ -431,6 +434,12 @@ async fn apply_members_and_points(
     store::write_points(tx, store_id, &points.entries, &points.balances).await?;
     add_point_lots(tx, accepted, &points.entries).await?;
     store::flag_overdrafts(tx, store_id, terminal_id, &points.overdrafts).await?;
+    velocity::check(
+        tx,
+        store_id,
+        &velocity::redemptions(accepted, &points.entries),
+    )
+    .await?;
     let (resolved, tiers) = (&members.resolved, &locked.tiers);
     point_checks::check(tx, store_id, terminal_id, accepted, resolved, tiers).await?;
     let raised = tiers::raise(tx, accepted, sales, resolved, tiers).await?;

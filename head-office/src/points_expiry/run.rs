@@ -59,7 +59,7 @@ pub async fn expire(
     let mut summary = ExpirySummary::default();
     loop {
         let tx = client.transaction().await?;
-        let lapsed = expire_slice(&tx, run_id, as_of).await?;
+        let lapsed = expire_slice(&tx, (run_id, run_by), as_of).await?;
         let Some(lapsed) = lapsed else {
             tx.commit().await?;
             break;
@@ -81,7 +81,7 @@ pub async fn expire(
 /// The next slice: `None` when no member holds a lapsed lot.
 async fn expire_slice(
     tx: &Transaction<'_>,
-    run_id: i64,
+    (run_id, run_by): (i64, &str),
     as_of: NaiveDate,
 ) -> Result<Option<Vec<Lapsed>>, DbError> {
     let ids: Vec<String> = tx
@@ -128,7 +128,7 @@ async fn expire_slice(
         &[&ids, &as_of],
     )
     .await?;
-    write_ledger(tx, run_id, &lapsed).await?;
+    write_ledger(tx, (run_id, run_by), &lapsed).await?;
     let changed: Vec<String> = lapsed.iter().map(|l| l.member_id.clone()).collect();
     let members = load_members(tx, &changed).await?;
     // Every member of the slice gets their list again: the lapsed lots are gone from it.
@@ -169,7 +169,12 @@ fn cleared(slice: &[(String, i64)], sent: &[FeedEntry]) -> Vec<FeedEntry> {
 }
 
 /// The ledger entries, one per member, under an id of the run and the member.
-async fn write_ledger(tx: &Transaction<'_>, run_id: i64, lapsed: &[Lapsed]) -> Result<(), DbError> {
+/// The operator is the run (`schedule`, `command:<user>`); the reason names the last day.
+async fn write_ledger(
+    tx: &Transaction<'_>,
+    (run_id, run_by): (i64, &str),
+    lapsed: &[Lapsed],
+) -> Result<(), DbError> {
     if lapsed.is_empty() {
         return Ok(());
     }
@@ -180,10 +185,15 @@ async fn write_ledger(tx: &Transaction<'_>, run_id: i64, lapsed: &[Lapsed]) -> R
     let members: Vec<&str> = lapsed.iter().map(|l| l.member_id.as_str()).collect();
     let points: Vec<i64> = lapsed.iter().map(|l| -l.points).collect();
     let after: Vec<i64> = lapsed.iter().map(|l| l.balance_after).collect();
+    let reasons: Vec<String> = lapsed
+        .iter()
+        .map(|l| format!("points expiry: last day {}", l.last_day))
+        .collect();
     tx.execute(
-        "INSERT INTO point_ledger (document_id, entry, member_id, till_member_id, points, balance_after, store_id)
-         SELECT d, 'expire', m, m, p, a, $5 FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int8[]) AS l (d, m, p, a)",
-        &[&ids, &members, &points, &after, &HQ_STORE],
+        "INSERT INTO point_ledger (document_id, entry, member_id, till_member_id, points, balance_after, store_id, operator_id, reason)
+         SELECT d, 'expire', m, m, p, a, $5, $6, r
+         FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int8[], $7::text[]) AS l (d, m, p, a, r)",
+        &[&ids, &members, &points, &after, &HQ_STORE, &run_by, &reasons],
     )
     .await?;
     tx.execute(

@@ -69,36 +69,77 @@ async fn a_members_page_lists_every_ledger_entry_with_the_document_behind_it() {
     assert_eq!(ledger.len(), 2, "{ledger:?}");
     assert_eq!(
         &ledger[0][2..],
-        ["earn", "50", "170", "sale S001/T01 #1", "50.00"]
+        [
+            "earn",
+            "50",
+            "170",
+            "sale S001/T01 #1",
+            "50.00",
+            "cashier-1",
+            "sale earn"
+        ]
     );
     assert_eq!(ledger[1][2], "import", "the imported opening balance too");
     ho.stop().await;
 }
 
+/// Asks for an adjustment as `requester` and approves it as `approver` (both signed in);
+/// returns where the approval redirected.
+async fn request_and_approve(
+    requester: &mut head_office::testing::Visitor,
+    approver: &mut head_office::testing::Visitor,
+    points: &str,
+    reason: &str,
+) -> String {
+    let csrf = requester.get("/members/M1").await.csrf();
+    let asked = requester
+        .post(
+            "/members/M1/adjust",
+            &[("csrf", &csrf), ("points", points), ("reason", reason)],
+        )
+        .await;
+    assert_eq!(asked.status, 303, "{}", asked.body);
+    let page = approver.get("/point-adjustments").await;
+    let approve = page
+        .body
+        .split("action=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .find(|action| action.ends_with("/approve"))
+        .unwrap_or_else(|| panic!("an approve button: {}", page.body))
+        .to_owned();
+    let done = approver.post(&approve, &[("csrf", &page.csrf())]).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    done.location.unwrap()
+}
+
 #[tokio::test]
-async fn an_admins_point_adjustment_is_a_document_in_the_ledger_the_feed_and_the_audit_log() {
+async fn an_approved_point_adjustment_is_a_document_in_the_ledger_the_feed_and_the_audit_log() {
     let ho = HeadOffice::start().await;
     ho.import_member("M1", "13812345678", 120).await;
     let token = ho.enroll("S001", "T01").await;
     let mut admin = ho.console_user("wang", "admin", &[]).await;
-    let csrf = admin.get("/members/M1").await.csrf();
-    let done = admin
-        .post(
-            "/members/M1/adjust",
-            &[("csrf", &csrf), ("points", "-20"), ("reason", "补录退货")],
-        )
-        .await;
-    assert_eq!(done.status, 303, "{}", done.body);
-    let page = admin.get(done.location.as_deref().unwrap()).await;
-    assert!(page.body.contains("积分调整已记录"));
+    let mut second = ho.console_user("chen", "admin", &[]).await;
+    let approved = request_and_approve(&mut admin, &mut second, "-20", "补录退货").await;
+    let listed = second.get(&approved).await;
+    assert!(listed.body.contains("积分调整已记录"), "{}", listed.body);
+    let page = admin.get("/members/M1").await;
     assert!(
         page.body.contains("point_adjustment HQ/console #1"),
         "{}",
         page.body
     );
     assert_eq!(
-        &html_rows(&page.body, "ledger")[0][2..5],
-        ["adjust", "-20", "100"]
+        &html_rows(&page.body, "ledger")[0][2..],
+        [
+            "adjust",
+            "-20",
+            "100",
+            "point_adjustment HQ/console #1",
+            "",
+            "wang",
+            "adjustment: 补录退货; approved by chen"
+        ]
     );
     assert_eq!(ho.balance("M1").await, Some(100));
 
@@ -120,10 +161,13 @@ async fn an_admins_point_adjustment_is_a_document_in_the_ledger_the_feed_and_the
         )
         .await
         .unwrap();
-    assert_eq!(row.get::<_, String>(0), "wang");
+    assert_eq!(row.get::<_, String>(0), "chen", "the approver stored it");
     assert_eq!(row.get::<_, serde_json::Value>(1)["points_balance"], 120);
-    assert_eq!(row.get::<_, serde_json::Value>(2)["points_balance"], 100);
-    assert_eq!(row.get::<_, serde_json::Value>(2)["reason"], "补录退货");
+    let after = row.get::<_, serde_json::Value>(2);
+    assert_eq!(after["points_balance"], 100);
+    assert_eq!(after["reason"], "补录退货");
+    assert_eq!(after["requested_by"], "wang");
+    assert_eq!(after["approved_by"], "chen");
     ho.stop().await;
 }
 
@@ -139,6 +183,7 @@ async fn a_bad_adjustment_or_one_by_another_role_changes_nothing() {
         ("abc", "r"),
         ("10", " "),
         ("99999999999999999999", "r"),
+        ("-121", "r"),
     ] {
         let refused = admin
             .post(
@@ -156,18 +201,18 @@ async fn a_bad_adjustment_or_one_by_another_role_changes_nothing() {
         )
         .await;
     assert_eq!(unknown.status, 404, "no member is made up");
-    let mut manager = ho
-        .console_user("li", "store_manager", &["S001".to_owned()])
-        .await;
-    let page = manager.get("/members/M1").await;
-    assert!(!page.body.contains("/adjust"));
-    let refused = manager
-        .post(
-            "/members/M1/adjust",
-            &[("csrf", &page.csrf()), ("points", "5"), ("reason", "r")],
-        )
-        .await;
-    assert_eq!(refused.status, 403);
+    for (name, role) in [("zhao", "auditor"), ("qian", "merchandiser")] {
+        let mut other = ho.console_user(name, role, &[]).await;
+        let page = other.get("/members/M1").await;
+        assert!(!page.body.contains("/adjust"), "{role}");
+        let refused = other
+            .post(
+                "/members/M1/adjust",
+                &[("csrf", &page.csrf()), ("points", "5"), ("reason", "r")],
+            )
+            .await;
+        assert_eq!(refused.status, 403, "{role}");
+    }
     assert_eq!(ho.snapshot().await, before);
     assert_eq!(ho.changes_audited().await, 0);
     ho.stop().await;
@@ -199,12 +244,14 @@ async fn a_store_manager_reads_a_members_ledger_at_their_stores_only() {
     ho.stop().await;
 }
 
-/// The audit entry cannot be written (a rule the test adds refuses it): the adjustment's
-/// document is not stored either, and the balance stays.
+/// The audit entry cannot be written (a rule the test adds refuses it): the approved
+/// adjustment's document is not stored either, the balance stays and the request stays
+/// open.
 #[tokio::test]
 async fn an_adjustment_whose_audit_entry_fails_is_not_stored() {
     let ho = HeadOffice::start().await;
     ho.add_console_staff().await;
+    ho.add_console_user("chen", "admin", &[]).await;
     ho.import_member("M1", "13812345678", 120).await;
     ho.client()
         .await
@@ -219,11 +266,17 @@ async fn an_adjustment_whose_audit_entry_fails_is_not_stored() {
         .unwrap();
     let mut admin = ho.signed_in("wang").await;
     let csrf = admin.get("/members/M1").await.csrf();
-    let failed = admin
+    let asked = admin
         .post(
             "/members/M1/adjust",
             &[("csrf", &csrf), ("points", "30"), ("reason", "补录")],
         )
+        .await;
+    assert_eq!(asked.status, 303, "{}", asked.body);
+    let mut second = ho.signed_in("chen").await;
+    let csrf = second.get("/point-adjustments").await.csrf();
+    let failed = second
+        .post("/point-adjustments/1/approve", &[("csrf", &csrf)])
         .await;
     assert_eq!(failed.status, 500, "{}", failed.body);
     assert_eq!(ho.balance("M1").await, Some(120));
@@ -238,5 +291,13 @@ async fn an_adjustment_whose_audit_entry_fails_is_not_stored() {
         .unwrap()
         .get(0);
     assert_eq!(stored, 0, "no document without its audit entry");
+    let status: String = ho
+        .client()
+        .await
+        .query_one("SELECT status FROM point_adjustment_requests", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(status, "pending");
     ho.stop().await;
 }

@@ -138,12 +138,15 @@ async fn a_batch_is_reported_per_document_in_order_and_a_resend_reports_nothing(
     // A console adjustment is ingested like a till's document: its points are reported.
     let adjusted = head_office::console::adjustment::adjust_points(
         &ho.pool,
-        "till-m",
-        7,
-        "goodwill",
-        "wang",
-        uuid::Uuid::now_v7(),
-        chrono::Utc::now(),
+        &head_office::console::adjustment::Adjustment {
+            member_id: "till-m",
+            points: 7,
+            reason: "goodwill",
+            requested_by: "li",
+            approved_by: "wang",
+            document_id: uuid::Uuid::now_v7(),
+            now: chrono::Utc::now(),
+        },
     )
     .await
     .unwrap();

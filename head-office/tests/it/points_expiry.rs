@@ -58,18 +58,19 @@ async fn sent_expiring(ho: &HeadOffice, token: &str, member: &str) -> Option<Vec
     })
 }
 
-async fn expire_entries(ho: &HeadOffice, member: &str) -> Vec<(i64, i64, String)> {
+/// The member's expiry entries: points, balance after, store, operator, reason.
+async fn expire_entries(ho: &HeadOffice, member: &str) -> Vec<(i64, i64, String, String, String)> {
     ho.client()
         .await
         .query(
-            "SELECT points, balance_after, store_id FROM point_ledger
+            "SELECT points, balance_after, store_id, operator_id, reason FROM point_ledger
              WHERE member_id = $1 AND entry = 'expire' ORDER BY recorded_at",
             &[&member],
         )
         .await
         .unwrap()
         .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
         .collect()
 }
 
@@ -134,11 +135,16 @@ async fn earned_points_lapse_the_day_after_their_last_day_once_and_oldest_first(
     );
     assert_eq!(ho.balance("M1").await, Some(510));
     assert_eq!(ho.balance("M2").await, Some(0));
+    let why = "points expiry: last day 2026-12-31".to_string();
     assert_eq!(
         expire_entries(&ho, "M1").await,
-        vec![(-100, 510, "HQ".into())]
+        vec![(-100, 510, "HQ".into(), "test".into(), why.clone())],
+        "the entry names its run and why"
     );
-    assert_eq!(expire_entries(&ho, "M2").await, vec![(-30, 0, "HQ".into())]);
+    assert_eq!(
+        expire_entries(&ho, "M2").await,
+        vec![(-30, 0, "HQ".into(), "test".into(), why)]
+    );
     assert_eq!(
         sent_expiring(&ho, &till, "M1").await,
         Some(vec![lot(day(2027, 12, 31), 40)])

@@ -111,13 +111,15 @@ pub async fn show(
     signed: Signed,
     Query(shown): Query<Shown>,
 ) -> Response {
-    let rules = match state.pool.get().await {
-        Ok(client) => loyalty_rules(&**client).await,
-        Err(e) => Err(e.into()),
+    let loaded = async {
+        let client = state.pool.get().await?;
+        let rules = loyalty_rules(&**client).await?;
+        let velocity = super::loyalty_velocity::stored(&**client).await?;
+        Ok::<_, DbError>((rules, velocity))
     };
-    let (rules, stored) = match rules {
-        Ok(Some(rules)) => (rules, true),
-        Ok(None) => (LoyaltyRules::default(), false),
+    let ((rules, stored), velocity) = match loaded.await {
+        Ok((Some(rules), velocity)) => ((rules, true), velocity),
+        Ok((None, velocity)) => ((LoyaltyRules::default(), false), velocity),
         Err(e) => return page_error(e),
     };
     let history = match state.pool.get().await {
@@ -136,6 +138,7 @@ pub async fn show(
             p { (lang.t("loyalty.defaults")) }
         }
         (form(lang, &signed, &values_of(&rules), None))
+        (super::loyalty_velocity::section(lang, &signed, (&velocity.0, &velocity.1), None))
         (history_section(lang, &history))
     };
     Html(page(lang, Some(&signed), &lang.t("loyalty.title"), PATH, body).into_string())

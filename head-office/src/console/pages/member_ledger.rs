@@ -1,5 +1,6 @@
 //! A member's point ledger on their page: every entry across the stores the person
-//! sees, newest first, with the document behind it (a sale's or return's total too); a part of the page (`ledger.sort`,
+//! sees, newest first, with the document behind it (a sale's or return's total too),
+//! who recorded it and why; a part of the page (`ledger.sort`,
 //! `ledger.q`, `ledger.format=csv` for all of it).
 
 use chrono::{DateTime, Utc};
@@ -18,6 +19,9 @@ pub struct LedgerRow {
     points: i64,
     balance_after: i64,
     document_id: Uuid,
+    /// Who recorded the entry and why (empty for rows from before they were kept).
+    operator_id: String,
+    reason: String,
     /// The document's kind and its till, where it is a till's document.
     document: Option<(String, String, i64)>,
     /// The sale's, return's or void's total; `None` for a document without one.
@@ -33,7 +37,8 @@ pub async fn ledger(
     let rows = client
         .query(
             "SELECT l.recorded_at, l.store_id, l.entry, l.points, l.balance_after, l.document_id,
-                    d.kind, d.terminal_id, d.sequence, d.document->'body'->>'total'
+                    d.kind, d.terminal_id, d.sequence, d.document->'body'->>'total',
+                    coalesce(l.operator_id, ''), coalesce(l.reason, '')
              FROM point_ledger l LEFT JOIN documents d ON d.id = l.document_id
              WHERE l.member_id = $1 AND ($2::text[] IS NULL OR l.store_id = ANY($2))
              ORDER BY l.recorded_at DESC, l.document_id",
@@ -49,6 +54,8 @@ pub async fn ledger(
             points: r.get(3),
             balance_after: r.get(4),
             document_id: r.get(5),
+            operator_id: r.get(10),
+            reason: r.get(11),
             document: r
                 .get::<_, Option<String>>(6)
                 .map(|kind| (kind, r.get(7), r.get(8))),
@@ -76,6 +83,8 @@ pub fn ledger_table(lang: Lang, entries: Vec<LedgerRow>) -> Table {
             column("balance_after", "members.balance_after", Kind::Number),
             column("document", "tills.document", Kind::Text),
             column("total", "members.document_total", Kind::Money),
+            column("operator", "members.ledger_operator", Kind::Text),
+            column("reason", "members.ledger_reason", Kind::Text),
         ],
         rows: entries
             .into_iter()
@@ -96,6 +105,8 @@ pub fn ledger_table(lang: Lang, entries: Vec<LedgerRow>) -> Table {
                         Cell::Number(e.balance_after),
                         Cell::Text(document),
                         e.total.map_or(Cell::Empty, Cell::Money),
+                        Cell::Text(e.operator_id),
+                        Cell::Text(e.reason),
                     ],
                 }
             })

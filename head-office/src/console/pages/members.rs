@@ -1,6 +1,7 @@
 //! Members (会员): find a member by card, phone or id, and read their whole point
-//! ledger across stores with the document behind each entry; admins adjust points with
-//! a reason (a document like any other). Phone and name are masked for every role but
+//! ledger across stores with the document behind each entry; admins and store managers
+//! ask for a point adjustment with a reason, applied as a document once another person
+//! approves it ([`super::point_adjustments`]). Phone and name are masked for every role but
 //! admin; an admin's reading is logged and they may download a member's data
 //! ([`super::member_privacy`]).
 
@@ -13,16 +14,15 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tokio_postgres::GenericClient;
-use uuid::Uuid;
 
 use super::member_ledger::{ledger, ledger_table};
 use super::member_privacy::{log_read, may_see_personal_data};
-use crate::console::adjustment::{Adjusted, adjust_points};
+use crate::console::adjustment_requests::{self, RequestError};
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::session::Signed;
 use crate::console::table::{self, Cell, Column, Kind, Listing, Names, Params, Row, Table};
-use crate::console::users::{Role, User};
+use crate::console::users::User;
 use crate::console::{bad_query, csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
 use crate::member_erasure::REASON_MAX_CHARS;
@@ -203,12 +203,13 @@ pub async fn show(
     Path(id): Path<String>,
     Query(raw): Query<Vec<(String, String)>>,
 ) -> Response {
-    // `adjusted` is the notice after an adjustment, said once; the rest is the ledger's.
-    let (flash, query): (Vec<_>, Vec<_>) = raw.into_iter().partition(|(k, _)| k == "adjusted");
+    // `requested` is the notice after an adjustment request, said once; the rest is the
+    // ledger's.
+    let (flash, query): (Vec<_>, Vec<_>) = raw.into_iter().partition(|(k, _)| k == "requested");
     let notice = flash
         .first()
-        .and_then(|(_, v)| v.parse::<Uuid>().ok())
-        .map(|d| lang.tf("members.adjusted", &[("document", &d.to_string())]));
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+        .map(|r| lang.tf("members.adjust_requested", &[("request", &r.to_string())]));
     let said = Said {
         status: StatusCode::OK,
         notice,
@@ -286,9 +287,9 @@ pub(super) async fn member_page(
     }
 }
 
-/// Manual point adjustments are for admins.
+/// Who may ask for a manual point adjustment (a second person approves it).
 pub fn may_adjust_points(user: &User) -> bool {
-    user.role == Role::Admin
+    adjustment_requests::may_request(user)
 }
 
 fn adjust_form(lang: Lang, signed: &Signed, member_id: &str) -> Markup {
@@ -297,8 +298,9 @@ fn adjust_form(lang: Lang, signed: &Signed, member_id: &str) -> Markup {
         form method="post" action={ "/members/" (url_part(member_id)) "/adjust" } {
             input type="hidden" name="csrf" value=(signed.csrf);
             label { (lang.t("members.adjust_points")) " " input name="points" required; }
-            label { (lang.t("members.adjust_reason")) " " input name="reason" required; }
+            label { (lang.t("members.adjust_reason")) " " input name="reason" required maxlength=(adjustment_requests::REASON_MAX_CHARS); }
             button type="submit" { (lang.t("members.adjust_submit")) }
+            p { (lang.t("members.adjust_needs_approval")) " " a href="/point-adjustments" { (lang.t("nav.point_adjustments")) } }
         }
     }
 }
@@ -336,8 +338,9 @@ pub struct AdjustForm {
     reason: String,
 }
 
-/// Records a manual point adjustment as a document (see [`adjust_points`]), audited with
-/// the balance before and after. One that would take the balance below zero is refused.
+/// Records a request for a manual point adjustment, audited; another person approves it
+/// on the point adjustments page ([`adjustment_requests`]). One that would take the
+/// balance below zero is refused.
 pub async fn adjust(
     State(state): State<AppState>,
     lang: Lang,
@@ -351,67 +354,42 @@ pub async fn adjust(
     if !may_adjust_points(&signed.user) {
         return forbidden(lang, &signed);
     }
-    let reason = form.reason.trim();
-    let points = match form.points.trim().parse::<i64>() {
-        Ok(p) if p != 0 && !reason.is_empty() => p,
-        _ => {
-            let problem = lang.t("members.adjust_invalid");
-            let said = Said::refused(problem);
-            return member_page(&state, lang, &signed, &id, &Params::default(), said).await;
-        }
+    let Ok(points) = form.points.trim().parse::<i64>() else {
+        let said = Said::refused(lang.t("members.adjust_invalid"));
+        return member_page(&state, lang, &signed, &id, &Params::default(), said).await;
     };
-    let done = async {
-        let Some(before) = balance(&**state.pool.get().await?, &id).await? else {
-            return Ok(None);
-        };
-        if before.checked_add(points).is_none_or(|after| after < 0) {
-            return Ok(Some(Adjusted::Refused(lang.tf(
-                "members.adjust_below_zero",
-                &[("balance", &before.to_string())],
-            ))));
-        }
-        let outcome = adjust_points(
-            &state.pool,
-            &id,
-            points,
-            reason,
-            &signed.user.name,
-            Uuid::now_v7(),
-            Utc::now(),
-        )
-        .await?;
-        Ok::<_, DbError>(Some(outcome))
-    }
+    let asked = adjustment_requests::request(
+        &state.pool,
+        &signed.user,
+        &id,
+        points,
+        &form.reason,
+        Utc::now(),
+    )
     .await;
-    match done {
-        Ok(Some(Adjusted::Stored(document))) => (
-            StatusCode::SEE_OTHER,
-            [(
-                LOCATION,
-                format!("{PATH}/{}?adjusted={document}", url_part(&id)),
-            )],
-        )
-            .into_response(),
-        Ok(Some(Adjusted::Refused(why))) => {
-            let problem = lang.tf("members.adjust_refused", &[("why", &why)]);
-            let said = Said::refused(problem);
-            member_page(&state, lang, &signed, &id, &Params::default(), said).await
+    let problem = match asked {
+        Ok(request) => {
+            let to = format!("{PATH}/{}?requested={request}", url_part(&id));
+            return (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response();
         }
-        Ok(None) => problem_page(
-            StatusCode::NOT_FOUND,
-            lang,
-            Some(&signed),
-            "error.not_found",
+        Err(RequestError::Points | RequestError::Reason) => lang.t("members.adjust_invalid"),
+        Err(RequestError::NoMember) => {
+            return problem_page(
+                StatusCode::NOT_FOUND,
+                lang,
+                Some(&signed),
+                "error.not_found",
+            );
+        }
+        Err(RequestError::Forbidden) => return forbidden(lang, &signed),
+        Err(RequestError::Db(e)) => return page_error(e),
+        Err(other) => lang.tf(
+            "members.adjust_refused",
+            &[("why", &super::point_adjustments::explain(lang, &other))],
         ),
-        Err(e) => page_error(e),
-    }
-}
-
-async fn balance(client: &impl GenericClient, id: &str) -> Result<Option<i64>, DbError> {
-    Ok(client
-        .query_opt("SELECT points_balance FROM members WHERE id = $1", &[&id])
-        .await?
-        .map(|r| r.get(0)))
+    };
+    let said = Said::refused(problem);
+    member_page(&state, lang, &signed, &id, &Params::default(), said).await
 }
 
 fn profile(lang: Lang, user: &User, m: &MemberRow) -> Markup {

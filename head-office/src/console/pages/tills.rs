@@ -1,7 +1,7 @@
 //! Tills and sync (收银机与同步): each terminal's last contact and pull, its backlog
 //! (what the till says it holds that head office has not accepted), open sequence gaps,
-//! the documents head office rejected with their reasons, and point overdrafts to
-//! review, with the review action. The terminals table sorts, filters and exports as
+//! the documents head office rejected with their reasons, and point overdrafts, points
+//! that differ from the rules and redemption velocity to review, with the review action. The terminals table sorts, filters and exports as
 //! CSV like every console table; store managers see only their stores.
 
 use axum::Form;
@@ -225,6 +225,18 @@ pub async fn review_overdraft(
     review_flag(&state, lang, &signed, &document_id, &form, Flag::Overdraft).await
 }
 
+/// Marks a member's day of redemptions past the velocity thresholds reviewed, audited
+/// like an overdraft.
+pub async fn review_velocity(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed: Signed,
+    Path(document_id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    review_flag(&state, lang, &signed, &document_id, &form, Flag::Velocity).await
+}
+
 /// Marks a sale whose points differ from the rules reviewed (the member's points settled
 /// by an adjustment if need be), audited like an overdraft.
 pub async fn review_points(
@@ -276,11 +288,13 @@ enum Review {
     Forbidden,
 }
 
-/// What a person reviews: a point overdraft, or a sale's points against the rules.
+/// What a person reviews: a point overdraft, a sale's points against the rules, or a
+/// member's redemptions in a day.
 #[derive(Clone, Copy)]
 enum Flag {
     Overdraft,
     Points,
+    Velocity,
 }
 
 impl Flag {
@@ -288,6 +302,7 @@ impl Flag {
         match self {
             Flag::Overdraft => "overdraft_reviews",
             Flag::Points => "point_reviews",
+            Flag::Velocity => "velocity_reviews",
         }
     }
 
@@ -295,6 +310,7 @@ impl Flag {
         match self {
             Flag::Overdraft => "overdraft.review",
             Flag::Points => "points.review",
+            Flag::Velocity => "velocity.review",
         }
     }
 }

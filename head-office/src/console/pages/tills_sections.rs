@@ -1,5 +1,6 @@
 //! The tables under the terminals on Tills and sync: open rejections, sequence gaps and
-//! overdrafts and sales whose points differ from the rules to review. Each is a part of the page (`rejections.sort`, `gaps.q`,
+//! overdrafts, sales whose points differ from the rules and members redeeming too often
+//! in a day, to review. Each is a part of the page (`rejections.sort`, `gaps.q`,
 //! `overdrafts.format=csv`), limited to the stores the person sees.
 
 use chrono::{DateTime, Utc};
@@ -11,9 +12,10 @@ use crate::console::i18n::Lang;
 use crate::console::session::Signed;
 use crate::console::table::{Cell, Column, Kind, Names, Row, Table};
 use crate::error::DbError;
-use crate::point_reviews::{self, PointReview};
+use crate::point_reviews::{self, PointReview, VelocityReview};
 use crate::reports::{self, OverdraftReview};
 use pos_domain::protocol::SequenceGap;
+use uuid::Uuid;
 
 /// A document head office rejected and no later send resolved.
 pub struct OpenRejection {
@@ -60,12 +62,12 @@ pub fn when(lang: Lang, at: Option<DateTime<Utc>>) -> String {
         .unwrap_or_else(|| lang.t("tills.never"))
 }
 
-/// The three tables, in the page's order.
+/// The tables, in the page's order.
 pub async fn tables(
     client: &impl GenericClient,
     lang: Lang,
     signed: &Signed,
-) -> Result<[Table; 4], DbError> {
+) -> Result<[Table; 5], DbError> {
     let user = &signed.user;
     let rejections = open_rejections(client, user.store_filter()).await?;
     let gaps: Vec<SequenceGap> = reports::open_gaps(client, None)
@@ -83,11 +85,17 @@ pub async fn tables(
         .into_iter()
         .filter(|p| user.sees_store(&p.store_id))
         .collect();
+    let velocity: Vec<VelocityReview> = point_reviews::open_velocity(client)
+        .await?
+        .into_iter()
+        .filter(|v| v.stores.iter().any(|s| user.sees_store(s)))
+        .collect();
     Ok([
         rejections_table(lang, rejections),
         gaps_table(lang, gaps),
         overdrafts_table(lang, signed, overdrafts),
         points_table(lang, signed, points),
+        velocity_table(lang, signed, velocity),
     ])
 }
 
@@ -234,6 +242,45 @@ fn points_table(lang: Lang, signed: &Signed, flags: Vec<PointReview>) -> Table {
                         Cell::Number(p.claimed),
                         Cell::Number(p.computed),
                         Cell::Text(when(lang, Some(p.flagged_at))),
+                        Cell::action(Cell::Empty, review),
+                    ],
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Members whose redemptions in one day passed the velocity thresholds, naming every
+/// redemption and store, each with its review button.
+fn velocity_table(lang: Lang, signed: &Signed, flags: Vec<VelocityReview>) -> Table {
+    Table {
+        id: "velocity",
+        names: Names::Part,
+        columns: vec![
+            column(lang, "member", Kind::Text),
+            column(lang, "business_date", Kind::Text),
+            column(lang, "redemptions", Kind::Number),
+            column(lang, "redeemed", Kind::Number),
+            column(lang, "stores", Kind::Text),
+            column(lang, "documents", Kind::Text),
+            column(lang, "flagged", Kind::Text),
+            column(lang, "action", Kind::Action),
+        ],
+        rows: flags
+            .into_iter()
+            .map(|v| {
+                let review = review_button(lang, signed, &v.store_id, "velocity", v.document_id);
+                let documents: Vec<String> = v.documents.iter().map(Uuid::to_string).collect();
+                Row {
+                    flagged: true,
+                    cells: vec![
+                        Cell::Text(v.member_id),
+                        Cell::Text(v.business_date.to_string()),
+                        Cell::Number(i64::from(v.redemptions)),
+                        Cell::Number(v.points_redeemed),
+                        Cell::Text(v.stores.join(", ")),
+                        Cell::Text(documents.join(", ")),
+                        Cell::Text(when(lang, Some(v.flagged_at))),
                         Cell::action(Cell::Empty, review),
                     ],
                 }

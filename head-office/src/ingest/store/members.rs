@@ -199,12 +199,15 @@ pub async fn write_points(
     let till_members: Vec<&str> = entries.iter().map(|e| e.till_member_id.as_str()).collect();
     let points: Vec<i64> = entries.iter().map(|e| e.points).collect();
     let after: Vec<i64> = entries.iter().map(|e| e.balance_after).collect();
+    let operators: Vec<&str> = entries.iter().map(|e| e.operator_id.as_str()).collect();
+    let reasons: Vec<&str> = entries.iter().map(|e| e.reason.as_str()).collect();
     // The primary key (document_id, entry) makes a second application impossible.
     tx.execute(
-        "INSERT INTO point_ledger (document_id, entry, member_id, till_member_id, points, balance_after, store_id)
-         SELECT d, e, m, t, p, a, $7 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int8[])
-             AS l (d, e, m, t, p, a)",
-        &[&docs, &kinds, &members, &till_members, &points, &after, &store],
+        "INSERT INTO point_ledger (document_id, entry, member_id, till_member_id, points, balance_after, store_id, operator_id, reason)
+         SELECT d, e, m, t, p, a, $7, o, r
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int8[], $8::text[], $9::text[])
+             AS l (d, e, m, t, p, a, o, r)",
+        &[&docs, &kinds, &members, &till_members, &points, &after, &store, &operators, &reasons],
     )
     .await?;
     let ids: Vec<&str> = balances.keys().map(String::as_str).collect();

@@ -363,10 +363,13 @@ async fn a_merchandiser_changes_a_price_in_the_browser_and_the_feed_carries_it_t
     ho.stop().await;
 }
 
+/// One admin asks for an adjustment on the member's page; another approves it on the
+/// pending list; the ledger and the audit log show it.
 #[tokio::test]
-async fn an_admins_point_adjustment_shows_in_the_members_ledger_and_the_audit_log() {
+async fn an_admins_point_adjustment_approved_by_another_shows_in_the_ledger_and_the_audit_log() {
     let ho = HeadOffice::start().await;
     person(&ho, "wang", "admin", &[]).await;
+    person(&ho, "chen", "admin", &[]).await;
     ho.import_member("M1", "13812345678", 120).await;
     let browser = browser().await;
     let base = &ho.base_url;
@@ -397,7 +400,46 @@ async fn an_admins_point_adjustment_shows_in_the_members_ledger_and_the_audit_lo
         .click()
         .await
         .unwrap();
+    let notice = browser
+        .wait_for("p.notice")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.contains("审批"), "{notice}");
+    assert_eq!(ho.balance("M1").await, Some(120), "not before approval");
+
+    browser.client.delete_all_cookies().await.unwrap();
+    browser
+        .sign_in(base, "chen", CONSOLE_PASSWORD)
+        .await
+        .unwrap();
+    browser
+        .client
+        .goto(&format!("{base}/point-adjustments"))
+        .await
+        .unwrap();
+    let pending = browser.table("table#pending").await.unwrap();
+    assert!(
+        pending
+            .iter()
+            .any(|row| row[1] == "M1" && row[2] == "30" && row[4] == "wang"),
+        "{pending:?}"
+    );
+    browser
+        .wait_for("form[action$='/approve'] button")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     browser.wait_for("p.notice").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{base}/members/M1"))
+        .await
+        .unwrap();
     let ledger = browser.table("table#ledger").await.unwrap();
     assert!(
         ledger
@@ -409,7 +451,12 @@ async fn an_admins_point_adjustment_shows_in_the_members_ledger_and_the_audit_lo
     let log = browser.table("table#audit").await.unwrap();
     assert!(
         log.iter()
-            .any(|row| row[1] == "wang" && row[2] == "points.adjust" && row[3] == "M1"),
+            .any(|row| row[1] == "chen" && row[2] == "points.adjust" && row[3] == "M1"),
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|row| row[1] == "wang" && row[2] == "points.adjust.request" && row[3] == "M1"),
         "{log:?}"
     );
     browser.close().await.unwrap();
