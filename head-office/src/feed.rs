@@ -202,6 +202,8 @@ pub async fn republish_members(tx: &Transaction<'_>) -> Result<(), DbError> {
                     tier,
                     points_balance: row.get(5),
                     phone_key: None,
+                    tier_spend: None,
+                    segment: None,
                 },
             )));
         }

@@ -215,6 +215,7 @@ mod tests {
             stackable: false,
             valid_from: Some(day.and_hms_opt(0, 0, 0).unwrap()),
             valid_to: Some(day.and_hms_opt(23, 59, 59).unwrap()),
+            segment: None,
         }
     }
 

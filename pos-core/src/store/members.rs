@@ -255,6 +255,8 @@ mod tests {
             tier: Tier::Standard,
             points_balance: 10,
             phone_key: None,
+            tier_spend: None,
+            segment: None,
         }
     }
 
