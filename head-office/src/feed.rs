@@ -83,7 +83,8 @@ pub fn key_of(change: &Change) -> String {
 
 /// Publishes `entries` with new cursors. Call it last in the transaction: the lock it
 /// takes is held until commit. A member goes down masked, with its phone's key: no
-/// till receives a full phone number or name, whoever publishes it.
+/// till receives a full phone number or name, whoever publishes it; and with its tier
+/// spend and segment as head office holds them now (`member_standing`).
 pub async fn publish(tx: &Transaction<'_>, mut entries: Vec<FeedEntry>) -> Result<(), DbError> {
     if entries.is_empty() {
         return Ok(());
@@ -100,6 +101,14 @@ pub async fn publish(tx: &Transaction<'_>, mut entries: Vec<FeedEntry>) -> Resul
         // A late document of an erased member changes its balance: the tills, which
         // forgot the member, are not told of them again (their row keeps the erasure).
         entries.retain(|e| !matches!(&e.change, Change::Member(m) if erased.contains(&m.id)));
+        let mut sent: Vec<&mut pos_domain::member::Member> = entries
+            .iter_mut()
+            .filter_map(|e| match &mut e.change {
+                Change::Member(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        crate::member_standing::fill(tx, &mut sent).await?;
         mask_members(&mut entries, &key);
     }
     write(tx, entries).await

@@ -12,8 +12,8 @@
 
 pub use pos_domain::{
     cart, catalog, document, effects, hanzi, import, loyalty, member, member_code, money, operator,
-    organisation, pricing, promotion, report, returns, stock_document, tender, transfer_order,
-    validate,
+    organisation, pricing, promotion, report, returns, stock_document, tender, tier_progress,
+    transfer_order, validate,
 };
 
 pub mod data_dir;

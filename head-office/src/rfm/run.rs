@@ -1,6 +1,7 @@
 //! One RFM run: read each member's purchases in the window from `sales_by_member_day`
 //! (aliases resolved, members only), score and segment them ([`super::assign`]), and
-//! replace `member_rfm` with the result, with the run's row and its per-segment counts.
+//! replace `member_rfm` with the result, with the run's row and its per-segment counts;
+//! the members whose segment changed go down the feed ([`super::publish`]).
 //!
 //! Locks: the read is a plain read-only snapshot (ingest and folding go on); the write
 //! copies the new rows into a table of their own and puts it in `member_rfm`'s place
@@ -118,6 +119,7 @@ pub async fn run(
     )
     .await?;
     copy_scored(&tx, run_id, &scored).await?;
+    let moved = super::publish::changed_segments(&tx).await?;
     tx.batch_execute(SWAP_SQL).await?;
     let per_segment = per_segment(&scored);
     for (code, count) in by_segment.iter_mut() {
@@ -144,6 +146,8 @@ pub async fn run(
     )
     .await?;
     write_segments(&tx, run_id, &per_segment).await?;
+    // Last: the feed's lock is held until the commit.
+    super::publish::publish_members(&tx, &moved).await?;
     tx.commit().await?;
     let took = started.elapsed();
     Ok(RunSummary {

@@ -2,12 +2,14 @@
 //! counter (offline too), and what they may redeem.
 
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 
 use super::{Till, TillError};
 use crate::document::{DocumentBody, MemberRegistration, Tender, TenderKind};
 use crate::loyalty::{RedemptionLimits, points_value};
 use crate::member::Member;
 use crate::member_code::provisional_code;
+use crate::tier_progress::{TierProgress, tier_progress};
 
 impl Till {
     pub fn member(&self) -> Option<&Member> {
@@ -22,13 +24,27 @@ impl Till {
                 key: key.trim().to_string(),
             })?;
         self.cart.member_tier = Some(member.tier);
+        self.cart.member_segment = member.segment.clone();
         self.member = Some(member.clone());
         Ok(member)
     }
 
     pub fn detach_member(&mut self) {
         self.cart.member_tier = None;
+        self.cart.member_segment = None;
         self.member = None;
+    }
+
+    /// The attached member's way to the next tier by spend (head office's spend in the
+    /// window plus this till's sales it has not reflected yet); `None` without a member
+    /// or when tiers do not change by spend.
+    pub fn tier_progress(&self) -> Result<Option<TierProgress>, TillError> {
+        let Some(member) = &self.member else {
+            return Ok(None);
+        };
+        let rules = self.store.loyalty_rules()?;
+        let spend = member.tier_spend.map_or(Decimal::ZERO, |s| s.amount);
+        Ok(tier_progress(&rules.tiers, member.tier, spend))
     }
 
     /// Registers a member at the counter, online or not, and attaches them.
