@@ -50,6 +50,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (27, include_str!("../migrations/0027_member_codes.sql")),
     (28, include_str!("../migrations/0028_member_merges.sql")),
     (25, include_str!("../migrations/0025_organisations.sql")),
+    (
+        30,
+        include_str!("../migrations/0030_member_standing_to_tills.sql"),
+    ),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by

@@ -255,3 +255,91 @@ async fn the_console_saves_a_promotion_for_a_segment_and_refuses_an_unknown_segm
     }
     assert_eq!(stored(&ho).await, before);
 }
+
+/// Migration 30 on a feed an older head office wrote (member rows without tier spend or
+/// segment): every member row with something to add is sent again, masked as it was,
+/// with what the feed now adds itself (`member_standing::fill`, compared here).
+#[tokio::test]
+async fn migration_30_sends_the_members_in_the_feed_again_with_their_standing() {
+    let ho = HeadOffice::start().await;
+    let token = chain_with_members(&ho).await;
+    let rules = LoyaltyRules {
+        tiers: TierRules {
+            thresholds: [Some("1000".parse().unwrap()), None, None],
+            ..TierRules::default()
+        },
+        ..LoyaltyRules::default()
+    };
+    head_office::catalog::set_loyalty_rules(&mut *ho.client().await, &rules)
+        .await
+        .unwrap();
+    run(&ho, 365).await;
+    let mut client = ho.client().await;
+    client
+        .batch_execute(
+            "UPDATE feed SET change = json_build_object('entity', 'member',
+                 'data', (change::jsonb -> 'data') - 'segment' - 'tier_spend')
+             WHERE change::jsonb ->> 'entity' = 'member';
+             DELETE FROM schema_version WHERE version = 30;",
+        )
+        .await
+        .unwrap();
+    let ids: Vec<String> = client
+        .query("SELECT id FROM members ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut expected: Vec<pos_domain::member::Member> = ids
+        .iter()
+        .map(|id| pos_domain::member::Member {
+            id: id.clone(),
+            card_no: String::new(),
+            phone: String::new(),
+            name: String::new(),
+            tier: pos_domain::member::Tier::Standard,
+            points_balance: 0,
+            phone_key: None,
+            tier_spend: None,
+            segment: None,
+        })
+        .collect();
+    let mut refs: Vec<&mut pos_domain::member::Member> = expected.iter_mut().collect();
+    head_office::member_standing::fill(&**client, &mut refs)
+        .await
+        .unwrap();
+
+    let before = last_cursor(&ho).await;
+    assert_eq!(
+        head_office::db::migrate(&mut client).await.unwrap(),
+        vec![30]
+    );
+    drop(client);
+    let sent = members_after(&ho, &token, before).await;
+    assert_eq!(sent.keys().cloned().collect::<Vec<_>>(), ids);
+    for m in &expected {
+        let data = &sent[&m.id];
+        let spend = m.tier_spend.expect("tiers by spend are on");
+        assert_eq!(
+            data["tier_spend"]["amount"],
+            spend.amount.to_string(),
+            "{data}"
+        );
+        assert_eq!(
+            data["tier_spend"]["as_of"],
+            spend.as_of.to_string(),
+            "{data}"
+        );
+        assert_eq!(data["segment"].as_str(), m.segment.as_deref(), "{data}");
+        assert!(
+            data["phone_key"].is_string(),
+            "still masked and keyed: {data}"
+        );
+    }
+    assert!(
+        expected.iter().any(|m| m.segment.is_some())
+            && expected.iter().any(|m| m.segment.is_none()),
+        "members in and out of segments: {expected:?}"
+    );
+}

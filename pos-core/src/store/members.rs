@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
+use rust_decimal::Decimal;
 
 use super::settings::{read_setting, write_setting};
 use super::{Store, StoreError};
@@ -240,40 +241,31 @@ impl Store {
     }
 
     /// Head office's spend in the tier window plus this till's own not yet reflected;
-    /// this till's alone (as of its last day) for a member head office sent none for.
+    /// `None` while head office sends none (tiers by spend off): the till's own sales
+    /// alone would show a spend far below the member's.
     fn tier_spend(
         &self,
         member_id: &str,
         amount: Option<String>,
         as_of: Option<String>,
     ) -> Result<Option<TierSpend>, StoreError> {
-        let local = self.unreflected_spend(member_id)?;
-        let known = match (amount, as_of) {
-            (Some(amount), Some(as_of)) => Some(TierSpend {
-                amount: amount
-                    .parse()
-                    .map_err(|_| StoreError::corrupt("member tier spend", amount))?,
-                as_of: as_of
-                    .parse()
-                    .map_err(|_| StoreError::corrupt("member tier spend day", as_of))?,
-            }),
-            _ => None,
+        let (Some(amount), Some(as_of)) = (amount, as_of) else {
+            return Ok(None);
         };
-        let overflow = || StoreError::corrupt("member tier spend", "past the largest sum");
-        Ok(match (known, local.last_day) {
-            (Some(known), last_day) => Some(TierSpend {
-                amount: known
-                    .amount
-                    .checked_add(local.amount)
-                    .ok_or_else(overflow)?,
-                as_of: last_day.map_or(known.as_of, |day| day.max(known.as_of)),
-            }),
-            (None, Some(last_day)) => Some(TierSpend {
-                amount: local.amount,
-                as_of: last_day,
-            }),
-            (None, None) => None,
-        })
+        let amount: Decimal = amount
+            .parse()
+            .map_err(|_| StoreError::corrupt("member tier spend", amount))?;
+        let as_of: NaiveDate = as_of
+            .parse()
+            .map_err(|_| StoreError::corrupt("member tier spend day", as_of))?;
+        let local = self.unreflected_spend(member_id)?;
+        let amount = amount
+            .checked_add(local.amount)
+            .ok_or_else(|| StoreError::corrupt("member tier spend", "past the largest sum"))?;
+        Ok(Some(TierSpend {
+            amount,
+            as_of: local.last_day.map_or(as_of, |day| day.max(as_of)),
+        }))
     }
 
     fn unreflected_points(&self, member_id: &str) -> Result<i64, StoreError> {
