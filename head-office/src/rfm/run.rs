@@ -147,7 +147,7 @@ pub async fn run(
     .await?;
     write_segments(&tx, run_id, &per_segment).await?;
     // Last: the feed's lock is held until the commit.
-    super::publish::publish_members(&tx, &moved).await?;
+    crate::feed::republish_segments(&tx, &moved).await?;
     tx.commit().await?;
     let took = started.elapsed();
     Ok(RunSummary {
