@@ -151,47 +151,12 @@ async fn write(tx: &Transaction<'_>, entries: Vec<FeedEntry>) -> Result<(), DbEr
     Ok(())
 }
 
-/// Members per statement of [`republish_segments`].
-const SEGMENT_SLICE: usize = 50_000;
-
-/// Sends `members` again with the segment `member_rfm` now holds for each (none when
-/// not scored or no segment's rules matched), built in the database from the masked
-/// member rows already in the feed: an RFM run changes nothing else of a member, and a
-/// first run moves nearly every member. A member whose feed row is not a member (erased)
-/// is left as it is. Call it last in the transaction, like [`publish`].
-pub async fn republish_segments(tx: &Transaction<'_>, members: &[String]) -> Result<u64, DbError> {
-    if members.is_empty() {
-        return Ok(0);
-    }
+/// Takes the feed's lock for a writer that sets cursors in SQL of its own (an RFM
+/// run's members): call it last in the transaction, like [`publish`].
+pub async fn lock(tx: &Transaction<'_>) -> Result<(), DbError> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK_KEY])
         .await?;
-    let mut sent = 0;
-    for slice in members.chunks(SEGMENT_SLICE) {
-        let keys: Vec<String> = slice
-            .iter()
-            .map(|id| {
-                key_of(&Change::MemberErased {
-                    member_id: id.clone(),
-                    alias_ids: Vec::new(),
-                })
-            })
-            .collect();
-        sent += tx
-            .execute(
-                "UPDATE feed f SET cursor = nextval('feed_cursor'),
-                     change = json_build_object('entity', 'member', 'data',
-                         CASE WHEN r.segment_code IS NULL
-                              THEN (f.change::jsonb -> 'data') - 'segment'
-                              ELSE jsonb_set(f.change::jsonb -> 'data', '{segment}',
-                                             to_jsonb(r.segment_code)) END)
-                 FROM unnest($1::text[], $2::text[]) AS m (id, key)
-                 LEFT JOIN member_rfm r ON r.member_id = m.id
-                 WHERE f.scope = $3 AND f.key = m.key AND f.change::jsonb ->> 'entity' = 'member'",
-                &[&slice, &keys, &CHAIN_SCOPE],
-            )
-            .await?;
-    }
-    Ok(sent)
+    Ok(())
 }
 
 /// The lookup key, and which of `members` were erased: one round trip.

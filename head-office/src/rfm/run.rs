@@ -106,8 +106,12 @@ pub async fn run(
     let mut by_segment: Vec<(String, u64)> = segments.iter().map(|s| (s.code.clone(), 0)).collect();
     by_segment.push((String::new(), 0));
     let tx = client.transaction().await?;
-    tx.batch_execute("SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '256MB'")
-        .await?;
+    // work_mem: the members whose segment moved are joined with the feed in memory.
+    tx.batch_execute(
+        "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '256MB';
+         SET LOCAL work_mem = '256MB'",
+    )
+    .await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&RFM_LOCK_KEY])
         .await?;
     let run_id: i64 = tx
@@ -119,7 +123,7 @@ pub async fn run(
     )
     .await?;
     copy_scored(&tx, run_id, &scored).await?;
-    let moved = super::publish::changed_segments(&tx).await?;
+    super::publish::note_moved(&tx).await?;
     tx.batch_execute(SWAP_SQL).await?;
     let per_segment = per_segment(&scored);
     for (code, count) in by_segment.iter_mut() {
@@ -147,7 +151,7 @@ pub async fn run(
     .await?;
     write_segments(&tx, run_id, &per_segment).await?;
     // Last: the feed's lock is held until the commit.
-    crate::feed::republish_segments(&tx, &moved).await?;
+    super::publish::send_moved(&tx).await?;
     tx.commit().await?;
     let took = started.elapsed();
     Ok(RunSummary {
