@@ -14,8 +14,10 @@
 //! day's sales (a sale in 200 voided: it counts for nothing), returns (a sale in 100,
 //! half its amount) and amounts of 5 to 505 yuan; half the sales by a loyal 30% of the
 //! members; one member in 100 also bought under a till's id merged into them
-//! (`member_aliases`), on every other day. Then `rfm::run` is timed `BENCH_RUNS` times,
-//! each replacing the last one's million rows as the daily run does.
+//! (`member_aliases`), on every other day; every member has its row in the tills' feed.
+//! Then `rfm::run` is timed `BENCH_RUNS` times, each replacing the last one's million
+//! rows as the daily run does: the first run sends nearly every member to the tills with
+//! its new segment, the next ones (same figures) none.
 //!
 //! The fold's cost: a history generated through ingest (`head_office::history`), then
 //! its sales, returns and voids added up with `aggregates::add_stored_parts` in rounds
@@ -45,6 +47,15 @@ INSERT INTO members (id, card_no, phone, name)
   SELECT format('M%s', lpad(m::text, 7, '0')), format('C%s', lpad(m::text, 9, '0')),
          format('139%s', lpad(m::text, 8, '0')), '会员'
   FROM generate_series(1, $members) m;
+-- Every member in the tills' feed, masked and keyed, as head office publishes them: a
+-- run sends the members whose segment it changed from these rows (the first run: all).
+INSERT INTO feed (scope, key, cursor, change)
+  SELECT '', 'member' || chr(31) || id, nextval('feed_cursor'),
+         json_build_object('entity', 'member', 'data', json_build_object(
+             'id', id, 'card_no', card_no, 'phone', '*******' || right(phone, 4),
+             'name', '会*', 'tier', tier, 'points_balance', points_balance,
+             'phone_key', encode(sha256(convert_to(phone, 'UTF8')), 'hex')))
+  FROM members;
 INSERT INTO member_aliases (alias_id, member_id, card_no, document_id)
   SELECT format('T-M%s', lpad(m::text, 7, '0')), format('M%s', lpad(m::text, 7, '0')),
          format('TC%s', m), gen_random_uuid()

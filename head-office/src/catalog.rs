@@ -52,6 +52,8 @@ pub enum CatalogError {
         serial: String,
         holder: String,
     },
+    #[error("{0}. Nothing was imported")]
+    UnknownSegment(#[from] crate::promotion_segments::UnknownSegment),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -94,6 +96,7 @@ pub async fn import_catalog(
         None => None,
     };
     let tx = client.transaction().await?;
+    crate::promotion_segments::check(&tx, &catalog.promotions).await??;
     let mut entries = Vec::new();
     entries.extend(upsert_products(&tx, &catalog.products).await?);
     entries.extend(upsert_barcodes(&tx, &catalog.barcodes).await?);

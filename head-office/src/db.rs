@@ -52,6 +52,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (25, include_str!("../migrations/0025_organisations.sql")),
     (29, include_str!("../migrations/0029_points_review.sql")),
     (
+        30,
+        include_str!("../migrations/0030_member_standing_to_tills.sql"),
+    ),
+    (
         31,
         include_str!("../migrations/0031_organisation_merges.sql"),
     ),

@@ -86,7 +86,8 @@ pub fn key_of(change: &Change) -> String {
 
 /// Publishes `entries` with new cursors. Call it last in the transaction: the lock it
 /// takes is held until commit. A member goes down masked, with its phone's key: no
-/// till receives a full phone number or name, whoever publishes it.
+/// till receives a full phone number or name, whoever publishes it; and with its tier
+/// spend and segment as head office holds them now (`member_standing`).
 pub async fn publish(tx: &Transaction<'_>, mut entries: Vec<FeedEntry>) -> Result<(), DbError> {
     if entries.is_empty() {
         return Ok(());
@@ -103,6 +104,14 @@ pub async fn publish(tx: &Transaction<'_>, mut entries: Vec<FeedEntry>) -> Resul
         // A late document of an erased member changes its balance: the tills, which
         // forgot the member, are not told of them again (their row keeps the erasure).
         entries.retain(|e| !matches!(&e.change, Change::Member(m) if erased.contains(&m.id)));
+        let mut sent: Vec<&mut pos_domain::member::Member> = entries
+            .iter_mut()
+            .filter_map(|e| match &mut e.change {
+                Change::Member(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        crate::member_standing::fill(tx, &mut sent).await?;
         mask_members(&mut entries, &key);
     }
     write(tx, entries).await
@@ -142,6 +151,14 @@ async fn write(tx: &Transaction<'_>, entries: Vec<FeedEntry>) -> Result<(), DbEr
         &[&scopes, &keys, &changes],
     )
     .await?;
+    Ok(())
+}
+
+/// Takes the feed's lock for a writer that sets cursors in SQL of its own (an RFM
+/// run's members): call it last in the transaction, like [`publish`].
+pub async fn lock(tx: &Transaction<'_>) -> Result<(), DbError> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK_KEY])
+        .await?;
     Ok(())
 }
 
@@ -205,6 +222,8 @@ pub async fn republish_members(tx: &Transaction<'_>) -> Result<(), DbError> {
                     tier,
                     points_balance: row.get(5),
                     phone_key: None,
+                    tier_spend: None,
+                    segment: None,
                 },
             )));
         }

@@ -223,6 +223,7 @@ fn catalog(spec: &HistorySpec, first: NaiveDate, last: NaiveDate) -> CatalogImpo
             stackable: true,
             valid_from: None,
             valid_to: None,
+            segment: None,
         })
         .collect();
     let members = (0..spec.members).map(member).collect();
@@ -244,6 +245,8 @@ fn member(n: u32) -> Member {
         tier: Tier::Standard,
         points_balance: 0,
         phone_key: None,
+        tier_spend: None,
+        segment: None,
     }
 }
 

@@ -14,7 +14,9 @@
 //! - [`ingest`]: a batch of documents in one transaction: duplicates, gaps, effects.
 //! - [`audit`]: the append-only log of every change made through the console (and an
 //!   erasure from the command line).
-//! - [`feed`]: the change feed: publishing with cursors, reading pages.
+//! - [`feed`]: the change feed: publishing with cursors, reading pages;
+//!   [`member_standing`]: the tier spend and RFM segment a member carries to the tills;
+//!   [`promotion_segments`]: a promotion's segment must be a defined one.
 //! - [`integrations`]: keys of the shop, CRM and ERP, customers by channel, the
 //!   outbound event feed, CSV import and export, and the reference consumer.
 //! - [`catalog`]: products, barcodes, lots, promotions, stock, members from an import.
@@ -79,9 +81,11 @@ pub mod masking;
 pub mod member_codes;
 pub mod member_data;
 pub mod member_erasure;
+pub mod member_standing;
 pub mod organisations;
 pub mod point_reviews;
 pub mod points_expiry;
+pub mod promotion_segments;
 pub mod replenishment;
 pub mod replenishment_api;
 pub mod reports;

@@ -13,7 +13,7 @@
 pub use pos_domain::{
     cart, catalog, document, effects, hanzi, import, loyalty, member, member_code, money, operator,
     organisation, points_expiry, pricing, promotion, report, returns, stock_document, tender,
-    transfer_order, validate,
+    tier_progress, transfer_order, validate,
 };
 
 pub mod data_dir;

@@ -73,5 +73,8 @@ pub struct Cart {
     pub lines: Vec<CartLine>,
     /// Tier of the attached member, if any; tier prices depend on it.
     pub member_tier: Option<Tier>,
+    /// RFM segment of the attached member, if any; segment promotions depend on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_segment: Option<String>,
     pub order_discount: Option<OrderDiscount>,
 }

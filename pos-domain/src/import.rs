@@ -13,7 +13,7 @@
 //! stock,sku,lot_no,quantity
 //! serial,sku,serial,lot_no
 //! member,id,card_no,phone,name,tier,points_balance
-//! promotion,id,name,priority,stackable,valid_from,valid_to,rule_json
+//! promotion,id,name,priority,stackable,valid_from,valid_to,rule_json,segment
 //! ```
 //!
 //! - `pinyin` left empty is filled with [`pinyin_initials`](crate::hanzi::pinyin_initials) of the name.
@@ -31,6 +31,8 @@
 //! - `tier` is `standard`, `gold`, `platinum` or `diamond` (普通 / 金卡 / 铂金 / 钻石 also read).
 //! - `rule_json` is the JSON of a [`PromotionKind`](crate::promotion::PromotionKind), e.g.
 //!   `{"kind":"spend_save","target":{"by":"all"},"threshold":"200","save":"20","repeat":true}`.
+//! - `segment` is empty (every sale) or the code of the RFM segment whose members alone
+//!   get the promotion (`important_value`); a row may end before it.
 //!
 //! A key given twice (SKU, barcode, lot, stock line, serial, member id or card, promotion
 //! id) is an error, and rows about a product defined in the same file must fit its
@@ -161,7 +163,7 @@ pub fn promotion_fields() -> &'static [&'static str] {
 
 /// Reads one promotion from its fields (in [`promotion_fields`] order) with exactly the
 /// checks a promotion row of the catalog file gets. Errors name the field.
-pub fn promotion_from_fields(fields: &[&str; 7]) -> Result<Promotion, ImportError> {
+pub fn promotion_from_fields(fields: &[&str; 8]) -> Result<Promotion, ImportError> {
     let mut record = csv::StringRecord::new();
     record.push_field(kind::RecordKind::Promotion.code());
     for field in fields {
@@ -173,7 +175,7 @@ pub fn promotion_from_fields(fields: &[&str; 7]) -> Result<Promotion, ImportErro
 
 /// A promotion's fields as the catalog file writes them: what
 /// [`promotion_from_fields`] reads back to the same promotion.
-pub fn promotion_to_fields(p: &Promotion) -> [String; 7] {
+pub fn promotion_to_fields(p: &Promotion) -> [String; 8] {
     [
         p.id.clone(),
         p.name.clone(),
@@ -182,6 +184,7 @@ pub fn promotion_to_fields(p: &Promotion) -> [String; 7] {
         write::date_time(p.valid_from),
         write::date_time(p.valid_to),
         serde_json::to_string(&p.kind).expect("a rule is plain data"),
+        p.segment.clone().unwrap_or_default(),
     ]
 }
 

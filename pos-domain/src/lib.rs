@@ -5,7 +5,8 @@
 //! - [`catalog`]: products, lots, the expiry rule, GS1 check digits.
 //! - [`hanzi`]: pinyin initials for search.
 //! - [`member`], [`loyalty`]: members, tiers (and those reached by spend), loyalty
-//!   settings and points; [`points_expiry`]: when points lapse; [`member_code`]: head office's member codes and the tills'
+//!   settings and points; [`points_expiry`]: when points lapse; [`tier_progress`]: a member's way to the next tier;
+//!   [`member_code`]: head office's member codes and the tills'
 //!   provisional ones; [`personal_data`]: a registration's phone and name sealed, so
 //!   they can be erased.
 //! - [`promotion`], [`pricing`]: promotion rules as data and the pricing of a cart.
@@ -50,5 +51,6 @@ pub mod returns;
 pub mod stock_document;
 pub mod tender;
 pub mod tier_labels;
+pub mod tier_progress;
 pub mod transfer_order;
 pub mod validate;

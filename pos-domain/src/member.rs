@@ -1,5 +1,6 @@
 //! Members (会员) and their tiers. The balance here is what the till knows.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +48,14 @@ impl Tier {
     }
 }
 
+/// A member's spend (paid money, net of returns) over the tier window ending `as_of`,
+/// as head office counted it when it sent the member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierSpend {
+    pub amount: Decimal,
+    pub as_of: NaiveDate,
+}
+
 /// A loyalty customer as the till sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
@@ -64,6 +73,14 @@ pub struct Member {
     /// says, without holding the number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_key: Option<String>,
+    /// The member's spend in the tier window as head office knows it (tills add their
+    /// own sales head office has not yet reflected); `None` when tiers by spend are off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier_spend: Option<TierSpend>,
+    /// Code of the RFM segment head office's last run put the member in; promotions
+    /// may be for one segment's members only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
 }
 
 impl Member {
@@ -368,6 +385,8 @@ mod tests {
             tier: Tier::Gold,
             points_balance: 10,
             phone_key: None,
+            tier_spend: None,
+            segment: None,
         };
         let sent = member.for_tills("k1");
         assert_eq!(

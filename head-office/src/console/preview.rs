@@ -146,6 +146,8 @@ pub async fn price_basket(
     let cart = Cart {
         lines,
         member_tier,
+        // The example member is taken to be in the promotion's segment, if it has one.
+        member_segment: member_tier.and(draft.segment.clone()),
         order_discount: None,
     };
     let mut others: Vec<Promotion> = promotions(client)

@@ -31,6 +31,9 @@ pub const RULE_FIELDS: [&str; 14] = [
     "multiplier",
 ];
 
+/// The field of the segment whose members alone get the promotion ("" for everyone).
+pub const SEGMENT: &str = "segment";
+
 /// The rule kinds, as `rule_json` names them.
 pub const KINDS: [&str; 6] = [
     "percent_off",
@@ -76,6 +79,7 @@ impl Draft {
         for (name, value) in promotion_fields().iter().zip(fields).take(6) {
             draft.set(name, &value);
         }
+        draft.set(SEGMENT, promotion.segment.as_deref().unwrap_or(""));
         // The rule's JSON is what the file holds: spread it over the form's fields.
         let rule = serde_json::to_value(&promotion.kind).expect("a rule is plain data");
         if let Value::Object(members) = rule {
@@ -113,6 +117,7 @@ impl Draft {
             .iter()
             .copied()
             .chain(RULE_FIELDS.iter().copied())
+            .chain([SEGMENT])
     }
 
     /// The rule as the file's `rule_json`: numbers as typed (decimals as text, so the
@@ -165,6 +170,7 @@ impl Draft {
             .map(|name| self.get(name))
             .collect();
         fields.push(&rule);
+        fields.push(self.get(SEGMENT));
         promotion_from_fields(&fields.try_into().expect("one value per column"))
     }
 }
@@ -215,6 +221,7 @@ mod tests {
             stackable: false,
             valid_from: Some(day.and_hms_opt(0, 0, 0).unwrap()),
             valid_to: Some(day.and_hms_opt(23, 59, 59).unwrap()),
+            segment: None,
         }
     }
 
@@ -254,6 +261,21 @@ mod tests {
             let p = promotion(kind);
             assert_eq!(Draft::of(&p).read(), Ok(p.clone()), "{p:?}");
         }
+    }
+
+    #[test]
+    fn a_segment_reads_back_from_its_form_and_a_malformed_code_is_refused() {
+        let mut p = promotion(PromotionKind::PercentOff {
+            target: Target::All,
+            percent: Decimal::TEN,
+        });
+        p.segment = Some("important_value".into());
+        let mut draft = Draft::of(&p);
+        assert_eq!(draft.get(SEGMENT), "important_value");
+        assert_eq!(draft.read(), Ok(p));
+        draft.set(SEGMENT, "重要价值客户");
+        let e = draft.read().unwrap_err().to_string();
+        assert!(e.contains("segment") && e.contains("重要价值客户"), "{e}");
     }
 
     #[test]

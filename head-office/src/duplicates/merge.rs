@@ -285,6 +285,8 @@ fn placeholder(id: &str) -> pos_domain::member::Member {
         tier: Tier::Standard,
         points_balance: 0,
         phone_key: None,
+        tier_spend: None,
+        segment: None,
     }
 }
 

@@ -449,6 +449,9 @@ async fn apply_members_and_points(
 
     let mut changed: Vec<String> = points.balances.keys().cloned().collect();
     changed.extend(members.new_members.iter().map(|m| m.id.clone()));
+    // Every member a document names: its spend in the tier window changed, which the
+    // tills show (a sale earning no points changes no balance).
+    changed.extend(canonical);
     changed.extend(raised);
     changed.sort();
     changed.dedup();

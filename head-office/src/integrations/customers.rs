@@ -293,6 +293,8 @@ async fn load(client: &impl GenericClient, id: &str) -> Result<Member, DbError> 
             .ok_or_else(|| DbError::Corrupt(format!("member tier {tier:?}")))?,
         points_balance: row.get(5),
         phone_key: None,
+        tier_spend: None,
+        segment: None,
     })
 }
 

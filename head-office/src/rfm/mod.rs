@@ -17,6 +17,7 @@
 //! [`schedule`] runs it once a day inside `serve`, [`read`] is what the console and the
 //! API show.
 
+mod publish;
 pub mod read;
 pub mod rules;
 mod run;

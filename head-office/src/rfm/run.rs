@@ -1,6 +1,7 @@
 //! One RFM run: read each member's purchases in the window from `sales_by_member_day`
 //! (aliases resolved, members only), score and segment them ([`super::assign`]), and
-//! replace `member_rfm` with the result, with the run's row and its per-segment counts.
+//! replace `member_rfm` with the result, with the run's row and its per-segment counts;
+//! the members whose segment changed go down the feed ([`super::publish`]).
 //!
 //! Locks: the read is a plain read-only snapshot (ingest and folding go on); the write
 //! copies the new rows into a table of their own and puts it in `member_rfm`'s place
@@ -105,8 +106,12 @@ pub async fn run(
     let mut by_segment: Vec<(String, u64)> = segments.iter().map(|s| (s.code.clone(), 0)).collect();
     by_segment.push((String::new(), 0));
     let tx = client.transaction().await?;
-    tx.batch_execute("SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '256MB'")
-        .await?;
+    // work_mem: the members whose segment moved are joined with the feed in memory.
+    tx.batch_execute(
+        "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '256MB';
+         SET LOCAL work_mem = '256MB'",
+    )
+    .await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&RFM_LOCK_KEY])
         .await?;
     let run_id: i64 = tx
@@ -118,6 +123,7 @@ pub async fn run(
     )
     .await?;
     copy_scored(&tx, run_id, &scored).await?;
+    super::publish::note_moved(&tx).await?;
     tx.batch_execute(SWAP_SQL).await?;
     let per_segment = per_segment(&scored);
     for (code, count) in by_segment.iter_mut() {
@@ -144,6 +150,8 @@ pub async fn run(
     )
     .await?;
     write_segments(&tx, run_id, &per_segment).await?;
+    // Last: the feed's lock is held until the commit.
+    super::publish::send_moved(&tx).await?;
     tx.commit().await?;
     let took = started.elapsed();
     Ok(RunSummary {

@@ -130,6 +130,8 @@ async fn members(
                     .ok_or_else(|| DbError::Corrupt(format!("member tier {code:?}")))?,
                 points_balance: r.get(5),
                 phone_key: None,
+                tier_spend: None,
+                segment: None,
             })
         })
         .collect()

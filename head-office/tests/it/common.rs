@@ -94,6 +94,8 @@ impl HeadOffice {
             tier: Tier::Standard,
             points_balance: points,
             phone_key: None,
+            tier_spend: None,
+            segment: None,
         };
         let file = pos_domain::import::CatalogImport {
             members: vec![member],

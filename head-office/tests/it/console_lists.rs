@@ -102,6 +102,8 @@ async fn two_members(ho: &HeadOffice) {
         tier: Tier::Standard,
         points_balance: points,
         phone_key: None,
+        tier_spend: None,
+        segment: None,
     };
     let file = CatalogImport {
         members: vec![

@@ -74,6 +74,8 @@ fn sample_catalog() -> CatalogImport {
             tier: Tier::Gold,
             points_balance: 1_000,
             phone_key: None,
+            tier_spend: None,
+            segment: None,
         }],
         promotions: vec![Promotion {
             id: "P-1".into(),
@@ -86,6 +88,7 @@ fn sample_catalog() -> CatalogImport {
             stackable: true,
             valid_from: None,
             valid_to: None,
+            segment: None,
         }],
     }
 }

@@ -42,6 +42,7 @@ mod integrations;
 mod member_duplicates;
 mod member_erasure;
 mod member_privacy;
+mod member_standing;
 mod member_tiers;
 mod members;
 mod migration_cards_and_z;

@@ -21,6 +21,8 @@ fn member(id: &str, name: &str, phone: &str, points: i64) -> Member {
         tier: Tier::Standard,
         points_balance: points,
         phone_key: None,
+        tier_spend: None,
+        segment: None,
     }
 }
 

@@ -280,6 +280,8 @@ async fn an_import_giving_a_card_another_member_holds_is_refused_whole_by_name()
         tier: Tier::Standard,
         points_balance: 0,
         phone_key: None,
+        tier_spend: None,
+        segment: None,
     };
     let file = CatalogImport {
         members: vec![clash],

@@ -127,6 +127,8 @@ fn every_screen_acts_on_the_tills_one_classification_of_a_code() {
             tier: Tier::Standard,
             points_balance: 0,
             phone_key: None,
+            tier_spend: None,
+            segment: None,
         };
         till.import_catalog(&pos_core::import::CatalogImport {
             members: vec![twin],

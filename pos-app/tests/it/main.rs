@@ -9,6 +9,7 @@ mod ui_faults;
 mod ui_flow;
 mod ui_i18n;
 mod ui_lot_pick;
+mod ui_member_progress;
 mod ui_no_receipt;
 mod ui_operators;
 mod ui_organisation;

@@ -214,6 +214,8 @@ impl Generator {
             tier,
             points_balance: self.rng.between(low, high) / 10 * 10,
             phone_key: None,
+            tier_spend: None,
+            segment: None,
         };
         self.catalog.members.push(member);
     }

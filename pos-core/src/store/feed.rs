@@ -471,6 +471,8 @@ mod tests {
             tier: crate::member::Tier::Standard,
             points_balance: 0,
             phone_key: None,
+            tier_spend: None,
+            segment: None,
         }
     }
 

@@ -3,10 +3,11 @@
 
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
+use rust_decimal::Decimal;
 
 use super::settings::{read_setting, write_setting};
 use super::{Store, StoreError};
-use crate::member::{Member, Tier, mask_name, mask_phone_for_tills, phone_key};
+use crate::member::{Member, Tier, TierSpend, mask_name, mask_phone_for_tills, phone_key};
 
 /// The setting holding the chain's key of members' phones, as head office sent it.
 pub(crate) const MEMBER_LOOKUP_KEY: &str = "member_lookup_key";
@@ -82,14 +83,30 @@ pub(crate) fn upsert_member(tx: &Transaction<'_>, m: &Member) -> Result<(), Stor
            AND ((?3 IS NOT NULL AND phone_key = ?3) OR (?3 IS NULL AND phone_key IS NULL AND phone = ?1))",
     )?
     .execute(params![m.phone, m.id, m.phone_key])?;
+    let spend = m.tier_spend.map(|s| s.amount.to_string());
+    let spend_as_of = m.tier_spend.map(|s| s.as_of.to_string());
     let written = tx
         .prepare_cached(
-            "INSERT INTO member (id, card_no, phone, name, tier, points_base, phone_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO member (id, card_no, phone, name, tier, points_base, phone_key,
+                                 tier_spend, tier_spend_as_of, segment)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (id) DO UPDATE SET card_no = excluded.card_no, phone = excluded.phone,
                  name = excluded.name, tier = excluded.tier, points_base = excluded.points_base,
-                 phone_key = excluded.phone_key",
+                 phone_key = excluded.phone_key, tier_spend = excluded.tier_spend,
+                 tier_spend_as_of = excluded.tier_spend_as_of, segment = excluded.segment",
         )?
-        .execute(params![m.id, m.card_no, m.phone, m.name, m.tier.code(), m.points_balance, m.phone_key]);
+        .execute(params![
+            m.id,
+            m.card_no,
+            m.phone,
+            m.name,
+            m.tier.code(),
+            m.points_balance,
+            m.phone_key,
+            spend,
+            spend_as_of,
+            m.segment
+        ]);
     match written {
         Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
             // The only other unique key is the card number: name who holds it.
@@ -165,6 +182,8 @@ pub(crate) fn set_member_alias(
 
 /// A member row: id, card, phone, name, tier, head office's balance, phone key.
 type MemberRow = (String, String, String, String, String, i64, Option<String>);
+/// Head office's tier spend (amount, window's last day) and the member's segment.
+type StandingRow = (Option<String>, Option<String>, Option<String>);
 
 /// Marks a card number taken away by head office until the member's new card arrives;
 /// no scanned or typed code starts with it.
@@ -179,23 +198,37 @@ impl Store {
         let keyed: Option<String> = self
             .setting(MEMBER_LOOKUP_KEY)?
             .map(|lookup| phone_key(&lookup, key));
-        let row: Option<MemberRow> = self
+        let row: Option<(MemberRow, StandingRow)> = self
             .conn()
             .prepare_cached(
-                "SELECT id, card_no, phone, name, tier, points_base, phone_key FROM member
+                "SELECT id, card_no, phone, name, tier, points_base, phone_key,
+                        tier_spend, tier_spend_as_of, segment FROM member
                  WHERE card_no = ?1 OR id = ?1 OR (?2 IS NOT NULL AND phone_key = ?2)
                     OR (phone_key IS NULL AND phone = ?1)
                     OR id = (SELECT member_id FROM member_code WHERE code = ?1)
                  ORDER BY (card_no = ?1) DESC, (id = ?1) DESC LIMIT 1",
             )?
-            .query_row(params![key, keyed], |r| r.try_into())
+            .query_row(params![key, keyed], |r| {
+                let member = (
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                );
+                Ok((member, (r.get(7)?, r.get(8)?, r.get(9)?)))
+            })
             .optional()?;
-        let Some((id, card_no, phone, name, tier, base, phone_key)) = row else {
+        let Some(((id, card_no, phone, name, tier, base, phone_key), standing)) = row else {
             return Ok(None);
         };
         let tier =
             Tier::from_code(&tier).ok_or_else(|| StoreError::corrupt("member tier", tier))?;
         let pending = self.unreflected_points(&id)?;
+        let (spend, spend_as_of, segment) = standing;
+        let tier_spend = self.tier_spend(&id, spend, spend_as_of)?;
         Ok(Some(Member {
             id,
             card_no,
@@ -204,6 +237,36 @@ impl Store {
             tier,
             points_balance: base + pending,
             phone_key,
+            tier_spend,
+            segment,
+        }))
+    }
+
+    /// Head office's spend in the tier window plus this till's own not yet reflected;
+    /// `None` while head office sends none (tiers by spend off): the till's own sales
+    /// alone would show a spend far below the member's.
+    fn tier_spend(
+        &self,
+        member_id: &str,
+        amount: Option<String>,
+        as_of: Option<String>,
+    ) -> Result<Option<TierSpend>, StoreError> {
+        let (Some(amount), Some(as_of)) = (amount, as_of) else {
+            return Ok(None);
+        };
+        let amount: Decimal = amount
+            .parse()
+            .map_err(|_| StoreError::corrupt("member tier spend", amount))?;
+        let as_of: NaiveDate = as_of
+            .parse()
+            .map_err(|_| StoreError::corrupt("member tier spend day", as_of))?;
+        let local = self.unreflected_spend(member_id)?;
+        let amount = amount
+            .checked_add(local.amount)
+            .ok_or_else(|| StoreError::corrupt("member tier spend", "past the largest sum"))?;
+        Ok(Some(TierSpend {
+            amount,
+            as_of: local.last_day.map_or(as_of, |day| day.max(as_of)),
         }))
     }
 
@@ -257,6 +320,8 @@ mod tests {
             tier: Tier::Standard,
             points_balance: 10,
             phone_key: None,
+            tier_spend: None,
+            segment: None,
         }
     }
 

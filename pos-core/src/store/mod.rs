@@ -21,6 +21,7 @@ mod error;
 mod feed;
 mod held;
 mod journal;
+mod member_spend;
 mod members;
 pub(crate) mod operators;
 mod organisations;
@@ -65,13 +66,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("migrations/007_member_codes.sql")),
         M::up(include_str!("migrations/008_organisations.sql")),
         M::up(include_str!("migrations/009_points_expiry.sql")),
+        M::up(include_str!("migrations/010_member_standing.sql")),
     ])
 });
 
 /// How many migrations this build knows; a file with a higher `user_version` was written
 /// by a newer build and is not touched.
 fn known_schema_version() -> i64 {
-    9
+    10
 }
 
 /// An open till database.

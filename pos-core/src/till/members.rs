@@ -2,6 +2,7 @@
 //! counter (offline too), and what they may redeem.
 
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 
 use super::{Till, TillError};
 use crate::document::{DocumentBody, MemberRegistration, Tender, TenderKind};
@@ -18,6 +19,7 @@ pub struct MemberPoints {
     /// The soonest points to lapse, if any.
     pub next_expiring: Option<ExpiringPoints>,
 }
+use crate::tier_progress::{TierProgress, tier_progress};
 
 impl Till {
     pub fn member(&self) -> Option<&Member> {
@@ -39,6 +41,7 @@ impl Till {
         member.points_balance = member.points_balance.saturating_sub(on_date.lapsed);
         self.member_points_expiring = on_date.next();
         self.cart.member_tier = Some(member.tier);
+        self.cart.member_segment = member.segment.clone();
         self.member = Some(member.clone());
         Ok(member)
     }
@@ -50,8 +53,21 @@ impl Till {
 
     pub fn detach_member(&mut self) {
         self.cart.member_tier = None;
+        self.cart.member_segment = None;
         self.member = None;
         self.member_points_expiring = None;
+    }
+
+    /// The attached member's way to the next tier by spend (head office's spend in the
+    /// window plus this till's sales it has not reflected yet); `None` without a member
+    /// or when tiers do not change by spend.
+    pub fn tier_progress(&self) -> Result<Option<TierProgress>, TillError> {
+        let Some(member) = &self.member else {
+            return Ok(None);
+        };
+        let rules = self.store.loyalty_rules()?;
+        let spend = member.tier_spend.map_or(Decimal::ZERO, |s| s.amount);
+        Ok(tier_progress(&rules.tiers, member.tier, spend))
     }
 
     /// Registers a member at the counter, online or not, and attaches them.

@@ -124,6 +124,8 @@ pub fn catalog() -> CatalogImport {
             tier: Tier::Gold,
             points_balance: 5_000,
             phone_key: None,
+            tier_spend: None,
+            segment: None,
         }],
         promotions: vec![],
     }

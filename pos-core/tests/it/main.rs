@@ -7,6 +7,7 @@ mod import_generator;
 mod till_lots;
 mod till_manager;
 mod till_member_erasure;
+mod till_member_standing;
 mod till_members_masked;
 mod till_no_receipt;
 mod till_operators;

@@ -19,6 +19,8 @@ fn from_head_office(id: &str, card: &str, phone: &str, name: &str) -> Member {
         tier: Tier::Standard,
         points_balance: 0,
         phone_key: None,
+        tier_spend: None,
+        segment: None,
     }
     .for_tills(KEY)
 }

@@ -91,6 +91,8 @@ fn points_lapse_at_the_till_on_their_day_offline_oldest_spent_first_and_never_tw
         tier: pos_core::member::Tier::Gold,
         points_balance: 1_018,
         phone_key: None,
+        tier_spend: None,
+        segment: None,
     })
     .unwrap();
     page.set_points_expiring("M1", &[lot(day(2027, 12, 31), 1_018)])

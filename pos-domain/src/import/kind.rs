@@ -75,6 +75,7 @@ impl RecordKind {
                 "valid_from",
                 "valid_to",
                 "rule_json",
+                "segment",
             ],
         }
     }
@@ -86,10 +87,12 @@ impl RecordKind {
 
     /// Columns a row must have, the kind column included: a product row written before
     /// its last four columns (model_spec, manufacturer, manufacturer_licence,
-    /// warranty_months) existed still reads, with them empty.
+    /// warranty_months) existed still reads, with them empty; so does a promotion row
+    /// without its `segment`.
     pub(crate) fn required_column_count(self) -> usize {
         match self {
             RecordKind::Product => self.column_count() - PRODUCT_OPTIONAL_TAIL,
+            RecordKind::Promotion => self.column_count() - PROMOTION_OPTIONAL_TAIL,
             _ => self.column_count(),
         }
     }
@@ -97,6 +100,8 @@ impl RecordKind {
 
 /// The product row's last columns, which a row may leave out.
 pub(crate) const PRODUCT_OPTIONAL_TAIL: usize = 4;
+/// The promotion row's `segment`, which a row written before it existed leaves out.
+pub(crate) const PROMOTION_OPTIONAL_TAIL: usize = 1;
 
 /// "product,sku,name,..." for the kind named `kind`, to show in an error.
 pub(crate) fn column_layout(kind: &str) -> String {

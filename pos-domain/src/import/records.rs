@@ -9,7 +9,7 @@ use crate::catalog::{DeviceClass, Lot, Product, Tracking, has_valid_gs1_check_di
 use crate::hanzi::pinyin_initials;
 use crate::member::{Member, Tier};
 use crate::pricing::validate_promotion;
-use crate::promotion::{Promotion, PromotionKind};
+use crate::promotion::{Promotion, PromotionKind, check_segment_code};
 
 const BARCODE_LENGTHS: [usize; 4] = [8, 12, 13, 14];
 const PHONE_DIGITS_MAX: usize = 15;
@@ -114,6 +114,8 @@ pub(crate) fn member(row: &Row) -> Result<Member, ImportError> {
         tier,
         points_balance: row.integer(5)?,
         phone_key: None,
+        tier_spend: None,
+        segment: None,
     })
 }
 
@@ -132,6 +134,10 @@ pub(crate) fn promotion(row: &Row) -> Result<Promotion, ImportError> {
     let kind: PromotionKind = serde_json::from_str(row.text(6))
         .map_err(|e| row.field_error(6, format!("is not a promotion rule: {e}")))?;
     check_rule(&kind).map_err(|why| row.field_error(6, why))?;
+    let segment = row.optional(7)?;
+    if let Some(code) = &segment {
+        check_segment_code(code).map_err(|why| row.field_error(7, why))?;
+    }
     let promotion = Promotion {
         id,
         name,
@@ -140,6 +146,7 @@ pub(crate) fn promotion(row: &Row) -> Result<Promotion, ImportError> {
         stackable,
         valid_from,
         valid_to,
+        segment,
     };
     // What pricing would skip as malformed is refused here, so no till gets a rule
     // that silently never applies.

@@ -89,6 +89,7 @@ pub(crate) fn write<W: Write>(catalog: &CatalogImport, mut out: W) -> io::Result
             &date_time(p.valid_from),
             &date_time(p.valid_to),
             &rule_json,
+            p.segment.as_deref().unwrap_or(""),
         ])?;
     }
     writer.flush()

@@ -3,7 +3,8 @@
 //! The steps, in order, each recorded on the line as a [`LineDiscount`](crate::document::LineDiscount):
 //! 1. list price, or the cashier's override price (an overridden line takes no price
 //!    promotions: the override is its price), rounded to fen so gross = price x quantity;
-//! 2. promotions valid at the sale's time, see [`promotions`];
+//! 2. promotions valid at the sale's time (and for the member's segment, when a rule is
+//!    for one), see [`promotions`];
 //! 3. the cashier's percent or amount off the line;
 //! 4. the order discount, spread over all lines by largest remainder.
 //!
@@ -114,7 +115,11 @@ pub fn price_cart(cart: &Cart, ctx: &PricingContext) -> Result<PricedCart, Prici
         .iter()
         .map(start_line)
         .collect::<Result<Vec<_>, _>>()?;
-    promotions::apply_promotions(&mut lines, ctx.promotions, ctx.at, cart.member_tier);
+    let member = promotions::MemberTerms {
+        tier: cart.member_tier,
+        segment: cart.member_segment.as_deref(),
+    };
+    promotions::apply_promotions(&mut lines, ctx.promotions, ctx.at, member);
     for line in &mut lines {
         apply_manual(line)?;
     }

@@ -1,5 +1,6 @@
 //! Applies promotion rules (data) to the lines being priced.
 //!
+//! A rule for an RFM segment counts only when the attached member is in it.
 //! Order: valid rules are ranked by priority (higher first, then id). Line rules
 //! (percent off, amount off, buy N get M, tier price) run first in rank order; spend X
 //! save Y (满减) then runs over the nets those left; points multipliers last. A
@@ -82,12 +83,23 @@ pub fn validate_promotion(promotion: &Promotion) -> Result<(), InvalidPromotion>
     }
 }
 
-/// Valid, well-formed rules at `at`, highest priority first (ties by id, so the order
-/// never depends on how head office listed them).
-fn ranked(promotions: &[Promotion], at: NaiveDateTime) -> Vec<&Promotion> {
+/// What promotions may ask of the attached member.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct MemberTerms<'a> {
+    pub(super) tier: Option<Tier>,
+    pub(super) segment: Option<&'a str>,
+}
+
+/// Valid, well-formed rules at `at` for the member's segment, highest priority first
+/// (ties by id, so the order never depends on how head office listed them).
+fn ranked<'p>(
+    promotions: &'p [Promotion],
+    at: NaiveDateTime,
+    segment: Option<&str>,
+) -> Vec<&'p Promotion> {
     let mut ranked: Vec<&Promotion> = promotions
         .iter()
-        .filter(|p| p.is_valid_at(at) && validate_promotion(p).is_ok())
+        .filter(|p| p.is_valid_at(at) && p.is_for_segment(segment) && validate_promotion(p).is_ok())
         .collect();
     ranked.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.id.cmp(&b.id)));
     ranked
@@ -105,9 +117,10 @@ pub(super) fn apply_promotions(
     lines: &mut [WorkLine],
     promotions: &[Promotion],
     at: NaiveDateTime,
-    tier: Option<Tier>,
+    member: MemberTerms,
 ) {
-    let ranked = ranked(promotions, at);
+    let tier = member.tier;
+    let ranked = ranked(promotions, at, member.segment);
     for (rank, promotion) in ranked.iter().enumerate() {
         let applied = match &promotion.kind {
             PromotionKind::SpendSave { .. } | PromotionKind::PointsMultiplier { .. } => continue,

@@ -444,9 +444,11 @@ fn one_promotion_reads_from_its_fields_with_the_files_checks_and_writes_back() {
         "2026-01-01T00:00:00",
         "2027-12-31T23:59:59",
         rule,
+        "important_value",
     ];
     assert_eq!(promotion_fields().len(), fields.len());
     let promotion = promotion_from_fields(&fields).unwrap();
+    assert_eq!(promotion.segment.as_deref(), Some("important_value"));
     let written = promotion_to_fields(&promotion);
     let again: Vec<&str> = written.iter().map(String::as_str).collect();
     assert_eq!(
@@ -458,6 +460,24 @@ fn one_promotion_reads_from_its_fields_with_the_files_checks_and_writes_back() {
     bad[5] = "2025-12-31T00:00:00";
     let e = promotion_from_fields(&bad).unwrap_err().to_string();
     assert!(e.contains("valid_to") && e.contains("ends before"), "{e}");
+
+    let mut bad = fields;
+    bad[7] = "重要价值客户";
+    match promotion_from_fields(&bad).unwrap_err() {
+        ImportError::Field { field, value, .. } => {
+            assert_eq!((field, value.as_str()), ("segment", "重要价值客户"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A promotion row written before the `segment` column existed still reads: for
+/// every sale.
+#[test]
+fn a_promotion_row_without_segment_reads_for_every_sale() {
+    let file = "promotion,P1,满100减10,1,true,,,\"{\"\"kind\"\":\"\"spend_save\"\",\"\"target\"\":{\"\"by\"\":\"\"all\"\"},\"\"threshold\"\":\"\"100\"\",\"\"save\"\":\"\"10\"\",\"\"repeat\"\":false}\"\n";
+    let catalog = pos_domain::import::parse_catalog_csv(file.as_bytes()).unwrap();
+    assert_eq!(catalog.promotions[0].segment, None);
 }
 
 /// A rule pricing would skip as malformed (so a till would never apply it) is refused
@@ -471,7 +491,7 @@ fn a_rule_pricing_would_skip_is_refused_by_the_file() {
         r#"{"kind":"amount_off","target":{"by":"all"},"amount":"0"}"#,
         r#"{"kind":"amount_off","target":{"by":"all"},"amount":"70000000000000000000000000000"}"#,
     ] {
-        let e = promotion_from_fields(&["P1", "促销", "1", "true", "", "", rule]).unwrap_err();
+        let e = promotion_from_fields(&["P1", "促销", "1", "true", "", "", rule, ""]).unwrap_err();
         match e {
             ImportError::Field { field, .. } => assert_eq!(field, "rule_json", "{rule}"),
             other => panic!("{rule}: {other:?}"),

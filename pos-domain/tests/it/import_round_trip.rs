@@ -163,6 +163,7 @@ fn promotion() -> impl Strategy<Value = Promotion> {
                 priority,
                 stackable,
                 valid_to: valid_from.map(|from| from + chrono::Duration::days(30)),
+                segment: None,
                 valid_from,
             },
         )
@@ -185,6 +186,8 @@ fn member() -> impl Strategy<Value = Member> {
             tier: Tier::ALL[tier],
             points_balance,
             phone_key: None,
+            tier_spend: None,
+            segment: None,
         })
 }
 

@@ -456,3 +456,47 @@ fn an_amount_past_the_document_bound_is_malformed_and_prices_nothing() {
     );
     assert_eq!(validate_promotion(&at_bound), Ok(()));
 }
+
+/// A promotion for an RFM segment prices only a sale whose member is in that segment:
+/// not a member of another segment, not a sale without a member; and a non-stackable
+/// segment rule the member does not get stops nothing below it.
+#[test]
+fn a_segment_promotion_applies_only_to_its_segments_members() {
+    let mut for_segment = promo(
+        "SEG",
+        5,
+        false,
+        PromotionKind::PercentOff {
+            target: Target::All,
+            percent: dec!(20),
+        },
+    );
+    for_segment.segment = Some("important_value".into());
+    let for_everyone = promo(
+        "ALL",
+        1,
+        true,
+        PromotionKind::AmountOff {
+            target: Target::All,
+            amount: dec!(5),
+        },
+    );
+    let rules = [for_segment, for_everyone];
+    for (segment, expected, applied) in [
+        (Some("important_value"), dec!(80), vec!["SEG"]),
+        (Some("general_value"), dec!(95), vec!["ALL"]),
+        (None, dec!(95), vec!["ALL"]),
+    ] {
+        let mut c = cart(vec![line(1, "A", "bp", dec!(100), 1)]);
+        c.member_tier = segment.map(|_| Tier::Standard);
+        c.member_segment = segment.map(str::to_owned);
+        let priced = price(&c, &rules);
+        assert_eq!(nets(&priced), vec![expected], "{segment:?}");
+        let ids: Vec<&str> = priced.lines[0]
+            .discounts
+            .iter()
+            .map(|d| d.promotion_id.as_str())
+            .collect();
+        assert_eq!(ids, applied, "{segment:?}");
+    }
+}

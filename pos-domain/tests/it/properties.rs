@@ -126,6 +126,7 @@ fn arb_promotions() -> impl Strategy<Value = Vec<Promotion>> {
                     stackable,
                     valid_from,
                     valid_to,
+                    segment: None,
                 },
             )
             .collect()
@@ -150,6 +151,7 @@ fn arb_cart() -> impl Strategy<Value = Cart> {
             Cart {
                 lines,
                 member_tier,
+                member_segment: None,
                 order_discount,
             }
         })

@@ -53,6 +53,7 @@ pub fn cart(lines: Vec<CartLine>) -> Cart {
     Cart {
         lines,
         member_tier: None,
+        member_segment: None,
         order_discount: None,
     }
 }
@@ -66,6 +67,7 @@ pub fn promo(id: &str, priority: i32, stackable: bool, kind: PromotionKind) -> P
         stackable,
         valid_from: None,
         valid_to: None,
+        segment: None,
     }
 }
 

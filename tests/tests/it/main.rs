@@ -6,6 +6,7 @@ mod import_cycles;
 mod integration_mirror;
 mod member_cards;
 mod member_erasure;
+mod member_standing;
 mod member_tiers;
 mod organisation_merges_and_tier_names;
 mod organisation_sales;

@@ -21,10 +21,11 @@ use crate::catalog::{
 use crate::console::i18n::Lang;
 use crate::console::layout::page;
 use crate::console::preview::{self, Basket};
-use crate::console::promotion_form::{Draft, KINDS, named_skus};
+use crate::console::promotion_form::{Draft, KINDS, SEGMENT, named_skus};
 use crate::console::session::{CsrfForm, Signed};
 use crate::console::{audit, csrf_refused, forbidden, page_error, problem_page, url_part};
 use crate::error::DbError;
+use crate::promotion_segments::{check as check_segments, choices};
 use crate::state::AppState;
 
 const PATH: &str = "/promotions";
@@ -36,6 +37,9 @@ fn chain_now() -> NaiveDateTime {
     crate::chain_time::local(Utc::now())
 }
 
+/// The defined RFM segments (code, zh-CN name, English name) the form offers.
+type Segments = [(String, String, String)];
+
 /// The promotion's form with its example basket: editors save or try it; everyone else
 /// sees it read-only and may only try it. `editing` is the stored id, `None` for new.
 fn form(
@@ -45,6 +49,7 @@ fn form(
     editing: Option<&str>,
     basket: &Basket,
     problem: Option<&str>,
+    segments: &Segments,
 ) -> Markup {
     let editable = signed.user.may_edit_catalog();
     let save_to = match editing {
@@ -89,6 +94,16 @@ fn form(
         .iter()
         .map(|t| (*t, lang.t(&format!("promotions.target_{t}"))))
         .collect();
+    let mut segment_choices: Vec<(&str, String)> = vec![("", lang.t("promotions.segment_all"))];
+    for (code, zh, en) in segments {
+        let name = if lang == Lang::ZhCn { zh } else { en };
+        segment_choices.push((code.as_str(), format!("{name} ({code})")));
+    }
+    // A code not (or no longer) defined stays visible as it was posted or stored.
+    let chosen = draft.get(SEGMENT);
+    if !segment_choices.iter().any(|(code, _)| *code == chosen) {
+        segment_choices.push((chosen, chosen.to_owned()));
+    }
     let tiers: Vec<(&str, String)> = pos_domain::member::Tier::ALL
         .iter()
         .map(|t| (t.code(), lang.t(&format!("promotions.tier_{}", t.code()))))
@@ -106,6 +121,7 @@ fn form(
                 (choice("stackable", &yes_no))
                 (text("valid_from")) (text("valid_to"))
                 p { (lang.t("promotions.dates_hint")) }
+                (choice(SEGMENT, &segment_choices))
             }
             fieldset {
                 legend { (lang.t("promotions.rule")) }
@@ -165,30 +181,42 @@ pub async fn show(
     signed: Signed,
     Path(id): Path<String>,
 ) -> Response {
-    let found = match state.pool.get().await {
-        Ok(client) => promotion(&**client, &id).await,
-        Err(e) => Err(e.into()),
-    };
+    let found = async {
+        let client = state.pool.get().await?;
+        let found = promotion(&**client, &id).await?;
+        Ok::<_, DbError>((found, choices(&**client).await?))
+    }
+    .await;
     match found {
-        Ok(Some(p)) => {
+        Ok((Some(p), segments)) => {
             let status_line = html! {
                 p id="status" { (lang.t(status(&p, chain_now()))) }
             };
             let body = html! {
                 (status_line)
-                (form(lang, &signed, &Draft::of(&p), Some(&p.id), &Basket::default(), None))
+                (form(lang, &signed, &Draft::of(&p), Some(&p.id), &Basket::default(), None, &segments))
             };
             form_page(lang, &signed, &p.name, StatusCode::OK, body)
         }
-        Ok(None) => not_found(lang, &signed),
+        Ok((None, _)) => not_found(lang, &signed),
         Err(e) => page_error(e),
     }
 }
 
-pub async fn new_form(lang: Lang, signed: Signed) -> Response {
+/// The segments the form offers, read from head office's definitions.
+async fn segments_of(state: &AppState) -> Result<Vec<(String, String, String)>, DbError> {
+    let client = state.pool.get().await?;
+    choices(&**client).await
+}
+
+pub async fn new_form(State(state): State<AppState>, lang: Lang, signed: Signed) -> Response {
     if !signed.user.may_edit_catalog() {
         return forbidden(lang, &signed);
     }
+    let segments = match segments_of(&state).await {
+        Ok(segments) => segments,
+        Err(e) => return page_error(e),
+    };
     let body = form(
         lang,
         &signed,
@@ -196,6 +224,7 @@ pub async fn new_form(lang: Lang, signed: Signed) -> Response {
         None,
         &Basket::default(),
         None,
+        &segments,
     );
     form_page(
         lang,
@@ -237,6 +266,7 @@ pub async fn update(
 enum Refused {
     Invalid(String),
     UnknownSku(String),
+    UnknownSegment(String),
     Reserved,
     Exists,
     Gone,
@@ -274,12 +304,19 @@ async fn submit(
         }
         Ok(Err(Refused::Invalid(why))) => lang.tf("promotions.invalid", &[("why", &why)]),
         Ok(Err(Refused::UnknownSku(sku))) => lang.tf("promotions.unknown_sku", &[("sku", &sku)]),
+        Ok(Err(Refused::UnknownSegment(code))) => {
+            lang.tf("promotions.unknown_segment", &[("segment", &code)])
+        }
         Ok(Err(Refused::Reserved)) => lang.tf("promotions.reserved", &[("id", draft.get("id"))]),
         Ok(Err(Refused::Exists)) => lang.tf("promotions.exists", &[("id", draft.get("id"))]),
         Ok(Err(Refused::Gone)) => return not_found(lang, &signed),
         Err(e) => return page_error(e),
     };
     let basket = Basket::from_posted(&posted);
+    let segments = match segments_of(&state).await {
+        Ok(segments) => segments,
+        Err(e) => return page_error(e),
+    };
     let body = form(
         lang,
         &signed,
@@ -287,6 +324,7 @@ async fn submit(
         id.as_deref(),
         &basket,
         Some(&problem),
+        &segments,
     );
     let title = lang.t(if id.is_none() {
         "promotions.new"
@@ -312,6 +350,9 @@ async fn save(
         if product(&*tx, sku).await?.is_none() {
             return Ok(Err(Refused::UnknownSku(sku.to_owned())));
         }
+    }
+    if let Err(unknown) = check_segments(&*tx, std::slice::from_ref(p)).await? {
+        return Ok(Err(Refused::UnknownSegment(unknown.segment)));
     }
     // A create inserts only where no row is (a create committed meanwhile included); an
     // edit locks the row first, so two edits take turns and a deletion waits.
@@ -375,8 +416,12 @@ pub async fn preview(
         Ok(Err(why)) => (StatusCode::BAD_REQUEST, Some(why), None),
         Err(e) => return page_error(e),
     };
+    let segments = match segments_of(&state).await {
+        Ok(segments) => segments,
+        Err(e) => return page_error(e),
+    };
     let body = html! {
-        (form(lang, &signed, &draft, editing, &basket, problem.as_deref()))
+        (form(lang, &signed, &draft, editing, &basket, problem.as_deref(), &segments))
         @if let Some(priced) = &result { (preview::render(lang, priced)) }
     };
     let title = lang.t("preview.title");

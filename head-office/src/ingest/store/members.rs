@@ -270,5 +270,7 @@ pub fn member_from_row(row: &tokio_postgres::Row) -> Result<Member, DbError> {
             .ok_or_else(|| DbError::Corrupt(format!("member tier {tier:?}")))?,
         points_balance: row.get(5),
         phone_key: None,
+        tier_spend: None,
+        segment: None,
     })
 }

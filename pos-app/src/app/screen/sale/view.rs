@@ -5,11 +5,13 @@ use iced::widget::{button, column, container, row, scrollable, text, text_input}
 use iced::{Element, Fill, Length};
 use pos_core::document::SaleLine;
 use pos_core::member::mask_phone;
+use pos_core::tier_progress::{TierProgress, grouped_yuan};
 use pos_core::till::Till;
 use rust_decimal::Decimal;
 
 use super::{ENTRY_INPUT, Go, Message, SerialPick, State};
 use crate::app::i18n::I18n;
+use crate::app::screen::member::tier_key;
 use crate::app::ui;
 
 impl State {
@@ -256,6 +258,15 @@ impl State {
             );
             info = info.push(text(lapse).size(ui::SMALL).color(ui::WARN));
         }
+        // A till file that cannot be read shows no progress; the sale goes on.
+        let info = match till.tier_progress() {
+            Ok(Some(progress)) => info.push(
+                text(progress_line(&progress, i18n))
+                    .size(ui::SMALL)
+                    .color(ui::MUTED),
+            ),
+            _ => info,
+        };
         ui::panel(info).padding([8, 12]).width(Fill).into()
     }
 
@@ -379,5 +390,28 @@ impl State {
         ]
         .spacing(6)
         .into()
+    }
+}
+
+/// 金卡 · 近365天消费 ¥1,234.00 · 距铂金 ¥3,766.00 (or: already the top tier by spend).
+pub(crate) fn progress_line(progress: &TierProgress, i18n: I18n) -> String {
+    let tier = i18n.t(tier_key(progress.tier));
+    let spend = grouped_yuan(progress.spend);
+    let days = progress.window_days;
+    match progress.next {
+        Some((next, left)) => i18n.f(
+            "member.tier_progress",
+            &[
+                ("tier", &tier),
+                ("days", &days),
+                ("spend", &spend),
+                ("next", &i18n.t(tier_key(next))),
+                ("left", &grouped_yuan(left)),
+            ],
+        ),
+        None => i18n.f(
+            "member.tier_progress_top",
+            &[("tier", &tier), ("days", &days), ("spend", &spend)],
+        ),
     }
 }
