@@ -135,13 +135,15 @@ async fn main() {
         scored = summary.members;
         let [read, score, write] = summary.phases;
         eprintln!(
-            "run {}: {} ms (read {} ms, score {} ms, write {} ms), {} members",
+            "run {}: {} ms (read {} ms, score {} ms, write {} ms), {} members; then {} moved members sent to the tills in {} ms",
             run + 1,
             ms(summary.took),
             ms(read),
             ms(score),
             ms(write),
-            summary.members
+            summary.members,
+            summary.sent_to_tills,
+            ms(summary.sending)
         );
         times.push(summary);
     }

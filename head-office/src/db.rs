@@ -60,6 +60,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         include_str!("../migrations/0031_organisation_merges.sql"),
     ),
     (33, include_str!("../migrations/0033_points_expiry.sql")),
+    (34, include_str!("../migrations/0034_segment_moves.sql")),
 ];
 
 /// The last migration that shapes the aggregates (5 makes them, 7 keys SKU rows by

@@ -70,6 +70,9 @@ pub struct RunSummary {
     pub took: Duration,
     /// Reading the figures, scoring them, writing the result.
     pub phases: [Duration; 3],
+    /// Members whose segment moved, sent to the tills after the commit (not in `took`).
+    pub sent_to_tills: u64,
+    pub sending: Duration,
 }
 
 /// The members' purchases in the window, aliases resolved, members that exist only,
@@ -106,7 +109,7 @@ pub async fn run(
     let mut by_segment: Vec<(String, u64)> = segments.iter().map(|s| (s.code.clone(), 0)).collect();
     by_segment.push((String::new(), 0));
     let tx = client.transaction().await?;
-    // work_mem: the members whose segment moved are joined with the feed in memory.
+    // work_mem: the new rows are joined with the last run's in memory to note the moves.
     tx.batch_execute(
         "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '256MB';
          SET LOCAL work_mem = '256MB'",
@@ -150,10 +153,11 @@ pub async fn run(
     )
     .await?;
     write_segments(&tx, run_id, &per_segment).await?;
-    // Last: the feed's lock is held until the commit.
-    super::publish::send_moved(&tx).await?;
     tx.commit().await?;
     let took = started.elapsed();
+    // After the commit, in slices: the feed's lock is never held for the whole run.
+    let sending = Instant::now();
+    let sent_to_tills = super::publish::send_moved(client).await?;
     Ok(RunSummary {
         run_id,
         as_of,
@@ -164,6 +168,8 @@ pub async fn run(
         averages,
         took,
         phases: [read_took, score_took, took - read_took - score_took],
+        sent_to_tills,
+        sending: sending.elapsed(),
     })
 }
 

@@ -124,6 +124,31 @@ async fn an_rfm_run_sends_the_tills_only_the_members_whose_segment_changed() {
     assert!(moved.contains(&&"M3".to_owned()), "{moved:?}");
     assert_eq!(sent.keys().collect::<Vec<_>>(), moved, "{sent:?}");
     assert!(sent["M3"].get("segment").is_none(), "{}", sent["M3"]);
+
+    // A send cut short (the process stopped after the run's commit) leaves its members
+    // noted: the next run sends them, though it moves nobody itself.
+    let cut_short = first.keys().next().unwrap().clone();
+    ho.client()
+        .await
+        .execute(
+            "INSERT INTO member_segment_moves (member_id) VALUES ($1)",
+            &[&cut_short],
+        )
+        .await
+        .unwrap();
+    let before = last_cursor(&ho).await;
+    run(&ho, 30).await;
+    let sent = members_after(&ho, &token, before).await;
+    assert_eq!(
+        sent.keys().collect::<Vec<_>>(),
+        vec![&cut_short],
+        "{sent:?}"
+    );
+    assert_eq!(
+        ho.count("member_segment_moves").await,
+        0,
+        "nothing left to send"
+    );
 }
 
 #[tokio::test]
