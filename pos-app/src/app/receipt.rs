@@ -187,25 +187,25 @@ fn member(
     till: &Till,
     i18n: I18n,
 ) -> ReceiptMember {
-    let known = till.find_member(&m.member_id).ok().flatten();
-    // The balance and what lapses next as of the document's own moment, so a receipt
-    // printed again prints the same expiry.
-    let points = till.member_points(&m.member_id, at).ok().flatten();
+    // One lookup: the phone, and the balance and what lapses next as of the document's
+    // own moment, so a receipt printed again prints the same expiry.
+    let known = till.find_member_on(&m.member_id, at).ok().flatten();
     ReceiptMember {
         card_no: m.card_no.clone(),
         masked_phone: known
             .as_ref()
-            .map(|k| pos_core::member::mask_phone(&k.phone))
+            .map(|(k, _)| pos_core::member::mask_phone(&k.phone))
             .unwrap_or_default(),
         tier: tier_label(till, m.tier, i18n),
         points_earned: earned,
         points_redeemed: redeemed,
-        points_balance: points.map(|p| p.balance).unwrap_or_default(),
-        points_expiring: points
-            .and_then(|p| p.next_expiring)
-            .map(|e| PointsExpiring {
-                points: e.points,
-                last_day: e.last_day,
-            }),
+        points_balance: known
+            .as_ref()
+            .map(|(k, _)| k.points_balance)
+            .unwrap_or_default(),
+        points_expiring: known.and_then(|(_, next)| next).map(|e| PointsExpiring {
+            points: e.points,
+            last_day: e.last_day,
+        }),
     }
 }

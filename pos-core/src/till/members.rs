@@ -29,17 +29,12 @@ impl Till {
     /// Attaches the member `key` finds, with the balance of the chain's day at `now`
     /// (points whose last day has passed are gone, offline too).
     pub fn attach_member(&mut self, key: &str, now: DateTime<Utc>) -> Result<Member, TillError> {
-        let mut member = self
-            .store
-            .find_member(key)?
-            .ok_or_else(|| TillError::MemberNotFound {
-                key: key.trim().to_string(),
-            })?;
-        let on_date = self
-            .store
-            .points_on(&member.id, self.local_time(now).date())?;
-        member.points_balance = member.points_balance.saturating_sub(on_date.lapsed);
-        self.member_points_expiring = on_date.next();
+        let (member, next_expiring) =
+            self.find_member_on(key, now)?
+                .ok_or_else(|| TillError::MemberNotFound {
+                    key: key.trim().to_string(),
+                })?;
+        self.member_points_expiring = next_expiring;
         self.cart.member_tier = Some(member.tier);
         self.cart.member_segment = member.segment.clone();
         self.member = Some(member.clone());
@@ -120,16 +115,30 @@ impl Till {
         member_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<MemberPoints>, TillError> {
-        let Some(member) = self.store.find_member(member_id)? else {
+        Ok(self
+            .find_member_on(member_id, now)?
+            .map(|(member, next_expiring)| MemberPoints {
+                balance: member.points_balance,
+                next_expiring,
+            }))
+    }
+
+    /// The member `key` finds (card, phone, id or a joined code) with the balance of the
+    /// chain's day at `now` (lapsed points gone, offline too) and their soonest points to
+    /// lapse: one lookup for the sale, the screen and the receipt.
+    pub fn find_member_on(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Member, Option<ExpiringPoints>)>, TillError> {
+        let Some(mut member) = self.store.find_member(key)? else {
             return Ok(None);
         };
         let on_date = self
             .store
             .points_on(&member.id, self.local_time(now).date())?;
-        Ok(Some(MemberPoints {
-            balance: member.points_balance.saturating_sub(on_date.lapsed),
-            next_expiring: on_date.next(),
-        }))
+        member.points_balance = member.points_balance.saturating_sub(on_date.lapsed);
+        Ok(Some((member, on_date.next())))
     }
 
     /// What the attached member may redeem now, under the offline rules when offline.
