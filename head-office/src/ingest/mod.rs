@@ -430,9 +430,11 @@ async fn apply_members_and_points(
     canonical.sort();
     canonical.dedup();
     let locked = store::lock_members(tx, &canonical).await?;
+    // Read once per batch: the points' life here, the tiers by spend below.
+    let rules = crate::catalog::loyalty_rules(tx).await?.unwrap_or_default();
     let points = effects::plan_points(effects, &members.resolved, &locked.balances)?;
     store::write_points(tx, store_id, &points.entries, &points.balances).await?;
-    add_point_lots(tx, accepted, &points.entries).await?;
+    add_point_lots(tx, accepted, &points.entries, rules.points_expiry_years).await?;
     store::flag_overdrafts(tx, store_id, terminal_id, &points.overdrafts).await?;
     velocity::check(
         tx,
@@ -442,7 +444,7 @@ async fn apply_members_and_points(
     .await?;
     let (resolved, tiers) = (&members.resolved, &locked.tiers);
     point_checks::check(tx, store_id, terminal_id, accepted, resolved, tiers).await?;
-    let raised = tiers::raise(tx, accepted, sales, resolved, tiers).await?;
+    let raised = tiers::raise(tx, accepted, sales, (resolved, tiers), &rules.tiers).await?;
     for o in &points.overdrafts {
         tracing::warn!(document = %o.document_id, member = %o.member_id, balance_after = o.balance_after, "redemption overdrew a member; flagged for review");
     }
@@ -486,11 +488,11 @@ async fn add_point_lots(
     tx: &tokio_postgres::Transaction<'_>,
     accepted: &[&Document],
     entries: &[effects::LedgerEntry],
+    years: u32,
 ) -> Result<(), Fault> {
-    if !entries.iter().any(|e| e.points > 0) {
+    if years == 0 || !entries.iter().any(|e| e.points > 0) {
         return Ok(());
     }
-    let years = point_lots::expiry_years(tx).await?;
     let earned = entries
         .iter()
         .map(|e| (e.document_id, e.member_id.clone(), e.points));

@@ -14,18 +14,6 @@ use uuid::Uuid;
 use crate::error::DbError;
 use crate::feed::FeedEntry;
 
-/// The years points last under the rules in force (0: they never lapse).
-pub async fn expiry_years(client: &impl GenericClient) -> Result<u32, DbError> {
-    let row = client
-        .query_opt(
-            "SELECT coalesce((data->>'points_expiry_years')::int8, 0) FROM loyalty_rules",
-            &[],
-        )
-        .await?;
-    let years: i64 = row.map_or(0, |r| r.get(0));
-    u32::try_from(years).map_err(|_| DbError::Corrupt(format!("points_expiry_years {years}")))
-}
-
 /// A member's points earned towards one last day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EarnedLot {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use pos_domain::document::{Document, DocumentBody};
 use pos_domain::loyalty::{return_spend, sale_spend};
-use pos_domain::member::Tier;
+use pos_domain::member::{Tier, TierRules};
 use rust_decimal::Decimal;
 use tokio_postgres::Transaction;
 use uuid::Uuid;
@@ -71,8 +71,8 @@ pub(super) async fn raise(
     tx: &Transaction<'_>,
     accepted: &[&Document],
     sales: &SaleMap,
-    resolved: &HashMap<String, String>,
-    tier_of: &HashMap<String, Tier>,
+    (resolved, tier_of): (&HashMap<String, String>, &HashMap<String, Tier>),
+    rules: &TierRules,
 ) -> Result<Vec<String>, Fault> {
     let (days, last) = spend_days(accepted, sales, resolved)?;
     if days.is_empty() {
@@ -90,7 +90,6 @@ pub(super) async fn raise(
     )
     .await
     .map_err(crate::error::DbError::from)?;
-    let rules = tiers::tier_rules(tx).await?;
     if rules.is_off() {
         return Ok(Vec::new());
     }
