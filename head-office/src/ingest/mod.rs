@@ -431,7 +431,7 @@ async fn apply_members_and_points(
     canonical.dedup();
     let locked = store::lock_members(tx, &canonical).await?;
     // Read once per batch: the points' life here, the tiers by spend below.
-    let rules = crate::catalog::loyalty_rules(tx).await?.unwrap_or_default();
+    let rules = store::loyalty_rules(tx).await?;
     let points = effects::plan_points(effects, &members.resolved, &locked.balances)?;
     store::write_points(tx, store_id, &points.entries, &points.balances).await?;
     add_point_lots(tx, accepted, &points.entries, rules.points_expiry_years).await?;

@@ -274,3 +274,13 @@ pub fn member_from_row(row: &tokio_postgres::Row) -> Result<Member, DbError> {
         segment: None,
     })
 }
+
+/// The loyalty rules in force (the defaults until head office is given some).
+pub async fn loyalty_rules(
+    tx: &Transaction<'_>,
+) -> Result<pos_domain::member::LoyaltyRules, DbError> {
+    let row = tx.query_opt("SELECT data FROM loyalty_rules", &[]).await?;
+    Ok(row.map_or_else(Default::default, |r| {
+        r.get::<_, tokio_postgres::types::Json<_>>(0).0
+    }))
+}
